@@ -1,0 +1,41 @@
+// esbuild options for serverless-esbuild (loaded with require), shared with vitest.config.ts so
+// tests run the same build-time constants the bundle ships with.
+const { execFileSync } = require('node:child_process');
+const { version } = require('./package.json');
+
+/** The git commit the bundle is built from; RELEASE_ID overrides it, "unknown" outside git. */
+function resolveReleaseId(env = process.env) {
+  if (env.RELEASE_ID) return env.RELEASE_ID;
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: __dirname,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Build-time constants replaced in the bundle (see lib/build-info.ts). */
+function buildDefines(env = process.env) {
+  return {
+    __PETSAGE_VERSION__: JSON.stringify(version),
+    __PETSAGE_RELEASE_ID__: JSON.stringify(resolveReleaseId(env)),
+  };
+}
+
+module.exports = () => ({
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  outputFileExtension: '.mjs',
+  legalComments: 'none',
+  // The runtime ships the AWS SDK v3; nothing here imports it, this keeps it out if something does.
+  exclude: ['@aws-sdk/*'],
+  define: buildDefines(),
+});
+
+module.exports.buildDefines = buildDefines;
+module.exports.resolveReleaseId = resolveReleaseId;

@@ -1,0 +1,18 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { loadConfig } from '../lib/config.js';
+import { logger } from '../lib/logger.js';
+import { respondToSmokeTest, type SmokeTestDeps, smokeTestFailureHandler } from '../lib/smoke-test.js';
+
+/** Wires the smoke test into Middy; tests build their own with a controlled clock. */
+export const createHandler = (deps: SmokeTestDeps) =>
+  // No early-timeout timer: the handler does no I/O, and the timer costs on every call.
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({ timeoutEarlyInMillis: 0 })
+    // logEvent: false wins over POWERTOOLS_LOGGER_LOG_EVENT: the event carries headers and cookies.
+    .use(injectLambdaContext(deps.logger, { resetKeys: true, logEvent: false }))
+    .use(smokeTestFailureHandler(deps))
+    .handler((event, context) => respondToSmokeTest(event, context, deps));
+
+/** The Lambda entry point for GET and HEAD on the health route. */
+export const handler = createHandler({ config: loadConfig(), logger, now: () => new Date() });

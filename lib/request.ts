@@ -1,0 +1,46 @@
+/** The parts of an invocation event the smoke test reads; every field may be missing. */
+export interface RequestInfo {
+  /** HTTP method, or null when the invocation did not come through API Gateway. */
+  method: string | null;
+  path: string | null;
+  correlationHeader: string | undefined;
+  accept: string | undefined;
+  apiRequestId: string | undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+/**
+ * Reads an HTTP API (payload 2.0) event defensively: the runtime can hand the function any JSON,
+ * from a scheduled event to `{}` or `null`. Header names are matched in any case.
+ */
+export function readRequest(event: unknown): RequestInfo {
+  const info: RequestInfo = {
+    method: null,
+    path: null,
+    correlationHeader: undefined,
+    accept: undefined,
+    apiRequestId: undefined,
+  };
+  if (!isRecord(event)) return info;
+
+  const requestContext = isRecord(event.requestContext) ? event.requestContext : undefined;
+  const http = isRecord(requestContext?.http) ? requestContext.http : undefined;
+  info.method = asString(http?.method)?.toUpperCase() ?? null;
+  info.path = asString(http?.path) ?? asString(event.rawPath) ?? null;
+  info.apiRequestId = asString(requestContext?.requestId);
+
+  if (isRecord(event.headers)) {
+    for (const [name, value] of Object.entries(event.headers)) {
+      if (typeof value !== 'string') continue;
+      const lower = name.toLowerCase();
+      if (lower === 'x-correlation-id') info.correlationHeader = value;
+      else if (lower === 'accept') info.accept = value;
+    }
+  }
+  return info;
+}

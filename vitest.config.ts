@@ -1,0 +1,15 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+// The same build-time constants serverless-esbuild puts in the bundle.
+const { buildDefines } = createRequire(import.meta.url)('./esbuild.config.cjs');
+
+export default defineConfig({
+  define: buildDefines(),
+  test: {
+    include: ['tests/**/*.test.ts'],
+    env: { POWERTOOLS_DEV: '', POWERTOOLS_LOG_LEVEL: 'INFO' },
+    testTimeout: 20_000,
+    hookTimeout: 120_000,
+  },
+});
