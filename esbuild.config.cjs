@@ -25,12 +25,20 @@ function buildDefines(env = process.env) {
   };
 }
 
-module.exports = () => ({
+/** True for `serverless invoke local`, whose loader tries `.js` and `.cjs` but never `.mjs`. */
+function isInvokeLocal(serverless) {
+  const commands = serverless?.processedInput?.commands ?? [];
+  return commands[0] === 'invoke' && commands[1] === 'local';
+}
+
+module.exports = (serverless) => ({
   bundle: true,
   minify: true,
   format: 'esm',
   platform: 'node',
-  outputFileExtension: '.mjs',
+  // Lambda loads .mjs as ESM without a package.json beside it. invoke local gets .js, which
+  // Node 24 loads as ESM through this repo's "type": "module".
+  outputFileExtension: isInvokeLocal(serverless) ? '.js' : '.mjs',
   legalComments: 'none',
   // The runtime ships the AWS SDK v3; nothing here imports it, this keeps it out if something does.
   exclude: ['@aws-sdk/*'],

@@ -9,7 +9,12 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     env: { POWERTOOLS_DEV: '', POWERTOOLS_LOG_LEVEL: 'INFO' },
+    // Files run one at a time: the integration suites share serverless-esbuild's .esbuild folder.
+    fileParallelism: false,
     testTimeout: 20_000,
     hookTimeout: 120_000,
+    // The JSON results give .ci/run its "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'reports/vitest-results.json' },
   },
 });

@@ -3,7 +3,11 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadConfig } from '../lib/config.js';
 import { logger } from '../lib/logger.js';
-import { respondToSmokeTest, type SmokeTestDeps, smokeTestFailureHandler } from '../lib/smoke-test.js';
+import {
+  respondToSmokeTest,
+  type SmokeTestDeps,
+  smokeTestFailureHandler,
+} from '../lib/smoke-test.js';
 
 /** Wires the smoke test into Middy; tests build their own with a controlled clock. */
 export const createHandler = (deps: SmokeTestDeps) =>

@@ -36,7 +36,13 @@ export function negotiateContentType(accept: string | undefined): string {
     }
     // The most specific range that matches application/json decides its quality.
     const specificity =
-      mediaType === 'application/json' ? 2 : mediaType === 'application/*' ? 1 : mediaType === '*/*' ? 0 : -1;
+      mediaType === 'application/json'
+        ? 2
+        : mediaType === 'application/*'
+          ? 1
+          : mediaType === '*/*'
+            ? 0
+            : -1;
     if (specificity > jsonSpecificity) {
       jsonSpecificity = specificity;
       jsonQ = q;

@@ -14,8 +14,10 @@ describe('readRequest', () => {
   });
 
   it('matches header names in any case', () => {
-    const event = structuredClone(getEvent);
-    event.headers = { 'X-Correlation-ID': 'Mixed-1', Accept: 'application/health+json' };
+    const event = {
+      ...structuredClone(getEvent),
+      headers: { 'X-Correlation-ID': 'Mixed-1', Accept: 'application/health+json' },
+    };
     const request = readRequest(event);
     expect(request.correlationHeader).toBe('Mixed-1');
     expect(request.accept).toBe('application/health+json');

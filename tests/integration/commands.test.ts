@@ -1,0 +1,64 @@
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../lib/offline.js';
+import { PROJECT_DIR } from '../helpers/project.js';
+
+const run = promisify(execFile);
+const serverlessBin = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
+
+describe('npm start', () => {
+  it('serves the health route on the ports passed after --', async () => {
+    // Prepare
+    const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+    const child = spawn(
+      'npm',
+      ['start', '--', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)],
+      { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      output += String(chunk);
+    });
+    try {
+      for (let i = 0; i < 600 && !output.includes('Server ready'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Act
+      const response = await fetch(`http://127.0.0.1:${httpPort}/health`);
+      // Assess
+      expect(output).toContain(`http://127.0.0.1:${httpPort}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ok' });
+    } finally {
+      const exited = once(child, 'exit');
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+  });
+});
+
+describe('serverless invoke local', () => {
+  it('answers a non-HTTP invocation with the payload and the log line', async () => {
+    // Act
+    const { stdout } = await run(
+      process.execPath,
+      [serverlessBin, 'invoke', 'local', '-f', 'health', '--data', '{}', '--stage', 'local'],
+      { cwd: PROJECT_DIR },
+    );
+    // Assess
+    const logLine = stdout.split('\n').find((line) => line.startsWith('{"level"'));
+    expect(JSON.parse(logLine ?? '{}')).toMatchObject({
+      event: 'smoke_test_executed',
+      stage: 'local',
+    });
+    const result = JSON.parse(stdout.slice(stdout.indexOf('{\n')));
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ status: 'ok', stage: 'local' });
+  });
+});

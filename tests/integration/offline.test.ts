@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OfflineServer, startOffline } from '../../lib/offline.js';
+import { loadOpenApi, responseProblems } from '../helpers/openapi.js';
+import { PROJECT_DIR } from '../helpers/project.js';
+
+let server: OfflineServer;
+let spec: Awaited<ReturnType<typeof loadOpenApi>>['spec'];
+
+beforeAll(async () => {
+  server = await startOffline({ cwd: PROJECT_DIR, stage: 'offline-test' });
+  spec = (await loadOpenApi()).spec;
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const call = async (method: string, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${server.baseUrl}/health`, { method, headers });
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: await response.text(),
+  };
+};
+
+/** The function's log line for a correlation id, waiting briefly for the output to arrive. */
+const logLinesFor = async (correlationId: string) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const lines = server.logLines().filter((line) => line.correlation_id === correlationId);
+    if (lines.length > 0) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return [];
+};
+
+describe('the health route under serverless-offline', () => {
+  it('answers GET with the smoke-test payload and logs one line for it', async () => {
+    // Prepare
+    const correlationId = `it-${randomUUID()}`;
+    // Act
+    const response = await call('GET', { 'x-correlation-id': correlationId });
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.headers['x-correlation-id']).toBe(correlationId);
+    expect(JSON.parse(response.body)).toMatchObject({
+      status: 'ok',
+      feature: 'smoke_test',
+      stage: 'offline-test',
+      correlationId,
+    });
+    expect(responseProblems(spec, 'get', response)).toStrictEqual([]);
+    const lines = await logLinesFor(correlationId);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'INFO',
+      message: 'smoke test executed',
+      event: 'smoke_test_executed',
+      status: 'success',
+      service: 'petsage-smoke-test',
+      stage: 'offline-test',
+      http_method: 'GET',
+      path: '/health',
+      function_name: 'petsage-smoke-test-offline-test-health',
+    });
+  });
+
+  it('answers HEAD with the same headers and no body', async () => {
+    // Prepare
+    const correlationId = `it-${randomUUID()}`;
+    // Act
+    const response = await call('HEAD', { 'x-correlation-id': correlationId });
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('');
+    expect(response.headers['x-correlation-id']).toBe(correlationId);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(responseProblems(spec, 'head', response)).toStrictEqual([]);
+    const lines = await logLinesFor(correlationId);
+    expect(lines.map((line) => line.http_method)).toStrictEqual(['HEAD']);
+  });
+
+  it('answers application/health+json when Accept asks for it', async () => {
+    // Act
+    const response = await call('GET', { accept: 'application/health+json' });
+    // Assess
+    expect(response.headers['content-type']).toBe('application/health+json');
+    expect(responseProblems(spec, 'get', response)).toStrictEqual([]);
+  });
+
+  it('gives each request without a header its own correlation id', async () => {
+    // Act
+    const first = await call('GET');
+    const second = await call('GET');
+    // Assess
+    const firstId = first.headers['x-correlation-id'] ?? '';
+    const secondId = second.headers['x-correlation-id'] ?? '';
+    expect(firstId).not.toBe('offlineContext_resourceId');
+    expect(firstId).not.toBe(secondId);
+    expect(await logLinesFor(firstId)).toHaveLength(1);
+    expect(await logLinesFor(secondId)).toHaveLength(1);
+  });
+
+  it('does not echo or log an invalid correlation id', async () => {
+    // Prepare
+    const forged = 'forged"id with spaces';
+    // Act
+    const response = await call('GET', { 'x-correlation-id': forged });
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-correlation-id']).not.toBe(forged);
+    expect(await logLinesFor(response.headers['x-correlation-id'] ?? '')).toHaveLength(1);
+    expect(server.lines().join('\n')).not.toContain(forged);
+  });
+
+  it('does not serve POST', async () => {
+    // Prepare
+    const before = server.logLines().length;
+    // Act
+    const response = await call('POST');
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(server.logLines()).toHaveLength(before);
+  });
+});

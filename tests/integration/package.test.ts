@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_DIR } from '../helpers/project.js';
+
+const run = promisify(execFile);
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  Outputs: Record<string, unknown>;
+}
+
+let outDir: string;
+let template: Template;
+let zipEntries: string[];
+
+const resourcesOfType = (type: string) =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'petsage-package-'));
+  // No AWS credentials: packaging must work offline.
+  const env = { ...process.env, AWS_PROFILE: '', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' };
+  const bin = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
+  await run(process.execPath, [bin, 'package', '--stage', 'ci', '--package', outDir], {
+    cwd: PROJECT_DIR,
+    env,
+  });
+  template = JSON.parse(
+    await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
+  const listing = await run('python3', [
+    '-c',
+    'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))',
+    join(outDir, 'health.zip'),
+  ]);
+  zipEntries = listing.stdout.split('\n').filter((line) => line !== '');
+});
+
+afterAll(async () => {
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe('serverless package', () => {
+  it('deploys one nodejs24.x arm64 function with explicit memory and timeout', () => {
+    const functions = resourcesOfType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(1);
+    const [, fn] = functions[0] ?? [];
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 128,
+      Timeout: 5,
+      Handler: 'functions/health.handler',
+      FunctionName: 'petsage-smoke-test-ci-health',
+      Environment: {
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: 'petsage-smoke-test',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          STAGE: 'ci',
+        },
+      },
+    });
+  });
+
+  it('routes exactly GET and HEAD /health on an HTTP API', () => {
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(
+      ([, route]) => route.Properties.RouteKey,
+    );
+    expect(routes.sort()).toStrictEqual(['GET /health', 'HEAD /health']);
+    expect(resourcesOfType('AWS::ApiGatewayV2::Api')[0]?.[1].Properties.ProtocolType).toBe('HTTP');
+    const integration = resourcesOfType('AWS::ApiGatewayV2::Integration')[0]?.[1];
+    expect(integration?.Properties.PayloadFormatVersion).toBe('2.0');
+  });
+
+  it('keeps logs for a set time', () => {
+    const groups = resourcesOfType('AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.[1].Properties).toMatchObject({
+      LogGroupName: '/aws/lambda/petsage-smoke-test-ci-health',
+      RetentionInDays: 14,
+    });
+  });
+
+  it('grants no IAM action on every resource', () => {
+    const statements = JSON.stringify(resourcesOfType('AWS::IAM::Role'));
+    expect(statements).not.toMatch(/"Resource":\s*"\*"/);
+    expect(statements).not.toMatch(/"Resource":\s*\[\s*"\*"/);
+    const role = resourcesOfType('AWS::IAM::Role')[0]?.[1];
+    const actions = JSON.stringify(role?.Properties.Policies).match(/"logs:[A-Za-z]+"/g) ?? [];
+    expect(new Set(actions)).toStrictEqual(
+      new Set([
+        '"logs:CreateLogStream"',
+        '"logs:CreateLogGroup"',
+        '"logs:TagResource"',
+        '"logs:PutLogEvents"',
+      ]),
+    );
+  });
+
+  it('outputs the endpoint URL and the log group name', () => {
+    expect(template.Outputs).toHaveProperty('HealthEndpointUrl');
+    expect(template.Outputs).toHaveProperty('HealthLogGroupName');
+    expect(JSON.stringify(template.Outputs.HealthEndpointUrl)).toContain('/health');
+  });
+
+  it('zips only the bundle, no node_modules', () => {
+    expect(zipEntries).toStrictEqual(['functions/health.mjs']);
+  });
+});
