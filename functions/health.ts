@@ -1,13 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { loadConfig } from '../lib/config.js';
-import { logger } from '../lib/logger.js';
+import { loadConfig } from '../lib/config.ts';
+import { logger } from '../lib/logger.ts';
 import {
   respondToSmokeTest,
   type SmokeTestDeps,
   smokeTestFailureHandler,
-} from '../lib/smoke-test.js';
+} from '../lib/smoke-test.ts';
 
 /** Wires the smoke test into Middy; tests build their own with a controlled clock. */
 export const createHandler = (deps: SmokeTestDeps) =>

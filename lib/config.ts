@@ -1,4 +1,4 @@
-import { buildReleaseId, buildVersion } from './build-info.js';
+import { buildReleaseId, buildVersion } from './build-info.ts';
 
 /** The service name used when POWERTOOLS_SERVICE_NAME is not set. */
 export const DEFAULT_SERVICE_NAME = 'petsage-smoke-test';

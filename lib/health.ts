@@ -1,4 +1,4 @@
-import type { SmokeTestConfig } from './config.js';
+import type { SmokeTestConfig } from './config.ts';
 
 /** The message the FastAPI versions of this feature answered with. */
 export const SMOKE_TEST_MESSAGE = 'PetSage system is alive and purring!';

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DEFAULT_SERVICE_NAME } from './config.js';
+import { DEFAULT_SERVICE_NAME } from './config.ts';
 
 /**
  * The one Logger of the function. Level, sampling and service come from the POWERTOOLS_* env;

@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { SmokeTestConfig } from './config.js';
-import { resolveCorrelationId } from './correlation.js';
-import { buildFailurePayload, buildHealthPayload } from './health.js';
-import { buildResponse, negotiateContentType } from './http.js';
-import { type RequestInfo, readRequest } from './request.js';
+import type { SmokeTestConfig } from './config.ts';
+import { resolveCorrelationId } from './correlation.ts';
+import { buildFailurePayload, buildHealthPayload } from './health.ts';
+import { buildResponse, negotiateContentType } from './http.ts';
+import { type RequestInfo, readRequest } from './request.ts';
 
 /** Everything the smoke test depends on, passed in so tests control it. */
 export interface SmokeTestDeps {

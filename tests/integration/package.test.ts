@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../helpers/project.js';
+import { PROJECT_DIR } from '../helpers/project.ts';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import {
   isValidCorrelationId,
   OFFLINE_PLACEHOLDER_REQUEST_ID,
   resolveCorrelationId,
-} from '../../lib/correlation.js';
+} from '../../lib/correlation.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

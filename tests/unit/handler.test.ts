@@ -5,14 +5,14 @@ import type {
   Context,
 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHandler } from '../../functions/health.js';
-import { loadConfig } from '../../lib/config.js';
+import { createHandler } from '../../functions/health.ts';
+import { loadConfig } from '../../lib/config.ts';
 import getEvent from '../events/http-api-get.json' with { type: 'json' };
 import headEvent from '../events/http-api-head.json' with { type: 'json' };
 import minimalEvent from '../events/http-api-minimal.json' with { type: 'json' };
 import scheduledEvent from '../events/scheduled-event.json' with { type: 'json' };
-import { lambdaContext } from '../helpers/lambda-context.js';
-import { captureOutput } from '../helpers/stdout.js';
+import { lambdaContext } from '../helpers/lambda-context.ts';
+import { captureOutput } from '../helpers/stdout.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -21,7 +21,7 @@ const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 // The real module, imported fresh per test so each one starts a new "execution environment".
 const loadHandler = async (): Promise<Handler> => {
   vi.resetModules();
-  const module = await import('../../functions/health.js');
+  const module = await import('../../functions/health.ts');
   return module.handler as Handler;
 };
 

@@ -5,7 +5,7 @@ import {
   HEALTH_JSON,
   JSON_UTF8,
   negotiateContentType,
-} from '../../lib/http.js';
+} from '../../lib/http.ts';
 
 describe('negotiateContentType', () => {
   it.each([

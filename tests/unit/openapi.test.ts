@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createHandler } from '../../functions/health.js';
-import { loadConfig } from '../../lib/config.js';
-import { logger } from '../../lib/logger.js';
+import { createHandler } from '../../functions/health.ts';
+import { loadConfig } from '../../lib/config.ts';
+import { logger } from '../../lib/logger.ts';
 import getEvent from '../events/http-api-get.json' with { type: 'json' };
 import headEvent from '../events/http-api-head.json' with { type: 'json' };
-import { lambdaContext } from '../helpers/lambda-context.js';
-import { fromResult, loadOpenApi, responseProblems } from '../helpers/openapi.js';
-import { captureOutput } from '../helpers/stdout.js';
+import { lambdaContext } from '../helpers/lambda-context.ts';
+import { fromResult, loadOpenApi, responseProblems } from '../helpers/openapi.ts';
+import { captureOutput } from '../helpers/stdout.ts';
 
 let openApi: Awaited<ReturnType<typeof loadOpenApi>>;
 

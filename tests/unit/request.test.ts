@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRequest } from '../../lib/request.js';
+import { readRequest } from '../../lib/request.ts';
 import getEvent from '../events/http-api-get.json' with { type: 'json' };
 
 describe('readRequest', () => {
