@@ -1,0 +1,97 @@
+import { HEALTH_JSON } from '../http.ts';
+import { SMOKE_LOG_EVENT } from '../smoke-test.ts';
+
+/** Fields of the response contract that must be non-empty strings. */
+const REQUIRED_BODY_FIELDS = [
+  'status',
+  'message',
+  'feature',
+  'service',
+  'version',
+  'releaseId',
+  'stage',
+  'timestamp',
+  'correlationId',
+] as const;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks a health answer against the response contract for a request sent with
+ * `accept: application/health+json` and the given correlation id. Returns the problems found.
+ */
+export function healthAnswerProblems(
+  statusCode: number,
+  headers: Headers,
+  body: string,
+  correlationId: string,
+): string[] {
+  const problems: string[] = [];
+  if (statusCode !== 200) problems.push(`status ${statusCode}, expected 200`);
+  const contentType = headers.get('content-type') ?? '';
+  if (!contentType.toLowerCase().startsWith(HEALTH_JSON)) {
+    problems.push(`content-type "${contentType}", expected ${HEALTH_JSON}`);
+  }
+  const echoed = headers.get('x-correlation-id');
+  if (echoed !== correlationId) {
+    problems.push(`x-correlation-id header ${JSON.stringify(echoed)}, expected "${correlationId}"`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    problems.push(`body is not JSON: ${JSON.stringify(body.slice(0, 120))}`);
+    return problems;
+  }
+  if (!isRecord(parsed)) return [...problems, 'body is not a JSON object'];
+  for (const field of REQUIRED_BODY_FIELDS) {
+    if (typeof parsed[field] !== 'string' || parsed[field] === '') {
+      problems.push(`body field "${field}" is missing or not a non-empty string`);
+    }
+  }
+  if (parsed.status !== undefined && parsed.status !== 'ok') {
+    problems.push(`body status ${JSON.stringify(parsed.status)}, expected "ok"`);
+  }
+  if (parsed.correlationId !== undefined && parsed.correlationId !== correlationId) {
+    problems.push(
+      `body correlationId ${JSON.stringify(parsed.correlationId)}, expected "${correlationId}"`,
+    );
+  }
+  return problems;
+}
+
+/** The verdict on one candidate log message. */
+export type LineVerdict =
+  | { match: true; line: Record<string, unknown> }
+  | { match: false; reason: string };
+
+/**
+ * Decides whether a log message is the smoke-test line of this correlation id. The server-side
+ * filter only narrows candidates: START/REPORT lines, other events, ids that merely contain this
+ * one and broken JSON are all rejected here.
+ */
+export function judgeLogMessage(message: string, correlationId: string): LineVerdict {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.trim());
+  } catch {
+    return { match: false, reason: 'not a JSON line' };
+  }
+  if (!isRecord(parsed)) return { match: false, reason: 'not a JSON object' };
+  if (parsed.correlation_id !== correlationId) {
+    return { match: false, reason: `correlation_id is ${JSON.stringify(parsed.correlation_id)}` };
+  }
+  if (parsed.event !== SMOKE_LOG_EVENT) {
+    return { match: false, reason: `event is ${JSON.stringify(parsed.event)}` };
+  }
+  if (parsed.level !== 'INFO') {
+    return { match: false, reason: `level is ${JSON.stringify(parsed.level)}` };
+  }
+  for (const key of ['service', 'function_request_id', 'timestamp']) {
+    if (typeof parsed[key] !== 'string' || parsed[key] === '') {
+      return { match: false, reason: `key "${key}" is missing` };
+    }
+  }
+  return { match: true, line: parsed };
+}

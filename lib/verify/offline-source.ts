@@ -1,0 +1,57 @@
+import { judgeLogMessage } from './contract.ts';
+import type { LogSearch, LogSearchResult, LogSource, Sleep } from './log-source.ts';
+import { sleep as realSleep } from './log-source.ts';
+
+/** Options for {@link outputLogSource}. */
+export interface OutputSourceOptions {
+  /** Returns every output line so far, e.g. OfflineServer.lines. */
+  lines: () => string[];
+  description?: string;
+  pollIntervalMs?: number;
+  sleep?: Sleep;
+  now?: () => number;
+}
+
+/**
+ * A local process's output as a log source: serverless-offline prints the function's log lines
+ * where Lambda would ship them to CloudWatch. Same judging as the CloudWatch source.
+ */
+export function outputLogSource(options: OutputSourceOptions): LogSource {
+  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? Date.now;
+  const interval = options.pollIntervalMs ?? 100;
+
+  const findSmokeLine = async (search: LogSearch): Promise<LogSearchResult> => {
+    const rejected = new Set<string>();
+    let polls = 0;
+    let scanned = 0;
+    while (true) {
+      const lines = options.lines();
+      polls++;
+      search.onPoll?.(polls);
+      for (const line of lines.slice(scanned)) {
+        if (!line.includes(search.correlationId)) continue;
+        const verdict = judgeLogMessage(line, search.correlationId);
+        if (verdict.match) {
+          return {
+            match: {
+              line: verdict.line,
+              logStreamName: 'serverless-offline output',
+              timestamp: undefined,
+              ingestionTime: undefined,
+            },
+            polls,
+            rejected: [...rejected],
+          };
+        }
+        rejected.add(verdict.reason);
+      }
+      scanned = lines.length;
+      if (now() + interval >= search.deadline) break;
+      await sleep(interval);
+    }
+    return { match: undefined, polls, rejected: [...rejected] };
+  };
+
+  return { description: options.description ?? 'serverless-offline output', findSmokeLine };
+}
