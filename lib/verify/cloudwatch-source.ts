@@ -94,7 +94,7 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
             filterPattern: `"${search.correlationId}"`,
             nextToken,
           }),
-          { abortSignal: AbortSignal.timeout(Math.max(search.deadline - now(), 1)) },
+          { abortSignal: AbortSignal.timeout(Math.ceil(Math.max(search.deadline - now(), 1))) },
         );
       } catch (error) {
         polls++;

@@ -1,0 +1,172 @@
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cloudWatchLogSource } from '../../../lib/verify/cloudwatch-source.ts';
+import { ConfigurationError } from '../../../lib/verify/errors.ts';
+import { fakeClock } from '../../helpers/fake-clock.ts';
+
+const ID = 'smoke-1234';
+const logs = mockClient(CloudWatchLogsClient);
+
+const smokeLine = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    level: 'INFO',
+    message: 'smoke test executed',
+    timestamp: '2026-11-22T03:05:10.120Z',
+    service: 'petsage-smoke-test',
+    function_request_id: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    correlation_id: ID,
+    event: 'smoke_test_executed',
+    status: 'success',
+    ...overrides,
+  });
+
+const event = (message: string, stream = '2026/11/22/[$LATEST]abc') => ({
+  message,
+  logStreamName: stream,
+  timestamp: 1_795_316_710_120,
+  ingestionTime: 1_795_316_710_900,
+});
+
+const makeSource = (clock: ReturnType<typeof fakeClock>) =>
+  cloudWatchLogSource({
+    client: new CloudWatchLogsClient({ region: 'us-east-1' }),
+    logGroupName: '/aws/lambda/petsage-smoke-test-dev-health',
+    sleep: clock.sleep,
+    now: clock.now,
+  });
+
+const search = (clock: ReturnType<typeof fakeClock>, seconds = 30) => ({
+  correlationId: ID,
+  startTime: clock.now() - 300_000,
+  deadline: clock.now() + seconds * 1000,
+});
+
+beforeEach(() => {
+  logs.reset();
+});
+
+describe('cloudWatchLogSource', () => {
+  it('follows nextToken through empty pages to the line', async () => {
+    // Prepare
+    const clock = fakeClock();
+    logs
+      .on(FilterLogEventsCommand)
+      .resolvesOnce({ events: [], nextToken: 't1' })
+      .resolvesOnce({ events: [], nextToken: 't2' })
+      .resolvesOnce({ events: [event(smokeLine())] });
+    const params = search(clock);
+    // Act
+    const result = await makeSource(clock).findSmokeLine(params);
+    // Assess
+    expect(result.match?.logStreamName).toBe('2026/11/22/[$LATEST]abc');
+    expect(result.polls).toBe(3);
+    const calls = logs.commandCalls(FilterLogEventsCommand).map((call) => call.args[0].input);
+    expect(calls.map((input) => input.nextToken)).toStrictEqual([undefined, 't1', 't2']);
+    expect(calls[0]).toMatchObject({
+      logGroupName: '/aws/lambda/petsage-smoke-test-dev-health',
+      filterPattern: `"${ID}"`,
+      startTime: params.startTime,
+    });
+  });
+
+  it('keeps polling at most twice a second until the line is ingested', async () => {
+    // Prepare
+    const clock = fakeClock();
+    logs
+      .on(FilterLogEventsCommand)
+      .resolvesOnce({ events: [] })
+      .resolvesOnce({ events: [] })
+      .resolvesOnce({ events: [] })
+      .resolves({ events: [event(smokeLine())] });
+    // Act
+    const result = await makeSource(clock).findSmokeLine(search(clock));
+    // Assess
+    expect(result.match).toBeDefined();
+    expect(result.polls).toBe(4);
+    expect(clock.sleeps.every((ms) => ms >= 500)).toBe(true);
+  });
+
+  it.each([
+    ['a START line', `START RequestId: c6af9ac6 Version: $LATEST ${ID}`],
+    ['a REPORT line', `REPORT RequestId: c6af9ac6 Duration: 2.1 ms ${ID}`],
+    ['broken JSON', `{"correlation_id":"${ID}","event":"smoke_test_executed"`],
+    ['another event', smokeLine({ event: 'other_event' })],
+    ['an id that extends ours', smokeLine({ correlation_id: `${ID}0` })],
+    ['the id only in the message', smokeLine({ correlation_id: 'other', message: ID })],
+    ['an ERROR line', smokeLine({ level: 'ERROR' })],
+    ['a line without function_request_id', smokeLine({ function_request_id: undefined })],
+    ['a JSON array', `["${ID}"]`],
+  ])('rejects %s and finds the real line after it', async (_name, decoy) => {
+    // Prepare
+    const clock = fakeClock();
+    logs
+      .on(FilterLogEventsCommand)
+      .resolvesOnce({ events: [event(decoy)] })
+      .resolves({ events: [event(decoy), event(smokeLine(), 'real-stream')] });
+    // Act
+    const result = await makeSource(clock).findSmokeLine(search(clock));
+    // Assess
+    expect(result.match?.logStreamName).toBe('real-stream');
+    expect(result.rejected.length).toBeGreaterThan(0);
+  });
+
+  it('never accepts decoys alone, and gives up at the deadline', async () => {
+    // Prepare
+    const clock = fakeClock();
+    logs.on(FilterLogEventsCommand).resolves({ events: [event(smokeLine({ event: 'other' }))] });
+    // Act
+    const result = await makeSource(clock).findSmokeLine(search(clock, 10));
+    // Assess
+    expect(result.match).toBeUndefined();
+    expect(result.rejected).toStrictEqual(['event is "other"']);
+    expect(result.polls).toBeLessThanOrEqual(21);
+    expect(result.polls).toBeGreaterThanOrEqual(15);
+  });
+
+  it('backs off on throttling and still finds the line', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    logs
+      .on(FilterLogEventsCommand)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .resolves({ events: [event(smokeLine())] });
+    // Act
+    const result = await makeSource(clock).findSmokeLine(search(clock));
+    // Assess
+    expect(result.match).toBeDefined();
+    expect(clock.sleeps).toStrictEqual([1500, 2500, 4500]);
+  });
+
+  it('survives a throttling storm until the deadline without an error', async () => {
+    // Prepare
+    const clock = fakeClock();
+    logs
+      .on(FilterLogEventsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    // Act
+    const result = await makeSource(clock).findSmokeLine(search(clock, 30));
+    // Assess
+    expect(result.match).toBeUndefined();
+    expect(result.polls).toBeLessThan(10);
+  });
+
+  it.each([
+    ['AccessDeniedException', /access denied.*logs:FilterLogEvents/],
+    ['ResourceNotFoundException', /not found.*--log-group/],
+    ['UnrecognizedClientException', /access denied/],
+    ['CredentialsProviderError', /no usable AWS credentials/],
+  ])('turns %s into a configuration error', async (name, message) => {
+    // Prepare
+    const clock = fakeClock();
+    logs.on(FilterLogEventsCommand).rejects(Object.assign(new Error('from AWS'), { name }));
+    // Act
+    const attempt = makeSource(clock).findSmokeLine(search(clock));
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(attempt).rejects.toThrow(message);
+  });
+});

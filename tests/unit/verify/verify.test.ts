@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import type { LogSearch, LogSource } from '../../../lib/verify/log-source.ts';
+import { CLOCK_SKEW_MARGIN_MS, verifyDeployment } from '../../../lib/verify/verify.ts';
+import { fakeClock } from '../../helpers/fake-clock.ts';
+
+const URL = 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/health';
+
+/** A fetch that answers like the deployed function, echoing the request's correlation id. */
+const healthyAnswer = (init: RequestInit | undefined, overrides: Record<string, unknown> = {}) => {
+  const id = new Headers(init?.headers).get('x-correlation-id') ?? '';
+  return new Response(
+    JSON.stringify({
+      status: 'ok',
+      message: 'PetSage system is alive and purring!',
+      feature: 'smoke_test',
+      service: 'petsage-smoke-test',
+      version: '1.0.0',
+      releaseId: 'abc',
+      stage: 'prod',
+      timestamp: '2026-11-22T03:05:10.120Z',
+      correlationId: id,
+      ...overrides,
+    }),
+    { status: 200, headers: { 'content-type': 'application/health+json', 'x-correlation-id': id } },
+  );
+};
+
+const foundSource = (searches: LogSearch[] = []): LogSource => ({
+  description: 'test logs',
+  findSmokeLine: async (search) => {
+    searches.push(search);
+    return {
+      match: {
+        line: { correlation_id: search.correlationId, function_request_id: 'req-1' },
+        logStreamName: 'stream-1',
+        timestamp: 1000,
+        ingestionTime: 1800,
+      },
+      polls: 2,
+      rejected: [],
+    };
+  },
+});
+
+const missingSource: LogSource = {
+  description: 'test logs',
+  findSmokeLine: async () => ({ match: undefined, polls: 7, rejected: ['event is "other"'] }),
+};
+
+describe('verifyDeployment', () => {
+  it('passes when the route answers the contract and the line arrives', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const searches: LogSearch[] = [];
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: foundSource(searches),
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => healthyAnswer(init),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.ok).toBe(true);
+    expect(report.http).toMatchObject({ ok: true, status: 200, attempts: 1 });
+    expect(report.log).toMatchObject({
+      found: true,
+      logStreamName: 'stream-1',
+      ingestionDelayMs: 800,
+      functionRequestId: 'req-1',
+    });
+    expect(searches[0]?.correlationId).toBe(report.correlationId);
+    expect(report.correlationId).toMatch(/^smoke-[0-9a-f-]{36}$/);
+  });
+
+  it('searches from well before the request so a skewed local clock loses no line', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const searches: LogSearch[] = [];
+    const requestTime = clock.now();
+    // Act
+    await verifyDeployment({
+      url: URL,
+      logSource: foundSource(searches),
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => healthyAnswer(init),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(searches[0]?.startTime).toBe(requestTime - CLOCK_SKEW_MARGIN_MS);
+    expect(searches[0]?.deadline).toBe(requestTime + 60_000);
+  });
+
+  it('retries 503 and 429 answers of a fresh deploy', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const statuses = [503, 429, 502];
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: foundSource(),
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => {
+        const status = statuses.shift();
+        return status === undefined ? healthyAnswer(init) : new Response('busy', { status });
+      },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.ok).toBe(true);
+    expect(report.http.attempts).toBe(4);
+  });
+
+  it('retries network errors until the deadline, then fails without searching logs', async () => {
+    // Prepare
+    const clock = fakeClock();
+    let searched = false;
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: {
+        description: 'test logs',
+        findSmokeLine: async () => {
+          searched = true;
+          return { match: undefined, polls: 0, rejected: [] };
+        },
+      },
+      timeoutMs: 20_000,
+      fetch: async () => {
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('getaddrinfo ENOTFOUND a1b2c3d4e5'), { code: 'ENOTFOUND' }),
+        });
+      },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(report.http.status).toBeNull();
+    expect(report.http.attempts).toBeGreaterThan(3);
+    expect(report.http.problems[0]).toMatch(/ENOTFOUND/);
+    expect(report.log.problems[0]).toMatch(/never answered/);
+    expect(searched).toBe(false);
+    expect(report.elapsedMs).toBeLessThanOrEqual(20_000);
+  });
+
+  it.each([
+    ['a wrong status field', { status: 'pass' }, /body status "pass"/],
+    ['another correlation id', { correlationId: 'someone-else' }, /body correlationId/],
+    ['a missing field', { releaseId: undefined }, /"releaseId" is missing/],
+  ])('fails on an answer with %s', async (_name, overrides, problem) => {
+    // Prepare
+    const clock = fakeClock();
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: foundSource(),
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => healthyAnswer(init, overrides),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(report.http.problems.join('\n')).toMatch(problem);
+  });
+
+  it('fails on a non-JSON answer', async () => {
+    // Prepare
+    const clock = fakeClock();
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: foundSource(),
+      timeoutMs: 60_000,
+      fetch: async () => new Response('<html>It works!</html>', { status: 200 }),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(report.http.problems.join('\n')).toMatch(/not JSON/);
+  });
+
+  it('fails at once on a 404 with a hint about the path', async () => {
+    // Prepare
+    const clock = fakeClock();
+    let calls = 0;
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: missingSource,
+      timeoutMs: 60_000,
+      fetch: async () => {
+        calls++;
+        return new Response('{"message":"Not Found"}', { status: 404 });
+      },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(calls).toBe(1);
+    expect(report.hints.join('\n')).toMatch(/404/);
+  });
+
+  it('fails when the route works but the line never arrives, saying what to check', async () => {
+    // Prepare
+    const clock = fakeClock();
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: missingSource,
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => healthyAnswer(init),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(report.http.ok).toBe(true);
+    expect(report.log).toMatchObject({ found: false, polls: 7 });
+    expect(report.hints.join('\n')).toMatch(/region.*log group/);
+    expect(report.hints.join('\n')).toMatch(/event is "other"/);
+  });
+});
