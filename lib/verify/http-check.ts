@@ -66,7 +66,9 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
   while (now() < options.deadline) {
     attempts++;
     requestTime = now();
-    const timeout = Math.ceil(Math.max(Math.min(attemptTimeoutMs, options.deadline - requestTime), 1));
+    const timeout = Math.ceil(
+      Math.max(Math.min(attemptTimeoutMs, options.deadline - requestTime), 1),
+    );
     try {
       const response = await fetchFn(options.url, {
         method: 'GET',

@@ -131,7 +131,9 @@ describe('verifyDeployment', () => {
       timeoutMs: 20_000,
       fetch: async () => {
         throw new TypeError('fetch failed', {
-          cause: Object.assign(new Error('getaddrinfo ENOTFOUND a1b2c3d4e5'), { code: 'ENOTFOUND' }),
+          cause: Object.assign(new Error('getaddrinfo ENOTFOUND a1b2c3d4e5'), {
+            code: 'ENOTFOUND',
+          }),
         });
       },
       now: clock.now,

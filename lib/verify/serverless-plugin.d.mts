@@ -1,0 +1,14 @@
+import type { PluginLog, ServerlessLike } from './serverless-smoke.ts';
+
+/** Adds `serverless smoke` and the `after:deploy:deploy` verification. */
+export declare class SmokeTestPlugin {
+  constructor(
+    serverless: ServerlessLike & { classes?: { Error: ErrorConstructor } },
+    cliOptions: Record<string, unknown>,
+    utils?: { log: PluginLog },
+  );
+  commands: Record<string, unknown>;
+  hooks: Record<'smoke:verify' | 'after:deploy:deploy', () => Promise<void>>;
+}
+// biome-ignore lint/style/noDefaultExport: the framework loads a plugin's default export.
+export default SmokeTestPlugin;

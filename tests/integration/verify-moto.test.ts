@@ -1,0 +1,388 @@
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OfflineServer, startOffline } from '../../lib/offline.ts';
+import { SmokeTestPlugin } from '../../lib/verify/serverless-plugin.mjs';
+import { runCliProcess } from '../helpers/cli.ts';
+import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../helpers/moto.ts';
+import { PROJECT_DIR } from '../helpers/project.ts';
+
+const hasMoto = motoAvailable();
+if (!hasMoto) {
+  const message =
+    'moto_server not found: skipping the CloudWatch Logs integration suite (pip install "moto[server]")';
+  if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it`);
+  console.warn(`\n*** ${message} ***\n`);
+}
+
+const LOG_GROUP = '/aws/lambda/petsage-smoke-test-local-health';
+
+/** The framework as the plugin sees it, with moto behind getAwsSdkV3Config. */
+const fakeServerless = (stackName: string, custom: Record<string, unknown>) => ({
+  service: { custom },
+  classes: { Error },
+  getProvider: () => ({
+    getAwsSdkV3Config: async () => ({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    }),
+    naming: { getStackName: () => stackName },
+  }),
+});
+
+/** Runs the project's serverless CLI (osls) as a subprocess. */
+const runServerless = (args: string[], env: NodeJS.ProcessEnv) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [join(PROJECT_DIR, 'node_modules/serverless/bin/serverless.js'), ...args],
+      {
+        cwd: PROJECT_DIR,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+let moto: Moto;
+let offline: OfflineServer;
+let logs: CloudWatchLogsClient;
+let streamCounter = 0;
+
+/** Plays Lambda's log agent: copies what the function printed into moto, late or not at all. */
+const logAgent = (options: { delayMs: number; copyLine: boolean; decoys: boolean }) => {
+  const seen = new Set(offline.logLines().map((line) => JSON.stringify(line)));
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const fresh = offline
+        .logLines()
+        .filter((line) => line.event === 'smoke_test_executed' && !seen.has(JSON.stringify(line)));
+      const line = fresh[0];
+      if (line !== undefined) {
+        const id = String(line.correlation_id);
+        const stream = `2026/11/22/[$LATEST]agent${streamCounter++}`;
+        await logs.send(
+          new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: stream }),
+        );
+        const now = Date.now();
+        const events = [];
+        if (options.decoys) {
+          events.push(
+            { timestamp: now, message: `START RequestId: ${id} Version: $LATEST` },
+            { timestamp: now, message: JSON.stringify({ ...line, event: 'other_event' }) },
+            {
+              timestamp: now,
+              message: JSON.stringify({ ...line, correlation_id: `${id}-extended` }),
+            },
+            { timestamp: now, message: `{"correlation_id":"${id}", broken` },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+        if (options.copyLine) {
+          events.push({
+            timestamp: Date.parse(String(line.timestamp)),
+            message: JSON.stringify(line),
+          });
+        }
+        events.push({ timestamp: Date.now(), message: `REPORT RequestId: ${id} Duration: 1.2 ms` });
+        events.sort((a, b) => a.timestamp - b.timestamp);
+        await logs.send(
+          new PutLogEventsCommand({
+            logGroupName: LOG_GROUP,
+            logStreamName: stream,
+            logEvents: events,
+          }),
+        );
+        return { id, stream };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return undefined;
+  })();
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+    },
+  };
+};
+
+const verifyArgs = (timeoutSeconds: number) => [
+  'verify',
+  '--url',
+  `${offline.baseUrl}/health`,
+  '--log-group',
+  LOG_GROUP,
+  '--endpoint-url',
+  moto.endpoint,
+  '--region',
+  'us-east-1',
+  '--timeout',
+  String(timeoutSeconds),
+  '--json',
+];
+
+describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and moto', () => {
+  beforeAll(async () => {
+    [moto, offline] = await Promise.all([
+      startMoto(),
+      startOffline({ cwd: PROJECT_DIR, stage: 'local' }),
+    ]);
+    logs = new CloudWatchLogsClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
+  });
+
+  afterAll(async () => {
+    await Promise.all([moto?.stop(), offline?.stop()]);
+  });
+
+  it('passes when the line arrives late among decoys', async () => {
+    // Prepare
+    const agent = logAgent({ delayMs: 3_000, copyLine: true, decoys: true });
+    // Act
+    const run = await runCliProcess(verifyArgs(30), MOTO_CREDENTIALS_ENV);
+    agent.stop();
+    const copied = await agent.done;
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      ok: true,
+      correlationId: copied?.id,
+      http: { ok: true, status: 200 },
+      log: { found: true, logStreamName: copied?.stream },
+    });
+    expect(report.log.ingestionDelayMs).toBeGreaterThanOrEqual(0);
+    expect(report.log.polls).toBeGreaterThan(1);
+    expect(report.elapsedMs).toBeGreaterThanOrEqual(3_000);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('fails with exit 1 when only decoys arrive', async () => {
+    // Prepare
+    const agent = logAgent({ delayMs: 0, copyLine: false, decoys: true });
+    // Act
+    const run = await runCliProcess(verifyArgs(5), MOTO_CREDENTIALS_ENV);
+    agent.stop();
+    await agent.done;
+    // Assess
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ ok: false, http: { ok: true }, log: { found: false } });
+    expect(report.log.rejected.length).toBeGreaterThan(0);
+  });
+
+  it('fails with exit 1 when nothing is shipped, and writes JUnit', async () => {
+    // Prepare
+    const junit = join(tmpdir(), `petsage-verify-junit-${process.pid}.xml`);
+    // Act
+    const run = await runCliProcess(
+      [
+        'verify',
+        '--url',
+        `${offline.baseUrl}/health`,
+        '--log-group',
+        LOG_GROUP,
+        '--endpoint-url',
+        moto.endpoint,
+        '--timeout',
+        '3',
+        '--junit',
+        junit,
+      ],
+      MOTO_CREDENTIALS_ENV,
+    );
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/PASS {2}route/);
+    expect(run.stdout).toMatch(/FAIL {2}log line/);
+    expect(run.stdout).toMatch(/hint: .*region/);
+    const { readFile } = await import('node:fs/promises');
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toMatch(/<testsuites name="petsage-smoke" tests="2" failures="1"/);
+    expect(xml).toMatch(/<failure message="no smoke-test line/);
+  });
+
+  it('exits 2 when the log group does not exist', async () => {
+    // Act
+    const run = await runCliProcess(
+      [
+        'verify',
+        '--url',
+        `${offline.baseUrl}/health`,
+        '--log-group',
+        '/aws/lambda/nope',
+        '--endpoint-url',
+        moto.endpoint,
+        '--timeout',
+        '10',
+        '--json',
+      ],
+      MOTO_CREDENTIALS_ENV,
+    );
+    // Assess
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+    expect(run.stderr).toMatch(/not found.*--log-group/);
+  });
+
+  it('exits 2 when there are no credentials', async () => {
+    // Act
+    const run = await runCliProcess(verifyArgs(10), {
+      ...MOTO_CREDENTIALS_ENV,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+    });
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no usable AWS credentials/);
+  });
+
+  it('resolves the URL and log group from the stack outputs with --stage', async () => {
+    // Prepare: a stack shaped like ours, whose outputs point at serverless-offline.
+    const cloudFormation = new CloudFormationClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    await cloudFormation.send(
+      new CreateStackCommand({
+        StackName: 'petsage-smoke-test-motostage',
+        TemplateBody: JSON.stringify({
+          Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
+          Outputs: {
+            HealthEndpointUrl: { Value: `${offline.baseUrl}/health` },
+            HealthLogGroupName: { Value: LOG_GROUP },
+          },
+        }),
+      }),
+    );
+    const agent = logAgent({ delayMs: 0, copyLine: true, decoys: false });
+    // Act
+    const run = await runCliProcess(
+      ['verify', '--stage', 'motostage', '--timeout', '20', '--json'],
+      {
+        ...MOTO_CREDENTIALS_ENV,
+        AWS_ENDPOINT_URL: moto.endpoint,
+      },
+    );
+    agent.stop();
+    await agent.done;
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, url: `${offline.baseUrl}/health` });
+  });
+
+  it('serverless smoke verifies the stage with the framework settings', async () => {
+    // Prepare: the stack of the --stage test above, which points at serverless-offline.
+    const agent = logAgent({ delayMs: 1_000, copyLine: true, decoys: true });
+    // Act
+    const run = await runServerless(['smoke', '--stage', 'motostage', '--timeout', '20'], {
+      ...MOTO_CREDENTIALS_ENV,
+      AWS_ENDPOINT_URL: moto.endpoint,
+    });
+    agent.stop();
+    const copied = await agent.done;
+    // Assess
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/PASS {2}log line {2}line found in 2026\/11\/22/);
+    expect(run.stdout + run.stderr).toContain(String(copied?.id));
+  });
+
+  it('serverless smoke exits non-zero when the line never arrives', async () => {
+    // Act
+    const run = await runServerless(['smoke', '--stage', 'motostage', '--timeout', '3'], {
+      ...MOTO_CREDENTIALS_ENV,
+      AWS_ENDPOINT_URL: moto.endpoint,
+    });
+    // Assess
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/Smoke test failed/);
+  });
+
+  it('the deploy hook verifies after deploy and fails the deploy when verification fails', async () => {
+    // Prepare: the plugin as the framework builds it, with moto as the AWS behind the framework.
+    const notices: string[] = [];
+    const plugin = new SmokeTestPlugin(
+      fakeServerless('petsage-smoke-test-motostage', { smokeTest: { timeout: 3 } }),
+      {},
+      { log: { notice: (message: string) => notices.push(message) } },
+    );
+    const hook = plugin.hooks['after:deploy:deploy'];
+    // Act
+    const attempt = hook();
+    // Assess
+    await expect(attempt).rejects.toThrow(/Smoke test failed/);
+    expect(notices.join('\n')).toMatch(/FAIL {2}log line/);
+  });
+
+  it('the deploy hook passes when the line arrives', async () => {
+    // Prepare
+    const notices: string[] = [];
+    const plugin = new SmokeTestPlugin(
+      fakeServerless('petsage-smoke-test-motostage', {}),
+      {},
+      { log: { notice: (message: string) => notices.push(message) } },
+    );
+    const agent = logAgent({ delayMs: 0, copyLine: true, decoys: false });
+    // Act
+    await plugin.hooks['after:deploy:deploy']();
+    agent.stop();
+    await agent.done;
+    // Assess
+    expect(notices.join('\n')).toMatch(/PASS: verified/);
+  });
+
+  it('the deploy hook does nothing when verifyAfterDeploy is false', async () => {
+    // Prepare
+    const notices: string[] = [];
+    const plugin = new SmokeTestPlugin(
+      fakeServerless('petsage-smoke-test-no-such-stack', {
+        smokeTest: { verifyAfterDeploy: false },
+      }),
+      {},
+      { log: { notice: (message: string) => notices.push(message) } },
+    );
+    // Act
+    await plugin.hooks['after:deploy:deploy']();
+    // Assess
+    expect(notices).toStrictEqual([
+      'Smoke test skipped (custom.smokeTest.verifyAfterDeploy is false)',
+    ]);
+  });
+
+  it('exits 2 when the stage has no stack', async () => {
+    // Act
+    const run = await runCliProcess(['verify', '--stage', 'missing', '--timeout', '10'], {
+      ...MOTO_CREDENTIALS_ENV,
+      AWS_ENDPOINT_URL: moto.endpoint,
+    });
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/stack petsage-smoke-test-missing does not exist/);
+  });
+});
