@@ -62,3 +62,19 @@ describe('serverless invoke local', () => {
     expect(JSON.parse(result.body)).toMatchObject({ status: 'ok', stage: 'local' });
   });
 });
+
+describe('npm run smoke:local', () => {
+  it('verifies route and log line against serverless-offline and exits 0', async () => {
+    // Act
+    const { stdout } = await run('npm', ['run', '--silent', 'smoke:local', '--', '--json'], {
+      cwd: PROJECT_DIR,
+    });
+    // Assess
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      ok: true,
+      http: { ok: true, status: 200 },
+      log: { found: true, logStreamName: 'serverless-offline output' },
+    });
+  });
+});
