@@ -123,8 +123,12 @@ describe('progress', () => {
     });
     progress.update('waiting for the log line', '3 poll(s)');
     progress.done();
-    expect(writes[0]).toMatch(/^\r\u001b\[2K\d+\.\ds {2}waiting for the log line: 3 poll\(s\)$/);
-    expect(writes.at(-1)).toBe('\r\u001b[2K');
+    const CLEAR_LINE = '\r\u001b[2K';
+    expect(writes[0]?.startsWith(CLEAR_LINE)).toBe(true);
+    expect(writes[0]?.slice(CLEAR_LINE.length)).toMatch(
+      /^\d+\.\ds {2}waiting for the log line: 3 poll\(s\)$/,
+    );
+    expect(writes.at(-1)).toBe(CLEAR_LINE);
   });
 
   it('prints plain periodic lines elsewhere', () => {
