@@ -25,6 +25,9 @@ export function captureOutput() {
     /** Every line parsed as JSON; throws if a line is not one JSON object. */
     lines: (): Record<string, unknown>[] =>
       rawLines().map((line) => JSON.parse(line) as Record<string, unknown>),
+    clear: () => {
+      chunks.length = 0;
+    },
     restore: () => {
       for (const spy of spies) spy.mockRestore();
     },
