@@ -39,6 +39,8 @@ module.exports = (serverless) => ({
   // Lambda loads .mjs as ESM without a package.json beside it. invoke local gets .js, which
   // Node 24 loads as ESM through this repo's "type": "module".
   outputFileExtension: isInvokeLocal(serverless) ? '.js' : '.mjs',
+  // Its own build folder, so a .js built for invoke local never ends up in a deployment zip.
+  outputBuildFolder: isInvokeLocal(serverless) ? '.build-invoke-local' : '.build',
   legalComments: 'none',
   // The runtime ships the AWS SDK v3; nothing here imports it, this keeps it out if something does.
   exclude: ['@aws-sdk/*'],

