@@ -1,0 +1,66 @@
+// One measurement process for bench/run.ts. Modes:
+//   cold <bundle>          import time and first invocation time, this process being fresh
+//   warm <bundle> <count>  µs per warm invocation, then RSS, heap and heap growth (needs --expose-gc)
+// Output goes to stdout as one JSON line; the handler's own log lines go to a sink.
+import { pathToFileURL } from 'node:url';
+import getEvent from '../tests/events/http-api-get.json' with { type: 'json' };
+
+const [mode, bundle, countArg] = process.argv.slice(2);
+if (bundle === undefined) throw new Error('usage: probe.ts cold|warm <bundle> [count]');
+
+const write = process.stdout.write.bind(process.stdout);
+const report = (figures: object) => write(`${JSON.stringify(figures)}\n`);
+process.stdout.write = (() => true) as typeof process.stdout.write;
+
+const context = (i: number) => ({
+  functionName: 'petsage-smoke-test-bench-health',
+  functionVersion: '$LATEST',
+  invokedFunctionArn:
+    'arn:aws:lambda:us-east-1:123456789012:function:petsage-smoke-test-bench-health',
+  memoryLimitInMB: '128',
+  awsRequestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  logGroupName: '/aws/lambda/petsage-smoke-test-bench-health',
+  logStreamName: 'bench',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 5000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+const event = () => structuredClone(getEvent);
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number }>;
+
+const t0 = performance.now();
+const module = (await import(pathToFileURL(bundle).href)) as {
+  handler?: Handler;
+  default?: { handler: Handler };
+};
+const handler = module.handler ?? module.default?.handler;
+if (handler === undefined) throw new Error(`${bundle} exports no handler`);
+const imported = performance.now();
+
+if (mode === 'cold') {
+  const result = await handler(event(), context(0));
+  const invoked = performance.now();
+  if (result.statusCode !== 200) throw new Error(`status ${result.statusCode}`);
+  report({ importMs: imported - t0, firstInvokeMs: invoked - imported, coldInitMs: invoked - t0 });
+} else {
+  const count = Number(countArg ?? 10_000);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 1_000; i++) await handler(event(), context(i));
+  const events = Array.from({ length: count }, event);
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await handler(events[i], context(i));
+  const elapsed = performance.now() - start;
+  gc?.();
+  const memory = process.memoryUsage();
+  report({
+    warmUsPerInvocation: (elapsed * 1000) / count,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    heapGrowthBytes: memory.heapUsed - heapBefore,
+  });
+}
