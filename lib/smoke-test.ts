@@ -45,7 +45,6 @@ export function respondToSmokeTest(
 ): APIGatewayProxyStructuredResultV2 {
   const request = readRequest(event);
   const correlationId = correlationIdFor(request, context);
-  deps.logger.setCorrelationId(correlationId);
   const response = buildResponse({
     statusCode: 200,
     body: buildHealthPayload(deps.config, correlationId, deps.now()),
@@ -54,7 +53,9 @@ export function respondToSmokeTest(
     method: request.method,
   });
   // Logged last: nothing after it can fail, so an invocation writes this line or the failure line.
+  // correlation_id goes in as a key of this line, not as a logger-wide key: no state to reset.
   deps.logger.info(SMOKE_LOG_MESSAGE, {
+    correlation_id: correlationId,
     event: SMOKE_LOG_EVENT,
     status: 'success',
     ...requestKeys(deps.config, request),
@@ -75,12 +76,10 @@ export function smokeTestFailureHandler(
     APIGatewayProxyStructuredResultV2
   >['onError'] = (middyRequest) => {
     const request = readRequest(middyRequest.event);
-    const known = deps.logger.getCorrelationId();
-    const correlationId =
-      typeof known === 'string' ? known : correlationIdFor(request, middyRequest.context);
+    const correlationId = correlationIdFor(request, middyRequest.context);
     try {
-      deps.logger.setCorrelationId(correlationId);
       deps.logger.error('smoke test failed', {
+        correlation_id: correlationId,
         event: SMOKE_FAILED_LOG_EVENT,
         status: 'failure',
         ...requestKeys(deps.config, request),
