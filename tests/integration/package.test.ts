@@ -1,8 +1,10 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../helpers/project.ts';
 
@@ -38,6 +40,12 @@ beforeAll(async () => {
     join(outDir, 'health.zip'),
   ]);
   zipEntries = listing.stdout.split('\n').filter((line) => line !== '');
+  await run('python3', [
+    '-c',
+    'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])',
+    join(outDir, 'health.zip'),
+    join(outDir, 'bundle'),
+  ]);
 });
 
 afterAll(async () => {
@@ -131,5 +139,39 @@ describe('serverless package', () => {
 
   it('zips only the bundle, no node_modules', () => {
     expect(zipEntries).toStrictEqual(['functions/health.mjs']);
+  });
+
+  it('keeps the bundle within its 30 KB budget', async () => {
+    const bundle = await readFile(join(outDir, 'bundle/functions/health.mjs'));
+    expect(bundle.length).toBeLessThanOrEqual(30 * 1024);
+  });
+
+  it('bundles only the expected packages', async () => {
+    // Prepare: the same esbuild options serverless-esbuild uses, with a metafile.
+    const require = createRequire(import.meta.url);
+    const config = require(join(PROJECT_DIR, 'esbuild.config.cjs'))({});
+    const { exclude, outputFileExtension, outputBuildFolder, ...options } = config;
+    // Act
+    const result = await build({
+      ...options,
+      external: exclude,
+      entryPoints: [join(PROJECT_DIR, 'functions/health.ts')],
+      write: false,
+      outdir: outDir,
+      metafile: true,
+    });
+    // Assess
+    const packages = new Set(
+      Object.keys(result.metafile?.inputs ?? {}).flatMap(
+        (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? [],
+      ),
+    );
+    expect([...packages].sort()).toStrictEqual([
+      '@aws-lambda-powertools/commons',
+      '@aws-lambda-powertools/logger',
+      '@aws/lambda-invoke-store',
+      '@middy/core',
+      '@middy/util',
+    ]);
   });
 });
