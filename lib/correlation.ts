@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 /** What a caller-supplied correlation id may look like; anything else is never echoed or logged. */
 export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:=-]{1,128}$/;
 
@@ -31,5 +29,6 @@ export function resolveCorrelationId(sources: CorrelationSources): string {
     return sources.apiRequestId;
   }
   if (isValidCorrelationId(sources.lambdaRequestId)) return sources.lambdaRequestId;
-  return randomUUID();
+  // Web Crypto's global: no eager node:crypto import (about 4 ms of cold start) for a rare path.
+  return globalThis.crypto.randomUUID();
 }
