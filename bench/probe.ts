@@ -2,8 +2,10 @@
 //   cold <bundle>          import time and first invocation time, this process being fresh
 //   warm <bundle> <count>  µs per warm invocation, then RSS, heap and heap growth (needs --expose-gc)
 // Output goes to stdout as one JSON line; the handler's own log lines go to a sink.
+// <bundle> may also be functions/health.ts itself (Node 24 runs TypeScript).
 import { pathToFileURL } from 'node:url';
 import getEvent from '../tests/events/http-api-get.json' with { type: 'json' };
+import { lambdaContext } from '../tests/helpers/lambda-context.ts';
 
 const [mode, bundle, countArg] = process.argv.slice(2);
 if (bundle === undefined) throw new Error('usage: probe.ts cold|warm <bundle> [count]');
@@ -12,21 +14,8 @@ const write = process.stdout.write.bind(process.stdout);
 const report = (figures: object) => write(`${JSON.stringify(figures)}\n`);
 process.stdout.write = (() => true) as typeof process.stdout.write;
 
-const context = (i: number) => ({
-  functionName: 'petsage-smoke-test-bench-health',
-  functionVersion: '$LATEST',
-  invokedFunctionArn:
-    'arn:aws:lambda:us-east-1:123456789012:function:petsage-smoke-test-bench-health',
-  memoryLimitInMB: '128',
-  awsRequestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  logGroupName: '/aws/lambda/petsage-smoke-test-bench-health',
-  logStreamName: 'bench',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 5000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+const context = (i: number) =>
+  lambdaContext({ awsRequestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` });
 const event = () => structuredClone(getEvent);
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number }>;
@@ -48,14 +37,15 @@ if (mode === 'cold') {
 } else {
   const count = Number(countArg ?? 10_000);
   const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('warm mode measures the heap: run node --expose-gc');
   for (let i = 0; i < 1_000; i++) await handler(event(), context(i));
   const events = Array.from({ length: count }, event);
-  gc?.();
+  gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const start = performance.now();
   for (let i = 0; i < count; i++) await handler(events[i], context(i));
   const elapsed = performance.now() - start;
-  gc?.();
+  gc();
   const memory = process.memoryUsage();
   report({
     warmUsPerInvocation: (elapsed * 1000) / count,

@@ -10,8 +10,16 @@ export interface CliRun {
 }
 
 /** Runs `petsage-smoke` (lib/verify/cli.ts on this Node) as a subprocess. */
-export function runCliProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const child = spawn(process.execPath, [join(PROJECT_DIR, 'lib/verify/cli.ts'), ...args], {
+export const runCliProcess = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
+  runNodeScript('lib/verify/cli.ts', args, env);
+
+/** Runs a script of this repo on this Node as a subprocess, collecting its output. */
+export function runNodeScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  const child = spawn(process.execPath, [join(PROJECT_DIR, script), ...args], {
     cwd: PROJECT_DIR,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
@@ -11,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OfflineServer, startOffline } from '../../lib/offline.ts';
 import { SmokeTestPlugin } from '../../lib/verify/serverless-plugin.mjs';
-import { runCliProcess } from '../helpers/cli.ts';
+import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../helpers/moto.ts';
 import { PROJECT_DIR } from '../helpers/project.ts';
 
@@ -41,26 +40,8 @@ const fakeServerless = (stackName: string, custom: Record<string, unknown>) => (
 
 /** Runs the project's serverless CLI (osls) as a subprocess. */
 const runServerless = (args: string[], env: NodeJS.ProcessEnv) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [join(PROJECT_DIR, 'node_modules/serverless/bin/serverless.js'), ...args],
-      {
-        cwd: PROJECT_DIR,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  runNodeScript('node_modules/serverless/bin/serverless.js', args, env);
+
 let moto: Moto;
 let offline: OfflineServer;
 let logs: CloudWatchLogsClient;
