@@ -16,10 +16,10 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import autocannon from 'autocannon';
 import { build, type Metafile } from 'esbuild';
-import { freePort, startOffline } from '../lib/offline.ts';
-import { cloudWatchLogSource } from '../lib/verify/cloudwatch-source.ts';
-import { verifyDeployment } from '../lib/verify/verify.ts';
-import { motoAvailable, startMoto } from '../tests/helpers/moto.ts';
+import { freePort, startOffline } from '../lib/verify/offline.ts';
+import { cloudWatchLogSource } from '../lib/verify/cloudwatch-log-source.ts';
+import { verifyDeployment } from '../lib/verify/verify-deployment.ts';
+import { motoAvailable, startMoto } from '../harness/moto.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -131,7 +131,7 @@ async function buildVariants() {
 const probe = async (args: string[]) => {
   const { stdout } = await run(
     process.execPath,
-    ['--expose-gc', join(ROOT, 'bench/probe.ts'), ...args],
+    ['--expose-gc', join(ROOT, 'harness/probe.ts'), ...args],
     {
       cwd: ROOT,
       env: {

@@ -3,7 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { SmokeTestConfig } from './config.ts';
 import { resolveCorrelationId } from './correlation.ts';
-import { buildFailurePayload, buildHealthPayload } from './health.ts';
+import { buildFailurePayload, buildHealthPayload } from './payload.ts';
 import { buildResponse, negotiateContentType } from './http.ts';
 import { type RequestInfo, readRequest } from './request.ts';
 

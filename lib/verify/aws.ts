@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { classifyAwsError } from './cloudwatch-source.ts';
+import { classifyAwsError } from './cloudwatch-log-source.ts';
 import { ConfigurationError } from './errors.ts';
 
 /** Where and as whom to call AWS; unset fields fall back to the SDK's own chain and env. */

@@ -4,20 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
 import { DEFAULT_SERVICE_NAME } from '../config.ts';
-import { type OfflineServer, startOffline } from '../offline.ts';
+import { type OfflineServer, startOffline } from './offline.ts';
 import {
   createCloudFormationClient,
   createLogsClient,
   describeStackTargets,
   stackName,
 } from './aws.ts';
-import { cloudWatchLogSource } from './cloudwatch-source.ts';
+import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import { ConfigurationError, EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED } from './errors.ts';
 import type { LogSource } from './log-source.ts';
-import { outputLogSource } from './offline-source.ts';
+import { outputLogSource } from './output-log-source.ts';
 import { createProgress } from './progress.ts';
 import { formatJUnit, formatReport, palette } from './report.ts';
-import { type VerifyReport, verifyDeployment } from './verify.ts';
+import { type VerifyReport, verifyDeployment } from './verify-deployment.ts';
 
 export const USAGE = `Usage: petsage-smoke verify (--url <url> --log-group <name> | --stage <stage> | --local) [options]
 

@@ -1,4 +1,4 @@
-import type { VerifyReport } from './verify.ts';
+import type { VerifyReport } from './verify-deployment.ts';
 
 /** Colours for a terminal; identity functions when colour is off. */
 export interface Palette {

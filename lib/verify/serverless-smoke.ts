@@ -1,10 +1,10 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { describeStackTargets } from './aws.ts';
-import { cloudWatchLogSource } from './cloudwatch-source.ts';
+import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import { ConfigurationError } from './errors.ts';
 import { formatReport } from './report.ts';
-import { type VerifyReport, verifyDeployment } from './verify.ts';
+import { type VerifyReport, verifyDeployment } from './verify-deployment.ts';
 
 /** The `custom.smokeTest` settings of serverless.yml. */
 export interface SmokeSettings {

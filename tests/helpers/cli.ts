@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PROJECT_DIR } from './project.ts';
+import { PROJECT_DIR } from '../../harness/project.ts';
 
 /** What a CLI subprocess printed and how it exited. */
 export interface CliRun {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../helpers/project.ts';
+import { PROJECT_DIR } from '../../harness/project.ts';
 
 const run = promisify(execFile);
 

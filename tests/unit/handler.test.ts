@@ -7,11 +7,11 @@ import type {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../functions/health.ts';
 import { loadConfig } from '../../lib/config.ts';
-import getEvent from '../events/http-api-get.json' with { type: 'json' };
-import headEvent from '../events/http-api-head.json' with { type: 'json' };
-import minimalEvent from '../events/http-api-minimal.json' with { type: 'json' };
-import scheduledEvent from '../events/scheduled-event.json' with { type: 'json' };
-import { lambdaContext } from '../helpers/lambda-context.ts';
+import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
+import headEvent from '../../harness/events/http-api-head.json' with { type: 'json' };
+import minimalEvent from '../../harness/events/http-api-minimal.json' with { type: 'json' };
+import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda-context.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/health.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { logger } from '../../lib/logger.ts';
-import getEvent from '../events/http-api-get.json' with { type: 'json' };
-import headEvent from '../events/http-api-head.json' with { type: 'json' };
-import { lambdaContext } from '../helpers/lambda-context.ts';
+import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
+import headEvent from '../../harness/events/http-api-head.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda-context.ts';
 import { fromResult, loadOpenApi, responseProblems } from '../helpers/openapi.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../lib/verify/cli.ts';
 import { createProgress } from '../../../lib/verify/progress.ts';
 import { formatJUnit, formatReport, palette } from '../../../lib/verify/report.ts';
-import type { VerifyReport } from '../../../lib/verify/verify.ts';
+import type { VerifyReport } from '../../../lib/verify/verify-deployment.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 const io = () => {

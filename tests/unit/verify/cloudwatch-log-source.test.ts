@@ -1,7 +1,7 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cloudWatchLogSource } from '../../../lib/verify/cloudwatch-source.ts';
+import { cloudWatchLogSource } from '../../../lib/verify/cloudwatch-log-source.ts';
 import { ConfigurationError } from '../../../lib/verify/errors.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 

@@ -3,7 +3,7 @@ import {
   FilterLogEventsCommand,
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { judgeLogMessage } from './contract.ts';
+import { judgeLogMessage } from './contract-check.ts';
 import { ConfigurationError } from './errors.ts';
 import type { LogSearch, LogSearchResult, LogSource, Sleep } from './log-source.ts';
 import { sleep as realSleep } from './log-source.ts';

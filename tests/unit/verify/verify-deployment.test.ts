@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogSearch, LogSource } from '../../../lib/verify/log-source.ts';
-import { CLOCK_SKEW_MARGIN_MS, verifyDeployment } from '../../../lib/verify/verify.ts';
+import { CLOCK_SKEW_MARGIN_MS, verifyDeployment } from '../../../lib/verify/verify-deployment.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 
 const URL = 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/health';

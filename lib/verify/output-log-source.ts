@@ -1,4 +1,4 @@
-import { judgeLogMessage } from './contract.ts';
+import { judgeLogMessage } from './contract-check.ts';
 import type { LogSearch, LogSearchResult, LogSource, Sleep } from './log-source.ts';
 import { sleep as realSleep } from './log-source.ts';
 

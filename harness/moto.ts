@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort } from '../../lib/offline.ts';
+import { freePort } from '../lib/verify/offline.ts';
 
 /** True when moto's server is on the PATH (pip install "moto[server]"). */
 export const motoAvailable = (): boolean =>

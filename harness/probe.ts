@@ -1,11 +1,11 @@
-// One measurement process for bench/run.ts. Modes:
+// One measurement process for bench/run.ts and the memory test. Modes:
 //   cold <bundle>          import time and first invocation time, this process being fresh
 //   warm <bundle> <count>  µs per warm invocation, then RSS, heap and heap growth (needs --expose-gc)
 // Output goes to stdout as one JSON line; the handler's own log lines go to a sink.
 // <bundle> may also be functions/health.ts itself (Node 24 runs TypeScript).
 import { pathToFileURL } from 'node:url';
-import getEvent from '../tests/events/http-api-get.json' with { type: 'json' };
-import { lambdaContext } from '../tests/helpers/lambda-context.ts';
+import getEvent from './events/http-api-get.json' with { type: 'json' };
+import { lambdaContext } from './lambda-context.ts';
 
 const [mode, bundle, countArg] = process.argv.slice(2);
 if (bundle === undefined) throw new Error('usage: probe.ts cold|warm <bundle> [count]');

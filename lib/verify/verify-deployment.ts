@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigurationError } from './errors.ts';
-import { checkEndpoint } from './http-check.ts';
+import { checkEndpoint } from './check-endpoint.ts';
 import type { LogSearchResult, LogSource, Sleep } from './log-source.ts';
 
 /** Lines are searched from this long before the request, so a skewed local clock loses none. */

@@ -1,5 +1,5 @@
 import { HEALTH_JSON } from '../http.ts';
-import { healthAnswerProblems } from './contract.ts';
+import { healthAnswerProblems } from './contract-check.ts';
 import type { Sleep } from './log-source.ts';
 import { sleep as realSleep } from './log-source.ts';
 
