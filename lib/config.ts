@@ -1,7 +1,5 @@
 import { buildReleaseId, buildVersion } from './build-info.ts';
-
-/** The service name used when POWERTOOLS_SERVICE_NAME is not set. */
-export const DEFAULT_SERVICE_NAME = 'petsage-smoke-test';
+import { DEFAULT_SERVICE_NAME } from './contract.ts';
 
 /** What the smoke test reports about the deployment it runs in. */
 export interface SmokeTestConfig {

@@ -1,7 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-
-/** The IETF health check response media type. */
-export const HEALTH_JSON = 'application/health+json';
+import { HEALTH_JSON } from './contract.ts';
 /** What every other client gets. */
 export const JSON_UTF8 = 'application/json; charset=utf-8';
 

@@ -1,9 +1,5 @@
 import type { SmokeTestConfig } from './config.ts';
-
-/** The message the FastAPI versions of this feature answered with. */
-export const SMOKE_TEST_MESSAGE = 'PetSage system is alive and purring!';
-/** Feature tag shared by the response and the log line. */
-export const SMOKE_TEST_FEATURE = 'smoke_test';
+import { SMOKE_TEST_FEATURE, SMOKE_TEST_MESSAGE } from './contract.ts';
 
 /** The body of a successful smoke test. */
 export interface HealthPayload {

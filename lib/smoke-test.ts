@@ -2,9 +2,15 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { SmokeTestConfig } from './config.ts';
+import {
+  SMOKE_FAILED_LOG_EVENT,
+  SMOKE_FAILED_LOG_MESSAGE,
+  SMOKE_LOG_EVENT,
+  SMOKE_LOG_MESSAGE,
+} from './contract.ts';
 import { resolveCorrelationId } from './correlation.ts';
-import { buildFailurePayload, buildHealthPayload } from './payload.ts';
 import { buildResponse, negotiateContentType } from './http.ts';
+import { buildFailurePayload, buildHealthPayload } from './payload.ts';
 import { type RequestInfo, readRequest } from './request.ts';
 
 /** Everything the smoke test depends on, passed in so tests control it. */
@@ -13,11 +19,6 @@ export interface SmokeTestDeps {
   logger: Logger;
   now: () => Date;
 }
-
-/** Log message and event names of the line the post-deploy verifier looks for. */
-export const SMOKE_LOG_MESSAGE = 'smoke test executed';
-export const SMOKE_LOG_EVENT = 'smoke_test_executed';
-export const SMOKE_FAILED_LOG_EVENT = 'smoke_test_failed';
 
 const requestKeys = (config: SmokeTestConfig, request: RequestInfo) => ({
   version: config.version,
@@ -78,7 +79,7 @@ export function smokeTestFailureHandler(
     const request = readRequest(middyRequest.event);
     const correlationId = correlationIdFor(request, middyRequest.context);
     try {
-      deps.logger.error('smoke test failed', {
+      deps.logger.error(SMOKE_FAILED_LOG_MESSAGE, {
         correlation_id: correlationId,
         event: SMOKE_FAILED_LOG_EVENT,
         status: 'failure',

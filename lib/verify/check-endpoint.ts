@@ -1,7 +1,8 @@
-import { HEALTH_JSON } from '../http.ts';
+import { HEALTH_JSON } from '../contract.ts';
 import { healthAnswerProblems } from './contract-check.ts';
-import type { Sleep } from './log-source.ts';
-import { sleep as realSleep } from './log-source.ts';
+import { type Deadline, sleep as realSleep, type Sleep } from './deadline.ts';
+import { VERIFY_DEFAULTS } from './defaults.ts';
+import { redactUrl, safeText } from './safe-text.ts';
 
 /** What calling the route found. */
 export interface HttpCheckResult {
@@ -11,8 +12,12 @@ export interface HttpCheckResult {
   /** Latency of the last attempt that got an answer. */
   latencyMs: number | undefined;
   attempts: number;
-  /** Epoch ms just before the request that got the final answer was sent. */
+  /** Epoch ms (our clock) just before the request that got the final answer was sent. */
   requestTime: number;
+  /** Epoch ms by the route's clock: its `Date` header, when it sent a valid one. */
+  serverTime: number | undefined;
+  /** True when the route gave a final answer (not retried): a verdict can be drawn from it. */
+  answered: boolean;
   problems: string[];
 }
 
@@ -20,89 +25,141 @@ export interface HttpCheckResult {
 export interface HttpCheckOptions {
   url: string;
   correlationId: string;
-  /** Epoch ms after which no new attempt starts. */
-  deadline: number;
-  /** Per-attempt timeout (default 10 s). */
+  deadline: Deadline;
+  /** Per-attempt timeout (default VERIFY_DEFAULTS.attemptTimeoutMs). */
   attemptTimeoutMs?: number;
+  /** Body cap in bytes, after decompression (default VERIFY_DEFAULTS.bodyCapBytes). */
+  bodyCapBytes?: number;
+  /** For this long from the first attempt a 404 is retried: a new route may still propagate. */
+  notFoundGraceMs?: number;
   fetch?: typeof globalThis.fetch;
   sleep?: Sleep;
   now?: () => number;
   onAttempt?: (attempt: number, outcome: string) => void;
 }
 
+/** Thrown inside an attempt when the body passes its cap. */
+class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+}
+
+/** Reads a body as text, aborting past `capBytes`: an endless or bomb body costs at most the cap. */
+async function readCapped(response: Response, capBytes: number): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > capBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new BodyTooLargeError(`body is larger than ${capBytes} bytes; read aborted`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 const RETRYABLE = (status: number) => status >= 500 || status === 429;
 
 const describeFetchError = (error: unknown): string => {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return safeText(error);
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'no answer in time';
   const cause = error.cause;
   if (cause instanceof Error) {
     const code = 'code' in cause ? String(cause.code) : cause.name;
-    return `${code}: ${cause.message}`;
+    return safeText(`${code}: ${cause.message}`);
   }
-  return error.message;
+  return safeText(error.message);
 };
 
 /** Backoff before attempt n+1: 250 ms doubling to 4 s, with jitter so probes do not align. */
 const backoffMs = (attempt: number): number =>
   Math.min(250 * 2 ** (attempt - 1), 4_000) * (0.75 + Math.random() * 0.5);
 
+const dateHeader = (headers: Headers): number | undefined => {
+  const value = headers.get('date');
+  const time = value === null ? Number.NaN : Date.parse(value);
+  return Number.isFinite(time) ? time : undefined;
+};
+
 /**
- * Calls the health route with the correlation id and `accept: application/health+json`,
- * retrying network errors, 5xx and 429 until the deadline (a fresh deploy can answer 503 for a
- * moment), then checks the answer against the response contract.
+ * Calls the health route with the correlation id and `accept: application/health+json`, retrying
+ * network errors, 5xx and 429 until the deadline (a fresh deploy can answer 503 for a moment).
+ * Any other answer is final and judged once against the contract; its body is read up to a cap.
  */
 export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpCheckResult> {
   const fetchFn = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
-  const attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? VERIFY_DEFAULTS.attemptTimeoutMs;
+  const capBytes = options.bodyCapBytes ?? VERIFY_DEFAULTS.bodyCapBytes;
+  const graceUntil = now() + (options.notFoundGraceMs ?? 0);
+  const shownUrl = redactUrl(options.url);
   let attempts = 0;
   let lastProblem = 'no attempt was made before the deadline';
   let lastStatus: number | undefined;
   let lastLatency: number | undefined;
   let requestTime = now();
 
-  while (now() < options.deadline) {
+  while (options.deadline.remainingMs() > 0) {
     attempts++;
     requestTime = now();
-    const timeout = Math.ceil(
-      Math.max(Math.min(attemptTimeoutMs, options.deadline - requestTime), 1),
-    );
     try {
+      const signal = options.deadline.signal(attemptTimeoutMs);
       const response = await fetchFn(options.url, {
         method: 'GET',
-        headers: { 'x-correlation-id': options.correlationId, accept: HEALTH_JSON },
+        headers: {
+          'x-correlation-id': options.correlationId,
+          accept: HEALTH_JSON,
+          'accept-encoding': 'identity',
+        },
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeout),
+        signal,
       });
-      const body = await response.text();
-      lastLatency = now() - requestTime;
       lastStatus = response.status;
-      options.onAttempt?.(attempts, `HTTP ${response.status}`);
-      if (!RETRYABLE(response.status)) {
-        const problems = healthAnswerProblems(
-          response.status,
-          response.headers,
-          body,
-          options.correlationId,
-        );
+      const retryable =
+        RETRYABLE(response.status) || (response.status === 404 && now() < graceUntil);
+      if (retryable) {
+        await response.body?.cancel().catch(() => undefined);
+        lastLatency = now() - requestTime;
+        lastProblem = `HTTP ${response.status} (retried until the deadline)`;
+        options.onAttempt?.(attempts, `HTTP ${response.status}`);
+      } else {
+        let problems: string[];
+        try {
+          const body = await readCapped(response, capBytes);
+          problems = healthAnswerProblems(
+            response.status,
+            response.headers,
+            body,
+            options.correlationId,
+          );
+        } catch (error) {
+          if (!(error instanceof BodyTooLargeError)) throw error;
+          problems = [`status ${response.status}: ${error.message}`];
+        }
+        lastLatency = now() - requestTime;
+        options.onAttempt?.(attempts, `HTTP ${response.status}`);
         return {
           ok: problems.length === 0,
           status: response.status,
           latencyMs: lastLatency,
           attempts,
           requestTime,
+          serverTime: dateHeader(response.headers),
+          answered: true,
           problems,
         };
       }
-      lastProblem = `HTTP ${response.status} (retried until the deadline)`;
     } catch (error) {
       lastProblem = describeFetchError(error);
       options.onAttempt?.(attempts, lastProblem);
     }
     const pause = backoffMs(attempts);
-    if (now() + pause >= options.deadline) break;
+    if (pause >= options.deadline.remainingMs()) break;
     await sleep(pause);
   }
   return {
@@ -111,6 +168,8 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
     latencyMs: lastLatency,
     attempts,
     requestTime,
-    problems: [`${options.url}: ${lastProblem} after ${attempts} attempt(s)`],
+    serverTime: undefined,
+    answered: false,
+    problems: [`${shownUrl}: ${lastProblem} after ${attempts} attempt(s)`],
   };
 }

@@ -1,25 +1,19 @@
-import { HEALTH_JSON } from '../http.ts';
-import { SMOKE_LOG_EVENT } from '../smoke-test.ts';
-
-/** Fields of the response contract that must be non-empty strings. */
-const REQUIRED_BODY_FIELDS = [
-  'status',
-  'message',
-  'feature',
-  'service',
-  'version',
-  'releaseId',
-  'stage',
-  'timestamp',
-  'correlationId',
-] as const;
+import {
+  HEALTH_BODY_FIELDS,
+  HEALTH_JSON,
+  SMOKE_LINE_REQUIRED_KEYS,
+  SMOKE_LOG_EVENT,
+  SMOKE_LOG_LEVEL,
+} from '../contract.ts';
+import { safeJson } from './safe-text.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks a health answer against the response contract for a request sent with
- * `accept: application/health+json` and the given correlation id. Returns the problems found.
+ * `accept: application/health+json` and the given correlation id. Returns the problems found,
+ * every echoed value cut and escaped.
  */
 export function healthAnswerProblems(
   statusCode: number,
@@ -31,31 +25,31 @@ export function healthAnswerProblems(
   if (statusCode !== 200) problems.push(`status ${statusCode}, expected 200`);
   const contentType = headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith(HEALTH_JSON)) {
-    problems.push(`content-type "${contentType}", expected ${HEALTH_JSON}`);
+    problems.push(`content-type ${safeJson(contentType)}, expected ${HEALTH_JSON}`);
   }
   const echoed = headers.get('x-correlation-id');
   if (echoed !== correlationId) {
-    problems.push(`x-correlation-id header ${JSON.stringify(echoed)}, expected "${correlationId}"`);
+    problems.push(`x-correlation-id header ${safeJson(echoed)}, expected "${correlationId}"`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    problems.push(`body is not JSON: ${JSON.stringify(body.slice(0, 120))}`);
+    problems.push(`body is not JSON: ${safeJson(body.slice(0, 120))}`);
     return problems;
   }
   if (!isRecord(parsed)) return [...problems, 'body is not a JSON object'];
-  for (const field of REQUIRED_BODY_FIELDS) {
+  for (const field of HEALTH_BODY_FIELDS) {
     if (typeof parsed[field] !== 'string' || parsed[field] === '') {
       problems.push(`body field "${field}" is missing or not a non-empty string`);
     }
   }
   if (parsed.status !== undefined && parsed.status !== 'ok') {
-    problems.push(`body status ${JSON.stringify(parsed.status)}, expected "ok"`);
+    problems.push(`body status ${safeJson(parsed.status)}, expected "ok"`);
   }
   if (parsed.correlationId !== undefined && parsed.correlationId !== correlationId) {
     problems.push(
-      `body correlationId ${JSON.stringify(parsed.correlationId)}, expected "${correlationId}"`,
+      `body correlationId ${safeJson(parsed.correlationId)}, expected "${correlationId}"`,
     );
   }
   return problems;
@@ -69,7 +63,7 @@ export type LineVerdict =
 /**
  * Decides whether a log message is the smoke-test line of this correlation id. The server-side
  * filter only narrows candidates: START/REPORT lines, other events, ids that merely contain this
- * one and broken JSON are all rejected here.
+ * one and broken JSON are all rejected here. Reasons are cut and escaped.
  */
 export function judgeLogMessage(message: string, correlationId: string): LineVerdict {
   let parsed: unknown;
@@ -80,15 +74,15 @@ export function judgeLogMessage(message: string, correlationId: string): LineVer
   }
   if (!isRecord(parsed)) return { match: false, reason: 'not a JSON object' };
   if (parsed.correlation_id !== correlationId) {
-    return { match: false, reason: `correlation_id is ${JSON.stringify(parsed.correlation_id)}` };
+    return { match: false, reason: `correlation_id is ${safeJson(parsed.correlation_id)}` };
   }
   if (parsed.event !== SMOKE_LOG_EVENT) {
-    return { match: false, reason: `event is ${JSON.stringify(parsed.event)}` };
+    return { match: false, reason: `event is ${safeJson(parsed.event)}` };
   }
-  if (parsed.level !== 'INFO') {
-    return { match: false, reason: `level is ${JSON.stringify(parsed.level)}` };
+  if (parsed.level !== SMOKE_LOG_LEVEL) {
+    return { match: false, reason: `level is ${safeJson(parsed.level)}` };
   }
-  for (const key of ['service', 'function_request_id', 'timestamp']) {
+  for (const key of SMOKE_LINE_REQUIRED_KEYS) {
     if (typeof parsed[key] !== 'string' || parsed[key] === '') {
       return { match: false, reason: `key "${key}" is missing` };
     }

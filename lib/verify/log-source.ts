@@ -12,8 +12,14 @@ export interface LogSearchResult {
   match: LogMatch | undefined;
   /** Calls made to the log service (or scans of local output). */
   polls: number;
-  /** Why candidates that mentioned the id were not accepted (deduplicated). */
+  /** Why candidates that mentioned the id were not accepted (deduplicated, capped). */
   rejected: string[];
+  /** Calls the log service refused as throttled. */
+  throttled: number;
+  /** True when the last call got an answer: "not found" is then a verdict, not a guess. */
+  serviceAnswered: boolean;
+  /** The last error seen, if any call failed (cut and escaped). */
+  lastError: string | undefined;
 }
 
 /** Parameters of one search. */
@@ -34,8 +40,16 @@ export interface LogSource {
   findSmokeLine(search: LogSearch): Promise<LogSearchResult>;
 }
 
-/** Waits; swapped in tests. */
-export type Sleep = (ms: number) => Promise<void>;
-
-/** The real sleep. */
-export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Collects why candidate lines were rejected: distinct reasons, the first few listed. */
+export function rejectionList(cap: number) {
+  const reasons = new Set<string>();
+  let more = 0;
+  return {
+    add(reason: string) {
+      if (reasons.has(reason)) return;
+      if (reasons.size < cap) reasons.add(reason);
+      else more++;
+    },
+    list: (): string[] => [...reasons, ...(more > 0 ? [`…and ${more} more rejected line(s)`] : [])],
+  };
+}

@@ -37,6 +37,8 @@ export interface OfflineServer {
   lines(): string[];
   /** Output lines that are JSON objects: the function's structured log lines. */
   logLines(): Record<string, unknown>[];
+  /** The HTTP routes serverless-offline printed when it started, e.g. GET …/health. */
+  routes(): { method: string; url: string }[];
   /** Stops the process group; resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -116,6 +118,14 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineServ
     baseUrl: `http://127.0.0.1:${httpPort}`,
     lines: () => [...lines],
     logLines: () => lines.map(parseJsonObject).filter((line) => line !== undefined),
+    routes: () =>
+      lines.flatMap((line) => {
+        const route = /\b(GET|HEAD|POST|PUT|PATCH|DELETE|ANY)\s+\|\s+(http:\/\/\S+)/.exec(line);
+        // The Lambda invoke API (POST …/2015-03-31/functions/…) is not an HTTP event route.
+        return route?.[1] && route[2] && !route[2].includes('/2015-03-31/functions/')
+          ? [{ method: route[1], url: route[2] }]
+          : [];
+      }),
     stop: () => stopProcessGroup(child),
   };
 

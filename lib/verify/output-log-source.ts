@@ -1,6 +1,8 @@
 import { judgeLogMessage } from './contract-check.ts';
-import type { LogSearch, LogSearchResult, LogSource, Sleep } from './log-source.ts';
-import { sleep as realSleep } from './log-source.ts';
+import { sleep as realSleep, type Sleep } from './deadline.ts';
+import { VERIFY_DEFAULTS } from './defaults.ts';
+import type { LogSearch, LogSearchResult, LogSource } from './log-source.ts';
+import { rejectionList } from './log-source.ts';
 
 /** Options for {@link outputLogSource}. */
 export interface OutputSourceOptions {
@@ -22,9 +24,17 @@ export function outputLogSource(options: OutputSourceOptions): LogSource {
   const interval = options.pollIntervalMs ?? 100;
 
   const findSmokeLine = async (search: LogSearch): Promise<LogSearchResult> => {
-    const rejected = new Set<string>();
+    const rejected = rejectionList(VERIFY_DEFAULTS.rejectedListCap);
     let polls = 0;
     let scanned = 0;
+    const result = (match: LogSearchResult['match']): LogSearchResult => ({
+      match,
+      polls,
+      rejected: rejected.list(),
+      throttled: 0,
+      serviceAnswered: true,
+      lastError: undefined,
+    });
     while (true) {
       const lines = options.lines();
       polls++;
@@ -33,16 +43,12 @@ export function outputLogSource(options: OutputSourceOptions): LogSource {
         if (!line.includes(search.correlationId)) continue;
         const verdict = judgeLogMessage(line, search.correlationId);
         if (verdict.match) {
-          return {
-            match: {
-              line: verdict.line,
-              logStreamName: 'serverless-offline output',
-              timestamp: undefined,
-              ingestionTime: undefined,
-            },
-            polls,
-            rejected: [...rejected],
-          };
+          return result({
+            line: verdict.line,
+            logStreamName: 'serverless-offline output',
+            timestamp: undefined,
+            ingestionTime: undefined,
+          });
         }
         rejected.add(verdict.reason);
       }
@@ -50,7 +56,7 @@ export function outputLogSource(options: OutputSourceOptions): LogSource {
       if (now() + interval >= search.deadline) break;
       await sleep(interval);
     }
-    return { match: undefined, polls, rejected: [...rejected] };
+    return result(undefined);
   };
 
   return { description: options.description ?? 'serverless-offline output', findSmokeLine };

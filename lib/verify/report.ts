@@ -36,62 +36,110 @@ export function formatReport(report: VerifyReport, colours: Palette = palette(fa
       ]
         .filter((part) => part !== undefined)
         .join(', ')
-    : `not found in ${report.logSource} (${log.polls} poll(s))`;
-  lines.push(`  ${mark(log.found)}  log line  ${logDetail}`);
+    : !log.searched
+      ? 'not searched'
+      : `not found in ${report.logSource} (${log.polls} poll(s)${log.throttled > 0 ? `, throttled ${log.throttled}` : ''})`;
+  const logMark = report.verdict === 'inconclusive' ? colours.fail('????') : mark(log.found);
+  lines.push(`  ${logMark}  log line  ${logDetail}`);
   for (const problem of log.problems) lines.push(`          ${problem}`);
   lines.push(colours.dim(`  correlation id ${report.correlationId}`));
   for (const hint of report.hints) lines.push(`  hint: ${hint}`);
   lines.push(
-    report.ok
+    report.verdict === 'verified'
       ? colours.pass(`PASS: verified in ${seconds(report.elapsedMs)}`)
-      : colours.fail(`FAIL: not verified (${seconds(report.elapsedMs)})`),
+      : report.verdict === 'failed'
+        ? colours.fail(`FAIL: not verified (${seconds(report.elapsedMs)})`)
+        : colours.fail(
+            `INCONCLUSIVE: could not judge, the log service could not be searched (${seconds(report.elapsedMs)})`,
+          ),
   );
   return `${lines.join('\n')}\n`;
 }
 
-const xml = (text: string) =>
+/** Escapes text for XML 1.0 and drops what XML 1.0 cannot carry at all. */
+export const xml = (text: string) =>
   text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    // XML 1.0 cannot carry control characters other than tab, LF and CR at all.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .replace(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      '',
+    );
 
-/** JUnit XML with one testcase per step, for CI dashboards. */
-export function formatJUnit(report: VerifyReport): string {
-  const cases = [
-    {
-      name: 'route answers the smoke-test contract',
-      ok: report.http.ok,
-      problems: report.http.problems,
-      time: (report.http.latencyMs ?? 0) / 1000,
-    },
-    {
-      name: `log line reaches ${report.logSource}`,
-      ok: report.log.found,
-      problems: [...report.log.problems, ...report.hints],
-      time: 0,
-    },
-  ];
+/** A JUnit testcase. */
+export interface JUnitCase {
+  name: string;
+  ok: boolean;
+  problems: string[];
+  timeSeconds: number;
+}
+
+/** JUnit XML for CI dashboards: one suite, one testcase per step. */
+export function formatJUnitSuite(
+  suiteName: string,
+  cases: JUnitCase[],
+  elapsedMs: number,
+  properties: Record<string, string> = {},
+): string {
   const failures = cases.filter((c) => !c.ok).length;
+  const time = (elapsedMs / 1000).toFixed(3);
   const body = cases
     .map((c) => {
-      const open = `    <testcase classname="petsage-smoke.verify" name="${xml(c.name)}" time="${c.time.toFixed(3)}"`;
+      const open = `    <testcase classname="petsage-smoke.verify" name="${xml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;
       if (c.ok) return `${open}/>`;
       const message = xml(c.problems[0] ?? 'failed');
       return `${open}>\n      <failure message="${message}">${xml(c.problems.join('\n'))}</failure>\n    </testcase>`;
     })
     .join('\n');
+  const props = Object.entries(properties)
+    .map(([name, value]) => `<property name="${xml(name)}" value="${xml(value)}"/>`)
+    .join('');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="petsage-smoke" tests="2" failures="${failures}" time="${(report.elapsedMs / 1000).toFixed(3)}">`,
-    `  <testsuite name="verify ${xml(report.url)}" tests="2" failures="${failures}" time="${(report.elapsedMs / 1000).toFixed(3)}">`,
-    `    <properties><property name="correlationId" value="${xml(report.correlationId)}"/></properties>`,
+    `<testsuites name="petsage-smoke" tests="${cases.length}" failures="${failures}" time="${time}">`,
+    `  <testsuite name="${xml(suiteName)}" tests="${cases.length}" failures="${failures}" time="${time}">`,
+    `    <properties>${props}</properties>`,
     body,
     '  </testsuite>',
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/** The JUnit cases of one verification: the route, then the log line. */
+export function junitCases(report: VerifyReport, prefix = ''): JUnitCase[] {
+  return [
+    {
+      name: `${prefix}route answers the smoke-test contract`,
+      ok: report.http.ok,
+      problems: report.http.problems,
+      timeSeconds: (report.http.latencyMs ?? 0) / 1000,
+    },
+    {
+      name: `${prefix}log line reaches ${report.logSource}`,
+      ok: report.log.found,
+      problems: [...report.log.problems, ...report.hints],
+      timeSeconds: 0,
+    },
+  ];
+}
+
+/** JUnit XML with one testcase per step. */
+export function formatJUnit(report: VerifyReport): string {
+  return formatJUnitSuite(`verify ${report.url}`, junitCases(report), report.elapsedMs, {
+    correlationId: report.correlationId,
+    verdict: report.verdict,
+  });
+}
+
+/** JUnit XML for a run that could not verify: one failing testcase saying why. */
+export function formatJUnitError(message: string): string {
+  return formatJUnitSuite(
+    'verify',
+    [{ name: 'verification runs', ok: false, problems: [message], timeSeconds: 0 }],
+    0,
+  );
 }

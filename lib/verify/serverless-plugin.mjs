@@ -13,9 +13,21 @@ export class SmokeTestPlugin {
         lifecycleEvents: ['verify'],
         options: {
           timeout: {
-            usage: 'Deadline in seconds (default: custom.smokeTest.timeout, else 120)',
+            usage: 'Deadline in seconds, 1-3600 (default: custom.smokeTest.timeout, else 120)',
             type: 'string',
           },
+          json: { usage: 'Print the report as one JSON object on stdout', type: 'boolean' },
+          junit: { usage: 'Also write a JUnit XML report to this file', type: 'string' },
+        },
+      },
+      // Extends the framework's own deploy command: listed in `serverless deploy --help`.
+      deploy: {
+        options: {
+          'skip-smoke': {
+            usage: 'Deploy without the post-deploy smoke test (this deploy only)',
+            type: 'boolean',
+          },
+          junit: { usage: 'Write the smoke test JUnit XML report to this file', type: 'string' },
         },
       },
     };
@@ -31,7 +43,7 @@ export class SmokeTestPlugin {
           type: 'object',
           properties: {
             verifyAfterDeploy: { type: 'boolean' },
-            timeout: { type: 'number', exclusiveMinimum: 0 },
+            timeout: { type: 'number', minimum: 1, maximum: 3600 },
           },
           additionalProperties: false,
         },
@@ -40,6 +52,7 @@ export class SmokeTestPlugin {
   }
 
   async verify(trigger) {
+    const startedAt = Date.now();
     const { runServerlessSmoke, SmokeTestFailedError } = await import('./serverless-smoke.ts');
     try {
       await runServerlessSmoke({
@@ -47,14 +60,15 @@ export class SmokeTestPlugin {
         cliOptions: this.cliOptions,
         log: this.log,
         trigger,
+        startedAt,
       });
     } catch (error) {
+      if (!(error instanceof SmokeTestFailedError)) throw error;
+      // The framework exits 1 on any error; keep the verifier's "could not judge" code, 2.
+      if (error.exitCode === 2) process.once('exit', () => (process.exitCode = 2));
       // The framework's own error class prints the message without a stack and exits non-zero.
-      const FrameworkError = this.serverless.classes?.Error;
-      if (error instanceof SmokeTestFailedError && FrameworkError) {
-        throw new FrameworkError(error.message, 'SMOKE_TEST_FAILED');
-      }
-      throw error;
+      const FrameworkError = this.serverless.classes?.Error ?? Error;
+      throw new FrameworkError(error.message, 'SMOKE_TEST_FAILED');
     }
   }
 }

@@ -1,15 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError } from './errors.ts';
 import { checkEndpoint } from './check-endpoint.ts';
-import type { LogSearchResult, LogSource, Sleep } from './log-source.ts';
+import { createDeadline, type Deadline, type Sleep } from './deadline.ts';
+import { VERIFY_DEFAULTS } from './defaults.ts';
+import type { LogSearchResult, LogSource } from './log-source.ts';
+import { redactUrl, safeText } from './safe-text.ts';
 
-/** Lines are searched from this long before the request, so a skewed local clock loses none. */
-export const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
+/**
+ * What a verification concluded. `failed` is a verdict on the deployment (the route answered
+ * wrongly or not at all, or the line never arrived while the log service answered);
+ * `inconclusive` means the log service could not be asked (throttled or unreachable to the end).
+ */
+export type Verdict = 'verified' | 'failed' | 'inconclusive';
 
-/** The verdict of one verification, as printed by --json. */
+/** The outcome of one verification, as printed by --json. */
 export interface VerifyReport {
   ok: boolean;
+  verdict: Verdict;
   correlationId: string;
+  /** The route's URL, query string redacted. */
   url: string;
   logSource: string;
   http: {
@@ -21,10 +29,13 @@ export interface VerifyReport {
   };
   log: {
     found: boolean;
+    /** False when the route's answer already decided the verdict. */
+    searched: boolean;
     logStreamName: string | null;
     ingestionDelayMs: number | null;
     functionRequestId: string | null;
     polls: number;
+    throttled: number;
     rejected: string[];
     problems: string[];
   };
@@ -36,8 +47,12 @@ export interface VerifyReport {
 export interface VerifyOptions {
   url: string;
   logSource: LogSource;
-  timeoutMs: number;
+  /** The run's one deadline; else one of `timeoutMs` from now. */
+  deadline?: Deadline;
+  timeoutMs?: number;
   correlationId?: string;
+  /** How long a 404 is retried as a route still propagating (the deploy hook's grace). */
+  notFoundGraceMs?: number;
   fetch?: typeof globalThis.fetch;
   sleep?: Sleep;
   now?: () => number;
@@ -48,15 +63,28 @@ export interface VerifyOptions {
 /** A fresh correlation id that the function accepts and no other request shares. */
 export const newCorrelationId = (): string => `smoke-${randomUUID()}`;
 
-const hintsFor = (report: Omit<VerifyReport, 'hints' | 'ok'>): string[] => {
+type ReportBody = Omit<VerifyReport, 'hints' | 'ok' | 'verdict'>;
+
+const hintsFor = (report: ReportBody, verdict: Verdict): string[] => {
   const hints: string[] = [];
   if (!report.http.ok && report.http.status === null) {
     hints.push('Is the URL right (--url or the stack output), and is the API reachable from here?');
   }
   if (report.http.status === 404) {
-    hints.push('404: the route path or stage in the URL does not match the deployed API.');
+    hints.push(
+      '404: the route path or stage in the URL does not match the deployed API (serverless.yml healthPath, --path with --local).',
+    );
   }
-  if (report.http.ok && !report.log.found) {
+  if (report.http.status !== null && report.http.status >= 300 && report.http.status < 400) {
+    hints.push('The route redirects; the verifier does not follow redirects. Use the final URL.');
+  }
+  if (verdict === 'inconclusive') {
+    hints.push(
+      report.log.throttled > 0
+        ? `CloudWatch Logs throttled ${report.log.throttled} of ${report.log.polls} call(s): the FilterLogEvents quota is shared by the account. Retry later or with a longer --timeout.`
+        : 'The log service did not answer to the end; check the network path to CloudWatch Logs (--endpoint-url, proxies).',
+    );
+  } else if (report.http.ok && !report.log.found) {
     hints.push(
       `The route answered but no smoke-test line with this id reached ${report.logSource}.`,
       'Check the region (--region), the log group name (--log-group), that the function behind the route is this one, and its log level (POWERTOOLS_LOG_LEVEL above INFO hides the line).',
@@ -68,22 +96,36 @@ const hintsFor = (report: Omit<VerifyReport, 'hints' | 'ok'>): string[] => {
   return hints;
 };
 
+const NOT_SEARCHED: LogSearchResult = {
+  match: undefined,
+  polls: 0,
+  rejected: [],
+  throttled: 0,
+  serviceAnswered: true,
+  lastError: undefined,
+};
+
 /**
  * Proves route → Lambda → log line: calls the route with a fresh correlation id, then waits for
- * the function's structured line with that id in the log source, all within one deadline.
- * Configuration errors (credentials, permissions, missing log group) are thrown.
+ * the function's structured line with that id in the log source, all within one deadline. A
+ * wrong final answer from the route ends the run at once. Configuration errors (credentials,
+ * permissions, missing log group) are thrown as ConfigurationError.
  */
 export async function verifyDeployment(options: VerifyOptions): Promise<VerifyReport> {
   const now = options.now ?? Date.now;
   const started = now();
-  const deadline = started + options.timeoutMs;
+  const deadline =
+    options.deadline ??
+    createDeadline(started + (options.timeoutMs ?? VERIFY_DEFAULTS.timeoutSeconds * 1000), now);
   const correlationId = options.correlationId ?? newCorrelationId();
+  const shownUrl = redactUrl(options.url);
 
-  options.onProgress?.('http', `GET ${options.url}`);
+  options.onProgress?.('http', `GET ${shownUrl}`);
   const http = await checkEndpoint({
     url: options.url,
     correlationId,
     deadline,
+    notFoundGraceMs: options.notFoundGraceMs,
     fetch: options.fetch,
     sleep: options.sleep,
     now,
@@ -91,36 +133,41 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
     onAttempt: (attempt, outcome) => options.onProgress?.('http', `attempt ${attempt}: ${outcome}`),
   });
 
-  let search: LogSearchResult = { match: undefined, polls: 0, rejected: [] };
-  const logProblems: string[] = [];
-  // An answer means the function may have run; look for its line even if the body was off.
-  if (http.status !== undefined && http.status < 500) {
-    try {
-      search = await options.logSource.findSmokeLine({
-        correlationId,
-        startTime: http.requestTime - CLOCK_SKEW_MARGIN_MS,
-        deadline,
-        onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
-      });
-    } catch (error) {
-      // Credentials, permissions, missing group: the caller's to fix (exit 2).
-      if (error instanceof ConfigurationError) throw error;
-      logProblems.push(
-        `log search failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+  let search = NOT_SEARCHED;
+  if (http.ok) {
+    // The earlier of our clock and the route's: a local clock that runs ahead loses no line.
+    const reference = Math.min(http.requestTime, http.serverTime ?? http.requestTime);
+    search = await options.logSource.findSmokeLine({
+      correlationId,
+      startTime: reference - VERIFY_DEFAULTS.clockSkewMarginMs,
+      deadline: deadline.at,
+      onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
+    });
   }
   const match = search.match;
-  if (match === undefined && logProblems.length === 0) {
+  const verdict: Verdict =
+    match !== undefined && http.ok
+      ? 'verified'
+      : http.ok && !search.serviceAnswered
+        ? 'inconclusive'
+        : 'failed';
+  const logProblems: string[] = [];
+  if (!http.ok) {
     logProblems.push(
-      http.status === undefined || http.status >= 500
-        ? 'not searched: the route never answered'
+      http.answered
+        ? 'not searched: the route answered wrongly, so the deploy already failed'
+        : 'not searched: the route never answered',
+    );
+  } else if (match === undefined) {
+    logProblems.push(
+      verdict === 'inconclusive'
+        ? `could not search ${options.logSource.description} to the end: ${search.throttled > 0 ? `throttled ${search.throttled} time(s)` : 'no answer'}${search.lastError === undefined ? '' : ` (last error ${search.lastError})`}`
         : `no smoke-test line with correlation_id "${correlationId}" in ${options.logSource.description} within the deadline`,
     );
   }
-  const base = {
+  const body: ReportBody = {
     correlationId,
-    url: options.url,
+    url: shownUrl,
     logSource: options.logSource.description,
     http: {
       ok: http.ok,
@@ -131,22 +178,22 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
     },
     log: {
       found: match !== undefined,
-      logStreamName: match?.logStreamName ?? null,
+      searched: http.ok,
+      logStreamName: match?.logStreamName === undefined ? null : safeText(match.logStreamName),
       ingestionDelayMs:
         match?.ingestionTime !== undefined && match.timestamp !== undefined
           ? match.ingestionTime - match.timestamp
           : null,
       functionRequestId:
-        typeof match?.line.function_request_id === 'string' ? match.line.function_request_id : null,
+        typeof match?.line.function_request_id === 'string'
+          ? safeText(match.line.function_request_id)
+          : null,
       polls: search.polls,
+      throttled: search.throttled,
       rejected: search.rejected,
       problems: logProblems,
     },
     elapsedMs: now() - started,
   };
-  return {
-    ok: http.ok && match !== undefined,
-    ...base,
-    hints: hintsFor(base),
-  };
+  return { ok: verdict === 'verified', verdict, ...body, hints: hintsFor(body, verdict) };
 }

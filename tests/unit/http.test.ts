@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildHeaders,
-  buildResponse,
-  HEALTH_JSON,
-  JSON_UTF8,
-  negotiateContentType,
-} from '../../lib/http.ts';
+import { HEALTH_JSON } from '../../lib/contract.ts';
+import { buildHeaders, buildResponse, JSON_UTF8, negotiateContentType } from '../../lib/http.ts';
 
 describe('negotiateContentType', () => {
   it.each([

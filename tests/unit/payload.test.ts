@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVICE_NAME, loadConfig } from '../../lib/config.ts';
-import { buildFailurePayload, buildHealthPayload, SMOKE_TEST_MESSAGE } from '../../lib/payload.ts';
+import { loadConfig } from '../../lib/config.ts';
+import { DEFAULT_SERVICE_NAME, SMOKE_TEST_MESSAGE } from '../../lib/contract.ts';
+import { buildFailurePayload, buildHealthPayload } from '../../lib/payload.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const config = { service: 'petsage-smoke-test', stage: 'prod', version: '1.2.3', releaseId: 'abc' };

@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ConfigurationError } from './errors.ts';
+import { safeText } from './safe-text.ts';
+
+/** Where and as whom to call AWS; unset fields fall back to the SDK's chain and env vars. */
+export interface AwsSettings {
+  region?: string | undefined;
+  profile?: string | undefined;
+  /** One endpoint for CloudWatch Logs and CloudFormation (a local stand-in such as moto). */
+  endpoint?: string | undefined;
+  /** A client config from the framework (credentials provider, region…), e.g. getAwsSdkV3Config. */
+  base?: Record<string, unknown> | undefined;
+}
+
+/** The AWS settings of the CLI's flags and environment, as the AWS CLI reads them. */
+export function awsSettingsFrom(
+  flags: {
+    region?: string | undefined;
+    profile?: string | undefined;
+    endpoint?: string | undefined;
+  },
+  env: NodeJS.ProcessEnv,
+): AwsSettings {
+  const nonEmpty = (value: string | undefined) => (value === '' ? undefined : value);
+  return {
+    region: flags.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
+    profile: flags.profile,
+    endpoint: flags.endpoint,
+  };
+}
+
+const clientConfig = (settings: AwsSettings) => ({
+  ...settings.base,
+  ...(settings.region === undefined ? {} : { region: settings.region }),
+  ...(settings.profile === undefined ? {} : { profile: settings.profile }),
+  ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+});
+
+/**
+ * A CloudWatch Logs client that makes one attempt per call: the verifier's own loop owns retries,
+ * pacing and backoff, so the SDK's retries never stack on top of it.
+ */
+export const createLogsClient = (settings: AwsSettings): CloudWatchLogsClient =>
+  new CloudWatchLogsClient({ ...clientConfig(settings), maxAttempts: 1 });
+
+/** A CloudFormation client with the same region, credentials and endpoint. */
+export const createCloudFormationClient = (settings: AwsSettings): CloudFormationClient =>
+  new CloudFormationClient({ ...clientConfig(settings), maxAttempts: 2 });
+
+/** The regions the installed AWS SDK knows, from its own partitions table. */
+async function knownRegions(): Promise<Set<string> | undefined> {
+  try {
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('@aws-sdk/core/package.json'));
+    const file = join(root, 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js');
+    const { partitionsInfo } = (await import(pathToFileURL(file).href)) as {
+      partitionsInfo: { partitions: { regions: Record<string, unknown> }[] };
+    };
+    return new Set(partitionsInfo.partitions.flatMap((p) => Object.keys(p.regions)));
+  } catch {
+    return undefined; // The SDK moved its table: the endpoint lookup will tell instead.
+  }
+}
+
+const distance = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(
+        (row[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+};
+
+/** The closest of `candidates` to `value`, if it is close enough to be a typo. */
+export function closest(value: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = distance(value, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(value.length / 4)) ? best : undefined;
+}
+
+/**
+ * Refuses a region AWS does not have (e.g. `eu-westt-1`) before any call, unless an endpoint
+ * override points at a stand-in that accepts any region.
+ */
+export async function checkRegion(settings: AwsSettings, env: NodeJS.ProcessEnv): Promise<void> {
+  const region = settings.region;
+  const overridden =
+    settings.endpoint !== undefined ||
+    Object.keys(env).some((name) => name.startsWith('AWS_ENDPOINT_URL') && env[name] !== '');
+  if (region === undefined || overridden) return;
+  if (!/^[a-z]{2}(-[a-z0-9]+)+-\d{1,2}$/.test(region)) {
+    throw new ConfigurationError(`region "${safeText(region)}" is not an AWS region name`);
+  }
+  const regions = await knownRegions();
+  if (regions === undefined || regions.has(region)) return;
+  const suggestion = closest(region, regions);
+  throw new ConfigurationError(
+    `unknown region "${region}"${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
+  );
+}

@@ -1,0 +1,156 @@
+import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
+import type { Deadline } from './deadline.ts';
+import { ConfigurationError } from './errors.ts';
+import { safeText } from './safe-text.ts';
+
+/** The deployed stack's name for a stage, as the framework names it. */
+export const stackName = (service: string, stage: string): string => `${service}-${stage}`;
+
+/** The default log group of the health function for a stage. */
+export const defaultLogGroupName = (service: string, stage: string): string =>
+  `/aws/lambda/${service}-${stage}-health`;
+
+/** Parses a route URL: http(s) only, no credentials in it. */
+export function parseRouteUrl(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`${source} ${JSON.stringify(safeText(value))} is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`${source} must be an http:// or https:// URL`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    // Never echoed: the value carries a secret.
+    throw new ConfigurationError(
+      `${source} must not carry credentials (user:password@); the health route is public`,
+    );
+  }
+  return url.href;
+}
+
+/** CloudWatch Logs' own rule for log group names. */
+const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
+/** Refuses a log group name CloudWatch Logs could never accept. */
+export function checkLogGroupName(name: string, source: string): string {
+  if (!LOG_GROUP_NAME.test(name)) {
+    throw new ConfigurationError(
+      `${source} ${JSON.stringify(safeText(name))} is not a valid log group name (1-512 of A-Z a-z 0-9 . - _ / #)`,
+    );
+  }
+  return name;
+}
+
+/** Route URL and log group read from a deployed stack's outputs. */
+export interface StackTargets {
+  url: string | undefined;
+  logGroupName: string | undefined;
+}
+
+/** Reads HealthEndpointUrl and HealthLogGroupName from the stack's outputs, within the deadline. */
+export async function describeStackTargets(
+  client: CloudFormationClient,
+  name: string,
+  deadline: Deadline,
+  context: { region?: string | undefined; profile?: string | undefined } = {},
+): Promise<StackTargets> {
+  const what = `CloudFormation stack ${name}`;
+  let outputs: { OutputKey?: string; OutputValue?: string }[];
+  try {
+    const result = await deadline.race(
+      client.send(new DescribeStacksCommand({ StackName: name }), {
+        abortSignal: deadline.signal(),
+      }),
+      `reading ${what}`,
+    );
+    outputs = result.Stacks?.[0]?.Outputs ?? [];
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    if (error instanceof Error && /does not exist/.test(error.message)) {
+      throw new ConfigurationError(
+        `stack ${name} does not exist in this region. Check --stage and --region, or pass --url and --log-group.`,
+      );
+    }
+    if (classifyAwsError(error) !== 'configuration') {
+      throw new ConfigurationError(
+        `${what}: could not be read (${safeText(error instanceof Error ? error.message : error, 160)}); nothing was verified`,
+      );
+    }
+    throw awsConfigurationError(error, { what, ...context });
+  }
+  const output = (key: string) => outputs.find((entry) => entry.OutputKey === key)?.OutputValue;
+  return { url: output('HealthEndpointUrl'), logGroupName: output('HealthLogGroupName') };
+}
+
+/** What the caller asked to verify; a stage (or stack) fills in what is not given. */
+export interface TargetRequest {
+  url?: string | undefined;
+  logGroupName?: string | undefined;
+  stage?: string | undefined;
+  /** The stack to read outputs from (default `<service>-<stage>`). */
+  stackName?: string | undefined;
+  service: string;
+}
+
+/** The route and log group to verify. */
+export interface Targets {
+  url: string;
+  logGroupName: string;
+}
+
+/** Checks the given URL and log group before anything else runs; returns them normalised. */
+export function checkTargetRequest(request: TargetRequest): TargetRequest {
+  return {
+    ...request,
+    url: request.url === undefined ? undefined : parseRouteUrl(request.url, '--url'),
+    logGroupName:
+      request.logGroupName === undefined
+        ? undefined
+        : checkLogGroupName(request.logGroupName, '--log-group'),
+  };
+}
+
+/**
+ * Resolves the route URL and log group: flags first, then the stack's outputs, then the default
+ * log group name. The CLI, `serverless smoke` and the deploy hook all come through here.
+ */
+export async function resolveTargets(
+  request: TargetRequest,
+  deps: {
+    cloudFormation: () => CloudFormationClient;
+    deadline: Deadline;
+    region?: string | undefined;
+    profile?: string | undefined;
+  },
+): Promise<Targets> {
+  let { url, logGroupName } = checkTargetRequest(request);
+  const stack =
+    request.stackName ??
+    (request.stage === undefined ? undefined : stackName(request.service, request.stage));
+  if (stack !== undefined && (url === undefined || logGroupName === undefined)) {
+    const outputs = await describeStackTargets(deps.cloudFormation(), stack, deps.deadline, deps);
+    if (url === undefined && outputs.url !== undefined) {
+      url = parseRouteUrl(outputs.url, `stack ${stack} output HealthEndpointUrl`);
+    }
+    if (url === undefined) {
+      throw new ConfigurationError(
+        `stack ${stack} has no HealthEndpointUrl output: deploy this service first, or pass --url`,
+      );
+    }
+    logGroupName ??=
+      outputs.logGroupName ??
+      (request.stage === undefined
+        ? undefined
+        : defaultLogGroupName(request.service, request.stage));
+  }
+  if (url === undefined) {
+    throw new ConfigurationError('no endpoint: pass --url <url>, --stage <stage> or --local');
+  }
+  if (logGroupName === undefined) {
+    throw new ConfigurationError('no log group: pass --log-group <name> or --stage <stage>');
+  }
+  return { url, logGroupName: checkLogGroupName(logGroupName, 'log group') };
+}
