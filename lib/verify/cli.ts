@@ -10,7 +10,7 @@ import { createProgress } from './progress.ts';
 import { formatReport, palette } from './report.ts';
 import { runVerification, type VerificationTarget } from './run-verification.ts';
 import { safeText } from './safe-text.ts';
-import { parseRouteUrl } from './targets.ts';
+import { checkTargetRequest, parseRouteUrl } from './targets.ts';
 import { parseTimeoutSeconds } from './timeout.ts';
 
 const D = VERIFY_DEFAULTS;
@@ -111,10 +111,12 @@ const targetOf = (values: Values): VerificationTarget => {
   if (values.path !== undefined) throw new ConfigurationError('--path goes with --local');
   return {
     kind: 'aws',
-    url: values.url,
-    logGroupName: values['log-group'],
-    stage: values.stage,
-    service: values.service ?? D.service,
+    ...checkTargetRequest({
+      url: values.url,
+      logGroupName: values['log-group'],
+      stage: values.stage,
+      service: values.service ?? D.service,
+    }),
   };
 };
 

@@ -1,7 +1,7 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
 import type { Deadline } from './deadline.ts';
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError, DeadlineError } from './errors.ts';
 import { safeText } from './safe-text.ts';
 
 /** The deployed stack's name for a stage, as the framework names it. */
@@ -69,6 +69,9 @@ export async function describeStackTargets(
     outputs = result.Stacks?.[0]?.Outputs ?? [];
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
+    if (deadline.remainingMs() === 0) {
+      throw new DeadlineError(`reading ${what} did not finish before the deadline (--timeout)`);
+    }
     if (error instanceof Error && /does not exist/.test(error.message)) {
       throw new ConfigurationError(
         `stack ${name} does not exist in this region. Check --stage and --region, or pass --url and --log-group.`,
@@ -103,6 +106,14 @@ export interface Targets {
 
 /** Checks the given URL and log group before anything else runs; returns them normalised. */
 export function checkTargetRequest(request: TargetRequest): TargetRequest {
+  if (request.stage === undefined && request.stackName === undefined) {
+    if (request.url === undefined) {
+      throw new ConfigurationError('no endpoint: pass --url <url>, --stage <stage> or --local');
+    }
+    if (request.logGroupName === undefined) {
+      throw new ConfigurationError('no log group: pass --log-group <name> or --stage <stage>');
+    }
+  }
   return {
     ...request,
     url: request.url === undefined ? undefined : parseRouteUrl(request.url, '--url'),

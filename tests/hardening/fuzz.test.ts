@@ -1,8 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CORRELATION_ID_PATTERN, OFFLINE_PLACEHOLDER_REQUEST_ID } from '../../lib/correlation.ts';
 import { lambdaContext } from '../../harness/lambda-context.ts';
+import { CORRELATION_ID_PATTERN, OFFLINE_PLACEHOLDER_REQUEST_ID } from '../../lib/correlation.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
 // `npm run test:fuzz` runs 10,000; `npm test` a smaller run.

@@ -7,19 +7,37 @@ export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Wall time from spawn to exit. */
+  seconds: number;
+  /** Peak memory, when run with `measureMemory` (see max-rss.ts). */
+  maxRssKb: number | undefined;
+}
+
+/** Options for {@link runNodeScript}. */
+export interface RunOptions {
+  /** Preloads tests/helpers/max-rss.ts so the child reports its peak memory. */
+  measureMemory?: boolean;
 }
 
 /** Runs `petsage-smoke` (lib/verify/cli.ts on this Node) as a subprocess. */
-export const runCliProcess = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
-  runNodeScript('lib/verify/cli.ts', args, env);
+export const runCliProcess = (
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: RunOptions = {},
+): Promise<CliRun> => runNodeScript('lib/verify/cli.ts', args, env, options);
 
 /** Runs a script of this repo on this Node as a subprocess, collecting its output. */
 export function runNodeScript(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  options: RunOptions = {},
 ): Promise<CliRun> {
-  const child = spawn(process.execPath, [join(PROJECT_DIR, script), ...args], {
+  const preload = options.measureMemory
+    ? ['--import', join(PROJECT_DIR, 'tests/helpers/max-rss.ts')]
+    : [];
+  const started = Date.now();
+  const child = spawn(process.execPath, [...preload, join(PROJECT_DIR, script), ...args], {
     cwd: PROJECT_DIR,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,6 +51,15 @@ export function runNodeScript(
     stderr += String(chunk);
   });
   return new Promise((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      const rss = /max-rss-kb: (\d+)/.exec(stderr)?.[1];
+      resolve({
+        code,
+        stdout,
+        stderr: stderr.replace(/\nmax-rss-kb: \d+\n/, ''),
+        seconds: (Date.now() - started) / 1000,
+        maxRssKb: rss === undefined ? undefined : Number(rss),
+      });
+    });
   });
 }

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../lib/verify/offline.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
+import { freePort } from '../../lib/verify/offline.ts';
 
 const run = promisify(execFile);
 const serverlessBin = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_DIR } from '../../harness/project.ts';
 import { type OfflineServer, startOffline } from '../../lib/verify/offline.ts';
 import { loadOpenApi, responseProblems } from '../helpers/openapi.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
 
 let server: OfflineServer;
 let spec: Awaited<ReturnType<typeof loadOpenApi>>['spec'];

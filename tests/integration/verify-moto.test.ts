@@ -8,11 +8,11 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../../harness/moto.ts';
+import { PROJECT_DIR } from '../../harness/project.ts';
 import { type OfflineServer, startOffline } from '../../lib/verify/offline.ts';
 import { SmokeTestPlugin } from '../../lib/verify/serverless-plugin.mjs';
 import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
-import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../../harness/moto.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
 
 const hasMoto = motoAvailable();
 if (!hasMoto) {

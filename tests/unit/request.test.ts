@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readRequest } from '../../lib/request.ts';
 import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
+import { readRequest } from '../../lib/request.ts';
 
 describe('readRequest', () => {
   it('reads method, path, request id and the two headers it uses', () => {

@@ -37,7 +37,21 @@ describe('petsage-smoke usage', () => {
   it.each([
     [[], /missing command: verify/],
     [['check'], /unknown command "check"/],
-    [['verify', '--bogus'], /Unknown option '--bogus'/],
+    [['verify', '--bogus'], /unknown option "--bogus"/],
+    [['verify', '--stge', 'dev'], /did you mean --stage\?/],
+    [
+      ['verify', '--url', 'https://u:secret@h/health', '--log-group', 'g'],
+      /must not carry credentials/,
+    ],
+    [['verify', '--url', 'https://h/health', '--log-group', 'a b'], /not a valid log group name/],
+    [
+      ['verify', '--url', 'https://h/health', '--log-group', 'g', '--timeout', '3000000'],
+      /from 1 to 3600/,
+    ],
+    [
+      ['verify', '--path', '/x', '--url', 'https://h/health', '--log-group', 'g'],
+      /--path goes with --local/,
+    ],
     [['verify', '--url', 'not a url', '--log-group', 'g'], /--url "not a url" is not a valid URL/],
     [['verify', '--url', 'ftp://host/health', '--log-group', 'g'], /must be an http/],
     [
@@ -46,7 +60,7 @@ describe('petsage-smoke usage', () => {
     ],
     [
       ['verify', '--url', 'https://h/health', '--log-group', 'g', '--timeout', '0'],
-      /positive number/,
+      /from 1 to 3600/,
     ],
     [['verify', '--url', 'https://h/health'], /no log group: pass --log-group/],
     [['verify'], /no endpoint/],
@@ -74,16 +88,19 @@ describe('petsage-smoke usage', () => {
 
 const report: VerifyReport = {
   ok: false,
+  verdict: 'failed',
   correlationId: 'smoke-1',
   url: 'https://h/health',
   logSource: 'CloudWatch Logs group /aws/lambda/x',
   http: { ok: true, status: 200, latencyMs: 87, attempts: 1, problems: [] },
   log: {
     found: false,
+    searched: true,
     logStreamName: null,
     ingestionDelayMs: null,
     functionRequestId: null,
     polls: 12,
+    throttled: 0,
     rejected: [],
     problems: ['no smoke-test line with correlation_id "smoke-1" & <friends>'],
   },

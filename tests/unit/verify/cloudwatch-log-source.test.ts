@@ -138,7 +138,50 @@ describe('cloudWatchLogSource', () => {
     const result = await makeSource(clock).findSmokeLine(search(clock));
     // Assess
     expect(result.match).toBeDefined();
-    expect(clock.sleeps).toStrictEqual([1500, 2500, 4500]);
+    // Backoff replaces the 500 ms pacing while throttled, doubling from 1 s.
+    expect(clock.sleeps).toStrictEqual([1000, 2000, 4000]);
+    expect(result).toMatchObject({ throttled: 3, serviceAnswered: true });
+  });
+
+  it('never starts two calls less than 500 ms apart', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const starts: number[] = [];
+    logs.on(FilterLogEventsCommand).callsFake(() => {
+      starts.push(clock.now());
+      return { events: [] };
+    });
+    // Act
+    await makeSource(clock).findSmokeLine(search(clock, 10));
+    // Assess
+    const gaps = starts.slice(1).map((start, i) => start - (starts[i] as number));
+    expect(starts.length).toBeGreaterThan(10);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
+  });
+
+  it.each([
+    ['a 5xx', Object.assign(new Error('boom'), { name: 'InternalFailure', $fault: 'server' })],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'an unparseable answer',
+      Object.assign(new Error('Unexpected token <'), { name: 'SyntaxError' }),
+    ],
+  ])('retries %s and still finds the line', async (_name, failure) => {
+    // Prepare
+    const clock = fakeClock();
+    logs
+      .on(FilterLogEventsCommand)
+      .rejectsOnce(failure)
+      .rejectsOnce(failure)
+      .resolves({ events: [event(smokeLine())] });
+    // Act
+    const result = await makeSource(clock).findSmokeLine(search(clock));
+    // Assess
+    expect(result.match).toBeDefined();
+    expect(result.polls).toBe(3);
   });
 
   it('survives a throttling storm until the deadline without an error', async () => {
@@ -152,6 +195,23 @@ describe('cloudWatchLogSource', () => {
     // Assess
     expect(result.match).toBeUndefined();
     expect(result.polls).toBeLessThan(10);
+    expect(result).toMatchObject({
+      serviceAnswered: false,
+      lastError: expect.stringMatching(/Throttling/),
+    });
+    expect(result.throttled).toBe(result.polls);
+  });
+
+  it('lists at most 10 rejection reasons and counts the rest', async () => {
+    // Prepare: 30 decoys, each with another event name.
+    const clock = fakeClock();
+    const decoys = Array.from({ length: 30 }, (_, i) => event(smokeLine({ event: `other-${i}` })));
+    logs.on(FilterLogEventsCommand).resolves({ events: decoys });
+    // Act
+    const result = await makeSource(clock).findSmokeLine(search(clock, 1));
+    // Assess
+    expect(result.rejected).toHaveLength(11);
+    expect(result.rejected.at(-1)).toMatch(/and \d+ more rejected line/);
   });
 
   it.each([
@@ -159,6 +219,7 @@ describe('cloudWatchLogSource', () => {
     ['ResourceNotFoundException', /not found.*--log-group/],
     ['UnrecognizedClientException', /access denied/],
     ['CredentialsProviderError', /no usable AWS credentials/],
+    ['InvalidParameterException', /rejected the request \(InvalidParameterException/],
   ])('turns %s into a configuration error', async (name, message) => {
     // Prepare
     const clock = fakeClock();

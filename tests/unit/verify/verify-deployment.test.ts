@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LogSearch, LogSource } from '../../../lib/verify/log-source.ts';
-import { CLOCK_SKEW_MARGIN_MS, verifyDeployment } from '../../../lib/verify/verify-deployment.ts';
+import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
+import type { LogSearch, LogSearchResult, LogSource } from '../../../lib/verify/log-source.ts';
+import { verifyDeployment } from '../../../lib/verify/verify-deployment.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 
 const URL = 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/health';
@@ -25,11 +26,22 @@ const healthyAnswer = (init: RequestInit | undefined, overrides: Record<string, 
   );
 };
 
+/** A search result with nothing found and the log service answering, plus `fields`. */
+const searchResult = (fields: Partial<LogSearchResult> = {}): LogSearchResult => ({
+  match: undefined,
+  polls: 0,
+  rejected: [],
+  throttled: 0,
+  serviceAnswered: true,
+  lastError: undefined,
+  ...fields,
+});
+
 const foundSource = (searches: LogSearch[] = []): LogSource => ({
   description: 'test logs',
   findSmokeLine: async (search) => {
     searches.push(search);
-    return {
+    return searchResult({
       match: {
         line: { correlation_id: search.correlationId, function_request_id: 'req-1' },
         logStreamName: 'stream-1',
@@ -37,14 +49,13 @@ const foundSource = (searches: LogSearch[] = []): LogSource => ({
         ingestionTime: 1800,
       },
       polls: 2,
-      rejected: [],
-    };
+    });
   },
 });
 
 const missingSource: LogSource = {
   description: 'test logs',
-  findSmokeLine: async () => ({ match: undefined, polls: 7, rejected: ['event is "other"'] }),
+  findSmokeLine: async () => searchResult({ polls: 7, rejected: ['event is "other"'] }),
 };
 
 describe('verifyDeployment', () => {
@@ -89,8 +100,123 @@ describe('verifyDeployment', () => {
       sleep: clock.sleep,
     });
     // Assess
-    expect(searches[0]?.startTime).toBe(requestTime - CLOCK_SKEW_MARGIN_MS);
+    expect(searches[0]?.startTime).toBe(requestTime - VERIFY_DEFAULTS.clockSkewMarginMs);
     expect(searches[0]?.deadline).toBe(requestTime + 60_000);
+  });
+
+  it('searches from the route clock when ours runs ahead of it', async () => {
+    // Prepare: our clock is 10 minutes ahead of the route's Date header.
+    const clock = fakeClock();
+    const searches: LogSearch[] = [];
+    const routeTime = clock.now() - 10 * 60_000;
+    // Act
+    await verifyDeployment({
+      url: URL,
+      logSource: foundSource(searches),
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => {
+        const answer = healthyAnswer(init);
+        answer.headers.set('date', new Date(routeTime).toUTCString());
+        return answer;
+      },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(searches[0]?.startTime).toBe(routeTime - VERIFY_DEFAULTS.clockSkewMarginMs);
+  });
+
+  it('judges a wrong 200 at once and never waits for the log line', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const searches: LogSearch[] = [];
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: foundSource(searches),
+      timeoutMs: 120_000,
+      fetch: async (_url, init) => healthyAnswer(init, { status: 'pass' }),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.verdict).toBe('failed');
+    expect(searches).toHaveLength(0);
+    expect(report.log).toMatchObject({ searched: false, found: false });
+    expect(report.elapsedMs).toBeLessThan(1_000);
+  });
+
+  it('retries a 404 within the deploy grace, then verifies', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const statuses = [404, 404];
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: foundSource(),
+      timeoutMs: 60_000,
+      notFoundGraceMs: 20_000,
+      fetch: async (_url, init) => {
+        const status = statuses.shift();
+        return status === undefined ? healthyAnswer(init) : new Response('{}', { status });
+      },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.verdict).toBe('verified');
+    expect(report.http.attempts).toBe(3);
+  });
+
+  it('is inconclusive, not failed, when the log service never answered', async () => {
+    // Prepare
+    const clock = fakeClock();
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: {
+        description: 'test logs',
+        findSmokeLine: async () =>
+          searchResult({ polls: 20, throttled: 20, serviceAnswered: false }),
+      },
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => healthyAnswer(init),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.log.problems.join('\n')).toMatch(/throttled 20 time\(s\)/);
+    expect(report.hints.join('\n')).toMatch(/throttled 20 of 20/);
+  });
+
+  it('aborts a body larger than the cap and judges it once', async () => {
+    // Prepare: an endless body.
+    const clock = fakeClock();
+    let calls = 0;
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        pull: (controller) => controller.enqueue(new Uint8Array(16 * 1024).fill(0x20)),
+      });
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: foundSource(),
+      timeoutMs: 60_000,
+      fetch: async () => {
+        calls++;
+        return new Response(endless(), {
+          status: 200,
+          headers: { 'content-type': 'application/health+json' },
+        });
+      },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.verdict).toBe('failed');
+    expect(calls).toBe(1);
+    expect(report.http.problems.join('\n')).toMatch(/larger than 65536 bytes/);
   });
 
   it('retries 503 and 429 answers of a fresh deploy', async () => {
@@ -125,7 +251,7 @@ describe('verifyDeployment', () => {
         description: 'test logs',
         findSmokeLine: async () => {
           searched = true;
-          return { match: undefined, polls: 0, rejected: [] };
+          return searchResult();
         },
       },
       timeoutMs: 20_000,
