@@ -16,10 +16,10 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import autocannon from 'autocannon';
 import { build, type Metafile } from 'esbuild';
-import { freePort, startOffline } from '../lib/verify/offline.ts';
-import { cloudWatchLogSource } from '../lib/verify/cloudwatch-log-source.ts';
-import { verifyDeployment } from '../lib/verify/verify-deployment.ts';
 import { motoAvailable, startMoto } from '../harness/moto.ts';
+import { cloudWatchLogSource } from '../lib/verify/cloudwatch-log-source.ts';
+import { freePort, startOffline } from '../lib/verify/offline.ts';
+import { verifyDeployment } from '../lib/verify/verify-deployment.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

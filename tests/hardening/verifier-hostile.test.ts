@@ -21,8 +21,8 @@ import {
 const SECRET = 'hunter2-s3cr3t';
 const GROUP = '/aws/lambda/petsage-smoke-test-test-health';
 /** Raw characters that must never reach a terminal or a JUnit file. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
 const RAW_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/;
 
 let servers: HostileServer[] = [];

@@ -301,8 +301,36 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
       AWS_ENDPOINT_URL: moto.endpoint,
     });
     // Assess
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).toMatch(/Smoke test failed/);
+  });
+
+  it('serverless smoke exits 2 when it cannot judge: the stage has no stack', async () => {
+    // Act
+    const run = await runServerless(['smoke', '--stage', 'nostack', '--timeout', '10'], {
+      ...MOTO_CREDENTIALS_ENV,
+      AWS_ENDPOINT_URL: moto.endpoint,
+    });
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toMatch(/stack petsage-smoke-test-nostack does not exist/);
+  });
+
+  it('serverless smoke --json prints one JSON report on stdout', async () => {
+    // Prepare
+    const agent = logAgent({ delayMs: 0, copyLine: true, decoys: false });
+    // Act
+    const run = await runServerless(['smoke', '--stage', 'motostage', '--json'], {
+      ...MOTO_CREDENTIALS_ENV,
+      AWS_ENDPOINT_URL: moto.endpoint,
+    });
+    agent.stop();
+    await agent.done;
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ ok: true, verdict: 'verified' });
   });
 
   it('the deploy hook verifies after deploy and fails the deploy when verification fails', async () => {
