@@ -35,5 +35,8 @@ export const SMOKE_FAILED_LOG_MESSAGE = 'smoke test failed';
 export const SMOKE_FAILED_LOG_EVENT = 'smoke_test_failed';
 /** Keys of the smoke line, besides correlation_id, event and level, that must be non-empty. */
 export const SMOKE_LINE_REQUIRED_KEYS = ['service', 'function_request_id', 'timestamp'] as const;
+/** Log levels that keep the INFO smoke line: the only ones serverless.yml may deploy. */
+export const DEPLOYABLE_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO'] as const;
+
 /** What triggered an invocation, as the line's `trigger` key says. */
 export type SmokeTrigger = 'http' | 'schedule' | 'direct';

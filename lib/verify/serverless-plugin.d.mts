@@ -12,3 +12,14 @@ export declare class SmokeTestPlugin {
 }
 // biome-ignore lint/style/noDefaultExport: the framework loads a plugin's default export.
 export default SmokeTestPlugin;
+
+/** lib/contract.ts DEPLOYABLE_LOG_LEVELS, repeated in the plain-JS plugin. */
+export declare const DEPLOYABLE_LOG_LEVELS: string[];
+
+/** Normalises POWERTOOLS_LOG_LEVEL and Lambda's application level; returns a one-line problem. */
+export declare function applyDeployableLogLevel(service: {
+  provider?: {
+    environment?: Record<string, unknown>;
+    logs?: { lambda?: Record<string, unknown> };
+  };
+}): string | undefined;

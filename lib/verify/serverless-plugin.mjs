@@ -1,5 +1,31 @@
 // Serverless Framework plugin: `serverless smoke` and verification after `serverless deploy`.
-// Plain JS so that loading it costs nothing on other commands; the work is in serverless-smoke.ts.
+// Plain JS so that loading it costs nothing on other commands and needs no TypeScript support;
+// the work is in serverless-smoke.ts, imported when a verification runs.
+
+/** lib/contract.ts DEPLOYABLE_LOG_LEVELS, repeated here to stay plain JS (a test holds them equal). */
+export const DEPLOYABLE_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO'];
+
+/**
+ * Normalises provider.environment.POWERTOOLS_LOG_LEVEL (any case) and sets Lambda's application
+ * log level to match, so neither can hide the smoke line. Returns a one-line error for a level
+ * that would (WARN, ERROR, a typo), or undefined.
+ */
+export function applyDeployableLogLevel(service) {
+  const provider = service?.provider;
+  if (provider === undefined) return undefined;
+  const raw = provider.environment?.POWERTOOLS_LOG_LEVEL;
+  const level = String(raw ?? 'INFO')
+    .trim()
+    .toUpperCase();
+  if (!DEPLOYABLE_LOG_LEVELS.includes(level)) {
+    const shown = JSON.stringify(String(raw)).slice(0, 60);
+    return `POWERTOOLS_LOG_LEVEL ${shown} cannot be deployed: it must be one of ${DEPLOYABLE_LOG_LEVELS.join(', ')} (any case), or the smoke test line is hidden. Set it in the deploying shell or in serverless.yml provider.environment.`;
+  }
+  provider.environment = { ...provider.environment, POWERTOOLS_LOG_LEVEL: level };
+  provider.logs ??= {};
+  provider.logs.lambda = { ...provider.logs.lambda, applicationLogLevel: level };
+  return undefined;
+}
 
 /** Adds `serverless smoke` and the `after:deploy:deploy` verification. */
 export class SmokeTestPlugin {
@@ -31,7 +57,9 @@ export class SmokeTestPlugin {
         },
       },
     };
+    this.logLevelProblem = applyDeployableLogLevel(serverless.service);
     this.hooks = {
+      'before:package:initialize': () => this.checkLogLevel(),
       'smoke:verify': () => this.verify('command'),
       'after:deploy:deploy': () => this.verify('deploy'),
     };
@@ -49,6 +77,12 @@ export class SmokeTestPlugin {
         },
       },
     });
+  }
+
+  checkLogLevel() {
+    if (this.logLevelProblem === undefined) return;
+    const FrameworkError = this.serverless.classes?.Error ?? Error;
+    throw new FrameworkError(this.logLevelProblem, 'SMOKE_TEST_LOG_LEVEL');
   }
 
   async verify(trigger) {

@@ -93,8 +93,41 @@ describe('serverless package', () => {
           STAGE: 'ci',
         },
       },
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' },
     });
   });
+
+  it.each(['WARN', 'constructor'])(
+    'refuses to package POWERTOOLS_LOG_LEVEL=%s in one line naming the setting',
+    async (level) => {
+      // Act
+      const result = await run(
+        process.execPath,
+        [
+          join(PROJECT_DIR, 'node_modules/serverless/bin/serverless.js'),
+          'package',
+          '--stage',
+          'ci',
+          '--package',
+          join(outDir, `refused-${level}`),
+        ],
+        { cwd: PROJECT_DIR, env: { ...process.env, POWERTOOLS_LOG_LEVEL: level } },
+      ).then(
+        () => ({ code: 0, output: '' }),
+        (error: { code: number; stdout: string; stderr: string }) => ({
+          code: error.code,
+          output: error.stdout + error.stderr,
+        }),
+      );
+      // Assess
+      expect(result.code).toBe(1);
+      expect(result.output).toMatch(
+        new RegExp(
+          `POWERTOOLS_LOG_LEVEL "${level}" cannot be deployed: it must be one of TRACE, DEBUG, INFO`,
+        ),
+      );
+    },
+  );
 
   it('routes exactly GET and HEAD /health on an HTTP API', () => {
     const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(

@@ -245,7 +245,7 @@ describe('what is never logged', () => {
     }
   });
 
-  it('respects POWERTOOLS_LOG_LEVEL', async () => {
+  it('respects POWERTOOLS_LOG_LEVEL, and says at init that it hides the smoke line', async () => {
     // Prepare
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
     const handler = await loadHandler();
@@ -253,7 +253,9 @@ describe('what is never logged', () => {
     const result = await handler(structuredClone(getEvent), lambdaContext());
     // Assess
     expect(result.statusCode).toBe(200);
-    expect(stdout.rawLines()).toHaveLength(0);
+    expect(stdout.lines()).toStrictEqual([
+      expect.objectContaining({ event: 'smoke_test_line_hidden', powertools_log_level: 'ERROR' }),
+    ]);
   });
 });
 

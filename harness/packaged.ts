@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_DIR } from './project.ts';
+
+const run = promisify(execFile);
+
+/** A CloudFormation resource as `serverless package` writes it. */
+export interface TemplateResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DependsOn?: unknown;
+}
+
+/** The packaged template. */
+export interface Template {
+  Resources: Record<string, TemplateResource>;
+  Outputs: Record<string, { Value: unknown; Description?: string }>;
+}
+
+/** What `serverless package` produced: the template, the zip and the zip unpacked. */
+export interface PackagedService {
+  dir: string;
+  template: Template;
+  zipPath: string;
+  /** The unzipped health.zip: LAMBDA_TASK_ROOT. */
+  taskRoot: string;
+  zipEntries: string[];
+}
+
+/** The project's own osls, as `npx serverless` runs it. */
+export const SERVERLESS_BIN = join(
+  PROJECT_DIR,
+  'node_modules',
+  'serverless',
+  'bin',
+  'serverless.js',
+);
+
+/**
+ * Runs `serverless package --stage <stage> --package <dir>` without AWS credentials and unzips
+ * health.zip (with Python's zipfile: no unzip binary needed) into `<dir>/task`.
+ */
+export async function packageService(
+  dir: string,
+  stage: string,
+  options: { env?: NodeJS.ProcessEnv; args?: string[] } = {},
+): Promise<PackagedService> {
+  const env = {
+    ...process.env,
+    AWS_PROFILE: '',
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    ...options.env,
+  };
+  await run(
+    process.execPath,
+    [SERVERLESS_BIN, 'package', '--stage', stage, '--package', dir, ...(options.args ?? [])],
+    { cwd: PROJECT_DIR, env },
+  );
+  const template = JSON.parse(
+    await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
+  const zipPath = join(dir, 'health.zip');
+  const taskRoot = join(dir, 'task');
+  const { stdout } = await run('python3', [
+    '-c',
+    'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); z.extractall(sys.argv[2]); print("\\n".join(z.namelist()))',
+    zipPath,
+    taskRoot,
+  ]);
+  return {
+    dir,
+    template,
+    zipPath,
+    taskRoot,
+    zipEntries: stdout.split('\n').filter((line) => line !== ''),
+  };
+}
+
+/** The template's resources of one type, as [logicalId, resource] pairs. */
+export const resourcesOfType = (template: Template, type: string) =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+/** The one Lambda function of the template. */
+export function healthFunction(template: Template): TemplateResource {
+  const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+  const [, fn] = functions[0] ?? [];
+  if (functions.length !== 1 || fn === undefined) {
+    throw new Error(`expected one AWS::Lambda::Function, found ${functions.length}`);
+  }
+  return fn;
+}

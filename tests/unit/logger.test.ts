@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { DEPLOYABLE_LOG_LEVELS } from '../../lib/contract.ts';
+import { createLogger, keepsSmokeLine, parseLogLevel } from '../../lib/logger.ts';
+import {
+  applyDeployableLogLevel,
+  DEPLOYABLE_LOG_LEVELS as PLUGIN_LEVELS,
+} from '../../lib/verify/serverless-plugin.mjs';
+import { captureOutput } from '../helpers/stdout.ts';
+
+describe('parseLogLevel', () => {
+  it.each([
+    ['debug', 'DEBUG'],
+    [' Info ', 'INFO'],
+    ['TRACE', 'TRACE'],
+    ['warn', 'WARN'],
+  ])('reads %j as %s', (value, level) => {
+    expect(parseLogLevel(value)).toBe(level);
+  });
+
+  it.each(['constructor', 'toString', '__proto__', 'verbose', '', undefined])(
+    'refuses %j, which Powertools alone would take or ignore',
+    (value) => {
+      expect(parseLogLevel(value)).toBeUndefined();
+    },
+  );
+});
+
+describe('createLogger', () => {
+  it('logs INFO lines when POWERTOOLS_LOG_LEVEL is constructor', () => {
+    // Prepare
+    const output = captureOutput();
+    try {
+      // Act
+      const logger = createLogger({ POWERTOOLS_LOG_LEVEL: 'constructor' });
+      logger.info('smoke test executed');
+      // Assess
+      expect(output.lines()).toStrictEqual([
+        expect.objectContaining({ level: 'INFO', message: 'smoke test executed' }),
+      ]);
+    } finally {
+      output.restore();
+    }
+  });
+
+  it('says once at init when Lambda application log level hides the smoke line', () => {
+    // Prepare
+    const output = captureOutput();
+    try {
+      // Act
+      createLogger({ AWS_LAMBDA_LOG_LEVEL: 'WARN' });
+      // Assess
+      expect(output.lines()).toStrictEqual([
+        expect.objectContaining({ event: 'smoke_test_line_hidden', lambda_log_level: 'WARN' }),
+      ]);
+    } finally {
+      output.restore();
+    }
+  });
+
+  it('keeps the line at TRACE, DEBUG and INFO only', () => {
+    expect(
+      ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].map((l) => keepsSmokeLine(parseLogLevel(l))),
+    ).toStrictEqual([true, true, true, false, false]);
+  });
+});
+
+describe('applyDeployableLogLevel (serverless plugin)', () => {
+  it('holds the same deployable levels as the contract', () => {
+    expect(PLUGIN_LEVELS).toStrictEqual([...DEPLOYABLE_LOG_LEVELS]);
+  });
+
+  it('normalises the case and sets Lambda application log level to match', () => {
+    // Prepare
+    const service = { provider: { environment: { POWERTOOLS_LOG_LEVEL: 'debug' } } };
+    // Act
+    const problem = applyDeployableLogLevel(service);
+    // Assess
+    expect(problem).toBeUndefined();
+    expect(service.provider).toMatchObject({
+      environment: { POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+      logs: { lambda: { applicationLogLevel: 'DEBUG' } },
+    });
+  });
+
+  it.each(['WARN', 'error', 'constructor', 'verbose'])(
+    'refuses %j in one line naming the setting',
+    (level) => {
+      // Act
+      const problem = applyDeployableLogLevel({
+        provider: { environment: { POWERTOOLS_LOG_LEVEL: level } },
+      });
+      // Assess
+      expect(problem).toMatch(new RegExp(`^POWERTOOLS_LOG_LEVEL "${level}" cannot be deployed`));
+      expect(problem).not.toContain('\n');
+    },
+  );
+});
