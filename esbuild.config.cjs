@@ -1,6 +1,7 @@
 // esbuild options for serverless-esbuild (loaded with require), shared with vitest.config.ts so
 // tests run the same build-time constants the bundle ships with.
 const { execFileSync } = require('node:child_process');
+const path = require('node:path');
 const { version } = require('./package.json');
 
 /** The git commit the bundle is built from; RELEASE_ID overrides it, "unknown" outside git. */
@@ -25,6 +26,21 @@ function buildDefines(env = process.env) {
   };
 }
 
+/**
+ * The Powertools Logger imports `node:crypto` at load for `randomInt`, used only by debug-log
+ * sampling; that import is about 7 ms of Init (BENCHMARKS.md). This resolves it, for the Logger
+ * only, to lib/random-int.ts, which uses the Web Crypto global when sampling runs.
+ */
+const lazyLoggerCrypto = {
+  name: 'powertools-logger-lazy-crypto',
+  setup(build) {
+    const logger = `${path.sep}@aws-lambda-powertools${path.sep}logger${path.sep}`;
+    build.onResolve({ filter: /^node:crypto$/ }, (args) =>
+      args.importer.includes(logger) ? { path: path.join(__dirname, 'lib/random-int.ts') } : undefined,
+    );
+  },
+};
+
 /** True for `serverless invoke local`, whose loader tries `.js` and `.cjs` but never `.mjs`. */
 function isInvokeLocal(serverless) {
   const commands = serverless?.processedInput?.commands ?? [];
@@ -45,7 +61,9 @@ module.exports = (serverless) => ({
   // The runtime ships the AWS SDK v3; nothing here imports it, this keeps it out if something does.
   exclude: ['@aws-sdk/*'],
   define: buildDefines(),
+  plugins: [lazyLoggerCrypto],
 });
 
 module.exports.buildDefines = buildDefines;
 module.exports.resolveReleaseId = resolveReleaseId;
+module.exports.lazyLoggerCrypto = lazyLoggerCrypto;

@@ -1,14 +1,15 @@
-// One measurement process for bench/run.ts and the memory test. Modes:
-//   cold <bundle>          import time and first invocation time, this process being fresh
-//   warm <bundle> <count>  µs per warm invocation, then RSS, heap and heap growth (needs --expose-gc)
-// Output goes to stdout as one JSON line; the handler's own log lines go to a sink.
+// One warm measurement process for bench/run.ts and the memory test:
+//   probe.ts <bundle> <count>   µs per warm invocation in this process, then RSS, heap and heap
+//                               growth (needs --expose-gc)
+// Output goes to stdout as one JSON line; the handler's own log lines go to a sink. Cold starts
+// are measured in the runtime harness instead (harness/cold-start.ts), where Lambda's Init is.
 // <bundle> may also be functions/health.ts itself (Node 24 runs TypeScript).
 import { pathToFileURL } from 'node:url';
 import getEvent from './events/http-api-get.json' with { type: 'json' };
 import { lambdaContext } from './lambda-context.ts';
 
-const [mode, bundle, countArg] = process.argv.slice(2);
-if (bundle === undefined) throw new Error('usage: probe.ts cold|warm <bundle> [count]');
+const [bundle, countArg] = process.argv.slice(2);
+if (bundle === undefined) throw new Error('usage: probe.ts <bundle> [count]');
 
 const write = process.stdout.write.bind(process.stdout);
 const report = (figures: object) => write(`${JSON.stringify(figures)}\n`);
@@ -20,39 +21,30 @@ const event = () => structuredClone(getEvent);
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number }>;
 
-const t0 = performance.now();
 const module = (await import(pathToFileURL(bundle).href)) as {
   handler?: Handler;
   default?: { handler: Handler };
 };
 const handler = module.handler ?? module.default?.handler;
 if (handler === undefined) throw new Error(`${bundle} exports no handler`);
-const imported = performance.now();
 
-if (mode === 'cold') {
-  const result = await handler(event(), context(0));
-  const invoked = performance.now();
-  if (result.statusCode !== 200) throw new Error(`status ${result.statusCode}`);
-  report({ importMs: imported - t0, firstInvokeMs: invoked - imported, coldInitMs: invoked - t0 });
-} else {
-  const count = Number(countArg ?? 10_000);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('warm mode measures the heap: run node --expose-gc');
-  for (let i = 0; i < 1_000; i++) await handler(event(), context(i));
-  const events = Array.from({ length: count }, event);
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const start = performance.now();
-  for (let i = 0; i < count; i++) await handler(events[i], context(i));
-  const elapsed = performance.now() - start;
-  gc();
-  const memory = process.memoryUsage();
-  report({
-    warmUsPerInvocation: (elapsed * 1000) / count,
-    rssBytes: memory.rss,
-    heapUsedBytes: memory.heapUsed,
-    heapGrowthBytes: memory.heapUsed - heapBefore,
-    // Keeps the events alive up to here, so their collection is not counted as negative growth.
-    invocations: events.length,
-  });
-}
+const count = Number(countArg ?? 10_000);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('the probe measures the heap: run node --expose-gc');
+for (let i = 0; i < 1_000; i++) await handler(event(), context(i));
+const events = Array.from({ length: count }, event);
+gc();
+const heapBefore = process.memoryUsage().heapUsed;
+const start = performance.now();
+for (let i = 0; i < count; i++) await handler(events[i], context(i));
+const elapsed = performance.now() - start;
+gc();
+const memory = process.memoryUsage();
+report({
+  warmUsPerInvocation: (elapsed * 1000) / count,
+  rssBytes: memory.rss,
+  heapUsedBytes: memory.heapUsed,
+  heapGrowthBytes: memory.heapUsed - heapBefore,
+  // Keeps the events alive up to here, so their collection is not counted as negative growth.
+  invocations: events.length,
+});

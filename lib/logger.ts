@@ -33,7 +33,7 @@ export function createLogger(env: NodeJS.ProcessEnv = process.env): Logger {
     process.stderr.write(
       `${JSON.stringify({
         level: 'WARN',
-        message: 'smoke test line hidden by the log level; the post-deploy verifier will fail',
+        message: 'smoke test line hidden by the log level',
         service,
         event: 'smoke_test_line_hidden',
         powertools_log_level: level,

@@ -1,5 +1,6 @@
 // The physical limit: no dependencies; one JSON stdout line and the same response as ours.
-import { randomUUID } from 'node:crypto';
+// Like ours, it takes a fresh UUID from the Web Crypto global, loaded only if that path runs (an
+// eager `node:crypto` import costs about 7 ms of Init: see BENCHMARKS.md).
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -17,7 +18,9 @@ export const handler = async (
   const correlationId =
     header !== undefined && ID.test(header)
       ? header
-      : (event?.requestContext?.requestId ?? context.awsRequestId ?? randomUUID());
+      : (event?.requestContext?.requestId ??
+        context.awsRequestId ??
+        globalThis.crypto.randomUUID());
   const timestamp = new Date().toISOString();
   process.stdout.write(
     `${JSON.stringify({

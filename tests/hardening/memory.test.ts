@@ -14,7 +14,6 @@ describe('memory', () => {
       [
         '--expose-gc',
         join(PROJECT_DIR, 'harness/probe.ts'),
-        'warm',
         join(PROJECT_DIR, 'functions/health.ts'),
         '10000',
       ],
