@@ -179,6 +179,12 @@ describe('serverless package', () => {
     expect(bundle.length).toBeLessThanOrEqual(30 * 1024);
   });
 
+  it('imports no node:crypto at load (the Logger gets lib/random-int.ts instead)', async () => {
+    const bundle = await readFile(join(outDir, 'bundle/functions/health.mjs'), 'utf8');
+    expect(bundle).not.toMatch(/from\s*["'](node:)?crypto["']/);
+    expect(bundle).toContain('getRandomValues');
+  });
+
   it('bundles only the expected packages', async () => {
     // Prepare: the same esbuild options serverless-esbuild uses, with a metafile.
     const require = createRequire(import.meta.url);
