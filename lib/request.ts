@@ -1,5 +1,11 @@
+import type { SmokeTrigger } from './contract.ts';
+
 /** The parts of an invocation event the smoke test reads; every field may be missing. */
 export interface RequestInfo {
+  /** What invoked the function: API Gateway, the EventBridge heartbeat, or anything else. */
+  trigger: SmokeTrigger;
+  /** The EventBridge rule's name, for a scheduled invocation. */
+  scheduleRule: string | null;
   /** HTTP method, or null when the invocation did not come through API Gateway. */
   method: string | null;
   path: string | null;
@@ -20,6 +26,8 @@ const asString = (value: unknown): string | undefined =>
  */
 export function readRequest(event: unknown): RequestInfo {
   const info: RequestInfo = {
+    trigger: 'direct',
+    scheduleRule: null,
     method: null,
     path: null,
     correlationHeader: undefined,
@@ -33,6 +41,12 @@ export function readRequest(event: unknown): RequestInfo {
   info.method = asString(http?.method)?.toUpperCase() ?? null;
   info.path = asString(http?.path) ?? asString(event.rawPath) ?? null;
   info.apiRequestId = asString(requestContext?.requestId);
+  if (info.method !== null) info.trigger = 'http';
+  else if (event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event') {
+    info.trigger = 'schedule';
+    const rule = Array.isArray(event.resources) ? asString(event.resources[0]) : undefined;
+    info.scheduleRule = rule?.slice(rule.lastIndexOf('/') + 1) || null;
+  }
 
   if (isRecord(event.headers)) {
     for (const [name, value] of Object.entries(event.headers)) {

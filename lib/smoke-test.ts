@@ -21,6 +21,8 @@ export interface SmokeTestDeps {
 }
 
 const requestKeys = (config: SmokeTestConfig, request: RequestInfo) => ({
+  trigger: request.trigger,
+  schedule_rule: request.scheduleRule,
   version: config.version,
   release_id: config.releaseId,
   stage: config.stage,

@@ -112,6 +112,7 @@ describe('the packaged zip under aws-lambda-ric', () => {
       expect(lines.map((line) => line.cold_start)).toStrictEqual([true, false, false]);
       expect(lines.every((line) => line.event === 'smoke_test_executed')).toBe(true);
       expect(lines[0]?.xray_trace_id).toBe('1-67891233-abcdef012345678912345678');
+      expect(lines.map((line) => line.trigger)).toStrictEqual(['http', 'http', 'schedule']);
       expect(output().stderr).toBe('');
     });
   });

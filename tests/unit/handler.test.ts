@@ -96,6 +96,7 @@ describe('GET on the health route', () => {
       correlation_id: 'probe-20261122-0001',
       event: 'smoke_test_executed',
       status: 'success',
+      trigger: 'http',
       version: loadConfig().version,
       release_id: loadConfig().releaseId,
       stage: 'test',
@@ -282,6 +283,23 @@ describe('non-HTTP invocations', () => {
     // Powertools drops null keys: no method or path is logged when there was no HTTP request.
     expect(lines[0]).not.toHaveProperty('http_method');
     expect(lines[0]).not.toHaveProperty('path');
+  });
+
+  it('marks the EventBridge heartbeat with trigger and rule name, and a direct call as direct', async () => {
+    // Prepare
+    const handler = await loadHandler();
+    // Act
+    await handler(structuredClone(scheduledEvent), lambdaContext());
+    await handler({}, lambdaContext());
+    // Assess
+    const [heartbeat, direct] = stdout.lines();
+    expect(heartbeat).toMatchObject({
+      event: 'smoke_test_executed',
+      trigger: 'schedule',
+      schedule_rule: 'petsage-smoke-test-dev-heartbeat',
+    });
+    expect(direct).toMatchObject({ trigger: 'direct' });
+    expect(direct).not.toHaveProperty('schedule_rule');
   });
 });
 

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
+import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
 import { readRequest } from '../../lib/request.ts';
 
 describe('readRequest', () => {
   it('reads method, path, request id and the two headers it uses', () => {
     expect(readRequest(structuredClone(getEvent))).toStrictEqual({
+      trigger: 'http',
+      scheduleRule: null,
       method: 'GET',
       path: '/health',
       correlationHeader: 'probe-20261122-0001',
@@ -36,5 +39,24 @@ describe('readRequest', () => {
     const request = readRequest(event);
     expect(request.method).toBeNull();
     expect(request.correlationHeader).toBeUndefined();
+    expect(request.trigger).toBe('direct');
+  });
+
+  it('reads an EventBridge schedule as the heartbeat, with its rule name', () => {
+    expect(readRequest(structuredClone(scheduledEvent))).toMatchObject({
+      trigger: 'schedule',
+      scheduleRule: 'petsage-smoke-test-dev-heartbeat',
+      method: null,
+    });
+  });
+
+  it.each([
+    ['another EventBridge event', { source: 'aws.events', 'detail-type': 'Object Created' }],
+    [
+      'a schedule-looking event from elsewhere',
+      { source: 'my.app', 'detail-type': 'Scheduled Event' },
+    ],
+  ])('does not take %s for the heartbeat', (_name, event) => {
+    expect(readRequest(event).trigger).toBe('direct');
   });
 });

@@ -1,0 +1,253 @@
+// Continuous verification as the packaged template declares it: the heartbeat schedule, metric
+// filters on the function's own lines, alarms, the saved Logs Insights query and the caps, each
+// set by a serverless.yml param. moto neither creates metric filters or alarms from a template
+// nor evaluates filter patterns, so nothing here pretends it does: the filter patterns are held
+// against lines the real handler wrote, and the template is checked as CloudFormation gets it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
+import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda-context.ts';
+import { packageService, resourcesOfType, type Template } from '../../harness/packaged.ts';
+import { captureOutput } from '../helpers/stdout.ts';
+
+let dir: string;
+let template: Template;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'petsage-monitoring-'));
+  const params = {
+    heartbeatRate: 'rate(2 minutes)',
+    heartbeatWindowSeconds: '600',
+    reservedConcurrency: '3',
+    throttleRateLimit: '7',
+    throttleBurstLimit: '9',
+    alarmEmail: 'oncall@example.com',
+  };
+  const args = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  ({ template } = await packageService(dir, 'mon', { args }));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const only = (type: string) => {
+  const found = resourcesOfType(template, type);
+  expect(found).toHaveLength(1);
+  return found[0]?.[1].Properties as Record<string, unknown>;
+};
+
+/**
+ * The one JSON metric filter pattern form the template uses, `{ $.key = "value" }`, evaluated as
+ * CloudWatch documents it: only log events that are JSON objects, the key at top level.
+ */
+const jsonFilterMatches = (pattern: string, message: string): boolean => {
+  const parts = /^\{ \$\.([A-Za-z_]+) = "([^"]*)" \}$/.exec(pattern);
+  if (parts === null) throw new Error(`not the simple JSON pattern form: ${pattern}`);
+  try {
+    const parsed: unknown = JSON.parse(message);
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      (parsed as Record<string, unknown>)[parts[1] as string] === parts[2]
+    );
+  } catch {
+    return false;
+  }
+};
+
+/** Lines the real handler writes for a GET and a heartbeat, and one forced failure. */
+const handlerLines = async () => {
+  const output = captureOutput();
+  try {
+    const { createHandler } = await import('../../functions/health.ts');
+    const { logger } = await import('../../lib/logger.ts');
+    const { loadConfig } = await import('../../lib/config.ts');
+    const ok = createHandler({ config: loadConfig(), logger, now: () => new Date() });
+    const broken = createHandler({
+      config: loadConfig(),
+      logger,
+      now: () => {
+        throw new Error('clock broke');
+      },
+    });
+    await ok(structuredClone(getEvent), lambdaContext());
+    await ok(structuredClone(scheduledEvent) as never, lambdaContext());
+    await broken(structuredClone(getEvent), lambdaContext());
+    return output.rawLines();
+  } finally {
+    output.restore();
+  }
+};
+
+describe('continuous verification in the packaged template', () => {
+  it('schedules the heartbeat at the configured rate, targeting the function', () => {
+    expect(only('AWS::Events::Rule')).toMatchObject({
+      ScheduleExpression: 'rate(2 minutes)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': ['HealthLambdaFunction', 'Arn'] } }],
+    });
+  });
+
+  it('counts smoke and failure lines with the simplest JSON patterns, by service and stage', () => {
+    const filters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(
+      ([, resource]) => resource.Properties,
+    );
+    expect(filters).toStrictEqual([
+      {
+        LogGroupName: { Ref: 'HealthLogGroup' },
+        FilterPattern: '{ $.event = "smoke_test_executed" }',
+        MetricTransformations: [
+          {
+            MetricNamespace: 'PetSage/SmokeTest',
+            MetricName: 'SmokeLines',
+            MetricValue: '1',
+            Dimensions: [
+              { Key: 'Service', Value: '$.service' },
+              { Key: 'Stage', Value: '$.stage' },
+            ],
+          },
+        ],
+      },
+      {
+        LogGroupName: { Ref: 'HealthLogGroup' },
+        FilterPattern: '{ $.event = "smoke_test_failed" }',
+        MetricTransformations: [
+          {
+            MetricNamespace: 'PetSage/SmokeTest',
+            MetricName: 'SmokeFailures',
+            MetricValue: '1',
+            Dimensions: [
+              { Key: 'Service', Value: '$.service' },
+              { Key: 'Stage', Value: '$.stage' },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('selects the lines the handler really wrote and none of the decoys', async () => {
+    // Prepare
+    const [getLine, heartbeatLine, failureLine] = await handlerLines();
+    const decoys = [
+      'START RequestId: 8189375a-0000 Version: $LATEST',
+      'REPORT RequestId: 8189375a-0000 Duration: 1.20 ms smoke_test_executed',
+      JSON.stringify({ level: 'INFO', event: 'other_event', message: 'smoke_test_executed' }),
+      JSON.stringify({ detail: { event: 'smoke_test_executed' } }),
+      '{"event":"smoke_test_executed", broken',
+    ];
+    const [smoke, failure] = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(
+      ([, resource]) => String(resource.Properties.FilterPattern),
+    );
+    // Act
+    const counted =
+      (pattern = '') =>
+      (lines: (string | undefined)[]) =>
+        lines.map((line) => jsonFilterMatches(pattern, line ?? ''));
+    // Assess
+    expect(counted(smoke)([getLine, heartbeatLine, failureLine])).toStrictEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(counted(failure)([getLine, heartbeatLine, failureLine])).toStrictEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect(counted(smoke)(decoys).some(Boolean)).toBe(false);
+    expect(JSON.parse(heartbeatLine ?? '{}')).toMatchObject({ trigger: 'schedule' });
+  });
+
+  it('alarms when no smoke line arrived in the window, missing data breaching', () => {
+    const alarm = template.Resources.HeartbeatAlarm?.Properties;
+    expect(alarm).toMatchObject({
+      AlarmName: 'petsage-smoke-test-mon-heartbeat-missing',
+      Namespace: 'PetSage/SmokeTest',
+      MetricName: 'SmokeLines',
+      Dimensions: [
+        { Name: 'Service', Value: 'petsage-smoke-test' },
+        { Name: 'Stage', Value: 'mon' },
+      ],
+      Statistic: 'Sum',
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    // A --param arrives as a string; CloudFormation reads "600" as the number.
+    expect(Number(alarm?.Period)).toBe(600);
+  });
+
+  it('alarms on any failure line', () => {
+    expect(template.Resources.FailureAlarm?.Properties).toMatchObject({
+      MetricName: 'SmokeFailures',
+      Statistic: 'Sum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('creates a topic for an alarm e-mail and sends it ALARM and OK transitions', () => {
+    const template2 = template as unknown as {
+      Parameters: Record<string, { Default: string }>;
+      Resources: Record<string, { Condition?: string; Properties: Record<string, unknown> }>;
+      Outputs: Record<string, { Condition?: string }>;
+    };
+    expect(template2.Parameters.AlarmEmail?.Default).toBe('oncall@example.com');
+    expect(template2.Resources.AlarmTopic).toMatchObject({
+      Condition: 'CreatesAlarmTopic',
+      Properties: { Subscription: [{ Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } }] },
+    });
+    const actions = {
+      'Fn::If': [
+        'HasAlarmNotifications',
+        [{ 'Fn::If': ['HasAlarmTopicArn', { Ref: 'AlarmTopicArn' }, { Ref: 'AlarmTopic' }] }],
+        { Ref: 'AWS::NoValue' },
+      ],
+    };
+    for (const name of ['HeartbeatAlarm', 'FailureAlarm']) {
+      expect(template2.Resources[name]?.Properties).toMatchObject({
+        AlarmActions: actions,
+        OKActions: actions,
+      });
+    }
+    expect(template2.Outputs.AlarmTopicArn?.Condition).toBe('HasAlarmNotifications');
+  });
+
+  it('names the alarms and the saved query in the outputs', () => {
+    expect(template.Outputs).toMatchObject({
+      HeartbeatAlarmName: { Value: { Ref: 'HeartbeatAlarm' } },
+      FailureAlarmName: { Value: { Ref: 'FailureAlarm' } },
+      SmokeLinesQueryName: { Value: 'petsage-smoke-test/mon/smoke-lines' },
+    });
+  });
+
+  it('saves a Logs Insights query for the smoke lines on the function log group', () => {
+    const query = only('AWS::Logs::QueryDefinition');
+    expect(query).toMatchObject({
+      Name: 'petsage-smoke-test/mon/smoke-lines',
+      LogGroupNames: [{ Ref: 'HealthLogGroup' }],
+    });
+    expect(String(query.QueryString)).toMatch(
+      /fields @timestamp, trigger, schedule_rule, correlation_id, .*release_id, .*cold_start/,
+    );
+  });
+
+  it('applies the caps from params', () => {
+    expect(only('AWS::Lambda::Function').ReservedConcurrentExecutions).toBe(3);
+    const settings = only('AWS::ApiGatewayV2::Stage').DefaultRouteSettings as Record<
+      string,
+      unknown
+    >;
+    expect([
+      Number(settings.ThrottlingRateLimit),
+      Number(settings.ThrottlingBurstLimit),
+    ]).toStrictEqual([7, 9]);
+  });
+});
