@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigurationError } from './errors.ts';
 import { safeText } from './safe-text.ts';
@@ -10,7 +11,7 @@ import { safeText } from './safe-text.ts';
 export interface AwsSettings {
   region?: string | undefined;
   profile?: string | undefined;
-  /** One endpoint for CloudWatch Logs and CloudFormation (a local stand-in such as moto). */
+  /** One endpoint for CloudWatch Logs, CloudWatch and CloudFormation (a local stand-in). */
   endpoint?: string | undefined;
   /** A client config from the framework (credentials provider, region…), e.g. getAwsSdkV3Config. */
   base?: Record<string, unknown> | undefined;
@@ -50,6 +51,10 @@ export const createLogsClient = (settings: AwsSettings): CloudWatchLogsClient =>
 /** A CloudFormation client with the same region, credentials and endpoint. */
 export const createCloudFormationClient = (settings: AwsSettings): CloudFormationClient =>
   new CloudFormationClient({ ...clientConfig(settings), maxAttempts: 2 });
+
+/** A CloudWatch (alarms) client with the same region, credentials and endpoint. */
+export const createCloudWatchClient = (settings: AwsSettings): CloudWatchClient =>
+  new CloudWatchClient({ ...clientConfig(settings), maxAttempts: 2 });
 
 /** The regions the installed AWS SDK knows, from its own partitions table. */
 async function knownRegions(): Promise<Set<string> | undefined> {

@@ -4,22 +4,27 @@ import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
 import { awsSettingsFrom, closest } from './aws-clients.ts';
 import { createDeadline } from './deadline.ts';
-import { EXIT_CONFIGURATION, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
+import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
 import { createProgress } from './progress.ts';
-import { formatReport, palette } from './report.ts';
+import { formatReport, formatStatus, palette } from './report.ts';
 import { runVerification, type VerificationTarget } from './run-verification.ts';
 import { safeText } from './safe-text.ts';
+import { checkStatus, type StatusReport, type StatusRequest } from './status.ts';
 import { checkTargetRequest, parseRouteUrl } from './targets.ts';
 import { parseTimeoutSeconds } from './timeout.ts';
 
 const D = VERIFY_DEFAULTS;
 
 export const USAGE = `Usage: petsage-smoke verify (--url <url> --log-group <name> | --stage <stage> | --local) [options]
+       petsage-smoke status --stage <stage> [options]
 
 Proves a deploy works end to end: calls the health route with a fresh correlation id, then waits
 for the function's structured log line with that id in CloudWatch Logs. Whatever the endpoint, the
 log service or the clock do, it ends by its deadline with one of the exit codes below.
+
+status reads a stage's continuous health: the heartbeat and failure alarms' states and the age
+of the last heartbeat line (exit 0 healthy, 1 alarming or stale, 2 could not tell).
 
 Target (one of):
   --url <url>            full URL of the health route, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/health
@@ -38,6 +43,7 @@ Options:
   --endpoint-url <url>   CloudWatch Logs and CloudFormation endpoint, e.g. a local moto (default:
                          AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / _CLOUDFORMATION, AWS_ENDPOINT_URL, else AWS)
   --timeout <seconds>    one deadline for the whole run, ${D.minTimeoutSeconds}-${D.maxTimeoutSeconds} (default ${D.timeoutSeconds})
+  --stale-after <min>    status: the last heartbeat may be this old (default ${D.staleAfterMinutes})
   --json                 print exactly one JSON object on stdout; progress goes to stderr
   --junit <file>         also write JUnit XML (checked writable first; written on errors too)
   -h, --help             this help
@@ -51,7 +57,8 @@ Exit codes:
      access denied, log group or stack not found, a lookup that outran the deadline, or the log
      service throttled or unreachable to the end
 
-IAM permissions: logs:FilterLogEvents on the log group; cloudformation:DescribeStacks with --stage.
+IAM permissions: logs:FilterLogEvents on the log group; cloudformation:DescribeStacks with --stage;
+cloudwatch:DescribeAlarms for status.
 `;
 
 /** Streams and environment of one CLI run; tests pass their own. */
@@ -76,6 +83,7 @@ const OPTIONS = {
   'aws-profile': { type: 'string' },
   'endpoint-url': { type: 'string' },
   timeout: { type: 'string' },
+  'stale-after': { type: 'string' },
   json: { type: 'boolean' },
   junit: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -148,10 +156,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${packageJson.version}\n`);
       return EXIT_VERIFIED;
     }
-    if (positionals.length !== 1 || positionals[0] !== 'verify') {
+    if (positionals.length !== 1 || !['verify', 'status'].includes(positionals[0] ?? '')) {
       throw new ConfigurationError(
         positionals.length === 0
-          ? 'missing command: verify'
+          ? 'missing command: verify or status'
           : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}`,
       );
     }
@@ -160,22 +168,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
     return EXIT_CONFIGURATION;
   }
+  if (positionals[0] === 'status') return runStatus(values, io, started, fail);
   let request: Parameters<typeof runVerification>[0];
   try {
     const timeoutSeconds = parseTimeoutSeconds(values.timeout, '--timeout');
-    if (values.profile !== undefined && values['aws-profile'] !== undefined) {
-      throw new ConfigurationError('pass --profile or --aws-profile, not both');
-    }
-    const endpoint =
-      values['endpoint-url'] === undefined
-        ? undefined
-        : parseRouteUrl(values['endpoint-url'], '--endpoint-url');
     request = {
       target: targetOf(values),
-      aws: awsSettingsFrom(
-        { region: values.region, profile: values.profile ?? values['aws-profile'], endpoint },
-        io.env,
-      ),
+      aws: awsSettingsOf(values, io.env),
       env: io.env,
       deadline: createDeadline(started + timeoutSeconds * 1000, now),
       junitPath: values.junit,
@@ -207,6 +206,65 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     json ? `${JSON.stringify(outcome.report)}\n` : formatReport(outcome.report, colours),
   );
   return outcome.exitCode;
+}
+
+const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
+  if (values.profile !== undefined && values['aws-profile'] !== undefined) {
+    throw new ConfigurationError('pass --profile or --aws-profile, not both');
+  }
+  const endpoint =
+    values['endpoint-url'] === undefined
+      ? undefined
+      : parseRouteUrl(values['endpoint-url'], '--endpoint-url');
+  return awsSettingsFrom(
+    { region: values.region, profile: values.profile ?? values['aws-profile'], endpoint },
+    env,
+  );
+};
+
+/** `petsage-smoke status`: the same deadline, AWS settings and exit codes as verify. */
+async function runStatus(
+  values: Values,
+  io: CliIo,
+  started: number,
+  fail: (code: number, message: string) => number,
+): Promise<number> {
+  let request: StatusRequest;
+  try {
+    if (values.stage === undefined) throw new ConfigurationError('status needs --stage <stage>');
+    const staleAfter =
+      values['stale-after'] === undefined ? D.staleAfterMinutes : Number(values['stale-after']);
+    if (!Number.isFinite(staleAfter) || staleAfter < 1 || staleAfter > 1440) {
+      throw new ConfigurationError('--stale-after must be a number of minutes from 1 to 1440');
+    }
+    const timeoutSeconds = parseTimeoutSeconds(values.timeout, '--timeout');
+    request = {
+      stage: values.stage,
+      service: values.service ?? D.service,
+      aws: awsSettingsOf(values, io.env),
+      env: io.env,
+      deadline: createDeadline(started + timeoutSeconds * 1000, io.now),
+      staleAfterMs: staleAfter * 60_000,
+    };
+  } catch (error) {
+    const code = fail(EXIT_CONFIGURATION, (error as Error).message);
+    io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
+    return code;
+  }
+  let report: StatusReport;
+  try {
+    report = await checkStatus(request);
+  } catch (error) {
+    return fail(
+      EXIT_CONFIGURATION,
+      error instanceof ConfigurationError
+        ? error.message
+        : `status could not complete: ${safeText(error instanceof Error ? error.message : error)}`,
+    );
+  }
+  const colours = palette(io.stdout.isTTY === true && !io.env.NO_COLOR);
+  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatStatus(report, colours));
+  return report.ok ? EXIT_VERIFIED : EXIT_FAILED;
 }
 
 if (import.meta.main) {

@@ -27,6 +27,10 @@ export const VERIFY_DEFAULTS = {
   rejectedListCap: 10,
   /** After `serverless deploy` only: how long a 404 counts as a route still propagating. */
   deployNotFoundGraceMs: 20_000,
+  /** `status`: the last heartbeat line may be at most this old (the heartbeat alarm's window). */
+  staleAfterMinutes: 15,
+  /** `status`: pages of FilterLogEvents read at most while looking for the last heartbeat. */
+  statusMaxPages: 20,
   /** Plain (non-terminal) progress prints at most one line this often. */
   progressIntervalMs: 5_000,
 } as const;

@@ -1,3 +1,4 @@
+import type { StatusReport } from './status.ts';
 import type { VerifyReport } from './verify-deployment.ts';
 
 /** Colours for a terminal; identity functions when colour is off. */
@@ -142,4 +143,33 @@ export function formatJUnitError(message: string): string {
     [{ name: 'verification runs', ok: false, problems: [message], timeSeconds: 0 }],
     0,
   );
+}
+
+const ago = (ms: number) =>
+  ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : `${Math.round(ms / 60_000)} min ago`;
+
+/** The human report of `petsage-smoke status`. */
+export function formatStatus(report: StatusReport, colours: Palette = palette(false)): string {
+  const lines = [`PetSage smoke status: stage ${report.stage} (stack ${report.stack})`];
+  for (const alarm of report.alarms) {
+    const mark = alarm.state === 'OK' ? colours.pass('OK   ') : colours.fail(alarm.state.padEnd(5));
+    const since = alarm.since === null ? '' : ` since ${alarm.since}`;
+    lines.push(`  ${mark}  ${alarm.role} alarm  ${alarm.name}${since}`);
+  }
+  const beat = report.heartbeat;
+  const fresh = beat.ageMs !== null && beat.ageMs <= beat.staleAfterMs;
+  lines.push(
+    `  ${fresh ? colours.pass('OK   ') : colours.fail('STALE')}  last heartbeat   ${
+      beat.timestamp === null || beat.ageMs === null
+        ? `none in the last ${Math.round((2 * beat.staleAfterMs) / 60_000)} min`
+        : `${ago(beat.ageMs)} (${beat.timestamp}${beat.rule === null ? '' : `, rule ${beat.rule}`})`
+    }`,
+  );
+  for (const hint of report.hints) lines.push(`  hint: ${hint}`);
+  lines.push(
+    report.ok
+      ? colours.pass('HEALTHY')
+      : colours.fail(report.status === 'alarming' ? 'ALARMING' : 'STALE'),
+  );
+  return `${lines.join('\n')}\n`;
 }

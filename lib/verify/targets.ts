@@ -50,13 +50,13 @@ export interface StackTargets {
   logGroupName: string | undefined;
 }
 
-/** Reads HealthEndpointUrl and HealthLogGroupName from the stack's outputs, within the deadline. */
-export async function describeStackTargets(
+/** Reads a stack's outputs (key to value), within the deadline. */
+export async function describeStackOutputs(
   client: CloudFormationClient,
   name: string,
   deadline: Deadline,
   context: { region?: string | undefined; profile?: string | undefined } = {},
-): Promise<StackTargets> {
+): Promise<Record<string, string>> {
   const what = `CloudFormation stack ${name}`;
   let outputs: { OutputKey?: string; OutputValue?: string }[];
   try {
@@ -84,8 +84,24 @@ export async function describeStackTargets(
     }
     throw awsConfigurationError(error, { what, ...context });
   }
-  const output = (key: string) => outputs.find((entry) => entry.OutputKey === key)?.OutputValue;
-  return { url: output('HealthEndpointUrl'), logGroupName: output('HealthLogGroupName') };
+  return Object.fromEntries(
+    outputs.flatMap((entry) =>
+      entry.OutputKey === undefined || entry.OutputValue === undefined
+        ? []
+        : [[entry.OutputKey, entry.OutputValue]],
+    ),
+  );
+}
+
+/** Reads HealthEndpointUrl and HealthLogGroupName from the stack's outputs, within the deadline. */
+export async function describeStackTargets(
+  client: CloudFormationClient,
+  name: string,
+  deadline: Deadline,
+  context: { region?: string | undefined; profile?: string | undefined } = {},
+): Promise<StackTargets> {
+  const outputs = await describeStackOutputs(client, name, deadline, context);
+  return { url: outputs.HealthEndpointUrl, logGroupName: outputs.HealthLogGroupName };
 }
 
 /** What the caller asked to verify; a stage (or stack) fills in what is not given. */

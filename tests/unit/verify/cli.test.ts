@@ -35,7 +35,9 @@ describe('petsage-smoke usage', () => {
   });
 
   it.each([
-    [[], /missing command: verify/],
+    [[], /missing command: verify or status/],
+    [['status'], /status needs --stage/],
+    [['status', '--stage', 'dev', '--stale-after', '0'], /--stale-after must be/],
     [['check'], /unknown command "check"/],
     [['verify', '--bogus'], /unknown option "--bogus"/],
     [['verify', '--stge', 'dev'], /did you mean --stage\?/],

@@ -1,0 +1,195 @@
+// `petsage-smoke status` against moto_server as CloudFormation, CloudWatch (alarms) and CloudWatch
+// Logs. The test plays what the deployed stack would do: it creates the stack outputs and the two
+// alarms through moto's APIs, sets their states, and puts heartbeat lines (written by the real
+// handler) into the log group. Not proven here: that CloudWatch evaluates the metric filters and
+// alarms (moto does neither; see monitoring-template.test.ts for the patterns).
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudWatchClient,
+  PutMetricAlarmCommand,
+  SetAlarmStateCommand,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda-context.ts';
+import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../../harness/moto.ts';
+import { runCliProcess } from '../helpers/cli.ts';
+import { captureOutput } from '../helpers/stdout.ts';
+
+const hasMoto = motoAvailable();
+if (!hasMoto) {
+  const message = 'moto_server not found: skipping the status suite (pip install "moto[server]")';
+  if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it`);
+  console.warn(`\n*** ${message} ***\n`);
+}
+
+let moto: Moto;
+const aws = () => ({
+  region: 'us-east-1',
+  endpoint: moto.endpoint,
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+});
+
+/** One heartbeat line as the real handler writes it. */
+const heartbeatLine = async (): Promise<string> => {
+  const output = captureOutput();
+  try {
+    const { createHandler } = await import('../../functions/health.ts');
+    const { logger } = await import('../../lib/logger.ts');
+    const { loadConfig } = await import('../../lib/config.ts');
+    await createHandler({ config: loadConfig(), logger, now: () => new Date() })(
+      structuredClone(scheduledEvent) as never,
+      lambdaContext(),
+    );
+    const [line] = output.rawLines();
+    return line ?? '';
+  } finally {
+    output.restore();
+  }
+};
+
+/** A deployed stage as the stack would leave it: outputs, alarms, a log group with lines. */
+const deployStage = async (stage: string, heartbeatAgeMs: number | undefined) => {
+  const names = {
+    heartbeat: `petsage-smoke-test-${stage}-heartbeat-missing`,
+    failure: `petsage-smoke-test-${stage}-smoke-failed`,
+    group: `/aws/lambda/petsage-smoke-test-${stage}-health`,
+  };
+  await new CloudFormationClient(aws()).send(
+    new CreateStackCommand({
+      StackName: `petsage-smoke-test-${stage}`,
+      TemplateBody: JSON.stringify({
+        Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
+        Outputs: {
+          HeartbeatAlarmName: { Value: names.heartbeat },
+          FailureAlarmName: { Value: names.failure },
+          HealthLogGroupName: { Value: names.group },
+        },
+      }),
+    }),
+  );
+  const cloudWatch = new CloudWatchClient(aws());
+  for (const name of [names.heartbeat, names.failure]) {
+    await cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        Namespace: 'PetSage/SmokeTest',
+        MetricName: name.endsWith('missing') ? 'SmokeLines' : 'SmokeFailures',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+      }),
+    );
+    await cloudWatch.send(
+      new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'test' }),
+    );
+  }
+  const logs = new CloudWatchLogsClient(aws());
+  await logs.send(new CreateLogGroupCommand({ logGroupName: names.group }));
+  if (heartbeatAgeMs !== undefined) {
+    await logs.send(new CreateLogStreamCommand({ logGroupName: names.group, logStreamName: 's1' }));
+    const timestamp = Date.now() - heartbeatAgeMs;
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: names.group,
+        logStreamName: 's1',
+        logEvents: [
+          { timestamp: timestamp - 1, message: 'START RequestId: x Version: $LATEST' },
+          { timestamp, message: await heartbeatLine() },
+        ],
+      }),
+    );
+  }
+  return names;
+};
+
+const status = (stage: string, extra: string[] = []) =>
+  runCliProcess(['status', '--stage', stage, '--timeout', '20', ...extra], {
+    ...MOTO_CREDENTIALS_ENV,
+    AWS_ENDPOINT_URL: moto.endpoint,
+  });
+
+describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it('is healthy (exit 0) with both alarms OK and a fresh heartbeat', async () => {
+    // Prepare
+    await deployStage('healthy', 2 * 60_000);
+    // Act
+    const run = await status('healthy', ['--json']);
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      ok: true,
+      status: 'healthy',
+      alarms: [
+        { role: 'heartbeat', state: 'OK' },
+        { role: 'failure', state: 'OK' },
+      ],
+      heartbeat: { found: true, rule: 'petsage-smoke-test-dev-heartbeat' },
+    });
+    expect(report.heartbeat.ageMs).toBeGreaterThanOrEqual(2 * 60_000 - 1_000);
+    expect(report.heartbeat.ageMs).toBeLessThan(3 * 60_000);
+  });
+
+  it('is alarming (exit 1) when an alarm is in ALARM, and says which', async () => {
+    // Prepare
+    const names = await deployStage('alarming', 60_000);
+    await new CloudWatchClient(aws()).send(
+      new SetAlarmStateCommand({
+        AlarmName: names.failure,
+        StateValue: 'ALARM',
+        StateReason: 'Threshold Crossed: 1 datapoint [2.0]',
+      }),
+    );
+    // Act
+    const run = await status('alarming');
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/ALARM\s+failure alarm\s+petsage-smoke-test-alarming-smoke-failed/);
+    expect(run.stdout).toMatch(/^ALARMING$/m);
+  });
+
+  it('is stale (exit 1) when the last heartbeat is older than the window', async () => {
+    // Prepare
+    await deployStage('stale', 25 * 60_000);
+    // Act
+    const run = await status('stale', ['--json']);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'stale', heartbeat: { found: true } });
+  });
+
+  it('is stale (exit 1) when no heartbeat line arrived at all', async () => {
+    // Prepare
+    await deployStage('silent', undefined);
+    // Act
+    const run = await status('silent');
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/STALE\s+last heartbeat\s+none in the last 30 min/);
+  });
+
+  it('exits 2 when the stage has no stack', async () => {
+    // Act
+    const run = await status('nostack', ['--json']);
+    // Assess
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+    expect(run.stderr).toMatch(/stack petsage-smoke-test-nostack does not exist/);
+  });
+});
