@@ -36,7 +36,9 @@ const lazyLoggerCrypto = {
   setup(build) {
     const logger = `${path.sep}@aws-lambda-powertools${path.sep}logger${path.sep}`;
     build.onResolve({ filter: /^node:crypto$/ }, (args) =>
-      args.importer.includes(logger) ? { path: path.join(__dirname, 'lib/random-int.ts') } : undefined,
+      args.importer.includes(logger)
+        ? { path: path.join(__dirname, 'lib/random-int.ts') }
+        : undefined,
     );
   },
 };
