@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '../lib/verify/offline.ts';
 
-/** True when moto's server is on the PATH (pip install "moto[server]"). */
+const SHIM = fileURLToPath(new URL('./moto_server_shim.py', import.meta.url));
+
+/** True when python3 has moto's server (pip install "moto[server]"). */
 export const motoAvailable = (): boolean =>
-  spawnSync('sh', ['-c', 'command -v moto_server'], { stdio: 'ignore' }).status === 0;
+  spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
 
 /** Fake credentials for moto, and nothing that lets the SDK look elsewhere (IMDS, ~/.aws). */
 export const MOTO_CREDENTIALS_ENV = {
@@ -32,10 +35,14 @@ const stopChild = async (child: ChildProcess) => {
   clearTimeout(timer);
 };
 
-/** Starts `moto_server` on a free port and waits until it answers. */
+/**
+ * Starts moto's server on a free port, through harness/moto_server_shim.py (moto_server plus the
+ * two fixes that make its CloudFormation behave like AWS for `serverless deploy`), and waits
+ * until it answers.
+ */
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn('python3', [SHIM, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let output = '';

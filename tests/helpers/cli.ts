@@ -17,6 +17,8 @@ export interface CliRun {
 export interface RunOptions {
   /** Preloads tests/helpers/max-rss.ts so the child reports its peak memory. */
   measureMemory?: boolean;
+  /** Working directory (default: the project). */
+  cwd?: string;
 }
 
 /** Runs `petsage-smoke` (lib/verify/cli.ts on this Node) as a subprocess. */
@@ -38,7 +40,7 @@ export function runNodeScript(
     : [];
   const started = Date.now();
   const child = spawn(process.execPath, [...preload, join(PROJECT_DIR, script), ...args], {
-    cwd: PROJECT_DIR,
+    cwd: options.cwd ?? PROJECT_DIR,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,297 @@
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  CloudFormationClient,
+  DescribeStackResourceCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  CloudWatchLogsClient,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  type RuntimeProcess,
+  runtimeSettingsFrom,
+  startLambdaRuntime,
+} from '../../harness/lambda-runtime.ts';
+import { healthFunction, resourcesOfType, type Template } from '../../harness/packaged.ts';
+import { type RuntimeApi, startRuntimeApi } from '../../harness/runtime-api.ts';
+
+const run = promisify(execFile);
+
+/** What the stand-in is serving now, for the test's assertions. */
+export interface Served {
+  /** The S3 key of the zip the stack points at (one per deployment). */
+  codeKey: string;
+  routes: string[];
+  logGroupName: string;
+}
+
+/** A running route stand-in. */
+export interface RouteStandIn {
+  /** Base URL (http://127.0.0.1:port); the route path comes from the deployed template. */
+  baseUrl: string;
+  /** What the last request was served from, if any. */
+  served(): Served | undefined;
+  /** When true, the function's lines are not copied into CloudWatch Logs (a broken log path). */
+  dropLines(drop: boolean): void;
+  stop(): Promise<void>;
+}
+
+interface Deployed {
+  codeKey: string;
+  routes: Set<string>;
+  logGroupName: string;
+  api: RuntimeApi;
+  runtime: RuntimeProcess;
+  dir: string;
+  shipped: { stdout: number; stderr: number };
+  stream: string | undefined;
+}
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    req.on('end', () => resolve(body));
+  });
+
+/** An HTTP API (payload 2.0) event for a request, as API Gateway builds it. */
+const toEvent = (req: IncomingMessage, url: URL, body: string) => {
+  const method = req.method ?? 'GET';
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: `${method} ${url.pathname}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'motoapi',
+      domainName: String(req.headers.host),
+      domainPrefix: 'motoapi',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: String(req.headers['user-agent'] ?? ''),
+      },
+      requestId: `${randomBytes(10).toString('base64url')}=`,
+      routeKey: `${method} ${url.pathname}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body === '' ? undefined : body,
+    isBase64Encoded: false,
+  };
+};
+
+/**
+ * The route stand-in for a stack deployed to moto, which creates neither the HTTP API nor runs
+ * Lambda: an HTTP server that serves **the code the stack points at now**. On each request it
+ * reads the deployed template from moto (CloudFormation GetTemplate), and when the function's
+ * code key changed (a deploy, a rollback), downloads that zip from the deployment bucket (moto
+ * S3), unzips it and starts it under the runtime harness (aws-lambda-ric and the Runtime API
+ * emulator) with the template's handler, environment and logging controls. Requests on the
+ * template's route keys become HTTP API 2.0 events; anything else is API Gateway's 404. It also
+ * plays Lambda's log agent: the function's output lines go into the stack's log group in moto.
+ * Not proven by it: API Gateway itself (throttling, stages, TLS), Lambda's sandbox and scaling.
+ */
+export async function startRouteStandIn(options: {
+  stackName: string;
+  aws: {
+    region: string;
+    endpoint: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+}): Promise<RouteStandIn> {
+  const cloudFormation = new CloudFormationClient(options.aws);
+  const s3 = new S3Client({ ...options.aws, forcePathStyle: true });
+  const logs = new CloudWatchLogsClient(options.aws);
+  let current: Deployed | undefined;
+  let dropLines = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const physicalId = async (logicalId: string) =>
+    (
+      await cloudFormation.send(
+        new DescribeStackResourceCommand({
+          StackName: options.stackName,
+          LogicalResourceId: logicalId,
+        }),
+      )
+    ).StackResourceDetail?.PhysicalResourceId ?? '';
+
+  const stopCurrent = async () => {
+    if (current === undefined) return;
+    await current.runtime.stop();
+    await current.api.stop();
+    await rm(current.dir, { recursive: true, force: true });
+    current = undefined;
+  };
+
+  /** Makes `current` the code the stack points at now. */
+  const refresh = async (): Promise<Deployed> => {
+    const { TemplateBody } = await cloudFormation.send(
+      new GetTemplateCommand({ StackName: options.stackName }),
+    );
+    const template = JSON.parse(TemplateBody ?? '{}') as Template;
+    const fn = healthFunction(template);
+    const code = fn.Properties.Code as { S3Key: string };
+    const routes = new Set(
+      resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) =>
+        String(route.Properties.RouteKey),
+      ),
+    );
+    const group = resourcesOfType(template, 'AWS::Logs::LogGroup')[0]?.[1].Properties;
+    if (current?.codeKey === code.S3Key) {
+      current.routes = routes;
+      return current;
+    }
+    await stopCurrent();
+    const dir = await mkdtemp(join(tmpdir(), 'petsage-route-'));
+    const object = await s3.send(
+      new GetObjectCommand({
+        Bucket: await physicalId('ServerlessDeploymentBucket'),
+        Key: code.S3Key,
+      }),
+    );
+    await writeFile(
+      join(dir, 'code.zip'),
+      await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    );
+    await run('python3', [
+      '-c',
+      'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])',
+      join(dir, 'code.zip'),
+      join(dir, 'task'),
+    ]);
+    const api = await startRuntimeApi();
+    const runtime = startLambdaRuntime({
+      ...runtimeSettingsFrom(fn),
+      taskRoot: join(dir, 'task'),
+      runtimeApi: api.address,
+    });
+    current = {
+      codeKey: code.S3Key,
+      routes,
+      logGroupName: String(group?.LogGroupName),
+      api,
+      runtime,
+      dir,
+      shipped: { stdout: 0, stderr: 0 },
+      stream: undefined,
+    };
+    return current;
+  };
+
+  /** Plays Lambda's log agent: ships new output lines of the function into its log group. */
+  const shipLines = async (deployed: Deployed) => {
+    for (let i = 0; i < 50; i++) {
+      const text = deployed.runtime.stdout() + deployed.runtime.stderr();
+      if (text.length > deployed.shipped.stdout + deployed.shipped.stderr) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const fresh = (which: 'stdout' | 'stderr') => {
+      const text = deployed.runtime[which]();
+      const end = text.lastIndexOf('\n') + 1;
+      const lines = text.slice(deployed.shipped[which], end).split('\n').filter(Boolean);
+      deployed.shipped[which] = Math.max(end, deployed.shipped[which]);
+      return lines;
+    };
+    const lines = [...fresh('stdout'), ...fresh('stderr')];
+    if (lines.length === 0 || dropLines) return;
+    if (deployed.stream === undefined) {
+      deployed.stream = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`;
+      await logs.send(
+        new CreateLogStreamCommand({
+          logGroupName: deployed.logGroupName,
+          logStreamName: deployed.stream,
+        }),
+      );
+    }
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: deployed.logGroupName,
+        logStreamName: deployed.stream,
+        logEvents: lines.map((message) => ({ timestamp: Date.now(), message })),
+      }),
+    );
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const deployed = await refresh();
+    if (!deployed.routes.has(`${req.method} ${url.pathname}`)) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
+      return;
+    }
+    const result = await deployed.api.invoke(toEvent(req, url, body));
+    // Like Lambda's agent: a line that cannot be shipped (log group deleted) is lost, the answer is not.
+    await shipLines(deployed).catch(() => undefined);
+    if (result.kind === 'error') {
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end('{"message":"Internal Server Error"}');
+      return;
+    }
+    const answer = JSON.parse(result.body) as {
+      statusCode?: number;
+      headers?: Record<string, string>;
+      body?: string;
+    };
+    res.writeHead(answer.statusCode ?? 200, answer.headers ?? {});
+    res.end(req.method === 'HEAD' ? undefined : (answer.body ?? ''));
+  };
+
+  const server = createServer((req, res) => {
+    // One request at a time, as one Lambda execution environment serves them.
+    queue = queue
+      .then(() => handle(req, res))
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(502).end(String(error));
+      });
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    served: () =>
+      current === undefined
+        ? undefined
+        : {
+            codeKey: current.codeKey,
+            routes: [...current.routes],
+            logGroupName: current.logGroupName,
+          },
+    dropLines: (drop) => {
+      dropLines = drop;
+    },
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await queue.catch(() => undefined);
+      await stopCurrent();
+    },
+  };
+}
