@@ -8,7 +8,10 @@ export declare class SmokeTestPlugin {
     utils?: { log: PluginLog },
   );
   commands: Record<string, unknown>;
-  hooks: Record<'smoke:verify' | 'after:deploy:deploy', () => Promise<void>>;
+  hooks: Record<
+    'smoke:verify' | 'after:deploy:deploy' | 'after:deploy:function:deploy',
+    () => Promise<void>
+  >;
 }
 // biome-ignore lint/style/noDefaultExport: the framework loads a plugin's default export.
 export default SmokeTestPlugin;

@@ -53,7 +53,15 @@ export class SmokeTestPlugin {
             usage: 'Deploy without the post-deploy smoke test (this deploy only)',
             type: 'boolean',
           },
+          'skip-rollback': {
+            usage: 'Leave a deploy that fails the smoke test live (this deploy only)',
+            type: 'boolean',
+          },
           junit: { usage: 'Write the smoke test JUnit XML report to this file', type: 'string' },
+          json: {
+            usage: 'Print the smoke test report (and any rollback) as one JSON object on stdout',
+            type: 'boolean',
+          },
         },
       },
     };
@@ -62,6 +70,7 @@ export class SmokeTestPlugin {
       'before:package:initialize': () => this.checkLogLevel(),
       'smoke:verify': () => this.verify('command'),
       'after:deploy:deploy': () => this.verify('deploy'),
+      'after:deploy:function:deploy': () => this.verify('deploy-function'),
     };
     // Declared so that configValidationMode: error catches typos under custom.smokeTest.
     serverless.configSchemaHandler?.defineCustomProperties({
@@ -71,6 +80,7 @@ export class SmokeTestPlugin {
           type: 'object',
           properties: {
             verifyAfterDeploy: { type: 'boolean' },
+            rollbackOnFailure: { type: 'boolean' },
             timeout: { type: 'number', minimum: 1, maximum: 3600 },
           },
           additionalProperties: false,

@@ -12,7 +12,7 @@
 //   points at it through the `endpointUrlOverride` param, which exists only for this test.
 // - Deploys run from copies of the service (tests/helpers/project-copy.ts), so no deploy touches
 //   the build folders serverless-offline serves from in other suites.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -25,6 +25,7 @@ import {
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../../harness/moto.ts';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
@@ -42,12 +43,26 @@ if (!hasMoto) {
 
 const STAGE = 'deploytest';
 const STACK = `petsage-smoke-test-${STAGE}`;
+const FIRST_STAGE = 'firstdeploy';
+const FIRST_STACK = `petsage-smoke-test-${FIRST_STAGE}`;
 const DEPLOY_TIMEOUT = 90_000;
 
 let moto: Moto;
 let route: RouteStandIn;
+let firstRoute: RouteStandIn;
 let dir: string;
 let v1: string;
+let broken: string;
+let brokenNoRollback: string;
+/** The code key of the last deployment that passed: what a rollback must serve again. */
+let lastGood: string | undefined;
+
+/** The version a broken deploy ships: a 200 whose body breaks the contract. */
+const BREAK_PAYLOAD = {
+  file: 'lib/payload.ts',
+  from: "status: 'ok',",
+  to: "status: 'pass' as 'ok',",
+};
 
 const aws = () => ({
   region: 'us-east-1',
@@ -56,10 +71,10 @@ const aws = () => ({
 });
 
 /** Runs the framework CLI in a service copy, against moto. */
-const serverless = (cwd: string, args: string[], release = 'v1') =>
+const serverless = (cwd: string, args: string[], release = 'v1', stage = STAGE) =>
   runNodeScript(
     SERVERLESS_BIN.replace(/^.*node_modules/, 'node_modules'),
-    [...args, '--stage', STAGE],
+    [...args, '--stage', stage],
     {
       ...MOTO_CREDENTIALS_ENV,
       AWS_ENDPOINT_URL: moto.endpoint,
@@ -70,11 +85,17 @@ const serverless = (cwd: string, args: string[], release = 'v1') =>
     { cwd },
   ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
 
-const deploy = (cwd: string, extra: string[] = [], release = 'v1') =>
+const deploy = (cwd: string, extra: string[] = [], release = 'v1', stage = STAGE) =>
   serverless(
     cwd,
-    ['deploy', '--param', `endpointUrlOverride=${route.baseUrl}${pathOf(extra)}`, ...extra],
+    [
+      'deploy',
+      '--param',
+      `endpointUrlOverride=${(stage === STAGE ? route : firstRoute).baseUrl}${pathOf(extra)}`,
+      ...extra,
+    ],
     release,
+    stage,
   );
 
 const pathOf = (args: string[]) =>
@@ -94,10 +115,17 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
   beforeAll(async () => {
     moto = await startMoto();
     route = await startRouteStandIn({ stackName: STACK, aws: aws() });
+    firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: aws() });
     dir = await mkdtemp(join(tmpdir(), 'petsage-deploy-'));
     v1 = await copyProject(join(dir, 'v1'));
+    broken = await copyProject(join(dir, 'broken'), [BREAK_PAYLOAD]);
+    brokenNoRollback = await copyProject(join(dir, 'broken-no-rollback'), [
+      BREAK_PAYLOAD,
+      { file: 'serverless.yml', from: 'rollbackOnFailure: true', to: 'rollbackOnFailure: false' },
+    ]);
   });
   afterAll(async () => {
+    await firstRoute?.stop();
     await route?.stop();
     await moto?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -173,6 +201,7 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
     expect(run.output).toMatch(/PASS: verified/);
     expect((await outputs()).HealthEndpointUrl).toBe(`${route.baseUrl}/v2/health`);
     expect(route.served()?.routes.sort()).toStrictEqual(['GET /v2/health', 'HEAD /v2/health']);
+    lastGood = route.served()?.codeKey;
   });
 
   it('skips the verification for one deploy with --skip-smoke, listed in deploy --help', {
@@ -214,6 +243,137 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
     // Assess
     expect(run.code).toBe(2);
     expect(run.output).toMatch(/Smoke test could not run: .*not found/);
+  });
+
+  it('rolls a failing deploy back to the last verified deployment and verifies it again', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare
+    const junit = join(dir, 'rollback.xml');
+    // Act
+    const run = await deploy(
+      broken,
+      ['--param', 'healthPath=/v2/health', '--junit', junit, '--json'],
+      'v2-broken',
+    );
+    // Assess
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(
+      /Rolling back: deployment \S+ failed the smoke test; returning to \S+, verified 20/,
+    );
+    expect(run.output).toMatch(
+      /Rolled back to the last verified deployment \S+ \(verified [^)]+\), which PASSES again/,
+    );
+    expect(route.served()?.codeKey).toBe(lastGood);
+    const machine = JSON.parse(run.stdout.split('\n').find((line) => line.startsWith('{')) ?? '');
+    expect(machine).toMatchObject({
+      verdict: 'failed',
+      http: { ok: false },
+      rollback: { error: null, restored: { verdict: 'verified' } },
+    });
+    expect(lastGood).toContain(machine.rollback.to);
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toMatch(/tests="5" failures="2"/);
+    expect(xml).toMatch(
+      /name="deployment \S+: route answers the smoke-test contract"[^/]*>\s*<failure/,
+    );
+    expect(xml).toMatch(/<testcase [^>]*name="rollback to \S+ \(verified [^)]+\)"[^>]*\/>/);
+    expect(xml).toMatch(
+      /<testcase [^>]*name="restored deployment \S+: log line reaches [^"]+"[^>]*\/>/,
+    );
+  });
+
+  it('returns to the last good deployment, not the previous one, after two failing deploys', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Act: another broken release right after the first was rolled back.
+    const run = await deploy(broken, ['--param', 'healthPath=/v2/health'], 'v3-broken');
+    // Assess
+    expect(run.code, run.output).toBe(1);
+    // Both verdicts in one place: the failed deployment's report, then the restored one's.
+    expect(run.output).toMatch(
+      /FAIL {2}route[\s\S]*Rolling back[\s\S]*PASS {2}route[\s\S]*PASS: verified/,
+    );
+    expect(run.output).toMatch(/PASSES again/);
+    expect(route.served()?.codeKey).toBe(lastGood);
+  });
+
+  it('says so, deletes nothing and exits non-zero when the rollback itself fails', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: the last good deployment's template is gone from the bucket (its zip stays).
+    const bucket = (await outputs()).ServerlessDeploymentBucketName ?? '';
+    const templateKey = (lastGood ?? '').replace(/[^/]+$/, 'compiled-cloudformation-template.json');
+    const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+    const before = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: templateKey }));
+    // Act
+    const run = await deploy(broken, ['--param', 'healthPath=/v2/health'], 'v5-broken');
+    const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    // Assess
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(
+      /Rollback to \S+ FAILED: .*Nothing was deleted; the failed deployment is still live/,
+    );
+    expect(route.served()?.codeKey).not.toBe(lastGood);
+    const keys = (list: typeof before) => new Set(list.Contents?.map((o) => o.Key));
+    const lost = [...keys(before)].filter((key) => key !== templateKey && !keys(after).has(key));
+    expect(lost).toStrictEqual([]);
+  });
+
+  it('leaves a deploy it could not judge live (exit 2, no rollback)', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: a good new release, but the log group is gone, so the line cannot be searched.
+    const logs = new CloudWatchLogsClient(aws());
+    const logGroupName = `/aws/lambda/${STACK}-health`;
+    await logs.send(new DeleteLogGroupCommand({ logGroupName }));
+    // Act
+    const run = await deploy(v1, ['--param', 'healthPath=/v2/health'], 'v4');
+    await logs.send(new CreateLogGroupCommand({ logGroupName }));
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/No rollback: the verification could not judge this deployment/);
+    expect(route.served()?.codeKey).not.toBe(lastGood);
+  });
+
+  it.each([
+    ['--skip-rollback', () => broken, ['--skip-rollback'], /rollback is off \(--skip-rollback\)/],
+    [
+      'custom.smokeTest.rollbackOnFailure: false',
+      () => brokenNoRollback,
+      [],
+      /rollback is off \(custom\.smokeTest\.rollbackOnFailure: false\)/,
+    ],
+  ])(
+    'leaves a failing deploy live with %s',
+    { timeout: DEPLOY_TIMEOUT },
+    async (name, cwd, extra, message) => {
+      // Act
+      const run = await deploy(
+        cwd(),
+        ['--param', 'healthPath=/v2/health', ...extra],
+        `broken-${name.length}`,
+      );
+      // Assess
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toMatch(message);
+      expect(run.output).not.toMatch(/Rolling back/);
+      expect(route.served()?.codeKey).not.toBe(lastGood);
+    },
+  );
+
+  it('leaves a failing first deploy as it is: nothing to return to', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Act
+    const run = await deploy(broken, [], 'first-broken', FIRST_STAGE);
+    const removed = await serverless(broken, ['remove'], 'first-broken', FIRST_STAGE);
+    // Assess
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(/No rollback: there is no verified deployment to return to/);
+    expect(firstRoute.served()?.codeKey).toMatch(/firstdeploy/);
+    expect(removed.code, removed.output).toBe(0);
   });
 
   it('removes the stack', { timeout: DEPLOY_TIMEOUT }, async () => {
