@@ -204,6 +204,16 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
     lastGood = route.served()?.codeKey;
   });
 
+  it('verifies after a code-only deploy (deploy function) too', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Act
+    const run = await serverless(v1, ['deploy', 'function', '-f', 'health'], 'v1-code-only');
+    // Assess: the route stand-in serves the stack's zip, so this proves the hook, not the new code.
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/PASS: verified/);
+  });
+
   it('skips the verification for one deploy with --skip-smoke, listed in deploy --help', {
     timeout: DEPLOY_TIMEOUT,
   }, async () => {
