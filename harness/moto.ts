@@ -9,6 +9,18 @@ const SHIM = fileURLToPath(new URL('./moto_server_shim.py', import.meta.url));
 export const motoAvailable = (): boolean =>
   spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
 
+/**
+ * True when moto is there for a suite. Without it the suite is skipped with a visible message;
+ * under CI=true that is an error instead, so CI can never pass without the moto suites.
+ */
+export function motoForSuite(suite: string): boolean {
+  if (motoAvailable()) return true;
+  const message = `moto_server not found: skipping ${suite} (pip install "moto[server]")`;
+  if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it`);
+  console.warn(`\n*** ${message} ***\n`);
+  return false;
+}
+
 /** Fake credentials for moto, and nothing that lets the SDK look elsewhere (IMDS, ~/.aws). */
 export const MOTO_CREDENTIALS_ENV = {
   AWS_ACCESS_KEY_ID: 'testing',

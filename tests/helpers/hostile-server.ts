@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { healthBody, smokeLine } from './contract-fixtures.ts';
 
 /** A loopback HTTP server of the test's own, stopped by the test. */
 export interface HostileServer {
@@ -63,31 +64,8 @@ export function healthAnswer(
       ...overrides.headers,
     })
     .end(
-      JSON.stringify({
-        status: 'ok',
-        message: 'PetSage system is alive and purring!',
-        feature: 'smoke_test',
-        service: 'petsage-smoke-test',
-        version: '1.0.0',
-        releaseId: 'abc',
-        stage: 'test',
-        timestamp: new Date().toISOString(),
-        correlationId: id,
-        ...overrides.body,
-      }),
+      JSON.stringify(healthBody(id, { timestamp: new Date().toISOString(), ...overrides.body })),
     );
 }
 
-/** The smoke line the function writes for a correlation id. */
-export const smokeLine = (id: string, overrides: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    level: 'INFO',
-    message: 'smoke test executed',
-    timestamp: new Date().toISOString(),
-    service: 'petsage-smoke-test',
-    function_request_id: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    correlation_id: id,
-    event: 'smoke_test_executed',
-    status: 'success',
-    ...overrides,
-  });
+export { smokeLine };

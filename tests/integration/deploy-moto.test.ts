@@ -27,19 +27,13 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../../harness/moto.ts';
+import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 import { copyProject } from '../helpers/project-copy.ts';
 import { type RouteStandIn, startRouteStandIn } from '../helpers/route-stand-in.ts';
 
-const hasMoto = motoAvailable();
-if (!hasMoto) {
-  const message =
-    'moto_server not found: skipping the deploy-path suite (pip install "moto[server]")';
-  if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it`);
-  console.warn(`\n*** ${message} ***\n`);
-}
+const hasMoto = motoForSuite('the deploy-path suite');
 
 const STAGE = 'deploytest';
 const STACK = `petsage-smoke-test-${STAGE}`;

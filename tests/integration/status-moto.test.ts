@@ -18,16 +18,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
 import { lambdaContext } from '../../harness/lambda-context.ts';
-import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../../harness/moto.ts';
+import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
-const hasMoto = motoAvailable();
-if (!hasMoto) {
-  const message = 'moto_server not found: skipping the status suite (pip install "moto[server]")';
-  if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it`);
-  console.warn(`\n*** ${message} ***\n`);
-}
+const hasMoto = motoForSuite('the status suite');
 
 let moto: Moto;
 const aws = () => ({

@@ -8,19 +8,13 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOTO_CREDENTIALS_ENV, type Moto, motoAvailable, startMoto } from '../../harness/moto.ts';
+import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
 import { type OfflineServer, startOffline } from '../../lib/verify/offline.ts';
 import { SmokeTestPlugin } from '../../lib/verify/serverless-plugin.mjs';
 import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
 
-const hasMoto = motoAvailable();
-if (!hasMoto) {
-  const message =
-    'moto_server not found: skipping the CloudWatch Logs integration suite (pip install "moto[server]")';
-  if (process.env.CI === 'true') throw new Error(`${message}; CI=true requires it`);
-  console.warn(`\n*** ${message} ***\n`);
-}
+const hasMoto = motoForSuite('the CloudWatch Logs integration suite');
 
 const LOG_GROUP = '/aws/lambda/petsage-smoke-test-local-health';
 

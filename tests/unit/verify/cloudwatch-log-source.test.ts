@@ -3,23 +3,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudWatchLogSource } from '../../../lib/verify/cloudwatch-log-source.ts';
 import { ConfigurationError } from '../../../lib/verify/errors.ts';
+import { smokeLine as contractSmokeLine } from '../../helpers/contract-fixtures.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 
 const ID = 'smoke-1234';
 const logs = mockClient(CloudWatchLogsClient);
 
-const smokeLine = (overrides: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    level: 'INFO',
-    message: 'smoke test executed',
-    timestamp: '2026-11-22T03:05:10.120Z',
-    service: 'petsage-smoke-test',
-    function_request_id: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    correlation_id: ID,
-    event: 'smoke_test_executed',
-    status: 'success',
-    ...overrides,
-  });
+const smokeLine = (overrides: Record<string, unknown> = {}) => contractSmokeLine(ID, overrides);
 
 const event = (message: string, stream = '2026/11/22/[$LATEST]abc') => ({
   message,

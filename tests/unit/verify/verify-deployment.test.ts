@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
 import type { LogSearch, LogSearchResult, LogSource } from '../../../lib/verify/log-source.ts';
 import { verifyDeployment } from '../../../lib/verify/verify-deployment.ts';
+import { healthBody } from '../../helpers/contract-fixtures.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 
 const URL = 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/health';
@@ -9,21 +10,10 @@ const URL = 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/health';
 /** A fetch that answers like the deployed function, echoing the request's correlation id. */
 const healthyAnswer = (init: RequestInit | undefined, overrides: Record<string, unknown> = {}) => {
   const id = new Headers(init?.headers).get('x-correlation-id') ?? '';
-  return new Response(
-    JSON.stringify({
-      status: 'ok',
-      message: 'PetSage system is alive and purring!',
-      feature: 'smoke_test',
-      service: 'petsage-smoke-test',
-      version: '1.0.0',
-      releaseId: 'abc',
-      stage: 'prod',
-      timestamp: '2026-11-22T03:05:10.120Z',
-      correlationId: id,
-      ...overrides,
-    }),
-    { status: 200, headers: { 'content-type': 'application/health+json', 'x-correlation-id': id } },
-  );
+  return new Response(JSON.stringify(healthBody(id, overrides)), {
+    status: 200,
+    headers: { 'content-type': 'application/health+json', 'x-correlation-id': id },
+  });
 };
 
 /** A search result with nothing found and the log service answering, plus `fields`. */
