@@ -64,6 +64,30 @@ describe('serverless invoke local', () => {
 });
 
 describe('npm run smoke:local', () => {
+  it('ends at once on a 404 when --path names a route serverless.yml does not have', async () => {
+    // Act
+    const result = await run(
+      'npm',
+      ['run', '--silent', 'smoke:local', '--', '--path', '/nope', '--json'],
+      {
+        cwd: PROJECT_DIR,
+      },
+    ).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+    // Assess
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      verdict: 'failed',
+      http: { status: 404 },
+      log: { searched: false },
+    });
+    expect(report.url).toMatch(/\/nope$/);
+    expect(report.hints.join('\n')).toMatch(/404: the route path/);
+  });
+
   it('verifies route and log line against serverless-offline and exits 0', async () => {
     // Act
     const { stdout } = await run('npm', ['run', '--silent', 'smoke:local', '--', '--json'], {
