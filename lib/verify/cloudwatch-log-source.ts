@@ -1,6 +1,7 @@
 import {
   type CloudWatchLogsClient,
   FilterLogEventsCommand,
+  type FilterLogEventsCommandInput,
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
@@ -26,6 +27,46 @@ export interface CloudWatchSourceOptions {
 
 const errorText = (error: unknown): string =>
   safeText(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 160);
+
+/** The outcome of one FilterLogEvents call: a page, or why it is worth trying again. */
+export type FilterCall =
+  | { page: FilterLogEventsCommandOutput }
+  | { retry: 'throttled' | 'transient'; error: string };
+
+/**
+ * One FilterLogEvents call the verifier's way: aborted at the deadline; an error the user must
+ * fix is thrown as a ConfigurationError naming `what`; throttling and transient failures (network,
+ * 5xx, unparseable answers) come back, cut and escaped, for the caller's own pacing to retry.
+ */
+export async function filterLogEventsOnce(
+  client: CloudWatchLogsClient,
+  input: FilterLogEventsCommandInput,
+  context: {
+    what: string;
+    deadline: number;
+    region?: string | undefined;
+    profile?: string | undefined;
+    now?: () => number;
+  },
+): Promise<FilterCall> {
+  const now = context.now ?? Date.now;
+  try {
+    const page = await client.send(new FilterLogEventsCommand(input), {
+      abortSignal: AbortSignal.timeout(Math.ceil(Math.max(context.deadline - now(), 1))),
+    });
+    return { page };
+  } catch (error) {
+    const kind = classifyAwsError(error);
+    if (kind === 'configuration') {
+      throw awsConfigurationError(error, {
+        what: context.what,
+        region: context.region,
+        profile: context.profile,
+      });
+    }
+    return { retry: kind, error: errorText(error) };
+  }
+}
 
 /**
  * CloudWatch Logs as a log source: FilterLogEvents with the correlation id as a quoted term,
@@ -63,37 +104,34 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
       if (wait > 0) await sleep(wait);
       lastCall = now();
       polls++;
-      let page: FilterLogEventsCommandOutput;
-      try {
-        page = await options.client.send(
-          new FilterLogEventsCommand({
-            logGroupName: options.logGroupName,
-            startTime: search.startTime,
-            // A quoted term: CloudWatch matches the exact string, punctuation included.
-            filterPattern: `"${search.correlationId}"`,
-            nextToken,
-          }),
-          { abortSignal: AbortSignal.timeout(Math.ceil(Math.max(search.deadline - now(), 1))) },
-        );
-      } catch (error) {
-        search.onPoll?.(polls);
+      const call = await filterLogEventsOnce(
+        options.client,
+        {
+          logGroupName: options.logGroupName,
+          startTime: search.startTime,
+          // A quoted term: CloudWatch matches the exact string, punctuation included.
+          filterPattern: `"${search.correlationId}"`,
+          nextToken,
+        },
+        {
+          what: description,
+          deadline: search.deadline,
+          region: options.region,
+          profile: options.profile,
+          now,
+        },
+      );
+      search.onPoll?.(polls);
+      if ('retry' in call) {
         serviceAnswered = false;
-        lastError = errorText(error);
-        const kind = classifyAwsError(error);
-        if (kind === 'configuration') {
-          throw awsConfigurationError(error, {
-            what: description,
-            region: options.region,
-            profile: options.profile,
-          });
-        }
-        if (kind === 'throttled') {
+        lastError = call.error;
+        if (call.retry === 'throttled') {
           throttled++;
           backoffMs = Math.min(Math.max(backoffMs * 2, firstBackoff), maxBackoff);
         }
         continue;
       }
-      search.onPoll?.(polls);
+      const page = call.page;
       serviceAnswered = true;
       backoffMs = 0;
       for (const event of page.events ?? []) {

@@ -1,8 +1,4 @@
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import {
-  FilterLogEventsCommand,
-  type FilterLogEventsCommandOutput,
-} from '@aws-sdk/client-cloudwatch-logs';
 import { SMOKE_LOG_EVENT } from '../contract.ts';
 import {
   type AwsSettings,
@@ -11,7 +7,8 @@ import {
   createCloudWatchClient,
   createLogsClient,
 } from './aws-clients.ts';
-import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
+import { awsConfigurationError } from './aws-errors.ts';
+import { filterLogEventsOnce } from './cloudwatch-log-source.ts';
 import { type Deadline, sleep as realSleep, type Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
@@ -75,30 +72,28 @@ async function lastHeartbeat(
         'reading the heartbeat lines did not finish before the deadline',
       );
     }
-    let page: FilterLogEventsCommandOutput;
-    try {
-      page = await logs.send(
-        new FilterLogEventsCommand({
-          logGroupName,
-          startTime,
-          // A quoted term narrows; each line is judged here (trigger and event as JSON keys).
-          filterPattern: `"${SMOKE_LOG_EVENT}"`,
-          nextToken,
-        }),
-        { abortSignal: request.deadline.signal() },
-      );
-    } catch (error) {
-      if (classifyAwsError(error) === 'configuration') {
-        throw awsConfigurationError(error, {
-          what: `CloudWatch Logs group ${safeText(logGroupName)}`,
-          region: request.aws.region,
-          profile: request.aws.profile,
-        });
-      }
+    const call = await filterLogEventsOnce(
+      logs,
+      {
+        logGroupName,
+        startTime,
+        // A quoted term narrows; each line is judged here (trigger and event as JSON keys).
+        filterPattern: `"${SMOKE_LOG_EVENT}"`,
+        nextToken,
+      },
+      {
+        what: `CloudWatch Logs group ${safeText(logGroupName)}`,
+        deadline: request.deadline.at,
+        region: request.aws.region,
+        profile: request.aws.profile,
+      },
+    );
+    if ('retry' in call) {
       await sleep(Math.min(backoffMs, request.deadline.remainingMs()));
       backoffMs = Math.min(backoffMs * 2, VERIFY_DEFAULTS.throttleBackoffMs[1]);
       continue;
     }
+    const page = call.page;
     pages++;
     for (const event of page.events ?? []) {
       let line: Record<string, unknown>;
