@@ -208,6 +208,24 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
     expect(run.output).toMatch(/PASS: verified/);
   });
 
+  it('fails a code-only deploy that breaks the log path, and says it cannot roll it back', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: a copy with a 3 s deadline; the stand-in ships no lines.
+    const quick = await copyProject(join(dir, 'quick'), [
+      { file: 'serverless.yml', from: 'timeout: 120', to: 'timeout: 3' },
+    ]);
+    route.dropLines(true);
+    // Act
+    const run = await serverless(quick, ['deploy', 'function', '-f', 'health'], 'v1-code-only');
+    route.dropLines(false);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/FAIL {2}log line/);
+    expect(run.output).toMatch(/code-only deploy \(`deploy function`\): no automatic rollback/);
+    expect(run.output).not.toMatch(/Rolling back/);
+  });
+
   it('skips the verification for one deploy with --skip-smoke, listed in deploy --help', {
     timeout: DEPLOY_TIMEOUT,
   }, async () => {
