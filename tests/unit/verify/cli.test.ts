@@ -80,6 +80,24 @@ describe('petsage-smoke usage', () => {
     expect(run.stdout()).toBe('');
   });
 
+  it('refuses a region AWS does not have, with a suggestion, before any call (exit 2)', async () => {
+    const run = io();
+    const args = [
+      'verify',
+      '--url',
+      'https://h/health',
+      '--log-group',
+      'g',
+      '--region',
+      'eu-westt-1',
+    ];
+    const code = await runCli(args, run.io);
+    expect(code).toBe(2);
+    expect(run.stderr()).toBe(
+      'petsage-smoke: unknown region "eu-westt-1" (did you mean eu-west-1?)\n',
+    );
+  });
+
   it('keeps stdout one JSON object on a usage error with --json', async () => {
     const run = io();
     const code = await runCli(['verify', '--json', '--url', '::'], run.io);
