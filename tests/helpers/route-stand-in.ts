@@ -43,6 +43,11 @@ export interface RouteStandIn {
   served(): Served | undefined;
   /** When true, the function's lines are not copied into CloudWatch Logs (a broken log path). */
   dropLines(drop: boolean): void;
+  /**
+   * Holds the next route request until the returned release() is called; `arrived` resolves when
+   * it comes in (to interrupt a verification at a known point).
+   */
+  holdNext(): { arrived: Promise<void>; release: () => void };
   stop(): Promise<void>;
 }
 
@@ -128,6 +133,7 @@ export async function startRouteStandIn(options: {
   const logs = new CloudWatchLogsClient(options.aws);
   let current: Deployed | undefined;
   let dropLines = false;
+  let hold: { arrive: () => void; released: Promise<void> } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   const physicalId = async (logicalId: string) =>
@@ -241,6 +247,12 @@ export async function startRouteStandIn(options: {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const deployed = await refresh();
+    if (hold !== undefined) {
+      const held = hold;
+      hold = undefined;
+      held.arrive();
+      await held.released;
+    }
     if (!deployed.routes.has(`${req.method} ${url.pathname}`)) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
       return;
@@ -284,6 +296,18 @@ export async function startRouteStandIn(options: {
             routes: [...current.routes],
             logGroupName: current.logGroupName,
           },
+    holdNext: () => {
+      let arrive = () => undefined as void;
+      let release = () => undefined as void;
+      const arrived = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      hold = { arrive, released };
+      return { arrived, release };
+    },
     dropLines: (drop) => {
       dropLines = drop;
     },

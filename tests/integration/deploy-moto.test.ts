@@ -12,6 +12,8 @@
 //   points at it through the `endpointUrlOverride` param, which exists only for this test.
 // - Deploys run from copies of the service (tests/helpers/project-copy.ts), so no deploy touches
 //   the build folders serverless-offline serves from in other suites.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,17 +67,32 @@ const aws = () => ({
 });
 
 /** Runs the framework CLI in a service copy, against moto. */
+/** The environment of a framework run against moto. */
+const deployEnv = (release: string) => ({
+  ...MOTO_CREDENTIALS_ENV,
+  AWS_ENDPOINT_URL: moto.endpoint,
+  // osls's documented stack polling interval (default 5 s).
+  SLS_AWS_MONITORING_FREQUENCY: '200',
+  RELEASE_ID: release,
+  NO_COLOR: '1',
+});
+
+/** The keys of the verified-deployment markers in the stack's deployment bucket. */
+const verifiedMarkers = async () => {
+  const bucket = (await outputs()).ServerlessDeploymentBucketName ?? '';
+  const listed = await new S3Client({ ...aws(), forcePathStyle: true }).send(
+    new ListObjectsV2Command({ Bucket: bucket }),
+  );
+  return (listed.Contents ?? [])
+    .map((o) => o.Key ?? '')
+    .filter((k) => k.includes('/smoke-verified/'));
+};
+
 const serverless = (cwd: string, args: string[], release = 'v1', stage = STAGE) =>
   runNodeScript(
     SERVERLESS_BIN.replace(/^.*node_modules/, 'node_modules'),
     [...args, '--stage', stage],
-    {
-      ...MOTO_CREDENTIALS_ENV,
-      AWS_ENDPOINT_URL: moto.endpoint,
-      // osls's documented stack polling interval (default 5 s).
-      SLS_AWS_MONITORING_FREQUENCY: '200',
-      RELEASE_ID: release,
-    },
+    deployEnv(release),
     { cwd },
   ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
 
@@ -396,6 +413,52 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
     expect(run.output).toMatch(/No rollback: there is no verified deployment to return to/);
     expect(firstRoute.served()?.codeKey).toMatch(/firstdeploy/);
     expect(removed.code, removed.output).toBe(0);
+  });
+
+  it('leaves nothing half-done after Ctrl-C during the verification: the next deploy just works', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: the route holds the verification's first request; then Ctrl-C the deploy.
+    const held = route.holdNext();
+    const child = spawn(
+      process.execPath,
+      [
+        SERVERLESS_BIN,
+        'deploy',
+        '--stage',
+        STAGE,
+        '--param',
+        `endpointUrlOverride=${route.baseUrl}/v2/health`,
+        '--param',
+        'healthPath=/v2/health',
+      ],
+      {
+        cwd: v1,
+        env: { ...process.env, ...deployEnv('v7') },
+        stdio: 'ignore',
+      },
+    );
+    const exited = once(child, 'exit');
+    // Act
+    await held.arrived;
+    child.kill('SIGINT');
+    const [code, signal] = await exited;
+    held.release();
+    const interrupted = route.served()?.codeKey ?? '';
+    const markers = await verifiedMarkers();
+    const next = await deploy(v1, ['--param', 'healthPath=/v2/health'], 'v7');
+    // Assess
+    expect(code !== 0 || signal !== null).toBe(true);
+    expect(markers.some((key) => interrupted.includes(key.replace(/^.*\/|\.json$/g, '')))).toBe(
+      false,
+    );
+    expect(next.code, next.output).toBe(0);
+    expect(next.output).toMatch(/PASS: verified/);
+    // What the next deploy left live is recorded as verified.
+    const live = route.served()?.codeKey.split('/').at(-2) ?? '?';
+    expect(await verifiedMarkers()).toEqual(
+      expect.arrayContaining([expect.stringContaining(`/smoke-verified/${live}.json`)]),
+    );
   });
 
   it('removes the stack', { timeout: DEPLOY_TIMEOUT }, async () => {
