@@ -40,7 +40,7 @@ export const SERVERLESS_BIN = join(
 
 /**
  * Runs `serverless package --stage <stage> --package <dir>` without AWS credentials and unzips
- * health.zip (with Python's zipfile: no unzip binary needed) into `<dir>/task`.
+ * health.zip into `<dir>/task`.
  */
 export async function packageService(
   dir: string,
@@ -64,19 +64,19 @@ export async function packageService(
   ) as Template;
   const zipPath = join(dir, 'health.zip');
   const taskRoot = join(dir, 'task');
+  const zipEntries = await unzip(zipPath, taskRoot);
+  return { dir, template, zipPath, taskRoot, zipEntries };
+}
+
+/** Extracts a zip with Python's zipfile (no unzip binary needed); resolves to its entry names. */
+export async function unzip(zipPath: string, into: string): Promise<string[]> {
   const { stdout } = await run('python3', [
     '-c',
     'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); z.extractall(sys.argv[2]); print("\\n".join(z.namelist()))',
     zipPath,
-    taskRoot,
+    into,
   ]);
-  return {
-    dir,
-    template,
-    zipPath,
-    taskRoot,
-    zipEntries: stdout.split('\n').filter((line) => line !== ''),
-  };
+  return stdout.split('\n').filter((line) => line !== '');
 }
 
 /** The template's resources of one type, as [logicalId, resource] pairs. */

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CloudFormationClient,
   DescribeStackResourceCommand,
@@ -22,10 +20,8 @@ import {
   runtimeSettingsFrom,
   startLambdaRuntime,
 } from '../../harness/lambda-runtime.ts';
-import { healthFunction, resourcesOfType, type Template } from '../../harness/packaged.ts';
+import { healthFunction, resourcesOfType, type Template, unzip } from '../../harness/packaged.ts';
 import { type RuntimeApi, startRuntimeApi } from '../../harness/runtime-api.ts';
-
-const run = promisify(execFile);
 
 /** What the stand-in is serving now, for the test's assertions. */
 export interface Served {
@@ -184,12 +180,7 @@ export async function startRouteStandIn(options: {
       join(dir, 'code.zip'),
       await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
     );
-    await run('python3', [
-      '-c',
-      'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])',
-      join(dir, 'code.zip'),
-      join(dir, 'task'),
-    ]);
+    await unzip(join(dir, 'code.zip'), join(dir, 'task'));
     const api = await startRuntimeApi();
     const runtime = startLambdaRuntime({
       ...runtimeSettingsFrom(fn),
@@ -297,8 +288,8 @@ export async function startRouteStandIn(options: {
             logGroupName: current.logGroupName,
           },
     holdNext: () => {
-      let arrive = () => undefined as void;
-      let release = () => undefined as void;
+      let arrive: () => void = () => undefined;
+      let release: () => void = () => undefined;
       const arrived = new Promise<void>((resolve) => {
         arrive = resolve;
       });

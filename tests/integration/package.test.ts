@@ -6,46 +6,26 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  packageService,
+  resourcesOfType as resourcesIn,
+  type Template,
+} from '../../harness/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
 
 const run = promisify(execFile);
 
-interface Template {
-  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-  Outputs: Record<string, unknown>;
-}
-
 let outDir: string;
+let taskRoot: string;
 let template: Template;
 let zipEntries: string[];
 
-const resourcesOfType = (type: string) =>
-  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+const resourcesOfType = (type: string) => resourcesIn(template, type);
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'petsage-package-'));
-  // No AWS credentials: packaging must work offline.
-  const env = { ...process.env, AWS_PROFILE: '', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' };
-  const bin = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
-  await run(process.execPath, [bin, 'package', '--stage', 'ci', '--package', outDir], {
-    cwd: PROJECT_DIR,
-    env,
-  });
-  template = JSON.parse(
-    await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-  ) as Template;
-  const listing = await run('python3', [
-    '-c',
-    'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))',
-    join(outDir, 'health.zip'),
-  ]);
-  zipEntries = listing.stdout.split('\n').filter((line) => line !== '');
-  await run('python3', [
-    '-c',
-    'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])',
-    join(outDir, 'health.zip'),
-    join(outDir, 'bundle'),
-  ]);
+  // No AWS credentials (packageService clears them): packaging must work offline.
+  ({ template, zipEntries, taskRoot } = await packageService(outDir, 'ci'));
 });
 
 afterAll(async () => {
@@ -203,12 +183,12 @@ describe('serverless package', () => {
 
   // 30 KB until the log-level guard, the heartbeat trigger and the lazy-crypto shim (+1.3 KB).
   it('keeps the bundle within its 32 KB budget', async () => {
-    const bundle = await readFile(join(outDir, 'bundle/functions/health.mjs'));
+    const bundle = await readFile(join(taskRoot, 'functions/health.mjs'));
     expect(bundle.length).toBeLessThanOrEqual(32 * 1024);
   });
 
   it('imports no node:crypto at load (the Logger gets lib/random-int.ts instead)', async () => {
-    const bundle = await readFile(join(outDir, 'bundle/functions/health.mjs'), 'utf8');
+    const bundle = await readFile(join(taskRoot, 'functions/health.mjs'), 'utf8');
     expect(bundle).not.toMatch(/from\s*["'](node:)?crypto["']/);
     expect(bundle).toContain('getRandomValues');
   });
