@@ -92,7 +92,7 @@ async function resolveAws(
   request: VerificationRequest,
 ): Promise<Resolved> {
   const { aws, deadline } = request;
-  checkTargetRequest(target);
+  const checked = checkTargetRequest(target);
   await checkRegion(aws, request.env);
   const logs = createLogsClient(aws);
   // Region and credentials now, under the deadline: a slow credential_process cannot hang the run.
@@ -104,7 +104,7 @@ async function resolveAws(
     if (error instanceof ConfigurationError) throw error;
     throw awsConfigurationError(error, context);
   }
-  const targets = await resolveTargets(target, {
+  const targets = await resolveTargets(checked, {
     cloudFormation: () => createCloudFormationClient(aws),
     deadline,
     region: aws.region,

@@ -153,7 +153,8 @@ export async function resolveTargets(
     profile?: string | undefined;
   },
 ): Promise<Targets> {
-  let { url, logGroupName } = checkTargetRequest(request);
+  // The request was checked by checkTargetRequest before any call; outputs are checked here.
+  let { url, logGroupName } = request;
   const stack =
     request.stackName ??
     (request.stage === undefined ? undefined : stackName(request.service, request.stage));
