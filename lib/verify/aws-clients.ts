@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { closest } from './closest.ts';
 import { ConfigurationError } from './errors.ts';
 import { safeText } from './safe-text.ts';
 
@@ -56,6 +58,12 @@ export const createCloudFormationClient = (settings: AwsSettings): CloudFormatio
 export const createCloudWatchClient = (settings: AwsSettings): CloudWatchClient =>
   new CloudWatchClient({ ...clientConfig(settings), maxAttempts: 2 });
 
+/** An S3 client (the deployment bucket); path-style addressing when the endpoint is a stand-in. */
+export const createS3Client = (settings: AwsSettings): S3Client => {
+  const config = clientConfig(settings);
+  return new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined });
+};
+
 /** The regions the installed AWS SDK knows, from its own partitions table. */
 async function knownRegions(): Promise<Set<string> | undefined> {
   try {
@@ -69,35 +77,6 @@ async function knownRegions(): Promise<Set<string> | undefined> {
   } catch {
     return undefined; // The SDK moved its table: the endpoint lookup will tell instead.
   }
-}
-
-const distance = (a: string, b: string): number => {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] as number;
-      row[j] = Math.min(
-        (row[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      previous = current;
-    }
-  }
-  return row[b.length] as number;
-};
-
-/** The closest of `candidates` to `value`, if it is close enough to be a typo. */
-export function closest(value: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = distance(value, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(value.length / 4)) ? best : undefined;
 }
 
 /**

@@ -75,9 +75,11 @@ const describeFetchError = (error: unknown): string => {
   return safeText(error.message);
 };
 
-/** Backoff before attempt n+1: 250 ms doubling to 4 s, with jitter so probes do not align. */
-const backoffMs = (attempt: number): number =>
-  Math.min(250 * 2 ** (attempt - 1), 4_000) * (0.75 + Math.random() * 0.5);
+/** Backoff before attempt n+1: doubling up to a cap, with jitter so probes do not align. */
+const backoffMs = (attempt: number): number => {
+  const [first, cap] = VERIFY_DEFAULTS.routeBackoffMs;
+  return Math.min(first * 2 ** (attempt - 1), cap) * (0.75 + Math.random() * 0.5);
+};
 
 const dateHeader = (headers: Headers): number | undefined => {
   const value = headers.get('date');

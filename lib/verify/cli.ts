@@ -2,16 +2,17 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
-import { awsSettingsFrom, closest } from './aws-clients.ts';
-import { createDeadline } from './deadline.ts';
+import { awsSettingsFrom } from './aws-clients.ts';
+import { closest } from './closest.ts';
+import { createDeadline, type Deadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
 import { createProgress } from './progress.ts';
-import { formatReport, formatStatus, palette } from './report.ts';
+import { errorReport, formatReport, formatStatus, palette } from './report.ts';
 import { runVerification, type VerificationTarget } from './run-verification.ts';
 import { safeText } from './safe-text.ts';
 import { checkStatus, type StatusReport, type StatusRequest } from './status.ts';
-import { checkTargetRequest, parseRouteUrl } from './targets.ts';
+import { parseRouteUrl } from './targets.ts';
 import { parseTimeoutSeconds } from './timeout.ts';
 
 const D = VERIFY_DEFAULTS;
@@ -117,75 +118,76 @@ const targetOf = (values: Values): VerificationTarget => {
     return { kind: 'local', cwd: PROJECT_DIR, path: values.path };
   }
   if (values.path !== undefined) throw new ConfigurationError('--path goes with --local');
+  // Checked once, by runVerification, before any call.
   return {
     kind: 'aws',
-    ...checkTargetRequest({
-      url: values.url,
-      logGroupName: values['log-group'],
-      stage: values.stage,
-      service: values.service ?? D.service,
-    }),
+    url: values.url,
+    logGroupName: values['log-group'],
+    stage: values.stage,
+    service: values.service ?? D.service,
   };
 };
 
-/** Runs the CLI; resolves to the exit code and never throws. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const now = io.now ?? Date.now;
-  // The one deadline starts here, before anything else can take time.
-  const started = now();
-  let json = argv.includes('--json');
-  const fail = (code: number, message: string): number => {
-    if (json) {
-      io.stdout.write(
-        `${JSON.stringify({ ok: false, verdict: 'error', error: { exitCode: code, message } })}\n`,
-      );
-    }
+const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
+  if (values.profile !== undefined && values['aws-profile'] !== undefined) {
+    throw new ConfigurationError('pass --profile or --aws-profile, not both');
+  }
+  const endpoint =
+    values['endpoint-url'] === undefined
+      ? undefined
+      : parseRouteUrl(values['endpoint-url'], '--endpoint-url', 'endpoint');
+  return awsSettingsFrom(
+    { region: values.region, profile: values.profile ?? values['aws-profile'], endpoint },
+    env,
+  );
+};
+
+const staleAfterOf = (values: Values): number => {
+  const { minStaleAfterMinutes: min, maxStaleAfterMinutes: max } = D;
+  const minutes =
+    values['stale-after'] === undefined ? D.staleAfterMinutes : Number(values['stale-after']);
+  if (!Number.isFinite(minutes) || minutes < min || minutes > max) {
+    throw new ConfigurationError(`--stale-after must be a number of minutes from ${min} to ${max}`);
+  }
+  return minutes;
+};
+
+/** One CLI run's output: the report, or the one-line error (and the JSON object with --json). */
+interface Out {
+  io: CliIo;
+  json: boolean;
+  fail(code: number, message: string, usage?: boolean): number;
+  write(human: string, machine: unknown): void;
+}
+
+const outputOf = (io: CliIo, json: boolean): Out => ({
+  io,
+  json,
+  fail(code, message, usage = false) {
+    if (json) io.stdout.write(`${JSON.stringify(errorReport(code, message))}\n`);
     io.stderr.write(`petsage-smoke: ${message}\n`);
+    if (usage) io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
     return code;
+  },
+  write(human, machine) {
+    io.stdout.write(json ? `${JSON.stringify(machine)}\n` : human);
+  },
+});
+
+const coloursOf = (io: CliIo) => palette(io.stdout.isTTY === true && !io.env.NO_COLOR);
+
+/** `petsage-smoke verify`: the one road (runVerification), with progress on stderr. */
+async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<number> {
+  const { io } = out;
+  const request = {
+    target: targetOf(values),
+    aws: awsSettingsOf(values, io.env),
+    env: io.env,
+    deadline,
+    junitPath: values.junit,
+    onNotice: (text: string) => io.stderr.write(`${text}\n`),
   };
-  let values: Values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseCli(argv));
-    json = values.json === true;
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return EXIT_VERIFIED;
-    }
-    if (values.version) {
-      io.stdout.write(`${packageJson.version}\n`);
-      return EXIT_VERIFIED;
-    }
-    if (positionals.length !== 1 || !['verify', 'status'].includes(positionals[0] ?? '')) {
-      throw new ConfigurationError(
-        positionals.length === 0
-          ? 'missing command: verify or status'
-          : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}`,
-      );
-    }
-  } catch (error) {
-    fail(EXIT_CONFIGURATION, (error as Error).message);
-    io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
-    return EXIT_CONFIGURATION;
-  }
-  if (positionals[0] === 'status') return runStatus(values, io, started, fail);
-  let request: Parameters<typeof runVerification>[0];
-  try {
-    const timeoutSeconds = parseTimeoutSeconds(values.timeout, '--timeout');
-    request = {
-      target: targetOf(values),
-      aws: awsSettingsOf(values, io.env),
-      env: io.env,
-      deadline: createDeadline(started + timeoutSeconds * 1000, now),
-      junitPath: values.junit,
-      onNotice: (text) => io.stderr.write(`${text}\n`),
-    };
-  } catch (error) {
-    const code = fail(EXIT_CONFIGURATION, (error as Error).message);
-    io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
-    return code;
-  }
-  const progress = createProgress({ stream: io.stderr });
+  const progress = createProgress({ stream: io.stderr, now: io.now });
   let outcome: Awaited<ReturnType<typeof runVerification>>;
   try {
     outcome = await runVerification({
@@ -200,71 +202,76 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     progress.done();
   }
   if (outcome.junitError !== undefined) io.stderr.write(`petsage-smoke: ${outcome.junitError}\n`);
-  if (outcome.report === undefined) return fail(outcome.exitCode, outcome.error ?? 'failed');
-  const colours = palette(io.stdout.isTTY === true && !io.env.NO_COLOR);
-  io.stdout.write(
-    json ? `${JSON.stringify(outcome.report)}\n` : formatReport(outcome.report, colours),
-  );
+  if (outcome.report === undefined) {
+    return out.fail(outcome.exitCode, outcome.error ?? 'failed', outcome.badRequest);
+  }
+  out.write(formatReport(outcome.report, coloursOf(io)), outcome.report);
   return outcome.exitCode;
 }
 
-const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
-  if (values.profile !== undefined && values['aws-profile'] !== undefined) {
-    throw new ConfigurationError('pass --profile or --aws-profile, not both');
-  }
-  const endpoint =
-    values['endpoint-url'] === undefined
-      ? undefined
-      : parseRouteUrl(values['endpoint-url'], '--endpoint-url');
-  return awsSettingsFrom(
-    { region: values.region, profile: values.profile ?? values['aws-profile'], endpoint },
-    env,
-  );
-};
-
 /** `petsage-smoke status`: the same deadline, AWS settings and exit codes as verify. */
-async function runStatus(
-  values: Values,
-  io: CliIo,
-  started: number,
-  fail: (code: number, message: string) => number,
-): Promise<number> {
-  let request: StatusRequest;
-  try {
-    if (values.stage === undefined) throw new ConfigurationError('status needs --stage <stage>');
-    const staleAfter =
-      values['stale-after'] === undefined ? D.staleAfterMinutes : Number(values['stale-after']);
-    if (!Number.isFinite(staleAfter) || staleAfter < 1 || staleAfter > 1440) {
-      throw new ConfigurationError('--stale-after must be a number of minutes from 1 to 1440');
-    }
-    const timeoutSeconds = parseTimeoutSeconds(values.timeout, '--timeout');
-    request = {
-      stage: values.stage,
-      service: values.service ?? D.service,
-      aws: awsSettingsOf(values, io.env),
-      env: io.env,
-      deadline: createDeadline(started + timeoutSeconds * 1000, io.now),
-      staleAfterMs: staleAfter * 60_000,
-    };
-  } catch (error) {
-    const code = fail(EXIT_CONFIGURATION, (error as Error).message);
-    io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
-    return code;
-  }
+async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<number> {
+  const { io } = out;
+  if (values.stage === undefined) throw new ConfigurationError('status needs --stage <stage>');
+  const request: StatusRequest = {
+    stage: values.stage,
+    service: values.service ?? D.service,
+    aws: awsSettingsOf(values, io.env),
+    env: io.env,
+    deadline,
+    staleAfterMs: staleAfterOf(values) * 60_000,
+    now: io.now,
+  };
   let report: StatusReport;
   try {
     report = await checkStatus(request);
   } catch (error) {
-    return fail(
+    return out.fail(
       EXIT_CONFIGURATION,
       error instanceof ConfigurationError
         ? error.message
         : `status could not complete: ${safeText(error instanceof Error ? error.message : error)}`,
     );
   }
-  const colours = palette(io.stdout.isTTY === true && !io.env.NO_COLOR);
-  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatStatus(report, colours));
+  out.write(formatStatus(report, coloursOf(io)), report);
   return report.ok ? EXIT_VERIFIED : EXIT_FAILED;
+}
+
+const COMMANDS = { verify: runVerify, status: runStatus } as const;
+
+/** Runs the CLI; resolves to the exit code and never throws. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const now = io.now ?? Date.now;
+  // The one deadline starts here, before anything else can take time.
+  const started = now();
+  let out = outputOf(io, argv.includes('--json'));
+  try {
+    const { values, positionals } = parseCli(argv);
+    out = outputOf(io, values.json === true);
+    if (values.help) {
+      io.stdout.write(USAGE);
+      return EXIT_VERIFIED;
+    }
+    if (values.version) {
+      io.stdout.write(`${packageJson.version}\n`);
+      return EXIT_VERIFIED;
+    }
+    const [name, ...rest] = positionals;
+    const command = COMMANDS[name as keyof typeof COMMANDS];
+    if (command === undefined || rest.length > 0) {
+      throw new ConfigurationError(
+        positionals.length === 0
+          ? 'missing command: verify or status'
+          : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}`,
+      );
+    }
+    const timeoutSeconds = parseTimeoutSeconds(values.timeout, '--timeout');
+    const deadline = createDeadline(started + timeoutSeconds * 1000, now);
+    return await command(values, out, deadline);
+  } catch (error) {
+    // Only the request's own checks throw here: a usage error, with the pointer to --help.
+    return out.fail(EXIT_CONFIGURATION, (error as Error).message, true);
+  }
 }
 
 if (import.meta.main) {

@@ -68,6 +68,45 @@ export async function filterLogEventsOnce(
   }
 }
 
+/** Paces one run's FilterLogEvents calls: at least `minIntervalMs` apart, longer after throttling. */
+export interface LogCallPacer {
+  /** Waits for the next call's turn; false (without waiting) when that turn is past `deadline`. */
+  next(deadline: number): Promise<boolean>;
+  /** The last call was throttled: back off, doubling up to VERIFY_DEFAULTS' cap. */
+  throttled(): void;
+  /** The last call was answered: back to the normal pace. */
+  answered(): void;
+}
+
+/** The one pacing rule of the verifier and `status`. */
+export function createLogCallPacer(options: {
+  minIntervalMs?: number | undefined;
+  sleep?: Sleep | undefined;
+  now?: (() => number) | undefined;
+}): LogCallPacer {
+  const minIntervalMs = options.minIntervalMs ?? VERIFY_DEFAULTS.logCallIntervalMs;
+  const [firstBackoff, maxBackoff] = VERIFY_DEFAULTS.throttleBackoffMs;
+  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? Date.now;
+  let lastCall = Number.NEGATIVE_INFINITY;
+  let backoffMs = 0;
+  return {
+    async next(deadline) {
+      const wait = Math.max(lastCall + Math.max(minIntervalMs, backoffMs) - now(), 0);
+      if (now() + wait >= deadline) return false;
+      if (wait > 0) await sleep(wait);
+      lastCall = now();
+      return true;
+    },
+    throttled() {
+      backoffMs = Math.min(Math.max(backoffMs * 2, firstBackoff), maxBackoff);
+    },
+    answered() {
+      backoffMs = 0;
+    },
+  };
+}
+
 /**
  * CloudWatch Logs as a log source: FilterLogEvents with the correlation id as a quoted term,
  * following nextToken (pages can be empty and still carry one). Calls start at least
@@ -75,9 +114,6 @@ export async function filterLogEventsOnce(
  * retried until the deadline; errors a user must fix end the search as a ConfigurationError.
  */
 export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource {
-  const minIntervalMs = options.minIntervalMs ?? VERIFY_DEFAULTS.logCallIntervalMs;
-  const [firstBackoff, maxBackoff] = VERIFY_DEFAULTS.throttleBackoffMs;
-  const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const description = `CloudWatch Logs group ${safeText(options.logGroupName)}`;
 
@@ -88,8 +124,7 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
     let serviceAnswered = false;
     let lastError: string | undefined;
     let nextToken: string | undefined;
-    let lastCall = Number.NEGATIVE_INFINITY;
-    let backoffMs = 0;
+    const pacer = createLogCallPacer({ ...options, now });
     const result = (match: LogSearchResult['match']): LogSearchResult => ({
       match,
       polls,
@@ -99,10 +134,7 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
       lastError,
     });
     while (true) {
-      const wait = Math.max(lastCall + Math.max(minIntervalMs, backoffMs) - now(), 0);
-      if (now() + wait >= search.deadline) break;
-      if (wait > 0) await sleep(wait);
-      lastCall = now();
+      if (!(await pacer.next(search.deadline))) break;
       polls++;
       const call = await filterLogEventsOnce(
         options.client,
@@ -123,17 +155,20 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
       );
       search.onPoll?.(polls);
       if ('retry' in call) {
+        // A call our own deadline cut short says nothing new about the service: the last answer
+        // stands, so the verdict does not hang on how loaded this machine is at the very end.
+        if (call.retry === 'transient' && now() >= search.deadline) break;
         serviceAnswered = false;
         lastError = call.error;
         if (call.retry === 'throttled') {
           throttled++;
-          backoffMs = Math.min(Math.max(backoffMs * 2, firstBackoff), maxBackoff);
+          pacer.throttled();
         }
         continue;
       }
       const page = call.page;
       serviceAnswered = true;
-      backoffMs = 0;
+      pacer.answered();
       for (const event of page.events ?? []) {
         const verdict = judgeLogMessage(event.message ?? '', search.correlationId);
         if (verdict.match) {

@@ -17,6 +17,8 @@ export const VERIFY_DEFAULTS = {
   bodyCapBytes: 64 * 1024,
   /** Minimum gap between two FilterLogEvents calls: at most 2 calls in any second. */
   logCallIntervalMs: 500,
+  /** Backoff between route attempts: doubles from the first value up to the second, +-25% jitter. */
+  routeBackoffMs: [250, 4_000] as const,
   /** Backoff on throttling: doubles from the first value up to the second. */
   throttleBackoffMs: [1_000, 8_000] as const,
   /** Lines are searched from this long before the earlier of our clock and the route's. */
@@ -29,10 +31,19 @@ export const VERIFY_DEFAULTS = {
   deployNotFoundGraceMs: 20_000,
   /** `status`: the last heartbeat line may be at most this old (the heartbeat alarm's window). */
   staleAfterMinutes: 15,
+  /** `status --stale-after`: the range accepted, in minutes. */
+  minStaleAfterMinutes: 1,
+  maxStaleAfterMinutes: 1440,
   /** `status`: pages of FilterLogEvents read at most while looking for the last heartbeat. */
   statusMaxPages: 20,
   /** Plain (non-terminal) progress prints at most one line this often. */
   progressIntervalMs: 5_000,
+  /** `--local`: how long serverless-offline may take to print "Server ready" (it bundles first). */
+  offlineReadyTimeoutMs: 90_000,
+  /** `--local`: how often serverless-offline's output is scanned for the line. */
+  localPollIntervalMs: 100,
+  /** Stopping a process group: SIGTERM, then SIGKILL after this long. */
+  stopGraceMs: 5_000,
 } as const;
 
 /** Exit codes of `petsage-smoke verify`, `serverless smoke` and the deploy hook. */

@@ -53,3 +53,10 @@ export function rejectionList(cap: number) {
     list: (): string[] => [...reasons, ...(more > 0 ? [`…and ${more} more rejected line(s)`] : [])],
   };
 }
+
+/** A target resolved for one verification: the route, where its line lands, what to stop after. */
+export interface ResolvedTarget {
+  url: string;
+  logSource: LogSource;
+  stop: () => Promise<void>;
+}

@@ -2,6 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Deadline } from './deadline.ts';
+import { VERIFY_DEFAULTS } from './defaults.ts';
+import { ConfigurationError } from './errors.ts';
+import type { ResolvedTarget } from './log-source.ts';
+import { outputLogSource } from './output-log-source.ts';
+import { safeText } from './safe-text.ts';
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -23,7 +29,7 @@ export interface OfflineOptions {
   lambdaPort?: number;
   stage?: string;
   env?: NodeJS.ProcessEnv;
-  /** How long to wait for "Server ready" (default 90 s: the first run bundles with esbuild). */
+  /** How long to wait for "Server ready" (default VERIFY_DEFAULTS.offlineReadyTimeoutMs). */
   readyTimeoutMs?: number;
   /** Called with each complete output line (stdout and stderr). */
   onLine?: (line: string) => void;
@@ -60,7 +66,8 @@ const parseJsonObject = (line: string): Record<string, unknown> | undefined => {
   }
 };
 
-const stopProcessGroup = async (child: ChildProcess): Promise<void> => {
+/** Stops a detached child and its whole process group; resolves once the child has exited. */
+export const stopProcessGroup = async (child: ChildProcess): Promise<void> => {
   const pid = child.pid;
   if (child.exitCode !== null || child.signalCode !== null || pid === undefined) return;
   const exited = once(child, 'exit');
@@ -73,7 +80,7 @@ const stopProcessGroup = async (child: ChildProcess): Promise<void> => {
     }
   };
   signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 5_000);
+  const timer = setTimeout(() => signal('SIGKILL'), VERIFY_DEFAULTS.stopGraceMs);
   await exited;
   clearTimeout(timer);
 };
@@ -129,6 +136,7 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineServ
     stop: () => stopProcessGroup(child),
   };
 
+  const readyTimeoutMs = options.readyTimeoutMs ?? VERIFY_DEFAULTS.offlineReadyTimeoutMs;
   const ready = new Promise<void>((resolve, reject) => {
     const check = () => {
       if (lines.some((line) => line.includes('Server ready:'))) resolve();
@@ -145,10 +153,10 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineServ
       () =>
         reject(
           new OfflineStartError(
-            `serverless-offline was not ready within ${options.readyTimeoutMs ?? 90_000} ms:\n${lines.join('\n')}`,
+            `serverless-offline was not ready within ${readyTimeoutMs} ms:\n${lines.join('\n')}`,
           ),
         ),
-      options.readyTimeoutMs ?? 90_000,
+      readyTimeoutMs,
     ).unref();
   });
   try {
@@ -158,4 +166,32 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineServ
     throw error;
   }
   return server;
+}
+
+/**
+ * `--local`: starts serverless-offline on free ports under the deadline and verifies against its
+ * route (serverless.yml's healthPath, or `path`) and its output.
+ */
+export async function resolveLocalTarget(target: {
+  cwd: string;
+  path?: string | undefined;
+  deadline: Deadline;
+  onNotice?: ((text: string) => void) | undefined;
+}): Promise<ResolvedTarget> {
+  target.onNotice?.('Starting serverless-offline on free ports...');
+  const server = await startOffline({
+    cwd: target.cwd,
+    stage: 'local',
+    readyTimeoutMs: Math.max(target.deadline.remainingMs(), 1),
+  }).catch((error: unknown) => {
+    throw new ConfigurationError(
+      `serverless-offline did not start before the deadline: ${safeText(error instanceof Error ? error.message.split('\n')[0] : error)}`,
+    );
+  });
+  const route = server.routes().find((r) => r.method === 'GET');
+  const url =
+    target.path !== undefined
+      ? `${server.baseUrl}${target.path.startsWith('/') ? '' : '/'}${target.path}`
+      : (route?.url ?? `${server.baseUrl}${VERIFY_DEFAULTS.healthPath}`);
+  return { url, logSource: outputLogSource({ lines: server.lines }), stop: server.stop };
 }

@@ -21,7 +21,7 @@ export interface OutputSourceOptions {
 export function outputLogSource(options: OutputSourceOptions): LogSource {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
-  const interval = options.pollIntervalMs ?? 100;
+  const interval = options.pollIntervalMs ?? VERIFY_DEFAULTS.localPollIntervalMs;
 
   const findSmokeLine = async (search: LogSearch): Promise<LogSearchResult> => {
     const rejected = rejectionList(VERIFY_DEFAULTS.rejectedListCap);

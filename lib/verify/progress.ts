@@ -1,7 +1,9 @@
+import { VERIFY_DEFAULTS } from './defaults.ts';
+
 /** Where progress goes and how. */
 export interface ProgressOptions {
   stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
-  /** Plain mode prints at most one line per interval (default 5 s). */
+  /** Plain mode prints at most one line per interval (default VERIFY_DEFAULTS.progressIntervalMs). */
   intervalMs?: number;
   now?: () => number;
 }
@@ -20,7 +22,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const now = options.now ?? Date.now;
   const started = now();
   const live = options.stream.isTTY === true;
-  const interval = options.intervalMs ?? 5_000;
+  const interval = options.intervalMs ?? VERIFY_DEFAULTS.progressIntervalMs;
   let phase = '';
   let detail = '';
   let lastPrinted = Number.NEGATIVE_INFINITY;

@@ -1,3 +1,4 @@
+import type { RollbackFacts } from './deployment-history.ts';
 import type { StatusReport } from './status.ts';
 import type { VerifyReport } from './verify-deployment.ts';
 
@@ -144,6 +145,35 @@ export function formatJUnitError(message: string): string {
     0,
   );
 }
+
+/** JUnit with both verdicts: the failed deployment, the rollback, and the restored one. */
+export function formatRollbackJUnit(failed: VerifyReport, rollback: RollbackFacts): string {
+  const cases = [
+    ...junitCases(failed, `deployment ${rollback.from ?? '(unknown)'}: `),
+    {
+      name: `rollback to ${rollback.to} (verified ${rollback.toVerifiedAt})`,
+      ok: rollback.error === null,
+      problems: rollback.error === null ? [] : [rollback.error],
+      timeSeconds: 0,
+    },
+    ...(rollback.restored === null
+      ? []
+      : junitCases(rollback.restored, `restored deployment ${rollback.to}: `)),
+  ];
+  return formatJUnitSuite(
+    `deploy ${failed.url}`,
+    cases,
+    failed.elapsedMs + (rollback.restored?.elapsedMs ?? 0),
+    { correlationId: failed.correlationId, verdict: failed.verdict, rolledBackTo: rollback.to },
+  );
+}
+
+/** The one `--json` object of a run that could not produce a report. */
+export const errorReport = (exitCode: number, message: string) => ({
+  ok: false,
+  verdict: 'error' as const,
+  error: { exitCode, message },
+});
 
 const ago = (ms: number) =>
   ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : `${Math.round(ms / 60_000)} min ago`;

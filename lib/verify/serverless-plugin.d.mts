@@ -1,23 +1,54 @@
-import type { PluginLog, ServerlessLike } from './serverless-smoke.ts';
+import type { PluginLog, ServerlessLike } from './framework.ts';
 
 /** Adds `serverless smoke` and the `after:deploy:deploy` verification. */
 export declare class SmokeTestPlugin {
   constructor(
-    serverless: ServerlessLike & { classes?: { Error: ErrorConstructor } },
+    serverless: ServerlessLike & {
+      classes?: { Error: ErrorConstructor };
+      configSchemaHandler?: { defineCustomProperties(schema: unknown): void };
+    },
     cliOptions: Record<string, unknown>,
     utils?: { log: PluginLog },
   );
+  serverless: ServerlessLike;
+  cliOptions: Record<string, unknown>;
+  log: PluginLog;
   commands: Record<string, unknown>;
+  logLevelProblem: string | undefined;
   hooks: Record<
-    'smoke:verify' | 'after:deploy:deploy' | 'after:deploy:function:deploy',
-    () => Promise<void>
+    | 'before:package:initialize'
+    | 'smoke:verify'
+    | 'after:deploy:deploy'
+    | 'after:deploy:function:deploy',
+    () => unknown
   >;
+  /** Throws the framework's error when POWERTOOLS_LOG_LEVEL would hide the smoke line. */
+  checkLogLevel(): void;
+  /** Runs the verification for one trigger; throws the framework's error when it fails. */
+  verify(trigger: 'command' | 'deploy' | 'deploy-function'): Promise<void>;
 }
 // biome-ignore lint/style/noDefaultExport: the framework loads a plugin's default export.
 export default SmokeTestPlugin;
 
 /** lib/contract.ts DEPLOYABLE_LOG_LEVELS, repeated in the plain-JS plugin. */
 export declare const DEPLOYABLE_LOG_LEVELS: string[];
+
+/** The `custom.smokeTest` schema (limits held equal to VERIFY_DEFAULTS by a test). */
+export declare const SMOKE_TEST_SCHEMA: {
+  type: 'object';
+  properties: {
+    verifyAfterDeploy: { type: 'boolean' };
+    rollbackOnFailure: { type: 'boolean' };
+    timeout: { type: 'number'; minimum: number; maximum: number };
+  };
+  additionalProperties: false;
+};
+
+/** The default deadline in seconds, for `--help` (held equal to VERIFY_DEFAULTS by a test). */
+export declare const DEFAULT_TIMEOUT_SECONDS: number;
+
+/** The framework's logger, or the console with the same methods when there is none. */
+export declare function pluginLog(utils?: { log?: PluginLog }): PluginLog;
 
 /** Normalises POWERTOOLS_LOG_LEVEL and Lambda's application level; returns a one-line problem. */
 export declare function applyDeployableLogLevel(service: {

@@ -27,19 +27,44 @@ export function applyDeployableLogLevel(service) {
   return undefined;
 }
 
+/**
+ * The `custom.smokeTest` schema. Its limits repeat lib/verify/defaults.ts VERIFY_DEFAULTS to stay
+ * plain JS; a test holds them equal.
+ */
+export const SMOKE_TEST_SCHEMA = {
+  type: 'object',
+  properties: {
+    verifyAfterDeploy: { type: 'boolean' },
+    rollbackOnFailure: { type: 'boolean' },
+    timeout: { type: 'number', minimum: 1, maximum: 3600 },
+  },
+  additionalProperties: false,
+};
+
+/** The default deadline in seconds (VERIFY_DEFAULTS.timeoutSeconds), for `--help`. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
+/** The framework's logger, or the console with the same methods when there is none. */
+export const pluginLog = (utils) =>
+  utils?.log ?? {
+    notice: (message) => console.error(message),
+    success: (message) => console.error(message),
+    error: (message) => console.error(message),
+  };
+
 /** Adds `serverless smoke` and the `after:deploy:deploy` verification. */
 export class SmokeTestPlugin {
   constructor(serverless, cliOptions, utils) {
     this.serverless = serverless;
     this.cliOptions = cliOptions;
-    this.log = utils?.log ?? console;
+    this.log = pluginLog(utils);
     this.commands = {
       smoke: {
         usage: 'Verify the deployed route answers and its log line reaches CloudWatch Logs',
         lifecycleEvents: ['verify'],
         options: {
           timeout: {
-            usage: 'Deadline in seconds, 1-3600 (default: custom.smokeTest.timeout, else 120)',
+            usage: `Deadline in seconds, ${SMOKE_TEST_SCHEMA.properties.timeout.minimum}-${SMOKE_TEST_SCHEMA.properties.timeout.maximum} (default: custom.smokeTest.timeout, else ${DEFAULT_TIMEOUT_SECONDS})`,
             type: 'string',
           },
           json: { usage: 'Print the report as one JSON object on stdout', type: 'boolean' },
@@ -75,17 +100,7 @@ export class SmokeTestPlugin {
     // Declared so that configValidationMode: error catches typos under custom.smokeTest.
     serverless.configSchemaHandler?.defineCustomProperties({
       type: 'object',
-      properties: {
-        smokeTest: {
-          type: 'object',
-          properties: {
-            verifyAfterDeploy: { type: 'boolean' },
-            rollbackOnFailure: { type: 'boolean' },
-            timeout: { type: 'number', minimum: 1, maximum: 3600 },
-          },
-          additionalProperties: false,
-        },
-      },
+      properties: { smokeTest: SMOKE_TEST_SCHEMA },
     });
   }
 

@@ -8,10 +8,10 @@ import {
   createLogsClient,
 } from './aws-clients.ts';
 import { awsConfigurationError } from './aws-errors.ts';
-import { filterLogEventsOnce } from './cloudwatch-log-source.ts';
-import { type Deadline, sleep as realSleep, type Sleep } from './deadline.ts';
+import { createLogCallPacer, filterLogEventsOnce } from './cloudwatch-log-source.ts';
+import type { Deadline, Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError, DeadlineError } from './errors.ts';
 import { safeText } from './safe-text.ts';
 import { describeStackOutputs, stackName } from './targets.ts';
 
@@ -61,15 +61,14 @@ async function lastHeartbeat(
   startTime: number,
 ): Promise<{ timestamp: number; rule: string | null } | undefined> {
   const logs = createLogsClient(request.aws);
-  const sleep = request.sleep ?? realSleep;
+  const pacer = createLogCallPacer({ sleep: request.sleep, now: request.now });
   let newest: { timestamp: number; rule: string | null } | undefined;
   let nextToken: string | undefined;
   let pages = 0;
-  let backoffMs: number = VERIFY_DEFAULTS.logCallIntervalMs;
   while (pages < VERIFY_DEFAULTS.statusMaxPages) {
-    if (request.deadline.remainingMs() === 0) {
-      throw new ConfigurationError(
-        'reading the heartbeat lines did not finish before the deadline',
+    if (!(await pacer.next(request.deadline.at))) {
+      throw new DeadlineError(
+        'reading the heartbeat lines did not finish before the deadline (--timeout)',
       );
     }
     const call = await filterLogEventsOnce(
@@ -86,13 +85,14 @@ async function lastHeartbeat(
         deadline: request.deadline.at,
         region: request.aws.region,
         profile: request.aws.profile,
+        now: request.now,
       },
     );
     if ('retry' in call) {
-      await sleep(Math.min(backoffMs, request.deadline.remainingMs()));
-      backoffMs = Math.min(backoffMs * 2, VERIFY_DEFAULTS.throttleBackoffMs[1]);
+      if (call.retry === 'throttled') pacer.throttled();
       continue;
     }
+    pacer.answered();
     const page = call.page;
     pages++;
     for (const event of page.events ?? []) {
@@ -113,7 +113,6 @@ async function lastHeartbeat(
     }
     nextToken = page.nextToken;
     if (nextToken === undefined) break;
-    await sleep(VERIFY_DEFAULTS.logCallIntervalMs);
   }
   return newest;
 }

@@ -1,7 +1,15 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  type AwsSettings,
+  checkRegion,
+  createCloudFormationClient,
+  createLogsClient,
+} from './aws-clients.ts';
 import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
+import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { Deadline } from './deadline.ts';
 import { ConfigurationError, DeadlineError } from './errors.ts';
+import type { ResolvedTarget } from './log-source.ts';
 import { safeText } from './safe-text.ts';
 
 /** The deployed stack's name for a stage, as the framework names it. */
@@ -11,8 +19,15 @@ export const stackName = (service: string, stage: string): string => `${service}
 export const defaultLogGroupName = (service: string, stage: string): string =>
   `/aws/lambda/${service}-${stage}-health`;
 
-/** Parses a route URL: http(s) only, no credentials in it. */
-export function parseRouteUrl(value: string, source: string): string {
+/**
+ * Parses a URL given on the command line or read from a stack: http(s) only, no credentials in
+ * it. `kind` says what it is for, so the message fits (the public route, or an AWS endpoint).
+ */
+export function parseRouteUrl(
+  value: string,
+  source: string,
+  kind: 'route' | 'endpoint' = 'route',
+): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -25,7 +40,9 @@ export function parseRouteUrl(value: string, source: string): string {
   if (url.username !== '' || url.password !== '') {
     // Never echoed: the value carries a secret.
     throw new ConfigurationError(
-      `${source} must not carry credentials (user:password@); the health route is public`,
+      kind === 'route'
+        ? `${source} must not carry credentials (user:password@); the health route is public`
+        : `${source} must not carry credentials (user:password@); AWS credentials come from --profile or the SDK chain`,
     );
   }
   return url.href;
@@ -74,7 +91,7 @@ export async function describeStackOutputs(
     }
     if (error instanceof Error && /does not exist/.test(error.message)) {
       throw new ConfigurationError(
-        `stack ${name} does not exist in this region. Check --stage and --region, or pass --url and --log-group.`,
+        `stack ${name} does not exist in this region. Check --stage and --region (and --service), or deploy the stage first.`,
       );
     }
     if (classifyAwsError(error) !== 'configuration') {
@@ -181,4 +198,42 @@ export async function resolveTargets(
     throw new ConfigurationError('no log group: pass --log-group <name> or --stage <stage>');
   }
   return { url, logGroupName: checkLogGroupName(logGroupName, 'log group') };
+}
+
+/**
+ * A deployed target: region and credentials resolved under the deadline (a slow
+ * credential_process cannot hang the run), then the route and log group from the request or the
+ * stack's outputs, searched in CloudWatch Logs. The request was checked by checkTargetRequest.
+ */
+export async function resolveAwsTarget(
+  request: TargetRequest,
+  deps: { aws: AwsSettings; env: NodeJS.ProcessEnv; deadline: Deadline },
+): Promise<ResolvedTarget> {
+  const { aws, deadline } = deps;
+  await checkRegion(aws, deps.env);
+  const logs = createLogsClient(aws);
+  const context = { what: 'AWS', region: aws.region, profile: aws.profile };
+  try {
+    await deadline.race(logs.config.region(), 'resolving the AWS region');
+    await deadline.race(logs.config.credentials(), 'resolving AWS credentials');
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    throw awsConfigurationError(error, context);
+  }
+  const targets = await resolveTargets(request, {
+    cloudFormation: () => createCloudFormationClient(aws),
+    deadline,
+    region: aws.region,
+    profile: aws.profile,
+  });
+  return {
+    url: targets.url,
+    logSource: cloudWatchLogSource({
+      client: logs,
+      logGroupName: targets.logGroupName,
+      region: aws.region,
+      profile: aws.profile,
+    }),
+    stop: async () => undefined,
+  };
 }

@@ -378,10 +378,12 @@ describe('the verifier against a hostile AWS', () => {
   it('checks the JUnit file before verifying: unwritable is exit 2 at once', async () => {
     // Prepare
     const endpoint = await serve((req, res) => healthAnswer(req, res));
-    // Act
+    const aFile = join(dir, 'a-file');
+    await writeFile(aFile, '');
+    // Act: the parent "folder" is a file, so no folder can be made there.
     const run = await verify(`${endpoint.url}/health`, 'http://127.0.0.1:9', 60, [
       '--junit',
-      join(dir, 'no-such-dir', 'report.xml'),
+      join(aFile, 'report.xml'),
     ]);
     // Assess
     expect(run.code).toBe(2);

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../lib/verify/cli.ts';
-import { createProgress } from '../../../lib/verify/progress.ts';
-import { formatJUnit, formatReport, palette } from '../../../lib/verify/report.ts';
-import type { VerifyReport } from '../../../lib/verify/verify-deployment.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 const io = () => {
@@ -103,87 +100,5 @@ describe('petsage-smoke usage', () => {
     const code = await runCli(['verify', '--json', '--url', '::'], run.io);
     expect(code).toBe(2);
     expect(JSON.parse(run.stdout())).toMatchObject({ ok: false, error: { exitCode: 2 } });
-  });
-});
-
-const report: VerifyReport = {
-  ok: false,
-  verdict: 'failed',
-  correlationId: 'smoke-1',
-  url: 'https://h/health',
-  logSource: 'CloudWatch Logs group /aws/lambda/x',
-  http: { ok: true, status: 200, latencyMs: 87, attempts: 1, problems: [] },
-  log: {
-    found: false,
-    searched: true,
-    logStreamName: null,
-    ingestionDelayMs: null,
-    functionRequestId: null,
-    polls: 12,
-    throttled: 0,
-    rejected: [],
-    problems: ['no smoke-test line with correlation_id "smoke-1" & <friends>'],
-  },
-  elapsedMs: 6100,
-  hints: ['Check the region'],
-};
-
-describe('reports', () => {
-  it('say PASS or FAIL per step and what to check', () => {
-    const text = formatReport(report);
-    expect(text).toMatch(/PASS {2}route {5}HTTP 200 in 87 ms/);
-    expect(text).toMatch(
-      /FAIL {2}log line {2}not found in CloudWatch Logs group \/aws\/lambda\/x \(12 poll/,
-    );
-    expect(text).toMatch(/hint: Check the region/);
-    expect(text).toMatch(/FAIL: not verified \(6.1 s\)/);
-  });
-
-  it('use colour only when asked', () => {
-    expect(formatReport(report, palette(true))).toContain('\u001b[31mFAIL\u001b[0m');
-    expect(formatReport(report, palette(false))).not.toContain('\u001b[');
-  });
-
-  it('write JUnit XML with one testcase per step, escaped', () => {
-    const xml = formatJUnit(report);
-    expect(xml).toMatch(/<testsuites name="petsage-smoke" tests="2" failures="1"/);
-    expect(xml.match(/<testcase /g)).toHaveLength(2);
-    expect(xml).toContain('&amp; &lt;friends&gt;');
-  });
-});
-
-describe('progress', () => {
-  it('redraws one live line on a terminal', () => {
-    const writes: string[] = [];
-    const progress = createProgress({
-      stream: { isTTY: true, write: (t: string) => writes.push(t) },
-    });
-    progress.update('waiting for the log line', '3 poll(s)');
-    progress.done();
-    const CLEAR_LINE = '\r\u001b[2K';
-    expect(writes[0]?.startsWith(CLEAR_LINE)).toBe(true);
-    expect(writes[0]?.slice(CLEAR_LINE.length)).toMatch(
-      /^\d+\.\ds {2}waiting for the log line: 3 poll\(s\)$/,
-    );
-    expect(writes.at(-1)).toBe(CLEAR_LINE);
-  });
-
-  it('prints plain periodic lines elsewhere', () => {
-    const writes: string[] = [];
-    let time = 0;
-    const progress = createProgress({
-      stream: { write: (t: string) => writes.push(t) },
-      intervalMs: 5_000,
-      now: () => time,
-    });
-    for (let poll = 1; poll <= 20; poll++) {
-      progress.update('waiting for the log line', `${poll} poll(s)`);
-      time += 500;
-    }
-    progress.done();
-    expect(writes).toStrictEqual([
-      '[0.0s  waiting for the log line: 1 poll(s)]\n',
-      '[5.0s  waiting for the log line: 11 poll(s)]\n',
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { type CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Verdict } from './verify-deployment.ts';
+import type { Verdict, VerifyReport } from './verify-deployment.ts';
 
 /** One deployment in the deployment bucket (a framework artifact directory). */
 export interface Deployment {
@@ -16,6 +16,16 @@ export interface Deployment {
 export interface DeploymentHistory {
   live: string | undefined;
   deployments: Deployment[];
+}
+
+/** What a rollback did, as `--json` carries it. */
+export interface RollbackFacts {
+  from: string | null;
+  to: string;
+  toVerifiedAt: string | null;
+  /** The restored deployment's verification; null when the rollback itself failed. */
+  restored: VerifyReport | null;
+  error: string | null;
 }
 
 /** What to do after a verification that ran after `serverless deploy`. */

@@ -4,7 +4,7 @@ import {
   decideRollback,
   deploymentOfKey,
   type RollbackDecision,
-} from '../../../lib/verify/rollback.ts';
+} from '../../../lib/verify/deployment-history.ts';
 import type { Verdict } from '../../../lib/verify/verify-deployment.ts';
 
 const d = (n: number, verifiedAt: string | null = null): Deployment => ({
@@ -59,32 +59,35 @@ describe('decideRollback (verdict x history -> action)', () => {
     'never rolls back when the verification could not judge: %s',
     (_name, code, verdict) => {
       const decision = decide(code, verdict, v2, [v2, v1]);
-      expect(decision).toMatchObject({ action: 'keep' });
-      expect(decision.action === 'keep' && decision.reason).toMatch(
-        /could not judge.*only a definitive FAIL/,
-      );
+      expect(decision).toStrictEqual({
+        action: 'keep',
+        reason: expect.stringMatching(/could not judge.*only a definitive FAIL/),
+      });
     },
   );
 
   it('keeps the deployment when rollback is off, and says which switch', () => {
     const decision = decide(1, 'failed', v2, [v2, v1], false);
-    expect(decision.action === 'keep' && decision.reason).toMatch(
-      /rollback is off \(--skip-rollback\)/,
-    );
+    expect(decision).toStrictEqual({
+      action: 'keep',
+      reason: expect.stringMatching(/rollback is off \(--skip-rollback\)/),
+    });
   });
 
   it('has nothing to return to on a failing first deploy or after pruning', () => {
     const decision = decide(1, 'failed', v2, [v2]);
-    expect(decision.action === 'keep' && decision.reason).toMatch(
-      /no verified deployment to return to/,
-    );
+    expect(decision).toStrictEqual({
+      action: 'keep',
+      reason: expect.stringMatching(/no verified deployment to return to/),
+    });
   });
 
   it('does not roll back when the live deployment passed before (nothing new broke it)', () => {
     const decision = decide(1, 'failed', v1, [v2, v1]);
-    expect(decision.action === 'keep' && decision.reason).toMatch(
-      /passed on .* did not come with a new deployment/,
-    );
+    expect(decision).toStrictEqual({
+      action: 'keep',
+      reason: expect.stringMatching(/passed on .* did not come with a new deployment/),
+    });
   });
 });
 

@@ -1,0 +1,30 @@
+/** What the plugin uses of the framework: settings, region, credentials, stack and bucket. */
+export interface ServerlessLike {
+  service: { service?: string; custom?: Record<string, unknown> | null };
+  getProvider(name: 'aws'): {
+    getAwsSdkV3Config(): Promise<Record<string, unknown>>;
+    naming: { getStackName(): string };
+    getServerlessDeploymentBucketName?(): Promise<string>;
+    getDeploymentPrefix?(): string;
+    getStage?(): string;
+  };
+  /** Runs another framework command's lifecycle (here: `rollback`). */
+  pluginManager?: { spawn(command: string): Promise<unknown> };
+}
+
+/** The framework's logger (the plugin's third constructor argument). */
+export interface PluginLog {
+  notice(message: string): void;
+  success?(message: string): void;
+  error?(message: string): void;
+}
+
+/** Thrown to make the serverless command exit non-zero; the framework prints the message. */
+export class SmokeTestFailedError extends Error {
+  override name = 'SmokeTestFailedError';
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
