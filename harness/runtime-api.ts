@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text as readBody } from 'node:stream/consumers';
 
 /** What the runtime answered for one invocation. */
 export interface InvocationResult {
@@ -48,16 +49,6 @@ interface Pending {
   servedAt?: number;
   resolve: (result: InvocationResult) => void;
 }
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => resolve(body));
-  });
 
 /**
  * Starts the Runtime API the way Lambda's RAPID serves it to a runtime: `GET …/invocation/next`

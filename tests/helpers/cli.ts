@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PROJECT_DIR } from '../../harness/project.ts';
 
 /** What a CLI subprocess printed and how it exited. */
@@ -28,7 +28,7 @@ export const runCliProcess = (
   options: RunOptions = {},
 ): Promise<CliRun> => runNodeScript('lib/verify/cli.ts', args, env, options);
 
-/** Runs a script of this repo on this Node as a subprocess, collecting its output. */
+/** Runs a script (a path in this repo, or absolute) on this Node as a subprocess, collecting its output. */
 export function runNodeScript(
   script: string,
   args: string[],
@@ -39,7 +39,7 @@ export function runNodeScript(
     ? ['--import', join(PROJECT_DIR, 'tests/helpers/max-rss.ts')]
     : [];
   const started = Date.now();
-  const child = spawn(process.execPath, [...preload, join(PROJECT_DIR, script), ...args], {
+  const child = spawn(process.execPath, [...preload, resolve(PROJECT_DIR, script), ...args], {
     cwd: options.cwd ?? PROJECT_DIR,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,13 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
-import { freePort } from '../../lib/verify/offline.ts';
+import { freePort, stopProcessGroup } from '../../lib/verify/offline.ts';
 
 const run = promisify(execFile);
-const serverlessBin = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
 
 describe('npm start', () => {
   it('serves the health route on the ports passed after --', async () => {
@@ -36,9 +34,7 @@ describe('npm start', () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'ok' });
     } finally {
-      const exited = once(child, 'exit');
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-      await exited;
+      await stopProcessGroup(child);
     }
   });
 });
@@ -48,7 +44,7 @@ describe('serverless invoke local', () => {
     // Act
     const { stdout } = await run(
       process.execPath,
-      [serverlessBin, 'invoke', 'local', '-f', 'health', '--data', '{}', '--stage', 'local'],
+      [SERVERLESS_BIN, 'invoke', 'local', '-f', 'health', '--data', '{}', '--stage', 'local'],
       { cwd: PROJECT_DIR },
     );
     // Assess

@@ -6,10 +6,11 @@
 //   Lambda, IAM, EventBridge and CloudWatch Logs. The shim makes moto's ValidateTemplate reject
 //   on cfn-lint errors only (as AWS, which does not run cfn-lint) and rebuild outputs after a
 //   change set (as AWS). moto does not create the HTTP API, metric filters or alarms.
-// - tests/helpers/route-stand-in.ts: the route. It serves the zip the stack points at (read from
+// - harness/route-stand-in.ts: the route. It serves the zip the stack points at (read from
 //   moto: template, deployment bucket) under the runtime harness, and plays Lambda's log agent,
-//   copying the function's lines into the log group the deploy created. The stack's URL output
-//   points at it through the `endpointUrlOverride` param, which exists only for this test.
+//   copying the function's lines into the log group the deploy created. moto creates no HTTP API,
+//   so each service copy's URL output is edited to point at the stand-in (POINT_AT_STAND_IN):
+//   the shipped serverless.yml has no test-only parameter.
 // - Deploys run from copies of the service (tests/helpers/project-copy.ts), so no deploy touches
 //   the build folders serverless-offline serves from in other suites.
 import { spawn } from 'node:child_process';
@@ -31,9 +32,9 @@ import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
+import { type RouteStandIn, startRouteStandIn } from '../../harness/route-stand-in.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 import { copyProject } from '../helpers/project-copy.ts';
-import { type RouteStandIn, startRouteStandIn } from '../helpers/route-stand-in.ts';
 
 const hasMoto = motoForSuite('the deploy-path suite');
 
@@ -66,7 +67,6 @@ const aws = () => ({
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 });
 
-/** Runs the framework CLI in a service copy, against moto. */
 /** The environment of a framework run against moto. */
 const deployEnv = (release: string) => ({
   ...MOTO_CREDENTIALS_ENV,
@@ -88,29 +88,32 @@ const verifiedMarkers = async () => {
     .filter((k) => k.includes('/smoke-verified/'));
 };
 
+/** Runs the framework CLI in a service copy, against moto. */
 const serverless = (cwd: string, args: string[], release = 'v1', stage = STAGE) =>
-  runNodeScript(
-    SERVERLESS_BIN.replace(/^.*node_modules/, 'node_modules'),
-    [...args, '--stage', stage],
-    deployEnv(release),
-    { cwd },
-  ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
+  runNodeScript(SERVERLESS_BIN, [...args, '--stage', stage], deployEnv(release), { cwd }).then(
+    (run) => ({ ...run, output: run.stdout + run.stderr }),
+  );
+
+/** In a copy of the service: the URL output names the route stand-in, which moto lacks. */
+const POINT_AT_STAND_IN = {
+  file: 'serverless.yml',
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
+  from: 'Value: ${self:custom.healthEndpointUrl}',
+  to: "Value: ${param:standInUrl, 'http://stand-in.invalid'}${param:healthPath}",
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
+};
+
+/** Copies the service for a deploy test, pointed at the route stand-in, with `edits`. */
+const copyForMoto = (name: string, edits: Parameters<typeof copyProject>[1] = []) =>
+  copyProject(join(dir, name), [POINT_AT_STAND_IN, ...edits]);
 
 const deploy = (cwd: string, extra: string[] = [], release = 'v1', stage = STAGE) =>
   serverless(
     cwd,
-    [
-      'deploy',
-      '--param',
-      `endpointUrlOverride=${(stage === STAGE ? route : firstRoute).baseUrl}${pathOf(extra)}`,
-      ...extra,
-    ],
+    ['deploy', '--param', `standInUrl=${(stage === STAGE ? route : firstRoute).baseUrl}`, ...extra],
     release,
     stage,
   );
-
-const pathOf = (args: string[]) =>
-  args.find((arg) => arg.startsWith('healthPath='))?.slice('healthPath='.length) ?? '/health';
 
 const stack = async () =>
   (await new CloudFormationClient(aws()).send(new DescribeStacksCommand({ StackName: STACK })))
@@ -122,15 +125,17 @@ const resourceTypes = async () =>
     await new CloudFormationClient(aws()).send(new ListStackResourcesCommand({ StackName: STACK }))
   ).StackResourceSummaries?.map((r) => r.ResourceType) ?? [];
 
-describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
+// One deployment story, in order on purpose: each case starts from the stack the one before left
+// (first deploy, redeploys, a recorded pass, failures rolled back to it, removal).
+describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => {
   beforeAll(async () => {
     moto = await startMoto();
     route = await startRouteStandIn({ stackName: STACK, aws: aws() });
     firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: aws() });
     dir = await mkdtemp(join(tmpdir(), 'petsage-deploy-'));
-    v1 = await copyProject(join(dir, 'v1'));
-    broken = await copyProject(join(dir, 'broken'), [BREAK_PAYLOAD]);
-    brokenNoRollback = await copyProject(join(dir, 'broken-no-rollback'), [
+    v1 = await copyForMoto('v1');
+    broken = await copyForMoto('broken', [BREAK_PAYLOAD]);
+    brokenNoRollback = await copyForMoto('broken-no-rollback', [
       BREAK_PAYLOAD,
       { file: 'serverless.yml', from: 'rollbackOnFailure: true', to: 'rollbackOnFailure: false' },
     ]);
@@ -228,9 +233,9 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
   it('fails a code-only deploy that breaks the log path, and says it cannot roll it back', {
     timeout: DEPLOY_TIMEOUT,
   }, async () => {
-    // Prepare: a copy with a 3 s deadline; the stand-in ships no lines.
-    const quick = await copyProject(join(dir, 'quick'), [
-      { file: 'serverless.yml', from: 'timeout: 120', to: 'timeout: 3' },
+    // Prepare: a copy with a short deadline; the stand-in ships no lines.
+    const quick = await copyForMoto('quick', [
+      { file: 'serverless.yml', from: 'timeout: 120', to: 'timeout: 6' },
     ]);
     route.dropLines(true);
     // Act
@@ -262,7 +267,7 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
     // Prepare: the route works, but nothing reaches CloudWatch Logs.
     route.dropLines(true);
     // Act
-    const run = await serverless(v1, ['smoke', '--timeout', '3']);
+    const run = await serverless(v1, ['smoke', '--timeout', '6']);
     route.dropLines(false);
     // Assess
     expect(run.code).toBe(1);
@@ -377,23 +382,26 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
   });
 
   it.each([
-    ['--skip-rollback', () => broken, ['--skip-rollback'], /rollback is off \(--skip-rollback\)/],
+    [
+      '--skip-rollback',
+      () => broken,
+      ['--skip-rollback'],
+      'broken-skip-rollback',
+      /rollback is off \(--skip-rollback\)/,
+    ],
     [
       'custom.smokeTest.rollbackOnFailure: false',
       () => brokenNoRollback,
       [],
+      'broken-rollback-off',
       /rollback is off \(custom\.smokeTest\.rollbackOnFailure: false\)/,
     ],
   ])(
     'leaves a failing deploy live with %s',
     { timeout: DEPLOY_TIMEOUT },
-    async (name, cwd, extra, message) => {
+    async (_name, cwd, extra, release, message) => {
       // Act
-      const run = await deploy(
-        cwd(),
-        ['--param', 'healthPath=/v2/health', ...extra],
-        `broken-${name.length}`,
-      );
+      const run = await deploy(cwd(), ['--param', 'healthPath=/v2/health', ...extra], release);
       // Assess
       expect(run.code, run.output).toBe(1);
       expect(run.output).toMatch(message);
@@ -428,7 +436,7 @@ describe.skipIf(!hasMoto)('the real deploy path against moto', () => {
         '--stage',
         STAGE,
         '--param',
-        `endpointUrlOverride=${route.baseUrl}/v2/health`,
+        `standInUrl=${route.baseUrl}`,
         '--param',
         'healthPath=/v2/health',
       ],

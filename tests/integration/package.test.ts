@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   packageService,
   resourcesOfType as resourcesIn,
+  SERVERLESS_BIN,
   type Template,
 } from '../../harness/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
@@ -83,14 +84,7 @@ describe('serverless package', () => {
       // Act
       const result = await run(
         process.execPath,
-        [
-          join(PROJECT_DIR, 'node_modules/serverless/bin/serverless.js'),
-          'package',
-          '--stage',
-          'ci',
-          '--package',
-          join(outDir, `refused-${level}`),
-        ],
+        [SERVERLESS_BIN, 'package', '--stage', 'ci', '--package', join(outDir, `refused-${level}`)],
         { cwd: PROJECT_DIR, env: { ...process.env, POWERTOOLS_LOG_LEVEL: level } },
       ).then(
         () => ({ code: 0, output: '' }),

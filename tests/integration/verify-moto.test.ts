@@ -1,14 +1,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  CreateLogStreamCommand,
-  PutLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogAgent } from '../../harness/log-agent.ts';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
+import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
 import { type OfflineServer, startOffline } from '../../lib/verify/offline.ts';
 import { SmokeTestPlugin } from '../../lib/verify/serverless-plugin.mjs';
@@ -34,12 +31,11 @@ const fakeServerless = (stackName: string, custom: Record<string, unknown>) => (
 
 /** Runs the project's serverless CLI (osls) as a subprocess. */
 const runServerless = (args: string[], env: NodeJS.ProcessEnv) =>
-  runNodeScript('node_modules/serverless/bin/serverless.js', args, env);
+  runNodeScript(SERVERLESS_BIN, args, env);
 
 let moto: Moto;
 let offline: OfflineServer;
 let logs: CloudWatchLogsClient;
-let streamCounter = 0;
 
 /** Plays Lambda's log agent: copies what the function printed into moto, late or not at all. */
 const logAgent = (options: { delayMs: number; copyLine: boolean; decoys: boolean }) => {
@@ -53,10 +49,7 @@ const logAgent = (options: { delayMs: number; copyLine: boolean; decoys: boolean
       const line = fresh[0];
       if (line !== undefined) {
         const id = String(line.correlation_id);
-        const stream = `2026/11/22/[$LATEST]agent${streamCounter++}`;
-        await logs.send(
-          new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: stream }),
-        );
+        const agent = createLogAgent({ logs, logGroupName: LOG_GROUP });
         const now = Date.now();
         const events = [];
         if (options.decoys) {
@@ -78,15 +71,8 @@ const logAgent = (options: { delayMs: number; copyLine: boolean; decoys: boolean
           });
         }
         events.push({ timestamp: Date.now(), message: `REPORT RequestId: ${id} Duration: 1.2 ms` });
-        events.sort((a, b) => a.timestamp - b.timestamp);
-        await logs.send(
-          new PutLogEventsCommand({
-            logGroupName: LOG_GROUP,
-            logStreamName: stream,
-            logEvents: events,
-          }),
-        );
-        return { id, stream };
+        await agent.ship(events);
+        return { id, stream: agent.stream() };
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

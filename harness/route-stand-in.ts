@@ -1,27 +1,21 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text as readBody } from 'node:stream/consumers';
 import {
   CloudFormationClient,
   DescribeStackResourceCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import {
-  CloudWatchLogsClient,
-  CreateLogStreamCommand,
-  PutLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  type RuntimeProcess,
-  runtimeSettingsFrom,
-  startLambdaRuntime,
-} from '../../harness/lambda-runtime.ts';
-import { healthFunction, resourcesOfType, type Template, unzip } from '../../harness/packaged.ts';
-import { type RuntimeApi, startRuntimeApi } from '../../harness/runtime-api.ts';
+import { type RuntimeProcess, runtimeSettingsFrom, startLambdaRuntime } from './lambda-runtime.ts';
+import { createLogAgent, type LogAgent } from './log-agent.ts';
+import { healthFunction, resourcesOfType, type Template, unzip } from './packaged.ts';
+import { type RuntimeApi, startRuntimeApi } from './runtime-api.ts';
 
 /** What the stand-in is serving now, for the test's assertions. */
 export interface Served {
@@ -55,18 +49,8 @@ interface Deployed {
   runtime: RuntimeProcess;
   dir: string;
   shipped: { stdout: number; stderr: number };
-  stream: string | undefined;
+  agent: LogAgent;
 }
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => resolve(body));
-  });
 
 /** An HTTP API (payload 2.0) event for a request, as API Gateway builds it. */
 const toEvent = (req: IncomingMessage, url: URL, body: string) => {
@@ -195,7 +179,7 @@ export async function startRouteStandIn(options: {
       runtime,
       dir,
       shipped: { stdout: 0, stderr: 0 },
-      stream: undefined,
+      agent: createLogAgent({ logs, logGroupName: String(group?.LogGroupName) }),
     };
     return current;
   };
@@ -215,23 +199,8 @@ export async function startRouteStandIn(options: {
       return lines;
     };
     const lines = [...fresh('stdout'), ...fresh('stderr')];
-    if (lines.length === 0 || dropLines) return;
-    if (deployed.stream === undefined) {
-      deployed.stream = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`;
-      await logs.send(
-        new CreateLogStreamCommand({
-          logGroupName: deployed.logGroupName,
-          logStreamName: deployed.stream,
-        }),
-      );
-    }
-    await logs.send(
-      new PutLogEventsCommand({
-        logGroupName: deployed.logGroupName,
-        logStreamName: deployed.stream,
-        logEvents: lines.map((message) => ({ timestamp: Date.now(), message })),
-      }),
-    );
+    if (dropLines) return;
+    await deployed.agent.ship(lines.map((message) => ({ timestamp: Date.now(), message })));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

@@ -1,0 +1,79 @@
+// The verifier's time to verdict: moto as CloudWatch Logs, serverless-offline as the function,
+// the log agent shipping the line after an injected ingestion delay.
+import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { createLogAgent } from '../harness/log-agent.ts';
+import { motoAvailable, startMoto } from '../harness/moto.ts';
+import { SMOKE_LOG_EVENT } from '../lib/contract.ts';
+import { createLogsClient } from '../lib/verify/aws-clients.ts';
+import { cloudWatchLogSource } from '../lib/verify/cloudwatch-log-source.ts';
+import { VERIFY_DEFAULTS } from '../lib/verify/defaults.ts';
+import { startOffline } from '../lib/verify/offline.ts';
+import { defaultLogGroupName } from '../lib/verify/targets.ts';
+import { verifyDeployment } from '../lib/verify/verify-deployment.ts';
+import { log, ROOT } from './settings.ts';
+
+export interface VerdictFigures {
+  injectedDelayMs: number;
+  ok: boolean;
+  verdictMs: number;
+  verdictMinusDelayMs: number;
+  filterLogEventsCalls: number;
+  callsPerSecond: number;
+}
+
+/** Time to verdict for 0, 2 and 5 s of injected ingestion delay. */
+export async function measureVerifier(): Promise<{ results?: VerdictFigures[]; skipped?: string }> {
+  if (!motoAvailable()) return { skipped: 'moto_server not found' };
+  const [moto, offline] = await Promise.all([
+    startMoto(),
+    startOffline({ cwd: ROOT, stage: 'bench' }),
+  ]);
+  try {
+    const client = createLogsClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      base: { credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } },
+    });
+    const group = defaultLogGroupName(VERIFY_DEFAULTS.service, 'bench');
+    await client.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const results: VerdictFigures[] = [];
+    for (const delayMs of [0, 2_000, 5_000]) {
+      const seen = offline.logLines().length;
+      // Plays Lambda's log agent: ships the function's line to moto after the injected delay.
+      const agent = (async () => {
+        for (let i = 0; i < 600; i++) {
+          const line = offline
+            .logLines()
+            .slice(seen)
+            .find((l) => l.event === SMOKE_LOG_EVENT);
+          if (line) {
+            await new Promise((resolve) => setTimeout(resolve, delayMs));
+            await createLogAgent({ logs: client, logGroupName: group }).ship([
+              { timestamp: Date.parse(String(line.timestamp)), message: JSON.stringify(line) },
+            ]);
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      const report = await verifyDeployment({
+        url: `${offline.baseUrl}/health`,
+        logSource: cloudWatchLogSource({ client, logGroupName: group }),
+        timeoutMs: 60_000,
+      });
+      await agent;
+      results.push({
+        injectedDelayMs: delayMs,
+        ok: report.ok,
+        verdictMs: report.elapsedMs,
+        verdictMinusDelayMs: report.elapsedMs - delayMs,
+        filterLogEventsCalls: report.log.polls,
+        callsPerSecond: Number((report.log.polls / (report.elapsedMs / 1000)).toFixed(2)),
+      });
+      log(`verifier: delay ${delayMs} ms -> verdict in ${report.elapsedMs} ms`);
+    }
+    return { results };
+  } finally {
+    await Promise.all([moto.stop(), offline.stop()]);
+  }
+}

@@ -1,0 +1,141 @@
+// Renders the figures: ratios, the Markdown tables and BENCHMARKS.md's text.
+
+import { createRequire } from 'node:module';
+import { arch, cpus, platform, totalmem } from 'node:os';
+import type { ColdStart } from '../harness/cold-start.ts';
+import type { buildVariants } from './build-variants.ts';
+import type { measureCold } from './measure-cold.ts';
+import type { measureOffline } from './measure-offline.ts';
+import type { measureVerifier } from './measure-verifier.ts';
+import type { measureWarm } from './measure-warm.ts';
+import {
+  COLD_RUNS,
+  LEVERS,
+  type Lever,
+  type Stats,
+  VARIANTS,
+  type Variant,
+  WARM_INVOCATIONS,
+  WARM_ROUNDS,
+} from './settings.ts';
+
+const require = createRequire(import.meta.url);
+
+/** Everything one run measured. */
+export interface Figures {
+  sizes: Awaited<ReturnType<typeof buildVariants>>['sizes'];
+  cold: Awaited<ReturnType<typeof measureCold>>;
+  warm: Awaited<ReturnType<typeof measureWarm>>;
+  verifier: Awaited<ReturnType<typeof measureVerifier>>;
+  offline: Awaited<ReturnType<typeof measureOffline>>;
+}
+
+/** The JSON results, the Markdown report (before the analysis) and the terminal summary. */
+export function render(figures: Figures, analysis: string) {
+  const { sizes, cold, warm, verifier, offline } = figures;
+  const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const ms = (s: Stats) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
+
+  const coldRatio = (a: Variant | Lever, b: Variant, key: keyof ColdStart) =>
+    ratio(cold[a][key].median, cold[b][key].median);
+  const ratios = {
+    firstResponse: {
+      oursToBare: coldRatio('ours', 'bare', 'firstResponseMs'),
+      oursToFloor: coldRatio('ours', 'floor', 'firstResponseMs'),
+      oursToTypical: coldRatio('ours', 'typical', 'firstResponseMs'),
+    },
+    init: {
+      oursToBare: coldRatio('ours', 'bare', 'initMs'),
+      oursToFloor: coldRatio('ours', 'floor', 'initMs'),
+      oursToTypical: coldRatio('ours', 'typical', 'initMs'),
+    },
+    warm: {
+      oursToBare: ratio(warm.ours.usPerInvocation.median, warm.bare.usPerInvocation.median),
+      oursToFloor: ratio(warm.ours.usPerInvocation.median, warm.floor.usPerInvocation.median),
+      oursToTypical: ratio(warm.ours.usPerInvocation.median, warm.typical.usPerInvocation.median),
+    },
+  };
+  const machine = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${platform()} ${arch()}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
+  const results = {
+    machine,
+    coldRuns: COLD_RUNS,
+    warmInvocations: WARM_INVOCATIONS,
+    sizes,
+    cold,
+    warm,
+    ratios,
+    verifier,
+    offline,
+  };
+
+  const coldCells = (name: Variant | Lever) =>
+    `${ms(cold[name].initMs)} | ${ms(cold[name].firstInvokeMs)} | ${ms(cold[name].firstResponseMs)}`;
+  const rows = VARIANTS.map(
+    (v) =>
+      `| ${v} | ${coldCells(v)} | ${warm[v].usPerInvocation.median.toFixed(1)} (${warm[v].usPerInvocation.min.toFixed(1)}-${warm[v].usPerInvocation.max.toFixed(1)}) | ${kb(sizes[v].bytes)} / ${kb(sizes[v].gzipBytes)} | ${(warm[v].rssBytes / 2 ** 20).toFixed(1)} MB | ${(warm[v].heapGrowthBytes / 1024).toFixed(1)} KB |`,
+  );
+  const table = [
+    '| variant | Init ms (spawn → first GET /next) | first invocation ms | cold request ms (spawn → first response) | warm µs/invocation (in-process) | bundle (min / gzip) | RSS after 10k (in-process) | heap growth |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `Ratios (median): cold request ours/bare ${ratios.firstResponse.oursToBare}x, ours/floor ${ratios.firstResponse.oursToFloor}x, ours/typical ${ratios.firstResponse.oursToTypical}x; Init ours/bare ${ratios.init.oursToBare}x, ours/floor ${ratios.init.oursToFloor}x; warm ours/bare ${ratios.warm.oursToBare}x, ours/floor ${ratios.warm.oursToFloor}x, ours/typical ${ratios.warm.oursToTypical}x.`,
+  ].join('\n');
+  const leverTable = [
+    '| lever tried on ours | Init ms | first invocation ms | cold request ms | vs ours (cold request) |',
+    '| --- | --- | --- | --- | --- |',
+    `| ours as shipped (Logger's node:crypto deferred, no cache) | ${coldCells('ours')} | 1.00x |`,
+    ...LEVERS.map(
+      (lever) =>
+        `| ${lever} | ${coldCells(lever)} | ${coldRatio(lever, 'ours', 'firstResponseMs')}x |`,
+    ),
+  ].join('\n');
+
+  const verifierTable =
+    verifier.results !== undefined
+      ? [
+          '| injected ingestion delay | verdict | verdict − delay | FilterLogEvents calls | calls/s |',
+          '| --- | --- | --- | --- | --- |',
+          ...verifier.results.map(
+            (r) =>
+              `| ${r.injectedDelayMs} ms | ${r.verdictMs} ms (${r.ok ? 'PASS' : 'FAIL'}) | ${r.verdictMinusDelayMs} ms | ${r.filterLogEventsCalls} | ${r.callsPerSecond} |`,
+          ),
+        ].join('\n')
+      : `skipped: ${verifier.skipped}`;
+
+  const markdown = `# Benchmarks
+
+Generated by \`npm run bench\` on ${machine.date.slice(0, 10)}: Node ${machine.node}, ${machine.platform}, ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB). Cold figures come from the runtime harness, where Lambda's Init happens: AWS's Node.js runtime client (aws-lambda-ric ${require('aws-lambda-ric/package.json').version}) started as Lambda's bootstrap starts it (128 MB heap flags, the template's environment and logging controls) against the Runtime API emulator, ${COLD_RUNS} fresh processes per variant, interleaved with rotated order. Init is spawn to the runtime's first \`GET /next\`, as Lambda reports it; the cold request is spawn to the first response posted. Warm figures are in-process (the handler called in a loop: ${WARM_INVOCATIONS} invocations per process, ${WARM_ROUNDS} processes per variant, stdout to a sink). Median (min-max). Raw figures: \`bench/results/latest.json\` (not committed). Stand-ins: the emulator plays Lambda's RAPID and a \`node:http\` preload plays the runtime client's native HTTP client; not measured: the zip download, the sandbox, the arm64 CPU.
+
+- **ours**: the bundle \`serverless package\` ships; **floor**: Middy + Powertools Logger, one line, static body, our esbuild settings; **bare**: no dependencies, same line and response; **typical**: our handler as CommonJS, not minified, Middy's early-timeout timer on, \`logEvent: true\`.
+
+${table}
+
+## Levers tried on the cold start (measured each run)
+
+${leverTable}
+
+Packages inside each bundle: ${VARIANTS.map((v) => `${v}: ${sizes[v].packages.join(', ') || 'none'}`).join('; ')}.
+
+## Verifier: time to verdict (moto as CloudWatch Logs, serverless-offline as the function)
+
+${verifierTable}
+
+## Local server
+
+\`npm start\` to the first 200: ${offline.npmStartToFirst200Ms} ms. serverless-offline throughput (autocannon, 25 connections, 5 s): ${offline.throughput.requestsPerSecond} req/s, p50 ${offline.throughput.p50Ms} ms, p99 ${offline.throughput.p99Ms} ms, ${offline.throughput.non2xx} non-2xx.
+
+${analysis}`;
+
+  const summary = `${table}\n\n${leverTable}\n\n${verifierTable}\n\nnpm start -> first 200: ${offline.npmStartToFirst200Ms} ms; offline throughput ${offline.throughput.requestsPerSecond} req/s\n`;
+
+  return { results, markdown, summary };
+}
