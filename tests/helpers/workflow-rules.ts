@@ -1,0 +1,55 @@
+/** A GitHub Actions workflow, as far as the rules below read it. */
+export interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<
+    string,
+    {
+      if?: string;
+      needs?: string | string[];
+      environment?: string;
+      concurrency?: { group: string; 'cancel-in-progress'?: boolean };
+      permissions?: Record<string, string>;
+      steps: { uses?: string; run?: string; with?: Record<string, unknown>; env?: object }[];
+    }
+  >;
+}
+
+/** Commands that run code from the test suite or from third-party install scripts. */
+const RUNS_UNTRUSTED_CODE = [
+  /\bnpm (test|t|run|install|i|ci)\b(?!.*--ignore-scripts)/,
+  /\bnpx\b/,
+  /\bpip3? install\b/,
+  /\bvitest\b/,
+];
+
+/**
+ * The supply-chain rules a security reviewer holds the deploy workflow to, as one-line problems:
+ * a job that can mint an AWS token (`id-token: write`) runs no tests, no third-party install
+ * script and no npx; every action is pinned to a commit; no `${{ inputs.* }}` or event text is
+ * pasted into a shell script; every checkout drops its token.
+ */
+export function workflowProblems(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const mintsToken = job.permissions?.['id-token'] === 'write';
+    for (const step of job.steps) {
+      if (step.uses !== undefined && !/^[^@]+@[0-9a-f]{40}$/.test(step.uses)) {
+        problems.push(`${name}: action not pinned to a commit: ${step.uses}`);
+      }
+      if (
+        step.uses?.startsWith('actions/checkout@') &&
+        step.with?.['persist-credentials'] !== false
+      ) {
+        problems.push(`${name}: checkout keeps its token (set persist-credentials: false)`);
+      }
+      const run = step.run ?? '';
+      if (/\$\{\{\s*(inputs\.|github\.event\.)/.test(run)) {
+        problems.push(`${name}: an input is pasted into run: (pass it through env:)`);
+      }
+      if (mintsToken && RUNS_UNTRUSTED_CODE.some((pattern) => pattern.test(run))) {
+        problems.push(`${name}: can mint the AWS token and runs tests or install scripts: ${run}`);
+      }
+    }
+  }
+  return problems;
+}
