@@ -33,6 +33,8 @@ export interface RouteStandIn {
   served(): Served | undefined;
   /** When true, the function's lines are not copied into CloudWatch Logs (a broken log path). */
   dropLines(drop: boolean): void;
+  /** When true, every request gets API Gateway's 429 (a flood eating the route's throttle). */
+  throttle(on: boolean): void;
   /**
    * Holds the next route request until the returned release() is called; `arrived` resolves when
    * it comes in (to interrupt a verification at a known point).
@@ -113,6 +115,7 @@ export async function startRouteStandIn(options: {
   const logs = new CloudWatchLogsClient(options.aws);
   let current: Deployed | undefined;
   let dropLines = false;
+  let throttled = false;
   let hold: { arrive: () => void; released: Promise<void> } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -205,6 +208,12 @@ export async function startRouteStandIn(options: {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
+    if (throttled) {
+      res
+        .writeHead(429, { 'content-type': 'application/json' })
+        .end('{"message":"Too Many Requests"}');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const deployed = await refresh();
     if (hold !== undefined) {
@@ -270,6 +279,9 @@ export async function startRouteStandIn(options: {
     },
     dropLines: (drop) => {
       dropLines = drop;
+    },
+    throttle: (on) => {
+      throttled = on;
     },
     stop: async () => {
       server.closeAllConnections();

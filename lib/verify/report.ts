@@ -52,7 +52,7 @@ export function formatReport(report: VerifyReport, colours: Palette = palette(fa
       : report.verdict === 'failed'
         ? colours.fail(`FAIL: not verified (${seconds(report.elapsedMs)})`)
         : colours.fail(
-            `INCONCLUSIVE: could not judge, the log service could not be searched (${seconds(report.elapsedMs)})`,
+            `INCONCLUSIVE: could not judge, ${report.http.throttled ? 'the route was throttled (HTTP 429) to the end' : 'the log service could not be searched'} (${seconds(report.elapsedMs)})`,
           ),
   );
   return `${lines.join('\n')}\n`;

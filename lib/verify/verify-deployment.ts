@@ -8,7 +8,9 @@ import { redactUrl, safeText } from './safe-text.ts';
 /**
  * What a verification concluded. `failed` is a verdict on the deployment (the route answered
  * wrongly or not at all, or the line never arrived while the log service answered);
- * `inconclusive` means the log service could not be asked (throttled or unreachable to the end).
+ * `inconclusive` means it could not be judged: the log service could not be asked (throttled or
+ * unreachable to the end), or the route answered only 429 to the end (a throttle shared with
+ * the public says nothing about the deployment, and must not be able to force a rollback).
  */
 export type Verdict = 'verified' | 'failed' | 'inconclusive';
 
@@ -25,6 +27,8 @@ export interface VerifyReport {
     status: number | null;
     latencyMs: number | null;
     attempts: number;
+    /** True when the route answered only 429 (throttled) until the deadline. */
+    throttled: boolean;
     problems: string[];
   };
   log: {
@@ -78,7 +82,11 @@ const hintsFor = (report: ReportBody, verdict: Verdict): string[] => {
   if (report.http.status !== null && report.http.status >= 300 && report.http.status < 400) {
     hints.push('The route redirects; the verifier does not follow redirects. Use the final URL.');
   }
-  if (verdict === 'inconclusive') {
+  if (verdict === 'inconclusive' && report.http.throttled) {
+    hints.push(
+      'The route answered 429 (throttled) until the deadline: its throttle is shared with the public, so this says nothing about the deployment, and nothing is rolled back. Retry when the traffic has passed, or with a longer --timeout.',
+    );
+  } else if (verdict === 'inconclusive') {
     hints.push(
       report.log.throttled > 0
         ? `CloudWatch Logs throttled ${report.log.throttled} of ${report.log.polls} call(s): the FilterLogEvents quota is shared by the account. Retry later or with a longer --timeout.`
@@ -145,18 +153,21 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
     });
   }
   const match = search.match;
+  const routeThrottled = !http.answered && http.status === 429;
   const verdict: Verdict =
     match !== undefined && http.ok
       ? 'verified'
-      : http.ok && !search.serviceAnswered
+      : routeThrottled || (http.ok && !search.serviceAnswered)
         ? 'inconclusive'
         : 'failed';
   const logProblems: string[] = [];
   if (!http.ok) {
     logProblems.push(
       http.answered
-        ? 'not searched: the route answered wrongly, so the deploy already failed'
-        : 'not searched: the route never answered',
+        ? 'not searched: the route answered wrongly, so the verdict is already FAIL'
+        : routeThrottled
+          ? 'not searched: the route was throttled (HTTP 429) to the end'
+          : 'not searched: the route never answered',
     );
   } else if (match === undefined) {
     logProblems.push(
@@ -174,6 +185,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
       status: http.status ?? null,
       latencyMs: http.latencyMs ?? null,
       attempts: http.attempts,
+      throttled: routeThrottled,
       problems: http.problems,
     },
     log: {

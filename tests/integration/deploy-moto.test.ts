@@ -33,6 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route-stand-in.ts';
+import { liveDeployment } from '../../lib/verify/deployment-history.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 import { copyProject } from '../helpers/project-copy.ts';
 
@@ -379,6 +380,30 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     expect(run.code).toBe(2);
     expect(run.output).toMatch(/No rollback: the verification could not judge this deployment/);
     expect(route.served()?.codeKey).not.toBe(lastGood);
+  });
+
+  it('cannot judge a deploy whose route a flood throttles (429 to the end): exit 2, no rollback', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: a good release, with a short deadline, while every route call gets 429.
+    const quick = await copyForMoto('quick-flood', [
+      { file: 'serverless.yml', from: 'timeout: 120', to: 'timeout: 6' },
+    ]);
+    route.throttle(true);
+    // Act
+    const run = await deploy(quick, ['--param', 'healthPath=/v2/health'], 'v6-flooded');
+    route.throttle(false);
+    // Assess
+    expect(run.code, run.output).toBe(2);
+    expect(run.output).toMatch(
+      /INCONCLUSIVE: could not judge, the route was throttled \(HTTP 429\)/,
+    );
+    expect(run.output).toMatch(/No rollback: the verification could not judge this deployment/);
+    expect(run.output).not.toMatch(/Rolling back/);
+    // The flooded route served nothing; the stack says what is live: the new release, kept.
+    const live = await liveDeployment(new CloudFormationClient(aws()), STACK);
+    expect(live).toMatch(/^\d+-/);
+    expect(lastGood).not.toContain(live);
   });
 
   it.each([

@@ -11,7 +11,13 @@ import { PROJECT_DIR } from '../../harness/project.ts';
 
 /** What CloudFormation calls for each resource type of ours on create, update and delete. */
 const ACTIONS_BY_TYPE: Record<string, string[]> = {
-  'AWS::S3::Bucket': ['s3:CreateBucket', 's3:DeleteBucket', 's3:PutEncryptionConfiguration'],
+  'AWS::S3::Bucket': [
+    's3:CreateBucket',
+    's3:DeleteBucket',
+    's3:PutEncryptionConfiguration',
+    's3:PutBucketVersioning',
+    's3:PutBucketPublicAccessBlock',
+  ],
   'AWS::S3::BucketPolicy': ['s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:DeleteBucketPolicy'],
   'AWS::Logs::LogGroup': ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy'],
   'AWS::IAM::Role': ['iam:CreateRole', 'iam:DeleteRole', 'iam:PutRolePolicy', 'iam:PassRole'],
@@ -26,7 +32,14 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   'AWS::Lambda::Permission': ['lambda:AddPermission', 'lambda:RemovePermission'],
   'AWS::Events::Rule': ['events:PutRule', 'events:PutTargets', 'events:DeleteRule'],
   'AWS::ApiGatewayV2::Api': ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
-  'AWS::ApiGatewayV2::Stage': ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+  'AWS::ApiGatewayV2::Stage': [
+    'apigateway:POST',
+    'apigateway:PATCH',
+    'apigateway:DELETE',
+    // Access logs: the API delivers to a log group.
+    'logs:CreateLogDelivery',
+    'logs:PutResourcePolicy',
+  ],
   'AWS::ApiGatewayV2::Integration': ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
   'AWS::ApiGatewayV2::Route': ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
   'AWS::Logs::MetricFilter': ['logs:PutMetricFilter', 'logs:DeleteMetricFilter'],
@@ -42,6 +55,9 @@ const DEPLOY_CALLS = [
   'cloudformation:ValidateTemplate',
   's3:PutObject',
   'logs:FilterLogEvents',
+  // The rollback checks a verified deployment's artifacts by version before applying them.
+  's3:GetObjectVersion',
+  's3:ListBucketVersions',
 ];
 /** Calls AWS offers no resource-level permission for: the only ones allowed on "*". */
 const UNSCOPED = [
@@ -50,11 +66,64 @@ const UNSCOPED = [
   'logs:PutQueryDefinition',
   'logs:DeleteQueryDefinition',
   'logs:DescribeQueryDefinitions',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
 ];
 
 interface Statement {
+  Sid: string;
+  Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The boundary every role write must carry, and the tag API Gateway writes are scoped by. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not JS.
+const BOUNDARY = 'arn:aws:iam::${aws:PrincipalAccount}:policy/petsage-smoke-test-role-boundary';
+const BOUNDARY_SUB =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Sub, not JS.
+  'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/petsage-smoke-test-role-boundary';
+const ROLE_WRITES = [
+  'iam:CreateRole',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+];
+const API_WRITES = ['apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'];
+
+/** What a reviewer refuses in a deploy policy, as one-line problems. */
+function escalationProblems(statements: Statement[]): string[] {
+  const problems: string[] = [];
+  for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+    const actions = statement.Action.filter((action) => ROLE_WRITES.includes(action));
+    if (
+      actions.length > 0 &&
+      statement.Condition?.StringEquals?.['iam:PermissionsBoundary'] !== BOUNDARY
+    ) {
+      problems.push(`${statement.Sid}: ${actions.join(', ')} without the permissions boundary`);
+    }
+    const writes = statement.Action.filter((action) => API_WRITES.includes(action));
+    const scoped =
+      statement.Condition?.['ForAnyValue:StringEquals']?.['aws:CalledVia'] !== undefined ||
+      Object.keys(statement.Condition?.StringEquals ?? {}).some((key) =>
+        /^aws:(Resource|Request)Tag\//.test(key),
+      );
+    if (writes.length > 0 && !scoped) {
+      problems.push(`${statement.Sid}: ${writes.join(', ')} on any API (no tag or stack scope)`);
+    }
+    if (statement.Action.includes('iam:UpdateAssumeRolePolicy')) {
+      problems.push(`${statement.Sid}: iam:UpdateAssumeRolePolicy opens a role to anyone`);
+    }
+  }
+  return problems;
 }
 
 let dir: string;
@@ -99,6 +168,7 @@ describe('the least-privilege deploy policy', () => {
 
   it('scopes every other grant to this service (no wildcard resource)', () => {
     const onEverything = statements
+      .filter((statement) => statement.Effect === 'Allow')
       .filter((statement) => [statement.Resource].flat().includes('*'))
       .flatMap((statement) => statement.Action);
     expect(onEverything.filter((action) => !UNSCOPED.includes(action))).toStrictEqual([]);
@@ -108,5 +178,71 @@ describe('the least-privilege deploy policy', () => {
         expect(resource).toMatch(/petsage-smoke-test-/);
       }
     }
+  });
+
+  it('pins every regional grant to one region, and calls on "*" by condition', () => {
+    for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+      for (const resource of [statement.Resource].flat()) {
+        if (resource === '*') {
+          expect(statement.Condition?.StringEquals?.['aws:RequestedRegion'], statement.Sid).toBe(
+            'eu-west-1',
+          );
+        } else if (!/^arn:aws:(iam|s3):/.test(resource)) {
+          expect(resource, statement.Sid).toMatch(/^arn:aws:[a-z-]+:eu-west-1:/);
+        }
+      }
+    }
+  });
+
+  it('cannot escalate: every role write carries the boundary, no API Gateway write is unscoped', () => {
+    expect(escalationProblems(statements)).toStrictEqual([]);
+  });
+
+  it.each([
+    [
+      'a role write without the boundary',
+      'WriteRolesOnlyUnderTheBoundary',
+      /iam:CreateRole.*without the permissions boundary/,
+    ],
+    [
+      'API Gateway writes on any API',
+      'RoutesIntegrationsStagesOnlyThroughCloudFormationTagsAreNotInheritedInApiGatewayV2',
+      /on any API \(no tag or stack scope\)/,
+    ],
+  ])('would refuse %s (the check can fail)', (_name, sid, problem) => {
+    // Prepare
+    const loosened = statements.map((statement) =>
+      statement.Sid === sid ? { ...statement, Condition: undefined } : statement,
+    );
+    // Act
+    const problems = escalationProblems(loosened);
+    // Assess
+    expect(problems).toStrictEqual([expect.stringMatching(problem)]);
+  });
+
+  it('creates every role of the stack under the boundary, and tags the HTTP API', () => {
+    // Act
+    const roles = Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    const api = Object.values(template.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Api');
+    // Assess
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      expect(role.Properties.PermissionsBoundary).toStrictEqual({ 'Fn::Sub': BOUNDARY_SUB });
+    }
+    expect(api?.Properties.Tags).toMatchObject({ 'petsage:service': 'petsage-smoke-test' });
+  });
+
+  it('ships a boundary that allows only writing lines to our own log groups', async () => {
+    // Prepare
+    const boundary = JSON.parse(
+      await readFile(join(PROJECT_DIR, '.github/iam/role-boundary-policy.json'), 'utf8'),
+    ) as { Statement: Statement[] };
+    // Act
+    const actions = boundary.Statement.flatMap((statement) => statement.Action);
+    // Assess
+    expect(actions.sort()).toStrictEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(boundary.Statement.map((statement) => statement.Resource)).toStrictEqual([
+      'arn:aws:logs:eu-west-1:*:log-group:/aws/lambda/petsage-smoke-test-*:*',
+    ]);
   });
 });

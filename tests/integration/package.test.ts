@@ -113,12 +113,36 @@ describe('serverless package', () => {
     expect(integration?.Properties.PayloadFormatVersion).toBe('2.0');
   });
 
-  it('keeps logs for a set time', () => {
-    const groups = resourcesOfType('AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(1);
-    expect(groups[0]?.[1].Properties).toMatchObject({
-      LogGroupName: '/aws/lambda/petsage-smoke-test-ci-health',
-      RetentionInDays: 14,
+  it("keeps the function's logs and the route's access logs for a set time", () => {
+    const groups = resourcesOfType('AWS::Logs::LogGroup').map(([, group]) => group.Properties);
+    expect(groups).toStrictEqual([
+      { LogGroupName: '/aws/lambda/petsage-smoke-test-ci-health', RetentionInDays: 14 },
+      { LogGroupName: '/aws/http-api/petsage-smoke-test-ci', RetentionInDays: 14 },
+    ]);
+  });
+
+  it('writes an access log line per route call with the caller, for tracing abuse', () => {
+    const stage = resourcesOfType('AWS::ApiGatewayV2::Stage')[0]?.[1].Properties;
+    const settings = stage?.AccessLogSettings as { Format?: string } | undefined;
+    const format = JSON.parse(String(settings?.Format)) as Record<string, string>;
+    expect(format).toMatchObject({
+      ip: '$context.identity.sourceIp',
+      userAgent: '$context.identity.userAgent',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
+  });
+
+  it('keeps every deployment artifact version and blocks public access to the bucket', () => {
+    const bucket = resourcesOfType('AWS::S3::Bucket')[0]?.[1].Properties;
+    expect(bucket).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
   });
 

@@ -15,7 +15,7 @@ const report: VerifyReport = {
   correlationId: 'smoke-1',
   url: 'https://h/health',
   logSource: 'CloudWatch Logs group /aws/lambda/x',
-  http: { ok: true, status: 200, latencyMs: 87, attempts: 1, problems: [] },
+  http: { ok: true, status: 200, latencyMs: 87, attempts: 1, throttled: false, problems: [] },
   log: {
     found: false,
     searched: true,
@@ -91,6 +91,23 @@ describe('formatRollbackJUnit', () => {
     // Assess
     expect(xml).toMatch(/tests="3" failures="2"/);
     expect(xml).toContain('<failure message="no template &lt;x&gt;">');
+  });
+});
+
+describe('formatReport when the route was throttled', () => {
+  it('says could not judge, and why', () => {
+    // Prepare
+    const throttled: VerifyReport = {
+      ...report,
+      verdict: 'inconclusive',
+      http: { ok: false, status: 429, latencyMs: 3, attempts: 9, throttled: true, problems: [] },
+    };
+    // Act
+    const text = formatReport(throttled);
+    // Assess
+    expect(text).toMatch(
+      /INCONCLUSIVE: could not judge, the route was throttled \(HTTP 429\) to the end/,
+    );
   });
 });
 

@@ -230,6 +230,61 @@ describe('verifyDeployment', () => {
     expect(report.http.attempts).toBe(4);
   });
 
+  it('cannot judge a route throttled (429) to the deadline: no FAIL a flood could force', async () => {
+    // Prepare
+    const clock = fakeClock();
+    let searched = false;
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: {
+        description: 'logs',
+        findSmokeLine: async () => {
+          searched = true;
+          return searchResult();
+        },
+      },
+      timeoutMs: 30_000,
+      fetch: async () => new Response('{"message":"Too Many Requests"}', { status: 429 }),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report).toMatchObject({
+      ok: false,
+      verdict: 'inconclusive',
+      http: { ok: false, status: 429, throttled: true },
+      log: {
+        searched: false,
+        problems: ['not searched: the route was throttled (HTTP 429) to the end'],
+      },
+    });
+    expect(report.hints.join('\n')).toMatch(
+      /throttled\) until the deadline.*nothing is rolled back/,
+    );
+    expect(searched).toBe(false);
+  });
+
+  it('still fails a route that was throttled, then answered wrongly', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const statuses = [429, 429, 500];
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: missingSource,
+      timeoutMs: 30_000,
+      fetch: async () => {
+        const status = statuses.shift() ?? 404;
+        return new Response('no', { status });
+      },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report).toMatchObject({ verdict: 'failed', http: { status: 404, throttled: false } });
+  });
+
   it('retries network errors until the deadline, then fails without searching logs', async () => {
     // Prepare
     const clock = fakeClock();
