@@ -35,6 +35,8 @@ export interface RouteStandIn {
   dropLines(drop: boolean): void;
   /** When true, every request gets API Gateway's 429 (a flood eating the route's throttle). */
   throttle(on: boolean): void;
+  /** Requests that have arrived so far (served, held or queued). */
+  received(): number;
   /**
    * Holds the next route request until the returned release() is called; `arrived` resolves when
    * it comes in (to interrupt a verification at a known point).
@@ -116,6 +118,7 @@ export async function startRouteStandIn(options: {
   let current: Deployed | undefined;
   let dropLines = false;
   let throttled = false;
+  let arrivals = 0;
   let hold: { arrive: () => void; released: Promise<void> } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -245,6 +248,7 @@ export async function startRouteStandIn(options: {
   };
 
   const server = createServer((req, res) => {
+    arrivals++;
     // One request at a time, as one Lambda execution environment serves them.
     queue = queue
       .then(() => handle(req, res))
@@ -283,6 +287,7 @@ export async function startRouteStandIn(options: {
     throttle: (on) => {
       throttled = on;
     },
+    received: () => arrivals,
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -1,66 +1,21 @@
 #!/usr/bin/env node
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
-import { awsSettingsFrom } from './aws-clients.ts';
-import { closest } from './closest.ts';
+import { awsSettingsOf, parseCli, staleAfterOf, targetOf, type Values } from './cli-options.ts';
 import { createDeadline, type Deadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
+import { checkHistory } from './history.ts';
 import { createProgress } from './progress.ts';
-import { errorReport, formatReport, formatStatus, palette } from './report.ts';
-import { runVerification, type VerificationTarget } from './run-verification.ts';
+import { errorReport, formatHistory, formatReport, formatStatus, palette } from './report.ts';
+import { runVerification } from './run-verification.ts';
 import { safeText } from './safe-text.ts';
-import { checkStatus, type StatusReport, type StatusRequest } from './status.ts';
-import { parseRouteUrl } from './targets.ts';
+import { checkStatus, type StatusRequest } from './status.ts';
 import { parseTimeoutSeconds } from './timeout.ts';
+import { USAGE } from './usage.ts';
+
+export { USAGE } from './usage.ts';
 
 const D = VERIFY_DEFAULTS;
-
-export const USAGE = `Usage: petsage-smoke verify (--url <url> --log-group <name> | --stage <stage> | --local) [options]
-       petsage-smoke status --stage <stage> [options]
-
-Proves a deploy works end to end: calls the health route with a fresh correlation id, then waits
-for the function's structured log line with that id in CloudWatch Logs. Whatever the endpoint, the
-log service or the clock do, it ends by its deadline with one of the exit codes below.
-
-status reads a stage's continuous health: the heartbeat and failure alarms' states and the age
-of the last heartbeat line (exit 0 healthy, 1 alarming or stale, 2 could not tell).
-
-Target (one of):
-  --url <url>            full URL of the health route, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/health
-                         (no user:password@; the query string is redacted wherever the URL is printed)
-  -s, --stage <stage>    read the URL and log group from the outputs of stack <service>-<stage>
-                         (CloudFormation DescribeStacks); --url and --log-group override them
-  --local                start serverless-offline on free ports and verify against its output
-                         (the route path from serverless.yml; --path <path> overrides it)
-
-Options:
-  --log-group <name>     log group to search (default: stack output HealthLogGroupName, else
-                         /aws/lambda/<service>-<stage>-health)
-  --service <name>       service name (default ${D.service})
-  -r, --region <region>  AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
-  --profile <name>       AWS profile (alias --aws-profile; default: AWS_PROFILE / the SDK chain)
-  --endpoint-url <url>   CloudWatch Logs and CloudFormation endpoint, e.g. a local moto (default:
-                         AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / _CLOUDFORMATION, AWS_ENDPOINT_URL, else AWS)
-  --timeout <seconds>    one deadline for the whole run, ${D.minTimeoutSeconds}-${D.maxTimeoutSeconds} (default ${D.timeoutSeconds})
-  --stale-after <min>    status: the last heartbeat may be this old (default ${D.staleAfterMinutes})
-  --json                 print exactly one JSON object on stdout; progress goes to stderr
-  --junit <file>         also write JUnit XML (checked writable first; written on errors too)
-  -h, --help             this help
-  -v, --version          the version
-
-Exit codes:
-  0  verified: the route answered the contract and its log line arrived
-  1  verification failed: endpoint down or wrong answer, or the log line missing by the deadline
-     while CloudWatch Logs answered
-  2  could not judge: bad or missing arguments, malformed URL, unknown region, no credentials,
-     access denied, log group or stack not found, a lookup that outran the deadline, or the log
-     service throttled or unreachable to the end
-
-IAM permissions: logs:FilterLogEvents on the log group; cloudformation:DescribeStacks with --stage;
-cloudwatch:DescribeAlarms for status.
-`;
 
 /** Streams and environment of one CLI run; tests pass their own. */
 export interface CliIo {
@@ -69,88 +24,6 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   now?: () => number;
 }
-
-const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-
-const OPTIONS = {
-  url: { type: 'string' },
-  stage: { type: 'string', short: 's' },
-  local: { type: 'boolean' },
-  path: { type: 'string' },
-  'log-group': { type: 'string' },
-  service: { type: 'string' },
-  region: { type: 'string', short: 'r' },
-  profile: { type: 'string' },
-  'aws-profile': { type: 'string' },
-  'endpoint-url': { type: 'string' },
-  timeout: { type: 'string' },
-  'stale-after': { type: 'string' },
-  json: { type: 'boolean' },
-  junit: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
-
-const parseCli = (argv: string[]) => {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const unknown = /Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
-    if (unknown !== undefined) {
-      const name = unknown.replace(/^-+/, '').split('=')[0] ?? '';
-      const suggestion = closest(name, Object.keys(OPTIONS));
-      throw new ConfigurationError(
-        `unknown option ${JSON.stringify(safeText(unknown, 60))}${suggestion === undefined ? '' : ` (did you mean --${suggestion}?)`}`,
-      );
-    }
-    throw new ConfigurationError(safeText(message.split('\n')[0] ?? message));
-  }
-};
-
-type Values = ReturnType<typeof parseCli>['values'];
-
-const targetOf = (values: Values): VerificationTarget => {
-  if (values.local) {
-    if (values.url !== undefined || values.stage !== undefined) {
-      throw new ConfigurationError('--local starts its own server: leave out --url and --stage');
-    }
-    return { kind: 'local', cwd: PROJECT_DIR, path: values.path };
-  }
-  if (values.path !== undefined) throw new ConfigurationError('--path goes with --local');
-  // Checked once, by runVerification, before any call.
-  return {
-    kind: 'aws',
-    url: values.url,
-    logGroupName: values['log-group'],
-    stage: values.stage,
-    service: values.service ?? D.service,
-  };
-};
-
-const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
-  if (values.profile !== undefined && values['aws-profile'] !== undefined) {
-    throw new ConfigurationError('pass --profile or --aws-profile, not both');
-  }
-  const endpoint =
-    values['endpoint-url'] === undefined
-      ? undefined
-      : parseRouteUrl(values['endpoint-url'], '--endpoint-url', 'endpoint');
-  return awsSettingsFrom(
-    { region: values.region, profile: values.profile ?? values['aws-profile'], endpoint },
-    env,
-  );
-};
-
-const staleAfterOf = (values: Values): number => {
-  const { minStaleAfterMinutes: min, maxStaleAfterMinutes: max } = D;
-  const minutes =
-    values['stale-after'] === undefined ? D.staleAfterMinutes : Number(values['stale-after']);
-  if (!Number.isFinite(minutes) || minutes < min || minutes > max) {
-    throw new ConfigurationError(`--stale-after must be a number of minutes from ${min} to ${max}`);
-  }
-  return minutes;
-};
 
 /** One CLI run's output: the report, or the one-line error (and the JSON object with --json). */
 interface Out {
@@ -209,6 +82,40 @@ async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<
   return outcome.exitCode;
 }
 
+/** Runs a read-only command's work; any error ends it in one line with exit 2. */
+async function readOrFail<T>(
+  out: Out,
+  command: string,
+  work: () => Promise<T>,
+): Promise<{ report: T } | { code: number }> {
+  try {
+    return { report: await work() };
+  } catch (error) {
+    const message =
+      error instanceof ConfigurationError
+        ? error.message
+        : `${command} could not complete: ${safeText(error instanceof Error ? error.message : error)}`;
+    return { code: out.fail(EXIT_CONFIGURATION, message) };
+  }
+}
+
+/** `petsage-smoke history`: the stage's deployments, which is live, what a rollback restores. */
+async function runHistory(values: Values, out: Out, deadline: Deadline): Promise<number> {
+  const { io } = out;
+  if (values.stage === undefined) throw new ConfigurationError('history needs --stage <stage>');
+  const request = {
+    stage: values.stage,
+    service: values.service ?? D.service,
+    aws: awsSettingsOf(values, io.env),
+    env: io.env,
+    deadline,
+  };
+  const read = await readOrFail(out, 'history', () => checkHistory(request));
+  if ('code' in read) return read.code;
+  out.write(formatHistory(read.report, coloursOf(io)), read.report);
+  return EXIT_VERIFIED;
+}
+
 /** `petsage-smoke status`: the same deadline, AWS settings and exit codes as verify. */
 async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<number> {
   const { io } = out;
@@ -222,22 +129,13 @@ async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<
     staleAfterMs: staleAfterOf(values) * 60_000,
     now: io.now,
   };
-  let report: StatusReport;
-  try {
-    report = await checkStatus(request);
-  } catch (error) {
-    return out.fail(
-      EXIT_CONFIGURATION,
-      error instanceof ConfigurationError
-        ? error.message
-        : `status could not complete: ${safeText(error instanceof Error ? error.message : error)}`,
-    );
-  }
-  out.write(formatStatus(report, coloursOf(io)), report);
-  return report.ok ? EXIT_VERIFIED : EXIT_FAILED;
+  const read = await readOrFail(out, 'status', () => checkStatus(request));
+  if ('code' in read) return read.code;
+  out.write(formatStatus(read.report, coloursOf(io)), read.report);
+  return read.report.ok ? EXIT_VERIFIED : EXIT_FAILED;
 }
 
-const COMMANDS = { verify: runVerify, status: runStatus } as const;
+const COMMANDS = { verify: runVerify, status: runStatus, history: runHistory } as const;
 
 /** Runs the CLI; resolves to the exit code and never throws. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -261,7 +159,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === undefined || rest.length > 0) {
       throw new ConfigurationError(
         positionals.length === 0
-          ? 'missing command: verify or status'
+          ? 'missing command: verify, status or history'
           : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}`,
       );
     }

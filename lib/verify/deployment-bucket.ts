@@ -111,3 +111,39 @@ export async function hashArtifacts(
   }
   return hashes;
 }
+
+/** The framework's template of a deployment is at most this big (CloudFormation's own limit). */
+const TEMPLATE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * What a deployment was built from, read from its compiled template in the bucket (the function's
+ * build metadata, stamped by the plugin at package time); nulls when it is unreadable or unstamped.
+ */
+export async function builtFrom(
+  place: DeploymentBucket,
+  directory: string,
+): Promise<{ commit: string | null; version: string | null }> {
+  try {
+    const object = await place.s3.send(
+      new GetObjectCommand({
+        Bucket: place.bucket,
+        Key: `${place.prefix}${directory}/compiled-cloudformation-template.json`,
+        Range: `bytes=0-${TEMPLATE_MAX_BYTES}`,
+      }),
+    );
+    const template = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as {
+      Resources?: Record<string, { Type?: string; Metadata?: Record<string, unknown> }>;
+    };
+    const fn = Object.values(template.Resources ?? {}).find(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
+    const text = (value: unknown) =>
+      typeof value === 'string' && /^[0-9A-Za-z._:+-]{1,80}$/.test(value) ? value : null;
+    return {
+      commit: text(fn?.Metadata?.['petsage:release']),
+      version: text(fn?.Metadata?.['petsage:version']),
+    };
+  } catch {
+    return { commit: null, version: null };
+  }
+}

@@ -1,21 +1,31 @@
 import { type CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  type DeploymentBucket,
+  DIRECTORY,
+  listDeployments,
+  readRecord,
+} from './deployment-bucket.ts';
+import type { DeploymentIdentity, DeploymentRecord } from './deployment-record.ts';
 import type { Verdict, VerifyReport } from './verify-deployment.ts';
 
-/** One deployment in the deployment bucket (a framework artifact directory). */
+/** One deployment in the deployment bucket (a framework artifact directory) and its record. */
 export interface Deployment {
   /** The artifact directory name, `<epoch ms>-<ISO time>`. */
   directory: string;
   /** Its epoch ms, as `serverless rollback --timestamp` takes it. */
   timestamp: number;
-  /** When the smoke test last verified it, if ever. */
+  /** The gate's record of it, when there is one that passed every check. */
+  record: DeploymentRecord | null;
+  /** When the gate last verified it (verified, or restored and verified again), if ever. */
   verifiedAt: string | null;
 }
 
-/** What the stack runs now, and the deployments still in the bucket, newest first. */
+/** What the stack runs now, the deployments still in the bucket (newest first), what was ignored. */
 export interface DeploymentHistory {
-  live: string | undefined;
+  live: DeploymentIdentity | undefined;
   deployments: Deployment[];
+  /** One line per record that was not trusted (missing, malformed, hostile). */
+  ignored: string[];
 }
 
 /** What a rollback did, as `--json` carries it. */
@@ -32,16 +42,18 @@ export interface RollbackFacts {
 export type RollbackDecision =
   | { action: 'record'; deployment: string }
   | { action: 'keep'; reason: string }
+  | { action: 'superseded'; own: DeploymentIdentity; live: DeploymentIdentity | undefined }
   | { action: 'rollback'; from: string | undefined; to: Deployment };
 
-/** Where verified markers live: beside the framework's deployment directories, not in them. */
-export const VERIFIED_FOLDER = 'smoke-verified';
-
-const DIRECTORY = /^(\d+)-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
+/** Template metadata the plugin stamps on the function: what the live code was built from. */
+export const RELEASE_METADATA = 'petsage:release';
+export const VERSION_METADATA = 'petsage:version';
 
 /**
- * The decision, from the verdict and the history alone. Only a definitive FAIL (exit 1) rolls
- * back, and only to a deployment that passed before and is not the one live now.
+ * The decision, from the verdict, the history and the deployment this command made (`own`).
+ * Nothing is recorded or rolled back for a deployment that is no longer live: another deploy
+ * took over. Only a definitive FAIL (exit 1) rolls back, and only to a deployment that passed
+ * before and is not the one live now.
  */
 export function decideRollback(input: {
   exitCode: number;
@@ -49,12 +61,19 @@ export function decideRollback(input: {
   enabled: boolean;
   disabledBy?: string | undefined;
   history: DeploymentHistory;
+  /** The deployment this command made; the live one when it made none. */
+  own?: DeploymentIdentity | undefined;
 }): RollbackDecision {
   const { history } = input;
+  const live = history.live?.directory;
+  const own = input.own ?? history.live;
+  if (own !== undefined && live !== own.directory) {
+    return { action: 'superseded', own, live: history.live };
+  }
   if (input.exitCode === 0) {
-    return history.live === undefined
+    return live === undefined
       ? { action: 'keep', reason: 'verified, but the live deployment could not be identified' }
-      : { action: 'record', deployment: history.live };
+      : { action: 'record', deployment: live };
   }
   if (input.exitCode !== 1 || input.verdict !== 'failed') {
     return {
@@ -69,16 +88,14 @@ export function decideRollback(input: {
       reason: `rollback is off (${input.disabledBy ?? 'custom.smokeTest.rollbackOnFailure: false'}): the failed deployment stays live.`,
     };
   }
-  const live = history.deployments.find((d) => d.directory === history.live);
-  if (live?.verifiedAt) {
+  const current = history.deployments.find((d) => d.directory === live);
+  if (current?.verifiedAt) {
     return {
       action: 'keep',
-      reason: `the live deployment ${live.directory} passed on ${live.verifiedAt}: this failure did not come with a new deployment (check the log path, permissions and the route), so no rollback.`,
+      reason: `the live deployment ${current.directory} passed on ${current.verifiedAt}: this failure did not come with a new deployment (check the log path, permissions and the route), so no rollback.`,
     };
   }
-  const target = history.deployments.find(
-    (d) => d.verifiedAt !== null && d.directory !== history.live,
-  );
+  const target = history.deployments.find((d) => d.verifiedAt !== null && d.directory !== live);
   if (target === undefined) {
     return {
       action: 'keep',
@@ -86,83 +103,73 @@ export function decideRollback(input: {
         'there is no verified deployment to return to (a first deploy, or the verified ones were pruned from the deployment bucket): the failed deployment stays live.',
     };
   }
-  return { action: 'rollback', from: history.live, to: target };
+  return { action: 'rollback', from: live, to: target };
 }
 
 /** The artifact directory of an S3 key such as `serverless/<svc>/<stage>/<dir>/health.zip`. */
 export const deploymentOfKey = (key: string): string | undefined =>
   key.split('/').find((part) => DIRECTORY.test(part));
 
-/** The deployment the stack runs now: the directory of its function's code in the template. */
+const metadataText = (value: unknown): string | null =>
+  typeof value === 'string' && /^[0-9A-Za-z._:+-]{1,80}$/.test(value) ? value : null;
+
+/** The deployment the stack runs now: its function's code directory and build metadata. */
 export async function liveDeployment(
   cloudFormation: CloudFormationClient,
   stackName: string,
-): Promise<string | undefined> {
+): Promise<DeploymentIdentity | undefined> {
   const { TemplateBody } = await cloudFormation.send(
     new GetTemplateCommand({ StackName: stackName }),
   );
   const template = JSON.parse(TemplateBody ?? '{}') as {
-    Resources?: Record<string, { Type: string; Properties?: { Code?: { S3Key?: unknown } } }>;
+    Resources?: Record<
+      string,
+      {
+        Type: string;
+        Metadata?: Record<string, unknown>;
+        Properties?: { Code?: { S3Key?: unknown } };
+      }
+    >;
   };
   for (const resource of Object.values(template.Resources ?? {})) {
     const key = resource.Properties?.Code?.S3Key;
-    if (resource.Type === 'AWS::Lambda::Function' && typeof key === 'string') {
-      return deploymentOfKey(key);
+    const directory = typeof key === 'string' ? deploymentOfKey(key) : undefined;
+    if (resource.Type === 'AWS::Lambda::Function' && directory !== undefined) {
+      return {
+        directory,
+        commit: metadataText(resource.Metadata?.[RELEASE_METADATA]),
+        version: metadataText(resource.Metadata?.[VERSION_METADATA]),
+      };
     }
   }
   return undefined;
 }
 
-/** Lists the deployments still in the bucket under `prefix` and the verified markers. */
+const isVerified = (record: DeploymentRecord | null) =>
+  record !== null && (record.verdict === 'verified' || record.verdict === 'restored');
+
+/** The deployments still in the bucket with their records (checked, never trusted raw). */
 export async function deploymentHistory(
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
-  live: string | undefined,
+  place: DeploymentBucket,
+  live: DeploymentIdentity | undefined,
 ): Promise<DeploymentHistory> {
-  const directories = new Set<string>();
-  const verified = new Map<string, string>();
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) {
-      const rest = (object.Key ?? '').slice(prefix.length);
-      const [first = '', second = ''] = rest.split('/');
-      if (first === VERIFIED_FOLDER) {
-        const directory = second.replace(/\.json$/, '');
-        verified.set(directory, object.LastModified?.toISOString() ?? '');
-      } else if (DIRECTORY.test(first)) {
-        directories.add(first);
-      }
+  const { directories, records } = await listDeployments(place);
+  const ignored: string[] = [];
+  const deployments: Deployment[] = [];
+  for (const directory of directories) {
+    let record: DeploymentRecord | null = null;
+    if (records.has(directory)) {
+      const read = await readRecord(place, directory);
+      if ('problem' in read) ignored.push(`record of ${directory} ignored: ${read.problem}`);
+      else record = read.record;
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  const deployments = [...directories]
-    .map((directory) => ({
+    deployments.push({
       directory,
       timestamp: Number(DIRECTORY.exec(directory)?.[1]),
-      verifiedAt: verified.get(directory) ?? null,
-    }))
-    .sort((a, b) => b.timestamp - a.timestamp);
-  return { live, deployments };
-}
-
-/** Records that a deployment passed: one small object, written only after the verdict. */
-export async function recordVerified(
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
-  deployment: string,
-  facts: { correlationId: string; url: string },
-): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: `${prefix}${VERIFIED_FOLDER}/${deployment}.json`,
-      ContentType: 'application/json',
-      Body: JSON.stringify({ deployment, verifiedAt: new Date().toISOString(), ...facts }),
-    }),
-  );
+      record,
+      verifiedAt: isVerified(record) ? (record?.at ?? null) : null,
+    });
+  }
+  deployments.sort((a, b) => b.timestamp - a.timestamp);
+  return { live, deployments, ignored };
 }

@@ -1,6 +1,16 @@
 /** What the plugin uses of the framework: settings, region, credentials, stack and bucket. */
 export interface ServerlessLike {
-  service: { service?: string; custom?: Record<string, unknown> | null };
+  service: {
+    service?: string;
+    custom?: Record<string, unknown> | null;
+    /** Set by the framework's deploy: `serverless/<service>/<stage>/<directory>`. */
+    package?: { artifactDirectoryName?: string };
+    provider?: {
+      /** Set when the framework found nothing to deploy ("No changes to deploy"). */
+      shouldNotDeploy?: boolean;
+      compiledCloudFormationTemplate?: { Resources?: Record<string, unknown> };
+    };
+  };
   getProvider(name: 'aws'): {
     getAwsSdkV3Config(): Promise<Record<string, unknown>>;
     naming: { getStackName(): string };

@@ -1,4 +1,4 @@
-import type { RollbackFacts } from './deployment-history.ts';
+import type { HistoryReport } from './history.ts';
 import type { StatusReport } from './status.ts';
 import type { VerifyReport } from './verify-deployment.ts';
 
@@ -58,116 +58,6 @@ export function formatReport(report: VerifyReport, colours: Palette = palette(fa
   return `${lines.join('\n')}\n`;
 }
 
-/** Escapes text for XML 1.0 and drops what XML 1.0 cannot carry at all. */
-export const xml = (text: string) =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-      '',
-    );
-
-/** A JUnit testcase. */
-export interface JUnitCase {
-  name: string;
-  ok: boolean;
-  problems: string[];
-  timeSeconds: number;
-}
-
-/** JUnit XML for CI dashboards: one suite, one testcase per step. */
-export function formatJUnitSuite(
-  suiteName: string,
-  cases: JUnitCase[],
-  elapsedMs: number,
-  properties: Record<string, string> = {},
-): string {
-  const failures = cases.filter((c) => !c.ok).length;
-  const time = (elapsedMs / 1000).toFixed(3);
-  const body = cases
-    .map((c) => {
-      const open = `    <testcase classname="petsage-smoke.verify" name="${xml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;
-      if (c.ok) return `${open}/>`;
-      const message = xml(c.problems[0] ?? 'failed');
-      return `${open}>\n      <failure message="${message}">${xml(c.problems.join('\n'))}</failure>\n    </testcase>`;
-    })
-    .join('\n');
-  const props = Object.entries(properties)
-    .map(([name, value]) => `<property name="${xml(name)}" value="${xml(value)}"/>`)
-    .join('');
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="petsage-smoke" tests="${cases.length}" failures="${failures}" time="${time}">`,
-    `  <testsuite name="${xml(suiteName)}" tests="${cases.length}" failures="${failures}" time="${time}">`,
-    `    <properties>${props}</properties>`,
-    body,
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
-}
-
-/** The JUnit cases of one verification: the route, then the log line. */
-export function junitCases(report: VerifyReport, prefix = ''): JUnitCase[] {
-  return [
-    {
-      name: `${prefix}route answers the smoke-test contract`,
-      ok: report.http.ok,
-      problems: report.http.problems,
-      timeSeconds: (report.http.latencyMs ?? 0) / 1000,
-    },
-    {
-      name: `${prefix}log line reaches ${report.logSource}`,
-      ok: report.log.found,
-      problems: [...report.log.problems, ...report.hints],
-      timeSeconds: 0,
-    },
-  ];
-}
-
-/** JUnit XML with one testcase per step. */
-export function formatJUnit(report: VerifyReport): string {
-  return formatJUnitSuite(`verify ${report.url}`, junitCases(report), report.elapsedMs, {
-    correlationId: report.correlationId,
-    verdict: report.verdict,
-  });
-}
-
-/** JUnit XML for a run that could not verify: one failing testcase saying why. */
-export function formatJUnitError(message: string): string {
-  return formatJUnitSuite(
-    'verify',
-    [{ name: 'verification runs', ok: false, problems: [message], timeSeconds: 0 }],
-    0,
-  );
-}
-
-/** JUnit with both verdicts: the failed deployment, the rollback, and the restored one. */
-export function formatRollbackJUnit(failed: VerifyReport, rollback: RollbackFacts): string {
-  const cases = [
-    ...junitCases(failed, `deployment ${rollback.from ?? '(unknown)'}: `),
-    {
-      name: `rollback to ${rollback.to} (verified ${rollback.toVerifiedAt})`,
-      ok: rollback.error === null,
-      problems: rollback.error === null ? [] : [rollback.error],
-      timeSeconds: 0,
-    },
-    ...(rollback.restored === null
-      ? []
-      : junitCases(rollback.restored, `restored deployment ${rollback.to}: `)),
-  ];
-  return formatJUnitSuite(
-    `deploy ${failed.url}`,
-    cases,
-    failed.elapsedMs + (rollback.restored?.elapsedMs ?? 0),
-    { correlationId: failed.correlationId, verdict: failed.verdict, rolledBackTo: rollback.to },
-  );
-}
-
 /** The one `--json` object of a run that could not produce a report. */
 export const errorReport = (exitCode: number, message: string) => ({
   ok: false,
@@ -201,5 +91,26 @@ export function formatStatus(report: StatusReport, colours: Palette = palette(fa
       ? colours.pass('HEALTHY')
       : colours.fail(report.status === 'alarming' ? 'ALARMING' : 'STALE'),
   );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The human table of `petsage-smoke history`: newest first, which is live, what a rollback restores. */
+export function formatHistory(report: HistoryReport, colours: Palette = palette(false)): string {
+  const lines = [
+    `PetSage deployments: stage ${report.stage} (stack ${report.stack}), newest first`,
+  ];
+  for (const entry of report.deployments) {
+    const marks = [
+      entry.live ? colours.pass('LIVE') : '',
+      entry.rollbackTarget ? 'rollback target' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `  ${entry.timestamp}  ${(entry.commit ?? 'unknown').slice(0, 12).padEnd(12)}  ${(entry.version ?? '?').padEnd(8)}  ${entry.verdict.padEnd(15)}${marks === '' ? '' : `  ${marks}`}`,
+    );
+  }
+  if (report.deployments.length === 0) lines.push('  (no deployment in the bucket)');
+  for (const line of report.ignored) lines.push(colours.dim(`  note: ${line}`));
   return `${lines.join('\n')}\n`;
 }

@@ -17,6 +17,9 @@ export declare class SmokeTestPlugin {
   logLevelProblem: string | undefined;
   hooks: Record<
     | 'before:package:initialize'
+    | 'before:package:finalize'
+    | 'before:rollback:initialize'
+    | 'after:rollback:rollback'
     | 'smoke:verify'
     | 'after:deploy:deploy'
     | 'after:deploy:function:deploy',
@@ -25,13 +28,28 @@ export declare class SmokeTestPlugin {
   /** Throws the framework's error when POWERTOOLS_LOG_LEVEL would hide the smoke line. */
   checkLogLevel(): void;
   /** Runs the verification for one trigger; throws the framework's error when it fails. */
-  verify(trigger: 'command' | 'deploy' | 'deploy-function'): Promise<void>;
+  verify(trigger: 'command' | 'deploy' | 'deploy-function' | 'rollback'): Promise<void>;
+  /** `serverless rollback --commit`: sets the framework's --timestamp, or throws listing candidates. */
+  resolveCommit(): Promise<void>;
+  /** Verifies and records after a `serverless rollback` to a deployment. */
+  verifyRollback(): Promise<void>;
+  /** Runs `work`, turning its SmokeTestFailedError into the framework's error. */
+  frameworkErrors(work: () => Promise<unknown>): Promise<void>;
 }
 // biome-ignore lint/style/noDefaultExport: the framework loads a plugin's default export.
 export default SmokeTestPlugin;
 
 /** lib/contract.ts DEPLOYABLE_LOG_LEVELS, repeated in the plain-JS plugin. */
 export declare const DEPLOYABLE_LOG_LEVELS: string[];
+
+/** Template metadata keys, held equal to lib/verify/deployment-history.ts by a test. */
+export declare const RELEASE_METADATA: string;
+export declare const VERSION_METADATA: string;
+
+/** Stamps the release id and version on each function of a compiled template. */
+export declare function stampRelease(
+  template: { Resources?: Record<string, unknown> } | undefined,
+): void;
 
 /** The `custom.smokeTest` schema (limits held equal to VERIFY_DEFAULTS by a test). */
 export declare const SMOKE_TEST_SCHEMA: {

@@ -1,6 +1,9 @@
-// Serverless Framework plugin: `serverless smoke` and verification after `serverless deploy`.
+// Serverless Framework plugin: `serverless smoke`, verification after `serverless deploy` and
+// `serverless rollback` (which it extends with --commit), and the build stamp on the template.
 // Plain JS so that loading it costs nothing on other commands and needs no TypeScript support;
 // the work is in serverless-smoke.ts, imported when a verification runs.
+
+import { createRequire } from 'node:module';
 
 /** lib/contract.ts DEPLOYABLE_LOG_LEVELS, repeated here to stay plain JS (a test holds them equal). */
 export const DEPLOYABLE_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO'];
@@ -52,6 +55,29 @@ export const pluginLog = (utils) =>
     error: (message) => console.error(message),
   };
 
+/** Template metadata keys (lib/verify/deployment-history.ts RELEASE_METADATA / VERSION_METADATA). */
+export const RELEASE_METADATA = 'petsage:release';
+export const VERSION_METADATA = 'petsage:version';
+
+/**
+ * Stamps what the bundle was built from (the release id esbuild puts in it, the package version)
+ * on each function of the compiled template, so the stack and every deployment in the bucket say
+ * which commit they run.
+ */
+export function stampRelease(template) {
+  const require = createRequire(import.meta.url);
+  const { resolveReleaseId } = require('../../esbuild.config.cjs');
+  const { version } = require('../../package.json');
+  for (const resource of Object.values(template?.Resources ?? {})) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    resource.Metadata = {
+      ...resource.Metadata,
+      [RELEASE_METADATA]: resolveReleaseId(),
+      [VERSION_METADATA]: version,
+    };
+  }
+}
+
 /** Adds `serverless smoke` and the `after:deploy:deploy` verification. */
 export class SmokeTestPlugin {
   constructor(serverless, cliOptions, utils) {
@@ -69,6 +95,16 @@ export class SmokeTestPlugin {
           },
           json: { usage: 'Print the report as one JSON object on stdout', type: 'boolean' },
           junit: { usage: 'Also write a JUnit XML report to this file', type: 'string' },
+        },
+      },
+      // Extends the framework's own rollback command: listed in `serverless rollback --help`.
+      rollback: {
+        options: {
+          commit: {
+            usage:
+              'Roll back to the newest deployment built from this commit (sha or prefix); verified afterwards',
+            type: 'string',
+          },
         },
       },
       // Extends the framework's own deploy command: listed in `serverless deploy --help`.
@@ -93,6 +129,10 @@ export class SmokeTestPlugin {
     this.logLevelProblem = applyDeployableLogLevel(serverless.service);
     this.hooks = {
       'before:package:initialize': () => this.checkLogLevel(),
+      'before:package:finalize': () =>
+        stampRelease(this.serverless.service.provider?.compiledCloudFormationTemplate),
+      'before:rollback:initialize': () => this.resolveCommit(),
+      'after:rollback:rollback': () => this.verifyRollback(),
       'smoke:verify': () => this.verify('command'),
       'after:deploy:deploy': () => this.verify('deploy'),
       'after:deploy:function:deploy': () => this.verify('deploy-function'),
@@ -110,17 +150,44 @@ export class SmokeTestPlugin {
     throw new FrameworkError(this.logLevelProblem, 'SMOKE_TEST_LOG_LEVEL');
   }
 
+  /** `--commit` becomes the framework's `--timestamp`, before the framework's rollback runs. */
+  async resolveCommit() {
+    if (this.cliOptions.commit === undefined) return;
+    const { resolveRollbackCommit } = await import('./serverless-smoke.ts');
+    await this.frameworkErrors(() =>
+      resolveRollbackCommit({
+        serverless: this.serverless,
+        cliOptions: this.cliOptions,
+        log: this.log,
+      }),
+    );
+  }
+
+  /** Every `serverless rollback` to a deployment is verified and recorded (not the gate's own). */
+  async verifyRollback() {
+    if (this.cliOptions['smoke-internal'] || this.cliOptions.timestamp === undefined) return;
+    await this.verify('rollback');
+  }
+
   async verify(trigger) {
     const startedAt = Date.now();
-    const { runServerlessSmoke, SmokeTestFailedError } = await import('./serverless-smoke.ts');
-    try {
-      await runServerlessSmoke({
+    const { runServerlessSmoke } = await import('./serverless-smoke.ts');
+    await this.frameworkErrors(() =>
+      runServerlessSmoke({
         serverless: this.serverless,
         cliOptions: this.cliOptions,
         log: this.log,
         trigger,
         startedAt,
-      });
+      }),
+    );
+  }
+
+  /** Runs `work`; its SmokeTestFailedError becomes the framework's error, with the verifier's exit code. */
+  async frameworkErrors(work) {
+    const { SmokeTestFailedError } = await import('./serverless-smoke.ts');
+    try {
+      await work();
     } catch (error) {
       if (!(error instanceof SmokeTestFailedError)) throw error;
       // The framework exits 1 on any error; keep the verifier's "could not judge" code, 2.

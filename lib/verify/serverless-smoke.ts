@@ -4,16 +4,20 @@ import { createDeadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from './framework.ts';
-import { errorReport, formatReport, formatRollbackJUnit } from './report.ts';
+import { formatRollbackJUnit, formatSupersededJUnit } from './junit.ts';
+import { ownDeployment } from './own-deployment.ts';
+import { errorReport, formatReport } from './report.ts';
+import { recordManualRollback } from './rollback-by-commit.ts';
 import { runVerification, type VerificationOutcome } from './run-verification.ts';
 import { safeText } from './safe-text.ts';
 import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
 
 export type { PluginLog, ServerlessLike } from './framework.ts';
 export { SmokeTestFailedError } from './framework.ts';
+export { resolveRollbackCommit } from './rollback-by-commit.ts';
 
-/** Where the verification runs from: `serverless smoke`, after `deploy`, or `deploy function`. */
-export type SmokeTrigger = 'command' | 'deploy' | 'deploy-function';
+/** Where the verification runs from: `serverless smoke`, after `deploy`, `deploy function` or `rollback`. */
+export type SmokeTrigger = 'command' | 'deploy' | 'deploy-function' | 'rollback';
 
 /** Input of {@link runServerlessSmoke}. */
 export interface ServerlessSmokeInput {
@@ -49,6 +53,7 @@ function failureLine(outcome: VerificationOutcome, extra: AfterDeployResult): st
     report === undefined
       ? `Smoke test could not run: ${outcome.error}`
       : `Smoke test ${report.verdict === 'inconclusive' ? 'could not judge' : 'failed for'} ${report.url} (correlation id ${report.correlationId}); see the report above`;
+  if (extra.superseded !== undefined) return `Smoke test ${extra.verdictNote}`;
   return extra.rollback === undefined ? failed : `${failed}. ${rollbackSummary(extra.rollback)}`;
 }
 
@@ -89,6 +94,9 @@ export async function runServerlessSmoke(
       onNotice: (text) => log.notice(text),
     });
 
+  // Whose deploy this is: captured now, before the verification, and held to after it.
+  const own =
+    trigger === 'deploy' ? await ownDeployment(serverless, aws).catch(() => undefined) : undefined;
   // When: the verification; then what: record or roll back after a deploy, note a code-only one.
   const outcome = await verify(startedAt);
   if (outcome.junitError !== undefined) log.notice(outcome.junitError);
@@ -97,26 +105,39 @@ export async function runServerlessSmoke(
   }
   let extra: AfterDeployResult = {};
   if (trigger === 'deploy') {
-    extra = await afterDeploy({ serverless, cliOptions, log, settings, outcome, aws, verify });
+    extra = await afterDeploy({ serverless, cliOptions, log, settings, outcome, own, aws, verify });
+  } else if (trigger === 'rollback') {
+    await recordManualRollback({ serverless, log, aws, outcome });
   } else if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
     extra = { verdictNote: CODE_ONLY_NOTE };
     log.notice(CODE_ONLY_NOTE);
   }
-  if (settings.junitPath !== undefined && extra.rollback !== undefined && outcome.report) {
-    await writeFile(settings.junitPath, formatRollbackJUnit(outcome.report, extra.rollback)).catch(
-      (error: unknown) => log.notice(`cannot write --junit file: ${safeText(String(error))}`),
+  const junit =
+    outcome.report === undefined
+      ? undefined
+      : extra.superseded !== undefined
+        ? formatSupersededJUnit(outcome.report, extra.verdictNote ?? 'superseded')
+        : extra.rollback !== undefined
+          ? formatRollbackJUnit(outcome.report, extra.rollback)
+          : undefined;
+  if (settings.junitPath !== undefined && junit !== undefined) {
+    await writeFile(settings.junitPath, junit).catch((error: unknown) =>
+      log.notice(`cannot write --junit file: ${safeText(String(error))}`),
     );
   }
   if (settings.json) {
     const report = outcome.report ?? errorReport(outcome.exitCode, outcome.error ?? 'failed');
-    const { rollback, verdictNote: note } = extra;
-    stdout.write(`${JSON.stringify({ ...report, ...{ rollback }, ...{ note } })}\n`);
+    const { rollback, verdictNote: note, superseded } = extra;
+    stdout.write(
+      `${JSON.stringify({ ...report, ...{ rollback }, ...{ note }, ...{ superseded } })}\n`,
+    );
   }
-  if (outcome.exitCode === EXIT_VERIFIED) {
+  const exitCode = extra.exitCode ?? outcome.exitCode;
+  if (exitCode === EXIT_VERIFIED) {
     log.success?.(
       `Smoke test passed in ${((outcome.report?.elapsedMs ?? 0) / 1000).toFixed(1)} s (${stackName})`,
     );
     return outcome;
   }
-  throw new SmokeTestFailedError(failureLine(outcome, extra), outcome.exitCode);
+  throw new SmokeTestFailedError(failureLine(outcome, extra), exitCode);
 }

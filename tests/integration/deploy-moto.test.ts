@@ -28,13 +28,19 @@ import {
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route-stand-in.ts';
 import { liveDeployment } from '../../lib/verify/deployment-history.ts';
-import { runNodeScript } from '../helpers/cli.ts';
+import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
 import { copyProject } from '../helpers/project-copy.ts';
 
 const hasMoto = motoForSuite('the deploy-path suite');
@@ -78,15 +84,55 @@ const deployEnv = (release: string) => ({
   NO_COLOR: '1',
 });
 
-/** The keys of the verified-deployment markers in the stack's deployment bucket. */
-const verifiedMarkers = async () => {
-  const bucket = (await outputs()).ServerlessDeploymentBucketName ?? '';
-  const listed = await new S3Client({ ...aws(), forcePathStyle: true }).send(
-    new ListObjectsV2Command({ Bucket: bucket }),
+/** The stage's deployment bucket, path-style against moto. */
+const bucketPlace = async () => ({
+  s3: new S3Client({ ...aws(), forcePathStyle: true }),
+  bucket: (await outputs()).ServerlessDeploymentBucketName ?? '',
+});
+
+/** The gate's records in the bucket: deployment directory -> verdict. */
+const recordedVerdicts = async (): Promise<Record<string, string>> => {
+  const { s3, bucket } = await bucketPlace();
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  const verdicts: Record<string, string> = {};
+  for (const key of (listed.Contents ?? []).map((o) => o.Key ?? '')) {
+    if (!key.includes('/smoke-records/')) continue;
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const record = JSON.parse((await object.Body?.transformToString()) ?? '{}') as {
+      deployment: string;
+      verdict: string;
+    };
+    verdicts[record.deployment] = record.verdict;
+  }
+  return verdicts;
+};
+
+/** The deployments recorded as verified (or restored and verified again). */
+const verifiedDeployments = async () =>
+  Object.entries(await recordedVerdicts())
+    .filter(([, verdict]) => verdict === 'verified' || verdict === 'restored')
+    .map(([deployment]) => deployment);
+
+/** The deployment directory the stack runs now. */
+const liveDirectory = async () =>
+  (await liveDeployment(new CloudFormationClient(aws()), STACK))?.directory ?? '?';
+
+/** `petsage-smoke history --json` against moto. */
+const history = async () => {
+  const run = await runCliProcess(
+    [
+      'history',
+      '--stage',
+      STAGE,
+      '--endpoint-url',
+      moto.endpoint,
+      '--region',
+      'us-east-1',
+      '--json',
+    ],
+    { ...MOTO_CREDENTIALS_ENV },
   );
-  return (listed.Contents ?? [])
-    .map((o) => o.Key ?? '')
-    .filter((k) => k.includes('/smoke-verified/'));
+  return { run, report: JSON.parse(run.stdout) as { deployments: Record<string, unknown>[] } };
 };
 
 /** Runs the framework CLI in a service copy, against moto. */
@@ -401,7 +447,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     expect(run.output).toMatch(/No rollback: the verification could not judge this deployment/);
     expect(run.output).not.toMatch(/Rolling back/);
     // The flooded route served nothing; the stack says what is live: the new release, kept.
-    const live = await liveDeployment(new CloudFormationClient(aws()), STACK);
+    const live = await liveDirectory();
     expect(live).toMatch(/^\d+-/);
     expect(lastGood).not.toContain(live);
   });
@@ -478,20 +524,186 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     const [code, signal] = await exited;
     held.release();
     const interrupted = route.served()?.codeKey ?? '';
-    const markers = await verifiedMarkers();
+    const verified = await verifiedDeployments();
     const next = await deploy(v1, ['--param', 'healthPath=/v2/health'], 'v7');
     // Assess
     expect(code !== 0 || signal !== null).toBe(true);
-    expect(markers.some((key) => interrupted.includes(key.replace(/^.*\/|\.json$/g, '')))).toBe(
-      false,
-    );
+    expect(verified.some((deployment) => interrupted.includes(deployment))).toBe(false);
     expect(next.code, next.output).toBe(0);
     expect(next.output).toMatch(/PASS: verified/);
     // What the next deploy left live is recorded as verified.
-    const live = route.served()?.codeKey.split('/').at(-2) ?? '?';
-    expect(await verifiedMarkers()).toEqual(
-      expect.arrayContaining([expect.stringContaining(`/smoke-verified/${live}.json`)]),
+    expect(await verifiedDeployments()).toContain(await liveDirectory());
+  });
+
+  it('lists every deployment with its commit and verdict, exactly one live (history --json)', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Act
+    const { run, report } = await history();
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const live = report.deployments.filter((entry) => entry.live);
+    expect(live).toStrictEqual([
+      expect.objectContaining({
+        directory: await liveDirectory(),
+        commit: 'v7',
+        verdict: 'verified',
+      }),
+    ]);
+    // The framework keeps the newest deployments; each says what it was built from and its verdict.
+    expect(
+      report.deployments.find((entry) => entry.commit === 'broken-skip-rollback'),
+    ).toMatchObject({
+      verdict: 'failed',
+      version: '1.0.0',
+    });
+    expect(report.deployments.find((entry) => entry.commit === 'v6-flooded')).toMatchObject({
+      verdict: 'could-not-judge',
+    });
+    expect(report.deployments.filter((entry) => entry.rollbackTarget).length).toBeLessThanOrEqual(
+      1,
     );
+  });
+
+  it('changes nothing for an unknown commit and lists the candidates (rollback --commit)', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare
+    const before = await liveDirectory();
+    // Act
+    const run = await serverless(v1, ['rollback', '--commit', 'nosuchcommit']);
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(
+      /no deployment in the bucket was built from commit "nosuchcommit"; nothing was changed/,
+    );
+    expect(run.output).toMatch(/commit v7 +verified +LIVE/);
+    expect(await liveDirectory()).toBe(before);
+  });
+
+  it('rolls back to a commit and verifies and records what it restored (rollback --commit)', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: the good release that a flood kept from being judged.
+    const { report } = await history();
+    const target = report.deployments.find((entry) => entry.commit === 'v6-flooded');
+    // Act: a prefix of the commit is enough.
+    const run = await serverless(v1, ['rollback', '--commit', 'v6-fl']);
+    // Assess
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/Rolling back to \S+, the newest deployment of commit v6-flooded/);
+    expect(run.output).toMatch(/PASS: verified/);
+    expect(await liveDirectory()).toBe(target?.directory);
+    expect((await recordedVerdicts())[String(target?.directory)]).toBe('restored');
+  });
+
+  it('refuses to roll back onto a verified deployment whose zip was replaced in the bucket', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: someone with bucket access swaps the zip of the deployment a rollback would restore.
+    const { report } = await history();
+    const verified = String(report.deployments.find((entry) => entry.rollbackTarget)?.directory);
+    const { s3, bucket } = await bucketPlace();
+    const zipKey = `serverless/petsage-smoke-test/${STAGE}/${verified}/health.zip`;
+    const original = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: zipKey }));
+    const bytes = (await original.Body?.transformToByteArray()) ?? new Uint8Array();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: zipKey, Body: 'planted' }));
+    // Act
+    const run = await deploy(broken, ['--param', 'healthPath=/v2/health'], 'v8-broken');
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: zipKey, Body: bytes }));
+    // Assess
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(
+      new RegExp(
+        `Rollback to ${verified} FAILED: refused: deployment ${verified}'s artifacts changed since they were verified \\(health\\.zip was replaced`,
+      ),
+    );
+    expect(run.output).not.toMatch(/Service rolled back/);
+    expect(report.deployments.find((entry) => entry.live)?.directory).not.toBe(verified);
+    expect((await history()).report.deployments.find((entry) => entry.live)).toMatchObject({
+      commit: 'v8-broken',
+    });
+  });
+
+  it('ignores a hostile record with a notice, never trusting it (history)', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: a record that is not JSON, for the live deployment.
+    const live = await liveDirectory();
+    const { s3, bucket } = await bucketPlace();
+    const key = `serverless/petsage-smoke-test/${STAGE}/smoke-records/${live}.json`;
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: '\u001b[2J{"verdict":"verified"' }),
+    );
+    // Act
+    const { run, report } = await history();
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(report).toMatchObject({ ignored: [`record of ${live} ignored: not JSON`] });
+    expect(report.deployments.find((entry) => entry.live)).toMatchObject({ verdict: 'unrecorded' });
+  });
+
+  /** Starts deploy `first`, holds its verification's route call, runs deploy `second` meanwhile. */
+  const overlap = async (
+    first: { cwd: string; release: string },
+    second: { cwd: string; release: string },
+  ) => {
+    const held = route.holdNext();
+    const firstRun = deploy(first.cwd, ['--param', 'healthPath=/v2/health'], first.release);
+    await held.arrived;
+    const arrivedBefore = route.received();
+    const secondRun = deploy(second.cwd, ['--param', 'healthPath=/v2/health'], second.release);
+    // The second deploy is done and its verification is waiting behind the held call.
+    while (route.received() === arrivedBefore) await new Promise((r) => setTimeout(r, 100));
+    held.release();
+    return { first: await firstRun, second: await secondRun };
+  };
+
+  it('a failing gate neither rolls back nor judges a newer good deploy that took over', {
+    timeout: DEPLOY_TIMEOUT * 2,
+  }, async () => {
+    // Act: the broken release's gate is still verifying when a good one is deployed.
+    const { first, second } = await overlap(
+      { cwd: broken, release: 'v9-broken' },
+      { cwd: v1, release: 'v9-good' },
+    );
+    // Assess
+    expect(first.code, first.output).toBe(2);
+    expect(first.output).toMatch(
+      /another deploy took over\. This command deployed \S+ \(commit v9-broken\); the stack now runs \S+ \(commit v9-good\)/,
+    );
+    expect(first.output).not.toMatch(/Rolling back/);
+    expect(second.code, second.output).toBe(0);
+    const { report } = await history();
+    expect(report.deployments.find((entry) => entry.live)).toMatchObject({
+      commit: 'v9-good',
+      verdict: 'verified',
+    });
+    expect(report.deployments.find((entry) => entry.commit === 'v9-broken')).toMatchObject({
+      verdict: 'superseded',
+    });
+  });
+
+  it('a passing gate does not vouch for a newer broken deploy, which its own gate rolls back', {
+    timeout: DEPLOY_TIMEOUT * 2,
+  }, async () => {
+    // Act: the good release's gate is still verifying when a broken one is deployed.
+    const { first, second } = await overlap(
+      { cwd: v1, release: 'v10-good' },
+      { cwd: broken, release: 'v10-broken' },
+    );
+    // Assess
+    expect(first.code, first.output).toBe(2);
+    expect(first.output).toMatch(
+      /another deploy took over.*\(commit v10-good\).*\(commit v10-broken\)/,
+    );
+    expect(second.code, second.output).toBe(1);
+    expect(second.output).toMatch(/Rolled back to the last verified deployment \S+ .*PASSES again/);
+    const { report } = await history();
+    expect(report.deployments.find((entry) => entry.live)).toMatchObject({ commit: 'v9-good' });
+    expect(report.deployments.find((entry) => entry.commit === 'v10-good')).toMatchObject({
+      verdict: 'superseded',
+    });
   });
 
   it('removes the stack', { timeout: DEPLOY_TIMEOUT }, async () => {

@@ -32,7 +32,7 @@ describe('petsage-smoke usage', () => {
   });
 
   it.each([
-    [[], /missing command: verify or status/],
+    [[], /missing command: verify, status or history/],
     [['status'], /status needs --stage/],
     [['status', '--stage', 'dev', '--stale-after', '0'], /--stale-after must be/],
     [['check'], /unknown command "check"/],

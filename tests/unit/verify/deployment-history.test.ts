@@ -10,7 +10,14 @@ import type { Verdict } from '../../../lib/verify/verify-deployment.ts';
 const d = (n: number, verifiedAt: string | null = null): Deployment => ({
   directory: `179543${n}000000-2026-11-23T12:0${n}:00.000Z`,
   timestamp: Number(`179543${n}000000`),
+  record: null,
   verifiedAt,
+});
+
+const identity = (deployment: Deployment) => ({
+  directory: deployment.directory,
+  commit: null,
+  version: null,
 });
 
 const v1 = d(1, '2026-11-23T12:01:05.000Z');
@@ -29,7 +36,7 @@ const decide = (
     verdict,
     enabled,
     disabledBy: enabled ? undefined : '--skip-rollback',
-    history: { live: live.directory, deployments },
+    history: { live: identity(live), deployments, ignored: [] },
   });
 
 describe('decideRollback (verdict x history -> action)', () => {
@@ -89,6 +96,31 @@ describe('decideRollback (verdict x history -> action)', () => {
       reason: expect.stringMatching(/passed on .* did not come with a new deployment/),
     });
   });
+});
+
+describe('decideRollback when another deploy took over', () => {
+  it.each([
+    ['a PASS', 0, 'verified'],
+    ['a FAIL', 1, 'failed'],
+  ] as const)(
+    'neither records nor rolls back %s of a deployment no longer live',
+    (_name, code, verdict) => {
+      // Act
+      const decision = decideRollback({
+        exitCode: code,
+        verdict,
+        enabled: true,
+        history: { live: identity(v3), deployments: [v3, v2, v1], ignored: [] },
+        own: identity(v2),
+      });
+      // Assess
+      expect(decision).toStrictEqual({
+        action: 'superseded',
+        own: identity(v2),
+        live: identity(v3),
+      });
+    },
+  );
 });
 
 describe('deploymentOfKey', () => {

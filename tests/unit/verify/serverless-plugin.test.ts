@@ -1,11 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
+import { RELEASE_METADATA, VERSION_METADATA } from '../../../lib/verify/deployment-history.ts';
 import {
   DEFAULT_TIMEOUT_SECONDS,
+  RELEASE_METADATA as PLUGIN_RELEASE_METADATA,
+  VERSION_METADATA as PLUGIN_VERSION_METADATA,
   pluginLog,
   SMOKE_TEST_SCHEMA,
   SmokeTestPlugin,
+  stampRelease,
 } from '../../../lib/verify/serverless-plugin.mjs';
+import packageJson from '../../../package.json' with { type: 'json' };
 
 /** The least of the framework a plugin constructor touches. */
 const framework = () => {
@@ -54,11 +59,41 @@ describe('the plugin schema and defaults', () => {
     expect(Object.keys(plugin.hooks).sort()).toStrictEqual([
       'after:deploy:deploy',
       'after:deploy:function:deploy',
+      'after:rollback:rollback',
+      'before:package:finalize',
       'before:package:initialize',
+      'before:rollback:initialize',
       'smoke:verify',
     ]);
     expect(typeof plugin.checkLogLevel).toBe('function');
     expect(typeof plugin.verify).toBe('function');
+  });
+});
+
+describe('stampRelease', () => {
+  it('stamps the release id and version on each function, under the keys the verifier reads', () => {
+    // Prepare
+    const previous = process.env.RELEASE_ID;
+    process.env.RELEASE_ID = 'abc123';
+    const template = {
+      Resources: {
+        HealthLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
+        HealthLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+      },
+    };
+    // Act
+    stampRelease(template);
+    process.env.RELEASE_ID = previous;
+    if (previous === undefined) delete process.env.RELEASE_ID;
+    // Assess
+    expect([PLUGIN_RELEASE_METADATA, PLUGIN_VERSION_METADATA]).toStrictEqual([
+      RELEASE_METADATA,
+      VERSION_METADATA,
+    ]);
+    expect(template.Resources.HealthLambdaFunction).toMatchObject({
+      Metadata: { [RELEASE_METADATA]: 'abc123', [VERSION_METADATA]: packageJson.version },
+    });
+    expect(template.Resources.HealthLogGroup).not.toHaveProperty('Metadata');
   });
 });
 

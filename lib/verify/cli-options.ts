@@ -1,0 +1,96 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { awsSettingsFrom } from './aws-clients.ts';
+import { closest } from './closest.ts';
+import { VERIFY_DEFAULTS as D } from './defaults.ts';
+import { ConfigurationError } from './errors.ts';
+import type { VerificationTarget } from './run-verification.ts';
+import { safeText } from './safe-text.ts';
+import { parseRouteUrl } from './targets.ts';
+
+const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+const OPTIONS = {
+  url: { type: 'string' },
+  stage: { type: 'string', short: 's' },
+  local: { type: 'boolean' },
+  path: { type: 'string' },
+  'log-group': { type: 'string' },
+  service: { type: 'string' },
+  region: { type: 'string', short: 'r' },
+  profile: { type: 'string' },
+  'aws-profile': { type: 'string' },
+  'endpoint-url': { type: 'string' },
+  timeout: { type: 'string' },
+  'stale-after': { type: 'string' },
+  json: { type: 'boolean' },
+  junit: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** Parses the command line with Node's parseArgs; an unknown flag gets a "did you mean". */
+export const parseCli = (argv: string[]) => {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const unknown = /Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+    if (unknown !== undefined) {
+      const name = unknown.replace(/^-+/, '').split('=')[0] ?? '';
+      const suggestion = closest(name, Object.keys(OPTIONS));
+      throw new ConfigurationError(
+        `unknown option ${JSON.stringify(safeText(unknown, 60))}${suggestion === undefined ? '' : ` (did you mean --${suggestion}?)`}`,
+      );
+    }
+    throw new ConfigurationError(safeText(message.split('\n')[0] ?? message));
+  }
+};
+
+/** The parsed flags. */
+export type Values = ReturnType<typeof parseCli>['values'];
+
+/** What `verify` verifies: a deployed stack or URL, or a local serverless-offline. */
+export const targetOf = (values: Values): VerificationTarget => {
+  if (values.local) {
+    if (values.url !== undefined || values.stage !== undefined) {
+      throw new ConfigurationError('--local starts its own server: leave out --url and --stage');
+    }
+    return { kind: 'local', cwd: PROJECT_DIR, path: values.path };
+  }
+  if (values.path !== undefined) throw new ConfigurationError('--path goes with --local');
+  // Checked once, by runVerification, before any call.
+  return {
+    kind: 'aws',
+    url: values.url,
+    logGroupName: values['log-group'],
+    stage: values.stage,
+    service: values.service ?? D.service,
+  };
+};
+
+/** Region, profile and endpoint from the flags and the environment. */
+export const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
+  if (values.profile !== undefined && values['aws-profile'] !== undefined) {
+    throw new ConfigurationError('pass --profile or --aws-profile, not both');
+  }
+  const endpoint =
+    values['endpoint-url'] === undefined
+      ? undefined
+      : parseRouteUrl(values['endpoint-url'], '--endpoint-url', 'endpoint');
+  return awsSettingsFrom(
+    { region: values.region, profile: values.profile ?? values['aws-profile'], endpoint },
+    env,
+  );
+};
+
+/** `status --stale-after`, within VERIFY_DEFAULTS' range. */
+export const staleAfterOf = (values: Values): number => {
+  const { minStaleAfterMinutes: min, maxStaleAfterMinutes: max } = D;
+  const minutes =
+    values['stale-after'] === undefined ? D.staleAfterMinutes : Number(values['stale-after']);
+  if (!Number.isFinite(minutes) || minutes < min || minutes > max) {
+    throw new ConfigurationError(`--stale-after must be a number of minutes from ${min} to ${max}`);
+  }
+  return minutes;
+};

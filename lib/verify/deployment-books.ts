@@ -1,0 +1,72 @@
+import { createCloudFormationClient, createS3Client } from './aws-clients.ts';
+import { type DeploymentBucket, hashArtifacts, writeRecord } from './deployment-bucket.ts';
+import { type DeploymentHistory, deploymentHistory, liveDeployment } from './deployment-history.ts';
+import {
+  ciRunFrom,
+  type DeploymentIdentity,
+  type DeploymentRecord,
+  type RecordedVerdict,
+} from './deployment-record.ts';
+import type { PluginLog, ServerlessLike } from './framework.ts';
+import type { VerificationOutcome } from './run-verification.ts';
+import { safeText } from './safe-text.ts';
+
+const messageOf = (error: unknown) => safeText(error instanceof Error ? error.message : error);
+
+/** The stage's deployment bucket and what it holds. */
+export interface Books extends DeploymentBucket {
+  history: DeploymentHistory;
+  stack: string;
+}
+
+/** The stage's deployment bucket from the framework, with the live deployment and the history. */
+export async function openBooks(
+  serverless: ServerlessLike,
+  aws: Record<string, unknown>,
+): Promise<Books> {
+  const provider = serverless.getProvider('aws');
+  if (
+    provider.getServerlessDeploymentBucketName === undefined ||
+    provider.getDeploymentPrefix === undefined ||
+    provider.getStage === undefined
+  ) {
+    throw new Error('this framework version exposes no deployment bucket to the plugin');
+  }
+  const bucket = await provider.getServerlessDeploymentBucketName();
+  const prefix = `${provider.getDeploymentPrefix()}/${serverless.service.service}/${provider.getStage()}/`;
+  const s3 = createS3Client({ base: aws });
+  const stack = provider.naming.getStackName();
+  const live = await liveDeployment(createCloudFormationClient({ base: aws }), stack);
+  const history = await deploymentHistory({ s3, bucket, prefix }, live);
+  return { s3, bucket, prefix, history, stack };
+}
+
+/** Records a verdict for a deployment, with its artifacts' hashes; a failure is reported, never swallowed. */
+export async function recordVerdict(
+  context: { log: PluginLog; env?: NodeJS.ProcessEnv | undefined },
+  books: DeploymentBucket,
+  identity: DeploymentIdentity,
+  verdict: RecordedVerdict,
+  extra: { outcome?: VerificationOutcome; rolledBackTo?: string; note?: string } = {},
+): Promise<void> {
+  try {
+    const record: DeploymentRecord = {
+      schema: 1,
+      deployment: identity.directory,
+      verdict,
+      at: new Date().toISOString(),
+      commit: identity.commit,
+      version: identity.version,
+      ci: ciRunFrom(context.env ?? process.env),
+      artifacts: await hashArtifacts(books, identity.directory),
+      correlationId: extra.outcome?.report?.correlationId ?? null,
+      rolledBackTo: extra.rolledBackTo ?? null,
+      note: extra.note ?? null,
+    };
+    await writeRecord(books, record);
+  } catch (error) {
+    context.log.notice(
+      `could not record deployment ${identity.directory} as ${verdict}: ${messageOf(error)} (the verdict stands${verdict === 'verified' ? '; a rollback will not return to it' : ''})`,
+    );
+  }
+}

@@ -1,0 +1,129 @@
+import type { RollbackFacts } from './deployment-history.ts';
+import type { VerifyReport } from './verify-deployment.ts';
+
+/** Escapes text for XML 1.0 and drops what XML 1.0 cannot carry at all. */
+export const xml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      '',
+    );
+
+/** A JUnit testcase. */
+export interface JUnitCase {
+  name: string;
+  ok: boolean;
+  problems: string[];
+  timeSeconds: number;
+}
+
+/** JUnit XML for CI dashboards: one suite, one testcase per step. */
+export function formatJUnitSuite(
+  suiteName: string,
+  cases: JUnitCase[],
+  elapsedMs: number,
+  properties: Record<string, string> = {},
+): string {
+  const failures = cases.filter((c) => !c.ok).length;
+  const time = (elapsedMs / 1000).toFixed(3);
+  const body = cases
+    .map((c) => {
+      const open = `    <testcase classname="petsage-smoke.verify" name="${xml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;
+      if (c.ok) return `${open}/>`;
+      const message = xml(c.problems[0] ?? 'failed');
+      return `${open}>\n      <failure message="${message}">${xml(c.problems.join('\n'))}</failure>\n    </testcase>`;
+    })
+    .join('\n');
+  const props = Object.entries(properties)
+    .map(([name, value]) => `<property name="${xml(name)}" value="${xml(value)}"/>`)
+    .join('');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="petsage-smoke" tests="${cases.length}" failures="${failures}" time="${time}">`,
+    `  <testsuite name="${xml(suiteName)}" tests="${cases.length}" failures="${failures}" time="${time}">`,
+    `    <properties>${props}</properties>`,
+    body,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** The JUnit cases of one verification: the route, then the log line. */
+export function junitCases(report: VerifyReport, prefix = ''): JUnitCase[] {
+  return [
+    {
+      name: `${prefix}route answers the smoke-test contract`,
+      ok: report.http.ok,
+      problems: report.http.problems,
+      timeSeconds: (report.http.latencyMs ?? 0) / 1000,
+    },
+    {
+      name: `${prefix}log line reaches ${report.logSource}`,
+      ok: report.log.found,
+      problems: [...report.log.problems, ...report.hints],
+      timeSeconds: 0,
+    },
+  ];
+}
+
+/** JUnit XML with one testcase per step. */
+export function formatJUnit(report: VerifyReport): string {
+  return formatJUnitSuite(`verify ${report.url}`, junitCases(report), report.elapsedMs, {
+    correlationId: report.correlationId,
+    verdict: report.verdict,
+  });
+}
+
+/** JUnit XML for a run that could not verify: one failing testcase saying why. */
+export function formatJUnitError(message: string): string {
+  return formatJUnitSuite(
+    'verify',
+    [{ name: 'verification runs', ok: false, problems: [message], timeSeconds: 0 }],
+    0,
+  );
+}
+
+/** JUnit with both verdicts: the failed deployment, the rollback, and the restored one. */
+export function formatRollbackJUnit(failed: VerifyReport, rollback: RollbackFacts): string {
+  const cases = [
+    ...junitCases(failed, `deployment ${rollback.from ?? '(unknown)'}: `),
+    {
+      name: `rollback to ${rollback.to} (verified ${rollback.toVerifiedAt})`,
+      ok: rollback.error === null,
+      problems: rollback.error === null ? [] : [rollback.error],
+      timeSeconds: 0,
+    },
+    ...(rollback.restored === null
+      ? []
+      : junitCases(rollback.restored, `restored deployment ${rollback.to}: `)),
+  ];
+  return formatJUnitSuite(
+    `deploy ${failed.url}`,
+    cases,
+    failed.elapsedMs + (rollback.restored?.elapsedMs ?? 0),
+    { correlationId: failed.correlationId, verdict: failed.verdict, rolledBackTo: rollback.to },
+  );
+}
+
+/** JUnit when another deploy took over during the verification: the verdict plus why it does not count. */
+export function formatSupersededJUnit(report: VerifyReport, note: string): string {
+  const cases = [
+    ...junitCases(report),
+    {
+      name: 'the judged deployment is still the live one',
+      ok: false,
+      problems: [note],
+      timeSeconds: 0,
+    },
+  ];
+  return formatJUnitSuite(`deploy ${report.url}`, cases, report.elapsedMs, {
+    correlationId: report.correlationId,
+    verdict: 'superseded',
+  });
+}
