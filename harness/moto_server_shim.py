@@ -57,6 +57,9 @@ from moto.events.models import events_backends  # noqa: E402
 class _CfnConnection(CloudFormationModel):
     """AWS::Events::Connection through moto's EventBridge backend."""
 
+    # moto files every model under the service its module names.
+    __module__ = "moto.events.cfn_shim"
+
     def __init__(self, connection):
         self.connection = connection
 
@@ -115,6 +118,8 @@ class _CfnConnection(CloudFormationModel):
 
 class _CfnApiDestination(CloudFormationModel):
     """AWS::Events::ApiDestination through moto's EventBridge backend."""
+
+    __module__ = "moto.events.cfn_shim"
 
     def __init__(self, destination):
         self.destination = destination

@@ -39,4 +39,11 @@ export const SMOKE_LINE_REQUIRED_KEYS = ['service', 'function_request_id', 'time
 export const DEPLOYABLE_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO'] as const;
 
 /** What triggered an invocation, as the line's `trigger` key says. */
-export type SmokeTrigger = 'http' | 'schedule' | 'direct';
+export type SmokeTrigger = 'http' | 'route-heartbeat' | 'schedule' | 'direct';
+
+/**
+ * The route heartbeat's marker: EventBridge's API destination calls the public route with this
+ * header (a fixed, public value, never a credential), so its lines say `route-heartbeat`.
+ */
+export const ROUTE_HEARTBEAT_HEADER = 'x-petsage-heartbeat';
+export const ROUTE_HEARTBEAT_MARKER = 'route-heartbeat';

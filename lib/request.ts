@@ -1,8 +1,8 @@
-import type { SmokeTrigger } from './contract.ts';
+import { ROUTE_HEARTBEAT_HEADER, ROUTE_HEARTBEAT_MARKER, type SmokeTrigger } from './contract.ts';
 
 /** The parts of an invocation event the smoke test reads; every field may be missing. */
 export interface RequestInfo {
-  /** What invoked the function: API Gateway, the EventBridge heartbeat, or anything else. */
+  /** What invoked the function: API Gateway (the route heartbeat or other traffic), the direct heartbeat, or anything else. */
   trigger: SmokeTrigger;
   /** The EventBridge rule's name, for a scheduled invocation. */
   scheduleRule: string | null;
@@ -54,6 +54,10 @@ export function readRequest(event: unknown): RequestInfo {
       const lower = name.toLowerCase();
       if (lower === 'x-correlation-id') info.correlationHeader = value;
       else if (lower === 'accept') info.accept = value;
+      // Only compared, never logged: the line says which trigger, not what the header held.
+      else if (lower === ROUTE_HEARTBEAT_HEADER && value === ROUTE_HEARTBEAT_MARKER) {
+        if (info.trigger === 'http') info.trigger = 'route-heartbeat';
+      }
     }
   }
   return info;

@@ -21,8 +21,13 @@ export function healthAnswerProblems(
   body: string,
   correlationId: string,
 ): string[] {
+  // A status other than 200 is the whole story: its body is an error page, not a health answer,
+  // and listing every missing field under a 404 only hides the one line that matters.
+  if (statusCode !== 200) {
+    const excerpt = body.trim() === '' ? '' : `: ${safeJson(body.slice(0, 120))}`;
+    return [`status ${statusCode}, expected 200${excerpt}`];
+  }
   const problems: string[] = [];
-  if (statusCode !== 200) problems.push(`status ${statusCode}, expected 200`);
   const contentType = headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith(HEALTH_JSON)) {
     problems.push(`content-type ${safeJson(contentType)}, expected ${HEALTH_JSON}`);

@@ -67,16 +67,25 @@ export function junitCases(report: VerifyReport, prefix = ''): JUnitCase[] {
       name: `${prefix}log line reaches ${report.logSource}`,
       ok: report.log.found,
       problems: [...report.log.problems, ...report.hints],
-      timeSeconds: 0,
+      timeSeconds: report.log.waitedMs / 1000,
     },
   ];
 }
+
+/** The log line's lag, as JUnit properties, where it is known. */
+const lagProperties = (report: VerifyReport): Record<string, string> => ({
+  ...(report.log.foundAfterMs === null ? {} : { foundAfterMs: String(report.log.foundAfterMs) }),
+  ...(report.log.ingestionDelayMs === null
+    ? {}
+    : { ingestionDelayMs: String(report.log.ingestionDelayMs) }),
+});
 
 /** JUnit XML with one testcase per step. */
 export function formatJUnit(report: VerifyReport): string {
   return formatJUnitSuite(`verify ${report.url}`, junitCases(report), report.elapsedMs, {
     correlationId: report.correlationId,
     verdict: report.verdict,
+    ...lagProperties(report),
   });
 }
 

@@ -1,5 +1,5 @@
 import type { HistoryReport } from './history.ts';
-import type { StatusReport } from './status.ts';
+import type { LineAge, StatusReport } from './status.ts';
 import type { VerifyReport } from './verify-deployment.ts';
 
 /** Colours for a terminal; identity functions when colour is off. */
@@ -33,6 +33,7 @@ export function formatReport(report: VerifyReport, colours: Palette = palette(fa
   const logDetail = log.found
     ? [
         `line found in ${log.logStreamName ?? 'the log'}`,
+        log.foundAfterMs === null ? undefined : `found ${log.foundAfterMs} ms after it was written`,
         log.ingestionDelayMs === null ? undefined : `ingestion delay ${log.ingestionDelayMs} ms`,
         `${log.polls} poll(s)`,
       ]
@@ -74,17 +75,35 @@ export function formatStatus(report: StatusReport, colours: Palette = palette(fa
   for (const alarm of report.alarms) {
     const mark = alarm.state === 'OK' ? colours.pass('OK   ') : colours.fail(alarm.state.padEnd(5));
     const since = alarm.since === null ? '' : ` since ${alarm.since}`;
-    lines.push(`  ${mark}  ${alarm.role} alarm  ${alarm.name}${since}`);
+    lines.push(`  ${mark}  ${`${alarm.role} alarm`.padEnd(15)}  ${alarm.name}${since}`);
   }
-  const beat = report.heartbeat;
-  const fresh = beat.ageMs !== null && beat.ageMs <= beat.staleAfterMs;
+  const window = Math.round((2 * report.heartbeat.staleAfterMs) / 60_000);
+  const age = (label: string, line: LineAge, detail: string) => {
+    const fresh = line.ageMs !== null && line.ageMs <= report.heartbeat.staleAfterMs;
+    const text =
+      line.timestamp === null || line.ageMs === null
+        ? `none in the last ${window} min`
+        : `${ago(line.ageMs)} (${line.timestamp}${detail})`;
+    return `  ${fresh ? colours.pass('OK   ') : colours.fail('STALE')}  ${label.padEnd(15)}  ${text}`;
+  };
+  const { heartbeat, routeHeartbeat } = report;
   lines.push(
-    `  ${fresh ? colours.pass('OK   ') : colours.fail('STALE')}  last heartbeat   ${
-      beat.timestamp === null || beat.ageMs === null
-        ? `none in the last ${Math.round((2 * beat.staleAfterMs) / 60_000)} min`
-        : `${ago(beat.ageMs)} (${beat.timestamp}${beat.rule === null ? '' : `, rule ${beat.rule}`})`
-    }`,
+    age('last heartbeat', heartbeat, heartbeat.rule === null ? '' : `, rule ${heartbeat.rule}`),
   );
+  lines.push(
+    age(
+      'through route',
+      routeHeartbeat,
+      routeHeartbeat.trigger === null ? '' : `, ${routeHeartbeat.trigger}`,
+    ),
+  );
+  if (report.broken !== null) {
+    lines.push(
+      colours.fail(
+        `  broken: the ${report.broken === 'route' ? 'route (API Gateway -> Lambda)' : 'function'}`,
+      ),
+    );
+  }
   for (const hint of report.hints) lines.push(`  hint: ${hint}`);
   lines.push(
     report.ok

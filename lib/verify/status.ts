@@ -1,23 +1,21 @@
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { SMOKE_LOG_EVENT } from '../contract.ts';
 import {
   type AwsSettings,
   checkRegion,
   createCloudFormationClient,
   createCloudWatchClient,
-  createLogsClient,
 } from './aws-clients.ts';
 import { awsConfigurationError } from './aws-errors.ts';
-import { createLogCallPacer, filterLogEventsOnce } from './cloudwatch-log-source.ts';
 import type { Deadline, Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
-import { ConfigurationError, DeadlineError } from './errors.ts';
+import { ConfigurationError } from './errors.ts';
+import { newestLines } from './heartbeat-lines.ts';
 import { safeText } from './safe-text.ts';
 import { describeStackOutputs, stackName } from './targets.ts';
 
 /** One alarm's state, as `status` reports it. */
 export interface AlarmStatus {
-  role: 'heartbeat' | 'failure';
+  role: 'heartbeat' | 'route' | 'failure';
   name: string;
   state: string;
   since: string | null;
@@ -31,15 +29,21 @@ export interface StatusReport {
   stage: string;
   stack: string;
   alarms: AlarmStatus[];
-  heartbeat: {
-    found: boolean;
-    timestamp: string | null;
-    ageMs: number | null;
-    rule: string | null;
-    staleAfterMs: number;
-  };
+  /** The function half: the newest line of the direct schedule (EventBridge -> Lambda). */
+  heartbeat: LineAge & { rule: string | null; staleAfterMs: number };
+  /** The route half: the newest line that came through API Gateway (route heartbeat or traffic). */
+  routeHeartbeat: LineAge & { trigger: string | null };
+  /** Which half is broken, when one is: the route (the function still writes), or the function. */
+  broken: 'route' | 'function' | null;
   elapsedMs: number;
   hints: string[];
+}
+
+/** How old the newest line of one kind is. */
+export interface LineAge {
+  found: boolean;
+  timestamp: string | null;
+  ageMs: number | null;
 }
 
 /** What `status` needs: the stage, AWS settings and the one deadline. */
@@ -54,68 +58,8 @@ export interface StatusRequest {
   sleep?: Sleep;
 }
 
-/** The newest heartbeat line (trigger "schedule") in the log group since `startTime`. */
-async function lastHeartbeat(
-  request: StatusRequest,
-  logGroupName: string,
-  startTime: number,
-): Promise<{ timestamp: number; rule: string | null } | undefined> {
-  const logs = createLogsClient(request.aws);
-  const pacer = createLogCallPacer({ sleep: request.sleep, now: request.now });
-  let newest: { timestamp: number; rule: string | null } | undefined;
-  let nextToken: string | undefined;
-  let pages = 0;
-  while (pages < VERIFY_DEFAULTS.statusMaxPages) {
-    if (!(await pacer.next(request.deadline.at))) {
-      throw new DeadlineError(
-        'reading the heartbeat lines did not finish before the deadline (--timeout)',
-      );
-    }
-    const call = await filterLogEventsOnce(
-      logs,
-      {
-        logGroupName,
-        startTime,
-        // A quoted term narrows; each line is judged here (trigger and event as JSON keys).
-        filterPattern: `"${SMOKE_LOG_EVENT}"`,
-        nextToken,
-      },
-      {
-        what: `CloudWatch Logs group ${safeText(logGroupName)}`,
-        deadline: request.deadline.at,
-        region: request.aws.region,
-        profile: request.aws.profile,
-        now: request.now,
-      },
-    );
-    if ('retry' in call) {
-      if (call.retry === 'throttled') pacer.throttled();
-      continue;
-    }
-    pacer.answered();
-    const page = call.page;
-    pages++;
-    for (const event of page.events ?? []) {
-      let line: Record<string, unknown>;
-      try {
-        line = JSON.parse(event.message ?? '') as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      if (line?.event !== SMOKE_LOG_EVENT || line.trigger !== 'schedule') continue;
-      const timestamp = event.timestamp ?? Date.parse(String(line.timestamp));
-      if (Number.isFinite(timestamp) && (newest === undefined || timestamp > newest.timestamp)) {
-        newest = {
-          timestamp,
-          rule: typeof line.schedule_rule === 'string' ? safeText(line.schedule_rule) : null,
-        };
-      }
-    }
-    nextToken = page.nextToken;
-    if (nextToken === undefined) break;
-  }
-  return newest;
-}
+const iso = (timestamp: number | undefined) =>
+  timestamp === undefined ? null : new Date(timestamp).toISOString();
 
 const alarmStatus = (role: AlarmStatus['role'], name: string, alarm: MetricAlarm | undefined) => ({
   role,
@@ -143,19 +87,24 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     request.deadline,
     context,
   );
-  const heartbeatAlarm = outputs.HeartbeatAlarmName;
-  const failureAlarm = outputs.FailureAlarmName;
-  const logGroupName = outputs.HealthLogGroupName;
-  if (heartbeatAlarm === undefined || failureAlarm === undefined || logGroupName === undefined) {
+  const required = ['HeartbeatAlarmName', 'FailureAlarmName', 'HealthLogGroupName'] as const;
+  const absent = required.filter((key) => outputs[key] === undefined);
+  if (absent.length > 0) {
     throw new ConfigurationError(
-      `stack ${stack} has no HeartbeatAlarmName / FailureAlarmName / HealthLogGroupName outputs: deploy this version first`,
+      `stack ${stack} has no ${absent.join(', ')} output${absent.length > 1 ? 's' : ''}: deploy this version of the service, which creates ${absent.length > 1 ? 'them' : 'it'} (a stand-in such as moto creates no alarms)`,
     );
   }
+  const heartbeatAlarm = outputs.HeartbeatAlarmName as string;
+  const failureAlarm = outputs.FailureAlarmName as string;
+  const logGroupName = outputs.HealthLogGroupName as string;
+  const routeAlarm = outputs.RouteHeartbeatAlarmName;
   let alarms: MetricAlarm[];
   try {
     const answer = await request.deadline.race(
       createCloudWatchClient(request.aws).send(
-        new DescribeAlarmsCommand({ AlarmNames: [heartbeatAlarm, failureAlarm] }),
+        new DescribeAlarmsCommand({
+          AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
+        }),
         { abortSignal: request.deadline.signal() },
       ),
       'reading the alarms',
@@ -168,11 +117,22 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   const byName = (name: string) => alarms.find((alarm) => alarm.AlarmName === name);
   const alarmStates = [
     alarmStatus('heartbeat', heartbeatAlarm, byName(heartbeatAlarm)),
+    ...(routeAlarm ? [alarmStatus('route', routeAlarm, byName(routeAlarm))] : []),
     alarmStatus('failure', failureAlarm, byName(failureAlarm)),
   ];
-  const heartbeat = await lastHeartbeat(request, logGroupName, now() - 2 * staleAfterMs);
-  const ageMs = heartbeat === undefined ? null : Math.max(now() - heartbeat.timestamp, 0);
+  const lines = await newestLines(request, logGroupName, now() - 2 * staleAfterMs);
+  const age = (timestamp: number | undefined) =>
+    timestamp === undefined ? null : Math.max(now() - timestamp, 0);
+  const ageMs = age(lines.direct?.timestamp);
+  const routeAgeMs = age(lines.route?.timestamp);
   const stale = ageMs === null || ageMs > staleAfterMs;
+  const routeStale = routeAgeMs === null || routeAgeMs > staleAfterMs;
+  const inAlarm = (role: AlarmStatus['role']) =>
+    alarmStates.some((alarm) => alarm.role === role && alarm.state === 'ALARM');
+  const functionBroken = stale && (routeStale || inAlarm('heartbeat'));
+  const routeBroken =
+    !functionBroken && (inAlarm('route') || (routeAlarm !== undefined && routeStale));
+  const broken = functionBroken ? 'function' : routeBroken ? 'route' : null;
   const alarming = alarmStates.some((alarm) => alarm.state === 'ALARM');
   const hints: string[] = [];
   for (const alarm of alarmStates) {
@@ -180,13 +140,26 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
       hints.push(`alarm ${alarm.name} does not exist: redeploy the stack.`);
     if (alarm.state === 'ALARM') hints.push(`alarm ${alarm.name}: ${alarm.reason ?? 'in ALARM'}`);
   }
-  if (stale) {
+  if (routeAlarm === undefined) {
     hints.push(
-      `no heartbeat line in ${logGroupName} for ${Math.round(staleAfterMs / 60_000)} min: check the schedule (heartbeatEnabled), the function's log permissions and level, and the log group.`,
+      'this stack has no route heartbeat yet (RouteHeartbeatAlarmName output): redeploy to watch the route too.',
+    );
+  }
+  if (broken === 'function') {
+    hints.push(
+      `the function itself wrote no heartbeat line in ${logGroupName} for ${Math.round(staleAfterMs / 60_000)} min (and nothing came through the route): check the schedule (heartbeatEnabled), the function's log permissions and level, and the log group.`,
+    );
+  } else if (broken === 'route') {
+    hints.push(
+      'the route is broken: the function still writes its direct heartbeat lines, but no line came through API Gateway in the window. Check the HTTP API route and stage, its throttling, the integration and its permission, a custom domain mapping, and the route heartbeat rule and API destination.',
+    );
+  } else if (stale) {
+    hints.push(
+      `no direct heartbeat line for ${Math.round(staleAfterMs / 60_000)} min, though the route works: check the direct schedule's rule (heartbeatEnabled).`,
     );
   }
   const missing = alarmStates.some((alarm) => alarm.state === 'MISSING');
-  const status = alarming || missing ? 'alarming' : stale ? 'stale' : 'healthy';
+  const status = alarming || missing ? 'alarming' : stale || broken !== null ? 'stale' : 'healthy';
   return {
     ok: status === 'healthy',
     status,
@@ -194,12 +167,19 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     stack,
     alarms: alarmStates,
     heartbeat: {
-      found: heartbeat !== undefined,
-      timestamp: heartbeat === undefined ? null : new Date(heartbeat.timestamp).toISOString(),
+      found: lines.direct !== undefined,
+      timestamp: iso(lines.direct?.timestamp),
       ageMs,
-      rule: heartbeat?.rule ?? null,
+      rule: lines.direct?.rule ?? null,
       staleAfterMs,
     },
+    routeHeartbeat: {
+      found: lines.route !== undefined,
+      timestamp: iso(lines.route?.timestamp),
+      ageMs: routeAgeMs,
+      trigger: lines.route?.trigger ?? null,
+    },
+    broken,
     elapsedMs: now() - started,
     hints,
   };

@@ -91,7 +91,7 @@ export async function describeStackOutputs(
     }
     if (error instanceof Error && /does not exist/.test(error.message)) {
       throw new ConfigurationError(
-        `stack ${name} does not exist in this region. Check --stage and --region (and --service), or deploy the stage first.`,
+        `stack ${name} does not exist in this region. Check the stage and the region, or deploy the stage first.`,
       );
     }
     if (classifyAwsError(error) !== 'configuration') {
@@ -182,7 +182,8 @@ export async function resolveTargets(
     }
     if (url === undefined) {
       throw new ConfigurationError(
-        `stack ${stack} has no HealthEndpointUrl output: deploy this service first, or pass --url`,
+        // --url exists on the CLI (which names a stage), not on `serverless smoke` (a stack).
+        `stack ${stack} has no HealthEndpointUrl output: deploy this service first${request.stage === undefined ? '' : ', or pass --url'}`,
       );
     }
     logGroupName ??=

@@ -36,7 +36,12 @@ export interface VerifyReport {
     /** False when the route's answer already decided the verdict. */
     searched: boolean;
     logStreamName: string | null;
+    /** CloudWatch's own figure: ingestion time minus the event's time, when the API gives both. */
     ingestionDelayMs: number | null;
+    /** From the line's own timestamp to the moment the verifier found it (the lag a user waits). */
+    foundAfterMs: number | null;
+    /** How long the log search ran (found or not). */
+    waitedMs: number;
     functionRequestId: string | null;
     polls: number;
     throttled: number;
@@ -104,6 +109,16 @@ const hintsFor = (report: ReportBody, verdict: Verdict): string[] => {
   return hints;
 };
 
+/** From when the line was written (its event time, else its own `timestamp` key) to when found. */
+const foundAfter = (
+  match: LogSearchResult['match'],
+  foundAt: number | undefined,
+): number | null => {
+  if (match === undefined || foundAt === undefined) return null;
+  const written = match.timestamp ?? Date.parse(String(match.line.timestamp));
+  return Number.isFinite(written) ? Math.max(foundAt - written, 0) : null;
+};
+
 const NOT_SEARCHED: LogSearchResult = {
   match: undefined,
   polls: 0,
@@ -142,7 +157,10 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
   });
 
   let search = NOT_SEARCHED;
+  let waitedMs = 0;
+  let foundAt: number | undefined;
   if (http.ok) {
+    const searchStarted = now();
     // The earlier of our clock and the route's: a local clock that runs ahead loses no line.
     const reference = Math.min(http.requestTime, http.serverTime ?? http.requestTime);
     search = await options.logSource.findSmokeLine({
@@ -151,6 +169,8 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
       deadline: deadline.at,
       onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
     });
+    foundAt = now();
+    waitedMs = foundAt - searchStarted;
   }
   const match = search.match;
   const routeThrottled = !http.answered && http.status === 429;
@@ -196,6 +216,8 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
         match?.ingestionTime !== undefined && match.timestamp !== undefined
           ? match.ingestionTime - match.timestamp
           : null,
+      foundAfterMs: foundAfter(match, foundAt),
+      waitedMs,
       functionRequestId:
         typeof match?.line.function_request_id === 'string'
           ? safeText(match.line.function_request_id)

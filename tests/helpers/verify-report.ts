@@ -13,6 +13,8 @@ export const failedReport: VerifyReport = {
     searched: true,
     logStreamName: null,
     ingestionDelayMs: null,
+    foundAfterMs: null,
+    waitedMs: 6000,
     functionRequestId: null,
     polls: 12,
     throttled: 0,

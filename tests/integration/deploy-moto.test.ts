@@ -141,12 +141,15 @@ const serverless = (cwd: string, args: string[], release = 'v1', stage = STAGE) 
     (run) => ({ ...run, output: run.stdout + run.stderr }),
   );
 
-/** In a copy of the service: the URL output names the route stand-in, which moto lacks. */
+/**
+ * In a copy of the service: the route's URL (the HealthEndpointUrl output and the route
+ * heartbeat's API destination) names the route stand-in, as moto creates no HTTP API.
+ */
 const POINT_AT_STAND_IN = {
   file: 'serverless.yml',
   // biome-ignore-start lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
-  from: 'Value: ${self:custom.healthEndpointUrl}',
-  to: "Value: ${param:standInUrl, 'http://stand-in.invalid'}${param:healthPath}",
+  from: "healthEndpointUrl: !Join ['', [!GetAtt HttpApi.ApiEndpoint, '${param:healthPath}']]",
+  to: "healthEndpointUrl: ${param:standInUrl, 'http://stand-in.invalid'}${param:healthPath}",
   // biome-ignore-end lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
 };
 
@@ -211,6 +214,9 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
         'AWS::IAM::Role',
         'AWS::Lambda::Function',
         'AWS::Events::Rule',
+        // The route heartbeat, created through the shim (moto's CloudFormation lacks both).
+        'AWS::Events::Connection',
+        'AWS::Events::ApiDestination',
       ]),
     );
     expect(await outputs()).toMatchObject({

@@ -31,6 +31,14 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   'AWS::Lambda::Version': ['lambda:PublishVersion', 'lambda:ListVersionsByFunction'],
   'AWS::Lambda::Permission': ['lambda:AddPermission', 'lambda:RemovePermission'],
   'AWS::Events::Rule': ['events:PutRule', 'events:PutTargets', 'events:DeleteRule'],
+  'AWS::Events::Connection': [
+    'events:CreateConnection',
+    'events:DeleteConnection',
+    // EventBridge keeps the connection's authorization in a secret, created as the caller.
+    'secretsmanager:CreateSecret',
+    'secretsmanager:DeleteSecret',
+  ],
+  'AWS::Events::ApiDestination': ['events:CreateApiDestination', 'events:DeleteApiDestination'],
   'AWS::ApiGatewayV2::Api': ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
   'AWS::ApiGatewayV2::Stage': [
     'apigateway:POST',
@@ -232,7 +240,7 @@ describe('the least-privilege deploy policy', () => {
     expect(api?.Properties.Tags).toMatchObject({ 'petsage:service': 'petsage-smoke-test' });
   });
 
-  it('ships a boundary that allows only writing lines to our own log groups', async () => {
+  it('ships a boundary that allows only writing our log lines and calling our own route', async () => {
     // Prepare
     const boundary = JSON.parse(
       await readFile(join(PROJECT_DIR, '.github/iam/role-boundary-policy.json'), 'utf8'),
@@ -240,9 +248,14 @@ describe('the least-privilege deploy policy', () => {
     // Act
     const actions = boundary.Statement.flatMap((statement) => statement.Action);
     // Assess
-    expect(actions.sort()).toStrictEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(actions.sort()).toStrictEqual([
+      'events:InvokeApiDestination',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
     expect(boundary.Statement.map((statement) => statement.Resource)).toStrictEqual([
       'arn:aws:logs:eu-west-1:*:log-group:/aws/lambda/petsage-smoke-test-*:*',
+      'arn:aws:events:eu-west-1:*:api-destination/petsage-smoke-test-*/*',
     ]);
   });
 });

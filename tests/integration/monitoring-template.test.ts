@@ -8,9 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
+import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+  type: 'json',
+};
 import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
 import { lambdaContext } from '../../harness/lambda-context.ts';
 import { packageService, resourcesOfType, type Template } from '../../harness/packaged.ts';
+import { ROUTE_HEARTBEAT_HEADER, ROUTE_HEARTBEAT_MARKER } from '../../lib/contract.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
 let dir: string;
@@ -40,18 +44,24 @@ const only = (type: string) => {
 };
 
 /**
- * The one JSON metric filter pattern form the template uses, `{ $.key = "value" }`, evaluated as
- * CloudWatch documents it: only log events that are JSON objects, the key at top level.
+ * The two JSON metric filter pattern forms the template uses, `{ $.key = "value" }` and
+ * `{ ($.key = "a") || ($.key = "b") }`, evaluated as CloudWatch documents them: only log events
+ * that are JSON objects, the keys at top level. Any other form throws (the test must grow).
  */
 const jsonFilterMatches = (pattern: string, message: string): boolean => {
-  const parts = /^\{ \$\.([A-Za-z_]+) = "([^"]*)" \}$/.exec(pattern);
-  if (parts === null) throw new Error(`not the simple JSON pattern form: ${pattern}`);
+  const single = /^\{ \$\.([A-Za-z_]+) = "([^"]*)" \}$/.exec(pattern);
+  const terms = single
+    ? [[single[1], single[2]]]
+    : /^\{ \(\$\.[A-Za-z_]+ = "[^"]*"\)( \|\| \(\$\.[A-Za-z_]+ = "[^"]*"\))+ \}$/.test(pattern)
+      ? [...pattern.matchAll(/\(\$\.([A-Za-z_]+) = "([^"]*)"\)/g)].map((m) => [m[1], m[2]])
+      : undefined;
+  if (terms === undefined)
+    throw new Error(`not a JSON pattern form this test evaluates: ${pattern}`);
   try {
     const parsed: unknown = JSON.parse(message);
-    return (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      (parsed as Record<string, unknown>)[parts[1] as string] === parts[2]
+    if (typeof parsed !== 'object' || parsed === null) return false;
+    return terms.some(
+      ([key, value]) => (parsed as Record<string, unknown>)[key as string] === value,
     );
   } catch {
     return false;
@@ -76,6 +86,7 @@ const handlerLines = async () => {
     await ok(structuredClone(getEvent), lambdaContext());
     await ok(structuredClone(scheduledEvent) as never, lambdaContext());
     await broken(structuredClone(getEvent), lambdaContext());
+    await ok(structuredClone(routeHeartbeatEvent), lambdaContext());
     return output.rawLines();
   } finally {
     output.restore();
@@ -83,12 +94,87 @@ const handlerLines = async () => {
 };
 
 describe('continuous verification in the packaged template', () => {
-  it('schedules the heartbeat at the configured rate, targeting the function', () => {
-    expect(only('AWS::Events::Rule')).toMatchObject({
+  it('schedules the direct heartbeat at the configured rate, targeting the function', () => {
+    const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        ScheduleExpression: 'rate(2 minutes)',
+        State: 'ENABLED',
+        Targets: [
+          expect.objectContaining({ Arn: { 'Fn::GetAtt': ['HealthLambdaFunction', 'Arn'] } }),
+        ],
+      }),
+    );
+  });
+
+  it('walks the public route on the same schedule: rule -> API destination -> route, narrow role', () => {
+    // Prepare
+    const resources = template.Resources;
+    // Act
+    const rule = resources.RouteHeartbeatRule?.Properties;
+    const destination = resources.RouteHeartbeatDestination?.Properties;
+    const connection = resources.RouteHeartbeatConnection?.Properties;
+    const role = resources.RouteHeartbeatRole?.Properties;
+    // Assess
+    expect(rule).toMatchObject({
       ScheduleExpression: 'rate(2 minutes)',
-      State: 'ENABLED',
-      Targets: [{ Arn: { 'Fn::GetAtt': ['HealthLambdaFunction', 'Arn'] } }],
+      State: { 'Fn::If': ['HeartbeatOn', 'ENABLED', 'DISABLED'] },
+      Targets: [
+        {
+          Id: 'route',
+          Arn: { 'Fn::GetAtt': ['RouteHeartbeatDestination', 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': ['RouteHeartbeatRole', 'Arn'] },
+        },
+      ],
     });
+    expect(destination).toMatchObject({
+      HttpMethod: 'GET',
+      ConnectionArn: { 'Fn::GetAtt': ['RouteHeartbeatConnection', 'Arn'] },
+      InvocationEndpoint: {
+        'Fn::Join': ['', [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, '/health']],
+      },
+    });
+    expect(connection).toMatchObject({
+      AuthorizationType: 'API_KEY',
+      AuthParameters: {
+        ApiKeyAuthParameters: {
+          ApiKeyName: ROUTE_HEARTBEAT_HEADER,
+          ApiKeyValue: ROUTE_HEARTBEAT_MARKER,
+        },
+      },
+    });
+    expect(role?.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [{ Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    expect(role?.Policies).toStrictEqual([
+      {
+        PolicyName: 'invoke-the-route-heartbeat-destination',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'events:InvokeApiDestination',
+              Resource: { 'Fn::GetAtt': ['RouteHeartbeatDestination', 'Arn'] },
+            },
+          ],
+        },
+      },
+    ]);
+    expect(role?.PermissionsBoundary).toBeDefined();
+  });
+
+  it('alarms when no line came through the route in the window, missing data breaching', () => {
+    expect(template.Resources.RouteHeartbeatAlarm?.Properties).toMatchObject({
+      AlarmName: 'petsage-smoke-test-mon-route-heartbeat-missing',
+      Namespace: 'PetSage/SmokeTest',
+      MetricName: 'SmokeRouteLines',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(Number(template.Resources.RouteHeartbeatAlarm?.Properties.Period)).toBe(600);
   });
 
   it('counts smoke and failure lines with the simplest JSON patterns, by service and stage', () => {
@@ -103,6 +189,21 @@ describe('continuous verification in the packaged template', () => {
           {
             MetricNamespace: 'PetSage/SmokeTest',
             MetricName: 'SmokeLines',
+            MetricValue: '1',
+            Dimensions: [
+              { Key: 'Service', Value: '$.service' },
+              { Key: 'Stage', Value: '$.stage' },
+            ],
+          },
+        ],
+      },
+      {
+        LogGroupName: { Ref: 'HealthLogGroup' },
+        FilterPattern: '{ ($.trigger = "route-heartbeat") || ($.trigger = "http") }',
+        MetricTransformations: [
+          {
+            MetricNamespace: 'PetSage/SmokeTest',
+            MetricName: 'SmokeRouteLines',
             MetricValue: '1',
             Dimensions: [
               { Key: 'Service', Value: '$.service' },
@@ -131,7 +232,7 @@ describe('continuous verification in the packaged template', () => {
 
   it('selects the lines the handler really wrote and none of the decoys', async () => {
     // Prepare
-    const [getLine, heartbeatLine, failureLine] = await handlerLines();
+    const [getLine, heartbeatLine, failureLine, routeLine] = await handlerLines();
     const decoys = [
       'START RequestId: 8189375a-0000 Version: $LATEST',
       'REPORT RequestId: 8189375a-0000 Duration: 1.20 ms smoke_test_executed',
@@ -139,7 +240,7 @@ describe('continuous verification in the packaged template', () => {
       JSON.stringify({ detail: { event: 'smoke_test_executed' } }),
       '{"event":"smoke_test_executed", broken',
     ];
-    const [smoke, failure] = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(
+    const [smoke, route, failure] = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(
       ([, resource]) => String(resource.Properties.FilterPattern),
     );
     // Act
@@ -148,16 +249,13 @@ describe('continuous verification in the packaged template', () => {
       (lines: (string | undefined)[]) =>
         lines.map((line) => jsonFilterMatches(pattern, line ?? ''));
     // Assess
-    expect(counted(smoke)([getLine, heartbeatLine, failureLine])).toStrictEqual([
-      true,
-      true,
-      false,
-    ]);
-    expect(counted(failure)([getLine, heartbeatLine, failureLine])).toStrictEqual([
-      false,
-      false,
-      true,
-    ]);
+    const all = [getLine, heartbeatLine, failureLine, routeLine];
+    expect(counted(smoke)(all)).toStrictEqual([true, true, false, true]);
+    // Through the route: any route call's line (a failure too: the route reached the function)
+    // and the route heartbeat's; not the direct heartbeat's.
+    expect(counted(route)(all)).toStrictEqual([true, false, true, true]);
+    expect(counted(failure)(all)).toStrictEqual([false, false, true, false]);
+    expect(counted(route)(decoys).some(Boolean)).toBe(false);
     expect(counted(smoke)(decoys).some(Boolean)).toBe(false);
     expect(JSON.parse(heartbeatLine ?? '{}')).toMatchObject({ trigger: 'schedule' });
   });
@@ -211,7 +309,7 @@ describe('continuous verification in the packaged template', () => {
         { Ref: 'AWS::NoValue' },
       ],
     };
-    for (const name of ['HeartbeatAlarm', 'FailureAlarm']) {
+    for (const name of ['HeartbeatAlarm', 'RouteHeartbeatAlarm', 'FailureAlarm']) {
       expect(template2.Resources[name]?.Properties).toMatchObject({
         AlarmActions: actions,
         OKActions: actions,
@@ -223,6 +321,7 @@ describe('continuous verification in the packaged template', () => {
   it('names the alarms and the saved query in the outputs', () => {
     expect(template.Outputs).toMatchObject({
       HeartbeatAlarmName: { Value: { Ref: 'HeartbeatAlarm' } },
+      RouteHeartbeatAlarmName: { Value: { Ref: 'RouteHeartbeatAlarm' } },
       FailureAlarmName: { Value: { Ref: 'FailureAlarm' } },
       SmokeLinesQueryName: { Value: 'petsage-smoke-test/mon/smoke-lines' },
     });

@@ -16,6 +16,9 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+  type: 'json',
+};
 import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
 import { lambdaContext } from '../../harness/lambda-context.ts';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
@@ -31,15 +34,15 @@ const aws = () => ({
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 });
 
-/** One heartbeat line as the real handler writes it. */
-const heartbeatLine = async (): Promise<string> => {
+/** One heartbeat line as the real handler writes it: the direct schedule's, or the route's. */
+const heartbeatLine = async (event: object = scheduledEvent): Promise<string> => {
   const output = captureOutput();
   try {
     const { createHandler } = await import('../../functions/health.ts');
     const { logger } = await import('../../lib/logger.ts');
     const { loadConfig } = await import('../../lib/config.ts');
     await createHandler({ config: loadConfig(), logger, now: () => new Date() })(
-      structuredClone(scheduledEvent) as never,
+      structuredClone(event) as never,
       lambdaContext(),
     );
     const [line] = output.rawLines();
@@ -49,10 +52,18 @@ const heartbeatLine = async (): Promise<string> => {
   }
 };
 
-/** A deployed stage as the stack would leave it: outputs, alarms, a log group with lines. */
-const deployStage = async (stage: string, heartbeatAgeMs: number | undefined) => {
+/**
+ * A deployed stage as the stack would leave it: outputs, alarms, a log group with the direct
+ * heartbeat's line and the route heartbeat's line, each of the given age (none when undefined).
+ */
+const deployStage = async (
+  stage: string,
+  heartbeatAgeMs: number | undefined,
+  routeAgeMs: number | undefined = heartbeatAgeMs,
+) => {
   const names = {
     heartbeat: `petsage-smoke-test-${stage}-heartbeat-missing`,
+    route: `petsage-smoke-test-${stage}-route-heartbeat-missing`,
     failure: `petsage-smoke-test-${stage}-smoke-failed`,
     group: `/aws/lambda/petsage-smoke-test-${stage}-health`,
   };
@@ -63,6 +74,7 @@ const deployStage = async (stage: string, heartbeatAgeMs: number | undefined) =>
         Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
         Outputs: {
           HeartbeatAlarmName: { Value: names.heartbeat },
+          RouteHeartbeatAlarmName: { Value: names.route },
           FailureAlarmName: { Value: names.failure },
           HealthLogGroupName: { Value: names.group },
         },
@@ -70,7 +82,7 @@ const deployStage = async (stage: string, heartbeatAgeMs: number | undefined) =>
     }),
   );
   const cloudWatch = new CloudWatchClient(aws());
-  for (const name of [names.heartbeat, names.failure]) {
+  for (const name of [names.heartbeat, names.route, names.failure]) {
     await cloudWatch.send(
       new PutMetricAlarmCommand({
         AlarmName: name,
@@ -89,17 +101,25 @@ const deployStage = async (stage: string, heartbeatAgeMs: number | undefined) =>
   }
   const logs = new CloudWatchLogsClient(aws());
   await logs.send(new CreateLogGroupCommand({ logGroupName: names.group }));
+  const events = [];
   if (heartbeatAgeMs !== undefined) {
-    await logs.send(new CreateLogStreamCommand({ logGroupName: names.group, logStreamName: 's1' }));
     const timestamp = Date.now() - heartbeatAgeMs;
+    events.push({ timestamp: timestamp - 1, message: 'START RequestId: x Version: $LATEST' });
+    events.push({ timestamp, message: await heartbeatLine() });
+  }
+  if (routeAgeMs !== undefined) {
+    events.push({
+      timestamp: Date.now() - routeAgeMs,
+      message: await heartbeatLine(routeHeartbeatEvent),
+    });
+  }
+  if (events.length > 0) {
+    await logs.send(new CreateLogStreamCommand({ logGroupName: names.group, logStreamName: 's1' }));
     await logs.send(
       new PutLogEventsCommand({
         logGroupName: names.group,
         logStreamName: 's1',
-        logEvents: [
-          { timestamp: timestamp - 1, message: 'START RequestId: x Version: $LATEST' },
-          { timestamp, message: await heartbeatLine() },
-        ],
+        logEvents: events.sort((a, b) => a.timestamp - b.timestamp),
       }),
     );
   }
@@ -133,9 +153,12 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
       status: 'healthy',
       alarms: [
         { role: 'heartbeat', state: 'OK' },
+        { role: 'route', state: 'OK' },
         { role: 'failure', state: 'OK' },
       ],
       heartbeat: { found: true, rule: 'petsage-smoke-test-dev-heartbeat' },
+      routeHeartbeat: { found: true, trigger: 'route-heartbeat' },
+      broken: null,
     });
     expect(report.heartbeat.ageMs).toBeGreaterThanOrEqual(2 * 60_000 - 1_000);
     expect(report.heartbeat.ageMs).toBeLessThan(3 * 60_000);
@@ -177,6 +200,42 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/STALE\s+last heartbeat\s+none in the last 30 min/);
+  });
+
+  it('names the route as the broken half when the function still writes but nothing came through it', async () => {
+    // Prepare: the direct heartbeat is fresh; the last route line is 40 minutes old.
+    const names = await deployStage('routebroken', 60_000, 40 * 60_000);
+    await new CloudWatchClient(aws()).send(
+      new SetAlarmStateCommand({
+        AlarmName: names.route,
+        StateValue: 'ALARM',
+        StateReason: 'no route lines',
+      }),
+    );
+    // Act
+    const run = await status('routebroken');
+    const json = await status('routebroken', ['--json']);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /ALARM\s+route alarm\s+petsage-smoke-test-routebroken-route-heartbeat-missing/,
+    );
+    expect(run.stdout).toMatch(/STALE\s+through route/);
+    expect(run.stdout).toMatch(/broken: the route \(API Gateway -> Lambda\)/);
+    expect(run.stdout).toMatch(
+      /hint: the route is broken: the function still writes its direct heartbeat lines/,
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ broken: 'route', heartbeat: { found: true } });
+  });
+
+  it('names the function as the broken half when neither heartbeat wrote a line', async () => {
+    // Prepare
+    await deployStage('fnbroken', 40 * 60_000, 40 * 60_000);
+    // Act
+    const run = await status('fnbroken', ['--json']);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'stale', broken: 'function' });
   });
 
   it('exits 2 when the stage has no stack', async () => {

@@ -9,6 +9,9 @@ import { createHandler } from '../../functions/health.ts';
 import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
 import headEvent from '../../harness/events/http-api-head.json' with { type: 'json' };
 import minimalEvent from '../../harness/events/http-api-minimal.json' with { type: 'json' };
+import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+  type: 'json',
+};
 import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
 import { lambdaContext } from '../../harness/lambda-context.ts';
 import { loadConfig } from '../../lib/config.ts';
@@ -360,5 +363,21 @@ describe('unexpected failures', () => {
     // Assess
     expect(result.statusCode).toBe(500);
     expect(result.body).toBe('');
+  });
+
+  it('marks a route heartbeat call in the line, and never logs the header itself', async () => {
+    // Prepare
+    const handler = await loadHandler();
+    // Act
+    const result = await handler(structuredClone(routeHeartbeatEvent), lambdaContext());
+    // Assess
+    expect(result.statusCode).toBe(200);
+    const [line] = stdout.lines();
+    expect(line).toMatchObject({
+      event: 'smoke_test_executed',
+      trigger: 'route-heartbeat',
+      http_method: 'GET',
+    });
+    expect(JSON.stringify(line)).not.toContain('x-petsage-heartbeat');
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
+import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+  type: 'json',
+};
 import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
 import { readRequest } from '../../lib/request.ts';
 
@@ -58,5 +61,26 @@ describe('readRequest', () => {
     ],
   ])('does not take %s for the heartbeat', (_name, event) => {
     expect(readRequest(event).trigger).toBe('direct');
+  });
+
+  it('reads a route call carrying the heartbeat marker as the route heartbeat', () => {
+    expect(readRequest(structuredClone(routeHeartbeatEvent))).toMatchObject({
+      trigger: 'route-heartbeat',
+      method: 'GET',
+      path: '/health',
+    });
+  });
+
+  it.each([
+    ['another value', 'Route-Heartbeat '],
+    ['an empty value', ''],
+  ])('reads a marker header with %s as ordinary traffic', (_name, value) => {
+    // Prepare
+    const event = structuredClone(routeHeartbeatEvent);
+    event.headers['x-petsage-heartbeat'] = value;
+    // Act
+    const request = readRequest(event);
+    // Assess
+    expect(request.trigger).toBe('http');
   });
 });

@@ -75,6 +75,41 @@ describe('verifyDeployment', () => {
     expect(report.correlationId).toMatch(/^smoke-[0-9a-f-]{36}$/);
   });
 
+  it('states the lag: from the line being written to being found, and the search wait', async () => {
+    // Prepare: the line is written at the clock's start; the search takes 4.5 s of the clock.
+    const clock = fakeClock();
+    const written = clock.now();
+    const source: LogSource = {
+      description: 'test logs',
+      findSmokeLine: async (search) => {
+        clock.advance(4_500);
+        return searchResult({
+          match: {
+            line: { correlation_id: search.correlationId },
+            logStreamName: 's',
+            timestamp: written,
+            ingestionTime: written + 1_200,
+          },
+        });
+      },
+    };
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: source,
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => healthyAnswer(init),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.log).toMatchObject({
+      foundAfterMs: 4_500,
+      ingestionDelayMs: 1_200,
+      waitedMs: 4_500,
+    });
+  });
+
   it('searches from well before the request so a skewed local clock loses no line', async () => {
     // Prepare
     const clock = fakeClock();
