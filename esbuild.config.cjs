@@ -49,6 +49,11 @@ function isInvokeLocal(serverless) {
   return commands[0] === 'invoke' && commands[1] === 'local';
 }
 
+/** True for `serverless offline`, which gets a work folder of its own (see below). */
+function isOffline(serverless) {
+  return (serverless?.processedInput?.commands ?? [])[0] === 'offline';
+}
+
 module.exports = (serverless) => ({
   bundle: true,
   minify: true,
@@ -59,6 +64,9 @@ module.exports = (serverless) => ({
   outputFileExtension: isInvokeLocal(serverless) ? '.js' : '.mjs',
   // Its own build folder, so a .js built for invoke local never ends up in a deployment zip.
   outputBuildFolder: isInvokeLocal(serverless) ? '.build-invoke-local' : '.build',
+  // `serverless package` and `deploy` delete their work folder: a running `npm start` keeps its
+  // own, so packaging never pulls the bundle from under the local server.
+  outputWorkFolder: isOffline(serverless) ? '.esbuild-offline' : '.esbuild',
   legalComments: 'none',
   // The runtime ships the AWS SDK v3; nothing here imports it, this keeps it out if something does.
   exclude: ['@aws-sdk/*'],
@@ -66,6 +74,13 @@ module.exports = (serverless) => ({
   plugins: [lazyLoggerCrypto],
 });
 
+/** The options esbuild itself takes, from serverless-esbuild's (which adds its own keys). */
+function esbuildOnly(config) {
+  const { exclude, outputFileExtension, outputBuildFolder, outputWorkFolder, ...options } = config;
+  return { ...options, external: exclude };
+}
+
 module.exports.buildDefines = buildDefines;
+module.exports.esbuildOnly = esbuildOnly;
 module.exports.resolveReleaseId = resolveReleaseId;
 module.exports.lazyLoggerCrypto = lazyLoggerCrypto;

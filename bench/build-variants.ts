@@ -18,12 +18,16 @@ export const esbuildConfig = require('../esbuild.config.cjs') as ((
   sls?: unknown,
 ) => Record<string, unknown>) & {
   buildDefines: () => Record<string, string>;
+  esbuildOnly: (config: Record<string, unknown>) => Record<string, unknown>;
 };
 
 /** esbuild options exactly as serverless-esbuild gets them, minus the plugin-only keys. */
 const ourEsbuildOptions = () => {
-  const { exclude, outputFileExtension, outputBuildFolder, ...options } = esbuildConfig({});
-  return { ...options, external: exclude as string[], target: 'node24', platform: 'node' as const };
+  return {
+    ...esbuildConfig.esbuildOnly(esbuildConfig({})),
+    target: 'node24',
+    platform: 'node' as const,
+  };
 };
 
 const packagesIn = (metafile: Metafile): string[] =>

@@ -1,4 +1,4 @@
-"""moto_server with the two fixes the deploy tests need to behave like AWS; nothing else changes.
+"""moto_server with the fixes the deploy tests need to behave like AWS; nothing else changes.
 
 Started by the tests instead of `moto_server` (same arguments). Each fix is where moto differs
 from CloudFormation, not a shortcut for our code:
@@ -14,6 +14,10 @@ from CloudFormation, not a shortcut for our code:
    and then fails on the rule that targets the destination. Here CloudFormation creates, updates
    (replaces) and deletes them through moto's own EventBridge backend. Not proven: that
    EventBridge calls the route on the schedule (moto never fires schedules).
+4. AWS::CloudWatch::Alarm and AWS::Logs::MetricFilter: moto has both APIs but its CloudFormation
+   creates neither, so the stack's alarm outputs were missing. Here they are created through
+   moto's own backends. Not proven: that CloudWatch counts lines or evaluates alarms (moto does
+   neither: alarms stay INSUFFICIENT_DATA unless a test sets their state).
 """
 
 import sys
@@ -177,6 +181,140 @@ class _CfnApiDestination(CloudFormationModel):
         cls, resource_name, cloudformation_json, account_id, region_name
     ):
         events_backends[account_id][region_name].destinations.pop(resource_name, None)
+
+
+from moto.cloudwatch.models import cloudwatch_backends  # noqa: E402
+from moto.logs.models import logs_backends  # noqa: E402
+
+
+class _CfnAlarm(CloudFormationModel):
+    """AWS::CloudWatch::Alarm through moto's CloudWatch backend (it never evaluates them)."""
+
+    __module__ = "moto.cloudwatch.cfn_shim"
+
+    def __init__(self, name):
+        self.name = name
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::CloudWatch::Alarm"
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "AlarmName"
+
+    @property
+    def physical_resource_id(self):
+        return self.name
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name):
+        return self.name
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        props = cloudformation_json["Properties"]
+        name = props.get("AlarmName", resource_name)
+        cloudwatch_backends[account_id][region_name].put_metric_alarm(
+            name=name,
+            namespace=props.get("Namespace"),
+            metric_name=props.get("MetricName"),
+            comparison_operator=props["ComparisonOperator"],
+            evaluation_periods=int(props["EvaluationPeriods"]),
+            period=int(props.get("Period", 60)),
+            threshold=float(props["Threshold"]),
+            statistic=props.get("Statistic"),
+            description=props.get("AlarmDescription", ""),
+            dimensions=props.get("Dimensions", []),
+            alarm_actions=props.get("AlarmActions") or [],
+            ok_actions=props.get("OKActions") or [],
+            treat_missing_data=props.get("TreatMissingData"),
+        )
+        return cls(name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
+        cloudwatch_backends[account_id][region_name].delete_alarms([original_resource.name])
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    def delete(self, account_id, region_name):
+        cloudwatch_backends[account_id][region_name].delete_alarms([self.name])
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name
+    ):
+        cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+
+
+class _CfnMetricFilter(CloudFormationModel):
+    """AWS::Logs::MetricFilter through moto's Logs backend (it stores them, never counts lines)."""
+
+    __module__ = "moto.logs.cfn_shim"
+
+    def __init__(self, name, group):
+        self.name = name
+        self.group = group
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Logs::MetricFilter"
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "FilterName"
+
+    @property
+    def physical_resource_id(self):
+        return self.name
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        props = cloudformation_json["Properties"]
+        name = props.get("FilterName", resource_name)
+        logs_backends[account_id][region_name].put_metric_filter(
+            name,
+            props["FilterPattern"],
+            props["LogGroupName"],
+            [
+                {
+                    "metricName": t["MetricName"],
+                    "metricNamespace": t["MetricNamespace"],
+                    "metricValue": t["MetricValue"],
+                }
+                for t in props["MetricTransformations"]
+            ],
+        )
+        return cls(name, props["LogGroupName"])
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    def delete(self, account_id, region_name):
+        logs_backends[account_id][region_name].delete_metric_filter(self.name, self.group)
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name
+    ):
+        logs_backends[account_id][region_name].delete_metric_filter(resource_name, None)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ export interface RouteStandIn {
   throttle(on: boolean): void;
   /** Requests that have arrived so far (served, held or queued). */
   received(): number;
+  /** Invokes the deployed function with a non-HTTP event (the direct heartbeat), shipping its lines. */
+  invokeDirect(event: unknown): Promise<void>;
   /**
    * Holds the next route request until the returned release() is called; `arrived` resolves when
    * it comes in (to interrupt a verification at a known point).
@@ -288,6 +290,15 @@ export async function startRouteStandIn(options: {
       throttled = on;
     },
     received: () => arrivals,
+    invokeDirect: (event) => {
+      const invoked = queue.then(async () => {
+        const deployed = await refresh();
+        await deployed.api.invoke(event);
+        await shipLines(deployed).catch(() => undefined);
+      });
+      queue = invoked.catch(() => undefined);
+      return invoked;
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

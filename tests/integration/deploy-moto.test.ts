@@ -38,10 +38,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
+import { copyProject } from '../../harness/project-copy.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route-stand-in.ts';
+import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/service-copies.ts';
 import { liveDeployment } from '../../lib/verify/deployment-history.ts';
 import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
-import { copyProject } from '../helpers/project-copy.ts';
 
 const hasMoto = motoForSuite('the deploy-path suite');
 
@@ -60,13 +61,6 @@ let broken: string;
 let brokenNoRollback: string;
 /** The code key of the last deployment that passed: what a rollback must serve again. */
 let lastGood: string | undefined;
-
-/** The version a broken deploy ships: a 200 whose body breaks the contract. */
-const BREAK_PAYLOAD = {
-  file: 'lib/payload.ts',
-  from: "status: 'ok',",
-  to: "status: 'pass' as 'ok',",
-};
 
 const aws = () => ({
   region: 'us-east-1',
@@ -140,18 +134,6 @@ const serverless = (cwd: string, args: string[], release = 'v1', stage = STAGE) 
   runNodeScript(SERVERLESS_BIN, [...args, '--stage', stage], deployEnv(release), { cwd }).then(
     (run) => ({ ...run, output: run.stdout + run.stderr }),
   );
-
-/**
- * In a copy of the service: the route's URL (the HealthEndpointUrl output and the route
- * heartbeat's API destination) names the route stand-in, as moto creates no HTTP API.
- */
-const POINT_AT_STAND_IN = {
-  file: 'serverless.yml',
-  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
-  from: "healthEndpointUrl: !Join ['', [!GetAtt HttpApi.ApiEndpoint, '${param:healthPath}']]",
-  to: "healthEndpointUrl: ${param:standInUrl, 'http://stand-in.invalid'}${param:healthPath}",
-  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
-};
 
 /** Copies the service for a deploy test, pointed at the route stand-in, with `edits`. */
 const copyForMoto = (name: string, edits: Parameters<typeof copyProject>[1] = []) =>

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
 import { type OfflineServer, startOffline } from '../../lib/verify/offline.ts';
+import { runNodeScript } from '../helpers/cli.ts';
 import { loadOpenApi, responseProblems } from '../helpers/openapi.ts';
 
 let server: OfflineServer;
@@ -123,5 +128,28 @@ describe('the health route under serverless-offline', () => {
     // Assess
     expect(response.statusCode).toBe(404);
     expect(server.logLines()).toHaveLength(before);
+  });
+
+  it('keeps answering the contract while serverless package runs in the same folder', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare: a first call, so the bundle is built and loaded.
+    expect((await call('GET')).statusCode).toBe(200);
+    const out = await mkdtemp(join(tmpdir(), 'petsage-package-during-offline-'));
+    // Act: package (which deletes its own build folder) while the local server is up.
+    const packaged = await runNodeScript(SERVERLESS_BIN, [
+      'package',
+      '--stage',
+      'offline-test',
+      '--package',
+      out,
+    ]);
+    const response = await call('GET');
+    await rm(out, { recursive: true, force: true });
+    // Assess
+    expect(packaged.code, packaged.stderr).toBe(0);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 'ok' });
+    expect(responseProblems(spec, 'get', response)).toStrictEqual([]);
   });
 });

@@ -226,12 +226,11 @@ describe('serverless package', () => {
   it('bundles only the expected packages', async () => {
     // Prepare: the same esbuild options serverless-esbuild uses, with a metafile.
     const require = createRequire(import.meta.url);
-    const config = require(join(PROJECT_DIR, 'esbuild.config.cjs'))({});
-    const { exclude, outputFileExtension, outputBuildFolder, ...options } = config;
+    const esbuildConfig = require(join(PROJECT_DIR, 'esbuild.config.cjs'));
+    const options = esbuildConfig.esbuildOnly(esbuildConfig({}));
     // Act
     const result = await build({
       ...options,
-      external: exclude,
       entryPoints: [join(PROJECT_DIR, 'functions/health.ts')],
       write: false,
       outdir: outDir,

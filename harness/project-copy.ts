@@ -1,6 +1,6 @@
 import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { PROJECT_DIR } from './project.ts';
 
 /** What a service directory needs to package and deploy: no tests, no build output. */
 const SERVICE_FILES = [

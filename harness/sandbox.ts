@@ -1,0 +1,105 @@
+// npm run sandbox: the whole deploy gate on this machine, without an AWS account. It starts moto
+// (through harness/moto_server_shim.py) as CloudFormation, S3, Lambda, IAM, EventBridge and
+// CloudWatch, deploys a stage to it with the project's own framework CLI (verification on),
+// serves the deployed route with the deployed bundle (harness/route-stand-in.ts, which also plays
+// Lambda's log agent into moto's CloudWatch Logs), plays both heartbeats once, and stays up,
+// printing the exact commands to try verify, status, history, a failing deploy and its rollback.
+// Ctrl-C stops everything it started and removes its files. Not proven here: IAM (moto does not
+// enforce it), real ingestion delays, API Gateway itself, EventBridge firing schedules.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import scheduledEvent from './events/scheduled-event.json' with { type: 'json' };
+import { MOTO_CREDENTIALS_ENV, motoAvailable, startMoto } from './moto.ts';
+import { SERVERLESS_BIN } from './packaged.ts';
+import { copyProject } from './project-copy.ts';
+import { startRouteStandIn } from './route-stand-in.ts';
+import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from './service-copies.ts';
+
+const STAGE = 'sandbox';
+const STACK = `petsage-smoke-test-${STAGE}`;
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+if (!motoAvailable()) {
+  process.stderr.write('sandbox: moto_server not found: pip install "moto[server]" cfn-lint\n');
+  process.exit(2);
+}
+
+const moto = await startMoto();
+const dir = await mkdtemp(join(tmpdir(), 'petsage-sandbox-'));
+const aws = {
+  region: 'us-east-1',
+  endpoint: moto.endpoint,
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+};
+const route = await startRouteStandIn({ stackName: STACK, aws });
+let stopping: Promise<void> | undefined;
+const stop = () => {
+  stopping ??= (async () => {
+    await route.stop();
+    await moto.stop();
+    await rm(dir, { recursive: true, force: true });
+  })();
+  return stopping;
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say('\nsandbox: stopping (route stand-in, moto, files)...');
+    void stop().then(() => process.exit(0));
+  });
+}
+
+try {
+  const good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN]);
+  const broken = await copyProject(join(dir, 'broken'), [POINT_AT_STAND_IN, BREAK_PAYLOAD]);
+  const env = { ...MOTO_CREDENTIALS_ENV, AWS_ENDPOINT_URL: moto.endpoint };
+  say(
+    `sandbox: moto at ${moto.endpoint}, route stand-in at ${route.baseUrl}; deploying stage ${STAGE}...`,
+  );
+  const child = spawn(
+    process.execPath,
+    [SERVERLESS_BIN, 'deploy', '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
+    {
+      cwd: good,
+      env: {
+        ...process.env,
+        ...env,
+        RELEASE_ID: 'sandbox-good',
+        SLS_AWS_MONITORING_FREQUENCY: '200',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`the first deploy failed (exit ${code})`);
+  // Both heartbeats once, as EventBridge would: the direct one and the route's.
+  const schedule = structuredClone(scheduledEvent);
+  schedule.resources = [`arn:aws:events:us-east-1:123456789012:rule/${STACK}-heartbeat`];
+  await route.invokeDirect(schedule);
+  await fetch(`${route.baseUrl}/health`, { headers: { 'x-petsage-heartbeat': 'route-heartbeat' } });
+  const exports = Object.entries(env)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+  say(`
+sandbox: ready. In another terminal, from this repository:
+
+  export ${exports}
+  npx petsage-smoke verify --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx petsage-smoke status --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx petsage-smoke history --stage ${STAGE} --endpoint-url ${moto.endpoint}
+
+A failing deploy (a 200 whose body breaks the contract), rolled back and verified again:
+
+  (cd ${broken} && RELEASE_ID=sandbox-broken npx serverless deploy --stage ${STAGE} --param standInUrl=${route.baseUrl})
+
+Then history shows it rolled back, and the good deployment live again. Ctrl-C here stops it all.
+Stand-ins: moto (AWS APIs, no IAM enforcement), the route stand-in (the deployed zip under AWS's
+runtime client, no API Gateway), its log agent (no real ingestion delay).
+sandbox: ready`);
+} catch (error) {
+  process.stderr.write(`sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stop();
+  process.exit(1);
+}
