@@ -1,6 +1,6 @@
 import { EXIT_CONFIGURATION } from './defaults.ts';
 import { openBooks, recordVerdict } from './deployment-books.ts';
-import { timestampOf } from './deployment-record.ts';
+import { type DeploymentIdentity, timestampOf } from './deployment-record.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from './framework.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
 import type { VerificationOutcome } from './run-verification.ts';
@@ -63,17 +63,20 @@ export async function resolveRollbackCommit(input: {
   );
 }
 
-/** After any `serverless rollback`: records what the stack now runs with the verification's verdict. */
+/**
+ * After any `serverless rollback`: records what the stack now runs with the verification's
+ * verdict, and returns it (for the gate event).
+ */
 export async function recordManualRollback(input: {
   serverless: ServerlessLike;
   log: PluginLog;
   aws: Record<string, unknown>;
   outcome: VerificationOutcome;
-}): Promise<void> {
+}): Promise<DeploymentIdentity | undefined> {
   try {
     const books = await openBooks(input.serverless, input.aws);
     const live = books.history.live;
-    if (live === undefined) return;
+    if (live === undefined) return undefined;
     const verdict =
       input.outcome.exitCode === 0
         ? 'restored'
@@ -81,9 +84,11 @@ export async function recordManualRollback(input: {
           ? 'failed'
           : 'could-not-judge';
     await recordVerdict(input, books, live, verdict, { outcome: input.outcome });
+    return live;
   } catch (error) {
     input.log.notice(
       `deployment history unavailable (${safeText(error instanceof Error ? error.message : error)}): the rollback's verdict was not recorded.`,
     );
+    return undefined;
   }
 }

@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { type AfterDeployResult, afterDeploy, rollbackSummary } from './after-deploy.ts';
+import { announceVerdict, gateEvents } from './announce-verdict.ts';
 import { createDeadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
+import type { DeploymentIdentity } from './deployment-record.ts';
 import { ConfigurationError } from './errors.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from './framework.ts';
 import { formatRollbackJUnit, formatSupersededJUnit } from './junit.ts';
@@ -104,10 +106,11 @@ export async function runServerlessSmoke(
     log.notice(formatReport(outcome.report).trimEnd());
   }
   let extra: AfterDeployResult = {};
+  let live: DeploymentIdentity | undefined;
   if (trigger === 'deploy') {
     extra = await afterDeploy({ serverless, cliOptions, log, settings, outcome, own, aws, verify });
   } else if (trigger === 'rollback') {
-    await recordManualRollback({ serverless, log, aws, outcome });
+    live = await recordManualRollback({ serverless, log, aws, outcome });
   } else if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
     extra = { verdictNote: CODE_ONLY_NOTE };
     log.notice(CODE_ONLY_NOTE);
@@ -131,6 +134,12 @@ export async function runServerlessSmoke(
     stdout.write(
       `${JSON.stringify({ ...report, ...{ rollback }, ...{ note }, ...{ superseded } })}\n`,
     );
+  }
+  if (trigger === 'deploy' || trigger === 'rollback') {
+    const stage = serverless.getProvider('aws').getStage?.() ?? 'unknown';
+    const deployment = trigger === 'deploy' ? own : live;
+    const events = gateEvents({ stage, trigger, outcome, extra, deployment, env: process.env });
+    await announceVerdict({ serverless, aws, log, events });
   }
   const exitCode = extra.exitCode ?? outcome.exitCode;
   if (exitCode === EXIT_VERIFIED) {

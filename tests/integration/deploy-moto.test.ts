@@ -35,6 +35,13 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
@@ -50,11 +57,18 @@ const STAGE = 'deploytest';
 const STACK = `petsage-smoke-test-${STAGE}`;
 const FIRST_STAGE = 'firstdeploy';
 const FIRST_STACK = `petsage-smoke-test-${FIRST_STAGE}`;
+const EVENTS_STAGE = 'events';
+const EVENTS_STACK = `petsage-smoke-test-${EVENTS_STAGE}`;
 const DEPLOY_TIMEOUT = 90_000;
+
+/** Each stage's route stand-in. */
+const routeOf = (stage: string) =>
+  stage === STAGE ? route : stage === EVENTS_STAGE ? eventsRoute : firstRoute;
 
 let moto: Moto;
 let route: RouteStandIn;
 let firstRoute: RouteStandIn;
+let eventsRoute: RouteStandIn;
 let dir: string;
 let v1: string;
 let broken: string;
@@ -142,7 +156,7 @@ const copyForMoto = (name: string, edits: Parameters<typeof copyProject>[1] = []
 const deploy = (cwd: string, extra: string[] = [], release = 'v1', stage = STAGE) =>
   serverless(
     cwd,
-    ['deploy', '--param', `standInUrl=${(stage === STAGE ? route : firstRoute).baseUrl}`, ...extra],
+    ['deploy', '--param', `standInUrl=${routeOf(stage).baseUrl}`, ...extra],
     release,
     stage,
   );
@@ -164,6 +178,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     moto = await startMoto();
     route = await startRouteStandIn({ stackName: STACK, aws: aws() });
     firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: aws() });
+    eventsRoute = await startRouteStandIn({ stackName: EVENTS_STACK, aws: aws() });
     dir = await mkdtemp(join(tmpdir(), 'petsage-deploy-'));
     v1 = await copyForMoto('v1');
     broken = await copyForMoto('broken', [BREAK_PAYLOAD]);
@@ -174,6 +189,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
   });
   afterAll(async () => {
     await firstRoute?.stop();
+    await eventsRoute?.stop();
     await route?.stop();
     await moto?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -692,6 +708,51 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     expect(report.deployments.find((entry) => entry.commit === 'v10-good')).toMatchObject({
       verdict: 'superseded',
     });
+  });
+
+  it('publishes PASS, then FAIL and ROLLED BACK, to the alarm topic (read back from SQS)', {
+    timeout: DEPLOY_TIMEOUT * 3,
+  }, async () => {
+    // Prepare: a stage with an alarm e-mail (so a topic), and a queue subscribed to that topic.
+    const withTopic = ['--param', 'alarmEmail=oncall@example.com'];
+    const first = await deploy(v1, withTopic, 'e1', EVENTS_STAGE);
+    expect(first.code, first.output).toBe(0);
+    const { Stacks } = await new CloudFormationClient(aws()).send(
+      new DescribeStacksCommand({ StackName: EVENTS_STACK }),
+    );
+    const topicArn = Stacks?.[0]?.Outputs?.find(
+      (o) => o.OutputKey === 'AlarmTopicArn',
+    )?.OutputValue;
+    const sqs = new SQSClient(aws());
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'gate-events' }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await new SNSClient(aws()).send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
+    );
+    // Act
+    const good = await deploy(v1, withTopic, 'e2', EVENTS_STAGE);
+    const bad = await deploy(broken, withTopic, 'e3-broken', EVENTS_STAGE);
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const removed = await serverless(v1, ['remove', ...withTopic], 'e3', EVENTS_STAGE);
+    // Assess
+    expect(good.code, good.output).toBe(0);
+    expect(bad.code, bad.output).toBe(1);
+    const messages = (received.Messages ?? []).map(
+      (m) => JSON.parse(m.Body ?? '{}') as { Subject: string; Message: string },
+    );
+    expect(messages.map((m) => m.Subject).sort()).toStrictEqual([
+      '[PetSage smoke] events FAIL',
+      '[PetSage smoke] events PASS',
+      '[PetSage smoke] events ROLLED BACK',
+    ]);
+    const rolledBack = messages.find((m) => m.Subject.endsWith('ROLLED BACK'));
+    expect(rolledBack?.Message).toMatch(/commit e3-broken/);
+    expect(rolledBack?.Message).toMatch(/rolled back to: \S+, verified again: verified/);
+    expect(removed.code, removed.output).toBe(0);
   });
 
   it('removes the stack', { timeout: DEPLOY_TIMEOUT }, async () => {

@@ -53,6 +53,7 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   'AWS::Logs::MetricFilter': ['logs:PutMetricFilter', 'logs:DeleteMetricFilter'],
   'AWS::Logs::QueryDefinition': ['logs:PutQueryDefinition', 'logs:DeleteQueryDefinition'],
   'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+  'AWS::CloudWatch::Dashboard': ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
   'AWS::SNS::Topic': ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:Subscribe'],
 };
 /** The framework's own calls around the stack, and the verification after deploy. */
@@ -66,6 +67,8 @@ const DEPLOY_CALLS = [
   // The rollback checks a verified deployment's artifacts by version before applying them.
   's3:GetObjectVersion',
   's3:ListBucketVersions',
+  // Gate events to the alarm topic.
+  'sns:Publish',
 ];
 /** Calls AWS offers no resource-level permission for: the only ones allowed on "*". */
 const UNSCOPED = [
@@ -195,7 +198,8 @@ describe('the least-privilege deploy policy', () => {
           expect(statement.Condition?.StringEquals?.['aws:RequestedRegion'], statement.Sid).toBe(
             'eu-west-1',
           );
-        } else if (!/^arn:aws:(iam|s3):/.test(resource)) {
+        } else if (!/^arn:aws:(iam|s3):|^arn:aws:cloudwatch::.*:dashboard\//.test(resource)) {
+          // IAM and S3 ARNs name no region; CloudWatch dashboards are global.
           expect(resource, statement.Sid).toMatch(/^arn:aws:[a-z-]+:eu-west-1:/);
         }
       }

@@ -338,6 +338,62 @@ describe('continuous verification in the packaged template', () => {
     );
   });
 
+  it('binds every dashboard widget to a metric, alarm or log group the stack really has', () => {
+    // Prepare: the body as CloudFormation's Fn::Sub makes it, with stand-in physical ids.
+    const subbed = template.Resources.SmokeDashboard?.Properties.DashboardBody as
+      | { 'Fn::Sub': [string, Record<string, string>] }
+      | undefined;
+    const [body, values] = subbed?.['Fn::Sub'] ?? ['{"widgets":[]}', {}];
+    const resources = template.Resources;
+    const substituted = body.replace(/\$\{([^}]+)\}/g, (_all, name: string) => {
+      if (name in values) return values[name] as string;
+      if (name === 'AWS::Region') return 'us-east-1';
+      const [id, attribute] = name.split('.');
+      expect(resources, `\${${name}} names no resource`).toHaveProperty(String(id));
+      return attribute === 'Arn' ? `arn:aws:cloudwatch:us-east-1:1:alarm:${id}` : `physical-${id}`;
+    });
+    const dashboard = JSON.parse(substituted) as {
+      widgets: { type: string; properties: Record<string, unknown> }[];
+    };
+    const filters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(
+      ([, r]) => (r.Properties.MetricTransformations as { MetricName: string }[])[0]?.MetricName,
+    );
+    const stage = only('AWS::ApiGatewayV2::Stage');
+    // Act
+    const metrics = dashboard.widgets
+      .filter((widget) => widget.type === 'metric')
+      .flatMap((widget) => widget.properties.metrics as (string | object)[][])
+      .map((metric) => metric.filter((part) => typeof part === 'string') as string[]);
+    const alarms = dashboard.widgets
+      .filter((widget) => widget.type === 'alarm')
+      .flatMap((widget) => widget.properties.alarms as string[]);
+    const logs = dashboard.widgets.filter((widget) => widget.type === 'log');
+    // Assess: each metric exactly as the stack emits it (namespace, name, dimensions).
+    for (const [namespace, name, ...dimensions] of metrics) {
+      if (namespace === 'PetSage/SmokeTest') {
+        expect(filters).toContain(name);
+        expect(dimensions).toStrictEqual(['Service', 'petsage-smoke-test', 'Stage', 'mon']);
+      } else if (namespace === 'AWS/Lambda') {
+        expect(['Invocations', 'Errors', 'Throttles', 'Duration']).toContain(name);
+        expect(dimensions).toStrictEqual(['FunctionName', 'physical-HealthLambdaFunction']);
+      } else {
+        expect(namespace).toBe('AWS/ApiGateway');
+        expect(['Count', '4xx', '5xx', 'Latency']).toContain(name);
+        expect(dimensions).toStrictEqual(['ApiId', 'physical-HttpApi', 'Stage', stage.StageName]);
+      }
+    }
+    expect(metrics.map(([namespace]) => namespace)).toEqual(
+      expect.arrayContaining(['PetSage/SmokeTest', 'AWS/Lambda', 'AWS/ApiGateway']),
+    );
+    expect(alarms.map((arn) => arn.split(':').at(-1)).sort()).toStrictEqual([
+      'FailureAlarm',
+      'HeartbeatAlarm',
+      'RouteHeartbeatAlarm',
+    ]);
+    expect(String(logs[0]?.properties.query)).toMatch(/^SOURCE 'physical-HealthLogGroup' \|/);
+    expect(template.Outputs.DashboardUrl).toMatchObject({ Condition: 'HasDashboard' });
+  });
+
   it('applies the caps from params', () => {
     expect(only('AWS::Lambda::Function').ReservedConcurrentExecutions).toBe(3);
     const settings = only('AWS::ApiGatewayV2::Stage').DefaultRouteSettings as Record<
