@@ -9,6 +9,7 @@ import { createProgress } from './progress.ts';
 import { errorReport, formatHistory, formatReport, formatStatus, palette } from './report.ts';
 import { runVerification } from './run-verification.ts';
 import { safeText } from './safe-text.ts';
+import { unicodeOk } from './sparkline.ts';
 import { checkStatus, type StatusRequest } from './status.ts';
 import { parseTimeoutSeconds } from './timeout.ts';
 import { USAGE } from './usage.ts';
@@ -19,7 +20,7 @@ const D = VERIFY_DEFAULTS;
 
 /** Streams and environment of one CLI run; tests pass their own. */
 export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   now?: () => number;
@@ -131,7 +132,8 @@ async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<
   };
   const read = await readOrFail(out, 'status', () => checkStatus(request));
   if ('code' in read) return read.code;
-  out.write(formatStatus(read.report, coloursOf(io)), read.report);
+  const chart = { unicode: unicodeOk(io.env), width: io.stdout.columns ?? 80 };
+  out.write(formatStatus(read.report, coloursOf(io), chart), read.report);
   return read.report.ok ? EXIT_VERIFIED : EXIT_FAILED;
 }
 

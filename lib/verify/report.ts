@@ -1,4 +1,5 @@
 import type { HistoryReport } from './history.ts';
+import { fitWidth, sparkline } from './sparkline.ts';
 import type { LineAge, StatusReport } from './status.ts';
 import type { VerifyReport } from './verify-deployment.ts';
 
@@ -70,7 +71,11 @@ const ago = (ms: number) =>
   ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : `${Math.round(ms / 60_000)} min ago`;
 
 /** The human report of `petsage-smoke status`. */
-export function formatStatus(report: StatusReport, colours: Palette = palette(false)): string {
+export function formatStatus(
+  report: StatusReport,
+  colours: Palette = palette(false),
+  chart: { unicode: boolean; width: number } = { unicode: false, width: 80 },
+): string {
   const lines = [`PetSage smoke status: stage ${report.stage} (stack ${report.stack})`];
   for (const alarm of report.alarms) {
     const mark = alarm.state === 'OK' ? colours.pass('OK   ') : colours.fail(alarm.state.padEnd(5));
@@ -96,6 +101,21 @@ export function formatStatus(report: StatusReport, colours: Palette = palette(fa
       routeHeartbeat,
       routeHeartbeat.trigger === null ? '' : `, ${routeHeartbeat.trigger}`,
     ),
+  );
+  // The chart gets what is left of the line after its 21-character label and the total.
+  const room = Math.max(chart.width - 36, 6);
+  const total = (counts: number[]) => counts.reduce((sum, count) => sum + count, 0);
+  const { history } = report;
+  for (const [label, counts] of [
+    [`lines/${history.hours} h`, history.lines],
+    ['failures', history.failures],
+  ] as const) {
+    const drawn = sparkline(fitWidth(counts, room), { unicode: chart.unicode });
+    lines.push(`  ${label.padEnd(19)}  |${drawn}|  ${total(counts)}`);
+  }
+  const { p50, p95, samples } = history.lagMs;
+  lines.push(
+    `  ${'ingestion lag'.padEnd(19)}  ${p50 === null ? 'no recent line' : `p50 ${p50} ms, p95 ${p95} ms (last ${samples} lines)`}`,
   );
   if (report.broken !== null) {
     lines.push(

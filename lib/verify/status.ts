@@ -9,8 +9,9 @@ import { awsConfigurationError } from './aws-errors.ts';
 import type { Deadline, Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
-import { newestLines } from './heartbeat-lines.ts';
+import { readSmokeLines } from './heartbeat-lines.ts';
 import { safeText } from './safe-text.ts';
+import { bucketCounts, percentile } from './sparkline.ts';
 import { describeStackOutputs, stackName } from './targets.ts';
 
 /** One alarm's state, as `status` reports it. */
@@ -35,6 +36,13 @@ export interface StatusReport {
   routeHeartbeat: LineAge & { trigger: string | null };
   /** Which half is broken, when one is: the route (the function still writes), or the function. */
   broken: 'route' | 'function' | null;
+  /** The last 24 hours: smoke and failure lines per hour (oldest first), and the ingestion lag. */
+  history: {
+    hours: number;
+    lines: number[];
+    failures: number[];
+    lagMs: { p50: number | null; p95: number | null; samples: number };
+  };
   elapsedMs: number;
   hints: string[];
 }
@@ -57,6 +65,10 @@ export interface StatusRequest {
   now?: () => number;
   sleep?: Sleep;
 }
+
+/** The window of the hourly chart. */
+const HISTORY_HOURS = 24;
+const HOUR_MS = 3_600_000;
 
 const iso = (timestamp: number | undefined) =>
   timestamp === undefined ? null : new Date(timestamp).toISOString();
@@ -120,7 +132,14 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     ...(routeAlarm ? [alarmStatus('route', routeAlarm, byName(routeAlarm))] : []),
     alarmStatus('failure', failureAlarm, byName(failureAlarm)),
   ];
-  const lines = await newestLines(request, logGroupName, now() - 2 * staleAfterMs);
+  const historyMs = HISTORY_HOURS * HOUR_MS;
+  const lines = await readSmokeLines(
+    request,
+    logGroupName,
+    now() - Math.max(historyMs, 2 * staleAfterMs),
+  );
+  const perHour = (times: number[]) =>
+    bucketCounts(times, { now: now(), bucketMs: HOUR_MS, buckets: HISTORY_HOURS });
   const age = (timestamp: number | undefined) =>
     timestamp === undefined ? null : Math.max(now() - timestamp, 0);
   const ageMs = age(lines.direct?.timestamp);
@@ -180,6 +199,16 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
       trigger: lines.route?.trigger ?? null,
     },
     broken,
+    history: {
+      hours: HISTORY_HOURS,
+      lines: perHour(lines.lineTimes),
+      failures: perHour(lines.failureTimes),
+      lagMs: {
+        p50: percentile(lines.lagsMs, 50),
+        p95: percentile(lines.lagsMs, 95),
+        samples: lines.lagsMs.length,
+      },
+    },
     elapsedMs: now() - started,
     hints,
   };

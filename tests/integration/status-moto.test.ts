@@ -160,6 +160,11 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
       routeHeartbeat: { found: true, trigger: 'route-heartbeat' },
       broken: null,
     });
+    // The last 24 hours, per hour: the two heartbeat lines, no failure, the lag moto reports.
+    expect(report.history.lines).toHaveLength(24);
+    expect(report.history.lines.reduce((a: number, b: number) => a + b)).toBe(2);
+    expect(report.history.failures.reduce((a: number, b: number) => a + b)).toBe(0);
+    expect(report.history.lagMs.samples).toBe(2);
     expect(report.heartbeat.ageMs).toBeGreaterThanOrEqual(2 * 60_000 - 1_000);
     expect(report.heartbeat.ageMs).toBeLessThan(3 * 60_000);
   });
@@ -200,6 +205,7 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/STALE\s+last heartbeat\s+none in the last 30 min/);
+    expect(run.stdout).toMatch(/lines\/24 h +\| {24}\| {2}0/);
   });
 
   it('names the route as the broken half when the function still writes but nothing came through it', async () => {

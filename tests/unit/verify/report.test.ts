@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorReport, formatReport, palette } from '../../../lib/verify/report.ts';
+import { errorReport, formatReport, formatStatus, palette } from '../../../lib/verify/report.ts';
+import type { StatusReport } from '../../../lib/verify/status.ts';
 import type { VerifyReport } from '../../../lib/verify/verify-deployment.ts';
 import { failedReport as report } from '../../helpers/verify-report.ts';
 
@@ -44,5 +45,60 @@ describe('errorReport', () => {
       verdict: 'error',
       error: { exitCode: 2, message: 'no credentials' },
     });
+  });
+});
+
+describe('formatStatus', () => {
+  const status: StatusReport = {
+    ok: true,
+    status: 'healthy',
+    stage: 'prod',
+    stack: 'petsage-smoke-test-prod',
+    alarms: [{ role: 'heartbeat', name: 'hb', state: 'OK', since: null, reason: null }],
+    heartbeat: {
+      found: true,
+      timestamp: '2026-11-29T11:58:00.000Z',
+      ageMs: 120_000,
+      rule: 'petsage-smoke-test-prod-heartbeat',
+      staleAfterMs: 900_000,
+    },
+    routeHeartbeat: {
+      found: true,
+      timestamp: '2026-11-29T11:59:00.000Z',
+      ageMs: 60_000,
+      trigger: 'route-heartbeat',
+    },
+    broken: null,
+    history: {
+      hours: 24,
+      lines: Array.from({ length: 24 }, (_, hour) => (hour === 3 ? 0 : 24)),
+      failures: Array.from({ length: 24 }, (_, hour) => (hour === 20 ? 2 : 0)),
+      lagMs: { p50: 812, p95: 1_950, samples: 50 },
+    },
+    elapsedMs: 900,
+    hints: [],
+  };
+
+  it('charts the last 24 hours per hour, with totals and the lag, on a wide terminal', () => {
+    // Act
+    const text = formatStatus(status, palette(false), { unicode: true, width: 100 });
+    // Assess
+    expect(text).toContain(`lines/24 h           |${'███ '}${'█'.repeat(20)}|  552`);
+    expect(text).toMatch(/failures {13}\| {20}█ {3}\| {2}2/);
+    expect(text).toContain('ingestion lag        p50 812 ms, p95 1950 ms (last 50 lines)');
+  });
+
+  it('folds hours together on a narrow terminal and uses plain characters without Unicode', () => {
+    // Act
+    const text = formatStatus(status, palette(false), { unicode: false, width: 48 });
+    // Assess
+    const chart = /lines\/24 h +\|([^|]*)\|/.exec(text)?.[1] ?? '';
+    expect(chart).toHaveLength(12);
+    expect(chart).toMatch(/^[#*+=:\-._ ]+$/);
+    expect(text).not.toMatch(/[▁-█]/);
+  });
+
+  it('writes no colour codes when colour is off (NO_COLOR)', () => {
+    expect(formatStatus(status, palette(false))).not.toContain('\u001b[');
   });
 });
