@@ -58,7 +58,20 @@ from moto.core.common_models import CloudFormationModel  # noqa: E402
 from moto.events.models import events_backends  # noqa: E402
 
 
-class _CfnConnection(CloudFormationModel):
+class _ReplacedOnUpdate:
+    """CloudFormation models that are replaced on update (delete, then create), as these are."""
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+
+class _CfnConnection(_ReplacedOnUpdate, CloudFormationModel):
     """AWS::Events::Connection through moto's EventBridge backend."""
 
     # moto files every model under the service its module names.
@@ -101,15 +114,6 @@ class _CfnConnection(CloudFormationModel):
             )
         )
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-    ):
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
-
     def delete(self, account_id, region_name):
         events_backends[account_id][region_name].delete_connection(self.connection.name)
 
@@ -120,7 +124,7 @@ class _CfnConnection(CloudFormationModel):
         events_backends[account_id][region_name].delete_connection(resource_name)
 
 
-class _CfnApiDestination(CloudFormationModel):
+class _CfnApiDestination(_ReplacedOnUpdate, CloudFormationModel):
     """AWS::Events::ApiDestination through moto's EventBridge backend."""
 
     __module__ = "moto.events.cfn_shim"
@@ -164,15 +168,6 @@ class _CfnApiDestination(CloudFormationModel):
         )
         return cls(backend.destinations[name])
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-    ):
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
-
     def delete(self, account_id, region_name):
         events_backends[account_id][region_name].destinations.pop(self.destination.name, None)
 
@@ -187,7 +182,7 @@ from moto.cloudwatch.models import cloudwatch_backends  # noqa: E402
 from moto.logs.models import logs_backends  # noqa: E402
 
 
-class _CfnAlarm(CloudFormationModel):
+class _CfnAlarm(_ReplacedOnUpdate, CloudFormationModel):
     """AWS::CloudWatch::Alarm through moto's CloudWatch backend (it never evaluates them)."""
 
     __module__ = "moto.cloudwatch.cfn_shim"
@@ -237,15 +232,6 @@ class _CfnAlarm(CloudFormationModel):
         )
         return cls(name)
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-    ):
-        cloudwatch_backends[account_id][region_name].delete_alarms([original_resource.name])
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
-
     def delete(self, account_id, region_name):
         cloudwatch_backends[account_id][region_name].delete_alarms([self.name])
 
@@ -256,7 +242,7 @@ class _CfnAlarm(CloudFormationModel):
         cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
 
 
-class _CfnMetricFilter(CloudFormationModel):
+class _CfnMetricFilter(_ReplacedOnUpdate, CloudFormationModel):
     """AWS::Logs::MetricFilter through moto's Logs backend (it stores them, never counts lines)."""
 
     __module__ = "moto.logs.cfn_shim"
@@ -297,15 +283,6 @@ class _CfnMetricFilter(CloudFormationModel):
             ],
         )
         return cls(name, props["LogGroupName"])
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-    ):
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
 
     def delete(self, account_id, region_name):
         logs_backends[account_id][region_name].delete_metric_filter(self.name, self.group)

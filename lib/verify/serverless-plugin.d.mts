@@ -33,6 +33,12 @@ export declare class SmokeTestPlugin {
   resolveCommit(): Promise<void>;
   /** Verifies and records after a `serverless rollback` to a deployment. */
   verifyRollback(): Promise<void>;
+  /** What every step gets of the framework: itself, the command line and its logger. */
+  frameworkContext(): {
+    serverless: ServerlessLike;
+    cliOptions: Record<string, unknown>;
+    log: PluginLog;
+  };
   /** Runs `work`, turning its SmokeTestFailedError into the framework's error. */
   frameworkErrors(work: () => Promise<unknown>): Promise<void>;
 }

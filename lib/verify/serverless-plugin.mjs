@@ -150,17 +150,16 @@ export class SmokeTestPlugin {
     throw new FrameworkError(this.logLevelProblem, 'SMOKE_TEST_LOG_LEVEL');
   }
 
+  /** What every step gets of the framework: itself, the command line and its logger. */
+  frameworkContext() {
+    return { serverless: this.serverless, cliOptions: this.cliOptions, log: this.log };
+  }
+
   /** `--commit` becomes the framework's `--timestamp`, before the framework's rollback runs. */
   async resolveCommit() {
     if (this.cliOptions.commit === undefined) return;
     const { resolveRollbackCommit } = await import('./serverless-smoke.ts');
-    await this.frameworkErrors(() =>
-      resolveRollbackCommit({
-        serverless: this.serverless,
-        cliOptions: this.cliOptions,
-        log: this.log,
-      }),
-    );
+    await this.frameworkErrors(() => resolveRollbackCommit(this.frameworkContext()));
   }
 
   /** Every `serverless rollback` to a deployment is verified and recorded (not the gate's own). */
@@ -173,13 +172,7 @@ export class SmokeTestPlugin {
     const startedAt = Date.now();
     const { runServerlessSmoke } = await import('./serverless-smoke.ts');
     await this.frameworkErrors(() =>
-      runServerlessSmoke({
-        serverless: this.serverless,
-        cliOptions: this.cliOptions,
-        log: this.log,
-        trigger,
-        startedAt,
-      }),
+      runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt }),
     );
   }
 
