@@ -286,7 +286,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
   }, async () => {
     // Prepare: a copy with a short deadline; the stand-in ships no lines.
     const quick = await copyForMoto('quick', [
-      { file: 'serverless.yml', from: 'timeout: 120', to: 'timeout: 6' },
+      { file: 'serverless.yml', from: 'timeout: 120', to: 'timeout: 10' },
     ]);
     route.dropLines(true);
     // Act
