@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../lib/verify/offline.ts';
+import { freePort, stopProcess } from '../lib/verify/offline.ts';
 
 const SHIM = fileURLToPath(new URL('./moto_server_shim.py', import.meta.url));
 
@@ -38,14 +37,7 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-const stopChild = async (child: ChildProcess) => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-};
+const stopChild = (child: ChildProcess) => stopProcess(child, { group: false });
 
 /**
  * Starts moto's server on a free port, through harness/moto_server_shim.py (moto_server plus the

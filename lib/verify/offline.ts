@@ -66,15 +66,22 @@ const parseJsonObject = (line: string): Record<string, unknown> | undefined => {
   }
 };
 
-/** Stops a detached child and its whole process group; resolves once the child has exited. */
-export const stopProcessGroup = async (child: ChildProcess): Promise<void> => {
+/**
+ * Stops a child by its own pid: SIGTERM, then SIGKILL after the grace. With `group` (a detached
+ * child), its whole process group goes too, so esbuild and worker processes do not outlive it.
+ * Resolves once the child has exited.
+ */
+export const stopProcess = async (
+  child: ChildProcess,
+  options: { group: boolean },
+): Promise<void> => {
   const pid = child.pid;
   if (child.exitCode !== null || child.signalCode !== null || pid === undefined) return;
   const exited = once(child, 'exit');
   const signal = (name: NodeJS.Signals) => {
     try {
-      // Negative pid: the whole group, so esbuild and worker processes go too.
-      process.kill(-pid, name);
+      // Negative pid: the whole group.
+      process.kill(options.group ? -pid : pid, name);
     } catch {
       // Already gone.
     }
@@ -84,6 +91,10 @@ export const stopProcessGroup = async (child: ChildProcess): Promise<void> => {
   await exited;
   clearTimeout(timer);
 };
+
+/** Stops a detached child and its whole process group; resolves once the child has exited. */
+export const stopProcessGroup = (child: ChildProcess): Promise<void> =>
+  stopProcess(child, { group: true });
 
 /**
  * Starts `serverless offline start` from the project's own osls on the given (or free) ports and
