@@ -1,10 +1,10 @@
 import { SMOKE_FAILED_LOG_EVENT, SMOKE_LOG_EVENT } from '../contract.ts';
-import { createLogsClient } from './aws-clients.ts';
+import { type AwsSettings, createLogsClient } from './aws-clients.ts';
 import { createLogCallPacer, filterLogEventsOnce } from './cloudwatch-log-source.ts';
+import type { Deadline, Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
 import { DeadlineError } from './errors.ts';
 import { safeText } from './safe-text.ts';
-import type { StatusRequest } from './status.ts';
 
 /** What `status` reads from a stage's lines over its history window. */
 export interface SmokeLines {
@@ -19,7 +19,13 @@ export interface SmokeLines {
   lagsMs: number[];
 }
 
-type Request = Pick<StatusRequest, 'aws' | 'deadline' | 'now' | 'sleep'>;
+/** Where and under which deadline to read, with the clock and sleep tests inject. */
+interface Request {
+  aws: AwsSettings;
+  deadline: Deadline;
+  now?: (() => number) | undefined;
+  sleep?: Sleep | undefined;
+}
 
 /** Every event of one quoted term since `startTime`, paced, paged and bounded. */
 async function scan(
