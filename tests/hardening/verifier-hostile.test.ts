@@ -391,9 +391,9 @@ describe('the verifier against a hostile AWS', () => {
     expect(endpoint.requests).toHaveLength(0);
   });
 
-  it('writes a JUnit file for a configuration error too', async () => {
-    // Prepare
-    const junit = join(dir, 'config-error.xml');
+  it('writes a JUnit file for a configuration error too, making its folder (CI reports/)', async () => {
+    // Prepare: a folder that does not exist yet, as `--junit reports/smoke.xml` in a fresh job.
+    const junit = join(dir, 'reports', 'nested', 'config-error.xml');
     const logs = await serve((_req, res) =>
       logsError(res, 400, 'ResourceNotFoundException', 'The specified log group does not exist.'),
     );
