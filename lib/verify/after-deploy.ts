@@ -18,11 +18,9 @@ import {
 import type { PluginLog, ServerlessLike } from './framework.ts';
 import { formatReport } from './report.ts';
 import type { VerificationOutcome } from './run-verification.ts';
-import { safeText } from './safe-text.ts';
+import { safeMessage } from './safe-text.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
 import { waitForSettledStack } from './stack-state.ts';
-
-const messageOf = (error: unknown) => safeText(error instanceof Error ? error.message : error);
 
 /** Everything the after-deploy step needs: one named context, not a list of parameters. */
 export interface AfterDeployContext {
@@ -119,7 +117,7 @@ async function rollBack(
     cliOptions['smoke-internal'] = true;
     await serverless.pluginManager.spawn('rollback');
   } catch (error) {
-    facts.error = `${messageOf(error)}.`;
+    facts.error = `${safeMessage(error)}.`;
     return { rollback: facts };
   } finally {
     delete cliOptions.timestamp;
@@ -163,7 +161,7 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
   try {
     books = await openBooks(context.serverless, context.aws);
   } catch (error) {
-    const note = `deployment history unavailable (${messageOf(error)}): nothing recorded, no rollback.`;
+    const note = `deployment history unavailable (${safeMessage(error)}): nothing recorded, no rollback.`;
     log.notice(note);
     return { verdictNote: note };
   }

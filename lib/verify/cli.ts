@@ -8,7 +8,7 @@ import { checkHistory } from './history.ts';
 import { createProgress } from './progress.ts';
 import { errorReport, formatHistory, formatReport, formatStatus, palette } from './report.ts';
 import { runVerification } from './run-verification.ts';
-import { safeText } from './safe-text.ts';
+import { safeMessage, safeText } from './safe-text.ts';
 import { unicodeOk } from './sparkline.ts';
 import { checkStatus, type StatusRequest } from './status.ts';
 import { parseTimeoutSeconds } from './timeout.ts';
@@ -95,7 +95,7 @@ async function readOrFail<T>(
     const message =
       error instanceof ConfigurationError
         ? error.message
-        : `${command} could not complete: ${safeText(error instanceof Error ? error.message : error)}`;
+        : `${command} could not complete: ${safeMessage(error)}`;
     return { code: out.fail(EXIT_CONFIGURATION, message) };
   }
 }

@@ -9,9 +9,7 @@ import {
 } from './deployment-record.ts';
 import type { PluginLog, ServerlessLike } from './framework.ts';
 import type { VerificationOutcome } from './run-verification.ts';
-import { safeText } from './safe-text.ts';
-
-const messageOf = (error: unknown) => safeText(error instanceof Error ? error.message : error);
+import { safeMessage } from './safe-text.ts';
 
 /** The stage's deployment bucket and what it holds. */
 export interface Books extends DeploymentBucket {
@@ -66,7 +64,7 @@ export async function recordVerdict(
     await writeRecord(books, record);
   } catch (error) {
     context.log.notice(
-      `could not record deployment ${identity.directory} as ${verdict}: ${messageOf(error)} (the verdict stands${verdict === 'verified' ? '; a rollback will not return to it' : ''})`,
+      `could not record deployment ${identity.directory} as ${verdict}: ${safeMessage(error)} (the verdict stands${verdict === 'verified' ? '; a rollback will not return to it' : ''})`,
     );
   }
 }

@@ -11,6 +11,8 @@ import {
   RECORD_MAX_BYTES,
   RECORDS_FOLDER,
   sha256,
+  stampedFunction,
+  type TemplateResources,
 } from './deployment-record.ts';
 import { safeText } from './safe-text.ts';
 
@@ -132,17 +134,10 @@ export async function builtFrom(
       }),
     );
     const template = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as {
-      Resources?: Record<string, { Type?: string; Metadata?: Record<string, unknown> }>;
+      Resources?: TemplateResources;
     };
-    const fn = Object.values(template.Resources ?? {}).find(
-      (resource) => resource.Type === 'AWS::Lambda::Function',
-    );
-    const text = (value: unknown) =>
-      typeof value === 'string' && /^[0-9A-Za-z._:+-]{1,80}$/.test(value) ? value : null;
-    return {
-      commit: text(fn?.Metadata?.['petsage:release']),
-      version: text(fn?.Metadata?.['petsage:version']),
-    };
+    const { commit, version } = stampedFunction(template.Resources);
+    return { commit, version };
   } catch {
     return { commit: null, version: null };
   }

@@ -5,7 +5,12 @@ import {
   listDeployments,
   readRecord,
 } from './deployment-bucket.ts';
-import type { DeploymentIdentity, DeploymentRecord } from './deployment-record.ts';
+import {
+  type DeploymentIdentity,
+  type DeploymentRecord,
+  stampedFunction,
+  type TemplateResources,
+} from './deployment-record.ts';
 import type { Verdict, VerifyReport } from './verify-deployment.ts';
 
 /** One deployment in the deployment bucket (a framework artifact directory) and its record. */
@@ -44,10 +49,6 @@ export type RollbackDecision =
   | { action: 'keep'; reason: string }
   | { action: 'superseded'; own: DeploymentIdentity; live: DeploymentIdentity | undefined }
   | { action: 'rollback'; from: string | undefined; to: Deployment };
-
-/** Template metadata the plugin stamps on the function: what the live code was built from. */
-export const RELEASE_METADATA = 'petsage:release';
-export const VERSION_METADATA = 'petsage:version';
 
 /**
  * The decision, from the verdict, the history and the deployment this command made (`own`).
@@ -110,10 +111,7 @@ export function decideRollback(input: {
 export const deploymentOfKey = (key: string): string | undefined =>
   key.split('/').find((part) => DIRECTORY.test(part));
 
-const metadataText = (value: unknown): string | null =>
-  typeof value === 'string' && /^[0-9A-Za-z._:+-]{1,80}$/.test(value) ? value : null;
-
-/** The deployment the stack runs now: its function's code directory and build metadata. */
+/** The deployment the stack runs now: its function's code directory and build stamp. */
 export async function liveDeployment(
   cloudFormation: CloudFormationClient,
   stackName: string,
@@ -121,28 +119,10 @@ export async function liveDeployment(
   const { TemplateBody } = await cloudFormation.send(
     new GetTemplateCommand({ StackName: stackName }),
   );
-  const template = JSON.parse(TemplateBody ?? '{}') as {
-    Resources?: Record<
-      string,
-      {
-        Type: string;
-        Metadata?: Record<string, unknown>;
-        Properties?: { Code?: { S3Key?: unknown } };
-      }
-    >;
-  };
-  for (const resource of Object.values(template.Resources ?? {})) {
-    const key = resource.Properties?.Code?.S3Key;
-    const directory = typeof key === 'string' ? deploymentOfKey(key) : undefined;
-    if (resource.Type === 'AWS::Lambda::Function' && directory !== undefined) {
-      return {
-        directory,
-        commit: metadataText(resource.Metadata?.[RELEASE_METADATA]),
-        version: metadataText(resource.Metadata?.[VERSION_METADATA]),
-      };
-    }
-  }
-  return undefined;
+  const template = JSON.parse(TemplateBody ?? '{}') as { Resources?: TemplateResources };
+  const { codeKey, commit, version } = stampedFunction(template.Resources);
+  const directory = codeKey === undefined ? undefined : deploymentOfKey(codeKey);
+  return directory === undefined ? undefined : { directory, commit, version };
 }
 
 const isVerified = (record: DeploymentRecord | null) =>

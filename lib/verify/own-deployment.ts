@@ -1,15 +1,11 @@
 import { createCloudFormationClient } from './aws-clients.ts';
+import { deploymentOfKey, liveDeployment } from './deployment-history.ts';
 import {
-  deploymentOfKey,
-  liveDeployment,
-  RELEASE_METADATA,
-  VERSION_METADATA,
-} from './deployment-history.ts';
-import type { DeploymentIdentity } from './deployment-record.ts';
+  type DeploymentIdentity,
+  stampedFunction,
+  type TemplateResources,
+} from './deployment-record.ts';
 import type { ServerlessLike } from './framework.ts';
-
-const text = (value: unknown): string | null =>
-  typeof value === 'string' && /^[0-9A-Za-z._:+-]{1,80}$/.test(value) ? value : null;
 
 /**
  * The deployment this `serverless deploy` made, from the framework's own state when the deploy
@@ -28,13 +24,7 @@ export async function ownDeployment(
     const stack = serverless.getProvider('aws').naming.getStackName();
     return liveDeployment(createCloudFormationClient({ base: aws }), stack);
   }
-  const resources = serverless.service.provider?.compiledCloudFormationTemplate?.Resources ?? {};
-  const fn = Object.values(resources).find(
-    (resource) => (resource as { Type?: string }).Type === 'AWS::Lambda::Function',
-  ) as { Metadata?: Record<string, unknown> } | undefined;
-  return {
-    directory,
-    commit: text(fn?.Metadata?.[RELEASE_METADATA]),
-    version: text(fn?.Metadata?.[VERSION_METADATA]),
-  };
+  const template = serverless.service.provider?.compiledCloudFormationTemplate;
+  const { commit, version } = stampedFunction(template?.Resources as TemplateResources | undefined);
+  return { directory, commit, version };
 }

@@ -1,12 +1,10 @@
 import { EXIT_CONFIGURATION } from './defaults.ts';
 import { openBooks, recordVerdict } from './deployment-books.ts';
-import { type DeploymentIdentity, timestampOf } from './deployment-record.ts';
+import { type DeploymentIdentity, ID, timestampOf } from './deployment-record.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from './framework.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
 import type { VerificationOutcome } from './run-verification.ts';
-import { safeText } from './safe-text.ts';
-
-const COMMIT = /^[0-9A-Za-z._:+-]{1,80}$/;
+import { safeMessage, safeText } from './safe-text.ts';
 
 const listed = (entries: HistoryEntry[]) =>
   entries
@@ -31,7 +29,7 @@ export async function resolveRollbackCommit(input: {
   if (raw === undefined) return;
   const fail = (message: string) => new SmokeTestFailedError(message, EXIT_CONFIGURATION);
   if (cliOptions.timestamp !== undefined) throw fail('pass --commit or --timestamp, not both');
-  if (typeof raw !== 'string' || !COMMIT.test(raw)) {
+  if (typeof raw !== 'string' || !ID.test(raw)) {
     throw fail(
       `--commit ${JSON.stringify(safeText(String(raw), 60))} is not a commit sha or prefix`,
     );
@@ -87,7 +85,7 @@ export async function recordManualRollback(input: {
     return live;
   } catch (error) {
     input.log.notice(
-      `deployment history unavailable (${safeText(error instanceof Error ? error.message : error)}): the rollback's verdict was not recorded.`,
+      `deployment history unavailable (${safeMessage(error)}): the rollback's verdict was not recorded.`,
     );
     return undefined;
   }

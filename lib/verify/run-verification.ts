@@ -7,7 +7,7 @@ import { ConfigurationError } from './errors.ts';
 import { formatJUnit, formatJUnitError } from './junit.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { resolveLocalTarget } from './offline.ts';
-import { safeText } from './safe-text.ts';
+import { safeMessage } from './safe-text.ts';
 import { checkTargetRequest, resolveAwsTarget, type TargetRequest } from './targets.ts';
 import { type VerifyReport, verifyDeployment } from './verify-deployment.ts';
 
@@ -40,8 +40,6 @@ export interface VerificationOutcome {
   junitError?: string;
 }
 
-const messageOf = (error: unknown) => safeText(error instanceof Error ? error.message : error);
-
 /** Check: the target's URL and log group, and that the JUnit file can be written later. */
 async function checkRequest(request: VerificationRequest): Promise<VerificationTarget> {
   if (request.junitPath !== undefined) {
@@ -51,7 +49,7 @@ async function checkRequest(request: VerificationRequest): Promise<VerificationT
       const handle = await open(request.junitPath, 'a');
       await handle.close();
     } catch (error) {
-      throw new ConfigurationError(`cannot write --junit file: ${messageOf(error)}`);
+      throw new ConfigurationError(`cannot write --junit file: ${safeMessage(error)}`);
     }
   }
   const { target } = request;
@@ -83,7 +81,7 @@ async function writeJUnit(path: string, outcome: VerificationOutcome): Promise<v
   try {
     await writeFile(path, xml);
   } catch (error) {
-    outcome.junitError = `cannot write --junit file: ${messageOf(error)}`;
+    outcome.junitError = `cannot write --junit file: ${safeMessage(error)}`;
   }
 }
 
@@ -97,7 +95,7 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
   try {
     target = await checkRequest(request);
   } catch (error) {
-    return { exitCode: EXIT_CONFIGURATION, error: messageOf(error), badRequest: true };
+    return { exitCode: EXIT_CONFIGURATION, error: safeMessage(error), badRequest: true };
   }
   let outcome: VerificationOutcome;
   let resolved: ResolvedTarget | undefined;
@@ -117,7 +115,7 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
       error:
         error instanceof ConfigurationError
           ? error.message
-          : `verification could not complete: ${messageOf(error)}`,
+          : `verification could not complete: ${safeMessage(error)}`,
     };
   } finally {
     await resolved?.stop();

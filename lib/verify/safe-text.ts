@@ -35,6 +35,10 @@ export function safeText(value: unknown, maxChars: number = VERIFY_DEFAULTS.valu
   return out;
 }
 
+/** An error's message (or the value itself), cut and escaped like {@link safeText}. */
+export const safeMessage = (error: unknown, maxChars?: number): string =>
+  safeText(error instanceof Error ? error.message : error, maxChars);
+
 /** A value shown as JSON (quotes and all), cut and escaped like {@link safeText}. */
 export const safeJson = (value: unknown): string =>
   safeText(value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value)));

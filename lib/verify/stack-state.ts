@@ -1,7 +1,7 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { type Deadline, sleep as realSleep, type Sleep } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED } from './defaults.ts';
-import { safeText } from './safe-text.ts';
+import { safeMessage, safeText } from './safe-text.ts';
 
 /** Whether the stack can take an update now, or why not (one line, and the exit code). */
 export type StackReadiness = { ready: true } | { ready: false; exitCode: number; message: string };
@@ -29,7 +29,7 @@ export async function waitForSettledStack(
       return {
         ready: false,
         exitCode: EXIT_CONFIGURATION,
-        message: `stack ${stackName} could not be read (${safeText(error instanceof Error ? error.message : error, 120)}); nothing was rolled back.`,
+        message: `stack ${stackName} could not be read (${safeMessage(error, 120)}); nothing was rolled back.`,
       };
     }
     if (status === 'UPDATE_ROLLBACK_FAILED') {

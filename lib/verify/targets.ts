@@ -10,7 +10,7 @@ import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { Deadline } from './deadline.ts';
 import { ConfigurationError, DeadlineError } from './errors.ts';
 import type { ResolvedTarget } from './log-source.ts';
-import { safeText } from './safe-text.ts';
+import { safeMessage, safeText } from './safe-text.ts';
 
 /** The deployed stack's name for a stage, as the framework names it. */
 export const stackName = (service: string, stage: string): string => `${service}-${stage}`;
@@ -96,7 +96,7 @@ export async function describeStackOutputs(
     }
     if (classifyAwsError(error) !== 'configuration') {
       throw new ConfigurationError(
-        `${what}: could not be read (${safeText(error instanceof Error ? error.message : error, 160)}); nothing was verified`,
+        `${what}: could not be read (${safeMessage(error, 160)}); nothing was verified`,
       );
     }
     throw awsConfigurationError(error, { what, ...context });

@@ -6,6 +6,7 @@ import {
   parseRecord,
   RECORD_MAX_BYTES,
   sha256,
+  stampedFunction,
 } from '../../../lib/verify/deployment-record.ts';
 
 const DIR = '1795435817943-2026-11-23T12:10:17.943Z';
@@ -111,5 +112,25 @@ describe('ciRunFrom', () => {
         GITHUB_RUN_ID: '7; rm',
       }),
     ).toBeNull();
+  });
+});
+
+describe('stampedFunction', () => {
+  it("reads the function's code key and build stamp, and distrusts odd values", () => {
+    // Act
+    const stamped = stampedFunction({
+      Log: { Type: 'AWS::Logs::LogGroup' },
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Metadata: { 'petsage:release': 'abc123', 'petsage:version': 'x\u001b[2J' },
+        Properties: { Code: { S3Key: `serverless/s/dev/${DIR}/health.zip` } },
+      },
+    });
+    // Assess
+    expect(stamped).toStrictEqual({
+      codeKey: `serverless/s/dev/${DIR}/health.zip`,
+      commit: 'abc123',
+      version: null,
+    });
   });
 });
