@@ -2,7 +2,6 @@ import { createCloudFormationClient } from './aws-clients.ts';
 import { createDeadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_VERIFIED } from './defaults.ts';
 import { type Books, openBooks, recordVerdict } from './deployment-books.ts';
-import { hashArtifacts } from './deployment-bucket.ts';
 import {
   type Deployment,
   decideRollback,
@@ -60,7 +59,7 @@ async function refusal(books: Books, to: Deployment): Promise<string | undefined
   if (Object.keys(recorded).length === 0) {
     return `refused: deployment ${to.directory} has no recorded artifact hashes, so what it would apply cannot be checked.`;
   }
-  const changes = artifactChanges(recorded, await hashArtifacts(books, to.directory));
+  const changes = artifactChanges(recorded, await books.artifactsOf(to.directory));
   return changes.length === 0
     ? undefined
     : `refused: deployment ${to.directory}'s artifacts changed since they were verified (${changes.join('; ')}).`;

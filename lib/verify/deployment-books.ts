@@ -2,6 +2,7 @@ import { createCloudFormationClient, createS3Client } from './aws-clients.ts';
 import { type DeploymentBucket, hashArtifacts, writeRecord } from './deployment-bucket.ts';
 import { type DeploymentHistory, deploymentHistory, liveDeployment } from './deployment-history.ts';
 import {
+  type ArtifactHash,
   ciRunFrom,
   type DeploymentIdentity,
   type DeploymentRecord,
@@ -15,6 +16,8 @@ import { safeMessage } from './safe-text.ts';
 export interface Books extends DeploymentBucket {
   history: DeploymentHistory;
   stack: string;
+  /** A deployment's artifact hashes, read from the bucket once per command. */
+  artifactsOf(directory: string): Promise<Record<string, ArtifactHash>>;
 }
 
 /** The stage's deployment bucket from the framework, with the live deployment and the history. */
@@ -35,14 +38,21 @@ export async function openBooks(
   const s3 = createS3Client({ base: aws });
   const stack = provider.naming.getStackName();
   const live = await liveDeployment(createCloudFormationClient({ base: aws }), stack);
-  const history = await deploymentHistory({ s3, bucket, prefix }, live);
-  return { s3, bucket, prefix, history, stack };
+  const place = { s3, bucket, prefix };
+  const history = await deploymentHistory(place, live);
+  const hashes = new Map<string, Promise<Record<string, ArtifactHash>>>();
+  const artifactsOf = (directory: string) => {
+    const known = hashes.get(directory) ?? hashArtifacts(place, directory);
+    hashes.set(directory, known);
+    return known;
+  };
+  return { ...place, history, stack, artifactsOf };
 }
 
 /** Records a verdict for a deployment, with its artifacts' hashes; a failure is reported, never swallowed. */
 export async function recordVerdict(
   context: { log: PluginLog; env?: NodeJS.ProcessEnv | undefined },
-  books: DeploymentBucket,
+  books: Books,
   identity: DeploymentIdentity,
   verdict: RecordedVerdict,
   extra: { outcome?: VerificationOutcome; rolledBackTo?: string; note?: string } = {},
@@ -56,7 +66,7 @@ export async function recordVerdict(
       commit: identity.commit,
       version: identity.version,
       ci: ciRunFrom(context.env ?? process.env),
-      artifacts: await hashArtifacts(books, identity.directory),
+      artifacts: await books.artifactsOf(identity.directory),
       correlationId: extra.outcome?.report?.correlationId ?? null,
       rolledBackTo: extra.rolledBackTo ?? null,
       note: extra.note ?? null,
