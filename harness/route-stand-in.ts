@@ -1,9 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { text as readBody } from 'node:stream/consumers';
 import {
   CloudFormationClient,
@@ -11,11 +7,11 @@ import {
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type RuntimeProcess, runtimeSettingsFrom, startLambdaRuntime } from './lambda-runtime.ts';
+import { S3Client } from '@aws-sdk/client-s3';
+import { type RunningCode, startDeployedCode } from './deployed-code.ts';
+import { toEvent } from './http-api-event.ts';
 import { createLogAgent, type LogAgent } from './log-agent.ts';
-import { healthFunction, resourcesOfType, type Template, unzip } from './packaged.ts';
-import { type RuntimeApi, startRuntimeApi } from './runtime-api.ts';
+import { healthFunction, resourcesOfType, type Template } from './packaged.ts';
 
 /** What the stand-in is serving now, for the test's assertions. */
 export interface Served {
@@ -47,53 +43,13 @@ export interface RouteStandIn {
   stop(): Promise<void>;
 }
 
-interface Deployed {
+interface Deployed extends RunningCode {
   codeKey: string;
   routes: Set<string>;
   logGroupName: string;
-  api: RuntimeApi;
-  runtime: RuntimeProcess;
-  dir: string;
   shipped: { stdout: number; stderr: number };
   agent: LogAgent;
 }
-
-/** An HTTP API (payload 2.0) event for a request, as API Gateway builds it. */
-const toEvent = (req: IncomingMessage, url: URL, body: string) => {
-  const method = req.method ?? 'GET';
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: `${method} ${url.pathname}`,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'motoapi',
-      domainName: String(req.headers.host),
-      domainPrefix: 'motoapi',
-      http: {
-        method,
-        path: url.pathname,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: String(req.headers['user-agent'] ?? ''),
-      },
-      requestId: `${randomBytes(10).toString('base64url')}=`,
-      routeKey: `${method} ${url.pathname}`,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: body === '' ? undefined : body,
-    isBase64Encoded: false,
-  };
-};
 
 /**
  * The route stand-in for a stack deployed to moto, which creates neither the HTTP API nor runs
@@ -135,10 +91,7 @@ export async function startRouteStandIn(options: {
     ).StackResourceDetail?.PhysicalResourceId ?? '';
 
   const stopCurrent = async () => {
-    if (current === undefined) return;
-    await current.runtime.stop();
-    await current.api.stop();
-    await rm(current.dir, { recursive: true, force: true });
+    await current?.stop();
     current = undefined;
   };
 
@@ -161,31 +114,17 @@ export async function startRouteStandIn(options: {
       return current;
     }
     await stopCurrent();
-    const dir = await mkdtemp(join(tmpdir(), 'petsage-route-'));
-    const object = await s3.send(
-      new GetObjectCommand({
-        Bucket: await physicalId('ServerlessDeploymentBucket'),
-        Key: code.S3Key,
-      }),
-    );
-    await writeFile(
-      join(dir, 'code.zip'),
-      await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-    );
-    await unzip(join(dir, 'code.zip'), join(dir, 'task'));
-    const api = await startRuntimeApi();
-    const runtime = startLambdaRuntime({
-      ...runtimeSettingsFrom(fn),
-      taskRoot: join(dir, 'task'),
-      runtimeApi: api.address,
+    const running = await startDeployedCode({
+      s3,
+      bucket: await physicalId('ServerlessDeploymentBucket'),
+      key: code.S3Key,
+      fn,
     });
     current = {
+      ...running,
       codeKey: code.S3Key,
       routes,
       logGroupName: String(group?.LogGroupName),
-      api,
-      runtime,
-      dir,
       shipped: { stdout: 0, stderr: 0 },
       agent: createLogAgent({ logs, logGroupName: String(group?.LogGroupName) }),
     };

@@ -318,7 +318,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     // Prepare: the route works, but nothing reaches CloudWatch Logs.
     route.dropLines(true);
     // Act
-    const run = await serverless(v1, ['smoke', '--timeout', '6']);
+    const run = await serverless(v1, ['smoke', '--timeout', '10']);
     route.dropLines(false);
     // Assess
     expect(run.code).toBe(1);

@@ -145,7 +145,7 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     // Prepare
     const agent = logAgent({ delayMs: 0, copyLine: false, decoys: true });
     // Act
-    const run = await runCliProcess(verifyArgs(5), MOTO_CREDENTIALS_ENV);
+    const run = await runCliProcess(verifyArgs(10), MOTO_CREDENTIALS_ENV);
     agent.stop();
     await agent.done;
     // Assess
@@ -169,7 +169,7 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
         '--endpoint-url',
         moto.endpoint,
         '--timeout',
-        '6',
+        '10',
         '--junit',
         junit,
       ],
@@ -278,7 +278,7 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
 
   it('serverless smoke exits non-zero when the line never arrives', async () => {
     // Act
-    const run = await runServerless(['smoke', '--stage', 'motostage', '--timeout', '6'], {
+    const run = await runServerless(['smoke', '--stage', 'motostage', '--timeout', '10'], {
       ...MOTO_CREDENTIALS_ENV,
       AWS_ENDPOINT_URL: moto.endpoint,
     });
@@ -319,7 +319,7 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     // Prepare: the plugin as the framework builds it, with moto as the AWS behind the framework.
     const notices: string[] = [];
     const plugin = new SmokeTestPlugin(
-      fakeServerless('petsage-smoke-test-motostage', { smokeTest: { timeout: 6 } }),
+      fakeServerless('petsage-smoke-test-motostage', { smokeTest: { timeout: 10 } }),
       {},
       { log: { notice: (message: string) => notices.push(message) } },
     );
