@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 
 /** A log stream name as Lambda makes them: `YYYY/MM/DD/[$LATEST]<32 hex>`. */
-export const lambdaStreamName = (now = new Date()): string =>
+const lambdaStreamName = (now = new Date()): string =>
   `${now.toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`;
 
 /** Lambda's log agent, played against a CloudWatch Logs stand-in (moto). */

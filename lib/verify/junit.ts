@@ -15,7 +15,7 @@ export const xml = (text: string) =>
     );
 
 /** A JUnit testcase. */
-export interface JUnitCase {
+interface JUnitCase {
   name: string;
   ok: boolean;
   problems: string[];
@@ -23,7 +23,7 @@ export interface JUnitCase {
 }
 
 /** JUnit XML for CI dashboards: one suite, one testcase per step. */
-export function formatJUnitSuite(
+function formatJUnitSuite(
   suiteName: string,
   cases: JUnitCase[],
   elapsedMs: number,
@@ -55,7 +55,7 @@ export function formatJUnitSuite(
 }
 
 /** The JUnit cases of one verification: the route, then the log line. */
-export function junitCases(report: VerifyReport, prefix = ''): JUnitCase[] {
+function junitCases(report: VerifyReport, prefix = ''): JUnitCase[] {
   return [
     {
       name: `${prefix}route answers the smoke-test contract`,
