@@ -4,6 +4,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import {
   type ArtifactHash,
   type DeploymentRecord,
@@ -11,8 +12,6 @@ import {
   RECORD_MAX_BYTES,
   RECORDS_FOLDER,
   sha256,
-  stampedFunction,
-  type TemplateResources,
 } from './deployment-record.ts';
 import { safeText } from './safe-text.ts';
 

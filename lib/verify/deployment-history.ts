@@ -1,16 +1,12 @@
 import { type CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import {
   type DeploymentBucket,
   DIRECTORY,
   listDeployments,
   readRecord,
 } from './deployment-bucket.ts';
-import {
-  type DeploymentIdentity,
-  type DeploymentRecord,
-  stampedFunction,
-  type TemplateResources,
-} from './deployment-record.ts';
+import type { DeploymentIdentity, DeploymentRecord } from './deployment-record.ts';
 import type { Verdict, VerifyReport } from './verify-deployment.ts';
 
 /** One deployment in the deployment bucket (a framework artifact directory) and its record. */

@@ -1,10 +1,7 @@
 import { createCloudFormationClient } from './aws-clients.ts';
+import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import { deploymentOfKey, liveDeployment } from './deployment-history.ts';
-import {
-  type DeploymentIdentity,
-  stampedFunction,
-  type TemplateResources,
-} from './deployment-record.ts';
+import type { DeploymentIdentity } from './deployment-record.ts';
 import type { ServerlessLike } from './framework.ts';
 
 /**

@@ -48,7 +48,7 @@ export default SmokeTestPlugin;
 /** lib/contract.ts DEPLOYABLE_LOG_LEVELS, repeated in the plain-JS plugin. */
 export declare const DEPLOYABLE_LOG_LEVELS: string[];
 
-/** Template metadata keys, held equal to lib/verify/deployment-record.ts by a test. */
+/** Template metadata keys, held equal to lib/verify/build-stamp.ts by a test. */
 export declare const RELEASE_METADATA: string;
 export declare const VERSION_METADATA: string;
 

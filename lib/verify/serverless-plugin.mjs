@@ -55,7 +55,7 @@ export const pluginLog = (utils) =>
     error: (message) => console.error(message),
   };
 
-/** Template metadata keys (lib/verify/deployment-record.ts RELEASE_METADATA / VERSION_METADATA). */
+/** Template metadata keys (lib/verify/build-stamp.ts RELEASE_METADATA / VERSION_METADATA). */
 export const RELEASE_METADATA = 'petsage:release';
 export const VERSION_METADATA = 'petsage:version';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stampedFunction } from '../../../lib/verify/build-stamp.ts';
 import {
   artifactChanges,
   ciRunFrom,
@@ -6,7 +7,6 @@ import {
   parseRecord,
   RECORD_MAX_BYTES,
   sha256,
-  stampedFunction,
 } from '../../../lib/verify/deployment-record.ts';
 
 const DIR = '1795435817943-2026-11-23T12:10:17.943Z';

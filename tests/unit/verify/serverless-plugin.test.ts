@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RELEASE_METADATA, VERSION_METADATA } from '../../../lib/verify/build-stamp.ts';
 import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
-import { RELEASE_METADATA, VERSION_METADATA } from '../../../lib/verify/deployment-record.ts';
 import {
   DEFAULT_TIMEOUT_SECONDS,
   RELEASE_METADATA as PLUGIN_RELEASE_METADATA,

@@ -1,0 +1,32 @@
+import { ID } from './deployment-record.ts';
+
+/** Template metadata the plugin stamps on the function: what the code was built from. */
+export const RELEASE_METADATA = 'petsage:release';
+export const VERSION_METADATA = 'petsage:version';
+
+/** A template's resources, as far as the build stamp and the code location go. */
+export type TemplateResources = Record<
+  string,
+  { Type?: string; Metadata?: Record<string, unknown>; Properties?: { Code?: { S3Key?: unknown } } }
+>;
+
+const stampText = (value: unknown): string | null =>
+  typeof value === 'string' && ID.test(value) ? value : null;
+
+/**
+ * The function of a template (compiled, deployed or in the bucket) and what it was built from:
+ * the plugin's stamp, checked like any value from outside (nulls when missing or odd).
+ */
+export function stampedFunction(resources: TemplateResources | undefined): {
+  codeKey: string | undefined;
+  commit: string | null;
+  version: string | null;
+} {
+  const fn = Object.values(resources ?? {}).find((r) => r.Type === 'AWS::Lambda::Function');
+  const key = fn?.Properties?.Code?.S3Key;
+  return {
+    codeKey: typeof key === 'string' ? key : undefined,
+    commit: stampText(fn?.Metadata?.[RELEASE_METADATA]),
+    version: stampText(fn?.Metadata?.[VERSION_METADATA]),
+  };
+}
