@@ -64,6 +64,37 @@ export const createS3Client = (settings: AwsSettings): S3Client => {
   return new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined });
 };
 
+/** The clients of one run, made once per region and account and shared by all its targets. */
+export interface AwsClients {
+  logs(settings: AwsSettings): CloudWatchLogsClient;
+  cloudFormation(settings: AwsSettings): CloudFormationClient;
+  cloudWatch(settings: AwsSettings): CloudWatchClient;
+}
+
+/** Makes clients on first use and shares them by region, profile and endpoint. */
+export function createClientCache(): AwsClients {
+  const made = new Map<string, unknown>();
+  const shared =
+    <T>(kind: string, create: (settings: AwsSettings) => T) =>
+    (settings: AwsSettings): T => {
+      const key = JSON.stringify([kind, settings.region, settings.profile, settings.endpoint]);
+      if (!made.has(key)) made.set(key, create(settings));
+      return made.get(key) as T;
+    };
+  return {
+    logs: shared('logs', createLogsClient),
+    cloudFormation: shared('cloudformation', createCloudFormationClient),
+    cloudWatch: shared('cloudwatch', createCloudWatchClient),
+  };
+}
+
+/** One run's clients, each made fresh (one target: nothing to share). */
+export const freshClients: AwsClients = {
+  logs: createLogsClient,
+  cloudFormation: createCloudFormationClient,
+  cloudWatch: createCloudWatchClient,
+};
+
 /** The regions the installed AWS SDK knows, from its own partitions table. */
 async function knownRegions(): Promise<Set<string> | undefined> {
   try {

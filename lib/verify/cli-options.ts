@@ -4,6 +4,7 @@ import { awsSettingsFrom } from './aws-clients.ts';
 import { closest } from './closest.ts';
 import { VERIFY_DEFAULTS as D } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
+import { type FleetTarget, readTargetsFile, targetsFromFlags } from './fleet-targets.ts';
 import type { VerificationTarget } from './run-verification.ts';
 import { safeText } from './safe-text.ts';
 import { parseRouteUrl } from './targets.ts';
@@ -12,12 +13,14 @@ const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 const OPTIONS = {
   url: { type: 'string' },
-  stage: { type: 'string', short: 's' },
+  stage: { type: 'string', short: 's', multiple: true },
   local: { type: 'boolean' },
   path: { type: 'string' },
   'log-group': { type: 'string' },
   service: { type: 'string' },
-  region: { type: 'string', short: 'r' },
+  region: { type: 'string', short: 'r', multiple: true },
+  targets: { type: 'string' },
+  'logs-rate': { type: 'string' },
   profile: { type: 'string' },
   'aws-profile': { type: 'string' },
   'endpoint-url': { type: 'string' },
@@ -50,10 +53,60 @@ export const parseCli = (argv: string[]) => {
 /** The parsed flags. */
 export type Values = ReturnType<typeof parseCli>['values'];
 
+/** The one value of a repeatable flag, for a command (or a run) that takes one. */
+export const oneOf = (given: string[] | undefined, flag: string, what: string) => {
+  if (given !== undefined && given.length > 1) {
+    throw new ConfigurationError(`${what} takes one ${flag}; --targets <file> lists many`);
+  }
+  return given?.[0];
+};
+
+/** True when the run is over many targets: a targets file, or several stages or regions. */
+export const isFleet = (values: Values): boolean =>
+  values.targets !== undefined ||
+  (values.stage?.length ?? 0) > 1 ||
+  (values.region?.length ?? 0) > 1;
+
+/**
+ * The targets of a run over many: the targets file's entries, or every --stage in every
+ * --region. A flag that names one target (--url, --log-group, --local, --path) is refused.
+ */
+export async function fleetOf(values: Values): Promise<FleetTarget[]> {
+  const single = (['url', 'log-group', 'local', 'path'] as const).find(
+    (f) => values[f] !== undefined,
+  );
+  if (single !== undefined) {
+    throw new ConfigurationError(
+      `--${single} names one target; with several, list them in --targets <file> (url and logGroup per entry)`,
+    );
+  }
+  const service = values.service ?? D.service;
+  if (values.targets === undefined) {
+    return targetsFromFlags({ stages: values.stage ?? [], regions: values.region ?? [], service });
+  }
+  if (values.stage !== undefined) {
+    throw new ConfigurationError('--targets lists the stages: leave out --stage');
+  }
+  return readTargetsFile(values.targets, service);
+}
+
+/** `--logs-rate`: CloudWatch Logs calls per second per region, a whole number in range. */
+export const logsRateOf = (values: Values): number => {
+  const raw = values['logs-rate'];
+  const rate = raw === undefined ? D.logsRatePerSecond : Number(raw);
+  if (!Number.isInteger(rate) || rate < 1 || rate > D.maxLogsRatePerSecond) {
+    throw new ConfigurationError(
+      `--logs-rate must be a whole number of calls per second from 1 to ${D.maxLogsRatePerSecond}`,
+    );
+  }
+  return rate;
+};
+
 /** What `verify` verifies: a deployed stack or URL, or a local serverless-offline. */
 export const targetOf = (values: Values): VerificationTarget => {
+  const stage = oneOf(values.stage, '--stage', 'one target');
   if (values.local) {
-    if (values.url !== undefined || values.stage !== undefined) {
+    if (values.url !== undefined || stage !== undefined) {
       throw new ConfigurationError('--local starts its own server: leave out --url and --stage');
     }
     return { kind: 'local', cwd: PROJECT_DIR, path: values.path };
@@ -64,7 +117,7 @@ export const targetOf = (values: Values): VerificationTarget => {
     kind: 'aws',
     url: values.url,
     logGroupName: values['log-group'],
-    stage: values.stage,
+    stage,
     service: values.service ?? D.service,
   };
 };
@@ -79,7 +132,19 @@ export const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
       ? undefined
       : parseRouteUrl(values['endpoint-url'], '--endpoint-url', 'endpoint');
   return awsSettingsFrom(
-    { region: values.region, profile: values.profile ?? values['aws-profile'], endpoint },
+    {
+      // Several --region flags go to the targets; a targets file takes one, its entries' default.
+      region:
+        isFleet(values) && values.targets === undefined
+          ? undefined
+          : oneOf(
+              values.region,
+              '--region',
+              values.targets === undefined ? 'one target' : '--targets',
+            ),
+      profile: values.profile ?? values['aws-profile'],
+      endpoint,
+    },
     env,
   );
 };

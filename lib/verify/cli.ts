@@ -1,57 +1,41 @@
 #!/usr/bin/env node
 import packageJson from '../../package.json' with { type: 'json' };
-import { awsSettingsOf, parseCli, staleAfterOf, targetOf, type Values } from './cli-options.ts';
+import { runFleetStatus, runFleetVerify } from './cli-fleet.ts';
+import {
+  awsSettingsOf,
+  isFleet,
+  logsRateOf,
+  oneOf,
+  parseCli,
+  staleAfterOf,
+  targetOf,
+  type Values,
+} from './cli-options.ts';
+import { type CliIo, coloursOf, notice, type Out, outputOf, readOrFail } from './cli-output.ts';
 import { createDeadline, type Deadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
+import { verifyMarkdown } from './fleet-report.ts';
 import { checkHistory } from './history.ts';
+import { appendJobSummary } from './job-summary.ts';
 import { createProgress } from './progress.ts';
-import { errorReport, formatHistory, formatReport, formatStatus, palette } from './report.ts';
+import { formatHistory, formatReport, formatStatus } from './report.ts';
 import { runVerification } from './run-verification.ts';
-import { safeMessage, safeText } from './safe-text.ts';
+import { safeText } from './safe-text.ts';
 import { unicodeOk } from './sparkline.ts';
 import { checkStatus, type StatusRequest } from './status.ts';
 import { parseTimeoutSeconds } from './timeout.ts';
 import { USAGE } from './usage.ts';
 
+export type { CliIo } from './cli-output.ts';
 export { USAGE } from './usage.ts';
 
 const D = VERIFY_DEFAULTS;
 
-/** Streams and environment of one CLI run; tests pass their own. */
-export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  now?: () => number;
-}
-
-/** One CLI run's output: the report, or the one-line error (and the JSON object with --json). */
-interface Out {
-  io: CliIo;
-  json: boolean;
-  fail(code: number, message: string, usage?: boolean): number;
-  write(human: string, machine: unknown): void;
-}
-
-const outputOf = (io: CliIo, json: boolean): Out => ({
-  io,
-  json,
-  fail(code, message, usage = false) {
-    if (json) io.stdout.write(`${JSON.stringify(errorReport(code, message))}\n`);
-    io.stderr.write(`petsage-smoke: ${message}\n`);
-    if (usage) io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
-    return code;
-  },
-  write(human, machine) {
-    io.stdout.write(json ? `${JSON.stringify(machine)}\n` : human);
-  },
-});
-
-const coloursOf = (io: CliIo) => palette(io.stdout.isTTY === true && !io.env.NO_COLOR);
-
 /** `petsage-smoke verify`: the one road (runVerification), with progress on stderr. */
 async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<number> {
+  if (isFleet(values)) return runFleetVerify(values, out, deadline);
+  logsRateOf(values);
   const { io } = out;
   const request = {
     target: targetOf(values),
@@ -59,7 +43,7 @@ async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<
     env: io.env,
     deadline,
     junitPath: values.junit,
-    onNotice: (text: string) => io.stderr.write(`${text}\n`),
+    onNotice: notice(io),
   };
   const progress = createProgress({ stream: io.stderr, now: io.now });
   let outcome: Awaited<ReturnType<typeof runVerification>>;
@@ -79,33 +63,26 @@ async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<
   if (outcome.report === undefined) {
     return out.fail(outcome.exitCode, outcome.error ?? 'failed', outcome.badRequest);
   }
+  const name =
+    request.target.kind === 'local' ? 'local' : (request.target.stage ?? outcome.report.url);
+  await appendJobSummary(
+    io.env,
+    verifyMarkdown(outcome.report, name, request.aws.region),
+    notice(io),
+  );
   out.write(formatReport(outcome.report, coloursOf(io)), outcome.report);
   return outcome.exitCode;
-}
-
-/** Runs a read-only command's work; any error ends it in one line with exit 2. */
-async function readOrFail<T>(
-  out: Out,
-  command: string,
-  work: () => Promise<T>,
-): Promise<{ report: T } | { code: number }> {
-  try {
-    return { report: await work() };
-  } catch (error) {
-    const message =
-      error instanceof ConfigurationError
-        ? error.message
-        : `${command} could not complete: ${safeMessage(error)}`;
-    return { code: out.fail(EXIT_CONFIGURATION, message) };
-  }
 }
 
 /** `petsage-smoke history`: the stage's deployments, which is live, what a rollback restores. */
 async function runHistory(values: Values, out: Out, deadline: Deadline): Promise<number> {
   const { io } = out;
-  if (values.stage === undefined) throw new ConfigurationError('history needs --stage <stage>');
+  const stage = oneOf(values.stage, '--stage', 'history');
+  if (stage === undefined) throw new ConfigurationError('history needs --stage <stage>');
+  if (values.targets !== undefined)
+    throw new ConfigurationError('history reads one stage: leave out --targets');
   const request = {
-    stage: values.stage,
+    stage,
     service: values.service ?? D.service,
     aws: awsSettingsOf(values, io.env),
     env: io.env,
@@ -119,10 +96,12 @@ async function runHistory(values: Values, out: Out, deadline: Deadline): Promise
 
 /** `petsage-smoke status`: the same deadline, AWS settings and exit codes as verify. */
 async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<number> {
+  if (isFleet(values)) return runFleetStatus(values, out, deadline);
   const { io } = out;
-  if (values.stage === undefined) throw new ConfigurationError('status needs --stage <stage>');
+  const stage = oneOf(values.stage, '--stage', 'status');
+  if (stage === undefined) throw new ConfigurationError('status needs --stage <stage>');
   const request: StatusRequest = {
-    stage: values.stage,
+    stage,
     service: values.service ?? D.service,
     aws: awsSettingsOf(values, io.env),
     env: io.env,

@@ -8,6 +8,7 @@ import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
 import { judgeLogMessage } from './contract-check.ts';
 import { sleep as realSleep, type Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
+import type { LogCallBudget } from './log-call-budget.ts';
 import type { LogSearch, LogSearchResult, LogSource } from './log-source.ts';
 import { rejectionList } from './log-source.ts';
 import { safeText } from './safe-text.ts';
@@ -21,6 +22,8 @@ export interface CloudWatchSourceOptions {
   profile?: string | undefined;
   /** Minimum gap between FilterLogEvents calls (default: at most 2 calls per second). */
   minIntervalMs?: number;
+  /** Many targets: the region's budget, shared with every other target searched there. */
+  budget?: LogCallBudget | undefined;
   sleep?: Sleep;
   now?: () => number;
 }
@@ -78,12 +81,17 @@ export interface LogCallPacer {
   answered(): void;
 }
 
-/** The one pacing rule of the verifier and `status`. */
+/**
+ * The one pacing rule of the verifier and `status`. With a region's budget (many targets), a
+ * call also waits for a slot in that budget, and throttling pauses the region, not the target.
+ */
 export function createLogCallPacer(options: {
   minIntervalMs?: number | undefined;
+  budget?: LogCallBudget | undefined;
   sleep?: Sleep | undefined;
   now?: (() => number) | undefined;
 }): LogCallPacer {
+  const budget = options.budget;
   const minIntervalMs = options.minIntervalMs ?? VERIFY_DEFAULTS.logCallIntervalMs;
   const [firstBackoff, maxBackoff] = VERIFY_DEFAULTS.throttleBackoffMs;
   const sleep = options.sleep ?? realSleep;
@@ -95,13 +103,16 @@ export function createLogCallPacer(options: {
       const wait = Math.max(lastCall + Math.max(minIntervalMs, backoffMs) - now(), 0);
       if (now() + wait >= deadline) return false;
       if (wait > 0) await sleep(wait);
+      if (budget !== undefined && !(await budget.take(deadline))) return false;
       lastCall = now();
       return true;
     },
     throttled() {
+      if (budget !== undefined) return budget.throttled();
       backoffMs = Math.min(Math.max(backoffMs * 2, firstBackoff), maxBackoff);
     },
     answered() {
+      budget?.answered();
       backoffMs = 0;
     },
   };

@@ -17,6 +17,19 @@ export const VERIFY_DEFAULTS = {
   bodyCapBytes: 64 * 1024,
   /** Minimum gap between two FilterLogEvents calls: at most 2 calls in any second. */
   logCallIntervalMs: 500,
+  /**
+   * Many targets: CloudWatch Logs calls per second per region, shared by all targets there
+   * (--logs-rate; the pace one verification keeps), and the range --logs-rate accepts.
+   */
+  logsRatePerSecond: 2,
+  maxLogsRatePerSecond: 50,
+  /** The window the per-region rate is counted over: 1 s, plus 20 ms for the network's jitter. */
+  logBudgetWindowMs: 1_020,
+  /** Many targets: route calls and stack reads in flight at once. */
+  targetConcurrency: 32,
+  /** A targets file: at most this many targets, and this many bytes. */
+  maxTargets: 1_000,
+  maxTargetsFileBytes: 1024 * 1024,
   /** Backoff between route attempts: doubles from the first value up to the second, +-25% jitter. */
   routeBackoffMs: [250, 4_000] as const,
   /** Backoff on throttling: doubles from the first value up to the second. */

@@ -1,9 +1,10 @@
 import { SMOKE_FAILED_LOG_EVENT, SMOKE_LOG_EVENT } from '../contract.ts';
-import { type AwsSettings, createLogsClient } from './aws-clients.ts';
+import { type AwsClients, type AwsSettings, freshClients } from './aws-clients.ts';
 import { createLogCallPacer, filterLogEventsOnce } from './cloudwatch-log-source.ts';
 import type { Deadline, Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
 import { DeadlineError } from './errors.ts';
+import type { LogCallBudget } from './log-call-budget.ts';
 import { safeText } from './safe-text.ts';
 
 /** What `status` reads from a stage's lines over its history window. */
@@ -23,6 +24,9 @@ export interface SmokeLines {
 interface Request {
   aws: AwsSettings;
   deadline: Deadline;
+  /** Many targets: the region's CloudWatch Logs budget, shared with the other targets there. */
+  budget?: LogCallBudget | undefined;
+  clients?: AwsClients | undefined;
   now?: (() => number) | undefined;
   sleep?: Sleep | undefined;
 }
@@ -35,8 +39,12 @@ async function scan(
   term: string,
   onEvent: (event: { message?: string; timestamp?: number; ingestionTime?: number }) => void,
 ): Promise<void> {
-  const logs = createLogsClient(request.aws);
-  const pacer = createLogCallPacer({ sleep: request.sleep, now: request.now });
+  const logs = (request.clients ?? freshClients).logs(request.aws);
+  const pacer = createLogCallPacer({
+    budget: request.budget,
+    sleep: request.sleep,
+    now: request.now,
+  });
   let nextToken: string | undefined;
   let pages = 0;
   while (pages < VERIFY_DEFAULTS.statusMaxPages) {

@@ -1,4 +1,5 @@
 import type { RollbackFacts } from './deployment-history.ts';
+import type { FleetReport } from './run-fleet.ts';
 import type { VerifyReport } from './verify-deployment.ts';
 
 /** Escapes text for XML 1.0 and drops what XML 1.0 cannot carry at all. */
@@ -22,13 +23,21 @@ interface JUnitCase {
   timeSeconds: number;
 }
 
-/** JUnit XML for CI dashboards: one suite, one testcase per step. */
-function formatJUnitSuite(
+/** One testsuite: its XML, and its counts for the document's totals. */
+interface JUnitSuite {
+  xml: string;
+  tests: number;
+  failures: number;
+  elapsedMs: number;
+}
+
+/** A testsuite with one testcase per step. */
+function junitSuite(
   suiteName: string,
   cases: JUnitCase[],
   elapsedMs: number,
   properties: Record<string, string> = {},
-): string {
+): JUnitSuite {
   const failures = cases.filter((c) => !c.ok).length;
   const time = (elapsedMs / 1000).toFixed(3);
   const body = cases
@@ -42,16 +51,39 @@ function formatJUnitSuite(
   const props = Object.entries(properties)
     .map(([name, value]) => `<property name="${xml(name)}" value="${xml(value)}"/>`)
     .join('');
+  return {
+    xml: [
+      `  <testsuite name="${xml(suiteName)}" tests="${cases.length}" failures="${failures}" time="${time}">`,
+      `    <properties>${props}</properties>`,
+      body,
+      '  </testsuite>',
+    ].join('\n'),
+    tests: cases.length,
+    failures,
+    elapsedMs,
+  };
+}
+
+/** The JUnit document around its suites; `elapsedMs` is the run's (suites may overlap). */
+function junitDocument(suites: JUnitSuite[], elapsedMs: number): string {
+  const sum = (key: 'tests' | 'failures') => suites.reduce((total, s) => total + s[key], 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="petsage-smoke" tests="${cases.length}" failures="${failures}" time="${time}">`,
-    `  <testsuite name="${xml(suiteName)}" tests="${cases.length}" failures="${failures}" time="${time}">`,
-    `    <properties>${props}</properties>`,
-    body,
-    '  </testsuite>',
+    `<testsuites name="petsage-smoke" tests="${sum('tests')}" failures="${sum('failures')}" time="${(elapsedMs / 1000).toFixed(3)}">`,
+    ...suites.map((suite) => suite.xml),
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/** JUnit XML for CI dashboards: one suite, one testcase per step. */
+function formatJUnitSuite(
+  suiteName: string,
+  cases: JUnitCase[],
+  elapsedMs: number,
+  properties: Record<string, string> = {},
+): string {
+  return junitDocument([junitSuite(suiteName, cases, elapsedMs, properties)], elapsedMs);
 }
 
 /** The JUnit cases of one verification: the route, then the log line. */
@@ -87,6 +119,27 @@ export function formatJUnit(report: VerifyReport): string {
     verdict: report.verdict,
     ...lagProperties(report),
   });
+}
+
+/** JUnit for a run over many targets: one testsuite per target, named by the target. */
+export function formatFleetJUnit(report: FleetReport): string {
+  const suites = report.targets.map((entry) => {
+    const name = `verify ${entry.name}${entry.region === null ? '' : ` (${entry.region})`}`;
+    if (entry.report === null) {
+      const problems = [entry.error ?? 'verification did not run'];
+      return junitSuite(
+        name,
+        [{ name: 'verification runs', ok: false, problems, timeSeconds: 0 }],
+        0,
+      );
+    }
+    return junitSuite(name, junitCases(entry.report), entry.report.elapsedMs, {
+      correlationId: entry.report.correlationId,
+      verdict: entry.report.verdict,
+      ...lagProperties(entry.report),
+    });
+  });
+  return junitDocument(suites, report.elapsedMs);
 }
 
 /** JUnit XML for a run that could not verify: one failing testcase saying why. */

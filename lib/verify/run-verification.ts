@@ -1,10 +1,12 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AwsSettings } from './aws-clients.ts';
+import type { AwsClients, AwsSettings } from './aws-clients.ts';
 import type { Deadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
 import { formatJUnit, formatJUnitError } from './junit.ts';
+import type { Limit } from './limit.ts';
+import type { LogCallBudget } from './log-call-budget.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { resolveLocalTarget } from './offline.ts';
 import { safeMessage } from './safe-text.ts';
@@ -27,6 +29,10 @@ export interface VerificationRequest {
   notFoundGraceMs?: number | undefined;
   onProgress?: (phase: 'http' | 'logs', detail: string) => void;
   onNotice?: (text: string) => void;
+  /** Many targets: clients shared per region, the region's log budget, the run's pool. */
+  clients?: AwsClients | undefined;
+  budget?: LogCallBudget | undefined;
+  limit?: Limit | undefined;
 }
 
 /** How it ended: the exit code, the report when verification ran, else the one-line error. */
@@ -40,18 +46,22 @@ export interface VerificationOutcome {
   junitError?: string;
 }
 
+/** Checks before any call that the JUnit file can be written at the end. */
+export async function checkJUnitPath(path: string | undefined): Promise<void> {
+  if (path === undefined) return;
+  try {
+    // The report folder is made when missing (a CI step's `reports/`), as test runners do.
+    await mkdir(dirname(path), { recursive: true });
+    const handle = await open(path, 'a');
+    await handle.close();
+  } catch (error) {
+    throw new ConfigurationError(`cannot write --junit file: ${safeMessage(error)}`);
+  }
+}
+
 /** Check: the target's URL and log group, and that the JUnit file can be written later. */
 async function checkRequest(request: VerificationRequest): Promise<VerificationTarget> {
-  if (request.junitPath !== undefined) {
-    try {
-      // The report folder is made when missing (a CI step's `reports/`), as test runners do.
-      await mkdir(dirname(request.junitPath), { recursive: true });
-      const handle = await open(request.junitPath, 'a');
-      await handle.close();
-    } catch (error) {
-      throw new ConfigurationError(`cannot write --junit file: ${safeMessage(error)}`);
-    }
-  }
+  await checkJUnitPath(request.junitPath);
   const { target } = request;
   return target.kind === 'aws' ? { kind: 'aws', ...checkTargetRequest(target) } : target;
 }
@@ -64,6 +74,8 @@ const resolveTarget = (
   target.kind === 'local'
     ? resolveLocalTarget({ ...target, deadline: request.deadline, onNotice: request.onNotice })
     : resolveAwsTarget(target, request);
+
+const unlimited: Limit = (work) => work();
 
 const exitCodeOf = (report: VerifyReport): number =>
   report.verdict === 'verified'
@@ -100,13 +112,15 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
   let outcome: VerificationOutcome;
   let resolved: ResolvedTarget | undefined;
   try {
-    resolved = await resolveTarget(target, request);
+    const limit = request.limit ?? unlimited;
+    resolved = await limit(() => resolveTarget(target, request));
     const report = await verifyDeployment({
       url: resolved.url,
       logSource: resolved.logSource,
       deadline: request.deadline,
       notFoundGraceMs: request.notFoundGraceMs,
       onProgress: request.onProgress,
+      limit,
     });
     outcome = { exitCode: exitCodeOf(report), report };
   } catch (error) {

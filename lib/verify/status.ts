@@ -1,15 +1,11 @@
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import {
-  type AwsSettings,
-  checkRegion,
-  createCloudFormationClient,
-  createCloudWatchClient,
-} from './aws-clients.ts';
+import { type AwsClients, type AwsSettings, checkRegion, freshClients } from './aws-clients.ts';
 import { awsConfigurationError } from './aws-errors.ts';
 import type { Deadline, Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
 import { readSmokeLines } from './heartbeat-lines.ts';
+import type { LogCallBudget } from './log-call-budget.ts';
 import { safeText } from './safe-text.ts';
 import { bucketCounts, percentile } from './sparkline.ts';
 import { describeStackOutputs, stackName } from './targets.ts';
@@ -64,6 +60,9 @@ export interface StatusRequest {
   staleAfterMs?: number;
   now?: () => number;
   sleep?: Sleep;
+  /** Many targets: clients shared per region, and the region's CloudWatch Logs budget. */
+  clients?: AwsClients | undefined;
+  budget?: LogCallBudget | undefined;
 }
 
 /** The window of the hourly chart. */
@@ -93,8 +92,9 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   const stack = stackName(request.service, request.stage);
   const context = { region: request.aws.region, profile: request.aws.profile };
   await checkRegion(request.aws, request.env);
+  const clients = request.clients ?? freshClients;
   const outputs = await describeStackOutputs(
-    createCloudFormationClient(request.aws),
+    clients.cloudFormation(request.aws),
     stack,
     request.deadline,
     context,
@@ -113,7 +113,7 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   let alarms: MetricAlarm[];
   try {
     const answer = await request.deadline.race(
-      createCloudWatchClient(request.aws).send(
+      clients.cloudWatch(request.aws).send(
         new DescribeAlarmsCommand({
           AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
         }),

@@ -1,14 +1,10 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import {
-  type AwsSettings,
-  checkRegion,
-  createCloudFormationClient,
-  createLogsClient,
-} from './aws-clients.ts';
+import { type AwsClients, type AwsSettings, checkRegion, freshClients } from './aws-clients.ts';
 import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
 import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { Deadline } from './deadline.ts';
 import { ConfigurationError, DeadlineError } from './errors.ts';
+import type { LogCallBudget } from './log-call-budget.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { safeMessage, safeText } from './safe-text.ts';
 
@@ -208,11 +204,19 @@ export async function resolveTargets(
  */
 export async function resolveAwsTarget(
   request: TargetRequest,
-  deps: { aws: AwsSettings; env: NodeJS.ProcessEnv; deadline: Deadline },
+  deps: {
+    aws: AwsSettings;
+    env: NodeJS.ProcessEnv;
+    deadline: Deadline;
+    /** Many targets: clients shared per region, and the region's CloudWatch Logs budget. */
+    clients?: AwsClients | undefined;
+    budget?: LogCallBudget | undefined;
+  },
 ): Promise<ResolvedTarget> {
   const { aws, deadline } = deps;
+  const clients = deps.clients ?? freshClients;
   await checkRegion(aws, deps.env);
-  const logs = createLogsClient(aws);
+  const logs = clients.logs(aws);
   const context = { what: 'AWS', region: aws.region, profile: aws.profile };
   try {
     await deadline.race(logs.config.region(), 'resolving the AWS region');
@@ -222,7 +226,7 @@ export async function resolveAwsTarget(
     throw awsConfigurationError(error, context);
   }
   const targets = await resolveTargets(request, {
-    cloudFormation: () => createCloudFormationClient(aws),
+    cloudFormation: () => clients.cloudFormation(aws),
     deadline,
     region: aws.region,
     profile: aws.profile,
@@ -234,6 +238,7 @@ export async function resolveAwsTarget(
       logGroupName: targets.logGroupName,
       region: aws.region,
       profile: aws.profile,
+      budget: deps.budget,
     }),
     stop: async () => undefined,
   };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkEndpoint } from './check-endpoint.ts';
 import { createDeadline, type Deadline, type Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
+import type { Limit } from './limit.ts';
 import type { LogSearchResult, LogSource } from './log-source.ts';
 import { redactUrl, safeText } from './safe-text.ts';
 
@@ -67,6 +68,8 @@ export interface VerifyOptions {
   now?: () => number;
   attemptTimeoutMs?: number;
   onProgress?: (phase: 'http' | 'logs', detail: string) => void;
+  /** Many targets: the run's pool, which the route call waits for (the log search does not). */
+  limit?: Limit | undefined;
 }
 
 /** A fresh correlation id that the function accepts and no other request shares. */
@@ -144,17 +147,20 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
   const shownUrl = redactUrl(options.url);
 
   options.onProgress?.('http', `GET ${shownUrl}`);
-  const http = await checkEndpoint({
-    url: options.url,
-    correlationId,
-    deadline,
-    notFoundGraceMs: options.notFoundGraceMs,
-    fetch: options.fetch,
-    sleep: options.sleep,
-    now,
-    attemptTimeoutMs: options.attemptTimeoutMs,
-    onAttempt: (attempt, outcome) => options.onProgress?.('http', `attempt ${attempt}: ${outcome}`),
-  });
+  const callRoute = () =>
+    checkEndpoint({
+      url: options.url,
+      correlationId,
+      deadline,
+      notFoundGraceMs: options.notFoundGraceMs,
+      fetch: options.fetch,
+      sleep: options.sleep,
+      now,
+      attemptTimeoutMs: options.attemptTimeoutMs,
+      onAttempt: (attempt, outcome) =>
+        options.onProgress?.('http', `attempt ${attempt}: ${outcome}`),
+    });
+  const http = await (options.limit === undefined ? callRoute() : options.limit(callRoute));
 
   let search = NOT_SEARCHED;
   let waitedMs = 0;
