@@ -8,7 +8,7 @@ import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
 import { judgeLogMessage } from './contract-check.ts';
 import { sleep as realSleep, type Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
-import type { LogCallBudget } from './log-call-budget.ts';
+import type { BudgetSlot, LogCallBudget } from './log-call-budget.ts';
 import type { LogSearch, LogSearchResult, LogSource } from './log-source.ts';
 import { rejectionList } from './log-source.ts';
 import { safeText } from './safe-text.ts';
@@ -50,12 +50,21 @@ export async function filterLogEventsOnce(
     region?: string | undefined;
     profile?: string | undefined;
     now?: () => number;
+    /** Called when the call has ended, answered or not (the region's budget counts from then). */
+    onSettled?: (() => void) | undefined;
   },
 ): Promise<FilterCall> {
   const now = context.now ?? Date.now;
+  // A timer cleared when the call ends: an AbortSignal.timeout would hold each call's request
+  // and answer until the deadline, which with hundreds of targets is most of the memory.
+  const abort = new AbortController();
+  const timer = setTimeout(
+    () => abort.abort(new DOMException('The deadline passed', 'TimeoutError')),
+    Math.ceil(Math.max(context.deadline - now(), 1)),
+  );
   try {
     const page = await client.send(new FilterLogEventsCommand(input), {
-      abortSignal: AbortSignal.timeout(Math.ceil(Math.max(context.deadline - now(), 1))),
+      abortSignal: abort.signal,
     });
     return { page };
   } catch (error) {
@@ -68,6 +77,9 @@ export async function filterLogEventsOnce(
       });
     }
     return { retry: kind, error: errorText(error) };
+  } finally {
+    clearTimeout(timer);
+    context.onSettled?.();
   }
 }
 
@@ -79,6 +91,8 @@ export interface LogCallPacer {
   throttled(): void;
   /** The last call was answered: back to the normal pace. */
   answered(): void;
+  /** The granted call has ended, answered or not (see LogCallBudget). */
+  settled(): void;
 }
 
 /**
@@ -98,12 +112,16 @@ export function createLogCallPacer(options: {
   const now = options.now ?? Date.now;
   let lastCall = Number.NEGATIVE_INFINITY;
   let backoffMs = 0;
+  let slot: BudgetSlot | undefined;
   return {
     async next(deadline) {
       const wait = Math.max(lastCall + Math.max(minIntervalMs, backoffMs) - now(), 0);
       if (now() + wait >= deadline) return false;
       if (wait > 0) await sleep(wait);
-      if (budget !== undefined && !(await budget.take(deadline))) return false;
+      if (budget !== undefined) {
+        slot = await budget.take(deadline);
+        if (slot === undefined) return false;
+      }
       lastCall = now();
       return true;
     },
@@ -114,6 +132,10 @@ export function createLogCallPacer(options: {
     answered() {
       budget?.answered();
       backoffMs = 0;
+    },
+    settled() {
+      slot?.settled();
+      slot = undefined;
     },
   };
 }
@@ -162,6 +184,7 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
           region: options.region,
           profile: options.profile,
           now,
+          onSettled: pacer.settled,
         },
       );
       search.onPoll?.(polls);

@@ -23,8 +23,8 @@ export const VERIFY_DEFAULTS = {
    */
   logsRatePerSecond: 2,
   maxLogsRatePerSecond: 50,
-  /** The window the per-region rate is counted over: 1 s, plus 20 ms for the network's jitter. */
-  logBudgetWindowMs: 1_020,
+  /** The window the per-region rate is counted over, from when each call ended: 1 s. */
+  logBudgetWindowMs: 1_000,
   /** Many targets: route calls and stack reads in flight at once. */
   targetConcurrency: 32,
   /** A targets file: at most this many targets, and this many bytes. */

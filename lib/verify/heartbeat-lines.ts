@@ -63,6 +63,7 @@ async function scan(
         region: request.aws.region,
         profile: request.aws.profile,
         now: request.now,
+        onSettled: pacer.settled,
       },
     );
     if ('retry' in call) {

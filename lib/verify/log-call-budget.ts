@@ -3,13 +3,18 @@ import { VERIFY_DEFAULTS } from './defaults.ts';
 
 /**
  * One region's CloudWatch Logs budget, shared by every target searched there: at most
- * `ratePerSecond` calls start in any one second, first come first served, so a target that just
- * missed its line goes to the back of the queue (round robin). Throttling backs off this region
+ * `ratePerSecond` calls in any one second, first come first served, so a target that just
+ * missed its line goes to the back of the queue (round robin). Throttling pauses this region
  * only.
+ *
+ * A call's second is counted from when it **ended** (answer or error), not from when it was
+ * granted: the service saw it somewhere in between, so however late a request leaves this
+ * process or crosses the network, the service never sees more than the rate in any second.
+ * The price is one round trip per window.
  */
 export interface LogCallBudget {
-  /** Waits for this region's next call slot; false (taking none) when it would come after `deadline`. */
-  take(deadline: number): Promise<boolean>;
+  /** Waits for this region's next call slot; undefined (taking none) when past `deadline`. */
+  take(deadline: number): Promise<BudgetSlot | undefined>;
   /** A call here was throttled: the whole region pauses, doubling up to VERIFY_DEFAULTS' cap. */
   throttled(): void;
   /** A call here was answered: back to the normal pace. */
@@ -18,10 +23,15 @@ export interface LogCallBudget {
   stats(): { granted: number; peakPerWindow: number };
 }
 
+/** A granted call slot: call `settled()` when the call has ended, answered or not. */
+export interface BudgetSlot {
+  settled(): void;
+}
+
 /** Options for {@link createLogCallBudget}. */
 export interface LogCallBudgetOptions {
   ratePerSecond: number;
-  /** The window the rate is counted over (default 1 s plus a margin for the network's jitter). */
+  /** The window the rate is counted over (default VERIFY_DEFAULTS.logBudgetWindowMs, 1 s). */
   windowMs?: number;
   now?: () => number;
   sleep?: Sleep;
@@ -34,33 +44,51 @@ export function createLogCallBudget(options: LogCallBudgetOptions): LogCallBudge
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const [firstBackoff, maxBackoff] = VERIFY_DEFAULTS.throttleBackoffMs;
-  /** Start times of the last `rate` calls, oldest first. */
-  const starts: number[] = [];
+  /** The last `rate` calls, oldest first: when each ended (infinity while still in flight). */
+  const calls: { endedAt: number }[] = [];
   let pausedUntil = Number.NEGATIVE_INFINITY;
   let backoffMs = 0;
   let granted = 0;
   let peak = 0;
+  /** When recent calls were granted, to report the most granted in any window. */
+  const grants: number[] = [];
+  let wake: () => void = () => undefined;
   // One waiter at a time, in arrival order: the queue is this promise chain.
   let queue: Promise<unknown> = Promise.resolve();
 
   const nextSlot = () => {
-    const windowFull = starts.length >= rate ? (starts[starts.length - rate] ?? 0) + windowMs : 0;
-    return Math.max(windowFull, pausedUntil, now());
+    const oldest = calls.length >= rate ? (calls[calls.length - rate]?.endedAt ?? 0) : 0;
+    return Math.max(oldest + windowMs, pausedUntil, now());
   };
 
-  const turn = async (deadline: number): Promise<boolean> => {
-    // Re-read after each sleep: a throttle may have paused the region meanwhile.
+  /** Sleeps until `at`, or until a call in flight ends (which may move the next slot). */
+  const waitUntil = (at: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      if (Number.isFinite(at)) void sleep(Math.max(at - now(), 1)).then(resolve);
+    });
+
+  const turn = async (deadline: number): Promise<BudgetSlot | undefined> => {
     for (let slot = nextSlot(); slot > now(); slot = nextSlot()) {
-      if (slot >= deadline) return false;
-      await sleep(slot - now());
+      if (slot >= deadline && Number.isFinite(slot)) return undefined;
+      await waitUntil(Math.min(slot, deadline));
+      if (now() >= deadline) return undefined;
     }
-    if (now() >= deadline) return false;
-    const at = now();
-    starts.push(at);
-    if (starts.length > rate) starts.shift();
+    const call = { endedAt: Number.POSITIVE_INFINITY };
+    calls.push(call);
+    if (calls.length > rate) calls.shift();
     granted++;
-    peak = Math.max(peak, starts.filter((start) => start > at - windowMs).length);
-    return true;
+    const at = now();
+    grants.push(at);
+    while ((grants[0] ?? at) <= at - windowMs) grants.shift();
+    peak = Math.max(peak, grants.length);
+    return {
+      settled() {
+        if (Number.isFinite(call.endedAt)) return;
+        call.endedAt = now();
+        wake();
+      },
+    };
   };
 
   return {

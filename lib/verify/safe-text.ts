@@ -16,12 +16,17 @@ const isUnsafe = (cp: number): boolean =>
   (cp >= 0xfdd0 && cp <= 0xfdef) || // non-characters
   (cp & 0xfffe) === 0xfffe; // U+FFFE, U+FFFF and their copies in every plane
 
+/** Printable ASCII only: nothing in it needs escaping. */
+const SAFE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Makes a value from outside safe to print: cut to `maxChars` code points, with control, bidi,
  * separator and non-characters written as `\u{…}` escapes.
  */
 export function safeText(value: unknown, maxChars: number = VERIFY_DEFAULTS.valueMaxChars): string {
   const text = typeof value === 'string' ? value : String(value);
+  // Most values are short and clean: returned as they are, not rebuilt one character at a time.
+  if (text.length <= maxChars && SAFE_ASCII.test(text)) return text;
   let out = '';
   let count = 0;
   for (const char of text) {
