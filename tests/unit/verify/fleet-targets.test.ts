@@ -145,7 +145,9 @@ describe('readTargetsFile', () => {
       'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
       'targets: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
     ].join('\n');
-    await expect(read('bomb.yml', bomb)).rejects.toThrow(/is not JSON or YAML: Excessive alias count/);
+    await expect(read('bomb.yml', bomb)).rejects.toThrow(
+      /is not JSON or YAML: Excessive alias count/,
+    );
   });
 
   it('escapes names from the file before they reach a report', async () => {

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fleetMarkdown,
+  formatFleetReport,
+  markdownCell,
+  summaryLine,
+  verifyMarkdown,
+} from '../../../lib/verify/fleet-report.ts';
+import { formatFleetJUnit } from '../../../lib/verify/junit.ts';
+import { type FleetEntry, type FleetReport, fleetExitCode } from '../../../lib/verify/run-fleet.ts';
+import type { VerifyReport } from '../../../lib/verify/verify-deployment.ts';
+import { failedReport } from '../../helpers/verify-report.ts';
+
+/** A real-shaped verified report: the line found 2.4 s after it was written. */
+const verified: VerifyReport = {
+  ...failedReport,
+  ok: true,
+  verdict: 'verified',
+  correlationId: 'smoke-2',
+  log: {
+    ...failedReport.log,
+    found: true,
+    logStreamName: '2026/11/29/[$LATEST]0123456789abcdef0123456789abcdef',
+    foundAfterMs: 2400,
+    ingestionDelayMs: 900,
+    problems: [],
+  },
+  hints: [],
+};
+
+const entry = (
+  name: string,
+  region: string,
+  report: VerifyReport | null,
+  error?: string,
+): FleetEntry => ({
+  name,
+  region,
+  verdict: report?.verdict ?? 'error',
+  exitCode: report === null ? 2 : report.verdict === 'verified' ? 0 : 1,
+  error: error ?? null,
+  report,
+});
+
+const fleet: FleetReport = {
+  ok: false,
+  verdict: 'failed',
+  summary: { targets: 3, verified: 1, failed: 1, couldNotJudge: 1 },
+  targets: [
+    entry('dev eu-west-1', 'eu-west-1', verified),
+    entry('prod | eu `x`', 'eu-west-1', failedReport),
+    entry(
+      'prod us-east-1',
+      'us-east-1',
+      null,
+      'stack petsage-smoke-test-prod does not exist in this region.',
+    ),
+  ],
+  logCalls: [{ region: 'eu-west-1', calls: 14, peakPerSecond: 2, budgetPerSecond: 2 }],
+  elapsedMs: 7_300,
+};
+
+describe('formatFleetReport', () => {
+  it('prints one row per target, why each one did not pass, the budget and the summary line', () => {
+    // Act
+    const lines = formatFleetReport(fleet).trimEnd().split('\n');
+    // Assess
+    expect(lines[0]).toBe('PetSage smoke test: 3 target(s) in 2 region(s)');
+    expect(lines[1]).toMatch(/^ {2}target +region +route +line found after +verdict$/);
+    expect(lines[2]).toMatch(/^ {2}dev eu-west-1 +eu-west-1 +200 in 87 ms +2\.4 s +verified$/);
+    expect(lines[3]).toMatch(/^ {2}prod \| eu `x` +eu-west-1 +200 in 87 ms +- +FAILED$/);
+    expect(lines[4]).toMatch(/^ {2}prod us-east-1 +us-east-1 +- +- +could not judge$/);
+    expect(lines).toContain(
+      '  prod us-east-1: stack petsage-smoke-test-prod does not exist in this region.',
+    );
+    expect(lines).toContain(
+      '  CloudWatch Logs eu-west-1: 14 call(s), at most 2 in any second (budget 2)',
+    );
+    expect(lines.at(-1)).toBe('FAIL: 3 target(s): 1 verified, 1 failed, 1 could not judge (7.3 s)');
+  });
+});
+
+describe('summaryLine', () => {
+  it('counts as the issue asks', () => {
+    expect(summaryLine({ targets: 40, verified: 38, failed: 1, couldNotJudge: 1 })).toBe(
+      '38 verified, 1 failed, 1 could not judge',
+    );
+  });
+});
+
+describe('fleetExitCode', () => {
+  it.each([
+    [[0, 0, 0], 0],
+    [[0, 2, 0], 2],
+    [[2, 1, 0], 1],
+    [[1, 1], 1],
+  ])('exits 1 if any failed, else 2 if any could not be judged (%j -> %i)', (codes, expected) => {
+    expect(fleetExitCode(codes.map((exitCode) => ({ exitCode })))).toBe(expected);
+  });
+});
+
+describe('fleetMarkdown', () => {
+  it('is a heading with the summary and one table row per target', () => {
+    // Act
+    const lines = fleetMarkdown(fleet).trimEnd().split('\n');
+    // Assess
+    expect(lines[0]).toBe('### PetSage smoke test: 1 verified, 1 failed, 1 could not judge');
+    expect(lines[2]).toBe('| Target | Region | Route | Line found after | Verdict |');
+    const rows = lines.slice(4);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toBe('| dev eu-west-1 | eu-west-1 | 200 in 87 ms | 2.4 s | ✅ verified |');
+    // A pipe or backtick in a name cannot break the table or start code.
+    expect(rows[1]).toMatch(/^\| prod \\\| eu \\`x\\` \| eu-west-1 \|/);
+    expect(rows[1]?.split(/(?<!\\)\|/)).toHaveLength(7);
+    expect(rows[2]).toContain('⚠️ could not judge: stack petsage-smoke-test-prod does not exist');
+  });
+
+  it('writes one row for one verification', () => {
+    const lines = verifyMarkdown(failedReport, 'dev', 'eu-west-1').trimEnd().split('\n');
+    expect(lines[0]).toBe('### PetSage smoke test: 0 verified, 1 failed, 0 could not judge');
+    expect(lines.slice(4)).toHaveLength(1);
+    expect(lines[4]).toMatch(
+      /^\| dev \| eu-west-1 \| 200 in 87 ms \| - \| ❌ FAILED: no smoke-test line/,
+    );
+  });
+});
+
+describe('markdownCell', () => {
+  it('escapes markup, HTML and control characters into one line', () => {
+    expect(markdownCell('a|b `c` <img src=x> *d*\n[e](f)')).toBe(
+      'a\\|b \\`c\\` &lt;img src=x&gt; \\*d\\*\\\\u{a}\\[e\\](f)',
+    );
+  });
+});
+
+describe('formatFleetJUnit', () => {
+  it('writes one testsuite per target, named by the target', () => {
+    // Act
+    const xml = formatFleetJUnit(fleet);
+    // Assess
+    const suites = [...xml.matchAll(/<testsuite name="([^"]*)" tests="(\d+)" failures="(\d+)"/g)];
+    expect(suites.map((m) => [m[1], m[2], m[3]])).toStrictEqual([
+      ['verify dev eu-west-1 (eu-west-1)', '2', '0'],
+      ['verify prod | eu `x` (eu-west-1)', '2', '1'],
+      ['verify prod us-east-1 (us-east-1)', '1', '1'],
+    ]);
+    expect(xml).toMatch(/<testsuites name="petsage-smoke" tests="5" failures="2" time="7.300">/);
+  });
+});
