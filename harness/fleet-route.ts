@@ -30,6 +30,8 @@ export interface FleetRoute {
   add(stage: FleetStage): void;
   /** Route requests that arrived so far. */
   received(): number;
+  /** Invokes a stage's function with a non-HTTP event (the direct heartbeat) and ships its line. */
+  invokeDirect(key: string, event: unknown): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,22 @@ export async function startFleetRoute(options: {
   const service = options.service ?? 'petsage-smoke-test';
   const stages = new Map<string, FleetStage>();
   let received = 0;
+  /** One invocation of the stage's function: its answer and the lines it wrote. */
+  const invoke = (stage: FleetStage, event: unknown) => {
+    const context = lambdaContext({ logGroupName: stage.logGroupName });
+    const lines: string[] = [];
+    const result = respondToSmokeTest(event, context, {
+      config: { service, stage: stage.key, version: '1.0.0', releaseId: 'fleet' },
+      logger: lineCatcher(service, context.awsRequestId, lines),
+      now: () => new Date(),
+    });
+    return { result, lines };
+  };
+  const ship = async (stage: FleetStage, lines: string[]) => {
+    if (stage.fault === 'no-line') return;
+    for (const message of lines)
+      await options.ship({ stage, event: { timestamp: Date.now(), message } });
+  };
   const server = createServer(async (req, res) => {
     received++;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -106,6 +124,11 @@ export async function startFleetRoute(options: {
     urlOf: (key) => `http://127.0.0.1:${port}/${key}/health`,
     add: (stage) => void stages.set(stage.key, stage),
     received: () => received,
+    async invokeDirect(key, event) {
+      const stage = stages.get(key);
+      if (stage === undefined) throw new Error(`no stage ${key} behind the fleet route`);
+      await ship(stage, invoke(stage, event).lines);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   fleetMarkdown,
   formatFleetReport,
+  formatFleetStatus,
   markdownCell,
   summaryLine,
   verifyMarkdown,
 } from '../../../lib/verify/fleet-report.ts';
+import type { FleetStatusReport } from '../../../lib/verify/fleet-status.ts';
 import { formatFleetJUnit } from '../../../lib/verify/junit.ts';
 import { type FleetEntry, type FleetReport, fleetExitCode } from '../../../lib/verify/run-fleet.ts';
+import type { StatusReport } from '../../../lib/verify/status.ts';
 import type { VerifyReport } from '../../../lib/verify/verify-deployment.ts';
 import { failedReport } from '../../helpers/verify-report.ts';
 
@@ -145,5 +148,78 @@ describe('formatFleetJUnit', () => {
       ['verify prod us-east-1 (us-east-1)', '1', '1'],
     ]);
     expect(xml).toMatch(/<testsuites name="petsage-smoke" tests="5" failures="2" time="7.300">/);
+  });
+});
+
+describe('formatFleetStatus', () => {
+  it('prints one row per target with alarm states and heartbeat ages, and why each is not healthy', () => {
+    // Prepare
+    const stageStatus = (state: string, ageMs: number): StatusReport => ({
+      ok: state === 'OK',
+      status: state === 'OK' ? 'healthy' : 'alarming',
+      stage: 'dev',
+      stack: 'petsage-smoke-test-dev',
+      alarms: [
+        { role: 'heartbeat', name: 'hb', state: 'OK', since: null, reason: null },
+        { role: 'route', name: 'rt', state: 'OK', since: null, reason: null },
+        { role: 'failure', name: 'fl', state, since: null, reason: 'Threshold Crossed' },
+      ],
+      heartbeat: { found: true, timestamp: null, ageMs, rule: null, staleAfterMs: 900_000 },
+      routeHeartbeat: { found: true, timestamp: null, ageMs: 30_000, trigger: 'route-heartbeat' },
+      broken: null,
+      history: { hours: 24, lines: [], failures: [], lagMs: { p50: null, p95: null, samples: 0 } },
+      elapsedMs: 900,
+      hints: state === 'OK' ? [] : ['alarm fl: Threshold Crossed'],
+    });
+    const report: FleetStatusReport = {
+      ok: false,
+      summary: { targets: 3, healthy: 1, unhealthy: 1, couldNotJudge: 1 },
+      targets: [
+        {
+          name: 'dev eu-west-1',
+          region: 'eu-west-1',
+          status: 'healthy',
+          exitCode: 0,
+          error: null,
+          report: stageStatus('OK', 45_000),
+        },
+        {
+          name: 'prod eu-west-1',
+          region: 'eu-west-1',
+          status: 'alarming',
+          exitCode: 1,
+          error: null,
+          report: stageStatus('ALARM', 600_000),
+        },
+        {
+          name: 'qa us-east-1',
+          region: 'us-east-1',
+          status: 'error',
+          exitCode: 2,
+          error: 'stack petsage-smoke-test-qa does not exist in this region.',
+          report: null,
+        },
+      ],
+      logCalls: [],
+      elapsedMs: 2_100,
+    };
+    // Act
+    const lines = formatFleetStatus(report).trimEnd().split('\n');
+    // Assess
+    expect(lines[0]).toBe('PetSage smoke status: 3 target(s) in 2 region(s)');
+    expect(lines[2]).toMatch(
+      /^ {2}dev eu-west-1 +eu-west-1 +healthy +heartbeat OK, route OK, failure OK +45 s ago +30 s ago$/,
+    );
+    expect(lines[3]).toMatch(
+      /^ {2}prod eu-west-1 +eu-west-1 +alarming +heartbeat OK, route OK, failure ALARM +10 min ago +30 s ago$/,
+    );
+    expect(lines[4]).toMatch(/^ {2}qa us-east-1 +us-east-1 +could not read +- +- +-$/);
+    expect(lines).toContain('  prod eu-west-1: alarm fl: Threshold Crossed');
+    expect(lines).toContain(
+      '  qa us-east-1: stack petsage-smoke-test-qa does not exist in this region.',
+    );
+    expect(lines.at(-1)).toBe(
+      'NOT OK: 3 target(s): 1 healthy, 1 alarming or stale, 1 could not be read (2.1 s)',
+    );
   });
 });
