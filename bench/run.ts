@@ -1,12 +1,14 @@
 // npm run bench: builds ours / floor / bare / typical and measures them side by side, interleaved:
 // cold starts in the runtime harness (aws-lambda-ric against the Runtime API emulator, a fresh
 // process each, as Lambda reports Init), warm cost in-process, then the verifier's time to verdict
-// against moto and serverless-offline's start and throughput. Prints a table, writes
+// against moto, many targets over 4 regions against a quota-enforcing CloudWatch Logs stand-in,
+// and serverless-offline's start and throughput. Prints a table, writes
 // bench/results/latest.json and BENCHMARKS.md. Figures are never asserted.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildVariants } from './build-variants.ts';
 import { measureCold } from './measure-cold.ts';
+import { measureFleet } from './measure-fleet.ts';
 import { measureOffline } from './measure-offline.ts';
 import { measureVerifier } from './measure-verifier.ts';
 import { measureWarm } from './measure-warm.ts';
@@ -17,10 +19,14 @@ const { built, sizes, settings } = await buildVariants();
 const cold = await measureCold(built, settings);
 const warm = await measureWarm(built);
 const verifier = await measureVerifier();
+const fleet = await measureFleet();
 const offline = await measureOffline();
 
 const analysis = await readFile(join(ROOT, 'bench/analysis.md'), 'utf8').catch(() => '');
-const { results, markdown, summary } = render({ sizes, cold, warm, verifier, offline }, analysis);
+const { results, markdown, summary } = render(
+  { sizes, cold, warm, verifier, fleet, offline },
+  analysis,
+);
 await mkdir(join(ROOT, 'bench/results'), { recursive: true });
 await writeFile(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 await writeFile(join(ROOT, 'BENCHMARKS.md'), markdown);

@@ -1,5 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { awsSettingsOf, fleetOf, logsRateOf, staleAfterOf, type Values } from './cli-options.ts';
+import type { AwsSettings } from './aws-clients.ts';
+import {
+  awsSettingsOf,
+  checkFleetFlags,
+  fleetOf,
+  logsRateOf,
+  staleAfterOf,
+  type Values,
+} from './cli-options.ts';
 import { type CliIo, coloursOf, notice, type Out, readOrFail } from './cli-output.ts';
 import type { Deadline } from './deadline.ts';
 import { fleetMarkdown, formatFleetReport, formatFleetStatus } from './fleet-report.ts';
@@ -19,9 +27,9 @@ import { safeMessage } from './safe-text.ts';
 async function checkedFleet(
   values: Values,
   io: CliIo,
-): Promise<{ targets: FleetTarget[]; aws: ReturnType<typeof awsSettingsOf> }> {
+  aws: AwsSettings,
+): Promise<{ targets: FleetTarget[]; aws: AwsSettings }> {
   const targets = await fleetOf(values);
-  const aws = awsSettingsOf(values, io.env);
   await checkTargetRegions(targets, aws, io.env);
   await checkJUnitPath(values.junit);
   return { targets, aws };
@@ -34,9 +42,12 @@ export async function runFleetVerify(
   deadline: Deadline,
 ): Promise<number> {
   const { io } = out;
-  const checked = await readOrFail(out, 'verify', () => checkedFleet(values, io), false);
+  checkFleetFlags(values);
+  const logsRatePerSecond = logsRateOf(values);
+  const aws = awsSettingsOf(values, io.env);
+  const checked = await readOrFail(out, 'verify', () => checkedFleet(values, io, aws), false);
   if ('code' in checked) return checked.code;
-  const { targets, aws } = checked.report;
+  const { targets } = checked.report;
   const progress = createProgress({ stream: io.stderr, now: io.now });
   let failed = 0;
   progress.update(`verifying ${targets.length} targets`, '0 done');
@@ -45,7 +56,7 @@ export async function runFleetVerify(
     aws,
     env: io.env,
     deadline,
-    logsRatePerSecond: logsRateOf(values),
+    logsRatePerSecond,
     onNotice: notice(io),
     onSettled: (entry, settled) => {
       if (entry.verdict !== 'verified') failed++;
@@ -73,9 +84,11 @@ export async function runFleetStatus(
   deadline: Deadline,
 ): Promise<number> {
   const { io } = out;
+  checkFleetFlags(values);
   const staleAfterMs = staleAfterOf(values) * 60_000;
   const logsRatePerSecond = logsRateOf(values);
-  const checked = await readOrFail(out, 'status', () => checkedFleet(values, io), false);
+  const aws = awsSettingsOf(values, io.env);
+  const checked = await readOrFail(out, 'status', () => checkedFleet(values, io, aws), false);
   if ('code' in checked) return checked.code;
   const report = await checkFleetStatus({
     ...checked.report,

@@ -56,7 +56,11 @@ export type Values = ReturnType<typeof parseCli>['values'];
 /** The one value of a repeatable flag, for a command (or a run) that takes one. */
 export const oneOf = (given: string[] | undefined, flag: string, what: string) => {
   if (given !== undefined && given.length > 1) {
-    throw new ConfigurationError(`${what} takes one ${flag}; --targets <file> lists many`);
+    const more =
+      what === '--targets'
+        ? ' (the region of entries that name none)'
+        : '; --targets <file> lists many';
+    throw new ConfigurationError(`${what} takes one ${flag}${more}`);
   }
   return given?.[0];
 };
@@ -67,11 +71,21 @@ export const isFleet = (values: Values): boolean =>
   (values.stage?.length ?? 0) > 1 ||
   (values.region?.length ?? 0) > 1;
 
-/**
- * The targets of a run over many: the targets file's entries, or every --stage in every
- * --region. A flag that names one target (--url, --log-group, --local, --path) is refused.
- */
+/** The targets of a run over many: the targets file's entries, or every --stage in every --region. */
 export async function fleetOf(values: Values): Promise<FleetTarget[]> {
+  const service = values.service ?? D.service;
+  if (values.targets === undefined) {
+    return targetsFromFlags({ stages: values.stage ?? [], regions: values.region ?? [], service });
+  }
+  return readTargetsFile(values.targets, service);
+}
+
+/**
+ * The flags of a run over many targets, checked before anything is read (usage errors): a flag
+ * that names one target (--url, --log-group, --local, --path) is refused, as is --stage with
+ * --targets.
+ */
+export function checkFleetFlags(values: Values): void {
   const single = (['url', 'log-group', 'local', 'path'] as const).find(
     (f) => values[f] !== undefined,
   );
@@ -80,14 +94,9 @@ export async function fleetOf(values: Values): Promise<FleetTarget[]> {
       `--${single} names one target; with several, list them in --targets <file> (url and logGroup per entry)`,
     );
   }
-  const service = values.service ?? D.service;
-  if (values.targets === undefined) {
-    return targetsFromFlags({ stages: values.stage ?? [], regions: values.region ?? [], service });
-  }
-  if (values.stage !== undefined) {
+  if (values.targets !== undefined && values.stage !== undefined) {
     throw new ConfigurationError('--targets lists the stages: leave out --stage');
   }
-  return readTargetsFile(values.targets, service);
 }
 
 /** `--logs-rate`: CloudWatch Logs calls per second per region, a whole number in range. */

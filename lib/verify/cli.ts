@@ -60,16 +60,17 @@ async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<
     progress.done();
   }
   if (outcome.junitError !== undefined) io.stderr.write(`petsage-smoke: ${outcome.junitError}\n`);
+  const { target } = request;
+  const name =
+    target.kind === 'local' ? 'local' : (target.stage ?? outcome.report?.url ?? target.url);
+  if (outcome.badRequest !== true) {
+    const { report, error } = outcome;
+    const one = { name: name ?? 'verify', region: request.aws.region, report, error };
+    await appendJobSummary(io.env, verifyMarkdown(one), notice(io));
+  }
   if (outcome.report === undefined) {
     return out.fail(outcome.exitCode, outcome.error ?? 'failed', outcome.badRequest);
   }
-  const name =
-    request.target.kind === 'local' ? 'local' : (request.target.stage ?? outcome.report.url);
-  await appendJobSummary(
-    io.env,
-    verifyMarkdown(outcome.report, name, request.aws.region),
-    notice(io),
-  );
   out.write(formatReport(outcome.report, coloursOf(io)), outcome.report);
   return outcome.exitCode;
 }

@@ -92,8 +92,8 @@ export function formatFleetReport(report: FleetReport, colours: Palette = palett
 }
 
 /** A cell of a GitHub Markdown table: one line, no markup, no table breaks. */
-export const markdownCell = (value: string): string =>
-  safeText(value, 120)
+export const markdownCell = (value: string, maxChars = 120): string =>
+  safeText(value, maxChars)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -120,30 +120,42 @@ export function fleetMarkdown(report: FleetReport): string {
   ].join('\n');
 }
 
-/** The job summary of one verification: the same table, one row. */
-export function verifyMarkdown(
-  report: VerifyReport,
-  name: string,
-  region: string | undefined,
-): string {
+/** The job summary of one verification (or of why it could not run): the same table, one row. */
+export function verifyMarkdown(one: {
+  name: string;
+  region: string | undefined;
+  report: VerifyReport | undefined;
+  error?: string | undefined;
+  /** A line under the table: what the gate did about the verdict (a rollback, a takeover). */
+  note?: string | undefined;
+}): string {
+  const report = one.report ?? null;
+  const verdict = report?.verdict ?? 'error';
   const entry: FleetEntry = {
-    name,
-    region: region ?? null,
-    verdict: report.verdict,
+    name: one.name,
+    region: one.region ?? null,
+    verdict,
     exitCode: 0,
-    error: null,
+    error: report === null ? (one.error ?? 'verification did not run') : null,
     report,
   };
-  const verified = report.verdict === 'verified' ? 1 : 0;
-  const failed = report.verdict === 'failed' ? 1 : 0;
-  return fleetMarkdown({
-    ok: report.ok,
-    verdict: report.verdict,
-    summary: { targets: 1, verified, failed, couldNotJudge: 1 - verified - failed },
+  const count = (v: FleetEntry['verdict']) => (verdict === v ? 1 : 0);
+  const table = fleetMarkdown({
+    ok: verdict === 'verified',
+    verdict: report?.verdict ?? 'inconclusive',
+    summary: {
+      targets: 1,
+      verified: count('verified'),
+      failed: count('failed'),
+      couldNotJudge: count('inconclusive') + count('error'),
+    },
     targets: [entry],
     logCalls: [],
-    elapsedMs: report.elapsedMs,
+    elapsedMs: report?.elapsedMs ?? 0,
   });
+  return one.note === undefined
+    ? table
+    : `${table.trimEnd()}\n\n${markdownCell(one.note, 400)}\n\n`;
 }
 
 const STATUS_HEADER = ['target', 'region', 'status', 'alarms', 'heartbeat', 'route heartbeat'];

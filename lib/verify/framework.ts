@@ -17,6 +17,7 @@ export interface ServerlessLike {
     getServerlessDeploymentBucketName?(): Promise<string>;
     getDeploymentPrefix?(): string;
     getStage?(): string;
+    getRegion?(): string;
   };
   /** Runs another framework command's lifecycle (here: `rollback`). */
   pluginManager?: { spawn(command: string): Promise<unknown> };

@@ -5,7 +5,9 @@ import { createDeadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
 import type { DeploymentIdentity } from './deployment-record.ts';
 import { ConfigurationError } from './errors.ts';
+import { verifyMarkdown } from './fleet-report.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from './framework.ts';
+import { appendJobSummary } from './job-summary.ts';
 import { formatRollbackJUnit, formatSupersededJUnit } from './junit.ts';
 import { ownDeployment } from './own-deployment.ts';
 import { errorReport, formatReport } from './report.ts';
@@ -58,6 +60,17 @@ function failureLine(outcome: VerificationOutcome, extra: AfterDeployResult): st
   if (extra.superseded !== undefined) return `Smoke test ${extra.verdictNote}`;
   return extra.rollback === undefined ? failed : `${failed}. ${rollbackSummary(extra.rollback)}`;
 }
+
+/** What the gate did about the verdict, for the job summary: the rollback, or why it did not count. */
+const gateNote = (extra: AfterDeployResult): string | undefined => {
+  const rollback = extra.rollback;
+  if (rollback === undefined) return extra.verdictNote;
+  if (rollback.error !== null)
+    return `Rollback to deployment ${rollback.to} failed: ${rollback.error}`;
+  const again =
+    rollback.restored?.verdict === 'verified' ? 'which passes again' : 'which did not pass again';
+  return `Rolled back to deployment ${rollback.to} (verified ${rollback.toVerifiedAt}), ${again}.`;
+};
 
 /**
  * `serverless smoke`, the deploy hook and the `deploy function` hook: the same verification as
@@ -141,6 +154,17 @@ export async function runServerlessSmoke(
     const events = gateEvents({ stage, trigger, outcome, extra, deployment, env: process.env });
     await announceVerdict({ serverless, aws, log, events });
   }
+  await appendJobSummary(
+    process.env,
+    verifyMarkdown({
+      name: stackName,
+      region: provider.getRegion?.(),
+      report: outcome.report,
+      error: outcome.error,
+      note: gateNote(extra),
+    }),
+    (text) => log.notice(text),
+  );
   const exitCode = extra.exitCode ?? outcome.exitCode;
   if (exitCode === EXIT_VERIFIED) {
     log.success?.(

@@ -15,7 +15,7 @@ export interface CliRun {
 
 /** Options for {@link runNodeScript}. */
 export interface RunOptions {
-  /** Preloads tests/helpers/max-rss.ts so the child reports its peak memory. */
+  /** Preloads harness/max-rss.ts so the child reports its peak memory. */
   measureMemory?: boolean;
   /** Working directory (default: the project). */
   cwd?: string;
@@ -36,7 +36,7 @@ export function runNodeScript(
   options: RunOptions = {},
 ): Promise<CliRun> {
   const preload = options.measureMemory
-    ? ['--import', join(PROJECT_DIR, 'tests/helpers/max-rss.ts')]
+    ? ['--import', join(PROJECT_DIR, 'harness/max-rss.ts')]
     : [];
   const started = Date.now();
   const child = spawn(process.execPath, [...preload, resolve(PROJECT_DIR, script), ...args], {

@@ -90,7 +90,13 @@ const deployEnv = (release: string) => ({
   SLS_AWS_MONITORING_FREQUENCY: '200',
   RELEASE_ID: release,
   NO_COLOR: '1',
+  // As in GitHub Actions: every gate appends its table to the job summary.
+  GITHUB_STEP_SUMMARY: join(dir, 'job-summary.md'),
 });
+
+/** The job summary the last framework run appended (its heading, table and note). */
+const lastJobSummary = async () =>
+  (await readFile(join(dir, 'job-summary.md'), 'utf8')).split('### ').at(-1) ?? '';
 
 /** The stage's deployment bucket, path-style against moto. */
 const bucketPlace = async () => ({
@@ -242,6 +248,9 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     expect(run.code, run.output).toBe(0);
     const report = JSON.parse(run.stdout.split('\n').find((line) => line.startsWith('{')) ?? '');
     expect(report).toMatchObject({ verdict: 'verified', url: `${route.baseUrl}/health` });
+    expect(await lastJobSummary()).toMatch(
+      /^PetSage smoke test: 1 verified, 0 failed, 0 could not judge\n[\s\S]*\n\| petsage-smoke-test-\S+ \| us-east-1 \| 200 in \d+ ms \| \d+\.\d s \| ✅ verified \|\n/,
+    );
   });
 
   it('still verifies after an unchanged redeploy ("No changes to deploy")', {
@@ -373,6 +382,14 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
       /name="deployment \S+: route answers the smoke-test contract"[^/]*>\s*<failure/,
     );
     expect(xml).toMatch(/<testcase [^>]*name="rollback to \S+ \(verified [^)]+\)"[^>]*\/>/);
+    const summary = await lastJobSummary();
+    expect(summary).toMatch(/^PetSage smoke test: 0 verified, 1 failed, 0 could not judge\n/);
+    expect(summary).toMatch(
+      /\n\| petsage-smoke-test-\S+ \| us-east-1 \| 200 in \d+ ms \| - \| ❌ FAILED: /,
+    );
+    expect(summary).toMatch(
+      /\nRolled back to deployment \S+ \(verified [^)]+\), which passes again\.\n/,
+    );
     expect(xml).toMatch(
       /<testcase [^>]*name="restored deployment \S+: log line reaches [^"]+"[^>]*\/>/,
     );

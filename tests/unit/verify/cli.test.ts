@@ -65,6 +65,21 @@ describe('petsage-smoke usage', () => {
     [['verify'], /no endpoint/],
     [['verify', '--local', '--url', 'https://h/health'], /leave out --url/],
     [
+      ['verify', '--stage', 'a', '--stage', 'b', '--url', 'https://h/health'],
+      /--url names one target/,
+    ],
+    [['verify', '--targets', 'fleet.yml', '--stage', 'dev'], /--targets lists the stages/],
+    [
+      ['verify', '--targets', 'f.yml', '--region', 'a', '--region', 'b'],
+      /--targets takes one --region/,
+    ],
+    [['history', '--stage', 'a', '--stage', 'b'], /history takes one --stage/],
+    [
+      ['verify', '--stage', 'a', '--stage', 'b', '--logs-rate', '0'],
+      /--logs-rate must be a whole number/,
+    ],
+    [['verify', '--stage', 'a', '--logs-rate', '2.5'], /--logs-rate must be a whole number/],
+    [
       ['verify', '--url', 'https://h/health', '--log-group', 'g', '--endpoint-url', 'x'],
       /--endpoint-url/,
     ],

@@ -119,7 +119,8 @@ describe('fleetMarkdown', () => {
   });
 
   it('writes one row for one verification', () => {
-    const lines = verifyMarkdown(failedReport, 'dev', 'eu-west-1').trimEnd().split('\n');
+    const one = { name: 'dev', region: 'eu-west-1', report: failedReport };
+    const lines = verifyMarkdown(one).trimEnd().split('\n');
     expect(lines[0]).toBe('### PetSage smoke test: 0 verified, 1 failed, 0 could not judge');
     expect(lines.slice(4)).toHaveLength(1);
     expect(lines[4]).toMatch(
