@@ -107,7 +107,7 @@ export function fleetMarkdown(report: FleetReport): string {
     const cells = rowsOf(report)[index] ?? [];
     const why = whyOf(entry);
     const verdict = `${MARK[entry.verdict]} ${cells[4]}${why === undefined ? '' : `: ${why}`}`;
-    return `| ${[...cells.slice(0, 4), verdict].map(markdownCell).join(' | ')} |`;
+    return `| ${[...cells.slice(0, 4), verdict].map((cell) => markdownCell(cell)).join(' | ')} |`;
   });
   return [
     `### PetSage smoke test: ${summaryLine(report.summary)}`,

@@ -1,5 +1,4 @@
 import type { RollbackFacts } from './deployment-history.ts';
-import type { FleetReport } from './run-fleet.ts';
 import type { VerifyReport } from './verify-deployment.ts';
 
 /** Escapes text for XML 1.0 and drops what XML 1.0 cannot carry at all. */
@@ -121,8 +120,16 @@ export function formatJUnit(report: VerifyReport): string {
   });
 }
 
+/** One target of a run over many, as JUnit needs it (a FleetEntry). */
+interface JUnitTarget {
+  name: string;
+  region: string | null;
+  error: string | null;
+  report: VerifyReport | null;
+}
+
 /** JUnit for a run over many targets: one testsuite per target, named by the target. */
-export function formatFleetJUnit(report: FleetReport): string {
+export function formatFleetJUnit(report: { targets: JUnitTarget[]; elapsedMs: number }): string {
   const suites = report.targets.map((entry) => {
     const name = `verify ${entry.name}${entry.region === null ? '' : ` (${entry.region})`}`;
     if (entry.report === null) {
