@@ -2,9 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { S3Client } from '@aws-sdk/client-s3';
 import { closest } from './closest.ts';
 import { ConfigurationError } from './errors.ts';
 import { safeText } from './safe-text.ts';
@@ -36,7 +34,8 @@ export function awsSettingsFrom(
   };
 }
 
-const clientConfig = (settings: AwsSettings) => ({
+/** The SDK client config of these settings. */
+export const clientConfig = (settings: AwsSettings) => ({
   ...settings.base,
   ...(settings.region === undefined ? {} : { region: settings.region }),
   ...(settings.profile === undefined ? {} : { profile: settings.profile }),
@@ -54,21 +53,14 @@ export const createLogsClient = (settings: AwsSettings): CloudWatchLogsClient =>
 export const createCloudFormationClient = (settings: AwsSettings): CloudFormationClient =>
   new CloudFormationClient({ ...clientConfig(settings), maxAttempts: 2 });
 
-/** A CloudWatch (alarms) client with the same region, credentials and endpoint. */
-export const createCloudWatchClient = (settings: AwsSettings): CloudWatchClient =>
-  new CloudWatchClient({ ...clientConfig(settings), maxAttempts: 2 });
-
-/** An S3 client (the deployment bucket); path-style addressing when the endpoint is a stand-in. */
-export const createS3Client = (settings: AwsSettings): S3Client => {
-  const config = clientConfig(settings);
-  return new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined });
-};
-
-/** The clients of one run, made once per region and account and shared by all its targets. */
+/**
+ * The clients of one run, made once per region and account and shared by all its targets.
+ * CloudWatch (alarms) and S3 live in their own modules, loaded only by the commands that use
+ * them: each SDK client costs several MB of memory to load.
+ */
 export interface AwsClients {
   logs(settings: AwsSettings): CloudWatchLogsClient;
   cloudFormation(settings: AwsSettings): CloudFormationClient;
-  cloudWatch(settings: AwsSettings): CloudWatchClient;
 }
 
 /** Makes clients on first use and shares them by region, profile and endpoint. */
@@ -84,7 +76,6 @@ export function createClientCache(): AwsClients {
   return {
     logs: shared('logs', createLogsClient),
     cloudFormation: shared('cloudformation', createCloudFormationClient),
-    cloudWatch: shared('cloudwatch', createCloudWatchClient),
   };
 }
 
@@ -92,7 +83,6 @@ export function createClientCache(): AwsClients {
 export const freshClients: AwsClients = {
   logs: createLogsClient,
   cloudFormation: createCloudFormationClient,
-  cloudWatch: createCloudWatchClient,
 };
 
 /** The regions the installed AWS SDK knows, from its own partitions table. */

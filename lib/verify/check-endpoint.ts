@@ -109,8 +109,9 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
   while (options.deadline.remainingMs() > 0) {
     attempts++;
     requestTime = now();
+    const timer = options.deadline.timer(attemptTimeoutMs);
     try {
-      const signal = options.deadline.signal(attemptTimeoutMs);
+      const signal = timer.signal;
       const response = await fetchFn(options.url, {
         method: 'GET',
         headers: {
@@ -159,6 +160,8 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
     } catch (error) {
       lastProblem = describeFetchError(error);
       options.onAttempt?.(attempts, lastProblem);
+    } finally {
+      timer.clear();
     }
     const pause = backoffMs(attempts);
     if (pause >= options.deadline.remainingMs()) break;

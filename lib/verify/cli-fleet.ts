@@ -11,7 +11,6 @@ import {
 import { type CliIo, coloursOf, notice, type Out, readOrFail } from './cli-output.ts';
 import type { Deadline } from './deadline.ts';
 import { fleetMarkdown, formatFleetReport, formatFleetStatus } from './fleet-report.ts';
-import { checkFleetStatus } from './fleet-status.ts';
 import { checkTargetRegions, type FleetTarget } from './fleet-targets.ts';
 import { appendJobSummary } from './job-summary.ts';
 import { formatFleetJUnit } from './junit.ts';
@@ -72,7 +71,7 @@ export async function runFleetVerify(
       io.stderr.write(`petsage-smoke: cannot write --junit file: ${safeMessage(error)}\n`),
     );
   }
-  await appendJobSummary(io.env, fleetMarkdown(report), notice(io));
+  await appendJobSummary(io.env, () => fleetMarkdown(report), notice(io));
   out.write(formatFleetReport(report, coloursOf(io)), report);
   return fleetExitCode(report.targets);
 }
@@ -90,6 +89,8 @@ export async function runFleetStatus(
   const aws = awsSettingsOf(values, io.env);
   const checked = await readOrFail(out, 'status', () => checkedFleet(values, io, aws), false);
   if ('code' in checked) return checked.code;
+  // Loaded here: only status reads CloudWatch alarms (each SDK client costs memory to load).
+  const { checkFleetStatus } = await import('./fleet-status.ts');
   const report = await checkFleetStatus({
     ...checked.report,
     env: io.env,

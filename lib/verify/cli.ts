@@ -16,14 +16,13 @@ import { createDeadline, type Deadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED, VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
 import { verifyMarkdown } from './fleet-report.ts';
-import { checkHistory } from './history.ts';
 import { appendJobSummary } from './job-summary.ts';
 import { createProgress } from './progress.ts';
 import { formatHistory, formatReport, formatStatus } from './report.ts';
 import { runVerification } from './run-verification.ts';
 import { safeText } from './safe-text.ts';
 import { unicodeOk } from './sparkline.ts';
-import { checkStatus, type StatusRequest } from './status.ts';
+import type { StatusRequest } from './status.ts';
 import { parseTimeoutSeconds } from './timeout.ts';
 import { USAGE } from './usage.ts';
 
@@ -66,7 +65,7 @@ async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<
   if (outcome.badRequest !== true) {
     const { report, error } = outcome;
     const one = { name: name ?? 'verify', region: request.aws.region, report, error };
-    await appendJobSummary(io.env, verifyMarkdown(one), notice(io));
+    await appendJobSummary(io.env, () => verifyMarkdown(one), notice(io));
   }
   if (outcome.report === undefined) {
     return out.fail(outcome.exitCode, outcome.error ?? 'failed', outcome.badRequest);
@@ -89,6 +88,8 @@ async function runHistory(values: Values, out: Out, deadline: Deadline): Promise
     env: io.env,
     deadline,
   };
+  // Loaded here: only history reads S3, and each SDK client costs memory to load.
+  const { checkHistory } = await import('./history.ts');
   const read = await readOrFail(out, 'history', () => checkHistory(request));
   if ('code' in read) return read.code;
   out.write(formatHistory(read.report, coloursOf(io)), read.report);
@@ -110,6 +111,8 @@ async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<
     staleAfterMs: staleAfterOf(values) * 60_000,
     now: io.now,
   };
+  // Loaded here: only status reads CloudWatch alarms.
+  const { checkStatus } = await import('./status.ts');
   const read = await readOrFail(out, 'status', () => checkStatus(request));
   if ('code' in read) return read.code;
   const chart = { unicode: unicodeOk(io.env), width: io.stdout.columns ?? 80 };

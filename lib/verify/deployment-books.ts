@@ -1,4 +1,4 @@
-import { createCloudFormationClient, createS3Client } from './aws-clients.ts';
+import { createCloudFormationClient } from './aws-clients.ts';
 import { type DeploymentBucket, hashArtifacts, writeRecord } from './deployment-bucket.ts';
 import { type DeploymentHistory, deploymentHistory, liveDeployment } from './deployment-history.ts';
 import {
@@ -10,6 +10,7 @@ import {
 } from './deployment-record.ts';
 import type { PluginLog, ServerlessLike } from './framework.ts';
 import type { VerificationOutcome } from './run-verification.ts';
+import { createS3Client } from './s3-client.ts';
 import { safeMessage } from './safe-text.ts';
 
 /** The stage's deployment bucket and what it holds. */

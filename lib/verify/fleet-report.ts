@@ -103,8 +103,9 @@ const MARK = { verified: '✅', failed: '❌', inconclusive: '⚠️', error: '�
 
 /** The job summary of a run over many targets: a heading with the summary, then one row each. */
 export function fleetMarkdown(report: FleetReport): string {
+  const cellsOf = rowsOf(report);
   const rows = report.targets.map((entry, index) => {
-    const cells = rowsOf(report)[index] ?? [];
+    const cells = cellsOf[index] ?? [];
     const why = whyOf(entry);
     const verdict = `${MARK[entry.verdict]} ${cells[4]}${why === undefined ? '' : `: ${why}`}`;
     return `| ${[...cells.slice(0, 4), verdict].map((cell) => markdownCell(cell)).join(' | ')} |`;

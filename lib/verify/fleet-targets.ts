@@ -1,5 +1,4 @@
 import { readFile, stat } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { type AwsSettings, checkRegion } from './aws-clients.ts';
 import { closest } from './closest.ts';
 import { VERIFY_DEFAULTS as D } from './defaults.ts';
@@ -140,10 +139,12 @@ async function readCapped(path: string): Promise<string> {
 export async function readTargetsFile(path: string, service: string): Promise<FleetTarget[]> {
   const shown = quoted(path);
   const text = await readCapped(path);
+  // Loaded here: only a targets file needs a YAML parser, and it costs memory to load.
+  const { parse } = await import('yaml');
   let document: unknown;
   try {
     // YAML 1.2 core: unique keys, aliases capped (no billion laughs), JSON read as is.
-    document = parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+    document = parse(text, { uniqueKeys: true, maxAliasCount: 100 });
   } catch (error) {
     const first = (safeMessage(error, 160).split(/\\u\{a\}|\n/)[0] ?? '').replace(/:$/, '');
     throw new ConfigurationError(`targets file ${shown} is not JSON or YAML: ${first}`);

@@ -1,14 +1,10 @@
-import {
-  type AwsSettings,
-  checkRegion,
-  createCloudFormationClient,
-  createS3Client,
-} from './aws-clients.ts';
+import { type AwsSettings, checkRegion, createCloudFormationClient } from './aws-clients.ts';
 import type { Deadline } from './deadline.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
 import { type Deployment, deploymentHistory, liveDeployment } from './deployment-history.ts';
 import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';
 import { ConfigurationError } from './errors.ts';
+import { createS3Client } from './s3-client.ts';
 import { describeStackOutputs, stackName } from './targets.ts';
 
 /** One deployment as `history` shows it. */

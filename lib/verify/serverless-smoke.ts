@@ -156,13 +156,14 @@ export async function runServerlessSmoke(
   }
   await appendJobSummary(
     process.env,
-    verifyMarkdown({
-      name: stackName,
-      region: provider.getRegion?.(),
-      report: outcome.report,
-      error: outcome.error,
-      note: gateNote(extra),
-    }),
+    () =>
+      verifyMarkdown({
+        name: stackName,
+        region: provider.getRegion?.(),
+        report: outcome.report,
+        error: outcome.error,
+        note: gateNote(extra),
+      }),
     (text) => log.notice(text),
   );
   const exitCode = extra.exitCode ?? outcome.exitCode;

@@ -1,6 +1,7 @@
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { type AwsClients, type AwsSettings, checkRegion, freshClients } from './aws-clients.ts';
 import { awsConfigurationError } from './aws-errors.ts';
+import { createCloudWatchClient } from './cloudwatch-client.ts';
 import type { Deadline, Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
@@ -113,7 +114,7 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   let alarms: MetricAlarm[];
   try {
     const answer = await request.deadline.race(
-      clients.cloudWatch(request.aws).send(
+      createCloudWatchClient(request.aws).send(
         new DescribeAlarmsCommand({
           AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
         }),

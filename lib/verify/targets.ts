@@ -72,10 +72,11 @@ export async function describeStackOutputs(
 ): Promise<Record<string, string>> {
   const what = `CloudFormation stack ${name}`;
   let outputs: { OutputKey?: string; OutputValue?: string }[];
+  const timer = deadline.timer();
   try {
     const result = await deadline.race(
       client.send(new DescribeStacksCommand({ StackName: name }), {
-        abortSignal: deadline.signal(),
+        abortSignal: timer.signal,
       }),
       `reading ${what}`,
     );
@@ -96,6 +97,8 @@ export async function describeStackOutputs(
       );
     }
     throw awsConfigurationError(error, { what, ...context });
+  } finally {
+    timer.clear();
   }
   return Object.fromEntries(
     outputs.flatMap((entry) =>
