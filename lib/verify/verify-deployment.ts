@@ -94,6 +94,10 @@ const hintsFor = (report: ReportBody, verdict: Verdict): string[] => {
     hints.push(
       'The route answered 429 (throttled) until the deadline: its throttle is shared with the public, so this says nothing about the deployment, and nothing is rolled back. Retry when the traffic has passed, or with a longer --timeout.',
     );
+  } else if (verdict === 'inconclusive' && report.log.polls === 0) {
+    hints.push(
+      "The log search never got a turn before the deadline (with many targets: the region's CloudWatch Logs budget, shared by every target there, did not reach this one). Give the run a longer --timeout, a higher --logs-rate (within the account's quota), or fewer targets per region.",
+    );
   } else if (verdict === 'inconclusive') {
     hints.push(
       report.log.throttled > 0
@@ -197,9 +201,11 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
     );
   } else if (match === undefined) {
     logProblems.push(
-      verdict === 'inconclusive'
-        ? `could not search ${options.logSource.description} to the end: ${search.throttled > 0 ? `throttled ${search.throttled} time(s)` : 'no answer'}${search.lastError === undefined ? '' : ` (last error ${search.lastError})`}`
-        : `no smoke-test line with correlation_id "${correlationId}" in ${options.logSource.description} within the deadline`,
+      verdict === 'inconclusive' && search.polls === 0
+        ? `no call to ${options.logSource.description} before the deadline: the budget never reached it`
+        : verdict === 'inconclusive'
+          ? `could not search ${options.logSource.description} to the end: ${search.throttled > 0 ? `throttled ${search.throttled} time(s)` : 'no answer'}${search.lastError === undefined ? '' : ` (last error ${search.lastError})`}`
+          : `no smoke-test line with correlation_id "${correlationId}" in ${options.logSource.description} within the deadline`,
     );
   }
   const body: ReportBody = {

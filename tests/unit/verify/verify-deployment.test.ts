@@ -215,6 +215,27 @@ describe('verifyDeployment', () => {
     expect(report.hints.join('\n')).toMatch(/throttled 20 of 20/);
   });
 
+  it("cannot judge a target its region's shared budget never reached, and says what to change", async () => {
+    // Prepare
+    const clock = fakeClock();
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: {
+        description: 'test logs',
+        findSmokeLine: async () => searchResult({ polls: 0, serviceAnswered: false }),
+      },
+      timeoutMs: 60_000,
+      fetch: async (_url, init) => healthyAnswer(init),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.log.problems.join('\n')).toMatch(/no call to test logs before the deadline/);
+    expect(report.hints.join('\n')).toMatch(/--timeout.*--logs-rate/);
+  });
+
   it('aborts a body larger than the cap and judges it once', async () => {
     // Prepare: an endless body.
     const clock = fakeClock();
