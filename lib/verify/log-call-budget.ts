@@ -61,17 +61,30 @@ export function createLogCallBudget(options: LogCallBudgetOptions): LogCallBudge
     return Math.max(oldest + windowMs, pausedUntil, now());
   };
 
-  /** Sleeps until `at`, or until a call in flight ends (which may move the next slot). */
-  const waitUntil = (at: number) =>
+  /**
+   * Waits for the next slot: sleeps until a known one (at most a second, or a throttle's
+   * backoff), or, while the window's oldest call is still in flight, until it ends. Every call
+   * ends by the deadline (its own abort), and a timer to the deadline, cleared on wake, bounds
+   * the wait all the same.
+   */
+  const waitFor = (slot: number, deadline: number) =>
     new Promise<void>((resolve) => {
-      wake = resolve;
-      if (Number.isFinite(at)) void sleep(Math.max(at - now(), 1)).then(resolve);
+      if (Number.isFinite(slot)) {
+        wake = resolve;
+        void sleep(Math.max(slot - now(), 1)).then(resolve);
+        return;
+      }
+      const bound = setTimeout(resolve, Math.max(deadline - now(), 1));
+      wake = () => {
+        clearTimeout(bound);
+        resolve();
+      };
     });
 
   const turn = async (deadline: number): Promise<BudgetSlot | undefined> => {
     for (let slot = nextSlot(); slot > now(); slot = nextSlot()) {
       if (slot >= deadline && Number.isFinite(slot)) return undefined;
-      await waitUntil(Math.min(slot, deadline));
+      await waitFor(slot, deadline);
       if (now() >= deadline) return undefined;
     }
     const call = { endedAt: Number.POSITIVE_INFINITY };
