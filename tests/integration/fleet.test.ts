@@ -90,15 +90,10 @@ describe('verify over 40 targets in 4 regions', () => {
     const calls = fleet.logs.calls();
     expect(calls.map((c) => c.region).sort()).toStrictEqual([...FLEET_REGIONS].sort());
     for (const region of calls) {
-      expect({
-        region: region.region,
-        peak: region.peakIn(1000),
-        throttled: region.throttled,
-      }).toStrictEqual({
-        region: region.region,
-        peak: 2,
-        throttled: 0,
-      });
+      // At most the budget (how close to it a busy machine gets is not the point), never throttled.
+      expect(region.peakIn(1000), region.region).toBeLessThanOrEqual(2);
+      expect(region.throttled, region.region).toBe(0);
+      expect(region.calls, region.region).toBeGreaterThanOrEqual(10);
     }
   }, 180_000);
 });
