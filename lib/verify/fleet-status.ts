@@ -53,17 +53,15 @@ export async function checkFleetStatus(request: FleetStatusRequest): Promise<Fle
       if (stage === undefined) {
         throw new ConfigurationError('status reads a stage: this entry names a url, not a stage');
       }
-      const report = await share.limit(() =>
-        checkStatus({
-          stage,
-          service,
-          env: request.env,
-          deadline: request.deadline,
-          staleAfterMs: request.staleAfterMs,
-          now: request.now,
-          ...share,
-        }),
-      );
+      const report = await checkStatus({
+        stage,
+        service,
+        env: request.env,
+        deadline: request.deadline,
+        staleAfterMs: request.staleAfterMs,
+        now: request.now,
+        ...share,
+      });
       const exitCode = report.ok ? EXIT_VERIFIED : EXIT_FAILED;
       return { name: target.name, region, status: report.status, exitCode, error: null, report };
     } catch (error) {

@@ -6,6 +6,7 @@ import type { Deadline, Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
 import { readSmokeLines } from './heartbeat-lines.ts';
+import { type Limit, unlimited } from './limit.ts';
 import type { LogCallBudget } from './log-call-budget.ts';
 import { safeText } from './safe-text.ts';
 import { bucketCounts, percentile } from './sparkline.ts';
@@ -64,6 +65,8 @@ export interface StatusRequest {
   /** Many targets: clients shared per region, and the region's CloudWatch Logs budget. */
   clients?: AwsClients | undefined;
   budget?: LogCallBudget | undefined;
+  /** Many targets: the run's pool, which the stack and alarm reads wait for (the log reads do not). */
+  limit?: Limit | undefined;
 }
 
 /** The window of the hourly chart. */
@@ -94,11 +97,9 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   const context = { region: request.aws.region, profile: request.aws.profile };
   await checkRegion(request.aws, request.env);
   const clients = request.clients ?? freshClients;
-  const outputs = await describeStackOutputs(
-    clients.cloudFormation(request.aws),
-    stack,
-    request.deadline,
-    context,
+  const limit = request.limit ?? unlimited;
+  const outputs = await limit(() =>
+    describeStackOutputs(clients.cloudFormation(request.aws), stack, request.deadline, context),
   );
   const required = ['HeartbeatAlarmName', 'FailureAlarmName', 'HealthLogGroupName'] as const;
   const absent = required.filter((key) => outputs[key] === undefined);
@@ -112,20 +113,25 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   const logGroupName = outputs.HealthLogGroupName as string;
   const routeAlarm = outputs.RouteHeartbeatAlarmName;
   let alarms: MetricAlarm[];
+  const timer = request.deadline.timer();
   try {
-    const answer = await request.deadline.race(
-      createCloudWatchClient(request.aws).send(
-        new DescribeAlarmsCommand({
-          AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
-        }),
-        { abortSignal: request.deadline.signal() },
+    const answer = await limit(() =>
+      request.deadline.race(
+        createCloudWatchClient(request.aws).send(
+          new DescribeAlarmsCommand({
+            AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
+          }),
+          { abortSignal: timer.signal },
+        ),
+        'reading the alarms',
       ),
-      'reading the alarms',
     );
     alarms = answer.MetricAlarms ?? [];
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
     throw awsConfigurationError(error, { what: 'CloudWatch alarms', ...context });
+  } finally {
+    timer.clear();
   }
   const byName = (name: string) => alarms.find((alarm) => alarm.AlarmName === name);
   const alarmStates = [
