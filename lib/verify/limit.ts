@@ -1,6 +1,9 @@
 /** Runs work with at most `concurrency` pieces in flight; the rest wait their turn, in order. */
 export type Limit = <T>(work: () => Promise<T>) => Promise<T>;
 
+/** No limit: the work runs at once (one target). */
+export const unlimited: Limit = (work) => work();
+
 /** Creates a {@link Limit} (a counting semaphore with a FIFO queue). */
 export function createLimit(concurrency: number): Limit {
   if (!Number.isInteger(concurrency) || concurrency < 1) {

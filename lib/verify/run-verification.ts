@@ -5,7 +5,7 @@ import type { Deadline } from './deadline.ts';
 import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED } from './defaults.ts';
 import { ConfigurationError } from './errors.ts';
 import { formatJUnit, formatJUnitError } from './junit.ts';
-import type { Limit } from './limit.ts';
+import { type Limit, unlimited } from './limit.ts';
 import type { LogCallBudget } from './log-call-budget.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { resolveLocalTarget } from './offline.ts';
@@ -74,8 +74,6 @@ const resolveTarget = (
   target.kind === 'local'
     ? resolveLocalTarget({ ...target, deadline: request.deadline, onNotice: request.onNotice })
     : resolveAwsTarget(target, request);
-
-const unlimited: Limit = (work) => work();
 
 const exitCodeOf = (report: VerifyReport): number =>
   report.verdict === 'verified'

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkEndpoint } from './check-endpoint.ts';
 import { createDeadline, type Deadline, type Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
-import type { Limit } from './limit.ts';
+import { type Limit, unlimited } from './limit.ts';
 import type { LogSearchResult, LogSource } from './log-source.ts';
 import { redactUrl, safeText } from './safe-text.ts';
 
@@ -164,7 +164,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
       onAttempt: (attempt, outcome) =>
         options.onProgress?.('http', `attempt ${attempt}: ${outcome}`),
     });
-  const http = await (options.limit === undefined ? callRoute() : options.limit(callRoute));
+  const http = await (options.limit ?? unlimited)(callRoute);
 
   let search = NOT_SEARCHED;
   let waitedMs = 0;
