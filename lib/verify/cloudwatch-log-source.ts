@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { awsConfigurationError, classifyAwsError } from './aws-errors.ts';
 import { judgeLogMessage } from './contract-check.ts';
-import { sleep as realSleep, type Sleep } from './deadline.ts';
+import { createDeadline, sleep as realSleep, type Sleep } from './deadline.ts';
 import { VERIFY_DEFAULTS } from './defaults.ts';
 import type { BudgetSlot, LogCallBudget } from './log-call-budget.ts';
 import type { LogSearch, LogSearchResult, LogSource } from './log-source.ts';
@@ -54,17 +54,10 @@ export async function filterLogEventsOnce(
     onSettled?: (() => void) | undefined;
   },
 ): Promise<FilterCall> {
-  const now = context.now ?? Date.now;
-  // A timer cleared when the call ends: an AbortSignal.timeout would hold each call's request
-  // and answer until the deadline, which with hundreds of targets is most of the memory.
-  const abort = new AbortController();
-  const timer = setTimeout(
-    () => abort.abort(new DOMException('The deadline passed', 'TimeoutError')),
-    Math.ceil(Math.max(context.deadline - now(), 1)),
-  );
+  const timer = createDeadline(context.deadline, context.now).timer();
   try {
     const page = await client.send(new FilterLogEventsCommand(input), {
-      abortSignal: abort.signal,
+      abortSignal: timer.signal,
     });
     return { page };
   } catch (error) {
@@ -78,7 +71,7 @@ export async function filterLogEventsOnce(
     }
     return { retry: kind, error: errorText(error) };
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     context.onSettled?.();
   }
 }

@@ -11,11 +11,10 @@ export interface Deadline {
   /** Epoch ms at which everything must have ended. */
   readonly at: number;
   remainingMs(): number;
-  /** Aborts when the deadline passes (or after `capMs`, if sooner). */
-  signal(capMs?: number): AbortSignal;
   /**
-   * The same, with its timer cleared by `clear()` when the work ends early: a bare timeout
-   * signal holds its request and answer until it fires, which adds up over hundreds of targets.
+   * A signal that aborts when the deadline passes (or after `capMs`, if sooner), with its timer
+   * cleared by `clear()` when the work ends first: a bare timeout signal would hold its request
+   * and answer until it fires, which adds up over hundreds of targets.
    */
   timer(capMs?: number): { signal: AbortSignal; clear: () => void };
   /** Resolves as `work` does, or rejects with a DeadlineError naming `what` when time runs out. */
@@ -30,8 +29,6 @@ export function createDeadline(at: number, now: () => number = Date.now): Deadli
   return {
     at,
     remainingMs,
-    signal: (capMs = Number.POSITIVE_INFINITY) =>
-      AbortSignal.timeout(wait(Math.min(remainingMs(), capMs))),
     timer(capMs = Number.POSITIVE_INFINITY) {
       const controller = new AbortController();
       const timeout = setTimeout(
