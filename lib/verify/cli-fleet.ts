@@ -8,7 +8,7 @@ import {
   staleAfterOf,
   type Values,
 } from './cli-options.ts';
-import { type CliIo, coloursOf, notice, type Out, readOrFail } from './cli-output.ts';
+import { coloursOf, notice, type Out, readOrFail } from './cli-output.ts';
 import type { Deadline } from './deadline.ts';
 import { fleetMarkdown, formatFleetReport, formatFleetStatus } from './fleet-report.ts';
 import { checkTargetRegions, type FleetTarget } from './fleet-targets.ts';
@@ -19,19 +19,38 @@ import { fleetExitCode, runFleet } from './run-fleet.ts';
 import { checkJUnitPath } from './run-verification.ts';
 import { safeMessage } from './safe-text.ts';
 
+/** A run over many targets, checked: its targets, AWS settings and per-region budget. */
+interface CheckedFleet {
+  targets: FleetTarget[];
+  aws: AwsSettings;
+  logsRatePerSecond: number;
+}
+
 /**
- * The targets of a run over many, checked before any call: the file or flags, every region, the
- * JUnit path. A bad one ends the run in one line (exit 2), naming the entry.
+ * Checks a run over many targets before any call. The flags first (a wrong one is a usage
+ * error, thrown to the CLI); then the file or flags' targets, every region and the JUnit path:
+ * a bad one ends the run in one line (exit 2) naming the entry, returned as `code`.
  */
 async function checkedFleet(
   values: Values,
-  io: CliIo,
-  aws: AwsSettings,
-): Promise<{ targets: FleetTarget[]; aws: AwsSettings }> {
-  const targets = await fleetOf(values);
-  await checkTargetRegions(targets, aws, io.env);
-  await checkJUnitPath(values.junit);
-  return { targets, aws };
+  out: Out,
+  command: string,
+): Promise<CheckedFleet | { code: number }> {
+  checkFleetFlags(values);
+  const logsRatePerSecond = logsRateOf(values);
+  const aws = awsSettingsOf(values, out.io.env);
+  const read = await readOrFail(
+    out,
+    command,
+    async () => {
+      const targets = await fleetOf(values);
+      await checkTargetRegions(targets, aws, out.io.env);
+      await checkJUnitPath(values.junit);
+      return targets;
+    },
+    false,
+  );
+  return 'code' in read ? read : { targets: read.report, aws, logsRatePerSecond };
 }
 
 /** `petsage-smoke verify` over many targets: one pool, one budget per region, one report. */
@@ -41,21 +60,16 @@ export async function runFleetVerify(
   deadline: Deadline,
 ): Promise<number> {
   const { io } = out;
-  checkFleetFlags(values);
-  const logsRatePerSecond = logsRateOf(values);
-  const aws = awsSettingsOf(values, io.env);
-  const checked = await readOrFail(out, 'verify', () => checkedFleet(values, io, aws), false);
+  const checked = await checkedFleet(values, out, 'verify');
   if ('code' in checked) return checked.code;
-  const { targets } = checked.report;
+  const { targets } = checked;
   const progress = createProgress({ stream: io.stderr, now: io.now });
   let failed = 0;
   progress.update(`verifying ${targets.length} targets`, '0 done');
   const report = await runFleet({
-    targets,
-    aws,
+    ...checked,
     env: io.env,
     deadline,
-    logsRatePerSecond,
     onNotice: notice(io),
     onSettled: (entry, settled) => {
       if (entry.verdict !== 'verified') failed++;
@@ -83,20 +97,16 @@ export async function runFleetStatus(
   deadline: Deadline,
 ): Promise<number> {
   const { io } = out;
-  checkFleetFlags(values);
   const staleAfterMs = staleAfterOf(values) * 60_000;
-  const logsRatePerSecond = logsRateOf(values);
-  const aws = awsSettingsOf(values, io.env);
-  const checked = await readOrFail(out, 'status', () => checkedFleet(values, io, aws), false);
+  const checked = await checkedFleet(values, out, 'status');
   if ('code' in checked) return checked.code;
   // Loaded here: only status reads CloudWatch alarms (each SDK client costs memory to load).
   const { checkFleetStatus } = await import('./fleet-status.ts');
   const report = await checkFleetStatus({
-    ...checked.report,
+    ...checked,
     env: io.env,
     deadline,
     staleAfterMs,
-    logsRatePerSecond,
     now: io.now,
   });
   out.write(formatFleetStatus(report, coloursOf(io)), report);

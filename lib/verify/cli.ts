@@ -34,7 +34,7 @@ const D = VERIFY_DEFAULTS;
 /** `petsage-smoke verify`: the one road (runVerification), with progress on stderr. */
 async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<number> {
   if (isFleet(values)) return runFleetVerify(values, out, deadline);
-  logsRateOf(values);
+  logsRateOf(values); // One target has no shared budget, but a bad --logs-rate is still refused.
   const { io } = out;
   const request = {
     target: targetOf(values),
