@@ -2,14 +2,14 @@
 // --targets` as a user runs it (a fresh process), against the fleet route (the function's own
 // code per stage) and a CloudWatch Logs stand-in that enforces the per-region quota and shows
 // each line only after an ingestion delay.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFleet } from '../harness/fleet.ts';
+import { runNodeScript } from '../harness/node-script.ts';
 import { VERIFY_DEFAULTS } from '../lib/verify/defaults.ts';
 import type { FleetReport } from '../lib/verify/run-fleet.ts';
-import { log, ROOT } from './settings.ts';
+import { log } from './settings.ts';
 
 /** The fleet sizes measured, the regions they spread over, and the stand-in's settings. */
 export const FLEET_SIZES = [1, 10, 100, 400] as const;
@@ -32,33 +32,6 @@ export interface FleetFigures {
   maxRssMb: number;
 }
 
-/** Runs the CLI over a targets file, with its peak RSS printed by the max-rss preload. */
-function runCli(args: string[], env: NodeJS.ProcessEnv) {
-  const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', join(ROOT, 'harness/max-rss.ts'), join(ROOT, 'lib/verify/cli.ts'), ...args],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise<{ ms: number; stdout: string; rssKb: number }>((resolve) =>
-    child.on('close', () =>
-      resolve({
-        ms: Date.now() - started,
-        stdout,
-        rssKb: Number(/max-rss-kb: (\d+)/.exec(stderr)?.[1] ?? Number.NaN),
-      }),
-    ),
-  );
-}
-
 /** One row per fleet size. */
 export async function measureFleet(): Promise<FleetFigures[]> {
   const budget = VERIFY_DEFAULTS.logsRatePerSecond;
@@ -74,7 +47,8 @@ export async function measureFleet(): Promise<FleetFigures[]> {
     const dir = await mkdtemp(join(tmpdir(), 'petsage-bench-fleet-'));
     try {
       const file = await fleet.writeTargetsFile(dir);
-      const run = await runCli(
+      const run = await runNodeScript(
+        'lib/verify/cli.ts',
         [
           'verify',
           '--targets',
@@ -86,20 +60,21 @@ export async function measureFleet(): Promise<FleetFigures[]> {
           '600',
         ],
         { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'eu-west-1' },
+        { measureMemory: true },
       );
       const report = JSON.parse(run.stdout) as FleetReport;
       const calls = fleet.logs.calls();
       const row: FleetFigures = {
         targets: size,
         regions,
-        allVerdictsMs: run.ms,
+        allVerdictsMs: Math.round(run.seconds * 1000),
         goalMs: FLEET_INGESTION_DELAY_MS + (Math.ceil(size / regions) / budget) * 1000 + 2000,
         verified: report.summary.verified,
         peakCallsPerSecond: Math.max(...calls.map((c) => c.peakIn(1000))),
         budgetPerSecond: budget,
         throttled: calls.reduce((sum, c) => sum + c.throttled, 0),
         filterLogEventsCalls: calls.reduce((sum, c) => sum + c.calls, 0),
-        maxRssMb: Number((run.rssKb / 1024).toFixed(1)),
+        maxRssMb: Number(((run.maxRssKb ?? Number.NaN) / 1024).toFixed(1)),
       };
       log(`fleet ${size}: ${JSON.stringify(row)}`);
       rows.push(row);

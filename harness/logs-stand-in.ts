@@ -134,7 +134,6 @@ export async function startLogsStandIn(options: {
       [...arrivals.entries()].map(([region, entry]) => ({
         region,
         calls: entry.times.length,
-        times: entry.times,
         throttled: entry.throttled,
         peakIn: (windowMs: number) => {
           let peak = 0;

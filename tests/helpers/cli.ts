@@ -1,25 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { type CliRun, type RunOptions, runNodeScript } from '../../harness/node-script.ts';
 
-/** What a CLI subprocess printed and how it exited. */
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Wall time from spawn to exit. */
-  seconds: number;
-  /** Peak memory, when run with `measureMemory` (see max-rss.ts). */
-  maxRssKb: number | undefined;
-}
-
-/** Options for {@link runNodeScript}. */
-export interface RunOptions {
-  /** Preloads harness/max-rss.ts so the child reports its peak memory. */
-  measureMemory?: boolean;
-  /** Working directory (default: the project). */
-  cwd?: string;
-}
+export { type CliRun, type RunOptions, runNodeScript } from '../../harness/node-script.ts';
 
 /** Runs `petsage-smoke` (lib/verify/cli.ts on this Node) as a subprocess. */
 export const runCliProcess = (
@@ -27,41 +8,3 @@ export const runCliProcess = (
   env: NodeJS.ProcessEnv = {},
   options: RunOptions = {},
 ): Promise<CliRun> => runNodeScript('lib/verify/cli.ts', args, env, options);
-
-/** Runs a script (a path in this repo, or absolute) on this Node as a subprocess, collecting its output. */
-export function runNodeScript(
-  script: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  options: RunOptions = {},
-): Promise<CliRun> {
-  const preload = options.measureMemory
-    ? ['--import', join(PROJECT_DIR, 'harness/max-rss.ts')]
-    : [];
-  const started = Date.now();
-  const child = spawn(process.execPath, [...preload, resolve(PROJECT_DIR, script), ...args], {
-    cwd: options.cwd ?? PROJECT_DIR,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      const rss = /max-rss-kb: (\d+)/.exec(stderr)?.[1];
-      resolve({
-        code,
-        stdout,
-        stderr: stderr.replace(/\nmax-rss-kb: \d+\n/, ''),
-        seconds: (Date.now() - started) / 1000,
-        maxRssKb: rss === undefined ? undefined : Number(rss),
-      });
-    });
-  });
-}
