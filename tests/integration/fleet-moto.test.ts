@@ -10,11 +10,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import {
-  CloudWatchClient,
-  PutMetricAlarmCommand,
-  SetAlarmStateCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
@@ -27,10 +23,23 @@ import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../
 import type { FleetStatusReport } from '../../lib/verify/fleet-status.ts';
 import type { FleetReport } from '../../lib/verify/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
+import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 
 const hasMoto = motoForSuite('the many-stages suite');
 
 const REGIONS = ['eu-west-1', 'us-east-1'] as const;
+
+/** Every stage in every region, as a user types it. */
+const DEV_AND_PROD_IN_BOTH_REGIONS = [
+  '--stage',
+  'dev',
+  '--stage',
+  'prod',
+  '--region',
+  REGIONS[0],
+  '--region',
+  REGIONS[1],
+];
 
 let moto: Moto;
 let route: FleetRoute;
@@ -74,23 +83,7 @@ async function deployStage(stage: string, region: string, fault?: FleetStage['fa
     }),
   );
   const cloudWatch = new CloudWatchClient(aws(region));
-  for (const name of Object.values(names.alarms)) {
-    await cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'PetSage/SmokeTest',
-        MetricName: 'SmokeLines',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'LessThanThreshold',
-      }),
-    );
-    await cloudWatch.send(
-      new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'test' }),
-    );
-  }
+  await putAlarmsInOk(cloudWatch, Object.values(names.alarms));
   await new CloudWatchLogsClient(aws(region)).send(
     new CreateLogGroupCommand({ logGroupName: names.group }),
   );
@@ -138,18 +131,7 @@ describe.skipIf(!hasMoto)('many stages in two regions against moto', () => {
 
   it('verifies every --stage in every --region in one run, each read from its own region', async () => {
     // Act
-    const run = await cli([
-      'verify',
-      '--stage',
-      'dev',
-      '--stage',
-      'prod',
-      '--region',
-      'eu-west-1',
-      '--region',
-      'us-east-1',
-      '--json',
-    ]);
+    const run = await cli(['verify', ...DEV_AND_PROD_IN_BOTH_REGIONS, '--json']);
     // Assess
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as FleetReport;
@@ -205,18 +187,7 @@ describe.skipIf(!hasMoto)('many stages in two regions against moto', () => {
       }),
     );
     // Act
-    const run = await cli([
-      'status',
-      '--stage',
-      'dev',
-      '--stage',
-      'prod',
-      '--region',
-      'eu-west-1',
-      '--region',
-      'us-east-1',
-      '--json',
-    ]);
+    const run = await cli(['status', ...DEV_AND_PROD_IN_BOTH_REGIONS, '--json']);
     // Assess
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as FleetStatusReport;

@@ -4,11 +4,7 @@
 // handler) into the log group. Not proven here: that CloudWatch evaluates the metric filters and
 // alarms (moto does neither; see monitoring-template.test.ts for the patterns).
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import {
-  CloudWatchClient,
-  PutMetricAlarmCommand,
-  SetAlarmStateCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -23,6 +19,7 @@ import scheduledEvent from '../../harness/events/scheduled-event.json' with { ty
 import { lambdaContext } from '../../harness/lambda-context.ts';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { runCliProcess } from '../helpers/cli.ts';
+import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
 const hasMoto = motoForSuite('the status suite');
@@ -82,23 +79,7 @@ const deployStage = async (
     }),
   );
   const cloudWatch = new CloudWatchClient(aws());
-  for (const name of [names.heartbeat, names.route, names.failure]) {
-    await cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'PetSage/SmokeTest',
-        MetricName: name.endsWith('missing') ? 'SmokeLines' : 'SmokeFailures',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'LessThanThreshold',
-      }),
-    );
-    await cloudWatch.send(
-      new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'test' }),
-    );
-  }
+  await putAlarmsInOk(cloudWatch, [names.heartbeat, names.route, names.failure]);
   const logs = new CloudWatchLogsClient(aws());
   await logs.send(new CreateLogGroupCommand({ logGroupName: names.group }));
   const events = [];
