@@ -4,10 +4,21 @@ import { defineConfig } from 'vitest/config';
 // The same build-time constants serverless-esbuild puts in the bundle.
 const { buildDefines } = createRequire(import.meta.url)('./esbuild.config.cjs');
 
+/**
+ * The quick loop (`npm run test:quick`): every suite that needs no moto, no serverless-offline
+ * and no packaging; in-process, or the CLI as a process against local servers.
+ */
+const QUICK = [
+  'tests/unit/**/*.test.ts',
+  'tests/hardening/fuzz.test.ts',
+  'tests/hardening/secrets.test.ts',
+  'tests/hardening/verifier-faults.test.ts',
+  'tests/hardening/verifier-hostile.test.ts',
+];
+
 export default defineConfig({
   define: buildDefines(),
   test: {
-    include: ['tests/**/*.test.ts'],
     env: { POWERTOOLS_DEV: '', POWERTOOLS_LOG_LEVEL: 'INFO' },
     // Files run one at a time: the integration suites share the repository's build folders, and
     // on a 2-core machine running the copy-based deploy suites beside them saved under 15 s of
@@ -18,5 +29,12 @@ export default defineConfig({
     // The JSON results give .ci/run its "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest-results.json' },
+    projects: [
+      { extends: true, test: { name: 'quick', include: QUICK } },
+      {
+        extends: true,
+        test: { name: 'full', include: ['tests/**/*.test.ts'], exclude: QUICK },
+      },
+    ],
   },
 });
