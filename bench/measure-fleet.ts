@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFleet } from '../harness/fleet.ts';
 import { runNodeScript } from '../harness/node-script.ts';
-import { VERIFY_DEFAULTS } from '../lib/verify/defaults.ts';
-import type { FleetReport } from '../lib/verify/run-fleet.ts';
+import { GATE_CLI } from '../harness/project.ts';
+import { VERIFY_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';
+import type { FleetReport } from '../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { log } from './settings.ts';
 
 /** The fleet sizes measured, the regions they spread over, and the stand-in's settings. */
@@ -48,7 +49,7 @@ export async function measureFleet(): Promise<FleetFigures[]> {
     try {
       const file = await fleet.writeTargetsFile(dir);
       const run = await runNodeScript(
-        'lib/verify/cli.ts',
+        GATE_CLI,
         [
           'verify',
           '--targets',

@@ -1,7 +1,7 @@
 // serverless-offline: npm start to the first 200, then throughput under autocannon.
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { freePort, stopProcessGroup } from '../lib/verify/offline.ts';
+import { freePort, stopProcessGroup } from '../packages/smoke-gate/src/verification/offline.ts';
 import { ROOT } from './settings.ts';
 
 /** `npm start` to the first 200, and throughput at 25 connections for 5 s. */

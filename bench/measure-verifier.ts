@@ -4,12 +4,12 @@ import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createLogAgent } from '../harness/log-agent.ts';
 import { motoAvailable, startMoto } from '../harness/moto.ts';
 import { SMOKE_LOG_EVENT } from '../lib/contract.ts';
-import { createLogsClient } from '../lib/verify/aws-clients.ts';
-import { cloudWatchLogSource } from '../lib/verify/cloudwatch-log-source.ts';
-import { VERIFY_DEFAULTS } from '../lib/verify/defaults.ts';
-import { startOffline } from '../lib/verify/offline.ts';
-import { defaultLogGroupName } from '../lib/verify/targets.ts';
-import { verifyDeployment } from '../lib/verify/verify-deployment.ts';
+import { createLogsClient } from '../packages/smoke-gate/src/aws/aws-clients.ts';
+import { VERIFY_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';
+import { cloudWatchLogSource } from '../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
+import { startOffline } from '../packages/smoke-gate/src/verification/offline.ts';
+import { defaultLogGroupName } from '../packages/smoke-gate/src/verification/targets.ts';
+import { verifyDeployment } from '../packages/smoke-gate/src/verification/verify-deployment.ts';
 import { log, ROOT } from './settings.ts';
 
 export interface VerdictFigures {

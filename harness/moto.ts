@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, stopProcess } from '../lib/verify/offline.ts';
+import { freePort, stopProcess } from '../packages/smoke-gate/src/verification/offline.ts';
 
 const SHIM = fileURLToPath(new URL('./moto_server_shim.py', import.meta.url));
 

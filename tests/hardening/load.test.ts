@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../harness/project.ts';
-import { type OfflineServer, startOffline } from '../../lib/verify/offline.ts';
+import {
+  type OfflineServer,
+  startOffline,
+} from '../../packages/smoke-gate/src/verification/offline.ts';
 
 // `npm run test:load` runs 2,000; `npm test` a smaller run.
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 150);

@@ -1,10 +1,11 @@
 import { type CliRun, type RunOptions, runNodeScript } from '../../harness/node-script.ts';
+import { GATE_CLI } from '../../harness/project.ts';
 
 export { type CliRun, type RunOptions, runNodeScript } from '../../harness/node-script.ts';
 
-/** Runs `petsage-smoke` (lib/verify/cli.ts on this Node) as a subprocess. */
+/** Runs `petsage-smoke` (the gate package's compiled CLI, on this Node) as a subprocess. */
 export const runCliProcess = (
   args: string[],
   env: NodeJS.ProcessEnv = {},
   options: RunOptions = {},
-): Promise<CliRun> => runNodeScript('lib/verify/cli.ts', args, env, options);
+): Promise<CliRun> => runNodeScript(GATE_CLI, args, env, options);

@@ -1,4 +1,4 @@
-import type { VerifyReport } from '../../lib/verify/verify-deployment.ts';
+import type { VerifyReport } from '../../packages/smoke-gate/src/verification/verify-deployment.ts';
 
 /** A real-shaped report: the route answered, the line never arrived. */
 export const failedReport: VerifyReport = {

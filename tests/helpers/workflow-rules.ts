@@ -22,16 +22,25 @@ const RUNS_UNTRUSTED_CODE = [
   /\bvitest\b/,
 ];
 
+/** A step that runs the smoke gate: the framework (its plugin) or the gate's CLI. */
+const RUNS_THE_GATE =
+  /serverless(\.js)? (deploy|rollback|smoke)\b|petsage-smoke|smoke-gate\/dist\//;
+/** A step that compiles the gate package (its JavaScript is not in the repository). */
+const BUILDS_THE_GATE =
+  /tsc -p packages\/smoke-gate\/tsconfig\.build\.json|\bnpm (run build|test)\b/;
+
 /**
  * The supply-chain rules a security reviewer holds the deploy workflow to, as one-line problems:
  * a job that can mint an AWS token (`id-token: write`) runs no tests, no third-party install
  * script and no npx; every action is pinned to a commit; no `${{ inputs.* }}` or event text is
- * pasted into a shell script; every checkout drops its token.
+ * pasted into a shell script; every checkout drops its token. And a job that runs the gate builds
+ * its package first.
  */
 export function workflowProblems(workflow: Workflow): string[] {
   const problems: string[] = [];
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const mintsToken = job.permissions?.['id-token'] === 'write';
+    let built = false;
     for (const step of job.steps) {
       if (step.uses !== undefined && !/^[^@]+@[0-9a-f]{40}$/.test(step.uses)) {
         problems.push(`${name}: action not pinned to a commit: ${step.uses}`);
@@ -49,6 +58,10 @@ export function workflowProblems(workflow: Workflow): string[] {
       if (mintsToken && RUNS_UNTRUSTED_CODE.some((pattern) => pattern.test(run))) {
         problems.push(`${name}: can mint the AWS token and runs tests or install scripts: ${run}`);
       }
+      if (RUNS_THE_GATE.test(run) && !built) {
+        problems.push(`${name}: runs the gate before building its package: ${run}`);
+      }
+      built ||= BUILDS_THE_GATE.test(run);
     }
   }
   return problems;

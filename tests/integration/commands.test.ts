@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
-import { freePort, stopProcessGroup } from '../../lib/verify/offline.ts';
+import { freePort, stopProcessGroup } from '../../packages/smoke-gate/src/verification/offline.ts';
 
 const run = promisify(execFile);
 

@@ -48,7 +48,7 @@ import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { copyProject } from '../../harness/project-copy.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route-stand-in.ts';
 import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/service-copies.ts';
-import { liveDeployment } from '../../lib/verify/deployment-history.ts';
+import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
 
 const hasMoto = motoForSuite('the deploy-path suite');

@@ -20,8 +20,8 @@ import scheduledEvent from '../../harness/events/scheduled-event.json' with { ty
 import { type FleetRoute, type FleetStage, startFleetRoute } from '../../harness/fleet-route.ts';
 import { createLogAgent } from '../../harness/log-agent.ts';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
-import type { FleetStatusReport } from '../../lib/verify/fleet-status.ts';
-import type { FleetReport } from '../../lib/verify/run-fleet.ts';
+import type { FleetStatusReport } from '../../packages/smoke-gate/src/fleet/fleet-status.ts';
+import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 

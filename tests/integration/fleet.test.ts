@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_REGIONS, type Fleet, startFleet } from '../../harness/fleet.ts';
-import type { FleetReport } from '../../lib/verify/run-fleet.ts';
+import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 
 // Stand-ins, named: the fleet route (harness/fleet-route.ts) answers each stage with the

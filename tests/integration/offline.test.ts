@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
-import { type OfflineServer, startOffline } from '../../lib/verify/offline.ts';
+import {
+  type OfflineServer,
+  startOffline,
+} from '../../packages/smoke-gate/src/verification/offline.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 import { loadOpenApi, responseProblems } from '../helpers/openapi.ts';
 

@@ -7,8 +7,11 @@ import { createLogAgent } from '../../harness/log-agent.ts';
 import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
 import { SERVERLESS_BIN } from '../../harness/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project.ts';
-import { type OfflineServer, startOffline } from '../../lib/verify/offline.ts';
-import { SmokeTestPlugin } from '../../lib/verify/serverless-plugin.mjs';
+import { SmokeTestPlugin } from '../../packages/smoke-gate/src/plugin/index.ts';
+import {
+  type OfflineServer,
+  startOffline,
+} from '../../packages/smoke-gate/src/verification/offline.ts';
 import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
 
 const hasMoto = motoForSuite('the CloudWatch Logs integration suite');

@@ -72,6 +72,11 @@ describe('the CI workflow', () => {
       (t: string) => t.replace('persist-credentials: false', 'persist-credentials: true'),
       /checkout keeps its token/,
     ],
+    [
+      'a deploy that runs the gate before building its package',
+      (t: string) => t.replace(/\n {6}- name: Build the smoke gate package[^\n]*\n[^\n]*\n/, '\n'),
+      /deploy: runs the gate before building its package/,
+    ],
   ])('rejects %s (the rules can fail)', (_name, mutate, problem) => {
     // Act
     const problems = workflowProblems(parse(mutate(text)) as Workflow);

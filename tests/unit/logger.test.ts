@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEPLOYABLE_LOG_LEVELS } from '../../lib/contract.ts';
 import { createLogger, keepsSmokeLine, parseLogLevel } from '../../lib/logger.ts';
-import {
-  applyDeployableLogLevel,
-  DEPLOYABLE_LOG_LEVELS as PLUGIN_LEVELS,
-} from '../../lib/verify/serverless-plugin.mjs';
+import { applyDeployableLogLevel } from '../../packages/smoke-gate/src/plugin/index.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
 describe('parseLogLevel', () => {
@@ -65,10 +61,6 @@ describe('createLogger', () => {
 });
 
 describe('applyDeployableLogLevel (serverless plugin)', () => {
-  it('holds the same deployable levels as the contract', () => {
-    expect(PLUGIN_LEVELS).toStrictEqual([...DEPLOYABLE_LOG_LEVELS]);
-  });
-
   it('normalises the case and sets Lambda application log level to match', () => {
     // Prepare
     const service = { provider: { environment: { POWERTOOLS_LOG_LEVEL: 'debug' } } };

@@ -11,11 +11,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { afterDeploy } from '../../../lib/verify/after-deploy.ts';
-import { sha256 } from '../../../lib/verify/deployment-record.ts';
-import type { ServerlessLike } from '../../../lib/verify/framework.ts';
-import type { VerificationOutcome } from '../../../lib/verify/run-verification.ts';
-import { readSmokeSettings } from '../../../lib/verify/smoke-settings.ts';
+import type { ServerlessLike } from '../../../packages/smoke-gate/src/core/framework.ts';
+import { sha256 } from '../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import { afterDeploy } from '../../../packages/smoke-gate/src/plugin/after-deploy.ts';
+import { readSmokeSettings } from '../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
+import type { VerificationOutcome } from '../../../packages/smoke-gate/src/verification/run-verification.ts';
 import { failedReport } from '../../helpers/verify-report.ts';
 
 const PREFIX = 'serverless/petsage-smoke-test/dev/';

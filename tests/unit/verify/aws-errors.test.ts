@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { awsConfigurationError, classifyAwsError } from '../../../lib/verify/aws-errors.ts';
+import {
+  awsConfigurationError,
+  classifyAwsError,
+} from '../../../packages/smoke-gate/src/aws/aws-errors.ts';
 
 /** An error shaped as the AWS SDK v3 throws them. */
 const awsError = (name: string, extra: Record<string, unknown> = {}, message = name) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../lib/verify/cli.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
+import { runCli } from '../../../packages/smoke-gate/src/cli/cli.ts';
 
 const io = () => {
   const out: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, distance } from '../../../lib/verify/closest.ts';
+import { closest, distance } from '../../../packages/smoke-gate/src/core/closest.ts';
 
 describe('distance', () => {
   it('counts single-character edits', () => {

@@ -1,8 +1,8 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cloudWatchLogSource } from '../../../lib/verify/cloudwatch-log-source.ts';
-import { ConfigurationError } from '../../../lib/verify/errors.ts';
+import { ConfigurationError } from '../../../packages/smoke-gate/src/core/errors.ts';
+import { cloudWatchLogSource } from '../../../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { smokeLine as contractSmokeLine } from '../../helpers/contract-fixtures.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HEALTH_JSON } from '../../../lib/contract.ts';
-import { healthAnswerProblems, judgeLogMessage } from '../../../lib/verify/contract-check.ts';
+import {
+  healthAnswerProblems,
+  judgeLogMessage,
+} from '../../../packages/smoke-gate/src/verification/contract-check.ts';
 import { healthBody, smokeLine } from '../../helpers/contract-fixtures.ts';
 
 const ID = 'smoke-1';

@@ -4,8 +4,8 @@ import {
   decideRollback,
   deploymentOfKey,
   type RollbackDecision,
-} from '../../../lib/verify/deployment-history.ts';
-import type { Verdict } from '../../../lib/verify/verify-deployment.ts';
+} from '../../../packages/smoke-gate/src/deployments/deployment-history.ts';
+import type { Verdict } from '../../../packages/smoke-gate/src/verification/verify-deployment.ts';
 
 const d = (n: number, verifiedAt: string | null = null): Deployment => ({
   directory: `179543${n}000000-2026-11-23T12:0${n}:00.000Z`,

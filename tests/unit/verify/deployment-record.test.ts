@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stampedFunction } from '../../../lib/verify/build-stamp.ts';
+import { stampedFunction } from '../../../packages/smoke-gate/src/deployments/build-stamp.ts';
 import {
   artifactChanges,
   ciRunFrom,
@@ -7,7 +7,7 @@ import {
   parseRecord,
   RECORD_MAX_BYTES,
   sha256,
-} from '../../../lib/verify/deployment-record.ts';
+} from '../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 
 const DIR = '1795435817943-2026-11-23T12:10:17.943Z';
 const HASH = sha256(new TextEncoder().encode('zip'));

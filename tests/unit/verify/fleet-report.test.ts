@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { FleetStatusReport } from '../../../packages/smoke-gate/src/fleet/fleet-status.ts';
+import {
+  type FleetEntry,
+  type FleetReport,
+  fleetExitCode,
+} from '../../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import {
   fleetMarkdown,
   formatFleetReport,
@@ -6,12 +12,10 @@ import {
   markdownCell,
   summaryLine,
   verifyMarkdown,
-} from '../../../lib/verify/fleet-report.ts';
-import type { FleetStatusReport } from '../../../lib/verify/fleet-status.ts';
-import { formatFleetJUnit } from '../../../lib/verify/junit.ts';
-import { type FleetEntry, type FleetReport, fleetExitCode } from '../../../lib/verify/run-fleet.ts';
-import type { StatusReport } from '../../../lib/verify/status.ts';
-import type { VerifyReport } from '../../../lib/verify/verify-deployment.ts';
+} from '../../../packages/smoke-gate/src/report/fleet-report.ts';
+import type { StatusReport } from '../../../packages/smoke-gate/src/status/status.ts';
+import { formatFleetJUnit } from '../../../packages/smoke-gate/src/verification/junit.ts';
+import type { VerifyReport } from '../../../packages/smoke-gate/src/verification/verify-deployment.ts';
 import { failedReport } from '../../helpers/verify-report.ts';
 
 /** A real-shaped verified report: the line found 2.4 s after it was written. */

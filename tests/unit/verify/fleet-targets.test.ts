@@ -2,12 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
+import { VERIFY_DEFAULTS } from '../../../packages/smoke-gate/src/core/defaults.ts';
 import {
   checkTargetRegions,
   readTargetsFile,
   targetsFromFlags,
-} from '../../../lib/verify/fleet-targets.ts';
+} from '../../../packages/smoke-gate/src/fleet/fleet-targets.ts';
 
 let dir: string;
 

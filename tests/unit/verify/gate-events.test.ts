@@ -1,9 +1,12 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gateEvents } from '../../../lib/verify/announce-verdict.ts';
-import { gateMessage, publishGateEvent } from '../../../lib/verify/gate-events.ts';
-import type { VerificationOutcome } from '../../../lib/verify/run-verification.ts';
+import { gateEvents } from '../../../packages/smoke-gate/src/plugin/announce-verdict.ts';
+import {
+  gateMessage,
+  publishGateEvent,
+} from '../../../packages/smoke-gate/src/plugin/gate-events.ts';
+import type { VerificationOutcome } from '../../../packages/smoke-gate/src/verification/run-verification.ts';
 import { failedReport } from '../../helpers/verify-report.ts';
 
 const sns = mockClient(SNSClient);

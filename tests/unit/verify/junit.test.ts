@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RollbackFacts } from '../../../lib/verify/deployment-history.ts';
+import type { RollbackFacts } from '../../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import {
-  formatJUnit,
   formatRollbackJUnit,
   formatSupersededJUnit,
-} from '../../../lib/verify/junit.ts';
+} from '../../../packages/smoke-gate/src/plugin/gate-junit.ts';
+import { formatJUnit } from '../../../packages/smoke-gate/src/verification/junit.ts';
 import { failedReport as report } from '../../helpers/verify-report.ts';
 
 describe('formatJUnit', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimit } from '../../../lib/verify/limit.ts';
+import { createLimit } from '../../../packages/smoke-gate/src/core/limit.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createLogCallPacer } from '../../../lib/verify/cloudwatch-log-source.ts';
 import {
   createLogCallBudget,
   createRegionBudgets,
   type LogCallBudget,
-} from '../../../lib/verify/log-call-budget.ts';
+} from '../../../packages/smoke-gate/src/aws/log-call-budget.ts';
+import { createLogCallPacer } from '../../../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 
 /** The most of `times` that fall in any window of `windowMs` (half-open, as a quota counts). */

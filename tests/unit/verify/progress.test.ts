@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress } from '../../../lib/verify/progress.ts';
+import { createProgress } from '../../../packages/smoke-gate/src/report/progress.ts';
 
 describe('createProgress', () => {
   it('redraws one live line on a terminal', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { errorReport, formatReport, formatStatus, palette } from '../../../lib/verify/report.ts';
-import type { StatusReport } from '../../../lib/verify/status.ts';
-import type { VerifyReport } from '../../../lib/verify/verify-deployment.ts';
+import {
+  errorReport,
+  formatReport,
+  formatStatus,
+  palette,
+} from '../../../packages/smoke-gate/src/report/report.ts';
+import type { StatusReport } from '../../../packages/smoke-gate/src/status/status.ts';
+import type { VerifyReport } from '../../../packages/smoke-gate/src/verification/verify-deployment.ts';
 import { failedReport as report } from '../../helpers/verify-report.ts';
 
 describe('formatReport', () => {

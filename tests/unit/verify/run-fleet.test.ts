@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetTarget } from '../../../lib/verify/fleet-targets.ts';
-import { forEachTarget } from '../../../lib/verify/run-fleet.ts';
+import type { FleetTarget } from '../../../packages/smoke-gate/src/fleet/fleet-targets.ts';
+import { forEachTarget } from '../../../packages/smoke-gate/src/fleet/run-fleet.ts';
 
 const target = (name: string, region: string | undefined): FleetTarget => ({
   name,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
-import { redactUrl, safeJson, safeText } from '../../../lib/verify/safe-text.ts';
+import { VERIFY_DEFAULTS } from '../../../packages/smoke-gate/src/core/defaults.ts';
+import { redactUrl, safeJson, safeText } from '../../../packages/smoke-gate/src/core/safe-text.ts';
 
 describe('safeText', () => {
   it.each([

@@ -1,16 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RELEASE_METADATA, VERSION_METADATA } from '../../../lib/verify/build-stamp.ts';
-import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
 import {
-  DEFAULT_TIMEOUT_SECONDS,
-  RELEASE_METADATA as PLUGIN_RELEASE_METADATA,
-  VERSION_METADATA as PLUGIN_VERSION_METADATA,
+  RELEASE_METADATA,
+  VERSION_METADATA,
+} from '../../../packages/smoke-gate/src/deployments/build-stamp.ts';
+import {
   pluginLog,
   SMOKE_TEST_SCHEMA,
   SmokeTestPlugin,
   stampRelease,
-} from '../../../lib/verify/serverless-plugin.mjs';
-import packageJson from '../../../package.json' with { type: 'json' };
+} from '../../../packages/smoke-gate/src/plugin/index.ts';
 
 /** The least of the framework a plugin constructor touches. */
 const framework = () => {
@@ -32,15 +33,6 @@ afterEach(() => {
 });
 
 describe('the plugin schema and defaults', () => {
-  it('holds the plain-JS limits to VERIFY_DEFAULTS', () => {
-    expect(SMOKE_TEST_SCHEMA.properties.timeout).toStrictEqual({
-      type: 'number',
-      minimum: VERIFY_DEFAULTS.minTimeoutSeconds,
-      maximum: VERIFY_DEFAULTS.maxTimeoutSeconds,
-    });
-    expect(DEFAULT_TIMEOUT_SECONDS).toBe(VERIFY_DEFAULTS.timeoutSeconds);
-  });
-
   it('declares custom.smokeTest so that configValidationMode: error catches typos', () => {
     // Prepare
     const { serverless, schemas } = framework();
@@ -71,29 +63,45 @@ describe('the plugin schema and defaults', () => {
 });
 
 describe('stampRelease', () => {
-  it('stamps the release id and version on each function, under the keys the verifier reads', () => {
-    // Prepare
-    const previous = process.env.RELEASE_ID;
-    process.env.RELEASE_ID = 'abc123';
-    const template = {
-      Resources: {
-        HealthLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
-        HealthLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: {} },
-      },
-    };
+  const template = () => ({
+    Resources: {
+      HealthLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
+      HealthLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+    },
+  });
+
+  it('stamps the service’s release id and its own package version, under the keys the verifier reads', () => {
+    // Prepare: a service folder of its own (the gate runs from its node_modules)
+    const serviceDir = mkdtempSync(join(tmpdir(), 'stamp-'));
+    writeFileSync(join(serviceDir, 'package.json'), JSON.stringify({ version: '3.4.5' }));
+    const compiled = template();
     // Act
-    stampRelease(template);
-    process.env.RELEASE_ID = previous;
-    if (previous === undefined) delete process.env.RELEASE_ID;
+    try {
+      stampRelease(compiled, serviceDir, { RELEASE_ID: 'abc123' });
+    } finally {
+      rmSync(serviceDir, { recursive: true, force: true });
+    }
     // Assess
-    expect([PLUGIN_RELEASE_METADATA, PLUGIN_VERSION_METADATA]).toStrictEqual([
-      RELEASE_METADATA,
-      VERSION_METADATA,
-    ]);
-    expect(template.Resources.HealthLambdaFunction).toMatchObject({
-      Metadata: { [RELEASE_METADATA]: 'abc123', [VERSION_METADATA]: packageJson.version },
+    expect(compiled.Resources.HealthLambdaFunction).toMatchObject({
+      Metadata: { [RELEASE_METADATA]: 'abc123', [VERSION_METADATA]: '3.4.5' },
     });
-    expect(template.Resources.HealthLogGroup).not.toHaveProperty('Metadata');
+    expect(compiled.Resources.HealthLogGroup).not.toHaveProperty('Metadata');
+  });
+
+  it('stamps unknown for a folder outside git with no package.json', () => {
+    // Prepare
+    const serviceDir = mkdtempSync(join(tmpdir(), 'stamp-'));
+    const compiled = template();
+    // Act
+    try {
+      stampRelease(compiled, serviceDir, {});
+    } finally {
+      rmSync(serviceDir, { recursive: true, force: true });
+    }
+    // Assess
+    expect(compiled.Resources.HealthLambdaFunction).toMatchObject({
+      Metadata: { [RELEASE_METADATA]: 'unknown', [VERSION_METADATA]: 'unknown' },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
-import { readSmokeSettings } from '../../../lib/verify/smoke-settings.ts';
+import { VERIFY_DEFAULTS } from '../../../packages/smoke-gate/src/core/defaults.ts';
+import { readSmokeSettings } from '../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
 
 describe('readSmokeSettings', () => {
   it('verifies and rolls back by default, with the default deadline', () => {

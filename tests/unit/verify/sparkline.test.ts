@@ -5,7 +5,7 @@ import {
   percentile,
   sparkline,
   unicodeOk,
-} from '../../../lib/verify/sparkline.ts';
+} from '../../../packages/smoke-gate/src/core/sparkline.ts';
 
 describe('sparkline', () => {
   it('draws zero as a blank and scales the rest to the largest count', () => {

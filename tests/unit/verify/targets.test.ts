@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../lib/verify/errors.ts';
+import { ConfigurationError } from '../../../packages/smoke-gate/src/core/errors.ts';
 import {
   checkLogGroupName,
   checkTargetRequest,
   defaultLogGroupName,
   parseRouteUrl,
   stackName,
-} from '../../../lib/verify/targets.ts';
+} from '../../../packages/smoke-gate/src/verification/targets.ts';
 
 describe('parseRouteUrl', () => {
   it('normalises an http(s) URL', () => {

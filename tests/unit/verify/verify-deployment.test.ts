@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { VERIFY_DEFAULTS } from '../../../lib/verify/defaults.ts';
-import type { LogSearch, LogSearchResult, LogSource } from '../../../lib/verify/log-source.ts';
-import { verifyDeployment } from '../../../lib/verify/verify-deployment.ts';
+import { VERIFY_DEFAULTS } from '../../../packages/smoke-gate/src/core/defaults.ts';
+import type {
+  LogSearch,
+  LogSearchResult,
+  LogSource,
+} from '../../../packages/smoke-gate/src/verification/log-source.ts';
+import { verifyDeployment } from '../../../packages/smoke-gate/src/verification/verify-deployment.ts';
 import { healthBody } from '../../helpers/contract-fixtures.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 

@@ -1,0 +1,28 @@
+import type { Deadline } from '../../core/deadline.ts';
+import { VERIFY_DEFAULTS as D, EXIT_VERIFIED } from '../../core/defaults.ts';
+import { ConfigurationError } from '../../core/errors.ts';
+import { checkHistory } from '../../deployments/history.ts';
+import { formatHistory } from '../../report/report.ts';
+import { awsSettingsOf, oneOf } from '../flag-values.ts';
+import type { Values } from '../flags.ts';
+import { coloursOf, type Out, readOrFail } from '../output.ts';
+
+/** `petsage-smoke history`: the stage's deployments, which is live, what a rollback restores. */
+export async function runHistory(values: Values, out: Out, deadline: Deadline): Promise<number> {
+  const { io } = out;
+  const stage = oneOf(values.stage, '--stage', 'history');
+  if (stage === undefined) throw new ConfigurationError('history needs --stage <stage>');
+  if (values.targets !== undefined)
+    throw new ConfigurationError('history reads one stage: leave out --targets');
+  const request = {
+    stage,
+    service: values.service ?? D.service,
+    aws: awsSettingsOf(values, io.env),
+    env: io.env,
+    deadline,
+  };
+  const read = await readOrFail(out, 'history', () => checkHistory(request));
+  if ('code' in read) return read.code;
+  out.write(formatHistory(read.report, coloursOf(io)), read.report);
+  return EXIT_VERIFIED;
+}

@@ -1,0 +1,34 @@
+import type { Deadline } from '../../core/deadline.ts';
+import { VERIFY_DEFAULTS as D, EXIT_FAILED, EXIT_VERIFIED } from '../../core/defaults.ts';
+import { ConfigurationError } from '../../core/errors.ts';
+import { unicodeOk } from '../../core/sparkline.ts';
+import { formatStatus } from '../../report/report.ts';
+import { checkStatus, type StatusRequest } from '../../status/status.ts';
+import { awsSettingsOf, isFleet, oneOf, staleAfterOf } from '../flag-values.ts';
+import type { Values } from '../flags.ts';
+import { coloursOf, type Out, readOrFail } from '../output.ts';
+
+/** `petsage-smoke status`: the same deadline, AWS settings and exit codes as verify. */
+export async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<number> {
+  if (isFleet(values)) {
+    const { runFleetStatus } = await import('./fleet.ts');
+    return runFleetStatus(values, out, deadline);
+  }
+  const { io } = out;
+  const stage = oneOf(values.stage, '--stage', 'status');
+  if (stage === undefined) throw new ConfigurationError('status needs --stage <stage>');
+  const request: StatusRequest = {
+    stage,
+    service: values.service ?? D.service,
+    aws: awsSettingsOf(values, io.env),
+    env: io.env,
+    deadline,
+    staleAfterMs: staleAfterOf(values) * 60_000,
+    now: io.now,
+  };
+  const read = await readOrFail(out, 'status', () => checkStatus(request));
+  if ('code' in read) return read.code;
+  const chart = { unicode: unicodeOk(io.env), width: io.stdout.columns ?? 80 };
+  out.write(formatStatus(read.report, coloursOf(io), chart), read.report);
+  return read.report.ok ? EXIT_VERIFIED : EXIT_FAILED;
+}

@@ -1,0 +1,123 @@
+import { awsSettingsFrom } from '../aws/aws-clients.ts';
+import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
+import { ConfigurationError } from '../core/errors.ts';
+import { type FleetTarget, readTargetsFile, targetsFromFlags } from '../fleet/fleet-targets.ts';
+import type { VerificationTarget } from '../verification/run-verification.ts';
+import { parseRouteUrl } from '../verification/targets.ts';
+import type { Values } from './flags.ts';
+
+/** The one value of a repeatable flag, for a command (or a run) that takes one. */
+export const oneOf = (given: string[] | undefined, flag: string, what: string) => {
+  if (given !== undefined && given.length > 1) {
+    const more =
+      what === '--targets'
+        ? ' (the region of entries that name none)'
+        : '; --targets <file> lists many';
+    throw new ConfigurationError(`${what} takes one ${flag}${more}`);
+  }
+  return given?.[0];
+};
+
+/** True when the run is over many targets: a targets file, or several stages or regions. */
+export const isFleet = (values: Values): boolean =>
+  values.targets !== undefined ||
+  (values.stage?.length ?? 0) > 1 ||
+  (values.region?.length ?? 0) > 1;
+
+/** The targets of a run over many: the targets file's entries, or every --stage in every --region. */
+export async function fleetOf(values: Values): Promise<FleetTarget[]> {
+  const service = values.service ?? D.service;
+  if (values.targets === undefined) {
+    return targetsFromFlags({ stages: values.stage ?? [], regions: values.region ?? [], service });
+  }
+  return readTargetsFile(values.targets, service);
+}
+
+/**
+ * The flags of a run over many targets, checked before anything is read (usage errors): a flag
+ * that names one target (--url, --log-group, --local, --path) is refused, as is --stage with
+ * --targets.
+ */
+export function checkFleetFlags(values: Values): void {
+  const single = (['url', 'log-group', 'local', 'path'] as const).find(
+    (f) => values[f] !== undefined,
+  );
+  if (single !== undefined) {
+    throw new ConfigurationError(
+      `--${single} names one target; with several, list them in --targets <file> (url and logGroup per entry)`,
+    );
+  }
+  if (values.targets !== undefined && values.stage !== undefined) {
+    throw new ConfigurationError('--targets lists the stages: leave out --stage');
+  }
+}
+
+/** `--logs-rate`: CloudWatch Logs calls per second per region, a whole number in range. */
+export const logsRateOf = (values: Values): number => {
+  const raw = values['logs-rate'];
+  const rate = raw === undefined ? D.logsRatePerSecond : Number(raw);
+  if (!Number.isInteger(rate) || rate < 1 || rate > D.maxLogsRatePerSecond) {
+    throw new ConfigurationError(
+      `--logs-rate must be a whole number of calls per second from 1 to ${D.maxLogsRatePerSecond}`,
+    );
+  }
+  return rate;
+};
+
+/** What `verify` verifies: a deployed stack or URL, or a local serverless-offline. */
+export const targetOf = (values: Values): VerificationTarget => {
+  const stage = oneOf(values.stage, '--stage', 'one target');
+  if (values.local) {
+    if (values.url !== undefined || stage !== undefined) {
+      throw new ConfigurationError('--local starts its own server: leave out --url and --stage');
+    }
+    return { kind: 'local', cwd: process.cwd(), path: values.path };
+  }
+  if (values.path !== undefined) throw new ConfigurationError('--path goes with --local');
+  // Checked once, by runVerification, before any call.
+  return {
+    kind: 'aws',
+    url: values.url,
+    logGroupName: values['log-group'],
+    stage,
+    service: values.service ?? D.service,
+  };
+};
+
+/** Region, profile and endpoint from the flags and the environment. */
+export const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
+  if (values.profile !== undefined && values['aws-profile'] !== undefined) {
+    throw new ConfigurationError('pass --profile or --aws-profile, not both');
+  }
+  const endpoint =
+    values['endpoint-url'] === undefined
+      ? undefined
+      : parseRouteUrl(values['endpoint-url'], '--endpoint-url', 'endpoint');
+  return awsSettingsFrom(
+    {
+      // Several --region flags go to the targets; a targets file takes one, its entries' default.
+      region:
+        isFleet(values) && values.targets === undefined
+          ? undefined
+          : oneOf(
+              values.region,
+              '--region',
+              values.targets === undefined ? 'one target' : '--targets',
+            ),
+      profile: values.profile ?? values['aws-profile'],
+      endpoint,
+    },
+    env,
+  );
+};
+
+/** `status --stale-after`, within VERIFY_DEFAULTS' range. */
+export const staleAfterOf = (values: Values): number => {
+  const { minStaleAfterMinutes: min, maxStaleAfterMinutes: max } = D;
+  const minutes =
+    values['stale-after'] === undefined ? D.staleAfterMinutes : Number(values['stale-after']);
+  if (!Number.isFinite(minutes) || minutes < min || minutes > max) {
+    throw new ConfigurationError(`--stale-after must be a number of minutes from ${min} to ${max}`);
+  }
+  return minutes;
+};

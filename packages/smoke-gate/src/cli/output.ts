@@ -1,0 +1,56 @@
+import { EXIT_CONFIGURATION } from '../core/defaults.ts';
+import { ConfigurationError } from '../core/errors.ts';
+import { safeMessage } from '../core/safe-text.ts';
+import { errorReport, palette } from '../report/report.ts';
+
+/** Streams and environment of one CLI run; tests pass their own. */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  now?: () => number;
+}
+
+/** One CLI run's output: the report, or the one-line error (and the JSON object with --json). */
+export interface Out {
+  io: CliIo;
+  json: boolean;
+  fail(code: number, message: string, usage?: boolean): number;
+  write(human: string, machine: unknown): void;
+}
+
+export const outputOf = (io: CliIo, json: boolean): Out => ({
+  io,
+  json,
+  fail(code, message, usage = false) {
+    if (json) io.stdout.write(`${JSON.stringify(errorReport(code, message))}\n`);
+    io.stderr.write(`petsage-smoke: ${message}\n`);
+    if (usage) io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
+    return code;
+  },
+  write(human, machine) {
+    io.stdout.write(json ? `${JSON.stringify(machine)}\n` : human);
+  },
+});
+
+export const coloursOf = (io: CliIo) => palette(io.stdout.isTTY === true && !io.env.NO_COLOR);
+
+export const notice = (io: CliIo) => (text: string) => io.stderr.write(`${text}\n`);
+
+/** Runs a read-only command's work; any error ends it in one line with exit 2. */
+export async function readOrFail<T>(
+  out: Out,
+  command: string,
+  work: () => Promise<T>,
+  usage = false,
+): Promise<{ report: T } | { code: number }> {
+  try {
+    return { report: await work() };
+  } catch (error) {
+    const message =
+      error instanceof ConfigurationError
+        ? error.message
+        : `${command} could not complete: ${safeMessage(error)}`;
+    return { code: out.fail(EXIT_CONFIGURATION, message, usage) };
+  }
+}

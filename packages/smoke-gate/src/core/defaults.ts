@@ -1,0 +1,65 @@
+import { DEFAULT_HEALTH_PATH, DEFAULT_SERVICE_NAME } from './contract.ts';
+
+/**
+ * Every default and limit of the verifier, in one place: the CLI, `serverless smoke`, the deploy
+ * hook, the README and the tests all read them from here.
+ */
+export const VERIFY_DEFAULTS = {
+  service: DEFAULT_SERVICE_NAME,
+  healthPath: DEFAULT_HEALTH_PATH,
+  /** Overall deadline, and the range --timeout / custom.smokeTest.timeout accept (seconds). */
+  timeoutSeconds: 120,
+  minTimeoutSeconds: 1,
+  maxTimeoutSeconds: 3600,
+  /** One attempt at the route. */
+  attemptTimeoutMs: 10_000,
+  /** The route's body is read up to this many (decompressed) bytes, then the read is aborted. */
+  bodyCapBytes: 64 * 1024,
+  /** Minimum gap between two FilterLogEvents calls: at most 2 calls in any second. */
+  logCallIntervalMs: 500,
+  /**
+   * Many targets: CloudWatch Logs calls per second per region, shared by all targets there
+   * (--logs-rate; the pace one verification keeps), and the range --logs-rate accepts.
+   */
+  logsRatePerSecond: 2,
+  maxLogsRatePerSecond: 50,
+  /** The window the per-region rate is counted over, from when each call ended: 1 s. */
+  logBudgetWindowMs: 1_000,
+  /** Many targets: route calls and stack reads in flight at once. */
+  targetConcurrency: 32,
+  /** A targets file: at most this many targets, and this many bytes. */
+  maxTargets: 1_000,
+  maxTargetsFileBytes: 1024 * 1024,
+  /** Backoff between route attempts: doubles from the first value up to the second, +-25% jitter. */
+  routeBackoffMs: [250, 4_000] as const,
+  /** Backoff on throttling: doubles from the first value up to the second. */
+  throttleBackoffMs: [1_000, 8_000] as const,
+  /** Lines are searched from this long before the earlier of our clock and the route's. */
+  clockSkewMarginMs: 5 * 60_000,
+  /** Values echoed from outside (bodies, headers, log lines, AWS messages) are cut to this. */
+  valueMaxChars: 200,
+  /** At most this many reasons for rejected candidate lines are listed; the rest are counted. */
+  rejectedListCap: 10,
+  /** After `serverless deploy` only: how long a 404 counts as a route still propagating. */
+  deployNotFoundGraceMs: 20_000,
+  /** `status`: the last heartbeat line may be at most this old (the heartbeat alarm's window). */
+  staleAfterMinutes: 15,
+  /** `status --stale-after`: the range accepted, in minutes. */
+  minStaleAfterMinutes: 1,
+  maxStaleAfterMinutes: 1440,
+  /** `status`: pages of FilterLogEvents read at most while looking for the last heartbeat. */
+  statusMaxPages: 20,
+  /** Plain (non-terminal) progress prints at most one line this often. */
+  progressIntervalMs: 5_000,
+  /** `--local`: how long serverless-offline may take to print "Server ready" (it bundles first). */
+  offlineReadyTimeoutMs: 90_000,
+  /** `--local`: how often serverless-offline's output is scanned for the line. */
+  localPollIntervalMs: 100,
+  /** Stopping a process group: SIGTERM, then SIGKILL after this long. */
+  stopGraceMs: 5_000,
+} as const;
+
+/** Exit codes of `petsage-smoke verify`, `serverless smoke` and the deploy hook. */
+export const EXIT_VERIFIED = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_CONFIGURATION = 2;

@@ -1,0 +1,81 @@
+import { createCloudFormationClient } from '../aws/aws-clients.ts';
+import { createS3Client } from '../aws/s3-client.ts';
+import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import { safeMessage } from '../core/safe-text.ts';
+import type { VerificationOutcome } from '../verification/run-verification.ts';
+import { type DeploymentBucket, hashArtifacts, writeRecord } from './deployment-bucket.ts';
+import { type DeploymentHistory, deploymentHistory, liveDeployment } from './deployment-history.ts';
+import {
+  type ArtifactHash,
+  ciRunFrom,
+  type DeploymentIdentity,
+  type DeploymentRecord,
+  type RecordedVerdict,
+} from './deployment-record.ts';
+
+/** The stage's deployment bucket and what it holds. */
+export interface Books extends DeploymentBucket {
+  history: DeploymentHistory;
+  stack: string;
+  /** A deployment's artifact hashes, read from the bucket once per command. */
+  artifactsOf(directory: string): Promise<Record<string, ArtifactHash>>;
+}
+
+/** The stage's deployment bucket from the framework, with the live deployment and the history. */
+export async function openBooks(
+  serverless: ServerlessLike,
+  aws: Record<string, unknown>,
+): Promise<Books> {
+  const provider = serverless.getProvider('aws');
+  if (
+    provider.getServerlessDeploymentBucketName === undefined ||
+    provider.getDeploymentPrefix === undefined ||
+    provider.getStage === undefined
+  ) {
+    throw new Error('this framework version exposes no deployment bucket to the plugin');
+  }
+  const bucket = await provider.getServerlessDeploymentBucketName();
+  const prefix = `${provider.getDeploymentPrefix()}/${serverless.service.service}/${provider.getStage()}/`;
+  const s3 = createS3Client({ base: aws });
+  const stack = provider.naming.getStackName();
+  const live = await liveDeployment(createCloudFormationClient({ base: aws }), stack);
+  const place = { s3, bucket, prefix };
+  const history = await deploymentHistory(place, live);
+  const hashes = new Map<string, Promise<Record<string, ArtifactHash>>>();
+  const artifactsOf = (directory: string) => {
+    const known = hashes.get(directory) ?? hashArtifacts(place, directory);
+    hashes.set(directory, known);
+    return known;
+  };
+  return { ...place, history, stack, artifactsOf };
+}
+
+/** Records a verdict for a deployment, with its artifacts' hashes; a failure is reported, never swallowed. */
+export async function recordVerdict(
+  context: { log: PluginLog; env?: NodeJS.ProcessEnv | undefined },
+  books: Books,
+  identity: DeploymentIdentity,
+  verdict: RecordedVerdict,
+  extra: { outcome?: VerificationOutcome; rolledBackTo?: string; note?: string } = {},
+): Promise<void> {
+  try {
+    const record: DeploymentRecord = {
+      schema: 1,
+      deployment: identity.directory,
+      verdict,
+      at: new Date().toISOString(),
+      commit: identity.commit,
+      version: identity.version,
+      ci: ciRunFrom(context.env ?? process.env),
+      artifacts: await books.artifactsOf(identity.directory),
+      correlationId: extra.outcome?.report?.correlationId ?? null,
+      rolledBackTo: extra.rolledBackTo ?? null,
+      note: extra.note ?? null,
+    };
+    await writeRecord(books, record);
+  } catch (error) {
+    context.log.notice(
+      `could not record deployment ${identity.directory} as ${verdict}: ${safeMessage(error)} (the verdict stands${verdict === 'verified' ? '; a rollback will not return to it' : ''})`,
+    );
+  }
+}

@@ -1,0 +1,143 @@
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { safeText } from '../core/safe-text.ts';
+import { stampedFunction, type TemplateResources } from './build-stamp.ts';
+import {
+  type ArtifactHash,
+  type DeploymentRecord,
+  parseRecord,
+  RECORD_MAX_BYTES,
+  RECORDS_FOLDER,
+  sha256,
+} from './deployment-record.ts';
+
+/** Where a stage's deployments live: `<bucket>/<prefix><directory>/...`. */
+export interface DeploymentBucket {
+  s3: S3Client;
+  bucket: string;
+  /** `serverless/<service>/<stage>/` */
+  prefix: string;
+}
+
+/** A framework artifact directory: `<epoch ms>-<ISO time>`. */
+export const DIRECTORY = /^(\d+)-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
+
+/** Every key under the prefix, following continuation tokens. */
+async function listKeys(place: DeploymentBucket, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await place.s3.send(
+      new ListObjectsV2Command({ Bucket: place.bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return keys;
+}
+
+/** What the bucket holds for a stage: deployment directories and the record keys beside them. */
+export async function listDeployments(
+  place: DeploymentBucket,
+): Promise<{ directories: string[]; records: Set<string> }> {
+  const directories = new Set<string>();
+  const records = new Set<string>();
+  for (const key of await listKeys(place, place.prefix)) {
+    const [first = '', second = ''] = key.slice(place.prefix.length).split('/');
+    if (first === RECORDS_FOLDER && second.endsWith('.json')) records.add(second.slice(0, -5));
+    else if (DIRECTORY.test(first)) directories.add(first);
+  }
+  return { directories: [...directories], records };
+}
+
+const recordKey = (place: DeploymentBucket, directory: string) =>
+  `${place.prefix}${RECORDS_FOLDER}/${directory}.json`;
+
+/**
+ * Reads one deployment's record, at most RECORD_MAX_BYTES of it (a Range request: a huge object
+ * costs nothing), or says in one line why it is ignored.
+ */
+export async function readRecord(
+  place: DeploymentBucket,
+  directory: string,
+): Promise<{ record: DeploymentRecord } | { problem: string }> {
+  try {
+    const object = await place.s3.send(
+      new GetObjectCommand({
+        Bucket: place.bucket,
+        Key: recordKey(place, directory),
+        Range: `bytes=0-${RECORD_MAX_BYTES}`,
+      }),
+    );
+    const text = (await object.Body?.transformToString('utf8')) ?? '';
+    return parseRecord(text, directory);
+  } catch (error) {
+    return { problem: `unreadable (${safeText(error instanceof Error ? error.name : error, 60)})` };
+  }
+}
+
+/** Writes a deployment's record (its latest verdict). */
+export async function writeRecord(
+  place: DeploymentBucket,
+  record: DeploymentRecord,
+): Promise<void> {
+  await place.s3.send(
+    new PutObjectCommand({
+      Bucket: place.bucket,
+      Key: recordKey(place, record.deployment),
+      ContentType: 'application/json',
+      Body: JSON.stringify(record),
+    }),
+  );
+}
+
+/** The sha256 and object version of every artifact of a deployment, as the bucket holds them now. */
+export async function hashArtifacts(
+  place: DeploymentBucket,
+  directory: string,
+): Promise<Record<string, ArtifactHash>> {
+  const folder = `${place.prefix}${directory}/`;
+  const hashes: Record<string, ArtifactHash> = {};
+  for (const key of await listKeys(place, folder)) {
+    const object = await place.s3.send(new GetObjectCommand({ Bucket: place.bucket, Key: key }));
+    const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+    hashes[key.slice(folder.length)] = {
+      sha256: sha256(bytes),
+      versionId: object.VersionId ?? null,
+    };
+  }
+  return hashes;
+}
+
+/** The framework's template of a deployment is at most this big (CloudFormation's own limit). */
+const TEMPLATE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * What a deployment was built from, read from its compiled template in the bucket (the function's
+ * build metadata, stamped by the plugin at package time); nulls when it is unreadable or unstamped.
+ */
+export async function builtFrom(
+  place: DeploymentBucket,
+  directory: string,
+): Promise<{ commit: string | null; version: string | null }> {
+  try {
+    const object = await place.s3.send(
+      new GetObjectCommand({
+        Bucket: place.bucket,
+        Key: `${place.prefix}${directory}/compiled-cloudformation-template.json`,
+        Range: `bytes=0-${TEMPLATE_MAX_BYTES}`,
+      }),
+    );
+    const template = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as {
+      Resources?: TemplateResources;
+    };
+    const { commit, version } = stampedFunction(template.Resources);
+    return { commit, version };
+  } catch {
+    return { commit: null, version: null };
+  }
+}

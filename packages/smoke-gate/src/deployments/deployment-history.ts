@@ -1,0 +1,151 @@
+import { type CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
+import { stampedFunction, type TemplateResources } from './build-stamp.ts';
+import {
+  type DeploymentBucket,
+  DIRECTORY,
+  listDeployments,
+  readRecord,
+} from './deployment-bucket.ts';
+import type { DeploymentIdentity, DeploymentRecord } from './deployment-record.ts';
+
+/** One deployment in the deployment bucket (a framework artifact directory) and its record. */
+export interface Deployment {
+  /** The artifact directory name, `<epoch ms>-<ISO time>`. */
+  directory: string;
+  /** Its epoch ms, as `serverless rollback --timestamp` takes it. */
+  timestamp: number;
+  /** The gate's record of it, when there is one that passed every check. */
+  record: DeploymentRecord | null;
+  /** When the gate last verified it (verified, or restored and verified again), if ever. */
+  verifiedAt: string | null;
+}
+
+/** What the stack runs now, the deployments still in the bucket (newest first), what was ignored. */
+export interface DeploymentHistory {
+  live: DeploymentIdentity | undefined;
+  deployments: Deployment[];
+  /** One line per record that was not trusted (missing, malformed, hostile). */
+  ignored: string[];
+}
+
+/** What a rollback did, as `--json` carries it. */
+export interface RollbackFacts {
+  from: string | null;
+  to: string;
+  toVerifiedAt: string | null;
+  /** The restored deployment's verification; null when the rollback itself failed. */
+  restored: VerifyReport | null;
+  error: string | null;
+}
+
+/** What to do after a verification that ran after `serverless deploy`. */
+export type RollbackDecision =
+  | { action: 'record'; deployment: string }
+  | { action: 'keep'; reason: string }
+  | { action: 'superseded'; own: DeploymentIdentity; live: DeploymentIdentity | undefined }
+  | { action: 'rollback'; from: string | undefined; to: Deployment };
+
+/**
+ * The decision, from the verdict, the history and the deployment this command made (`own`).
+ * Nothing is recorded or rolled back for a deployment that is no longer live: another deploy
+ * took over. Only a definitive FAIL (exit 1) rolls back, and only to a deployment that passed
+ * before and is not the one live now.
+ */
+export function decideRollback(input: {
+  exitCode: number;
+  verdict: Verdict | undefined;
+  enabled: boolean;
+  disabledBy?: string | undefined;
+  history: DeploymentHistory;
+  /** The deployment this command made; the live one when it made none. */
+  own?: DeploymentIdentity | undefined;
+}): RollbackDecision {
+  const { history } = input;
+  const live = history.live?.directory;
+  const own = input.own ?? history.live;
+  if (own !== undefined && live !== own.directory) {
+    return { action: 'superseded', own, live: history.live };
+  }
+  if (input.exitCode === 0) {
+    return live === undefined
+      ? { action: 'keep', reason: 'verified, but the live deployment could not be identified' }
+      : { action: 'record', deployment: live };
+  }
+  if (input.exitCode !== 1 || input.verdict !== 'failed') {
+    return {
+      action: 'keep',
+      reason:
+        'the verification could not judge this deployment (exit 2), so nothing is rolled back: only a definitive FAIL rolls back. The deployment stays live.',
+    };
+  }
+  if (!input.enabled) {
+    return {
+      action: 'keep',
+      reason: `rollback is off (${input.disabledBy ?? 'custom.smokeTest.rollbackOnFailure: false'}): the failed deployment stays live.`,
+    };
+  }
+  const current = history.deployments.find((d) => d.directory === live);
+  if (current?.verifiedAt) {
+    return {
+      action: 'keep',
+      reason: `the live deployment ${current.directory} passed on ${current.verifiedAt}: this failure did not come with a new deployment (check the log path, permissions and the route), so no rollback.`,
+    };
+  }
+  const target = history.deployments.find((d) => d.verifiedAt !== null && d.directory !== live);
+  if (target === undefined) {
+    return {
+      action: 'keep',
+      reason:
+        'there is no verified deployment to return to (a first deploy, or the verified ones were pruned from the deployment bucket): the failed deployment stays live.',
+    };
+  }
+  return { action: 'rollback', from: live, to: target };
+}
+
+/** The artifact directory of an S3 key such as `serverless/<svc>/<stage>/<dir>/health.zip`. */
+export const deploymentOfKey = (key: string): string | undefined =>
+  key.split('/').find((part) => DIRECTORY.test(part));
+
+/** The deployment the stack runs now: its function's code directory and build stamp. */
+export async function liveDeployment(
+  cloudFormation: CloudFormationClient,
+  stackName: string,
+): Promise<DeploymentIdentity | undefined> {
+  const { TemplateBody } = await cloudFormation.send(
+    new GetTemplateCommand({ StackName: stackName }),
+  );
+  const template = JSON.parse(TemplateBody ?? '{}') as { Resources?: TemplateResources };
+  const { codeKey, commit, version } = stampedFunction(template.Resources);
+  const directory = codeKey === undefined ? undefined : deploymentOfKey(codeKey);
+  return directory === undefined ? undefined : { directory, commit, version };
+}
+
+const isVerified = (record: DeploymentRecord | null) =>
+  record !== null && (record.verdict === 'verified' || record.verdict === 'restored');
+
+/** The deployments still in the bucket with their records (checked, never trusted raw). */
+export async function deploymentHistory(
+  place: DeploymentBucket,
+  live: DeploymentIdentity | undefined,
+): Promise<DeploymentHistory> {
+  const { directories, records } = await listDeployments(place);
+  const ignored: string[] = [];
+  const deployments: Deployment[] = [];
+  for (const directory of directories) {
+    let record: DeploymentRecord | null = null;
+    if (records.has(directory)) {
+      const read = await readRecord(place, directory);
+      if ('problem' in read) ignored.push(`record of ${directory} ignored: ${read.problem}`);
+      else record = read.record;
+    }
+    deployments.push({
+      directory,
+      timestamp: Number(DIRECTORY.exec(directory)?.[1]),
+      record,
+      verifiedAt: isVerified(record) ? (record?.at ?? null) : null,
+    });
+  }
+  deployments.sort((a, b) => b.timestamp - a.timestamp);
+  return { live, deployments, ignored };
+}

@@ -1,0 +1,103 @@
+import { type AwsSettings, checkRegion, createCloudFormationClient } from '../aws/aws-clients.ts';
+import { createS3Client } from '../aws/s3-client.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { ConfigurationError } from '../core/errors.ts';
+import { describeStackOutputs, stackName } from '../verification/targets.ts';
+import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
+import { type Deployment, deploymentHistory, liveDeployment } from './deployment-history.ts';
+import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';
+
+/** One deployment as `history` shows it. */
+export interface HistoryEntry {
+  timestamp: string;
+  directory: string;
+  commit: string | null;
+  version: string | null;
+  verdict: RecordedVerdict | 'unrecorded';
+  /** When the verdict was recorded. */
+  at: string | null;
+  ci: string | null;
+  /** Exactly one entry is live when the stack runs one of these deployments. */
+  live: boolean;
+  /** What a rollback would return to now: the newest verified deployment that is not live. */
+  rollbackTarget: boolean;
+}
+
+/** `petsage-smoke history --json`. */
+export interface HistoryReport {
+  stage: string;
+  stack: string;
+  deployments: HistoryEntry[];
+  ignored: string[];
+}
+
+/** The deployments of a stage, newest first, with commits, verdicts, which is live and which a rollback would restore. */
+export async function deploymentEntries(
+  place: DeploymentBucket,
+  deployments: Deployment[],
+  live: string | undefined,
+): Promise<HistoryEntry[]> {
+  const target = deployments.find((d) => d.verifiedAt !== null && d.directory !== live);
+  const entries: HistoryEntry[] = [];
+  for (const deployment of deployments) {
+    const built =
+      deployment.record === null
+        ? await builtFrom(place, deployment.directory)
+        : { commit: deployment.record.commit, version: deployment.record.version };
+    entries.push({
+      timestamp: new Date(deployment.timestamp).toISOString(),
+      directory: deployment.directory,
+      commit: built.commit,
+      version: built.version,
+      verdict: deployment.record?.verdict ?? 'unrecorded',
+      at: deployment.record?.at ?? null,
+      ci: deployment.record?.ci ? ciRunUrl(deployment.record.ci) : null,
+      live: deployment.directory === live,
+      rollbackTarget: deployment === target,
+    });
+  }
+  return entries;
+}
+
+/** What `history` needs: the stage, AWS settings and the one deadline. */
+export interface HistoryRequest {
+  stage: string;
+  service: string;
+  aws: AwsSettings;
+  env: NodeJS.ProcessEnv;
+  deadline: Deadline;
+}
+
+/**
+ * Reads a stage's deployments from its deployment bucket (the stack's
+ * ServerlessDeploymentBucketName output) and its live deployment (the stack's template).
+ */
+export async function checkHistory(request: HistoryRequest): Promise<HistoryReport> {
+  const stack = stackName(request.service, request.stage);
+  const context = { region: request.aws.region, profile: request.aws.profile };
+  await checkRegion(request.aws, request.env);
+  const cloudFormation = createCloudFormationClient(request.aws);
+  const outputs = await describeStackOutputs(cloudFormation, stack, request.deadline, context);
+  const bucket = outputs.ServerlessDeploymentBucketName;
+  if (bucket === undefined) {
+    throw new ConfigurationError(
+      `stack ${stack} has no ServerlessDeploymentBucketName output: it was not deployed by the framework`,
+    );
+  }
+  const place = {
+    s3: createS3Client(request.aws),
+    bucket,
+    prefix: `serverless/${request.service}/${request.stage}/`,
+  };
+  const work = (async () => {
+    const live = await liveDeployment(cloudFormation, stack);
+    const history = await deploymentHistory(place, live);
+    return {
+      stage: request.stage,
+      stack,
+      deployments: await deploymentEntries(place, history.deployments, live?.directory),
+      ignored: history.ignored,
+    };
+  })();
+  return request.deadline.race(work, 'reading the deployment history');
+}

@@ -1,0 +1,148 @@
+import { type AwsClients, type AwsSettings, createClientCache } from '../aws/aws-clients.ts';
+import { createRegionBudgets, type LogCallBudget } from '../aws/log-call-budget.ts';
+import type { Deadline } from '../core/deadline.ts';
+import {
+  VERIFY_DEFAULTS as D,
+  EXIT_CONFIGURATION,
+  EXIT_FAILED,
+  EXIT_VERIFIED,
+} from '../core/defaults.ts';
+import { createLimit, type Limit } from '../core/limit.ts';
+import { runVerification } from '../verification/run-verification.ts';
+import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
+import type { FleetTarget } from './fleet-targets.ts';
+
+/** One target's outcome in a run over many. */
+export interface FleetEntry {
+  name: string;
+  region: string | null;
+  /** `error`: the target could not be verified at all (no stack, no access); counts as could not judge. */
+  verdict: Verdict | 'error';
+  exitCode: number;
+  error: string | null;
+  report: VerifyReport | null;
+}
+
+/** A run over many targets, as printed by --json. */
+export interface FleetReport {
+  ok: boolean;
+  verdict: Verdict;
+  summary: { targets: number; verified: number; failed: number; couldNotJudge: number };
+  targets: FleetEntry[];
+  /** CloudWatch Logs calls per region, and the most made in any one window (the budget's proof). */
+  logCalls: { region: string; calls: number; peakPerSecond: number; budgetPerSecond: number }[];
+  elapsedMs: number;
+}
+
+/** What a run over many targets needs. */
+export interface FleetRequest {
+  targets: FleetTarget[];
+  /** The run's region (targets without their own), profile and endpoint. */
+  aws: AwsSettings;
+  env: NodeJS.ProcessEnv;
+  deadline: Deadline;
+  logsRatePerSecond?: number | undefined;
+  concurrency?: number | undefined;
+  notFoundGraceMs?: number | undefined;
+  onNotice?: ((text: string) => void) | undefined;
+  /** Called as each target settles (progress). */
+  onSettled?: ((entry: FleetEntry, settled: number) => void) | undefined;
+  now?: () => number;
+}
+
+/** Exit 1 if any target failed, else 2 if any could not be judged, else 0. */
+export const fleetExitCode = (entries: { exitCode: number }[]): number =>
+  entries.some((entry) => entry.exitCode === EXIT_FAILED)
+    ? EXIT_FAILED
+    : entries.some((entry) => entry.exitCode !== EXIT_VERIFIED)
+      ? EXIT_CONFIGURATION
+      : EXIT_VERIFIED;
+
+/** The verdict of the whole run, by the same rule as its exit code. */
+const verdictOf = (code: number): Verdict =>
+  code === EXIT_VERIFIED ? 'verified' : code === EXIT_FAILED ? 'failed' : 'inconclusive';
+
+/** What each target's work gets: its AWS settings, the shared clients, its region's budget, the pool. */
+export interface TargetShare {
+  aws: AwsSettings;
+  clients: AwsClients;
+  budget: LogCallBudget;
+  limit: Limit;
+}
+
+/**
+ * Runs `work` for every target at once under the caller's deadline: clients shared per region,
+ * one CloudWatch Logs budget per region (and account), one bounded pool. Entries come back in
+ * the targets' order, with the budgets' counts.
+ */
+export async function forEachTarget<E>(
+  request: Pick<FleetRequest, 'targets' | 'aws' | 'logsRatePerSecond' | 'concurrency'>,
+  work: (target: FleetTarget, share: TargetShare) => Promise<E>,
+): Promise<{ entries: E[]; logCalls: FleetReport['logCalls'] }> {
+  const rate = request.logsRatePerSecond ?? D.logsRatePerSecond;
+  const budgets = createRegionBudgets({ ratePerSecond: rate });
+  const clients = createClientCache();
+  const limit = createLimit(request.concurrency ?? D.targetConcurrency);
+  const entries = await Promise.all(
+    request.targets.map((target) => {
+      const aws = { ...request.aws, region: target.region ?? request.aws.region };
+      return work(target, { aws, clients, budget: budgets.of(aws), limit });
+    }),
+  );
+  const logCalls = budgets.stats().map((stats) => ({
+    region: stats.region,
+    calls: stats.granted,
+    peakPerSecond: stats.peakPerWindow,
+    budgetPerSecond: rate,
+  }));
+  return { entries, logCalls };
+}
+
+/**
+ * Verifies many targets in one run: all under the one deadline, route calls and stack reads in
+ * a bounded pool, and every CloudWatch Logs call within its region's budget, shared by all the
+ * targets there (first come first served, so targets are searched in turn). One target's error
+ * is that target's entry; the others are still verified and reported.
+ */
+export async function runFleet(request: FleetRequest): Promise<FleetReport> {
+  const now = request.now ?? Date.now;
+  const started = now();
+  let settled = 0;
+  const { entries, logCalls } = await forEachTarget(request, async (target, share) => {
+    const outcome = await runVerification({
+      target: { kind: 'aws', ...target.request },
+      env: request.env,
+      deadline: request.deadline,
+      notFoundGraceMs: request.notFoundGraceMs,
+      onNotice: request.onNotice,
+      ...share,
+    });
+    const entry: FleetEntry = {
+      name: target.name,
+      region: share.aws.region ?? null,
+      verdict: outcome.report?.verdict ?? 'error',
+      exitCode: outcome.exitCode,
+      error: outcome.report === undefined ? (outcome.error ?? 'failed') : null,
+      report: outcome.report ?? null,
+    };
+    request.onSettled?.(entry, ++settled);
+    return entry;
+  });
+  const code = fleetExitCode(entries);
+  const count = (test: (entry: FleetEntry) => boolean) => entries.filter(test).length;
+  return {
+    ok: code === EXIT_VERIFIED,
+    verdict: verdictOf(code),
+    summary: {
+      targets: entries.length,
+      verified: count((entry) => entry.verdict === 'verified'),
+      failed: count((entry) => entry.verdict === 'failed'),
+      couldNotJudge: count(
+        (entry) => entry.verdict === 'inconclusive' || entry.verdict === 'error',
+      ),
+    },
+    targets: entries,
+    logCalls,
+    elapsedMs: now() - started,
+  };
+}

@@ -1,0 +1,197 @@
+import { createCloudFormationClient } from '../aws/aws-clients.ts';
+import { createDeadline } from '../core/deadline.ts';
+import { EXIT_CONFIGURATION, EXIT_VERIFIED } from '../core/defaults.ts';
+import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import { safeMessage } from '../core/safe-text.ts';
+import { type Books, openBooks, recordVerdict } from '../deployments/deployment-books.ts';
+import {
+  type Deployment,
+  decideRollback,
+  liveDeployment,
+  type RollbackFacts,
+} from '../deployments/deployment-history.ts';
+import {
+  artifactChanges,
+  type DeploymentIdentity,
+  describeDeployment,
+  type RecordedVerdict,
+} from '../deployments/deployment-record.ts';
+import { waitForSettledStack } from '../deployments/stack-state.ts';
+import { formatReport } from '../report/report.ts';
+import type { VerificationOutcome } from '../verification/run-verification.ts';
+import type { SmokeSettings } from './smoke-settings.ts';
+
+/** Everything the after-deploy step needs: one named context, not a list of parameters. */
+export interface AfterDeployContext {
+  serverless: ServerlessLike;
+  cliOptions: Record<string, unknown>;
+  log: PluginLog;
+  settings: SmokeSettings;
+  /** The verification of the deployment this command made. */
+  outcome: VerificationOutcome;
+  /** The deployment this command made, captured when the deploy step ended. */
+  own?: DeploymentIdentity | undefined;
+  /** The framework's AWS SDK config (region, credentials, endpoint). */
+  aws: Record<string, unknown>;
+  /** Runs the same verification again, with a deadline counted from `startedFrom`. */
+  verify: (startedFrom: number) => Promise<VerificationOutcome>;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What the after-deploy step adds to the report, and the exit code when it changes it. */
+export interface AfterDeployResult {
+  rollback?: RollbackFacts;
+  verdictNote?: string;
+  exitCode?: number;
+  /** Another deploy took over during the verification: both deployments, named. */
+  superseded?: { own: DeploymentIdentity; live: DeploymentIdentity | null };
+}
+
+/** One line on what the rollback did. */
+export const rollbackSummary = (rollback: RollbackFacts): string =>
+  rollback.error !== null
+    ? `Rollback to ${rollback.to} FAILED: ${rollback.error} Nothing was deleted; the failed deployment is still live.`
+    : `Rolled back to the last verified deployment ${rollback.to} (verified ${rollback.toVerifiedAt}), which ${rollback.restored?.ok ? 'PASSES again' : 'FAILS too'}.`;
+
+/** Why the gate may not return to `to` now: its artifacts changed, or it has no hashes. */
+async function refusal(books: Books, to: Deployment): Promise<string | undefined> {
+  const recorded = to.record?.artifacts ?? {};
+  if (Object.keys(recorded).length === 0) {
+    return `refused: deployment ${to.directory} has no recorded artifact hashes, so what it would apply cannot be checked.`;
+  }
+  const changes = artifactChanges(recorded, await books.artifactsOf(to.directory));
+  return changes.length === 0
+    ? undefined
+    : `refused: deployment ${to.directory}'s artifacts changed since they were verified (${changes.join('; ')}).`;
+}
+
+const superseded = (own: DeploymentIdentity, live: DeploymentIdentity | undefined) =>
+  `could not judge: another deploy took over. This command deployed ${describeDeployment(own)}; the stack now runs ${live === undefined ? 'an unknown deployment' : describeDeployment(live)}. Nothing was recorded as verified and nothing was rolled back.`;
+
+/** Rolls the stack back once, with the framework's own `rollback`, and verifies what it restored. */
+async function rollBack(
+  context: AfterDeployContext,
+  books: Books,
+  own: DeploymentIdentity,
+  to: Deployment,
+): Promise<AfterDeployResult> {
+  const { log, serverless, cliOptions } = context;
+  const facts: RollbackFacts = {
+    from: own.directory,
+    to: to.directory,
+    toVerifiedAt: to.verifiedAt,
+    restored: null,
+    error: null,
+  };
+  log.notice(
+    `Rolling back: deployment ${own.directory} failed the smoke test; returning to ${to.directory}, verified ${to.verifiedAt}.`,
+  );
+  const cloudFormation = createCloudFormationClient({ base: context.aws });
+  const deadline = createDeadline(Date.now() + context.settings.timeoutSeconds * 1000);
+  const stack = await waitForSettledStack(cloudFormation, books.stack, deadline);
+  if (!stack.ready) {
+    facts.error = stack.message;
+    return { rollback: facts, exitCode: stack.exitCode };
+  }
+  facts.error = (await refusal(books, to)) ?? null;
+  if (facts.error !== null) return { rollback: facts };
+  // Right before acting: the stack must still run this command's deployment.
+  const live = await liveDeployment(cloudFormation, books.stack);
+  if (live?.directory !== own.directory) {
+    const note = superseded(own, live);
+    log.notice(note);
+    return {
+      verdictNote: note,
+      exitCode: EXIT_CONFIGURATION,
+      superseded: { own, live: live ?? null },
+    };
+  }
+  if (serverless.pluginManager === undefined) {
+    facts.error = 'the framework offers no way to run its rollback from a plugin.';
+    return { rollback: facts };
+  }
+  try {
+    // The framework's own `serverless rollback --timestamp <t>`: same template, same artifacts.
+    cliOptions.timestamp = String(to.timestamp);
+    cliOptions['smoke-internal'] = true;
+    await serverless.pluginManager.spawn('rollback');
+  } catch (error) {
+    facts.error = `${safeMessage(error)}.`;
+    return { rollback: facts };
+  } finally {
+    delete cliOptions.timestamp;
+    delete cliOptions['smoke-internal'];
+  }
+  await recordVerdict(context, books, own, 'rolled-back', {
+    outcome: context.outcome,
+    rolledBackTo: to.directory,
+  });
+  // The restored deployment gets its own deadline, from now.
+  const restored = await context.verify(Date.now());
+  facts.restored = restored.report ?? null;
+  if (!context.settings.json && restored.report !== undefined) {
+    log.notice(formatReport(restored.report).trimEnd());
+  }
+  const restoredIdentity = {
+    directory: to.directory,
+    commit: to.record?.commit ?? null,
+    version: to.record?.version ?? null,
+  };
+  if (restored.exitCode === EXIT_VERIFIED) {
+    await recordVerdict(context, books, restoredIdentity, 'restored', { outcome: restored });
+  } else if (restored.report === undefined) {
+    log.notice(`The restored deployment could not be verified: ${restored.error}`);
+  }
+  log.notice(rollbackSummary(facts));
+  return { rollback: facts };
+}
+
+const verdictOf = (outcome: VerificationOutcome): RecordedVerdict =>
+  outcome.exitCode === EXIT_VERIFIED
+    ? 'verified'
+    : outcome.report?.verdict === 'failed'
+      ? 'failed'
+      : 'could-not-judge';
+
+/** After `serverless deploy`: record the verdict, or decide on and run the rollback. */
+export async function afterDeploy(context: AfterDeployContext): Promise<AfterDeployResult> {
+  const { log, outcome, settings } = context;
+  let books: Books;
+  try {
+    books = await openBooks(context.serverless, context.aws);
+  } catch (error) {
+    const note = `deployment history unavailable (${safeMessage(error)}): nothing recorded, no rollback.`;
+    log.notice(note);
+    return { verdictNote: note };
+  }
+  for (const line of books.history.ignored) log.notice(line);
+  const own = context.own ?? books.history.live;
+  const decision = decideRollback({
+    exitCode: outcome.exitCode,
+    verdict: outcome.report?.verdict,
+    enabled: settings.rollbackOnFailure,
+    disabledBy: settings.rollbackDisabledBy,
+    history: books.history,
+    own,
+  });
+  if (decision.action === 'superseded') {
+    const note = superseded(decision.own, decision.live);
+    log.notice(note);
+    await recordVerdict(context, books, decision.own, 'superseded', { outcome, note });
+    return {
+      verdictNote: note,
+      exitCode: EXIT_CONFIGURATION,
+      superseded: { own: decision.own, live: decision.live ?? null },
+    };
+  }
+  // Every verdict is recorded; a rollback then records what it did on top.
+  if (own !== undefined) await recordVerdict(context, books, own, verdictOf(outcome), { outcome });
+  if (decision.action === 'record') return {};
+  if (decision.action === 'keep') {
+    log.notice(`No rollback: ${decision.reason}`);
+    return { verdictNote: `No rollback: ${decision.reason}` };
+  }
+  if (own === undefined)
+    return { verdictNote: 'No rollback: the live deployment could not be identified.' };
+  return rollBack(context, books, own, decision.to);
+}

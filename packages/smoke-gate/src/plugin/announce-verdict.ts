@@ -1,0 +1,102 @@
+import { createCloudFormationClient } from '../aws/aws-clients.ts';
+import { createDeadline } from '../core/deadline.ts';
+import { EXIT_FAILED, EXIT_VERIFIED } from '../core/defaults.ts';
+import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import { ciRunFrom, type DeploymentIdentity } from '../deployments/deployment-record.ts';
+import type { VerificationOutcome } from '../verification/run-verification.ts';
+import { describeStackOutputs } from '../verification/targets.ts';
+import type { AfterDeployResult } from './after-deploy.ts';
+import { type GateFacts, gateMessage, publishGateEvent } from './gate-events.ts';
+
+/** How long finding the alarm topic may take: announcing never holds up the command for long. */
+const TOPIC_LOOKUP_MS = 10_000;
+
+/** The gate events of one deploy or rollback, in the order they happened. */
+export function gateEvents(input: {
+  stage: string;
+  trigger: 'deploy' | 'rollback';
+  outcome: VerificationOutcome;
+  extra: AfterDeployResult;
+  deployment: DeploymentIdentity | undefined;
+  env: NodeJS.ProcessEnv;
+}): GateFacts[] {
+  const { outcome, extra } = input;
+  const base = {
+    stage: input.stage,
+    deployment: input.deployment,
+    report: outcome.report,
+    ci: ciRunFrom(input.env),
+  };
+  if (input.trigger === 'rollback') {
+    return [
+      {
+        ...base,
+        event: 'ROLLED BACK',
+        rolledBackTo: input.deployment?.directory,
+        restored: outcome.report ?? null,
+      },
+    ];
+  }
+  const exitCode = extra.exitCode ?? outcome.exitCode;
+  const reasons = outcome.error === undefined ? [] : [outcome.error];
+  if (extra.superseded !== undefined) {
+    return [
+      {
+        ...base,
+        event: 'COULD NOT JUDGE',
+        reasons: [extra.verdictNote ?? 'another deploy took over'],
+      },
+    ];
+  }
+  if (exitCode === EXIT_VERIFIED) return [{ ...base, event: 'PASS' }];
+  if (exitCode !== EXIT_FAILED) return [{ ...base, event: 'COULD NOT JUDGE', reasons }];
+  const events: GateFacts[] = [{ ...base, event: 'FAIL', reasons }];
+  const rollback = extra.rollback;
+  if (rollback !== undefined && rollback.error === null) {
+    events.push({
+      ...base,
+      event: 'ROLLED BACK',
+      rolledBackTo: rollback.to,
+      restored: rollback.restored,
+    });
+  }
+  return events;
+}
+
+/**
+ * Publishes the gate's events to the stack's alarm topic (its AlarmTopicArn output, present when
+ * alarmEmail or alarmTopicArn is set). No topic: nothing to do. Any failure is one notice; the
+ * verdict and the exit code never change.
+ */
+export async function announceVerdict(input: {
+  serverless: ServerlessLike;
+  aws: Record<string, unknown>;
+  log: PluginLog;
+  events: GateFacts[];
+}): Promise<void> {
+  if (input.events.length === 0) return;
+  const stack = input.serverless.getProvider('aws').naming.getStackName();
+  let topicArn: string | undefined;
+  try {
+    const outputs = await describeStackOutputs(
+      createCloudFormationClient({ base: input.aws }),
+      stack,
+      createDeadline(Date.now() + TOPIC_LOOKUP_MS),
+    );
+    topicArn = outputs.AlarmTopicArn;
+  } catch {
+    input.log.notice(
+      'could not read the alarm topic from the stack: no gate event published (the verdict stands)',
+    );
+    return;
+  }
+  if (topicArn === undefined) return;
+  for (const facts of input.events) {
+    await publishGateEvent({
+      aws: { base: input.aws },
+      topicArn,
+      message: gateMessage(facts),
+      log: input.log,
+    });
+  }
+}

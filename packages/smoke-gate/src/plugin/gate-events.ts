@@ -1,0 +1,109 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { AwsSettings } from '../aws/aws-clients.ts';
+import type { PluginLog } from '../core/framework.ts';
+import { safeText } from '../core/safe-text.ts';
+import { type CiRun, ciRunUrl, type DeploymentIdentity } from '../deployments/deployment-record.ts';
+import type { VerifyReport } from '../verification/verify-deployment.ts';
+
+/** What the deploy gate tells the alarm topic. */
+export type GateEvent = 'PASS' | 'FAIL' | 'ROLLED BACK' | 'COULD NOT JUDGE';
+
+/** One message for the alarm topic. */
+export interface GateMessage {
+  subject: string;
+  body: string;
+  attributes: Record<string, { DataType: 'String'; StringValue: string }>;
+}
+
+/** What a gate event says: the verdict, which deployment, and why. */
+export interface GateFacts {
+  stage: string;
+  event: GateEvent;
+  deployment?: DeploymentIdentity | undefined;
+  report?: VerifyReport | undefined;
+  reasons?: string[];
+  rolledBackTo?: string | undefined;
+  restored?: VerifyReport | null | undefined;
+  ci?: CiRun | null;
+}
+
+/** SNS subjects are at most 100 printable ASCII characters. */
+const subjectText = (text: string) => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+
+/**
+ * The message: subject `[PetSage smoke] <stage> <EVENT>`, a plain-text body (commit, deployment,
+ * URL with the query redacted, correlation id, reasons, the restored deployment's verdict, the CI
+ * run) and attributes to filter on. Every value from outside is cut and escaped; no secret is in
+ * any of them (the report's URL is already redacted).
+ */
+export function gateMessage(facts: GateFacts): GateMessage {
+  const stage = safeText(facts.stage, 60);
+  const lines = [`PetSage smoke test, stage ${stage}: ${facts.event}`];
+  const d = facts.deployment;
+  if (d !== undefined) {
+    lines.push(
+      `deployment: ${safeText(d.directory)} (commit ${safeText(d.commit ?? 'unknown')}, version ${safeText(d.version ?? 'unknown')})`,
+    );
+  }
+  if (facts.report !== undefined) {
+    lines.push(`route: ${facts.report.url}`, `correlation id: ${facts.report.correlationId}`);
+  }
+  const reasons = [
+    ...(facts.reasons ?? []),
+    ...(facts.report?.http.problems ?? []),
+    ...(facts.report?.log.problems ?? []),
+  ].slice(0, 10);
+  if (reasons.length > 0) lines.push('reasons:', ...reasons.map((r) => `- ${safeText(r)}`));
+  if (facts.rolledBackTo !== undefined) {
+    const verdict = facts.restored?.verdict ?? 'not verified';
+    lines.push(`rolled back to: ${safeText(facts.rolledBackTo)}, verified again: ${verdict}`);
+  }
+  if (facts.ci) lines.push(`CI run: ${ciRunUrl(facts.ci)}`);
+  const attribute = (value: string) => ({ DataType: 'String' as const, StringValue: value });
+  return {
+    subject: subjectText(`[PetSage smoke] ${stage} ${facts.event}`),
+    body: lines.join('\n'),
+    attributes: {
+      stage: attribute(stage),
+      verdict: attribute(facts.event),
+      ...(d?.commit ? { commit: attribute(safeText(d.commit, 80)) } : {}),
+    },
+  };
+}
+
+/**
+ * Publishes one gate event to the stack's alarm topic. A failed publish is reported in one line
+ * and never changes the verdict or the exit code.
+ */
+export async function publishGateEvent(input: {
+  aws: AwsSettings;
+  topicArn: string;
+  message: GateMessage;
+  log: PluginLog;
+}): Promise<boolean> {
+  const { base, region, profile, endpoint } = input.aws;
+  const client = new SNSClient({
+    ...base,
+    ...(region === undefined ? {} : { region }),
+    ...(profile === undefined ? {} : { profile }),
+    ...(endpoint === undefined ? {} : { endpoint }),
+    maxAttempts: 2,
+  });
+  try {
+    await client.send(
+      new PublishCommand({
+        TopicArn: input.topicArn,
+        Subject: input.message.subject,
+        Message: input.message.body,
+        MessageAttributes: input.message.attributes,
+      }),
+      { abortSignal: AbortSignal.timeout(10_000) },
+    );
+    return true;
+  } catch (error) {
+    input.log.notice(
+      `could not publish the gate event to ${safeText(input.topicArn)}: ${safeText(error instanceof Error ? `${error.name}: ${error.message}` : error, 160)} (the verdict stands)`,
+    );
+    return false;
+  }
+}

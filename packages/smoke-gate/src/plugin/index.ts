@@ -1,0 +1,172 @@
+// Serverless Framework plugin: `serverless smoke`, verification after `serverless deploy` and
+// `serverless rollback` (which it extends with --commit), and the build stamp on the template.
+// Loading it costs little on other commands: the work is in serverless-smoke.ts, imported when a
+// verification runs.
+
+import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
+import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
+import { applyDeployableLogLevel } from './log-level.ts';
+import { stampRelease } from './release-stamp.ts';
+import { SMOKE_TEST_SCHEMA } from './schema.ts';
+import type { SmokeTrigger } from './serverless-smoke.ts';
+
+export { applyDeployableLogLevel } from './log-level.ts';
+export { stampRelease } from './release-stamp.ts';
+export { SMOKE_TEST_SCHEMA } from './schema.ts';
+
+/** What the framework hands a plugin besides the service: its error class and schema handler. */
+export type PluginServerless = ServerlessLike & {
+  classes?: { Error: new (message: string, code?: string) => Error };
+  configSchemaHandler?: { defineCustomProperties(schema: unknown): void };
+};
+
+/** The framework's lifecycle events the plugin hooks into. */
+type HookName =
+  | 'before:package:initialize'
+  | 'before:package:finalize'
+  | 'before:rollback:initialize'
+  | 'after:rollback:rollback'
+  | 'smoke:verify'
+  | 'after:deploy:deploy'
+  | 'after:deploy:function:deploy';
+
+/** The framework's logger, or the console with the same methods when there is none. */
+export const pluginLog = (utils?: { log?: PluginLog }): PluginLog =>
+  utils?.log ?? {
+    notice: (message) => console.error(message),
+    success: (message) => console.error(message),
+    error: (message) => console.error(message),
+  };
+
+const SMOKE_OPTIONS = {
+  timeout: {
+    usage: `Deadline in seconds, ${D.minTimeoutSeconds}-${D.maxTimeoutSeconds} (default: custom.smokeTest.timeout, else ${D.timeoutSeconds})`,
+    type: 'string',
+  },
+  json: { usage: 'Print the report as one JSON object on stdout', type: 'boolean' },
+  junit: { usage: 'Also write a JUnit XML report to this file', type: 'string' },
+} as const;
+
+/** Adds `serverless smoke` and the `after:deploy:deploy` verification. */
+export class SmokeTestPlugin {
+  readonly serverless: PluginServerless;
+  readonly cliOptions: Record<string, unknown>;
+  readonly log: PluginLog;
+  readonly logLevelProblem: string | undefined;
+  readonly commands = {
+    smoke: {
+      usage: 'Verify the deployed route answers and its log line reaches CloudWatch Logs',
+      lifecycleEvents: ['verify'],
+      options: SMOKE_OPTIONS,
+    },
+    // Extends the framework's own rollback command: listed in `serverless rollback --help`.
+    rollback: {
+      options: {
+        commit: {
+          usage:
+            'Roll back to the newest deployment built from this commit (sha or prefix); verified afterwards',
+          type: 'string',
+        },
+      },
+    },
+    // Extends the framework's own deploy command: listed in `serverless deploy --help`.
+    deploy: {
+      options: {
+        'skip-smoke': {
+          usage: 'Deploy without the post-deploy smoke test (this deploy only)',
+          type: 'boolean',
+        },
+        'skip-rollback': {
+          usage: 'Leave a deploy that fails the smoke test live (this deploy only)',
+          type: 'boolean',
+        },
+        junit: { usage: 'Write the smoke test JUnit XML report to this file', type: 'string' },
+        json: {
+          usage: 'Print the smoke test report (and any rollback) as one JSON object on stdout',
+          type: 'boolean',
+        },
+      },
+    },
+  };
+  readonly hooks: Record<HookName, () => unknown>;
+
+  constructor(
+    serverless: PluginServerless,
+    cliOptions: Record<string, unknown>,
+    utils?: { log?: PluginLog },
+  ) {
+    this.serverless = serverless;
+    this.cliOptions = cliOptions;
+    this.log = pluginLog(utils);
+    this.logLevelProblem = applyDeployableLogLevel(serverless.service);
+    this.hooks = {
+      'before:package:initialize': () => this.checkLogLevel(),
+      'before:package:finalize': () =>
+        stampRelease(
+          this.serverless.service.provider?.compiledCloudFormationTemplate,
+          this.serverless.serviceDir ?? process.cwd(),
+        ),
+      'before:rollback:initialize': () => this.resolveCommit(),
+      'after:rollback:rollback': () => this.verifyRollback(),
+      'smoke:verify': () => this.verify('command'),
+      'after:deploy:deploy': () => this.verify('deploy'),
+      'after:deploy:function:deploy': () => this.verify('deploy-function'),
+    };
+    // Declared so that configValidationMode: error catches typos under custom.smokeTest.
+    serverless.configSchemaHandler?.defineCustomProperties({
+      type: 'object',
+      properties: { smokeTest: SMOKE_TEST_SCHEMA },
+    });
+  }
+
+  /** Throws the framework's error when POWERTOOLS_LOG_LEVEL would hide the smoke line. */
+  checkLogLevel(): void {
+    if (this.logLevelProblem === undefined) return;
+    const FrameworkError = this.serverless.classes?.Error ?? Error;
+    throw new FrameworkError(this.logLevelProblem, 'SMOKE_TEST_LOG_LEVEL');
+  }
+
+  /** What every step gets of the framework: itself, the command line and its logger. */
+  frameworkContext() {
+    return { serverless: this.serverless, cliOptions: this.cliOptions, log: this.log };
+  }
+
+  /** `--commit` becomes the framework's `--timestamp`, before the framework's rollback runs. */
+  async resolveCommit(): Promise<void> {
+    if (this.cliOptions.commit === undefined) return;
+    const { resolveRollbackCommit } = await import('./serverless-smoke.ts');
+    await this.frameworkErrors(() => resolveRollbackCommit(this.frameworkContext()));
+  }
+
+  /** Every `serverless rollback` to a deployment is verified and recorded (not the gate's own). */
+  async verifyRollback(): Promise<void> {
+    if (this.cliOptions['smoke-internal'] || this.cliOptions.timestamp === undefined) return;
+    await this.verify('rollback');
+  }
+
+  /** Runs the verification for one trigger; throws the framework's error when it fails. */
+  async verify(trigger: SmokeTrigger): Promise<void> {
+    const startedAt = Date.now();
+    const { runServerlessSmoke } = await import('./serverless-smoke.ts');
+    await this.frameworkErrors(() =>
+      runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt }),
+    );
+  }
+
+  /** Runs `work`; its SmokeTestFailedError becomes the framework's error, with the verifier's exit code. */
+  async frameworkErrors(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof SmokeTestFailedError)) throw error;
+      // The framework exits 1 on any error; keep the verifier's "could not judge" code, 2.
+      if (error.exitCode === 2) process.once('exit', () => (process.exitCode = 2));
+      // The framework's own error class prints the message without a stack and exits non-zero.
+      const FrameworkError = this.serverless.classes?.Error ?? Error;
+      throw new FrameworkError(error.message, 'SMOKE_TEST_FAILED');
+    }
+  }
+}
+
+// biome-ignore lint/style/noDefaultExport: the framework loads a plugin's default export.
+export default SmokeTestPlugin;

@@ -1,0 +1,31 @@
+import { DEPLOYABLE_LOG_LEVELS } from '../core/contract.ts';
+
+/** The part of a service's configuration the log-level guard reads and sets. */
+export interface LogLevelService {
+  provider?: {
+    environment?: Record<string, unknown>;
+    logs?: { lambda?: Record<string, unknown> } & Record<string, unknown>;
+  };
+}
+
+/**
+ * Normalises provider.environment.POWERTOOLS_LOG_LEVEL (any case) and sets Lambda's application
+ * log level to match, so neither can hide the smoke line. Returns a one-line error for a level
+ * that would (WARN, ERROR, a typo), or undefined.
+ */
+export function applyDeployableLogLevel(service: LogLevelService | undefined): string | undefined {
+  const provider = service?.provider;
+  if (provider === undefined) return undefined;
+  const raw = provider.environment?.POWERTOOLS_LOG_LEVEL;
+  const level = String(raw ?? 'INFO')
+    .trim()
+    .toUpperCase();
+  if (!(DEPLOYABLE_LOG_LEVELS as readonly string[]).includes(level)) {
+    const shown = JSON.stringify(String(raw)).slice(0, 60);
+    return `POWERTOOLS_LOG_LEVEL ${shown} cannot be deployed: it must be one of ${DEPLOYABLE_LOG_LEVELS.join(', ')} (any case), or the smoke test line is hidden. Set it in the deploying shell or in serverless.yml provider.environment.`;
+  }
+  provider.environment = { ...provider.environment, POWERTOOLS_LOG_LEVEL: level };
+  provider.logs ??= {};
+  provider.logs.lambda = { ...provider.logs.lambda, applicationLogLevel: level };
+  return undefined;
+}

@@ -1,0 +1,182 @@
+import { writeFile } from 'node:fs/promises';
+import { createDeadline } from '../core/deadline.ts';
+import {
+  EXIT_CONFIGURATION,
+  EXIT_FAILED,
+  EXIT_VERIFIED,
+  VERIFY_DEFAULTS,
+} from '../core/defaults.ts';
+import { ConfigurationError } from '../core/errors.ts';
+import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
+import { safeText } from '../core/safe-text.ts';
+import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
+import { ownDeployment } from '../deployments/own-deployment.ts';
+import { recordManualRollback } from '../deployments/rollback-by-commit.ts';
+import { verifyMarkdown } from '../report/fleet-report.ts';
+import { appendJobSummary } from '../report/job-summary.ts';
+import { errorReport, formatReport } from '../report/report.ts';
+import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
+import { type AfterDeployResult, afterDeploy, rollbackSummary } from './after-deploy.ts';
+import { announceVerdict, gateEvents } from './announce-verdict.ts';
+import { formatRollbackJUnit, formatSupersededJUnit } from './gate-junit.ts';
+import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
+
+export type { PluginLog, ServerlessLike } from '../core/framework.ts';
+export { SmokeTestFailedError } from '../core/framework.ts';
+export { resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
+
+/** Where the verification runs from: `serverless smoke`, after `deploy`, `deploy function` or `rollback`. */
+export type SmokeTrigger = 'command' | 'deploy' | 'deploy-function' | 'rollback';
+
+/** Input of {@link runServerlessSmoke}. */
+export interface ServerlessSmokeInput {
+  serverless: ServerlessLike;
+  cliOptions: Record<string, unknown>;
+  log: PluginLog;
+  trigger: SmokeTrigger;
+  /** When the hook started: the deadline counts from here. */
+  startedAt?: number;
+  /** Where `--json` writes the one JSON object (default process.stdout). */
+  stdout?: { write(text: string): unknown };
+}
+
+const CODE_ONLY_NOTE =
+  'code-only deploy (`deploy function`): no automatic rollback, as that would need published versions; `serverless deploy --force` redeploys the whole service from source.';
+
+function settingsOf(input: ServerlessSmokeInput): SmokeSettings {
+  try {
+    return readSmokeSettings(input.serverless.service.custom, input.cliOptions);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    throw new SmokeTestFailedError(
+      `Smoke test could not run: ${error.message}`,
+      EXIT_CONFIGURATION,
+    );
+  }
+}
+
+/** The one line the framework prints when the command fails. */
+function failureLine(outcome: VerificationOutcome, extra: AfterDeployResult): string {
+  const report = outcome.report;
+  const failed =
+    report === undefined
+      ? `Smoke test could not run: ${outcome.error}`
+      : `Smoke test ${report.verdict === 'inconclusive' ? 'could not judge' : 'failed for'} ${report.url} (correlation id ${report.correlationId}); see the report above`;
+  if (extra.superseded !== undefined) return `Smoke test ${extra.verdictNote}`;
+  return extra.rollback === undefined ? failed : `${failed}. ${rollbackSummary(extra.rollback)}`;
+}
+
+/** What the gate did about the verdict, for the job summary: the rollback, or why it did not count. */
+const gateNote = (extra: AfterDeployResult): string | undefined => {
+  const rollback = extra.rollback;
+  if (rollback === undefined) return extra.verdictNote;
+  if (rollback.error !== null)
+    return `Rollback to deployment ${rollback.to} failed: ${rollback.error}`;
+  const again =
+    rollback.restored?.verdict === 'verified' ? 'which passes again' : 'which did not pass again';
+  return `Rolled back to deployment ${rollback.to} (verified ${rollback.toVerifiedAt}), ${again}.`;
+};
+
+/**
+ * `serverless smoke`, the deploy hook and the `deploy function` hook: the same verification as
+ * the CLI, with the framework's region, credentials and stack. After `serverless deploy`, a
+ * verified deployment is recorded and a definitive FAIL rolls back (after-deploy.ts). Resolves
+ * when verified (or skipped: undefined); throws {@link SmokeTestFailedError} with the CLI's exit
+ * code otherwise.
+ */
+export async function runServerlessSmoke(
+  input: ServerlessSmokeInput,
+): Promise<VerificationOutcome | undefined> {
+  const { serverless, log, cliOptions, trigger } = input;
+  const startedAt = input.startedAt ?? Date.now();
+  const stdout = input.stdout ?? process.stdout;
+  const settings = settingsOf(input);
+  if (trigger !== 'command' && !settings.verifyAfterDeploy) {
+    log.notice(`Smoke test skipped (${settings.skippedBy})`);
+    return undefined;
+  }
+  const provider = serverless.getProvider('aws');
+  const stackName = provider.naming.getStackName();
+  const aws = await provider.getAwsSdkV3Config();
+  const verify = (startedFrom: number) =>
+    runVerification({
+      target: {
+        kind: 'aws',
+        stackName,
+        service: serverless.service.service ?? VERIFY_DEFAULTS.service,
+      },
+      aws: { base: aws },
+      env: process.env,
+      deadline: createDeadline(startedFrom + settings.timeoutSeconds * 1000),
+      junitPath: settings.junitPath,
+      // Right after a stack update a new route can answer 404 for a few seconds.
+      notFoundGraceMs: trigger === 'command' ? 0 : VERIFY_DEFAULTS.deployNotFoundGraceMs,
+      onNotice: (text) => log.notice(text),
+    });
+
+  // Whose deploy this is: captured now, before the verification, and held to after it.
+  const own =
+    trigger === 'deploy' ? await ownDeployment(serverless, aws).catch(() => undefined) : undefined;
+  // When: the verification; then what: record or roll back after a deploy, note a code-only one.
+  const outcome = await verify(startedAt);
+  if (outcome.junitError !== undefined) log.notice(outcome.junitError);
+  if (!settings.json && outcome.report !== undefined) {
+    log.notice(formatReport(outcome.report).trimEnd());
+  }
+  let extra: AfterDeployResult = {};
+  let live: DeploymentIdentity | undefined;
+  if (trigger === 'deploy') {
+    extra = await afterDeploy({ serverless, cliOptions, log, settings, outcome, own, aws, verify });
+  } else if (trigger === 'rollback') {
+    live = await recordManualRollback({ serverless, log, aws, outcome });
+  } else if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
+    extra = { verdictNote: CODE_ONLY_NOTE };
+    log.notice(CODE_ONLY_NOTE);
+  }
+  const junit =
+    outcome.report === undefined
+      ? undefined
+      : extra.superseded !== undefined
+        ? formatSupersededJUnit(outcome.report, extra.verdictNote ?? 'superseded')
+        : extra.rollback !== undefined
+          ? formatRollbackJUnit(outcome.report, extra.rollback)
+          : undefined;
+  if (settings.junitPath !== undefined && junit !== undefined) {
+    await writeFile(settings.junitPath, junit).catch((error: unknown) =>
+      log.notice(`cannot write --junit file: ${safeText(String(error))}`),
+    );
+  }
+  if (settings.json) {
+    const report = outcome.report ?? errorReport(outcome.exitCode, outcome.error ?? 'failed');
+    const { rollback, verdictNote: note, superseded } = extra;
+    stdout.write(
+      `${JSON.stringify({ ...report, ...{ rollback }, ...{ note }, ...{ superseded } })}\n`,
+    );
+  }
+  if (trigger === 'deploy' || trigger === 'rollback') {
+    const stage = serverless.getProvider('aws').getStage?.() ?? 'unknown';
+    const deployment = trigger === 'deploy' ? own : live;
+    const events = gateEvents({ stage, trigger, outcome, extra, deployment, env: process.env });
+    await announceVerdict({ serverless, aws, log, events });
+  }
+  await appendJobSummary(
+    process.env,
+    () =>
+      verifyMarkdown({
+        name: stackName,
+        region: provider.getRegion?.(),
+        report: outcome.report,
+        error: outcome.error,
+        note: gateNote(extra),
+      }),
+    (text) => log.notice(text),
+  );
+  const exitCode = extra.exitCode ?? outcome.exitCode;
+  if (exitCode === EXIT_VERIFIED) {
+    log.success?.(
+      `Smoke test passed in ${((outcome.report?.elapsedMs ?? 0) / 1000).toFixed(1)} s (${stackName})`,
+    );
+    return outcome;
+  }
+  throw new SmokeTestFailedError(failureLine(outcome, extra), exitCode);
+}

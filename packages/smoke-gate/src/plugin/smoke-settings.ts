@@ -1,0 +1,61 @@
+import { parseTimeoutSeconds } from '../core/timeout.ts';
+
+/** The `custom.smokeTest` settings of serverless.yml, with the command line applied. */
+export interface SmokeSettings {
+  /** Verify after `serverless deploy` (custom.smokeTest.verifyAfterDeploy, --skip-smoke). */
+  verifyAfterDeploy: boolean;
+  /** Overall deadline in seconds (custom.smokeTest.timeout, --timeout). */
+  timeoutSeconds: number;
+  /** Where the command was told to skip, for the notice. */
+  skippedBy: string | undefined;
+  /** Roll back a deploy that fails (custom.smokeTest.rollbackOnFailure, --skip-rollback). */
+  rollbackOnFailure: boolean;
+  rollbackDisabledBy: string | undefined;
+  /** Print one JSON object on stdout (--json). */
+  json: boolean;
+  /** Also write JUnit XML here (--junit). */
+  junitPath: string | undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/** A boolean command-line flag as the framework passes it: `true`, or the string `'true'`. */
+export const flag = (options: Record<string, unknown>, name: string): boolean =>
+  options[name] === true || options[name] === 'true';
+
+/**
+ * Reads `custom.smokeTest` and the command line's `--timeout`, `--skip-smoke`, `--skip-rollback`,
+ * `--json` and `--junit`; a bad timeout is a ConfigurationError naming where it came from.
+ */
+export function readSmokeSettings(
+  custom: unknown,
+  cliOptions: Record<string, unknown> = {},
+): SmokeSettings {
+  const raw = isRecord(custom) && isRecord(custom.smokeTest) ? custom.smokeTest : {};
+  const configured = raw.verifyAfterDeploy !== false;
+  const skipFlag = flag(cliOptions, 'skip-smoke');
+  const rollbackConfigured = raw.rollbackOnFailure !== false;
+  const skipRollback = flag(cliOptions, 'skip-rollback');
+  const timeoutSeconds =
+    cliOptions.timeout !== undefined
+      ? parseTimeoutSeconds(cliOptions.timeout, '--timeout')
+      : parseTimeoutSeconds(raw.timeout, 'custom.smokeTest.timeout');
+  return {
+    verifyAfterDeploy: configured && !skipFlag,
+    timeoutSeconds,
+    skippedBy: skipFlag
+      ? '--skip-smoke'
+      : configured
+        ? undefined
+        : 'custom.smokeTest.verifyAfterDeploy is false',
+    rollbackOnFailure: rollbackConfigured && !skipRollback,
+    rollbackDisabledBy: skipRollback
+      ? '--skip-rollback'
+      : rollbackConfigured
+        ? undefined
+        : 'custom.smokeTest.rollbackOnFailure: false',
+    json: flag(cliOptions, 'json'),
+    junitPath: typeof cliOptions.junit === 'string' ? cliOptions.junit : undefined,
+  };
+}

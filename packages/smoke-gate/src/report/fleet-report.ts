@@ -1,0 +1,206 @@
+import { safeText } from '../core/safe-text.ts';
+import type { FleetStatusEntry, FleetStatusReport } from '../fleet/fleet-status.ts';
+import type { FleetEntry, FleetReport } from '../fleet/run-fleet.ts';
+import type { VerifyReport } from '../verification/verify-deployment.ts';
+import type { Palette } from './report.ts';
+import { palette } from './report.ts';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** What the route did, in a few words: `200 in 41 ms`, `no answer`. */
+const routeCell = (report: VerifyReport | null): string =>
+  report === null
+    ? '-'
+    : report.http.status === null
+      ? 'no answer'
+      : `${report.http.status} in ${report.http.latencyMs} ms`;
+
+const lineCell = (report: VerifyReport | null): string =>
+  report?.log.foundAfterMs == null ? '-' : seconds(report.log.foundAfterMs);
+
+const VERDICT_WORDS = {
+  verified: 'verified',
+  failed: 'FAILED',
+  inconclusive: 'could not judge',
+  error: 'could not judge',
+} as const;
+
+/** Why a target did not pass, in one line: its error, or its first problem. */
+const whyOf = (entry: FleetEntry): string | undefined => {
+  if (entry.verdict === 'verified') return undefined;
+  if (entry.error !== null) return entry.error;
+  const report = entry.report;
+  return [...(report?.http.problems ?? []), ...(report?.log.problems ?? [])][0];
+};
+
+/** `38 verified, 1 failed, 1 could not judge`. */
+export const summaryLine = (summary: FleetReport['summary']): string =>
+  `${summary.verified} verified, ${summary.failed} failed, ${summary.couldNotJudge} could not judge`;
+
+/** The rows of the table, as plain cells. */
+const rowsOf = (report: FleetReport) =>
+  report.targets.map((entry) => [
+    safeText(entry.name, 40),
+    entry.region ?? '(default)',
+    routeCell(entry.report),
+    lineCell(entry.report),
+    VERDICT_WORDS[entry.verdict],
+  ]);
+
+const HEADER = ['target', 'region', 'route', 'line found after', 'verdict'];
+
+/** A plain-text table: the header dimmed, each row red unless `good`. */
+function table(header: string[], rows: { cells: string[]; good: boolean }[], colours: Palette) {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row.cells[column] ?? '').length)),
+  );
+  const pad = (cells: string[]) =>
+    `  ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`.trimEnd();
+  return [
+    colours.dim(pad(header)),
+    ...rows.map((row) => (row.good ? pad(row.cells) : colours.fail(pad(row.cells)))),
+  ];
+}
+
+const regionCount = (entries: { region: string | null }[]) =>
+  new Set(entries.map((entry) => entry.region)).size;
+
+/** The human report of a run over many targets: one table row each, why each one did not pass, the summary. */
+export function formatFleetReport(report: FleetReport, colours: Palette = palette(false)): string {
+  const rows = rowsOf(report).map((cells, index) => ({
+    cells,
+    good: report.targets[index]?.verdict === 'verified',
+  }));
+  const lines = [
+    `PetSage smoke test: ${report.targets.length} target(s) in ${regionCount(report.targets)} region(s)`,
+    ...table(HEADER, rows, colours),
+  ];
+  const failures = report.targets.filter((entry) => entry.verdict !== 'verified');
+  for (const entry of failures) {
+    lines.push(`  ${safeText(entry.name, 40)}: ${whyOf(entry) ?? VERDICT_WORDS[entry.verdict]}`);
+  }
+  for (const calls of report.logCalls) {
+    lines.push(
+      colours.dim(
+        `  CloudWatch Logs ${calls.region}: ${calls.calls} call(s), at most ${calls.peakPerSecond} in any second (budget ${calls.budgetPerSecond})`,
+      ),
+    );
+  }
+  const summary = `${report.targets.length} target(s): ${summaryLine(report.summary)} (${seconds(report.elapsedMs)})`;
+  lines.push(report.ok ? colours.pass(`PASS: ${summary}`) : colours.fail(`FAIL: ${summary}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** A cell of a GitHub Markdown table: one line, no markup, no table breaks. */
+export const markdownCell = (value: string, maxChars = 120): string =>
+  safeText(value, maxChars)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#!~])/g, '\\$1');
+
+const MARK = { verified: '✅', failed: '❌', inconclusive: '⚠️', error: '⚠️' } as const;
+
+/** The job summary of a run over many targets: a heading with the summary, then one row each. */
+export function fleetMarkdown(report: FleetReport): string {
+  const cellsOf = rowsOf(report);
+  const rows = report.targets.map((entry, index) => {
+    const cells = cellsOf[index] ?? [];
+    const why = whyOf(entry);
+    const verdict = `${MARK[entry.verdict]} ${cells[4]}${why === undefined ? '' : `: ${why}`}`;
+    return `| ${[...cells.slice(0, 4), verdict].map((cell) => markdownCell(cell)).join(' | ')} |`;
+  });
+  return [
+    `### PetSage smoke test: ${summaryLine(report.summary)}`,
+    '',
+    '| Target | Region | Route | Line found after | Verdict |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    '',
+  ].join('\n');
+}
+
+/** The job summary of one verification (or of why it could not run): the same table, one row. */
+export function verifyMarkdown(one: {
+  name: string;
+  region: string | undefined;
+  report: VerifyReport | undefined;
+  error?: string | undefined;
+  /** A line under the table: what the gate did about the verdict (a rollback, a takeover). */
+  note?: string | undefined;
+}): string {
+  const report = one.report ?? null;
+  const verdict = report?.verdict ?? 'error';
+  const entry: FleetEntry = {
+    name: one.name,
+    region: one.region ?? null,
+    verdict,
+    exitCode: 0,
+    error: report === null ? (one.error ?? 'verification did not run') : null,
+    report,
+  };
+  const count = (v: FleetEntry['verdict']) => (verdict === v ? 1 : 0);
+  const table = fleetMarkdown({
+    ok: verdict === 'verified',
+    verdict: report?.verdict ?? 'inconclusive',
+    summary: {
+      targets: 1,
+      verified: count('verified'),
+      failed: count('failed'),
+      couldNotJudge: count('inconclusive') + count('error'),
+    },
+    targets: [entry],
+    logCalls: [],
+    elapsedMs: report?.elapsedMs ?? 0,
+  });
+  return one.note === undefined
+    ? table
+    : `${table.trimEnd()}\n\n${markdownCell(one.note, 400)}\n\n`;
+}
+
+const STATUS_HEADER = ['target', 'region', 'status', 'alarms', 'heartbeat', 'route heartbeat'];
+
+const age = (ms: number | null) =>
+  ms === null
+    ? 'none'
+    : ms < 120_000
+      ? `${Math.round(ms / 1000)} s ago`
+      : `${Math.round(ms / 60_000)} min ago`;
+
+/** `heartbeat OK, route ALARM, failure OK`, shortened. */
+const alarmsCell = (entry: FleetStatusEntry) =>
+  entry.report === null
+    ? '-'
+    : entry.report.alarms.map((alarm) => `${alarm.role} ${alarm.state}`).join(', ');
+
+/** The human report of `status` over many targets: one row each, why each one is not healthy. */
+export function formatFleetStatus(
+  report: FleetStatusReport,
+  colours: Palette = palette(false),
+): string {
+  const rows = report.targets.map((entry) => ({
+    cells: [
+      safeText(entry.name, 40),
+      entry.region ?? '(default)',
+      entry.status === 'error' ? 'could not read' : entry.status,
+      alarmsCell(entry),
+      entry.report === null ? '-' : age(entry.report.heartbeat.ageMs),
+      entry.report === null ? '-' : age(entry.report.routeHeartbeat.ageMs),
+    ],
+    good: entry.status === 'healthy',
+  }));
+  const lines = [
+    `PetSage smoke status: ${report.targets.length} target(s) in ${regionCount(report.targets)} region(s)`,
+    ...table(STATUS_HEADER, rows, colours),
+  ];
+  for (const entry of report.targets) {
+    const why = entry.error ?? entry.report?.hints[0];
+    if (entry.status !== 'healthy' && why !== undefined)
+      lines.push(`  ${safeText(entry.name, 40)}: ${why}`);
+  }
+  const { summary } = report;
+  const text = `${summary.targets} target(s): ${summary.healthy} healthy, ${summary.unhealthy} alarming or stale, ${summary.couldNotJudge} could not be read (${seconds(report.elapsedMs)})`;
+  lines.push(report.ok ? colours.pass(`OK: ${text}`) : colours.fail(`NOT OK: ${text}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,155 @@
+import { fitWidth, sparkline } from '../core/sparkline.ts';
+import type { HistoryReport } from '../deployments/history.ts';
+import type { LineAge, StatusReport } from '../status/status.ts';
+import type { VerifyReport } from '../verification/verify-deployment.ts';
+
+/** Colours for a terminal; identity functions when colour is off. */
+export interface Palette {
+  pass: (text: string) => string;
+  fail: (text: string) => string;
+  dim: (text: string) => string;
+}
+
+/** ANSI colours, or none when NO_COLOR is set or the stream is not a terminal. */
+export function palette(enabled: boolean): Palette {
+  const wrap = (code: number) => (text: string) =>
+    enabled ? `\u001b[${code}m${text}\u001b[0m` : text;
+  return { pass: wrap(32), fail: wrap(31), dim: wrap(2) };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The human report: one PASS/FAIL line per step, then what to check on failure. */
+export function formatReport(report: VerifyReport, colours: Palette = palette(false)): string {
+  const mark = (ok: boolean) => (ok ? colours.pass('PASS') : colours.fail('FAIL'));
+  const lines = [`PetSage smoke test: ${report.url}`];
+  const http = report.http;
+  const httpDetail =
+    http.status === null
+      ? `no answer (${http.attempts} attempt(s))`
+      : `HTTP ${http.status} in ${http.latencyMs} ms (${http.attempts} attempt(s))`;
+  lines.push(`  ${mark(http.ok)}  route     ${httpDetail}`);
+  for (const problem of http.problems) lines.push(`          ${problem}`);
+  const log = report.log;
+  const logDetail = log.found
+    ? [
+        `line found in ${log.logStreamName ?? 'the log'}`,
+        log.foundAfterMs === null ? undefined : `found ${log.foundAfterMs} ms after it was written`,
+        log.ingestionDelayMs === null ? undefined : `ingestion delay ${log.ingestionDelayMs} ms`,
+        `${log.polls} poll(s)`,
+      ]
+        .filter((part) => part !== undefined)
+        .join(', ')
+    : !log.searched
+      ? 'not searched'
+      : `not found in ${report.logSource} (${log.polls} poll(s)${log.throttled > 0 ? `, throttled ${log.throttled}` : ''})`;
+  const logMark = report.verdict === 'inconclusive' ? colours.fail('????') : mark(log.found);
+  lines.push(`  ${logMark}  log line  ${logDetail}`);
+  for (const problem of log.problems) lines.push(`          ${problem}`);
+  lines.push(colours.dim(`  correlation id ${report.correlationId}`));
+  for (const hint of report.hints) lines.push(`  hint: ${hint}`);
+  lines.push(
+    report.verdict === 'verified'
+      ? colours.pass(`PASS: verified in ${seconds(report.elapsedMs)}`)
+      : report.verdict === 'failed'
+        ? colours.fail(`FAIL: not verified (${seconds(report.elapsedMs)})`)
+        : colours.fail(
+            `INCONCLUSIVE: could not judge, ${report.http.throttled ? 'the route was throttled (HTTP 429) to the end' : 'the log service could not be searched'} (${seconds(report.elapsedMs)})`,
+          ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The one `--json` object of a run that could not produce a report. */
+export const errorReport = (exitCode: number, message: string) => ({
+  ok: false,
+  verdict: 'error' as const,
+  error: { exitCode, message },
+});
+
+const ago = (ms: number) =>
+  ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : `${Math.round(ms / 60_000)} min ago`;
+
+/** The human report of `petsage-smoke status`. */
+export function formatStatus(
+  report: StatusReport,
+  colours: Palette = palette(false),
+  chart: { unicode: boolean; width: number } = { unicode: false, width: 80 },
+): string {
+  const lines = [`PetSage smoke status: stage ${report.stage} (stack ${report.stack})`];
+  for (const alarm of report.alarms) {
+    const mark = alarm.state === 'OK' ? colours.pass('OK   ') : colours.fail(alarm.state.padEnd(5));
+    const since = alarm.since === null ? '' : ` since ${alarm.since}`;
+    lines.push(`  ${mark}  ${`${alarm.role} alarm`.padEnd(15)}  ${alarm.name}${since}`);
+  }
+  const window = Math.round((2 * report.heartbeat.staleAfterMs) / 60_000);
+  const age = (label: string, line: LineAge, detail: string) => {
+    const fresh = line.ageMs !== null && line.ageMs <= report.heartbeat.staleAfterMs;
+    const text =
+      line.timestamp === null || line.ageMs === null
+        ? `none in the last ${window} min`
+        : `${ago(line.ageMs)} (${line.timestamp}${detail})`;
+    return `  ${fresh ? colours.pass('OK   ') : colours.fail('STALE')}  ${label.padEnd(15)}  ${text}`;
+  };
+  const { heartbeat, routeHeartbeat } = report;
+  lines.push(
+    age('last heartbeat', heartbeat, heartbeat.rule === null ? '' : `, rule ${heartbeat.rule}`),
+  );
+  lines.push(
+    age(
+      'through route',
+      routeHeartbeat,
+      routeHeartbeat.trigger === null ? '' : `, ${routeHeartbeat.trigger}`,
+    ),
+  );
+  // The chart gets what is left of the line after its 21-character label and the total.
+  const room = Math.max(chart.width - 36, 6);
+  const total = (counts: number[]) => counts.reduce((sum, count) => sum + count, 0);
+  const { history } = report;
+  for (const [label, counts] of [
+    [`lines/${history.hours} h`, history.lines],
+    ['failures', history.failures],
+  ] as const) {
+    const drawn = sparkline(fitWidth(counts, room), { unicode: chart.unicode });
+    lines.push(`  ${label.padEnd(19)}  |${drawn}|  ${total(counts)}`);
+  }
+  const { p50, p95, samples } = history.lagMs;
+  lines.push(
+    `  ${'ingestion lag'.padEnd(19)}  ${p50 === null ? 'no recent line' : `p50 ${p50} ms, p95 ${p95} ms (last ${samples} lines)`}`,
+  );
+  if (report.broken !== null) {
+    lines.push(
+      colours.fail(
+        `  broken: the ${report.broken === 'route' ? 'route (API Gateway -> Lambda)' : 'function'}`,
+      ),
+    );
+  }
+  for (const hint of report.hints) lines.push(`  hint: ${hint}`);
+  lines.push(
+    report.ok
+      ? colours.pass('HEALTHY')
+      : colours.fail(report.status === 'alarming' ? 'ALARMING' : 'STALE'),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The human table of `petsage-smoke history`: newest first, which is live, what a rollback restores. */
+export function formatHistory(report: HistoryReport, colours: Palette = palette(false)): string {
+  const lines = [
+    `PetSage deployments: stage ${report.stage} (stack ${report.stack}), newest first`,
+  ];
+  for (const entry of report.deployments) {
+    const marks = [
+      entry.live ? colours.pass('LIVE') : '',
+      entry.rollbackTarget ? 'rollback target' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `  ${entry.timestamp}  ${(entry.commit ?? 'unknown').slice(0, 12).padEnd(12)}  ${(entry.version ?? '?').padEnd(8)}  ${entry.verdict.padEnd(15)}${marks === '' ? '' : `  ${marks}`}`,
+    );
+  }
+  if (report.deployments.length === 0) lines.push('  (no deployment in the bucket)');
+  for (const line of report.ignored) lines.push(colours.dim(`  note: ${line}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,137 @@
+import { type AwsClients, type AwsSettings, freshClients } from '../aws/aws-clients.ts';
+import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import { SMOKE_FAILED_LOG_EVENT, SMOKE_LOG_EVENT } from '../core/contract.ts';
+import type { Deadline, Sleep } from '../core/deadline.ts';
+import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { DeadlineError } from '../core/errors.ts';
+import { safeText } from '../core/safe-text.ts';
+import { createLogCallPacer, filterLogEventsOnce } from '../verification/cloudwatch-log-source.ts';
+
+/** What `status` reads from a stage's lines over its history window. */
+export interface SmokeLines {
+  /** The newest direct heartbeat line (trigger "schedule"). */
+  direct?: { timestamp: number; rule: string | null };
+  /** The newest line that came through the route (route heartbeat or any route call). */
+  route?: { timestamp: number; trigger: string };
+  /** When each smoke line and each failure line was written. */
+  lineTimes: number[];
+  failureTimes: number[];
+  /** CloudWatch's ingestion lag of the most recent lines (ingestion time minus event time). */
+  lagsMs: number[];
+}
+
+/** Where and under which deadline to read, with the clock and sleep tests inject. */
+interface Request {
+  aws: AwsSettings;
+  deadline: Deadline;
+  /** Many targets: the region's CloudWatch Logs budget, shared with the other targets there. */
+  budget?: LogCallBudget | undefined;
+  clients?: AwsClients | undefined;
+  now?: (() => number) | undefined;
+  sleep?: Sleep | undefined;
+}
+
+/** Every event of one quoted term since `startTime`, paced, paged and bounded. */
+async function scan(
+  request: Request,
+  logGroupName: string,
+  startTime: number,
+  term: string,
+  onEvent: (event: { message?: string; timestamp?: number; ingestionTime?: number }) => void,
+): Promise<void> {
+  const logs = (request.clients ?? freshClients).logs(request.aws);
+  const pacer = createLogCallPacer({
+    budget: request.budget,
+    sleep: request.sleep,
+    now: request.now,
+  });
+  let nextToken: string | undefined;
+  let pages = 0;
+  while (pages < VERIFY_DEFAULTS.statusMaxPages) {
+    if (!(await pacer.next(request.deadline.at))) {
+      throw new DeadlineError(
+        'reading the smoke lines did not finish before the deadline (--timeout)',
+      );
+    }
+    const call = await filterLogEventsOnce(
+      logs,
+      // A quoted term narrows; each line is judged here (trigger and event as JSON keys).
+      { logGroupName, startTime, filterPattern: `"${term}"`, nextToken },
+      {
+        what: `CloudWatch Logs group ${safeText(logGroupName)}`,
+        deadline: request.deadline.at,
+        region: request.aws.region,
+        profile: request.aws.profile,
+        now: request.now,
+        onSettled: pacer.settled,
+      },
+    );
+    if ('retry' in call) {
+      if (call.retry === 'throttled') pacer.throttled();
+      continue;
+    }
+    pacer.answered();
+    pages++;
+    for (const event of call.page.events ?? []) onEvent(event);
+    nextToken = call.page.nextToken;
+    if (nextToken === undefined) break;
+  }
+}
+
+const parse = (message: string | undefined): Record<string, unknown> | undefined => {
+  try {
+    const line: unknown = JSON.parse(message ?? '');
+    return typeof line === 'object' && line !== null
+      ? (line as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** How many recent lines the lag figures are taken from. */
+const LAG_SAMPLE = 50;
+
+/**
+ * Reads a stage's smoke and failure lines since `startTime`: the newest line of each heartbeat,
+ * when every line was written (for the hourly chart), and the ingestion lag of recent lines.
+ */
+export async function readSmokeLines(
+  request: Request,
+  logGroupName: string,
+  startTime: number,
+): Promise<SmokeLines> {
+  const found: SmokeLines = { lineTimes: [], failureTimes: [], lagsMs: [] };
+  const lags: { timestamp: number; lag: number }[] = [];
+  await scan(request, logGroupName, startTime, SMOKE_LOG_EVENT, (event) => {
+    const line = parse(event.message);
+    if (line?.event !== SMOKE_LOG_EVENT) return;
+    const timestamp = event.timestamp ?? Date.parse(String(line.timestamp));
+    if (!Number.isFinite(timestamp)) return;
+    found.lineTimes.push(timestamp);
+    if (event.ingestionTime !== undefined)
+      lags.push({ timestamp, lag: event.ingestionTime - timestamp });
+    if (line.trigger === 'schedule' && timestamp > (found.direct?.timestamp ?? -1)) {
+      const rule = typeof line.schedule_rule === 'string' ? safeText(line.schedule_rule) : null;
+      found.direct = { timestamp, rule };
+    }
+    if (
+      (line.trigger === 'route-heartbeat' || line.trigger === 'http') &&
+      timestamp > (found.route?.timestamp ?? -1)
+    ) {
+      found.route = { timestamp, trigger: line.trigger };
+    }
+  });
+  await scan(request, logGroupName, startTime, SMOKE_FAILED_LOG_EVENT, (event) => {
+    const line = parse(event.message);
+    const timestamp = event.timestamp ?? Number.NaN;
+    if (line?.event === SMOKE_FAILED_LOG_EVENT && Number.isFinite(timestamp)) {
+      found.failureTimes.push(timestamp);
+    }
+  });
+  found.lagsMs = lags
+    .sort((a, b) => b.timestamp - a.timestamp)
+    .slice(0, LAG_SAMPLE)
+    .map((sample) => Math.max(sample.lag, 0));
+  return found;
+}

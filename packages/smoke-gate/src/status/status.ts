@@ -1,0 +1,227 @@
+import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import {
+  type AwsClients,
+  type AwsSettings,
+  checkRegion,
+  freshClients,
+} from '../aws/aws-clients.ts';
+import { awsConfigurationError } from '../aws/aws-errors.ts';
+import { createCloudWatchClient } from '../aws/cloudwatch-client.ts';
+import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import type { Deadline, Sleep } from '../core/deadline.ts';
+import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { ConfigurationError } from '../core/errors.ts';
+import { type Limit, unlimited } from '../core/limit.ts';
+import { safeText } from '../core/safe-text.ts';
+import { bucketCounts, percentile } from '../core/sparkline.ts';
+import { describeStackOutputs, stackName } from '../verification/targets.ts';
+import { readSmokeLines } from './heartbeat-lines.ts';
+
+/** One alarm's state, as `status` reports it. */
+export interface AlarmStatus {
+  role: 'heartbeat' | 'route' | 'failure';
+  name: string;
+  state: string;
+  since: string | null;
+  reason: string | null;
+}
+
+/** A stage's continuous health, as printed by `status --json`. */
+export interface StatusReport {
+  ok: boolean;
+  status: 'healthy' | 'alarming' | 'stale';
+  stage: string;
+  stack: string;
+  alarms: AlarmStatus[];
+  /** The function half: the newest line of the direct schedule (EventBridge -> Lambda). */
+  heartbeat: LineAge & { rule: string | null; staleAfterMs: number };
+  /** The route half: the newest line that came through API Gateway (route heartbeat or traffic). */
+  routeHeartbeat: LineAge & { trigger: string | null };
+  /** Which half is broken, when one is: the route (the function still writes), or the function. */
+  broken: 'route' | 'function' | null;
+  /** The last 24 hours: smoke and failure lines per hour (oldest first), and the ingestion lag. */
+  history: {
+    hours: number;
+    lines: number[];
+    failures: number[];
+    lagMs: { p50: number | null; p95: number | null; samples: number };
+  };
+  elapsedMs: number;
+  hints: string[];
+}
+
+/** How old the newest line of one kind is. */
+export interface LineAge {
+  found: boolean;
+  timestamp: string | null;
+  ageMs: number | null;
+}
+
+/** What `status` needs: the stage, AWS settings and the one deadline. */
+export interface StatusRequest {
+  stage: string;
+  service: string;
+  aws: AwsSettings;
+  env: NodeJS.ProcessEnv;
+  deadline: Deadline;
+  staleAfterMs?: number;
+  now?: () => number;
+  sleep?: Sleep;
+  /** Many targets: clients shared per region, and the region's CloudWatch Logs budget. */
+  clients?: AwsClients | undefined;
+  budget?: LogCallBudget | undefined;
+  /** Many targets: the run's pool, which the stack and alarm reads wait for (the log reads do not). */
+  limit?: Limit | undefined;
+}
+
+/** The window of the hourly chart. */
+const HISTORY_HOURS = 24;
+const HOUR_MS = 3_600_000;
+
+const iso = (timestamp: number | undefined) =>
+  timestamp === undefined ? null : new Date(timestamp).toISOString();
+
+const alarmStatus = (role: AlarmStatus['role'], name: string, alarm: MetricAlarm | undefined) => ({
+  role,
+  name: safeText(name),
+  state: alarm?.StateValue ?? 'MISSING',
+  since: alarm?.StateUpdatedTimestamp?.toISOString() ?? null,
+  reason: alarm?.StateReason === undefined ? null : safeText(alarm.StateReason),
+});
+
+/**
+ * Reads a stage's continuous health: the heartbeat and failure alarms' states and the age of the
+ * last heartbeat line, all under the request's deadline. Configuration problems are thrown as
+ * ConfigurationError (exit 2).
+ */
+export async function checkStatus(request: StatusRequest): Promise<StatusReport> {
+  const now = request.now ?? Date.now;
+  const started = now();
+  const staleAfterMs = request.staleAfterMs ?? VERIFY_DEFAULTS.staleAfterMinutes * 60_000;
+  const stack = stackName(request.service, request.stage);
+  const context = { region: request.aws.region, profile: request.aws.profile };
+  await checkRegion(request.aws, request.env);
+  const clients = request.clients ?? freshClients;
+  const limit = request.limit ?? unlimited;
+  const outputs = await limit(() =>
+    describeStackOutputs(clients.cloudFormation(request.aws), stack, request.deadline, context),
+  );
+  const required = ['HeartbeatAlarmName', 'FailureAlarmName', 'HealthLogGroupName'] as const;
+  const absent = required.filter((key) => outputs[key] === undefined);
+  if (absent.length > 0) {
+    throw new ConfigurationError(
+      `stack ${stack} has no ${absent.join(', ')} output${absent.length > 1 ? 's' : ''}: deploy this version of the service, which creates ${absent.length > 1 ? 'them' : 'it'} (a stand-in such as moto creates no alarms)`,
+    );
+  }
+  const heartbeatAlarm = outputs.HeartbeatAlarmName as string;
+  const failureAlarm = outputs.FailureAlarmName as string;
+  const logGroupName = outputs.HealthLogGroupName as string;
+  const routeAlarm = outputs.RouteHeartbeatAlarmName;
+  let alarms: MetricAlarm[];
+  const timer = request.deadline.timer();
+  try {
+    const answer = await limit(() =>
+      request.deadline.race(
+        createCloudWatchClient(request.aws).send(
+          new DescribeAlarmsCommand({
+            AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
+          }),
+          { abortSignal: timer.signal },
+        ),
+        'reading the alarms',
+      ),
+    );
+    alarms = answer.MetricAlarms ?? [];
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    throw awsConfigurationError(error, { what: 'CloudWatch alarms', ...context });
+  } finally {
+    timer.clear();
+  }
+  const byName = (name: string) => alarms.find((alarm) => alarm.AlarmName === name);
+  const alarmStates = [
+    alarmStatus('heartbeat', heartbeatAlarm, byName(heartbeatAlarm)),
+    ...(routeAlarm ? [alarmStatus('route', routeAlarm, byName(routeAlarm))] : []),
+    alarmStatus('failure', failureAlarm, byName(failureAlarm)),
+  ];
+  const historyMs = HISTORY_HOURS * HOUR_MS;
+  const lines = await readSmokeLines(
+    request,
+    logGroupName,
+    now() - Math.max(historyMs, 2 * staleAfterMs),
+  );
+  const perHour = (times: number[]) =>
+    bucketCounts(times, { now: now(), bucketMs: HOUR_MS, buckets: HISTORY_HOURS });
+  const age = (timestamp: number | undefined) =>
+    timestamp === undefined ? null : Math.max(now() - timestamp, 0);
+  const ageMs = age(lines.direct?.timestamp);
+  const routeAgeMs = age(lines.route?.timestamp);
+  const stale = ageMs === null || ageMs > staleAfterMs;
+  const routeStale = routeAgeMs === null || routeAgeMs > staleAfterMs;
+  const inAlarm = (role: AlarmStatus['role']) =>
+    alarmStates.some((alarm) => alarm.role === role && alarm.state === 'ALARM');
+  const functionBroken = stale && (routeStale || inAlarm('heartbeat'));
+  const routeBroken =
+    !functionBroken && (inAlarm('route') || (routeAlarm !== undefined && routeStale));
+  const broken = functionBroken ? 'function' : routeBroken ? 'route' : null;
+  const alarming = alarmStates.some((alarm) => alarm.state === 'ALARM');
+  const hints: string[] = [];
+  for (const alarm of alarmStates) {
+    if (alarm.state === 'MISSING')
+      hints.push(`alarm ${alarm.name} does not exist: redeploy the stack.`);
+    if (alarm.state === 'ALARM') hints.push(`alarm ${alarm.name}: ${alarm.reason ?? 'in ALARM'}`);
+  }
+  if (routeAlarm === undefined) {
+    hints.push(
+      'this stack has no route heartbeat yet (RouteHeartbeatAlarmName output): redeploy to watch the route too.',
+    );
+  }
+  if (broken === 'function') {
+    hints.push(
+      `the function itself wrote no heartbeat line in ${logGroupName} for ${Math.round(staleAfterMs / 60_000)} min (and nothing came through the route): check the schedule (heartbeatEnabled), the function's log permissions and level, and the log group.`,
+    );
+  } else if (broken === 'route') {
+    hints.push(
+      'the route is broken: the function still writes its direct heartbeat lines, but no line came through API Gateway in the window. Check the HTTP API route and stage, its throttling, the integration and its permission, a custom domain mapping, and the route heartbeat rule and API destination.',
+    );
+  } else if (stale) {
+    hints.push(
+      `no direct heartbeat line for ${Math.round(staleAfterMs / 60_000)} min, though the route works: check the direct schedule's rule (heartbeatEnabled).`,
+    );
+  }
+  const missing = alarmStates.some((alarm) => alarm.state === 'MISSING');
+  const status = alarming || missing ? 'alarming' : stale || broken !== null ? 'stale' : 'healthy';
+  return {
+    ok: status === 'healthy',
+    status,
+    stage: safeText(request.stage),
+    stack,
+    alarms: alarmStates,
+    heartbeat: {
+      found: lines.direct !== undefined,
+      timestamp: iso(lines.direct?.timestamp),
+      ageMs,
+      rule: lines.direct?.rule ?? null,
+      staleAfterMs,
+    },
+    routeHeartbeat: {
+      found: lines.route !== undefined,
+      timestamp: iso(lines.route?.timestamp),
+      ageMs: routeAgeMs,
+      trigger: lines.route?.trigger ?? null,
+    },
+    broken,
+    history: {
+      hours: HISTORY_HOURS,
+      lines: perHour(lines.lineTimes),
+      failures: perHour(lines.failureTimes),
+      lagMs: {
+        p50: percentile(lines.lagsMs, 50),
+        p95: percentile(lines.lagsMs, 95),
+        samples: lines.lagsMs.length,
+      },
+    },
+    elapsedMs: now() - started,
+    hints,
+  };
+}

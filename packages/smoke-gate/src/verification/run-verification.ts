@@ -1,0 +1,137 @@
+import { mkdir, open, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AwsClients, AwsSettings } from '../aws/aws-clients.ts';
+import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED } from '../core/defaults.ts';
+import { ConfigurationError } from '../core/errors.ts';
+import { type Limit, unlimited } from '../core/limit.ts';
+import { safeMessage } from '../core/safe-text.ts';
+import { formatJUnit, formatJUnitError } from './junit.ts';
+import type { ResolvedTarget } from './log-source.ts';
+import { resolveLocalTarget } from './offline.ts';
+import { checkTargetRequest, resolveAwsTarget, type TargetRequest } from './targets.ts';
+import { type VerifyReport, verifyDeployment } from './verify-deployment.ts';
+
+/** Verify a deployed stack or explicit URL (CloudWatch Logs), or a local serverless-offline. */
+export type VerificationTarget =
+  | ({ kind: 'aws' } & TargetRequest)
+  | { kind: 'local'; cwd: string; path?: string | undefined };
+
+/** One verification, as the CLI, `serverless smoke` and the deploy hook ask for it. */
+export interface VerificationRequest {
+  target: VerificationTarget;
+  aws: AwsSettings;
+  env: NodeJS.ProcessEnv;
+  /** The run's one deadline, started at the caller's first line. */
+  deadline: Deadline;
+  junitPath?: string | undefined;
+  notFoundGraceMs?: number | undefined;
+  onProgress?: (phase: 'http' | 'logs', detail: string) => void;
+  onNotice?: (text: string) => void;
+  /** Many targets: clients shared per region, the region's log budget, the run's pool. */
+  clients?: AwsClients | undefined;
+  budget?: LogCallBudget | undefined;
+  limit?: Limit | undefined;
+}
+
+/** How it ended: the exit code, the report when verification ran, else the one-line error. */
+export interface VerificationOutcome {
+  exitCode: number;
+  report?: VerifyReport;
+  error?: string;
+  /** True when the request itself was wrong (a flag, a URL): nothing was called. */
+  badRequest?: boolean;
+  /** Set when the JUnit file could not be written at the end (the verdict stands). */
+  junitError?: string;
+}
+
+/** Checks before any call that the JUnit file can be written at the end. */
+export async function checkJUnitPath(path: string | undefined): Promise<void> {
+  if (path === undefined) return;
+  try {
+    // The report folder is made when missing (a CI step's `reports/`), as test runners do.
+    await mkdir(dirname(path), { recursive: true });
+    const handle = await open(path, 'a');
+    await handle.close();
+  } catch (error) {
+    throw new ConfigurationError(`cannot write --junit file: ${safeMessage(error)}`);
+  }
+}
+
+/** Check: the target's URL and log group, and that the JUnit file can be written later. */
+async function checkRequest(request: VerificationRequest): Promise<VerificationTarget> {
+  await checkJUnitPath(request.junitPath);
+  const { target } = request;
+  return target.kind === 'aws' ? { kind: 'aws', ...checkTargetRequest(target) } : target;
+}
+
+/** Resolve: where the route is and where its line lands. */
+const resolveTarget = (
+  target: VerificationTarget,
+  request: VerificationRequest,
+): Promise<ResolvedTarget> =>
+  target.kind === 'local'
+    ? resolveLocalTarget({ ...target, deadline: request.deadline, onNotice: request.onNotice })
+    : resolveAwsTarget(target, request);
+
+const exitCodeOf = (report: VerifyReport): number =>
+  report.verdict === 'verified'
+    ? EXIT_VERIFIED
+    : report.verdict === 'failed'
+      ? EXIT_FAILED
+      : EXIT_CONFIGURATION;
+
+/** Write: the JUnit file, on a verdict and on an error alike. */
+async function writeJUnit(path: string, outcome: VerificationOutcome): Promise<void> {
+  const xml =
+    outcome.report !== undefined
+      ? formatJUnit(outcome.report)
+      : formatJUnitError(outcome.error ?? 'verification did not run');
+  try {
+    await writeFile(path, xml);
+  } catch (error) {
+    outcome.junitError = `cannot write --junit file: ${safeMessage(error)}`;
+  }
+}
+
+/**
+ * The one road from options to a verdict, for the CLI, `serverless smoke` and the deploy hook:
+ * check -> resolve -> verify -> write, all under the request's deadline. Never throws; every
+ * failure becomes an exit code and a one-line error.
+ */
+export async function runVerification(request: VerificationRequest): Promise<VerificationOutcome> {
+  let target: VerificationTarget;
+  try {
+    target = await checkRequest(request);
+  } catch (error) {
+    return { exitCode: EXIT_CONFIGURATION, error: safeMessage(error), badRequest: true };
+  }
+  let outcome: VerificationOutcome;
+  let resolved: ResolvedTarget | undefined;
+  try {
+    const limit = request.limit ?? unlimited;
+    resolved = await limit(() => resolveTarget(target, request));
+    const report = await verifyDeployment({
+      url: resolved.url,
+      logSource: resolved.logSource,
+      deadline: request.deadline,
+      notFoundGraceMs: request.notFoundGraceMs,
+      onProgress: request.onProgress,
+      limit,
+    });
+    outcome = { exitCode: exitCodeOf(report), report };
+  } catch (error) {
+    outcome = {
+      exitCode: EXIT_CONFIGURATION,
+      error:
+        error instanceof ConfigurationError
+          ? error.message
+          : `verification could not complete: ${safeMessage(error)}`,
+    };
+  } finally {
+    await resolved?.stop();
+  }
+  if (request.junitPath !== undefined) await writeJUnit(request.junitPath, outcome);
+  return outcome;
+}

@@ -1,0 +1,253 @@
+import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  type AwsClients,
+  type AwsSettings,
+  checkRegion,
+  freshClients,
+} from '../aws/aws-clients.ts';
+import { awsConfigurationError, classifyAwsError } from '../aws/aws-errors.ts';
+import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { ConfigurationError, DeadlineError } from '../core/errors.ts';
+import { safeMessage, safeText } from '../core/safe-text.ts';
+import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
+import type { ResolvedTarget } from './log-source.ts';
+
+/** The deployed stack's name for a stage, as the framework names it. */
+export const stackName = (service: string, stage: string): string => `${service}-${stage}`;
+
+/** The default log group of the health function for a stage. */
+export const defaultLogGroupName = (service: string, stage: string): string =>
+  `/aws/lambda/${service}-${stage}-health`;
+
+/**
+ * Parses a URL given on the command line or read from a stack: http(s) only, no credentials in
+ * it. `kind` says what it is for, so the message fits (the public route, or an AWS endpoint).
+ */
+export function parseRouteUrl(
+  value: string,
+  source: string,
+  kind: 'route' | 'endpoint' = 'route',
+): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`${source} ${JSON.stringify(safeText(value))} is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`${source} must be an http:// or https:// URL`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    // Never echoed: the value carries a secret.
+    throw new ConfigurationError(
+      kind === 'route'
+        ? `${source} must not carry credentials (user:password@); the health route is public`
+        : `${source} must not carry credentials (user:password@); AWS credentials come from --profile or the SDK chain`,
+    );
+  }
+  return url.href;
+}
+
+/** CloudWatch Logs' own rule for log group names. */
+const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
+/** Refuses a log group name CloudWatch Logs could never accept. */
+export function checkLogGroupName(name: string, source: string): string {
+  if (!LOG_GROUP_NAME.test(name)) {
+    throw new ConfigurationError(
+      `${source} ${JSON.stringify(safeText(name))} is not a valid log group name (1-512 of A-Z a-z 0-9 . - _ / #)`,
+    );
+  }
+  return name;
+}
+
+/** Route URL and log group read from a deployed stack's outputs. */
+export interface StackTargets {
+  url: string | undefined;
+  logGroupName: string | undefined;
+}
+
+/** Reads a stack's outputs (key to value), within the deadline. */
+export async function describeStackOutputs(
+  client: CloudFormationClient,
+  name: string,
+  deadline: Deadline,
+  context: { region?: string | undefined; profile?: string | undefined } = {},
+): Promise<Record<string, string>> {
+  const what = `CloudFormation stack ${name}`;
+  let outputs: { OutputKey?: string; OutputValue?: string }[];
+  const timer = deadline.timer();
+  try {
+    const result = await deadline.race(
+      client.send(new DescribeStacksCommand({ StackName: name }), {
+        abortSignal: timer.signal,
+      }),
+      `reading ${what}`,
+    );
+    outputs = result.Stacks?.[0]?.Outputs ?? [];
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    if (deadline.remainingMs() === 0) {
+      throw new DeadlineError(`reading ${what} did not finish before the deadline (--timeout)`);
+    }
+    if (error instanceof Error && /does not exist/.test(error.message)) {
+      throw new ConfigurationError(
+        `stack ${name} does not exist in this region. Check the stage and the region, or deploy the stage first.`,
+      );
+    }
+    if (classifyAwsError(error) !== 'configuration') {
+      throw new ConfigurationError(
+        `${what}: could not be read (${safeMessage(error, 160)}); nothing was verified`,
+      );
+    }
+    throw awsConfigurationError(error, { what, ...context });
+  } finally {
+    timer.clear();
+  }
+  return Object.fromEntries(
+    outputs.flatMap((entry) =>
+      entry.OutputKey === undefined || entry.OutputValue === undefined
+        ? []
+        : [[entry.OutputKey, entry.OutputValue]],
+    ),
+  );
+}
+
+/** Reads HealthEndpointUrl and HealthLogGroupName from the stack's outputs, within the deadline. */
+export async function describeStackTargets(
+  client: CloudFormationClient,
+  name: string,
+  deadline: Deadline,
+  context: { region?: string | undefined; profile?: string | undefined } = {},
+): Promise<StackTargets> {
+  const outputs = await describeStackOutputs(client, name, deadline, context);
+  return { url: outputs.HealthEndpointUrl, logGroupName: outputs.HealthLogGroupName };
+}
+
+/** What the caller asked to verify; a stage (or stack) fills in what is not given. */
+export interface TargetRequest {
+  url?: string | undefined;
+  logGroupName?: string | undefined;
+  stage?: string | undefined;
+  /** The stack to read outputs from (default `<service>-<stage>`). */
+  stackName?: string | undefined;
+  service: string;
+}
+
+/** The route and log group to verify. */
+export interface Targets {
+  url: string;
+  logGroupName: string;
+}
+
+/** Checks the given URL and log group before anything else runs; returns them normalised. */
+export function checkTargetRequest(request: TargetRequest): TargetRequest {
+  if (request.stage === undefined && request.stackName === undefined) {
+    if (request.url === undefined) {
+      throw new ConfigurationError('no endpoint: pass --url <url>, --stage <stage> or --local');
+    }
+    if (request.logGroupName === undefined) {
+      throw new ConfigurationError('no log group: pass --log-group <name> or --stage <stage>');
+    }
+  }
+  return {
+    ...request,
+    url: request.url === undefined ? undefined : parseRouteUrl(request.url, '--url'),
+    logGroupName:
+      request.logGroupName === undefined
+        ? undefined
+        : checkLogGroupName(request.logGroupName, '--log-group'),
+  };
+}
+
+/**
+ * Resolves the route URL and log group: flags first, then the stack's outputs, then the default
+ * log group name. The CLI, `serverless smoke` and the deploy hook all come through here.
+ */
+export async function resolveTargets(
+  request: TargetRequest,
+  deps: {
+    cloudFormation: () => CloudFormationClient;
+    deadline: Deadline;
+    region?: string | undefined;
+    profile?: string | undefined;
+  },
+): Promise<Targets> {
+  // The request was checked by checkTargetRequest before any call; outputs are checked here.
+  let { url, logGroupName } = request;
+  const stack =
+    request.stackName ??
+    (request.stage === undefined ? undefined : stackName(request.service, request.stage));
+  if (stack !== undefined && (url === undefined || logGroupName === undefined)) {
+    const outputs = await describeStackTargets(deps.cloudFormation(), stack, deps.deadline, deps);
+    if (url === undefined && outputs.url !== undefined) {
+      url = parseRouteUrl(outputs.url, `stack ${stack} output HealthEndpointUrl`);
+    }
+    if (url === undefined) {
+      throw new ConfigurationError(
+        // --url exists on the CLI (which names a stage), not on `serverless smoke` (a stack).
+        `stack ${stack} has no HealthEndpointUrl output: deploy this service first${request.stage === undefined ? '' : ', or pass --url'}`,
+      );
+    }
+    logGroupName ??=
+      outputs.logGroupName ??
+      (request.stage === undefined
+        ? undefined
+        : defaultLogGroupName(request.service, request.stage));
+  }
+  if (url === undefined) {
+    throw new ConfigurationError('no endpoint: pass --url <url>, --stage <stage> or --local');
+  }
+  if (logGroupName === undefined) {
+    throw new ConfigurationError('no log group: pass --log-group <name> or --stage <stage>');
+  }
+  return { url, logGroupName: checkLogGroupName(logGroupName, 'log group') };
+}
+
+/**
+ * A deployed target: region and credentials resolved under the deadline (a slow
+ * credential_process cannot hang the run), then the route and log group from the request or the
+ * stack's outputs, searched in CloudWatch Logs. The request was checked by checkTargetRequest.
+ */
+export async function resolveAwsTarget(
+  request: TargetRequest,
+  deps: {
+    aws: AwsSettings;
+    env: NodeJS.ProcessEnv;
+    deadline: Deadline;
+    /** Many targets: clients shared per region, and the region's CloudWatch Logs budget. */
+    clients?: AwsClients | undefined;
+    budget?: LogCallBudget | undefined;
+  },
+): Promise<ResolvedTarget> {
+  const { aws, deadline } = deps;
+  const clients = deps.clients ?? freshClients;
+  await checkRegion(aws, deps.env);
+  const logs = clients.logs(aws);
+  const context = { what: 'AWS', region: aws.region, profile: aws.profile };
+  try {
+    await deadline.race(logs.config.region(), 'resolving the AWS region');
+    await deadline.race(logs.config.credentials(), 'resolving AWS credentials');
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    throw awsConfigurationError(error, context);
+  }
+  const targets = await resolveTargets(request, {
+    cloudFormation: () => clients.cloudFormation(aws),
+    deadline,
+    region: aws.region,
+    profile: aws.profile,
+  });
+  return {
+    url: targets.url,
+    logSource: cloudWatchLogSource({
+      client: logs,
+      logGroupName: targets.logGroupName,
+      region: aws.region,
+      profile: aws.profile,
+      budget: deps.budget,
+    }),
+    stop: async () => undefined,
+  };
+}
