@@ -14,6 +14,7 @@ const QUICK = [
   'tests/hardening/secrets.test.ts',
   'tests/hardening/verifier-faults.test.ts',
   'tests/hardening/verifier-hostile.test.ts',
+  'tests/integration/cli-start.test.ts',
 ];
 
 export default defineConfig({

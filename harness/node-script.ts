@@ -11,12 +11,16 @@ export interface CliRun {
   seconds: number;
   /** Peak memory, when run with `measureMemory` (see max-rss.ts). */
   maxRssKb: number | undefined;
+  /** Every module URL the child resolved, when run with `recordModules` (see loaded-modules.ts). */
+  modules?: string[] | undefined;
 }
 
 /** Options for {@link runNodeScript}. */
 export interface RunOptions {
   /** Preloads harness/max-rss.ts so the child reports its peak memory. */
   measureMemory?: boolean;
+  /** Preloads harness/loaded-modules.ts so the child lists the modules it loaded. */
+  recordModules?: boolean;
   /** Working directory (default: the project). */
   cwd?: string;
 }
@@ -28,9 +32,10 @@ export function runNodeScript(
   env: NodeJS.ProcessEnv = {},
   options: RunOptions = {},
 ): Promise<CliRun> {
-  const preload = options.measureMemory
-    ? ['--import', join(PROJECT_DIR, 'harness/max-rss.ts')]
-    : [];
+  const preload = [
+    ...(options.measureMemory ? ['--import', join(PROJECT_DIR, 'harness/max-rss.ts')] : []),
+    ...(options.recordModules ? ['--import', join(PROJECT_DIR, 'harness/loaded-modules.ts')] : []),
+  ];
   const started = Date.now();
   const child = spawn(process.execPath, [...preload, resolve(PROJECT_DIR, script), ...args], {
     cwd: options.cwd ?? PROJECT_DIR,
@@ -48,12 +53,14 @@ export function runNodeScript(
   return new Promise((resolve) => {
     child.on('close', (code) => {
       const rss = /max-rss-kb: (\d+)/.exec(stderr)?.[1];
+      const modules = /\nloaded-modules: (.*)\n/.exec(stderr)?.[1];
       resolve({
         code,
         stdout,
-        stderr: stderr.replace(/\nmax-rss-kb: \d+\n/, ''),
+        stderr: stderr.replace(/\nmax-rss-kb: \d+\n/, '').replace(/\nloaded-modules: .*\n/, ''),
         seconds: (Date.now() - started) / 1000,
         maxRssKb: rss === undefined ? undefined : Number(rss),
+        modules: modules === undefined ? undefined : (JSON.parse(modules) as string[]),
       });
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import packageJson from '../../../package.json' with { type: 'json' };
+import packageJson from '../../../packages/smoke-gate/package.json' with { type: 'json' };
 import { runCli } from '../../../packages/smoke-gate/src/cli/cli.ts';
 
 const io = () => {

@@ -1,0 +1,123 @@
+// The gate as another service gets it: `npm pack` in packages/smoke-gate (what `npm publish`
+// would upload), the tarball's file list, then the tarball installed with npm into an empty
+// folder that is not this service (its dependencies from npm's cache or the registry), where the
+// installed bin runs and the plugin's default export loads. Not proven here: a registry's own
+// publish checks, and the framework loading it from there (the deploy suites load it through the
+// workspace link, as this service does).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_DIR } from '../../harness/project.ts';
+
+const PACKAGE_DIR = join(PROJECT_DIR, 'packages/smoke-gate');
+const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
+
+let packDir: string;
+let serviceDir: string;
+let packed: { files: { path: string }[]; filename: string };
+
+/** npm on this process's Node (npm scripts put Node 24 first on the PATH). */
+const npm = (args: string[], cwd: string) =>
+  spawnSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
+
+beforeAll(() => {
+  packDir = mkdtempSync(join(tmpdir(), 'gate-pack-'));
+  serviceDir = mkdtempSync(join(tmpdir(), 'other-service-'));
+  const pack = npm(['pack', '--json', '--pack-destination', packDir], PACKAGE_DIR);
+  expect(pack.status, pack.stderr).toBe(0);
+  packed = JSON.parse(pack.stdout)[0];
+  writeFileSync(
+    join(serviceDir, 'package.json'),
+    JSON.stringify({ name: 'other-service', private: true, type: 'module' }),
+  );
+  const install = npm(
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', join(packDir, packed.filename)],
+    serviceDir,
+  );
+  expect(install.status, install.stderr).toBe(0);
+});
+
+afterAll(() => {
+  for (const dir of [packDir, serviceDir]) {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Runs a file of the installed package on this Node, from the other service's folder. */
+const runInstalled = (args: string[]) =>
+  spawnSync(process.execPath, args, {
+    cwd: serviceDir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+
+describe('the packed gate (@petsage/smoke-gate)', () => {
+  it('holds only what runs: compiled JavaScript, declarations and package.json', () => {
+    // Act
+    const paths = packed.files.map((file) => file.path);
+    // Assess
+    expect(paths).toContain('dist/plugin/index.js');
+    expect(paths).toContain('dist/cli/main.js');
+    expect(paths.filter((p) => /\.ts$/.test(p) && !/\.d\.ts$/.test(p))).toStrictEqual([]);
+    expect(paths.filter((p) => /(^|\/)(tests?|harness|bench|src)\//.test(p))).toStrictEqual([]);
+    expect(paths.filter((p) => !/^dist\/.+\.(js|d\.ts)$/.test(p)).sort()).toStrictEqual([
+      'README.md',
+      'package.json',
+    ]);
+  });
+
+  it('is publishable, with JavaScript entries and the framework as an optional peer', () => {
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.bin).toStrictEqual({ 'petsage-smoke': 'dist/cli/main.js' });
+    expect(manifest.exports['.'].default).toBe('./dist/plugin/index.js');
+    expect(manifest.peerDependenciesMeta).toStrictEqual({
+      osls: { optional: true },
+      serverless: { optional: true },
+    });
+    expect(Object.keys(manifest.dependencies).sort()).toStrictEqual([
+      '@aws-sdk/client-cloudformation',
+      '@aws-sdk/client-cloudwatch',
+      '@aws-sdk/client-cloudwatch-logs',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-sns',
+      'yaml',
+    ]);
+  });
+
+  it('runs its installed bin in another service: help, version and a usage error', () => {
+    // Act
+    const bin = join(serviceDir, 'node_modules/.bin/petsage-smoke');
+    const help = runInstalled([bin, '--help']);
+    const version = runInstalled([bin, '--version']);
+    const usage = runInstalled([bin, 'verify', '--stge', 'dev']);
+    // Assess
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: petsage-smoke verify/);
+    expect(version.stdout).toBe(`${manifest.version}\n`);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/did you mean --stage\?/);
+  });
+
+  it('loads the plugin from the other service’s node_modules, by its package name', () => {
+    // Act
+    const loaded = runInstalled([
+      '--input-type=module',
+      '-e',
+      `const { default: Plugin } = await import('@petsage/smoke-gate');
+       const plugin = new Plugin({ service: { service: 'other' } }, {});
+       console.log(JSON.stringify({ name: Plugin.name, commands: Object.keys(plugin.commands) }));`,
+    ]);
+    // Assess
+    expect(loaded.stderr).toBe('');
+    expect(JSON.parse(loaded.stdout)).toStrictEqual({
+      name: 'SmokeTestPlugin',
+      commands: ['smoke', 'rollback', 'deploy'],
+    });
+  });
+});
