@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { runtimeSettingsFrom } from '../harness/lambda-runtime.ts';
-import { healthFunction, packageService } from '../harness/packaged.ts';
+import { runtimeSettingsFrom } from '../harness/lambda/lambda-runtime.ts';
+import { healthFunction, packageService } from '../harness/project/packaged.ts';
 import { type Built, type Lever, log, OUT, ROOT, VARIANTS, type Variant } from './settings.ts';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { GATE_CLI } from '../harness/project.ts';
+import { GATE_CLI } from '../harness/project/project.ts';
 import { log, ROOT, type Stats, stats } from './settings.ts';
 
 export const CLI_START_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 15);
@@ -17,7 +17,7 @@ export interface StartFigures {
   maxRssMb: Stats;
 }
 
-const MAX_RSS = join(ROOT, 'harness/max-rss.ts');
+const MAX_RSS = join(ROOT, 'harness/project/max-rss.mjs');
 
 /** Spawns node with args; resolves at exit (or when `until` resolves first) with ms and peak KB. */
 function timed(args: string[], until?: Promise<number>): Promise<{ ms: number; rssKb: number }> {

@@ -1,7 +1,7 @@
 // Cold starts in the runtime harness: a fresh aws-lambda-ric process per sample, interleaved.
-import { type ColdStart, measureColdStart } from '../harness/cold-start.ts';
-import getEvent from '../harness/events/http-api-get.json' with { type: 'json' };
-import type { RuntimeOptions } from '../harness/lambda-runtime.ts';
+import { type ColdStart, measureColdStart } from '../harness/lambda/cold-start.ts';
+import getEvent from '../harness/lambda/events/http-api-get.json' with { type: 'json' };
+import type { RuntimeOptions } from '../harness/lambda/lambda-runtime.ts';
 import {
   type Built,
   COLD_RUNS,

@@ -5,9 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFleet } from '../harness/fleet.ts';
-import { runNodeScript } from '../harness/node-script.ts';
-import { GATE_CLI } from '../harness/project.ts';
+import { runNodeScript } from '../harness/project/node-script.ts';
+import { GATE_CLI } from '../harness/project/project.ts';
+import { startFleet } from '../harness/route/fleet.ts';
 import { VERIFY_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';
 import type { FleetReport } from '../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { log } from './settings.ts';

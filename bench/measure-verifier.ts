@@ -1,8 +1,8 @@
 // The verifier's time to verdict: moto as CloudWatch Logs, serverless-offline as the function,
 // the log agent shipping the line after an injected ingestion delay.
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { createLogAgent } from '../harness/log-agent.ts';
-import { motoAvailable, startMoto } from '../harness/moto.ts';
+import { createLogAgent } from '../harness/aws/log-agent.ts';
+import { motoAvailable, startMoto } from '../harness/aws/moto.ts';
 import { SMOKE_LOG_EVENT } from '../lib/contract.ts';
 import { createLogsClient } from '../packages/smoke-gate/src/aws/aws-clients.ts';
 import { VERIFY_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';

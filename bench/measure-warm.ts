@@ -1,4 +1,4 @@
-// Warm cost in-process: the handler called in a loop (harness/probe.ts), a process per round.
+// Warm cost in-process: the handler called in a loop (harness/lambda/probe.ts), a process per round.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,7 @@ const run = promisify(execFile);
 const probe = async (bundle: string) => {
   const { stdout } = await run(
     process.execPath,
-    ['--expose-gc', join(ROOT, 'harness/probe.ts'), bundle, String(WARM_INVOCATIONS)],
+    ['--expose-gc', join(ROOT, 'harness/lambda/probe.ts'), bundle, String(WARM_INVOCATIONS)],
     {
       cwd: ROOT,
       env: {

@@ -2,7 +2,7 @@
 
 import { createRequire } from 'node:module';
 import { arch, cpus, platform, totalmem } from 'node:os';
-import type { ColdStart } from '../harness/cold-start.ts';
+import type { ColdStart } from '../harness/lambda/cold-start.ts';
 import type { buildVariants } from './build-variants.ts';
 import { CLI_START_RUNS, type measureCliStart } from './measure-cli-start.ts';
 import type { measureCold } from './measure-cold.ts';

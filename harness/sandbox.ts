@@ -1,7 +1,7 @@
 // npm run sandbox: the whole deploy gate on this machine, without an AWS account. It starts moto
-// (through harness/moto_server_shim.py) as CloudFormation, S3, Lambda, IAM, EventBridge and
+// (through harness/aws/moto_server_shim.py) as CloudFormation, S3, Lambda, IAM, EventBridge and
 // CloudWatch, deploys a stage to it with the project's own framework CLI (verification on),
-// serves the deployed route with the deployed bundle (harness/route-stand-in.ts, which also plays
+// serves the deployed route with the deployed bundle (harness/route/route-stand-in.ts, which also plays
 // Lambda's log agent into moto's CloudWatch Logs), plays both heartbeats once, and stays up,
 // printing the exact commands to try verify, status, history, a failing deploy and its rollback.
 // Ctrl-C stops everything it started and removes its files. Not proven here: IAM (moto does not
@@ -11,12 +11,12 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import scheduledEvent from './events/scheduled-event.json' with { type: 'json' };
-import { MOTO_CREDENTIALS_ENV, motoAvailable, startMoto } from './moto.ts';
-import { SERVERLESS_BIN } from './packaged.ts';
-import { copyProject } from './project-copy.ts';
-import { startRouteStandIn } from './route-stand-in.ts';
-import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from './service-copies.ts';
+import { MOTO_CREDENTIALS_ENV, motoAvailable, startMoto } from './aws/moto.ts';
+import scheduledEvent from './lambda/events/scheduled-event.json' with { type: 'json' };
+import { SERVERLESS_BIN } from './project/packaged.ts';
+import { copyProject } from './project/project-copy.ts';
+import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from './project/service-copies.ts';
+import { startRouteStandIn } from './route/route-stand-in.ts';
 
 const STAGE = 'sandbox';
 const STACK = `petsage-smoke-test-${STAGE}`;

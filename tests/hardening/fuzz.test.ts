@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../harness/lambda-context.ts';
+import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
 import { CORRELATION_ID_PATTERN, OFFLINE_PLACEHOLDER_REQUEST_ID } from '../../lib/correlation.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 

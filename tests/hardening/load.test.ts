@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 import {
   type OfflineServer,
   startOffline,

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 const run = promisify(execFile);
 
@@ -13,7 +13,7 @@ describe('memory', () => {
       process.execPath,
       [
         '--expose-gc',
-        join(PROJECT_DIR, 'harness/probe.ts'),
+        join(PROJECT_DIR, 'harness/lambda/probe.ts'),
         join(PROJECT_DIR, 'functions/health.ts'),
         '10000',
       ],

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
-import { lambdaContext } from '../../harness/lambda-context.ts';
+import getEvent from '../../harness/lambda/events/http-api-get.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

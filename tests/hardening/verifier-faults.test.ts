@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MOTO_CREDENTIALS_ENV } from '../../harness/moto.ts';
+import { MOTO_CREDENTIALS_ENV } from '../../harness/aws/moto.ts';
 import { freePort } from '../../packages/smoke-gate/src/verification/offline.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MOTO_CREDENTIALS_ENV } from '../../harness/moto.ts';
+import { MOTO_CREDENTIALS_ENV } from '../../harness/aws/moto.ts';
 import { type CliRun, runCliProcess } from '../helpers/cli.ts';
 import {
   answerLogs,

@@ -1,7 +1,7 @@
-import { type CliRun, type RunOptions, runNodeScript } from '../../harness/node-script.ts';
-import { GATE_CLI } from '../../harness/project.ts';
+import { type CliRun, type RunOptions, runNodeScript } from '../../harness/project/node-script.ts';
+import { GATE_CLI } from '../../harness/project/project.ts';
 
-export { type CliRun, type RunOptions, runNodeScript } from '../../harness/node-script.ts';
+export { type CliRun, type RunOptions, runNodeScript } from '../../harness/project/node-script.ts';
 
 /** Runs `petsage-smoke` (the gate package's compiled CLI, on this Node) as a subprocess. */
 export const runCliProcess = (

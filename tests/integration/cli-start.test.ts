@@ -1,9 +1,9 @@
 // The CLI's start: `--help`, `--version` and usage errors load no AWS client (each costs several
 // MB and milliseconds); a command loads the clients it needs when it runs. The compiled bin runs
-// as a process with a preload (harness/loaded-modules.ts) that lists every module it resolved.
+// as a process with a preload (harness/project/loaded-modules.ts) that lists every module it resolved.
 // Its time against `node -e 0` is measured in the bench, not here.
 import { describe, expect, it } from 'vitest';
-import { MOTO_CREDENTIALS_ENV } from '../../harness/moto.ts';
+import { MOTO_CREDENTIALS_ENV } from '../../harness/aws/moto.ts';
 import { freePort } from '../../packages/smoke-gate/src/verification/offline.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 

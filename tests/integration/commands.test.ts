@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SERVERLESS_BIN } from '../../harness/packaged.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 import { freePort, stopProcessGroup } from '../../packages/smoke-gate/src/verification/offline.ts';
 
 const run = promisify(execFile);

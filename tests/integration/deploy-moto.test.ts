@@ -2,11 +2,11 @@
 // post-deploy verification on), `info`, `smoke`, an unchanged and a changed redeploy, and
 // `remove` against a fresh moto server, and the test checks the stack in moto after each step.
 // Stand-ins, each named:
-// - moto_server through harness/moto_server_shim.py: CloudFormation, S3 (the deployment bucket),
+// - moto_server through harness/aws/moto_server_shim.py: CloudFormation, S3 (the deployment bucket),
 //   Lambda, IAM, EventBridge and CloudWatch Logs. The shim makes moto's ValidateTemplate reject
 //   on cfn-lint errors only (as AWS, which does not run cfn-lint) and rebuild outputs after a
 //   change set (as AWS). moto does not create the HTTP API, metric filters or alarms.
-// - harness/route-stand-in.ts: the route. It serves the zip the stack points at (read from
+// - harness/route/route-stand-in.ts: the route. It serves the zip the stack points at (read from
 //   moto: template, deployment bucket) under the runtime harness, and plays Lambda's log agent,
 //   copying the function's lines into the log group the deploy created. moto creates no HTTP API,
 //   so each service copy's URL output is edited to point at the stand-in (POINT_AT_STAND_IN):
@@ -43,11 +43,16 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
-import { SERVERLESS_BIN } from '../../harness/packaged.ts';
-import { copyProject } from '../../harness/project-copy.ts';
-import { type RouteStandIn, startRouteStandIn } from '../../harness/route-stand-in.ts';
-import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/service-copies.ts';
+import {
+  MOTO_CREDENTIALS_ENV,
+  type Moto,
+  motoForSuite,
+  startMoto,
+} from '../../harness/aws/moto.ts';
+import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
+import { copyProject } from '../../harness/project/project-copy.ts';
+import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
+import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
 import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
 

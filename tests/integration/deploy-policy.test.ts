@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageService, type Template } from '../../harness/packaged.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { packageService, type Template } from '../../harness/project/packaged.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 /** What CloudFormation calls for each resource type of ours on create, update and delete. */
 const ACTIONS_BY_TYPE: Record<string, string[]> = {

@@ -2,7 +2,7 @@
 // CloudWatch Logs: `verify` and `status` over every stage in every region in one run. Each stage
 // is played as its deployed stack would leave it: a stack with the outputs the verifier reads
 // (CreateStack, not `serverless deploy`: deploy-moto.test.ts proves that path), alarms, and a
-// log group. The routes are the fleet route (harness/fleet-route.ts): the function's own
+// log group. The routes are the fleet route (harness/route/fleet-route.ts): the function's own
 // respondToSmokeTest per stage, its lines shipped into that stage's region in moto. Not proven
 // here: API Gateway, Lambda, CloudWatch's quota (fleet.test.ts has a stand-in that enforces one).
 
@@ -13,13 +13,22 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+import { createLogAgent } from '../../harness/aws/log-agent.ts';
+import {
+  MOTO_CREDENTIALS_ENV,
+  type Moto,
+  motoForSuite,
+  startMoto,
+} from '../../harness/aws/moto.ts';
+import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-heartbeat.json' with {
   type: 'json',
 };
-import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
-import { type FleetRoute, type FleetStage, startFleetRoute } from '../../harness/fleet-route.ts';
-import { createLogAgent } from '../../harness/log-agent.ts';
-import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
+import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
+import {
+  type FleetRoute,
+  type FleetStage,
+  startFleetRoute,
+} from '../../harness/route/fleet-route.ts';
 import type { FleetStatusReport } from '../../packages/smoke-gate/src/fleet/fleet-status.ts';
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';

@@ -2,12 +2,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLEET_REGIONS, type Fleet, startFleet } from '../../harness/fleet.ts';
+import { FLEET_REGIONS, type Fleet, startFleet } from '../../harness/route/fleet.ts';
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 
-// Stand-ins, named: the fleet route (harness/fleet-route.ts) answers each stage with the
-// function's own respondToSmokeTest, and a CloudWatch Logs stand-in (harness/logs-stand-in.ts)
+// Stand-ins, named: the fleet route (harness/route/fleet-route.ts) answers each stage with the
+// function's own respondToSmokeTest, and a CloudWatch Logs stand-in (harness/aws/logs-stand-in.ts)
 // serves FilterLogEvents per region, throttles past the quota and shows each line only after an
 // ingestion delay. Not proven here: API Gateway, Lambda, the real quota's token bucket, the
 // filter pattern language (the moto suite and the deploy suite cover the AWS-shaped paths).

@@ -1,23 +1,27 @@
 // The packaged zip under AWS's own Node.js runtime client (aws-lambda-ric, installed without its
 // native build) against our Runtime API emulator, started the way Lambda's bootstrap starts it.
-// Stand-ins, named: harness/runtime-api.ts plays Lambda's RAPID; harness/rapid-client-stand-in.cjs
+// Stand-ins, named: harness/lambda/runtime-api.ts plays Lambda's RAPID; harness/lambda/rapid-client-stand-in.cjs
 // plays the runtime client's native HTTP client. Not proven here: the Lambda sandbox, the arm64
 // CPU, log shipping to CloudWatch, freeze/thaw between invocations.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
-import headEvent from '../../harness/events/http-api-head.json' with { type: 'json' };
-import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
+import getEvent from '../../harness/lambda/events/http-api-get.json' with { type: 'json' };
+import headEvent from '../../harness/lambda/events/http-api-head.json' with { type: 'json' };
+import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
 import {
   type RuntimeOptions,
   runtimeSettingsFrom,
   startLambdaRuntime,
-} from '../../harness/lambda-runtime.ts';
-import { healthFunction, type PackagedService, packageService } from '../../harness/packaged.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
-import { type RuntimeApi, startRuntimeApi } from '../../harness/runtime-api.ts';
+} from '../../harness/lambda/lambda-runtime.ts';
+import { type RuntimeApi, startRuntimeApi } from '../../harness/lambda/runtime-api.ts';
+import {
+  healthFunction,
+  type PackagedService,
+  packageService,
+} from '../../harness/project/packaged.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 const TRACE_ID = 'Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1';
 

@@ -7,13 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
-import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+import getEvent from '../../harness/lambda/events/http-api-get.json' with { type: 'json' };
+import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-heartbeat.json' with {
   type: 'json',
 };
-import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
-import { lambdaContext } from '../../harness/lambda-context.ts';
-import { packageService, resourcesOfType, type Template } from '../../harness/packaged.ts';
+import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
+import { packageService, resourcesOfType, type Template } from '../../harness/project/packaged.ts';
 import { ROUTE_HEARTBEAT_HEADER, ROUTE_HEARTBEAT_MARKER } from '../../lib/contract.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVERLESS_BIN } from '../../harness/packaged.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 import {
   type OfflineServer,
   startOffline,

@@ -11,8 +11,8 @@ import {
   resourcesOfType as resourcesIn,
   SERVERLESS_BIN,
   type Template,
-} from '../../harness/packaged.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
+} from '../../harness/project/packaged.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 const run = promisify(execFile);
 

@@ -6,8 +6,8 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { motoForSuite } from '../../harness/moto.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { motoForSuite } from '../../harness/aws/moto.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 const hasMoto = motoForSuite('the sandbox suite');
 const run = promisify(execFile);

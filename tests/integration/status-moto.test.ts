@@ -12,12 +12,17 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+import {
+  MOTO_CREDENTIALS_ENV,
+  type Moto,
+  motoForSuite,
+  startMoto,
+} from '../../harness/aws/moto.ts';
+import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-heartbeat.json' with {
   type: 'json',
 };
-import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
-import { lambdaContext } from '../../harness/lambda-context.ts';
-import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
+import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 import { captureOutput } from '../helpers/stdout.ts';

@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogAgent } from '../../harness/log-agent.ts';
-import { MOTO_CREDENTIALS_ENV, type Moto, motoForSuite, startMoto } from '../../harness/moto.ts';
-import { SERVERLESS_BIN } from '../../harness/packaged.ts';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { createLogAgent } from '../../harness/aws/log-agent.ts';
+import {
+  MOTO_CREDENTIALS_ENV,
+  type Moto,
+  motoForSuite,
+  startMoto,
+} from '../../harness/aws/moto.ts';
+import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 import { SmokeTestPlugin } from '../../packages/smoke-gate/src/plugin/index.ts';
 import {
   type OfflineServer,

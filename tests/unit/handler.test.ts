@@ -6,14 +6,14 @@ import type {
 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../functions/health.ts';
-import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
-import headEvent from '../../harness/events/http-api-head.json' with { type: 'json' };
-import minimalEvent from '../../harness/events/http-api-minimal.json' with { type: 'json' };
-import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+import getEvent from '../../harness/lambda/events/http-api-get.json' with { type: 'json' };
+import headEvent from '../../harness/lambda/events/http-api-head.json' with { type: 'json' };
+import minimalEvent from '../../harness/lambda/events/http-api-minimal.json' with { type: 'json' };
+import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-heartbeat.json' with {
   type: 'json',
 };
-import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
-import { lambdaContext } from '../../harness/lambda-context.ts';
+import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 const BIOME = join(PROJECT_DIR, 'node_modules/@biomejs/biome/bin/biome');
 const SRC = 'packages/smoke-gate/src';

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/health.ts';
-import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
-import headEvent from '../../harness/events/http-api-head.json' with { type: 'json' };
-import { lambdaContext } from '../../harness/lambda-context.ts';
+import getEvent from '../../harness/lambda/events/http-api-get.json' with { type: 'json' };
+import headEvent from '../../harness/lambda/events/http-api-head.json' with { type: 'json' };
+import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { logger } from '../../lib/logger.ts';
 import { fromResult, loadOpenApi, responseProblems } from '../helpers/openapi.ts';

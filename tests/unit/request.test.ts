@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import getEvent from '../../harness/events/http-api-get.json' with { type: 'json' };
-import routeHeartbeatEvent from '../../harness/events/http-api-route-heartbeat.json' with {
+import getEvent from '../../harness/lambda/events/http-api-get.json' with { type: 'json' };
+import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-heartbeat.json' with {
   type: 'json',
 };
-import scheduledEvent from '../../harness/events/scheduled-event.json' with { type: 'json' };
+import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
 import { readRequest } from '../../lib/request.ts';
 
 describe('readRequest', () => {

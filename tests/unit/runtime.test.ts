@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../../harness/project.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 describe('the test runtime', () => {
   it('is the Node.js major that serverless.yml deploys to Lambda', async () => {

@@ -8,10 +8,10 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
-import { type RunningCode, startDeployedCode } from './deployed-code.ts';
-import { toEvent } from './http-api-event.ts';
-import { createLogAgent, type LogAgent } from './log-agent.ts';
-import { healthFunction, resourcesOfType, type Template } from './packaged.ts';
+import { createLogAgent, type LogAgent } from '../aws/log-agent.ts';
+import { type RunningCode, startDeployedCode } from '../lambda/deployed-code.ts';
+import { toEvent } from '../lambda/http-api-event.ts';
+import { healthFunction, resourcesOfType, type Template } from '../project/packaged.ts';
 
 /** What the stand-in is serving now, for the test's assertions. */
 export interface Served {

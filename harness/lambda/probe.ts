@@ -2,7 +2,7 @@
 //   probe.ts <bundle> <count>   µs per warm invocation in this process, then RSS, heap and heap
 //                               growth (needs --expose-gc)
 // Output goes to stdout as one JSON line; the handler's own log lines go to a sink. Cold starts
-// are measured in the runtime harness instead (harness/cold-start.ts), where Lambda's Init is.
+// are measured in the runtime harness instead (harness/lambda/cold-start.ts), where Lambda's Init is.
 // <bundle> may also be functions/health.ts itself (Node 24 runs TypeScript).
 import { pathToFileURL } from 'node:url';
 import getEvent from './events/http-api-get.json' with { type: 'json' };

@@ -1,4 +1,4 @@
-// Edits for copies of the service (harness/project-copy.ts) deployed to moto, shared by the deploy
+// Edits for copies of the service (harness/project/project-copy.ts) deployed to moto, shared by the deploy
 // tests and the sandbox.
 
 /**

@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { text as readBody } from 'node:stream/consumers';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SMOKE_LOG_LEVEL } from '../lib/contract.ts';
-import { respondToSmokeTest } from '../lib/smoke-test.ts';
-import { toEvent } from './http-api-event.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { SMOKE_LOG_LEVEL } from '../../lib/contract.ts';
+import { respondToSmokeTest } from '../../lib/smoke-test.ts';
+import { toEvent } from '../lambda/http-api-event.ts';
+import { lambdaContext } from '../lambda/lambda-context.ts';
 
 /** One stage behind the fleet route: where its lines go, and how it is broken, if it is. */
 export interface FleetStage {

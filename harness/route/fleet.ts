@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { type LogsStandIn, startLogsStandIn } from '../aws/logs-stand-in.ts';
 import { type FleetRoute, type FleetStage, startFleetRoute } from './fleet-route.ts';
-import { type LogsStandIn, startLogsStandIn } from './logs-stand-in.ts';
 
 /** Four real region names, for fleets spread over regions. */
 export const FLEET_REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2', 'sa-east-1'] as const;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, stopProcess } from '../packages/smoke-gate/src/verification/offline.ts';
+import { freePort, stopProcess } from '../../packages/smoke-gate/src/verification/offline.ts';
 
 const SHIM = fileURLToPath(new URL('./moto_server_shim.py', import.meta.url));
 
@@ -40,7 +40,7 @@ export interface Moto {
 const stopChild = (child: ChildProcess) => stopProcess(child, { group: false });
 
 /**
- * Starts moto's server on a free port, through harness/moto_server_shim.py (moto_server plus the
+ * Starts moto's server on a free port, through harness/aws/moto_server_shim.py (moto_server plus the
  * two fixes that make its CloudFormation behave like AWS for `serverless deploy`), and waits
  * until it answers.
  */

@@ -9,7 +9,7 @@ export interface CliRun {
   stderr: string;
   /** Wall time from spawn to exit. */
   seconds: number;
-  /** Peak memory, when run with `measureMemory` (see max-rss.ts). */
+  /** Peak memory, when run with `measureMemory` (see max-rss.mjs). */
   maxRssKb: number | undefined;
   /** Every module URL the child resolved, when run with `recordModules` (see loaded-modules.ts). */
   modules?: string[] | undefined;
@@ -17,9 +17,9 @@ export interface CliRun {
 
 /** Options for {@link runNodeScript}. */
 export interface RunOptions {
-  /** Preloads harness/max-rss.ts so the child reports its peak memory. */
+  /** Preloads harness/project/max-rss.mjs so the child reports its peak memory. */
   measureMemory?: boolean;
-  /** Preloads harness/loaded-modules.ts so the child lists the modules it loaded. */
+  /** Preloads harness/project/loaded-modules.ts so the child lists the modules it loaded. */
   recordModules?: boolean;
   /** Working directory (default: the project). */
   cwd?: string;
@@ -33,8 +33,12 @@ export function runNodeScript(
   options: RunOptions = {},
 ): Promise<CliRun> {
   const preload = [
-    ...(options.measureMemory ? ['--import', join(PROJECT_DIR, 'harness/max-rss.ts')] : []),
-    ...(options.recordModules ? ['--import', join(PROJECT_DIR, 'harness/loaded-modules.ts')] : []),
+    ...(options.measureMemory
+      ? ['--import', join(PROJECT_DIR, 'harness/project/max-rss.mjs')]
+      : []),
+    ...(options.recordModules
+      ? ['--import', join(PROJECT_DIR, 'harness/project/loaded-modules.ts')]
+      : []),
   ];
   const started = Date.now();
   const child = spawn(process.execPath, [...preload, resolve(PROJECT_DIR, script), ...args], {

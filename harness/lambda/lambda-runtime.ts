@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TemplateResource } from './packaged.ts';
+import type { TemplateResource } from '../project/packaged.ts';
 
 const require = createRequire(import.meta.url);
 /** aws-lambda-ric's entry: what Lambda's Node.js base images run as the runtime. */

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type healthFunction, unzip } from '../project/packaged.ts';
 import { type RuntimeProcess, runtimeSettingsFrom, startLambdaRuntime } from './lambda-runtime.ts';
-import { type healthFunction, unzip } from './packaged.ts';
 import { type RuntimeApi, startRuntimeApi } from './runtime-api.ts';
 
 /** A deployment's function code, running under the runtime harness. */
