@@ -64,17 +64,19 @@ describe('the packed gate (@petsage/smoke-gate)', () => {
     // Assess
     expect(paths).toContain('dist/plugin/index.js');
     expect(paths).toContain('dist/cli/main.js');
+    expect(paths).toContain('bin/petsage-smoke.js');
     expect(paths.filter((p) => /\.ts$/.test(p) && !/\.d\.ts$/.test(p))).toStrictEqual([]);
     expect(paths.filter((p) => /(^|\/)(tests?|harness|bench|src)\//.test(p))).toStrictEqual([]);
     expect(paths.filter((p) => !/^dist\/.+\.(js|d\.ts)$/.test(p)).sort()).toStrictEqual([
       'README.md',
+      'bin/petsage-smoke.js',
       'package.json',
     ]);
   });
 
   it('is publishable, with JavaScript entries and the framework as an optional peer', () => {
     expect(manifest.private).toBeUndefined();
-    expect(manifest.bin).toStrictEqual({ 'petsage-smoke': 'dist/cli/main.js' });
+    expect(manifest.bin).toStrictEqual({ 'petsage-smoke': 'bin/petsage-smoke.js' });
     expect(manifest.exports['.'].default).toBe('./dist/plugin/index.js');
     expect(manifest.peerDependenciesMeta).toStrictEqual({
       osls: { optional: true },
