@@ -58,6 +58,16 @@ describe('parseRecord', () => {
       /CI run/,
     ],
     ['an array', '[]', /not a schema 1 record/],
+    [
+      'timed with terminal escapes Date.parse would take',
+      JSON.stringify({ ...record, at: 'Nov 23 2026 12:10:40 GMT (\u001b]0;owned\u0007)' }),
+      /no valid time/,
+    ],
+    [
+      'timed in another format',
+      JSON.stringify({ ...record, at: 'Mon, 23 Nov 2026 12:10:40 GMT' }),
+      /no valid time/,
+    ],
   ])('ignores a record that is %s, saying why in one line', (_name, text, problem) => {
     const parsed = parseRecord(text, DIR);
     expect(parsed).toStrictEqual({ problem: expect.stringMatching(problem) });

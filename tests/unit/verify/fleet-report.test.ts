@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { FleetStatusReport } from '../../../packages/smoke-gate/src/fleet/fleet-status.ts';
 import {
@@ -137,6 +138,40 @@ describe('markdownCell', () => {
   it('escapes markup, HTML and control characters into one line', () => {
     expect(markdownCell('a|b `c` <img src=x> *d*\n[e](f)')).toBe(
       'a\\|b \\`c\\` &lt;img src=x&gt; \\*d\\*\\\\u{a}\\[e\\](f)',
+    );
+  });
+});
+
+/** GitHub's Markdown renderer (cmark-gfm, with its table and autolink extensions). */
+const renderGfm = (markdown: string): string =>
+  createRequire(import.meta.url)('cmark-gfm').renderHtmlSync(markdown, {
+    extensions: { table: true, autolink: true },
+  });
+
+describe('the job summary rendered as GitHub renders it (cmark-gfm)', () => {
+  it('makes no link and no mention of a value from a route body or a targets file', () => {
+    // Prepare: a route body's field and a targets file's name, each carrying links and a mention
+    const hostile = 'log in at https://evil.example/login, www.evil.example or ops@evil.example';
+    const report: VerifyReport = {
+      ...failedReport,
+      http: { ...failedReport.http, problems: [`body field "status" is ${hostile}`] },
+    };
+    const markdown = fleetMarkdown({
+      ...fleet,
+      targets: [entry('@org/team mailto:ops@evil.example', 'eu-west-1', report)],
+    });
+    // Act
+    const html = renderGfm(markdown);
+    // Assess
+    expect(html).toContain('<table>');
+    expect(html).toContain('https://evil.example/login');
+    expect(html).not.toMatch(/<a\b/);
+    expect(html).not.toMatch(/@(?!\u200b)/);
+  });
+
+  it('would link the same text left raw (the renderer makes links)', () => {
+    expect(renderGfm('| a |\n| --- |\n| https://evil.example/login |')).toMatch(
+      /<a href="https:\/\/evil\.example\/login">/,
     );
   });
 });

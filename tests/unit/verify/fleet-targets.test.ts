@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFY_DEFAULTS } from '../../../packages/smoke-gate/src/core/defaults.ts';
 import {
   checkTargetRegions,
@@ -13,6 +13,9 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'petsage-targets-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** Writes a targets file and reads it as the CLI does. */
@@ -150,6 +153,26 @@ describe('readTargetsFile', () => {
     );
   });
 
+  it.each([
+    ['brackets', '['.repeat(VERIFY_DEFAULTS.maxTargetsFileBytes - 1)],
+    ['braces in JSON', `{"targets": ${'{"a": '.repeat(50_000)}`],
+    ['block sequences', `targets:\n${'- '.repeat(100_000)}x\n`],
+    [
+      'indentation',
+      `targets:\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i * 2)}a${i}:`).join('\n')}\n`,
+    ],
+  ])('refuses a file nested too deep (%s) before parsing it', async (_name, text) => {
+    await expect(read('deep.yml', text)).rejects.toThrow(
+      /nests deeper than 16 levels; a targets file needs 3$/,
+    );
+  });
+
+  it('reads brackets, dashes and hashes inside quoted names as text, not nesting', async () => {
+    const name = `${'['.repeat(40)} - - - # {{{`;
+    const targets = await read('quoted.yml', `targets:\n  - { name: "${name}", stage: dev }\n`);
+    expect(targets[0]?.name).toBe(name);
+  });
+
   it('escapes names from the file before they reach a report', async () => {
     const targets = await read(
       'esc.yml',
@@ -183,5 +206,12 @@ describe('checkTargetRegions', () => {
     await expect(checkTargetRegions(targets, {}, {})).rejects.toThrow(
       /entry 1: unknown region "eu-wst-1" \(did you mean eu-west-1\?\)$/,
     );
+  });
+
+  it('refuses a region typo with "did you mean" also with --endpoint-url set', async () => {
+    const targets = await read('typo2.yml', 'targets:\n  - { stage: dev, region: eu-wst-1 }\n');
+    await expect(
+      checkTargetRegions(targets, { endpoint: 'http://127.0.0.1:4566' }, {}),
+    ).rejects.toThrow(/entry 1: unknown region "eu-wst-1" \(did you mean eu-west-1\?\)$/);
   });
 });

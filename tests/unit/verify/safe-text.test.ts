@@ -10,6 +10,13 @@ describe('safeText', () => {
     ['a line separator', 'a\u2028b', 'a\\u{2028}b'],
     ['a lone surrogate', 'a\ud800b', 'a\\u{d800}b'],
     ['a non-character', 'a\uffffb', 'a\\u{ffff}b'],
+    ['DEL', 'a\u007fb', 'a\\u{7f}b'],
+    ['the one-byte CSI (C1)', 'a\u009b2Jb', 'a\\u{9b}2Jb'],
+    ['a zero-width space', 'pay\u200bpal', 'pay\\u{200b}pal'],
+    ['a zero-width joiner', 'a\u200db', 'a\\u{200d}b'],
+    ['a word joiner', 'a\u2060b', 'a\\u{2060}b'],
+    ['a soft hyphen', 'a\u00adb', 'a\\u{ad}b'],
+    ['a tag character', 'a\u{e0041}b', 'a\\u{e0041}b'],
   ])('escapes %s', (_name, value, expected) => {
     expect(safeText(value)).toBe(expected);
   });

@@ -345,6 +345,32 @@ describe('verifyDeployment', () => {
     expect(report).toMatchObject({ verdict: 'failed', http: { status: 404, throttled: false } });
   });
 
+  it('fails a route that answered 500 before a flood of 429s, and names the 500s', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const statuses = [500, 500, 500];
+    // Act
+    const report = await verifyDeployment({
+      url: URL,
+      logSource: missingSource,
+      timeoutMs: 30_000,
+      fetch: async () => new Response('no', { status: statuses.shift() ?? 429 }),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    // Assess
+    expect(report).toMatchObject({
+      verdict: 'failed',
+      http: { ok: false, status: 429, throttled: false },
+      log: {
+        searched: false,
+        problems: ['not searched: the route answered only with errors to the end'],
+      },
+    });
+    expect(report.http.problems[0]).toMatch(/\(HTTP 500 ×3, HTTP 429 ×\d+\)$/);
+    expect(report.hints.join('\n')).not.toMatch(/nothing is rolled back/);
+  });
+
   it('retries network errors until the deadline, then fails without searching logs', async () => {
     // Prepare
     const clock = fakeClock();

@@ -100,16 +100,57 @@ async function knownRegions(): Promise<Set<string> | undefined> {
   }
 }
 
+/** True for a host on this machine: 127.0.0.0/8, ::1 or localhost. */
+const isLoopback = (hostname: string): boolean =>
+  hostname === 'localhost' ||
+  hostname === '[::1]' ||
+  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+
+/** Every endpoint override in force: --endpoint-url, then the AWS_ENDPOINT_URL* variables. */
+const endpointOverrides = (settings: AwsSettings, env: NodeJS.ProcessEnv) => [
+  ...(settings.endpoint === undefined
+    ? []
+    : [{ name: '--endpoint-url', value: settings.endpoint }]),
+  ...Object.keys(env)
+    .filter((name) => name.startsWith('AWS_ENDPOINT_URL') && env[name] !== '')
+    .sort()
+    .map((name) => ({ name, value: env[name] as string })),
+];
+
 /**
- * Refuses a region AWS does not have (e.g. `eu-westt-1`) before any call, unless an endpoint
- * override points at a stand-in that accepts any region.
+ * Refuses an endpoint override that would send signed requests in the clear to another machine:
+ * an override is https, or plain http to a stand-in on this machine only.
+ */
+export function checkEndpoints(settings: AwsSettings, env: NodeJS.ProcessEnv): void {
+  for (const { name, value } of endpointOverrides(settings, env)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new ConfigurationError(
+        `${name} ${JSON.stringify(safeText(value, 80))} is not an http(s) URL`,
+      );
+    }
+    if (url.protocol === 'https:') continue;
+    if (url.protocol === 'http:' && isLoopback(url.hostname)) continue;
+    throw new ConfigurationError(
+      `${name} ${JSON.stringify(safeText(`${url.protocol}//${url.host}`, 80))} would send signed AWS requests in the clear: use https, or plain http only to a stand-in on this machine (127.0.0.1, localhost, [::1])`,
+    );
+  }
+}
+
+/**
+ * Checks where the calls go, before any call: the endpoint overrides (see checkEndpoints), and a
+ * region AWS does not have (e.g. `eu-westt-1`) refused with "did you mean", with or without an
+ * override (a stand-in takes any region, so a typo would only show up against AWS).
  */
 export async function checkRegion(settings: AwsSettings, env: NodeJS.ProcessEnv): Promise<void> {
+  checkEndpoints(settings, env);
   const region = settings.region;
-  const overridden =
-    settings.endpoint !== undefined ||
-    Object.keys(env).some((name) => name.startsWith('AWS_ENDPOINT_URL') && env[name] !== '');
-  if (region === undefined || overridden) return;
+  if (region === undefined) return;
   if (!/^[a-z]{2}(-[a-z0-9]+)+-\d{1,2}$/.test(region)) {
     throw new ConfigurationError(`region "${safeText(region)}" is not an AWS region name`);
   }

@@ -30,6 +30,11 @@ export const VERIFY_DEFAULTS = {
   /** A targets file: at most this many targets, and this many bytes. */
   maxTargets: 1_000,
   maxTargetsFileBytes: 1024 * 1024,
+  /**
+   * A targets file nests at most this deep (brackets, braces, `- ` and indentation), checked
+   * before it is parsed: a valid one nests 3 deep, and a deep one costs the parser time and memory.
+   */
+  maxTargetsFileDepth: 16,
   /** Backoff between route attempts: doubles from the first value up to the second, +-25% jitter. */
   routeBackoffMs: [250, 4_000] as const,
   /** Backoff on throttling: doubles from the first value up to the second. */

@@ -1,18 +1,16 @@
 import { VERIFY_DEFAULTS } from './defaults.ts';
 
-/** True for code points that must never reach a terminal or an XML file raw. */
-const isUnsafe = (cp: number): boolean =>
-  cp < 0x20 || // C0 controls, tab and newlines included: a report value is one line
-  (cp >= 0x7f && cp <= 0x9f) || // DEL and C1 controls (0x9b is a one-byte CSI)
-  cp === 0x061c ||
-  cp === 0x200e ||
-  cp === 0x200f ||
-  (cp >= 0x202a && cp <= 0x202e) || // bidi embeddings and overrides (U+202E)
-  (cp >= 0x2066 && cp <= 0x2069) || // bidi isolates
-  cp === 0x2028 ||
-  cp === 0x2029 ||
-  cp === 0xfeff ||
-  (cp >= 0xd800 && cp <= 0xdfff) || // lone surrogates
+/**
+ * Characters that must never reach a terminal, an XML file or a rendered page raw: controls (C0,
+ * DEL, C1 with the one-byte CSI 0x9b), format characters (bidi marks, embeddings, overrides and
+ * isolates, zero-width space and joiners, word joiner, soft hyphen, BOM, tags), line and paragraph
+ * separators, and lone surrogates.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/** True for code points that must never be printed raw: UNSAFE, and the non-characters. */
+const isUnsafe = (char: string, cp: number): boolean =>
+  UNSAFE.test(char) ||
   (cp >= 0xfdd0 && cp <= 0xfdef) || // non-characters
   (cp & 0xfffe) === 0xfffe; // U+FFFE, U+FFFF and their copies in every plane
 
@@ -34,7 +32,7 @@ export function safeText(value: unknown, maxChars: number = VERIFY_DEFAULTS.valu
       return `${out}…(+${[...text].length - count} chars)`;
     }
     const cp = char.codePointAt(0) ?? 0;
-    out += isUnsafe(cp) ? `\\u{${cp.toString(16)}}` : char;
+    out += isUnsafe(char, cp) ? `\\u{${cp.toString(16)}}` : char;
     count++;
   }
   return out;

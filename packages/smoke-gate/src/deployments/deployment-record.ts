@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { safeText } from '../core/safe-text.ts';
 
+/** A record's time as the gate writes it (`toISOString()`); `Date.parse` alone takes far more. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+
 /** Where the gate's records live: beside the framework's deployment directories, one per deployment. */
 export const RECORDS_FOLDER = 'smoke-records';
 /** A record is a few hundred bytes; anything larger is not ours. */
@@ -145,8 +148,8 @@ export function parseRecord(text: string, directory: string): Parsed {
   if (!VERDICTS.includes(value.verdict as RecordedVerdict)) return { problem: 'unknown verdict' };
   if (
     typeof value.at !== 'string' ||
-    !Number.isFinite(Date.parse(value.at)) ||
-    value.at.length > 40
+    !ISO_TIME.test(value.at) ||
+    !Number.isFinite(Date.parse(value.at))
   ) {
     return { problem: 'no valid time' };
   }

@@ -41,7 +41,7 @@ export const summaryLine = (summary: FleetReport['summary']): string =>
 const rowsOf = (report: FleetReport) =>
   report.targets.map((entry) => [
     safeText(entry.name, 40),
-    entry.region ?? '(default)',
+    safeText(entry.region ?? '(default)', 40),
     routeCell(entry.report),
     lineCell(entry.report),
     VERDICT_WORDS[entry.verdict],
@@ -82,7 +82,7 @@ export function formatFleetReport(report: FleetReport, colours: Palette = palett
   for (const calls of report.logCalls) {
     lines.push(
       colours.dim(
-        `  CloudWatch Logs ${calls.region}: ${calls.calls} call(s), at most ${calls.peakPerSecond} in any second (budget ${calls.budgetPerSecond})`,
+        `  CloudWatch Logs ${safeText(calls.region, 40)}: ${calls.calls} call(s), at most ${calls.peakPerSecond} in any second (budget ${calls.budgetPerSecond})`,
       ),
     );
   }
@@ -91,13 +91,21 @@ export function formatFleetReport(report: FleetReport, colours: Palette = palett
   return `${lines.join('\n')}\n`;
 }
 
-/** A cell of a GitHub Markdown table: one line, no markup, no table breaks. */
+/**
+ * A cell of a GitHub Markdown table: one line, no markup, no table breaks, and no link or mention
+ * made of a value from outside: the `:` of `://`, `mailto:` and `xmpp:` and the `.` of `www.` are
+ * written as entities (GFM's autolinks need them raw), and `@` is followed by a zero-width space (GitHub's mentions and e-mail links need a name
+ * right after it).
+ */
 export const markdownCell = (value: string, maxChars = 120): string =>
   safeText(value, maxChars)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#!~])/g, '\\$1');
+    .replace(/([\\`*_[\]|#!~])/g, '\\$1')
+    .replace(/:(?=\/)|(?<=\b(?:mailto|xmpp)):/gi, '&#58;')
+    .replace(/(www)\./gi, '$1&#46;')
+    .replace(/@/g, '@&#8203;');
 
 const MARK = { verified: '✅', failed: '❌', inconclusive: '⚠️', error: '⚠️' } as const;
 
@@ -182,7 +190,7 @@ export function formatFleetStatus(
   const rows = report.targets.map((entry) => ({
     cells: [
       safeText(entry.name, 40),
-      entry.region ?? '(default)',
+      safeText(entry.region ?? '(default)', 40),
       entry.status === 'error' ? 'could not read' : entry.status,
       alarmsCell(entry),
       entry.report === null ? '-' : age(entry.report.heartbeat.ageMs),

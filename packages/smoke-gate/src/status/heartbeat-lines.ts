@@ -31,11 +31,20 @@ interface Request {
   sleep?: Sleep | undefined;
 }
 
-/** Every event of one quoted term since `startTime`, paced, paged and bounded. */
+/** A time window to read, `endTime` included when set (else up to now). */
+interface Window {
+  startTime: number;
+  endTime?: number | undefined;
+}
+
+/**
+ * Every event of one quoted term in each window in turn, paced and paged, reading at most
+ * VERIFY_DEFAULTS.statusMaxPages pages over all the windows.
+ */
 async function scan(
   request: Request,
   logGroupName: string,
-  startTime: number,
+  windows: Window[],
   term: string,
   onEvent: (event: { message?: string; timestamp?: number; ingestionTime?: number }) => void,
 ): Promise<void> {
@@ -45,36 +54,38 @@ async function scan(
     sleep: request.sleep,
     now: request.now,
   });
-  let nextToken: string | undefined;
   let pages = 0;
-  while (pages < VERIFY_DEFAULTS.statusMaxPages) {
-    if (!(await pacer.next(request.deadline.at))) {
-      throw new DeadlineError(
-        'reading the smoke lines did not finish before the deadline (--timeout)',
+  for (const { startTime, endTime } of windows) {
+    let nextToken: string | undefined;
+    while (pages < VERIFY_DEFAULTS.statusMaxPages) {
+      if (!(await pacer.next(request.deadline.at))) {
+        throw new DeadlineError(
+          'reading the smoke lines did not finish before the deadline (--timeout)',
+        );
+      }
+      const call = await filterLogEventsOnce(
+        logs,
+        // A quoted term narrows; each line is judged here (trigger and event as JSON keys).
+        { logGroupName, startTime, endTime, filterPattern: `"${term}"`, nextToken },
+        {
+          what: `CloudWatch Logs group ${safeText(logGroupName)}`,
+          deadline: request.deadline.at,
+          region: request.aws.region,
+          profile: request.aws.profile,
+          now: request.now,
+          onSettled: pacer.settled,
+        },
       );
+      if ('retry' in call) {
+        if (call.retry === 'throttled') pacer.throttled();
+        continue;
+      }
+      pacer.answered();
+      pages++;
+      for (const event of call.page.events ?? []) onEvent(event);
+      nextToken = call.page.nextToken;
+      if (nextToken === undefined) break;
     }
-    const call = await filterLogEventsOnce(
-      logs,
-      // A quoted term narrows; each line is judged here (trigger and event as JSON keys).
-      { logGroupName, startTime, filterPattern: `"${term}"`, nextToken },
-      {
-        what: `CloudWatch Logs group ${safeText(logGroupName)}`,
-        deadline: request.deadline.at,
-        region: request.aws.region,
-        profile: request.aws.profile,
-        now: request.now,
-        onSettled: pacer.settled,
-      },
-    );
-    if ('retry' in call) {
-      if (call.retry === 'throttled') pacer.throttled();
-      continue;
-    }
-    pacer.answered();
-    pages++;
-    for (const event of call.page.events ?? []) onEvent(event);
-    nextToken = call.page.nextToken;
-    if (nextToken === undefined) break;
   }
 }
 
@@ -95,15 +106,21 @@ const LAG_SAMPLE = 50;
 /**
  * Reads a stage's smoke and failure lines since `startTime`: the newest line of each heartbeat,
  * when every line was written (for the hourly chart), and the ingestion lag of recent lines.
+ * CloudWatch Logs pages oldest first, so the lines since `recentFrom` are read first: under
+ * steady traffic the page cap then cuts the chart's oldest hours, never the newest heartbeat.
  */
 export async function readSmokeLines(
   request: Request,
   logGroupName: string,
   startTime: number,
+  recentFrom: number = startTime,
 ): Promise<SmokeLines> {
+  const split = Math.min(Math.max(recentFrom, startTime), request.now?.() ?? Date.now());
+  const windows: Window[] =
+    split > startTime ? [{ startTime: split }, { startTime, endTime: split - 1 }] : [{ startTime }];
   const found: SmokeLines = { lineTimes: [], failureTimes: [], lagsMs: [] };
   const lags: { timestamp: number; lag: number }[] = [];
-  await scan(request, logGroupName, startTime, SMOKE_LOG_EVENT, (event) => {
+  await scan(request, logGroupName, windows, SMOKE_LOG_EVENT, (event) => {
     const line = parse(event.message);
     if (line?.event !== SMOKE_LOG_EVENT) return;
     const timestamp = event.timestamp ?? Date.parse(String(line.timestamp));
@@ -122,7 +139,7 @@ export async function readSmokeLines(
       found.route = { timestamp, trigger: line.trigger };
     }
   });
-  await scan(request, logGroupName, startTime, SMOKE_FAILED_LOG_EVENT, (event) => {
+  await scan(request, logGroupName, windows, SMOKE_FAILED_LOG_EVENT, (event) => {
     const line = parse(event.message);
     const timestamp = event.timestamp ?? Number.NaN;
     if (line?.event === SMOKE_FAILED_LOG_EVENT && Number.isFinite(timestamp)) {

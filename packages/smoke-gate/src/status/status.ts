@@ -149,6 +149,8 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     request,
     logGroupName,
     now() - Math.max(historyMs, 2 * staleAfterMs),
+    // The window that decides staleness is read first.
+    now() - 2 * staleAfterMs,
   );
   const perHour = (times: number[]) =>
     bucketCounts(times, { now: now(), bucketMs: HOUR_MS, buckets: HISTORY_HOURS });

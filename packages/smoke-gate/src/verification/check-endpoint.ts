@@ -18,6 +18,8 @@ export interface HttpCheckResult {
   serverTime: number | undefined;
   /** True when the route gave a final answer (not retried): a verdict can be drawn from it. */
   answered: boolean;
+  /** True when the route answered, and every answer it gave was 429 (throttled). */
+  throttledOnly: boolean;
   problems: string[];
 }
 
@@ -87,6 +89,10 @@ const dateHeader = (headers: Headers): number | undefined => {
   return Number.isFinite(time) ? time : undefined;
 };
 
+/** "HTTP 500 ×3, HTTP 429 ×1": what the retried attempts got, in the order first seen. */
+const tally = (outcomes: Map<string, number>): string =>
+  [...outcomes].map(([outcome, count]) => `${outcome} ×${count}`).join(', ');
+
 /**
  * Calls the health route with the correlation id and `accept: application/health+json`, retrying
  * network errors, 5xx and 429 until the deadline (a fresh deploy can answer 503 for a moment).
@@ -105,6 +111,10 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
   let lastStatus: number | undefined;
   let lastLatency: number | undefined;
   let requestTime = now();
+  /** Every retried attempt's outcome (an HTTP status or a network error), counted. */
+  const outcomes = new Map<string, number>();
+  const statuses = new Set<number>();
+  const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
 
   while (options.deadline.remainingMs() > 0) {
     attempts++;
@@ -129,6 +139,8 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
         await response.body?.cancel().catch(() => undefined);
         lastLatency = now() - requestTime;
         lastProblem = `HTTP ${response.status} (retried until the deadline)`;
+        statuses.add(response.status);
+        count(`HTTP ${response.status}`);
         options.onAttempt?.(attempts, `HTTP ${response.status}`);
       } else {
         let problems: string[];
@@ -154,11 +166,13 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
           requestTime,
           serverTime: dateHeader(response.headers),
           answered: true,
+          throttledOnly: false,
           problems,
         };
       }
     } catch (error) {
       lastProblem = describeFetchError(error);
+      count(lastProblem);
       options.onAttempt?.(attempts, lastProblem);
     } finally {
       timer.clear();
@@ -175,6 +189,10 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
     requestTime,
     serverTime: undefined,
     answered: false,
-    problems: [`${shownUrl}: ${lastProblem} after ${attempts} attempt(s)`],
+    // Throttled only when every answer the route gave was 429: a 500 among them is a verdict.
+    throttledOnly: statuses.size === 1 && statuses.has(429),
+    problems: [
+      `${shownUrl}: ${lastProblem} after ${attempts} attempt(s)${outcomes.size > 1 ? ` (${tally(outcomes)})` : ''}`,
+    ],
   };
 }

@@ -28,7 +28,7 @@ export interface VerifyReport {
     status: number | null;
     latencyMs: number | null;
     attempts: number;
-    /** True when the route answered only 429 (throttled) until the deadline. */
+    /** True when every answer of the route was 429 (throttled), until the deadline. */
     throttled: boolean;
     problems: string[];
   };
@@ -183,7 +183,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
     waitedMs = foundAt - searchStarted;
   }
   const match = search.match;
-  const routeThrottled = !http.answered && http.status === 429;
+  const routeThrottled = !http.answered && http.throttledOnly;
   const verdict: Verdict =
     match !== undefined && http.ok
       ? 'verified'
@@ -197,7 +197,9 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
         ? 'not searched: the route answered wrongly, so the verdict is already FAIL'
         : routeThrottled
           ? 'not searched: the route was throttled (HTTP 429) to the end'
-          : 'not searched: the route never answered',
+          : http.status !== undefined
+            ? 'not searched: the route answered only with errors to the end'
+            : 'not searched: the route never answered',
     );
   } else if (match === undefined) {
     logProblems.push(
