@@ -22,6 +22,9 @@ const RUNS_UNTRUSTED_CODE = [
   /\bvitest\b/,
 ];
 
+/** A step that pins npm to one version (the lockfile's format and install rules are npm 11's). */
+const PINS_NPM = /^npm install --global --ignore-scripts npm@\d+\.\d+\.\d+$/;
+
 /** A step that runs the smoke gate: the framework (its plugin) or the gate's CLI. */
 const RUNS_THE_GATE =
   /serverless(\.js)? (deploy|rollback|smoke)\b|petsage-smoke|smoke-gate\/dist\//;
@@ -34,13 +37,14 @@ const BUILDS_THE_GATE =
  * a job that can mint an AWS token (`id-token: write`) runs no tests, no third-party install
  * script and no npx; every action is pinned to a commit; no `${{ inputs.* }}` or event text is
  * pasted into a shell script; every checkout drops its token. And a job that runs the gate builds
- * its package first.
+ * its package first, and a job that runs npm pins npm's version first.
  */
 export function workflowProblems(workflow: Workflow): string[] {
   const problems: string[] = [];
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const mintsToken = job.permissions?.['id-token'] === 'write';
     let built = false;
+    let npmPinned = false;
     for (const step of job.steps) {
       if (step.uses !== undefined && !/^[^@]+@[0-9a-f]{40}$/.test(step.uses)) {
         problems.push(`${name}: action not pinned to a commit: ${step.uses}`);
@@ -62,6 +66,11 @@ export function workflowProblems(workflow: Workflow): string[] {
         problems.push(`${name}: runs the gate before building its package: ${run}`);
       }
       built ||= BUILDS_THE_GATE.test(run);
+      if (/\bnpm\b/.test(run) && !PINS_NPM.test(run) && !npmPinned) {
+        problems.push(`${name}: runs npm before pinning its version: ${run}`);
+      }
+      // One line per job: the first npm step before the pin says it.
+      npmPinned ||= /\bnpm\b/.test(run);
     }
   }
   return problems;

@@ -1,7 +1,9 @@
-// The deploying role's least-privilege policy (.github/iam/deploy-policy.json), held against the
-// resource types `serverless package` really produces: every type needs its create, update and
-// delete actions in the policy, a type the table does not know fails the test (add it to both),
-// and nothing is granted on every resource except the few calls AWS offers no resource scope for.
+// The two least-privilege policies of a deploy, held against the resource types `serverless
+// package` really produces: CloudFormation's service role (.github/iam/cloudformation-role-policy.json)
+// needs every type's create, update and delete actions (a type the table does not know fails the
+// test: add it to both), the deploy role (.github/iam/deploy-policy.json) only the framework's own
+// calls, the gate's, and passing that role; nothing is granted on every resource except the few
+// calls AWS offers no resource scope for.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +57,7 @@ const ACTIONS_BY_TYPE: Record<string, string[]> = {
   'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
   'AWS::CloudWatch::Dashboard': ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
   'AWS::SNS::Topic': ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:Subscribe'],
+  'AWS::SNS::TopicPolicy': ['sns:SetTopicAttributes'],
 };
 /** The framework's own calls around the stack, and the verification after deploy. */
 const DEPLOY_CALLS = [
@@ -62,6 +65,8 @@ const DEPLOY_CALLS = [
   'cloudformation:ExecuteChangeSet',
   'cloudformation:DescribeStacks',
   'cloudformation:ValidateTemplate',
+  // The stack's changes are made by CloudFormation's service role, which the deploy role passes.
+  'iam:PassRole',
   's3:PutObject',
   'logs:FilterLogEvents',
   // The rollback checks a verified deployment's artifacts by version before applying them.
@@ -69,7 +74,42 @@ const DEPLOY_CALLS = [
   's3:ListBucketVersions',
   // Gate events to the alarm topic.
   'sns:Publish',
+  // `serverless deploy function`: a code-only deploy goes to Lambda directly.
+  'lambda:UpdateFunctionCode',
 ];
+/**
+ * What the deploy role must never hold itself (CloudFormation's role does): API Gateway writes
+ * (children of an API cannot be scoped by tag), EventBridge (a rule and an API destination to any
+ * endpoint), Logs delivery and resource policies, secrets, and role writes.
+ */
+const CLOUDFORMATION_ONLY =
+  /^(apigateway:(POST|PUT|PATCH|DELETE)|events:\w+|logs:(CreateLogDelivery|UpdateLogDelivery|DeleteLogDelivery|PutResourcePolicy)|secretsmanager:\w+|iam:(CreateRole|PutRolePolicy|DeleteRolePolicy|AttachRolePolicy|PutRolePermissionsBoundary|DeleteRole))$/;
+/** CloudFormation's service role, the only role the deploy role may pass. */
+const CLOUDFORMATION_ROLE =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not JS.
+  'arn:aws:iam::${aws:PrincipalAccount}:role/cloudformation-petsage-smoke-test';
+
+/** What the deploy role holds that only CloudFormation's role may, and any wider PassRole. */
+function deployRoleProblems(statements: Statement[]): string[] {
+  const problems: string[] = [];
+  for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+    const kept = statement.Action.filter((action) => CLOUDFORMATION_ONLY.test(action));
+    if (kept.length > 0) {
+      problems.push(`${statement.Sid}: ${kept.join(', ')} belongs to CloudFormation's role only`);
+    }
+    if (
+      statement.Action.includes('iam:PassRole') &&
+      (statement.Resource !== CLOUDFORMATION_ROLE ||
+        statement.Condition?.StringEquals?.['iam:PassedToService'] !==
+          'cloudformation.amazonaws.com')
+    ) {
+      problems.push(
+        `${statement.Sid}: passes a role other than CloudFormation's, or to another service`,
+      );
+    }
+  }
+  return problems;
+}
 /** Calls AWS offers no resource-level permission for: the only ones allowed on "*". */
 const UNSCOPED = [
   'cloudformation:ValidateTemplate',
@@ -110,8 +150,12 @@ const ROLE_WRITES = [
 ];
 const API_WRITES = ['apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'];
 
-/** What a reviewer refuses in a deploy policy, as one-line problems. */
-function escalationProblems(statements: Statement[]): string[] {
+/**
+ * What a reviewer refuses in a policy that writes resources, as one-line problems. An API Gateway
+ * write must be scoped by tag, or be CloudFormation's (`cloudFormationOnly`: a role only
+ * CloudFormation can assume, used only on the stacks the deploy role may change).
+ */
+function escalationProblems(statements: Statement[], cloudFormationOnly = false): string[] {
   const problems: string[] = [];
   for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
     const actions = statement.Action.filter((action) => ROLE_WRITES.includes(action));
@@ -123,7 +167,7 @@ function escalationProblems(statements: Statement[]): string[] {
     }
     const writes = statement.Action.filter((action) => API_WRITES.includes(action));
     const scoped =
-      statement.Condition?.['ForAnyValue:StringEquals']?.['aws:CalledVia'] !== undefined ||
+      (cloudFormationOnly && statement.Sid.includes('OnlyCloudFormationAssumesThisRole')) ||
       Object.keys(statement.Condition?.StringEquals ?? {}).some((key) =>
         /^aws:(Resource|Request)Tag\//.test(key),
       );
@@ -139,7 +183,9 @@ function escalationProblems(statements: Statement[]): string[] {
 
 let dir: string;
 let template: Template;
+/** The deploy role's statements, and CloudFormation's service role's. */
 let statements: Statement[];
+let cloudFormation: Statement[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'petsage-policy-'));
@@ -147,25 +193,30 @@ beforeAll(async () => {
   ({ template } = await packageService(dir, 'policy', {
     args: ['--param', 'alarmEmail=oncall@example.com'],
   }));
-  const policy = JSON.parse(
-    await readFile(join(PROJECT_DIR, '.github/iam/deploy-policy.json'), 'utf8'),
-  ) as { Statement: Statement[] };
-  statements = policy.Statement;
+  const read = async (file: string) =>
+    (
+      JSON.parse(await readFile(join(PROJECT_DIR, '.github/iam', file), 'utf8')) as {
+        Statement: Statement[];
+      }
+    ).Statement;
+  statements = await read('deploy-policy.json');
+  cloudFormation = await read('cloudformation-role-policy.json');
 });
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const granted = () => new Set(statements.flatMap((statement) => statement.Action));
+const granted = (policy: Statement[]) => new Set(policy.flatMap((statement) => statement.Action));
+const both = () => [...statements, ...cloudFormation];
 
-describe('the least-privilege deploy policy', () => {
-  it('covers every resource type in the packaged template', () => {
+describe('the least-privilege deploy role and CloudFormation role', () => {
+  it('lets CloudFormation’s role cover every resource type in the packaged template', () => {
     // Prepare
     const types = [...new Set(Object.values(template.Resources).map((r) => r.Type))].sort();
     // Act
     const missing = types.flatMap((type) =>
       type in ACTIONS_BY_TYPE
-        ? (ACTIONS_BY_TYPE[type] ?? []).filter((action) => !granted().has(action))
+        ? (ACTIONS_BY_TYPE[type] ?? []).filter((action) => !granted(cloudFormation).has(action))
         : [`${type}: unknown to this test (add its actions to the policy and the table)`],
     );
     // Assess
@@ -173,26 +224,73 @@ describe('the least-privilege deploy policy', () => {
     expect(missing).toStrictEqual([]);
   });
 
-  it("covers the framework's own calls and the post-deploy verification", () => {
-    expect(DEPLOY_CALLS.filter((action) => !granted().has(action))).toStrictEqual([]);
+  it("lets the deploy role make the framework's own calls and the gate's", () => {
+    expect(DEPLOY_CALLS.filter((action) => !granted(statements).has(action))).toStrictEqual([]);
+  });
+
+  it('keeps API Gateway, EventBridge, Logs delivery and role writes off the deploy role', () => {
+    expect(deployRoleProblems(statements)).toStrictEqual([]);
+  });
+
+  it.each([
+    [
+      'API Gateway route writes',
+      { Action: ['apigateway:POST'], Resource: 'arn:aws:apigateway:eu-west-1::/apis/*' },
+    ],
+    [
+      'an EventBridge rule',
+      {
+        Action: ['events:PutRule'],
+        Resource: 'arn:aws:events:eu-west-1:*:rule/petsage-smoke-test-*',
+      },
+    ],
+    [
+      'Logs delivery on *',
+      { Action: ['logs:PutResourcePolicy', 'logs:DeleteLogDelivery'], Resource: '*' },
+    ],
+    [
+      'passing any role of ours',
+      { Action: ['iam:PassRole'], Resource: 'arn:aws:iam::*:role/petsage-smoke-test-*' },
+    ],
+  ])('would refuse a deploy role that keeps %s (the check can fail)', (_name, grant) => {
+    // Prepare
+    const loosened = [...statements, { Sid: 'Loosened', Effect: 'Allow' as const, ...grant }];
+    // Act
+    const problems = deployRoleProblems(loosened);
+    // Assess
+    expect(problems).toStrictEqual([expect.stringMatching(/^Loosened: /)]);
+  });
+
+  it('trusts CloudFormation alone with its service role', async () => {
+    // Prepare
+    const trust = JSON.parse(
+      await readFile(
+        join(PROJECT_DIR, '.github/iam/cloudformation-role-trust-policy.json'),
+        'utf8',
+      ),
+    ) as { Statement: { Principal: unknown; Action: string }[] };
+    // Assess
+    expect(trust.Statement.map((s) => [s.Principal, s.Action])).toStrictEqual([
+      [{ Service: 'cloudformation.amazonaws.com' }, 'sts:AssumeRole'],
+    ]);
   });
 
   it('scopes every other grant to this service (no wildcard resource)', () => {
-    const onEverything = statements
+    const onEverything = both()
       .filter((statement) => statement.Effect === 'Allow')
       .filter((statement) => [statement.Resource].flat().includes('*'))
       .flatMap((statement) => statement.Action);
     expect(onEverything.filter((action) => !UNSCOPED.includes(action))).toStrictEqual([]);
-    for (const statement of statements) {
+    for (const statement of both()) {
       for (const resource of [statement.Resource].flat()) {
         if (resource === '*' || resource.startsWith('arn:aws:apigateway:')) continue;
-        expect(resource).toMatch(/petsage-smoke-test-/);
+        expect(resource).toMatch(/petsage-smoke-test/);
       }
     }
   });
 
   it('pins every regional grant to one region, and calls on "*" by condition', () => {
-    for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+    for (const statement of both().filter((s) => s.Effect === 'Allow')) {
       for (const resource of [statement.Resource].flat()) {
         if (resource === '*') {
           expect(statement.Condition?.StringEquals?.['aws:RequestedRegion'], statement.Sid).toBe(
@@ -208,6 +306,7 @@ describe('the least-privilege deploy policy', () => {
 
   it('cannot escalate: every role write carries the boundary, no API Gateway write is unscoped', () => {
     expect(escalationProblems(statements)).toStrictEqual([]);
+    expect(escalationProblems(cloudFormation, true)).toStrictEqual([]);
   });
 
   it.each([
@@ -217,17 +316,17 @@ describe('the least-privilege deploy policy', () => {
       /iam:CreateRole.*without the permissions boundary/,
     ],
     [
-      'API Gateway writes on any API',
-      'RoutesIntegrationsStagesOnlyThroughCloudFormationTagsAreNotInheritedInApiGatewayV2',
+      'an untagged API change',
+      'ChangeOrDeleteOnlyAnHttpApiTaggedAsOurs',
       /on any API \(no tag or stack scope\)/,
     ],
-  ])('would refuse %s (the check can fail)', (_name, sid, problem) => {
+  ])('would refuse %s in CloudFormation’s role (the check can fail)', (_name, sid, problem) => {
     // Prepare
-    const loosened = statements.map((statement) =>
+    const loosened = cloudFormation.map((statement) =>
       statement.Sid === sid ? { ...statement, Condition: undefined } : statement,
     );
     // Act
-    const problems = escalationProblems(loosened);
+    const problems = escalationProblems(loosened, true);
     // Assess
     expect(problems).toStrictEqual([expect.stringMatching(problem)]);
   });

@@ -93,6 +93,43 @@ const handlerLines = async () => {
   }
 };
 
+/** An SNS topic policy, as far as the check below reads it. */
+interface TopicPolicyDocument {
+  Statement: {
+    Sid?: string;
+    Effect: string;
+    Principal?: { Service?: string; AWS?: unknown } | string;
+    Action: string;
+    Condition?: Record<string, Record<string, unknown>>;
+  }[];
+}
+
+/** What a reviewer refuses in the alarm topic's policy, as one-line problems. */
+function topicPolicyProblems(document: TopicPolicyDocument): string[] {
+  const problems: string[] = [];
+  const statements = document.Statement;
+  const alarms = statements.find(
+    (x) =>
+      x.Effect === 'Allow' &&
+      typeof x.Principal === 'object' &&
+      x.Principal.Service === 'cloudwatch.amazonaws.com',
+  );
+  const sourceArn = JSON.stringify(alarms?.Condition?.ArnLike?.['aws:SourceArn'] ?? '');
+  if (!sourceArn.includes(':alarm:petsage-smoke-test-mon-*')) {
+    problems.push(`alarms may publish from ${sourceArn}, not only this stage's alarms`);
+  }
+  const deny = statements.find((x) => x.Effect === 'Deny' && x.Principal === '*');
+  if (
+    deny?.Action !== 'sns:Publish' ||
+    JSON.stringify(deny.Condition?.StringNotEquals) !==
+      JSON.stringify({ 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' }) ||
+    !JSON.stringify(deny.Condition?.ArnNotEquals ?? '').includes(':role/petsage-smoke-test-deploy')
+  ) {
+    problems.push('nothing denies publishing to everyone but the alarms and the deploy role');
+  }
+  return problems;
+}
+
 describe('continuous verification in the packaged template', () => {
   it('schedules the direct heartbeat at the configured rate, targeting the function', () => {
     const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
@@ -316,6 +353,49 @@ describe('continuous verification in the packaged template', () => {
       });
     }
     expect(template2.Outputs.AlarmTopicArn?.Condition).toBe('HasAlarmNotifications');
+  });
+
+  it('lets only this stage’s alarms and the deploy role publish to the alarm topic', () => {
+    // Prepare
+    const policy = template.Resources.AlarmTopicPolicy as unknown as {
+      Condition: string;
+      Properties: { Topics: unknown[]; PolicyDocument: TopicPolicyDocument };
+    };
+    // Act
+    const problems = topicPolicyProblems(policy.Properties.PolicyDocument);
+    // Assess
+    expect(policy.Condition).toBe('CreatesAlarmTopic');
+    expect(policy.Properties.Topics).toStrictEqual([{ Ref: 'AlarmTopic' }]);
+    expect(problems).toStrictEqual([]);
+  });
+
+  it.each([
+    [
+      'without the deny for everyone else',
+      (d: TopicPolicyDocument) => d.Statement.filter((x) => x.Effect !== 'Deny'),
+    ],
+    [
+      'with every alarm of the account',
+      (d: TopicPolicyDocument) =>
+        d.Statement.map((x) =>
+          typeof x.Principal === 'object' && x.Principal.Service
+            ? { ...x, Condition: { ArnLike: { 'aws:SourceArn': '*' } } }
+            : x,
+        ),
+    ],
+  ])('would refuse a topic policy %s (the check can fail)', (_name, loosen) => {
+    // Prepare
+    const policy = structuredClone(
+      (
+        template.Resources.AlarmTopicPolicy as unknown as {
+          Properties: { PolicyDocument: TopicPolicyDocument };
+        }
+      ).Properties.PolicyDocument,
+    );
+    // Act
+    const problems = topicPolicyProblems({ ...policy, Statement: loosen(policy) });
+    // Assess
+    expect(problems).toHaveLength(1);
   });
 
   it('names the alarms and the saved query in the outputs', () => {

@@ -77,6 +77,11 @@ describe('the CI workflow', () => {
       (t: string) => t.replace(/\n {6}- name: Build the smoke gate package[^\n]*\n[^\n]*\n/, '\n'),
       /deploy: runs the gate before building its package/,
     ],
+    [
+      'a job that runs npm before pinning it',
+      (t: string) => t.replace(/\n {6}- name: Pin npm[^\n]*\n[^\n]*\n/, '\n'),
+      /test: runs npm before pinning its version: /,
+    ],
   ])('rejects %s (the rules can fail)', (_name, mutate, problem) => {
     // Act
     const problems = workflowProblems(parse(mutate(text)) as Workflow);
@@ -118,25 +123,58 @@ describe('the CI workflow', () => {
   });
 });
 
+/** What a reviewer refuses in an OIDC trust policy, as one-line problems. */
+function trustProblems(
+  policy: { Statement: { Action: string; Condition: { StringEquals: Record<string, string> } }[] },
+  environment: string,
+): string[] {
+  const problems: string[] = [];
+  for (const statement of policy.Statement) {
+    const claims = statement.Condition?.StringEquals ?? {};
+    if (claims['token.actions.githubusercontent.com:aud'] !== 'sts.amazonaws.com') {
+      problems.push('the audience is not sts.amazonaws.com');
+    }
+    const sub = claims['token.actions.githubusercontent.com:sub'] ?? '';
+    if (sub !== `repo:OWNER/REPO:environment:${environment}:ref:refs/heads/main`) {
+      problems.push(
+        `sub ${JSON.stringify(sub)} is not this repository's ${environment} environment on main`,
+      );
+    }
+  }
+  return problems;
+}
+
 describe('the OIDC trust policies', () => {
+  const read = async (file: string) =>
+    JSON.parse(await readFile(join(PROJECT_DIR, '.github/iam', file), 'utf8'));
+
   it.each([
     ['deploy-trust-policy.json', 'production'],
     ['verify-trust-policy.json', 'verify'],
-  ])('%s trusts only the %s environment of this repository, for STS', async (file, env) => {
+  ])('%s trusts only the %s environment of this repository on main, for STS', async (file, env) => {
     // Prepare
-    const policy = JSON.parse(await readFile(join(PROJECT_DIR, '.github/iam', file), 'utf8')) as {
-      Statement: { Action: string; Condition: { StringEquals: Record<string, string> } }[];
-    };
+    const policy = await read(file);
     // Act
-    const [statement, ...others] = policy.Statement;
+    const problems = trustProblems(policy, env);
     // Assess
-    expect(others).toStrictEqual([]);
-    expect(statement?.Action).toBe('sts:AssumeRoleWithWebIdentity');
-    expect(statement?.Condition).toStrictEqual({
-      StringEquals: {
-        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-        'token.actions.githubusercontent.com:sub': `repo:OWNER/REPO:environment:${env}`,
-      },
-    });
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0]?.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(problems).toStrictEqual([]);
+  });
+
+  it.each([
+    ['the environment alone (any branch naming it)', 'repo:OWNER/REPO:environment:production'],
+    ['any ref', 'repo:OWNER/REPO:environment:production:ref:*'],
+    ['another branch', 'repo:OWNER/REPO:environment:production:ref:refs/heads/dev'],
+  ])('rejects a deploy trust policy that takes %s (the check can fail)', async (_name, sub) => {
+    // Prepare
+    const policy = await read('deploy-trust-policy.json');
+    policy.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'] = sub;
+    // Act
+    const problems = trustProblems(policy, 'production');
+    // Assess
+    expect(problems).toStrictEqual([
+      expect.stringMatching(/is not this repository's production environment on main/),
+    ]);
   });
 });
