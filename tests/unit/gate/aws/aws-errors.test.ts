@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  awsConfigurationError,
+  classifyAwsError,
+} from '../../../../packages/smoke-gate/src/aws/aws-errors.ts';
+
+/** An error shaped as the AWS SDK v3 throws them. */
+const awsError = (name: string, extra: Record<string, unknown> = {}, message = name) =>
+  Object.assign(new Error(message), { name, ...extra });
+
+const networkError = (code: string) =>
+  new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+
+describe('classifyAwsError', () => {
+  it.each([
+    ['ThrottlingException', awsError('ThrottlingException'), 'throttled'],
+    ['an HTTP 429', awsError('Whatever', { $metadata: { httpStatusCode: 429 } }), 'throttled'],
+    ['a refused connection', networkError('ECONNREFUSED'), 'transient'],
+    ['a 503', awsError('ServiceUnavailable', { $fault: 'server' }), 'transient'],
+    ['an unparseable answer', awsError('SyntaxError', {}, 'Unexpected token <'), 'transient'],
+    ['a timeout', awsError('TimeoutError'), 'transient'],
+    ['a host that does not resolve', networkError('ENOTFOUND'), 'configuration'],
+    ['access denied', awsError('AccessDeniedException'), 'configuration'],
+    ['a missing log group', awsError('ResourceNotFoundException'), 'configuration'],
+  ])('sorts %s', (_name, error, expected) => {
+    expect(classifyAwsError(error)).toBe(expected);
+  });
+});
+
+describe('awsConfigurationError', () => {
+  const context = { what: 'CloudWatch Logs group /aws/lambda/x', region: 'eu-west-1' };
+
+  it.each([
+    [
+      awsError('AccessDeniedException'),
+      /access denied \(AccessDeniedException\)\. The verifier needs logs:FilterLogEvents/,
+    ],
+    [awsError('ResourceNotFoundException'), /not found\. Check the log group name \(--log-group\)/],
+    [networkError('ENOTFOUND'), /does not resolve \(region "eu-west-1"\?\)/],
+    [
+      awsError('CredentialsProviderError', {}, 'Could not load credentials'),
+      /no usable AWS credentials\. Set AWS_PROFILE/,
+    ],
+  ])('says what to fix in one line: %s', (error, message) => {
+    // Act
+    const result = awsConfigurationError(error, context);
+    // Assess
+    expect(result.message).toMatch(/^CloudWatch Logs group \/aws\/lambda\/x: /);
+    expect(result.message).toMatch(message);
+    expect(result.message).not.toContain('\n');
+  });
+
+  it('cuts and escapes what AWS said', () => {
+    const result = awsConfigurationError(
+      awsError('Odd', {}, `x\u001b[31m${'y'.repeat(500)}`),
+      context,
+    );
+    expect(result.message).toContain('\\u{1b}[31m');
+    expect(result.message.length).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { stampedFunction } from '../../../../packages/smoke-gate/src/deployments/build-stamp.ts';
+import {
+  artifactChanges,
+  ciRunFrom,
+  type DeploymentRecord,
+  parseRecord,
+  RECORD_MAX_BYTES,
+  sha256,
+} from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+
+const DIR = '1795435817943-2026-11-23T12:10:17.943Z';
+const HASH = sha256(new TextEncoder().encode('zip'));
+
+const record: DeploymentRecord = {
+  schema: 1,
+  deployment: DIR,
+  verdict: 'verified',
+  at: '2026-11-23T12:10:40.000Z',
+  commit: '0123456789abcdef0123456789abcdef01234567',
+  version: '1.0.0',
+  ci: { server: 'https://github.com', repository: 'petsage/smoke', runId: '42' },
+  artifacts: { 'health.zip': { sha256: HASH, versionId: 'v1' } },
+  correlationId: 'smoke-1',
+  rolledBackTo: null,
+  note: null,
+};
+
+describe('parseRecord', () => {
+  it('reads a record of this deployment', () => {
+    expect(parseRecord(JSON.stringify(record), DIR)).toStrictEqual({ record });
+  });
+
+  it.each([
+    ['huge', 'x'.repeat(RECORD_MAX_BYTES + 1), /larger than/],
+    ['not JSON', '{"schema":1,', /not JSON/],
+    ['of another schema', JSON.stringify({ ...record, schema: 2 }), /not a schema 1 record/],
+    [
+      'for another deployment',
+      JSON.stringify({ ...record, deployment: 'x' }),
+      /another deployment/,
+    ],
+    ['with an unknown verdict', JSON.stringify({ ...record, verdict: 'great' }), /unknown verdict/],
+    ['with escapes in the commit', JSON.stringify({ ...record, commit: 'a\u001b[2Jb' }), /commit/],
+    [
+      'with a bad hash',
+      JSON.stringify({ ...record, artifacts: { 'health.zip': { sha256: 'x', versionId: null } } }),
+      /artifacts/,
+    ],
+    [
+      'with a hostile artifact name',
+      JSON.stringify({ ...record, artifacts: { '../x': { sha256: HASH, versionId: null } } }),
+      /artifacts/,
+    ],
+    [
+      'with a forged CI run',
+      JSON.stringify({ ...record, ci: { server: 'javascript:x', repository: 'a/b', runId: '1' } }),
+      /CI run/,
+    ],
+    ['an array', '[]', /not a schema 1 record/],
+    [
+      'timed with terminal escapes Date.parse would take',
+      JSON.stringify({ ...record, at: 'Nov 23 2026 12:10:40 GMT (\u001b]0;owned\u0007)' }),
+      /no valid time/,
+    ],
+    [
+      'timed in another format',
+      JSON.stringify({ ...record, at: 'Mon, 23 Nov 2026 12:10:40 GMT' }),
+      /no valid time/,
+    ],
+  ])('ignores a record that is %s, saying why in one line', (_name, text, problem) => {
+    const parsed = parseRecord(text, DIR);
+    expect(parsed).toStrictEqual({ problem: expect.stringMatching(problem) });
+  });
+});
+
+describe('artifactChanges', () => {
+  it('is empty when the artifacts are what was verified', () => {
+    expect(
+      artifactChanges(record.artifacts, { 'health.zip': { sha256: HASH, versionId: 'v2' } }),
+    ).toStrictEqual([]);
+  });
+
+  it('names a replaced, a missing and an added artifact', () => {
+    // Act
+    const changes = artifactChanges(
+      {
+        'health.zip': { sha256: HASH, versionId: null },
+        't.json': { sha256: HASH, versionId: null },
+      },
+      {
+        'health.zip': { sha256: sha256(new Uint8Array([1])), versionId: null },
+        'evil.zip': { sha256: HASH, versionId: null },
+      },
+    );
+    // Assess
+    expect(changes).toStrictEqual([
+      'health.zip was replaced (sha256 differs)',
+      't.json is gone',
+      'evil.zip was added',
+    ]);
+  });
+});
+
+describe('ciRunFrom', () => {
+  it('reads the GitHub Actions run', () => {
+    expect(
+      ciRunFrom({
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_RUN_ID: '7',
+      }),
+    ).toStrictEqual({ server: 'https://github.com', repository: 'o/r', runId: '7' });
+  });
+
+  it('knows no run outside CI or with odd values', () => {
+    expect(ciRunFrom({})).toBeNull();
+    expect(
+      ciRunFrom({
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_RUN_ID: '7; rm',
+      }),
+    ).toBeNull();
+  });
+});
+
+describe('stampedFunction', () => {
+  it("reads the function's code key and build stamp, and distrusts odd values", () => {
+    // Act
+    const stamped = stampedFunction({
+      Log: { Type: 'AWS::Logs::LogGroup' },
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Metadata: { 'petsage:release': 'abc123', 'petsage:version': 'x\u001b[2J' },
+        Properties: { Code: { S3Key: `serverless/s/dev/${DIR}/health.zip` } },
+      },
+    });
+    // Assess
+    expect(stamped).toStrictEqual({
+      codeKey: `serverless/s/dev/${DIR}/health.zip`,
+      commit: 'abc123',
+      version: null,
+    });
+  });
+});

@@ -1,0 +1,247 @@
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
+import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import { afterDeploy } from '../../../../packages/smoke-gate/src/plugin/after-deploy.ts';
+import { readSmokeSettings } from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
+import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
+import { failedReport } from '../../../helpers/verify-report.ts';
+
+const PREFIX = 'serverless/petsage-smoke-test/dev/';
+const GOOD = '1795435800000-2026-11-23T12:10:00.000Z';
+const LIVE = '1795435900000-2026-11-23T12:11:40.000Z';
+const NEWER = '1795436000000-2026-11-23T12:13:20.000Z';
+const ZIP = 'zip bytes';
+
+const s3 = mockClient(S3Client);
+const cloudFormation = mockClient(CloudFormationClient);
+
+afterEach(() => {
+  s3.reset();
+  cloudFormation.reset();
+});
+
+const serverless: ServerlessLike = {
+  service: { service: 'petsage-smoke-test' },
+  getProvider: () => ({
+    getAwsSdkV3Config: async () => ({}),
+    naming: { getStackName: () => 'petsage-smoke-test-dev' },
+    getServerlessDeploymentBucketName: async () => 'bucket',
+    getDeploymentPrefix: () => 'serverless',
+    getStage: () => 'dev',
+  }),
+};
+
+const outcome = (exitCode: number): VerificationOutcome => ({
+  exitCode,
+  report: { ...failedReport, ok: exitCode === 0, verdict: exitCode === 0 ? 'verified' : 'failed' },
+});
+
+/** An S3 body as the SDK hands it over: the two readers our code uses. */
+const body = (text: string) =>
+  ({
+    transformToString: async () => text,
+    transformToByteArray: async () => new Uint8Array(Buffer.from(text)),
+  }) as never;
+
+/** The stack runs `live`; the bucket holds GOOD (verified, zip ZIP) and LIVE. */
+const world = (live: string, goodZip = ZIP) => {
+  cloudFormation.on(GetTemplateCommand).resolves({
+    TemplateBody: JSON.stringify({
+      Resources: {
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Metadata: { 'petsage:release': `commit-${live.slice(0, 4)}` },
+          Properties: { Code: { S3Key: `${PREFIX}${live}/health.zip` } },
+        },
+      },
+    }),
+  });
+  cloudFormation
+    .on(DescribeStacksCommand)
+    .resolves({ Stacks: [{ StackStatus: 'UPDATE_COMPLETE' } as never] });
+  s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
+    Contents: [
+      `${PREFIX}${GOOD}/health.zip`,
+      `${PREFIX}${LIVE}/health.zip`,
+      `${PREFIX}smoke-records/${GOOD}.json`,
+    ]
+      .filter((key) => key.startsWith(input.Prefix))
+      .map((Key) => ({ Key })),
+  }));
+  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+    if (input.Key === `${PREFIX}smoke-records/${GOOD}.json`) {
+      return {
+        Body: body(
+          JSON.stringify({
+            schema: 1,
+            deployment: GOOD,
+            verdict: 'verified',
+            at: '2026-11-23T12:10:30.000Z',
+            commit: 'good',
+            version: '1.0.0',
+            ci: null,
+            artifacts: { 'health.zip': { sha256: sha256(Buffer.from(ZIP)), versionId: null } },
+            correlationId: 'smoke-0',
+            rolledBackTo: null,
+            note: null,
+          }),
+        ),
+      };
+    }
+    return { Body: body(input.Key.includes(GOOD) ? goodZip : 'live zip'), VersionId: 'v1' };
+  });
+  s3.on(PutObjectCommand).resolves({});
+};
+
+const run = async (
+  exitCode: number,
+  own = { directory: LIVE, commit: 'commit-1795', version: '1.0.0' },
+) => {
+  const notices: string[] = [];
+  const spawned: string[] = [];
+  const result = await afterDeploy({
+    serverless: { ...serverless, pluginManager: { spawn: async (name) => spawned.push(name) } },
+    cliOptions: {},
+    log: { notice: (text) => notices.push(text) },
+    settings: readSmokeSettings({ smokeTest: { timeout: 5 } }),
+    outcome: outcome(exitCode),
+    own,
+    aws: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+    verify: async () => outcome(0),
+    env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' },
+  });
+  const records = s3
+    .commandCalls(PutObjectCommand)
+    .map((call) => JSON.parse(String(call.args[0].input.Body)) as Record<string, unknown>);
+  return { result, notices, spawned, records };
+};
+
+describe('afterDeploy', () => {
+  it('records its own deployment as verified, with commit, CI run and artifact hashes', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { result, records } = await run(0);
+    // Assess
+    expect(result).toStrictEqual({});
+    expect(records).toStrictEqual([
+      expect.objectContaining({
+        deployment: LIVE,
+        verdict: 'verified',
+        commit: 'commit-1795',
+        ci: { server: 'https://github.com', repository: 'o/r', runId: '9' },
+        artifacts: { 'health.zip': { sha256: sha256(Buffer.from('live zip')), versionId: 'v1' } },
+      }),
+    ]);
+  });
+
+  it('reports a record that could not be written, and the verdict stands', async () => {
+    // Prepare
+    world(LIVE);
+    s3.on(PutObjectCommand).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
+    );
+    // Act
+    const { result, notices } = await run(0);
+    // Assess
+    expect(result).toStrictEqual({});
+    expect(notices).toStrictEqual([
+      expect.stringMatching(
+        new RegExp(`^could not record deployment ${LIVE} as verified: Access Denied`),
+      ),
+    ]);
+  });
+
+  it.each([
+    ['a PASS', 0],
+    ['a FAIL', 1],
+  ])(
+    'neither vouches for nor rolls back a newer deploy after %s of its own (exit 2)',
+    async (_name, code) => {
+      // Prepare: another pipeline deployed NEWER while this one verified LIVE.
+      world(NEWER);
+      // Act
+      const { result, spawned, records } = await run(code);
+      // Assess
+      expect(result.exitCode).toBe(2);
+      expect(result.verdictNote).toMatch(
+        new RegExp(
+          `another deploy took over\\. This command deployed ${LIVE} \\(commit commit-1795\\); the stack now runs ${NEWER}`,
+        ),
+      );
+      expect(spawned).toStrictEqual([]);
+      expect(records.map((record) => [record.deployment, record.verdict])).toStrictEqual([
+        [LIVE, 'superseded'],
+      ]);
+    },
+  );
+
+  it('rolls a FAIL back to the last verified deployment whose artifacts are unchanged', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { result, spawned, records } = await run(1);
+    // Assess
+    expect(result.rollback).toMatchObject({ from: LIVE, to: GOOD, error: null });
+    expect(spawned).toStrictEqual(['rollback']);
+    expect(records.map((record) => [record.deployment, record.verdict])).toStrictEqual([
+      [LIVE, 'failed'],
+      [LIVE, 'rolled-back'],
+      [GOOD, 'restored'],
+    ]);
+  });
+
+  it('refuses to roll back onto artifacts replaced since they were verified, and changes nothing', async () => {
+    // Prepare
+    world(LIVE, 'planted zip');
+    // Act
+    const { result, spawned } = await run(1);
+    // Assess
+    expect(result.rollback?.error).toMatch(
+      new RegExp(
+        `^refused: deployment ${GOOD}'s artifacts changed since they were verified \\(health\\.zip was replaced \\(sha256 differs\\)\\)`,
+      ),
+    );
+    expect(spawned).toStrictEqual([]);
+  });
+
+  it('says how to get out of UPDATE_ROLLBACK_FAILED in one line, and rolls nothing back', async () => {
+    // Prepare
+    world(LIVE);
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackStatus: 'UPDATE_ROLLBACK_FAILED' } as never] });
+    // Act
+    const { result, spawned } = await run(1);
+    // Assess
+    expect(result.rollback?.error).toMatch(
+      /UPDATE_ROLLBACK_FAILED: .*continue-update-rollback .*nothing was rolled back\.$/,
+    );
+    expect(result.rollback?.error).not.toContain('\n');
+    expect(spawned).toStrictEqual([]);
+  });
+
+  it('records nothing and rolls nothing back when the history cannot be read', async () => {
+    // Prepare
+    cloudFormation.on(GetTemplateCommand).rejects(new Error('Stack does not exist'));
+    // Act
+    const { result, records } = await run(0);
+    // Assess
+    expect(result.verdictNote).toMatch(
+      /^deployment history unavailable \(Stack does not exist\): nothing recorded, no rollback\.$/,
+    );
+    expect(records).toStrictEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
+import { readSmokeSettings } from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
+
+describe('readSmokeSettings', () => {
+  it('verifies and rolls back by default, with the default deadline', () => {
+    // Act
+    const settings = readSmokeSettings(undefined);
+    // Assess
+    expect(settings).toStrictEqual({
+      verifyAfterDeploy: true,
+      timeoutSeconds: VERIFY_DEFAULTS.timeoutSeconds,
+      skippedBy: undefined,
+      rollbackOnFailure: true,
+      rollbackDisabledBy: undefined,
+      json: false,
+      junitPath: undefined,
+    });
+  });
+
+  it('reads custom.smokeTest and says which setting turned things off', () => {
+    // Act
+    const settings = readSmokeSettings({
+      smokeTest: { verifyAfterDeploy: false, rollbackOnFailure: false, timeout: 30 },
+    });
+    // Assess
+    expect(settings).toMatchObject({
+      verifyAfterDeploy: false,
+      skippedBy: 'custom.smokeTest.verifyAfterDeploy is false',
+      rollbackOnFailure: false,
+      rollbackDisabledBy: 'custom.smokeTest.rollbackOnFailure: false',
+      timeoutSeconds: 30,
+    });
+  });
+
+  it.each([
+    ['true', true],
+    ['"true" (the framework passes some flags as strings)', 'true'],
+  ])('lets the command line win with %s', (_name, value) => {
+    // Act
+    const settings = readSmokeSettings(
+      { smokeTest: { timeout: 30 } },
+      { 'skip-smoke': value, 'skip-rollback': value, json: value, timeout: '45', junit: 'r.xml' },
+    );
+    // Assess
+    expect(settings).toMatchObject({
+      verifyAfterDeploy: false,
+      skippedBy: '--skip-smoke',
+      rollbackOnFailure: false,
+      rollbackDisabledBy: '--skip-rollback',
+      json: true,
+      timeoutSeconds: 45,
+      junitPath: 'r.xml',
+    });
+  });
+
+  it.each([
+    [
+      { smokeTest: { timeout: 0 } },
+      {},
+      /custom\.smokeTest\.timeout "0" must be a number of seconds from 1 to 3600/,
+    ],
+    [{}, { timeout: 'soon' }, /--timeout "soon" must be a number/],
+  ])('refuses a deadline out of range, naming where it came from', (custom, cli, message) => {
+    expect(() => readSmokeSettings(custom, cli)).toThrow(message);
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import {
+  errorReport,
+  formatReport,
+  formatStatus,
+  palette,
+} from '../../../../packages/smoke-gate/src/report/report.ts';
+import type { StatusReport } from '../../../../packages/smoke-gate/src/status/status.ts';
+import type { VerifyReport } from '../../../../packages/smoke-gate/src/verification/verify-deployment.ts';
+import { failedReport as report } from '../../../helpers/verify-report.ts';
+
+describe('formatReport', () => {
+  it('say PASS or FAIL per step and what to check', () => {
+    const text = formatReport(report);
+    expect(text).toMatch(/PASS {2}route {5}HTTP 200 in 87 ms/);
+    expect(text).toMatch(
+      /FAIL {2}log line {2}not found in CloudWatch Logs group \/aws\/lambda\/x \(12 poll/,
+    );
+    expect(text).toMatch(/hint: Check the region/);
+    expect(text).toMatch(/FAIL: not verified \(6.1 s\)/);
+  });
+
+  it('use colour only when asked', () => {
+    expect(formatReport(report, palette(true))).toContain('\u001b[31mFAIL\u001b[0m');
+    expect(formatReport(report, palette(false))).not.toContain('\u001b[');
+  });
+});
+
+describe('formatReport when the route was throttled', () => {
+  it('says could not judge, and why', () => {
+    // Prepare
+    const throttled: VerifyReport = {
+      ...report,
+      verdict: 'inconclusive',
+      http: { ok: false, status: 429, latencyMs: 3, attempts: 9, throttled: true, problems: [] },
+    };
+    // Act
+    const text = formatReport(throttled);
+    // Assess
+    expect(text).toMatch(
+      /INCONCLUSIVE: could not judge, the route was throttled \(HTTP 429\) to the end/,
+    );
+  });
+});
+
+describe('errorReport', () => {
+  it('is the one JSON shape of a run that produced no report', () => {
+    expect(errorReport(2, 'no credentials')).toStrictEqual({
+      ok: false,
+      verdict: 'error',
+      error: { exitCode: 2, message: 'no credentials' },
+    });
+  });
+});
+
+describe('formatStatus', () => {
+  const status: StatusReport = {
+    ok: true,
+    status: 'healthy',
+    stage: 'prod',
+    stack: 'petsage-smoke-test-prod',
+    alarms: [{ role: 'heartbeat', name: 'hb', state: 'OK', since: null, reason: null }],
+    heartbeat: {
+      found: true,
+      timestamp: '2026-11-29T11:58:00.000Z',
+      ageMs: 120_000,
+      rule: 'petsage-smoke-test-prod-heartbeat',
+      staleAfterMs: 900_000,
+    },
+    routeHeartbeat: {
+      found: true,
+      timestamp: '2026-11-29T11:59:00.000Z',
+      ageMs: 60_000,
+      trigger: 'route-heartbeat',
+    },
+    broken: null,
+    history: {
+      hours: 24,
+      lines: Array.from({ length: 24 }, (_, hour) => (hour === 3 ? 0 : 24)),
+      failures: Array.from({ length: 24 }, (_, hour) => (hour === 20 ? 2 : 0)),
+      lagMs: { p50: 812, p95: 1_950, samples: 50 },
+    },
+    elapsedMs: 900,
+    hints: [],
+  };
+
+  it('charts the last 24 hours per hour, with totals and the lag, on a wide terminal', () => {
+    // Act
+    const text = formatStatus(status, palette(false), { unicode: true, width: 100 });
+    // Assess
+    expect(text).toContain(`lines/24 h           |${'███ '}${'█'.repeat(20)}|  552`);
+    expect(text).toMatch(/failures {13}\| {20}█ {3}\| {2}2/);
+    expect(text).toContain('ingestion lag        p50 812 ms, p95 1950 ms (last 50 lines)');
+  });
+
+  it('folds hours together on a narrow terminal and uses plain characters without Unicode', () => {
+    // Act
+    const text = formatStatus(status, palette(false), { unicode: false, width: 48 });
+    // Assess
+    const chart = /lines\/24 h +\|([^|]*)\|/.exec(text)?.[1] ?? '';
+    expect(chart).toHaveLength(12);
+    expect(chart).toMatch(/^[#*+=:\-._ ]+$/);
+    expect(text).not.toMatch(/[▁-█]/);
+  });
+
+  it('writes no colour codes when colour is off (NO_COLOR)', () => {
+    expect(formatStatus(status, palette(false))).not.toContain('\u001b[');
+  });
+});
