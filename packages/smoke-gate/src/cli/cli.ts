@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
-import { EXIT_CONFIGURATION, EXIT_VERIFIED } from '../core/defaults.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { parseTimeoutSeconds } from '../core/timeout.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { parseCli, type Values } from './flags.ts';
 import { type CliIo, type Out, outputOf } from './output.ts';
 import { USAGE } from './usage.ts';
@@ -59,6 +59,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command(values, out, deadline);
   } catch (error) {
     // Only the request's own checks throw here: a usage error, with the pointer to --help.
-    return out.fail(EXIT_CONFIGURATION, (error as Error).message, true);
+    return out.fail(EXIT_COULD_NOT_JUDGE, (error as Error).message, true);
   }
 }

@@ -1,6 +1,6 @@
-import { EXIT_CONFIGURATION } from '../core/defaults.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { safeMessage } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { errorReport, palette } from '../report/report.ts';
 
 /** Streams and environment of one CLI run; tests pass their own. */
@@ -51,6 +51,6 @@ export async function readOrFail<T>(
       error instanceof ConfigurationError
         ? error.message
         : `${command} could not complete: ${safeMessage(error)}`;
-    return { code: out.fail(EXIT_CONFIGURATION, message, usage) };
+    return { code: out.fail(EXIT_COULD_NOT_JUDGE, message, usage) };
   }
 }

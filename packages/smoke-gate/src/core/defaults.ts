@@ -63,8 +63,3 @@ export const VERIFY_DEFAULTS = {
   /** Stopping a process group: SIGTERM, then SIGKILL after this long. */
   stopGraceMs: 5_000,
 } as const;
-
-/** Exit codes of `petsage-smoke verify`, `serverless smoke` and the deploy hook. */
-export const EXIT_VERIFIED = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_CONFIGURATION = 2;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { safeText } from '../core/safe-text.ts';
+import { RECORDED_VERDICTS, type RecordedVerdict } from '../core/verdicts.ts';
 
 /** A record's time as the gate writes it (`toISOString()`); `Date.parse` alone takes far more. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
@@ -11,23 +12,7 @@ export const RECORD_MAX_BYTES = 16 * 1024;
 /** A deployment has a template, a zip or two and the framework's state: more is not ours. */
 const MAX_ARTIFACTS = 20;
 
-/** What the gate concluded about one deployment. */
-export type RecordedVerdict =
-  | 'verified'
-  | 'failed'
-  | 'rolled-back'
-  | 'could-not-judge'
-  | 'superseded'
-  | 'restored';
-
-const VERDICTS: readonly RecordedVerdict[] = [
-  'verified',
-  'failed',
-  'rolled-back',
-  'could-not-judge',
-  'superseded',
-  'restored',
-];
+export type { RecordedVerdict } from '../core/verdicts.ts';
 
 /** The CI run that made a verdict, when one is known (GitHub Actions). */
 export interface CiRun {
@@ -145,7 +130,8 @@ export function parseRecord(text: string, directory: string): Parsed {
   }
   if (!isRecord(value) || value.schema !== 1) return { problem: 'not a schema 1 record' };
   if (value.deployment !== directory) return { problem: 'names another deployment' };
-  if (!VERDICTS.includes(value.verdict as RecordedVerdict)) return { problem: 'unknown verdict' };
+  if (!(RECORDED_VERDICTS as readonly unknown[]).includes(value.verdict))
+    return { problem: 'unknown verdict' };
   if (
     typeof value.at !== 'string' ||
     !ISO_TIME.test(value.at) ||

@@ -1,6 +1,6 @@
-import { EXIT_CONFIGURATION } from '../core/defaults.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE, recordedVerdictOf } from '../core/verdicts.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import { openBooks, recordVerdict } from './deployment-books.ts';
 import { type DeploymentIdentity, ID, timestampOf } from './deployment-record.ts';
@@ -27,7 +27,7 @@ export async function resolveRollbackCommit(input: {
   const { cliOptions, serverless } = input;
   const raw = cliOptions.commit;
   if (raw === undefined) return;
-  const fail = (message: string) => new SmokeTestFailedError(message, EXIT_CONFIGURATION);
+  const fail = (message: string) => new SmokeTestFailedError(message, EXIT_COULD_NOT_JUDGE);
   if (cliOptions.timestamp !== undefined) throw fail('pass --commit or --timestamp, not both');
   if (typeof raw !== 'string' || !ID.test(raw)) {
     throw fail(
@@ -75,12 +75,8 @@ export async function recordManualRollback(input: {
     const books = await openBooks(input.serverless, input.aws);
     const live = books.history.live;
     if (live === undefined) return undefined;
-    const verdict =
-      input.outcome.exitCode === 0
-        ? 'restored'
-        : input.outcome.report?.verdict === 'failed'
-          ? 'failed'
-          : 'could-not-judge';
+    const { exitCode, report } = input.outcome;
+    const verdict = recordedVerdictOf({ exitCode, verdict: report?.verdict }, 'restored');
     await recordVerdict(input, books, live, verdict, { outcome: input.outcome });
     return live;
   } catch (error) {

@@ -1,7 +1,7 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { type Deadline, sleep as realSleep, type Sleep } from '../core/deadline.ts';
-import { EXIT_CONFIGURATION, EXIT_FAILED } from '../core/defaults.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED } from '../core/verdicts.ts';
 
 /** Whether the stack can take an update now, or why not (one line, and the exit code). */
 export type StackReadiness = { ready: true } | { ready: false; exitCode: number; message: string };
@@ -28,7 +28,7 @@ export async function waitForSettledStack(
     } catch (error) {
       return {
         ready: false,
-        exitCode: EXIT_CONFIGURATION,
+        exitCode: EXIT_COULD_NOT_JUDGE,
         message: `stack ${stackName} could not be read (${safeMessage(error, 120)}); nothing was rolled back.`,
       };
     }
@@ -50,7 +50,7 @@ export async function waitForSettledStack(
     if (deadline.remainingMs() <= POLL_MS) {
       return {
         ready: false,
-        exitCode: EXIT_CONFIGURATION,
+        exitCode: EXIT_COULD_NOT_JUDGE,
         message: `stack ${stackName} was still ${safeText(status, 40)} at the deadline (another operation is running on it): could not judge; nothing was rolled back.`,
       };
     }

@@ -1,8 +1,8 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED } from '../core/defaults.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { safeMessage } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { checkStatus, type StatusReport } from '../status/status.ts';
 import type { FleetTarget } from './fleet-targets.ts';
 import { type FleetReport, fleetExitCode, forEachTarget } from './run-fleet.ts';
@@ -69,7 +69,7 @@ export async function checkFleetStatus(request: FleetStatusRequest): Promise<Fle
         name: target.name,
         region,
         status: 'error' as const,
-        exitCode: EXIT_CONFIGURATION,
+        exitCode: EXIT_COULD_NOT_JUDGE,
         error:
           error instanceof ConfigurationError
             ? error.message

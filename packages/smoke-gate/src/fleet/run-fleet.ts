@@ -1,13 +1,9 @@
 import { type AwsClients, type AwsSettings, createClientCache } from '../aws/aws-clients.ts';
 import { createRegionBudgets, type LogCallBudget } from '../aws/log-call-budget.ts';
 import type { Deadline } from '../core/deadline.ts';
-import {
-  VERIFY_DEFAULTS as D,
-  EXIT_CONFIGURATION,
-  EXIT_FAILED,
-  EXIT_VERIFIED,
-} from '../core/defaults.ts';
+import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { createLimit, type Limit } from '../core/limit.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { runVerification } from '../verification/run-verification.ts';
 import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
 import type { FleetTarget } from './fleet-targets.ts';
@@ -55,7 +51,7 @@ export const fleetExitCode = (entries: { exitCode: number }[]): number =>
   entries.some((entry) => entry.exitCode === EXIT_FAILED)
     ? EXIT_FAILED
     : entries.some((entry) => entry.exitCode !== EXIT_VERIFIED)
-      ? EXIT_CONFIGURATION
+      ? EXIT_COULD_NOT_JUDGE
       : EXIT_VERIFIED;
 
 /** The verdict of the whole run, by the same rule as its exit code. */

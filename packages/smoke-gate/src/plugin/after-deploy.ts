@@ -1,8 +1,8 @@
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
 import { createDeadline } from '../core/deadline.ts';
-import { EXIT_CONFIGURATION, EXIT_VERIFIED } from '../core/defaults.ts';
 import type { PluginLog, ServerlessLike } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED, recordedVerdictOf } from '../core/verdicts.ts';
 import { type Books, openBooks, recordVerdict } from '../deployments/deployment-books.ts';
 import {
   type Deployment,
@@ -102,7 +102,7 @@ async function rollBack(
     log.notice(note);
     return {
       verdictNote: note,
-      exitCode: EXIT_CONFIGURATION,
+      exitCode: EXIT_COULD_NOT_JUDGE,
       superseded: { own, live: live ?? null },
     };
   }
@@ -147,11 +147,7 @@ async function rollBack(
 }
 
 const verdictOf = (outcome: VerificationOutcome): RecordedVerdict =>
-  outcome.exitCode === EXIT_VERIFIED
-    ? 'verified'
-    : outcome.report?.verdict === 'failed'
-      ? 'failed'
-      : 'could-not-judge';
+  recordedVerdictOf({ exitCode: outcome.exitCode, verdict: outcome.report?.verdict }, 'verified');
 
 /** After `serverless deploy`: record the verdict, or decide on and run the rollback. */
 export async function afterDeploy(context: AfterDeployContext): Promise<AfterDeployResult> {
@@ -180,7 +176,7 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
     await recordVerdict(context, books, decision.own, 'superseded', { outcome, note });
     return {
       verdictNote: note,
-      exitCode: EXIT_CONFIGURATION,
+      exitCode: EXIT_COULD_NOT_JUDGE,
       superseded: { own: decision.own, live: decision.live ?? null },
     };
   }

@@ -1,7 +1,7 @@
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
 import { createDeadline } from '../core/deadline.ts';
-import { EXIT_FAILED, EXIT_VERIFIED } from '../core/defaults.ts';
 import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import { EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { ciRunFrom, type DeploymentIdentity } from '../deployments/deployment-record.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import { describeStackOutputs } from '../verification/targets.ts';

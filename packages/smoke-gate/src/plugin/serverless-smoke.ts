@@ -1,14 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { createDeadline } from '../core/deadline.ts';
-import {
-  EXIT_CONFIGURATION,
-  EXIT_FAILED,
-  EXIT_VERIFIED,
-  VERIFY_DEFAULTS,
-} from '../core/defaults.ts';
+import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { safeText } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
 import { ownDeployment } from '../deployments/own-deployment.ts';
 import { recordManualRollback } from '../deployments/rollback-by-commit.ts';
@@ -50,7 +46,7 @@ function settingsOf(input: ServerlessSmokeInput): SmokeSettings {
     if (!(error instanceof ConfigurationError)) throw error;
     throw new SmokeTestFailedError(
       `Smoke test could not run: ${error.message}`,
-      EXIT_CONFIGURATION,
+      EXIT_COULD_NOT_JUDGE,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { safeText } from '../core/safe-text.ts';
+import { VERDICTS, type Verdict } from '../core/verdicts.ts';
 import type { FleetStatusEntry, FleetStatusReport } from '../fleet/fleet-status.ts';
 import type { FleetEntry, FleetReport } from '../fleet/run-fleet.ts';
 import type { VerifyReport } from '../verification/verify-deployment.ts';
@@ -18,12 +19,12 @@ const routeCell = (report: VerifyReport | null): string =>
 const lineCell = (report: VerifyReport | null): string =>
   report?.log.foundAfterMs == null ? '-' : seconds(report.log.foundAfterMs);
 
-const VERDICT_WORDS = {
-  verified: 'verified',
-  failed: 'FAILED',
-  inconclusive: 'could not judge',
-  error: 'could not judge',
-} as const;
+const VERDICT_WORDS: Record<Verdict | 'error', string> = {
+  verified: VERDICTS.verified.words,
+  failed: VERDICTS.failed.words,
+  inconclusive: VERDICTS.inconclusive.words,
+  error: VERDICTS.inconclusive.words,
+};
 
 /** Why a target did not pass, in one line: its error, or its first problem. */
 const whyOf = (entry: FleetEntry): string | undefined => {

@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import type { AwsClients, AwsSettings } from '../aws/aws-clients.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { EXIT_CONFIGURATION, EXIT_FAILED, EXIT_VERIFIED } from '../core/defaults.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { safeMessage } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE, exitCodeOf } from '../core/verdicts.ts';
 import { formatJUnit, formatJUnitError } from './junit.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { resolveLocalTarget } from './offline.ts';
@@ -75,13 +75,6 @@ const resolveTarget = (
     ? resolveLocalTarget({ ...target, deadline: request.deadline, onNotice: request.onNotice })
     : resolveAwsTarget(target, request);
 
-const exitCodeOf = (report: VerifyReport): number =>
-  report.verdict === 'verified'
-    ? EXIT_VERIFIED
-    : report.verdict === 'failed'
-      ? EXIT_FAILED
-      : EXIT_CONFIGURATION;
-
 /** Write: the JUnit file, on a verdict and on an error alike. */
 async function writeJUnit(path: string, outcome: VerificationOutcome): Promise<void> {
   const xml =
@@ -105,7 +98,7 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
   try {
     target = await checkRequest(request);
   } catch (error) {
-    return { exitCode: EXIT_CONFIGURATION, error: safeMessage(error), badRequest: true };
+    return { exitCode: EXIT_COULD_NOT_JUDGE, error: safeMessage(error), badRequest: true };
   }
   let outcome: VerificationOutcome;
   let resolved: ResolvedTarget | undefined;
@@ -120,10 +113,10 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
       onProgress: request.onProgress,
       limit,
     });
-    outcome = { exitCode: exitCodeOf(report), report };
+    outcome = { exitCode: exitCodeOf(report.verdict), report };
   } catch (error) {
     outcome = {
-      exitCode: EXIT_CONFIGURATION,
+      exitCode: EXIT_COULD_NOT_JUDGE,
       error:
         error instanceof ConfigurationError
           ? error.message

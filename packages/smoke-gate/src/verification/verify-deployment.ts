@@ -3,6 +3,7 @@ import { createDeadline, type Deadline, type Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { redactUrl, safeText } from '../core/safe-text.ts';
+import type { Verdict } from '../core/verdicts.ts';
 import { checkEndpoint } from './check-endpoint.ts';
 import type { LogSearchResult, LogSource } from './log-source.ts';
 
@@ -13,7 +14,7 @@ import type { LogSearchResult, LogSource } from './log-source.ts';
  * unreachable to the end), or the route answered only 429 to the end (a throttle shared with
  * the public says nothing about the deployment, and must not be able to force a rollback).
  */
-export type Verdict = 'verified' | 'failed' | 'inconclusive';
+export type { Verdict } from '../core/verdicts.ts';
 
 /** The outcome of one verification, as printed by --json. */
 export interface VerifyReport {

@@ -1,6 +1,7 @@
 import type { Deadline } from '../../core/deadline.ts';
-import { VERIFY_DEFAULTS as D, EXIT_VERIFIED } from '../../core/defaults.ts';
+import { VERIFY_DEFAULTS as D } from '../../core/defaults.ts';
 import { ConfigurationError } from '../../core/errors.ts';
+import { EXIT_VERIFIED } from '../../core/verdicts.ts';
 import { checkHistory } from '../../deployments/history.ts';
 import { formatHistory } from '../../report/report.ts';
 import { awsSettingsOf, oneOf } from '../flag-values.ts';

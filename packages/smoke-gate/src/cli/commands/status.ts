@@ -1,7 +1,8 @@
 import type { Deadline } from '../../core/deadline.ts';
-import { VERIFY_DEFAULTS as D, EXIT_FAILED, EXIT_VERIFIED } from '../../core/defaults.ts';
+import { VERIFY_DEFAULTS as D } from '../../core/defaults.ts';
 import { ConfigurationError } from '../../core/errors.ts';
 import { unicodeOk } from '../../core/sparkline.ts';
+import { EXIT_FAILED, EXIT_VERIFIED } from '../../core/verdicts.ts';
 import { formatStatus } from '../../report/report.ts';
 import { checkStatus, type StatusRequest } from '../../status/status.ts';
 import { awsSettingsOf, isFleet, oneOf, staleAfterOf } from '../flag-values.ts';
