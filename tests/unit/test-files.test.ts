@@ -23,7 +23,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/core/defaults.ts',
   'packages/smoke-gate/src/core/errors.ts',
   'packages/smoke-gate/src/core/framework.ts',
-  'packages/smoke-gate/src/core/timeout.ts',
   'packages/smoke-gate/src/deployments/build-stamp.ts',
   'packages/smoke-gate/src/deployments/deployment-books.ts',
   'packages/smoke-gate/src/deployments/deployment-bucket.ts',

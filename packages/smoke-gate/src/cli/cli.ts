@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
+import { closest } from '../core/closest.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { ConfigurationError } from '../core/errors.ts';
+import { rangedValue } from '../core/options.ts';
 import { safeText } from '../core/safe-text.ts';
-import { parseTimeoutSeconds } from '../core/timeout.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { parseCli, type Values } from './flags.ts';
 import { type CliIo, type Out, outputOf } from './output.ts';
@@ -27,6 +28,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 const packageVersion = (): string =>
   createRequire(import.meta.url)('../../package.json').version as string;
 
+/** " (did you mean verify?)" for a mistyped command, else nothing. */
+const didYouMean = (name: string | undefined): string => {
+  const suggestion = name === undefined ? undefined : closest(name, Object.keys(COMMANDS));
+  return suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
+};
+
 /** Runs the CLI; resolves to the exit code and never throws. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const now = io.now ?? Date.now;
@@ -50,10 +57,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new ConfigurationError(
         positionals.length === 0
           ? 'missing command: verify, status or history'
-          : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}`,
+          : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}${didYouMean(name)}`,
       );
     }
-    const timeoutSeconds = parseTimeoutSeconds(values.timeout, '--timeout');
+    const timeoutSeconds = rangedValue('timeout', values.timeout);
     const deadline = createDeadline(started + timeoutSeconds * 1000, now);
     const command = await load();
     return await command(values, out, deadline);

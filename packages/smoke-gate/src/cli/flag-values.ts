@@ -1,6 +1,7 @@
 import { awsSettingsFrom } from '../aws/aws-clients.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { ConfigurationError } from '../core/errors.ts';
+import { rangedValue } from '../core/options.ts';
 import { type FleetTarget, readTargetsFile, targetsFromFlags } from '../fleet/fleet-targets.ts';
 import type { VerificationTarget } from '../verification/run-verification.ts';
 import { parseRouteUrl } from '../verification/targets.ts';
@@ -52,17 +53,8 @@ export function checkFleetFlags(values: Values): void {
   }
 }
 
-/** `--logs-rate`: CloudWatch Logs calls per second per region, a whole number in range. */
-export const logsRateOf = (values: Values): number => {
-  const raw = values['logs-rate'];
-  const rate = raw === undefined ? D.logsRatePerSecond : Number(raw);
-  if (!Number.isInteger(rate) || rate < 1 || rate > D.maxLogsRatePerSecond) {
-    throw new ConfigurationError(
-      `--logs-rate must be a whole number of calls per second from 1 to ${D.maxLogsRatePerSecond}`,
-    );
-  }
-  return rate;
-};
+/** `--logs-rate`: CloudWatch Logs calls per second per region, in its range. */
+export const logsRateOf = (values: Values): number => rangedValue('logs-rate', values['logs-rate']);
 
 /** What `verify` verifies: a deployed stack or URL, or a local serverless-offline. */
 export const targetOf = (values: Values): VerificationTarget => {
@@ -111,13 +103,6 @@ export const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
   );
 };
 
-/** `status --stale-after`, within VERIFY_DEFAULTS' range. */
-export const staleAfterOf = (values: Values): number => {
-  const { minStaleAfterMinutes: min, maxStaleAfterMinutes: max } = D;
-  const minutes =
-    values['stale-after'] === undefined ? D.staleAfterMinutes : Number(values['stale-after']);
-  if (!Number.isFinite(minutes) || minutes < min || minutes > max) {
-    throw new ConfigurationError(`--stale-after must be a number of minutes from ${min} to ${max}`);
-  }
-  return minutes;
-};
+/** `status --stale-after`: minutes, in its range. */
+export const staleAfterOf = (values: Values): number =>
+  rangedValue('stale-after', values['stale-after']);

@@ -1,30 +1,19 @@
 import { parseArgs } from 'node:util';
 import { closest } from '../core/closest.ts';
 import { ConfigurationError } from '../core/errors.ts';
+import { OPTIONS } from '../core/options.ts';
 import { safeText } from '../core/safe-text.ts';
 
-const OPTIONS = {
-  url: { type: 'string' },
-  stage: { type: 'string', short: 's', multiple: true },
-  local: { type: 'boolean' },
-  path: { type: 'string' },
-  'log-group': { type: 'string' },
-  service: { type: 'string' },
-  region: { type: 'string', short: 'r', multiple: true },
-  targets: { type: 'string' },
-  'logs-rate': { type: 'string' },
-  profile: { type: 'string' },
-  'aws-profile': { type: 'string' },
-  'endpoint-url': { type: 'string' },
-  timeout: { type: 'string' },
-  'stale-after': { type: 'string' },
-  json: { type: 'boolean' },
-  junit: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
+/** The option a mistyped name most likely meant: a near spelling, or the one it starts. */
+export function suggestOption(name: string): string | undefined {
+  const names = Object.keys(OPTIONS).filter(
+    (option) => OPTIONS[option as keyof typeof OPTIONS].section !== 'hidden',
+  );
+  const started = names.filter((option) => name.length >= 3 && option.startsWith(name));
+  return started.length === 1 ? started[0] : closest(name, names);
+}
 
-/** Parses the command line with Node's parseArgs; an unknown flag gets a "did you mean". */
+/** Parses the command line with Node's parseArgs and the one options table; "did you mean". */
 export const parseCli = (argv: string[]) => {
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
@@ -32,8 +21,7 @@ export const parseCli = (argv: string[]) => {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
     if (unknown !== undefined) {
-      const name = unknown.replace(/^-+/, '').split('=')[0] ?? '';
-      const suggestion = closest(name, Object.keys(OPTIONS));
+      const suggestion = suggestOption(unknown.replace(/^-+/, '').split('=')[0] ?? '');
       throw new ConfigurationError(
         `unknown option ${JSON.stringify(safeText(unknown, 60))}${suggestion === undefined ? '' : ` (did you mean --${suggestion}?)`}`,
       );

@@ -1,6 +1,32 @@
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
+import { OPTIONS, type OptionRange } from '../core/options.ts';
 
-/** `petsage-smoke --help`. */
+/** The help column: options on the left, their help from the one options table on the right. */
+const COLUMN = 25;
+
+/** One option's lines of `--help`: `-s, --stage <stage>` and its help, with its range if any. */
+function optionLines(name: string): string[] {
+  const option: { short?: string; value?: string; help: string; range?: OptionRange } =
+    OPTIONS[name as keyof typeof OPTIONS];
+  const flag = `${option.short === undefined ? '' : `-${option.short}, `}--${name}${option.value === undefined ? '' : ` ${option.value}`}`;
+  const range =
+    option.range === undefined
+      ? ''
+      : `, ${option.range.min}-${option.range.max} (default ${option.range.default})`;
+  const help = `${option.help}${range}`.split('\n');
+  return help.map((line, index) =>
+    index === 0 ? `  ${flag.padEnd(COLUMN - 4)}  ${line}` : `${' '.repeat(COLUMN)}${line}`,
+  );
+}
+
+/** The options of one section of `--help`, in the table's order. */
+const section = (which: 'target' | 'options'): string =>
+  Object.entries(OPTIONS)
+    .filter(([, option]) => option.section === which)
+    .flatMap(([name]) => optionLines(name))
+    .join('\n');
+
+/** `petsage-smoke --help`, its options built from the one options table. */
 export const USAGE = `Usage: petsage-smoke verify (--url <url> --log-group <name> | --stage <stage> | --local) [options]
        petsage-smoke verify (--stage <stage>... [--region <region>...] | --targets <file>) [options]
        petsage-smoke status (--stage <stage>... [--region <region>...] | --targets <file>) [options]
@@ -25,35 +51,12 @@ CloudWatch Logs calls share one budget per region (--logs-rate). One table, one 
 one JUnit suite per target; exit 1 if any failed, else 2 if any could not be judged, else 0.
 
 Target (one of):
-  --url <url>            full URL of the health route, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/health
-                         (no user:password@; the query string is redacted wherever the URL is printed)
-  -s, --stage <stage>    read the URL and log group from the outputs of stack <service>-<stage>
-                         (CloudFormation DescribeStacks); --url and --log-group override them
-  --local                start serverless-offline on free ports and verify against its output
-                         (the route path from serverless.yml; --path <path> overrides it)
+${section('target')}
 
 Options:
-  --log-group <name>     log group to search (default: stack output HealthLogGroupName, else
-                         /aws/lambda/<service>-<stage>-health)
-  --service <name>       service name (default ${D.service})
-  -r, --region <region>  AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region);
-                         repeat it to verify each --stage in each region; with --targets, the
-                         region of entries that name none
-  --targets <file>       verify (or status) every target the file lists
-  --logs-rate <n>        CloudWatch Logs calls per second per region, shared by all targets there,
-                         1-${D.maxLogsRatePerSecond} (default ${D.logsRatePerSecond})
-  --profile <name>       AWS profile (alias --aws-profile; default: AWS_PROFILE / the SDK chain)
-  --endpoint-url <url>   CloudWatch Logs and CloudFormation endpoint, e.g. a local moto (default:
-                         AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / _CLOUDFORMATION, AWS_ENDPOINT_URL, else AWS)
-  --timeout <seconds>    one deadline for the whole run, ${D.minTimeoutSeconds}-${D.maxTimeoutSeconds} (default ${D.timeoutSeconds})
-  --stale-after <min>    status: the last heartbeat may be this old (default ${D.staleAfterMinutes})
-  --json                 print exactly one JSON object on stdout; progress goes to stderr
-  --junit <file>         also write JUnit XML (checked writable first; written on errors too;
-                         one testsuite per target)
+${section('options')}
 
 When GITHUB_STEP_SUMMARY is set (GitHub Actions), verify appends its table to the job summary.
-  -h, --help             this help
-  -v, --version          the version
 
 Exit codes:
   0  verified: the route answered the contract and its log line arrived

@@ -3,8 +3,8 @@
 // Loading it costs little on other commands: the work is in serverless-smoke.ts, imported when a
 // verification runs.
 
-import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
+import { OPTIONS, rangeText } from '../core/options.ts';
 import { applyDeployableLogLevel } from './log-level.ts';
 import { stampRelease } from './release-stamp.ts';
 import { SMOKE_TEST_SCHEMA } from './schema.ts';
@@ -40,11 +40,11 @@ export const pluginLog = (utils?: { log?: PluginLog }): PluginLog =>
 
 const SMOKE_OPTIONS = {
   timeout: {
-    usage: `Deadline in seconds, ${D.minTimeoutSeconds}-${D.maxTimeoutSeconds} (default: custom.smokeTest.timeout, else ${D.timeoutSeconds})`,
+    usage: `Deadline in seconds, ${rangeText('timeout')} unless custom.smokeTest.timeout sets one`,
     type: 'string',
   },
-  json: { usage: 'Print the report as one JSON object on stdout', type: 'boolean' },
-  junit: { usage: 'Also write a JUnit XML report to this file', type: 'string' },
+  json: { usage: OPTIONS.json.help, type: 'boolean' },
+  junit: { usage: OPTIONS.junit.help.replace(/\n/g, ' '), type: 'string' },
 } as const;
 
 /** Adds `serverless smoke` and the `after:deploy:deploy` verification. */

@@ -1,4 +1,6 @@
-import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
+import { OPTIONS } from '../core/options.ts';
+
+const { min, max } = OPTIONS.timeout.range;
 
 /** The `custom.smokeTest` schema, registered where the framework has a schema handler. */
 export const SMOKE_TEST_SCHEMA = {
@@ -6,7 +8,7 @@ export const SMOKE_TEST_SCHEMA = {
   properties: {
     verifyAfterDeploy: { type: 'boolean' },
     rollbackOnFailure: { type: 'boolean' },
-    timeout: { type: 'number', minimum: D.minTimeoutSeconds, maximum: D.maxTimeoutSeconds },
+    timeout: { type: 'number', minimum: min, maximum: max },
   },
   additionalProperties: false,
 } as const;

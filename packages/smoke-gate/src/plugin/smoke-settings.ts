@@ -1,4 +1,4 @@
-import { parseTimeoutSeconds } from '../core/timeout.ts';
+import { rangedValue } from '../core/options.ts';
 
 /** The `custom.smokeTest` settings of serverless.yml, with the command line applied. */
 export interface SmokeSettings {
@@ -39,8 +39,8 @@ export function readSmokeSettings(
   const skipRollback = flag(cliOptions, 'skip-rollback');
   const timeoutSeconds =
     cliOptions.timeout !== undefined
-      ? parseTimeoutSeconds(cliOptions.timeout, '--timeout')
-      : parseTimeoutSeconds(raw.timeout, 'custom.smokeTest.timeout');
+      ? rangedValue('timeout', cliOptions.timeout)
+      : rangedValue('timeout', raw.timeout, 'custom.smokeTest.timeout');
   return {
     verifyAfterDeploy: configured && !skipFlag,
     timeoutSeconds,

@@ -34,7 +34,10 @@ describe('petsage-smoke usage', () => {
   it.each([
     [[], /missing command: verify, status or history/],
     [['status'], /status needs --stage/],
-    [['status', '--stage', 'dev', '--stale-after', '0'], /--stale-after must be/],
+    [
+      ['status', '--stage', 'dev', '--stale-after', '0'],
+      /--stale-after "0" must be a number of minutes from 1 to 1440/,
+    ],
     [['check'], /unknown command "check"/],
     [['verify', '--bogus'], /unknown option "--bogus"/],
     [['verify', '--stge', 'dev'], /did you mean --stage\?/],
@@ -76,9 +79,14 @@ describe('petsage-smoke usage', () => {
     [['history', '--stage', 'a', '--stage', 'b'], /history takes one --stage/],
     [
       ['verify', '--stage', 'a', '--stage', 'b', '--logs-rate', '0'],
-      /--logs-rate must be a whole number/,
+      /--logs-rate "0" must be a whole number of calls per second from 1 to 50/,
     ],
-    [['verify', '--stage', 'a', '--logs-rate', '2.5'], /--logs-rate must be a whole number/],
+    [['verify', '--stage', 'a', '--logs-rate', '2.5'], /--logs-rate "2.5" must be a whole number/],
+    [['verfy', '--stage', 'a'], /unknown command "verfy" \(did you mean verify\?\)/],
+    [
+      ['verify', '--endpoint', 'http://127.0.0.1:1'],
+      /unknown option "--endpoint" \(did you mean --endpoint-url\?\)/,
+    ],
     [
       ['verify', '--url', 'https://h/health', '--log-group', 'g', '--endpoint-url', 'x'],
       /--endpoint-url/,
