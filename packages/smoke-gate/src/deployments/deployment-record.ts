@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isRecord } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
 import { RECORDED_VERDICTS, type RecordedVerdict } from '../core/verdicts.ts';
 
@@ -88,9 +89,6 @@ export const ciRunUrl = (ci: CiRun): string =>
   `${ci.server}/${ci.repository}/actions/runs/${ci.runId}`;
 
 type Parsed = { record: DeploymentRecord } | { problem: string };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const optionalId = (value: unknown): value is string | null =>
   value === null || (typeof value === 'string' && ID.test(value));

@@ -1,3 +1,4 @@
+import { isRecord } from '../core/json.ts';
 import { rangedValue } from '../core/options.ts';
 
 /** The `custom.smokeTest` settings of serverless.yml, with the command line applied. */
@@ -16,9 +17,6 @@ export interface SmokeSettings {
   /** Also write JUnit XML here (--junit). */
   junitPath: string | undefined;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
 
 /** A boolean command-line flag as the framework passes it: `true`, or the string `'true'`. */
 export const flag = (options: Record<string, unknown>, name: string): boolean =>

@@ -3,10 +3,9 @@ import { VERDICTS, type Verdict } from '../core/verdicts.ts';
 import type { FleetStatusEntry, FleetStatusReport } from '../fleet/fleet-status.ts';
 import type { FleetEntry, FleetReport } from '../fleet/run-fleet.ts';
 import type { VerifyReport } from '../verification/verify-deployment.ts';
+import { ago, seconds } from './durations.ts';
 import type { Palette } from './report.ts';
 import { palette } from './report.ts';
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** What the route did, in a few words: `200 in 41 ms`, `no answer`. */
 const routeCell = (report: VerifyReport | null): string =>
@@ -170,12 +169,7 @@ export function verifyMarkdown(one: {
 
 const STATUS_HEADER = ['target', 'region', 'status', 'alarms', 'heartbeat', 'route heartbeat'];
 
-const age = (ms: number | null) =>
-  ms === null
-    ? 'none'
-    : ms < 120_000
-      ? `${Math.round(ms / 1000)} s ago`
-      : `${Math.round(ms / 60_000)} min ago`;
+const age = (ms: number | null) => (ms === null ? 'none' : ago(ms));
 
 /** `heartbeat OK, route ALARM, failure OK`, shortened. */
 const alarmsCell = (entry: FleetStatusEntry) =>

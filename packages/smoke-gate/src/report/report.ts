@@ -2,6 +2,7 @@ import { fitWidth, sparkline } from '../core/sparkline.ts';
 import type { HistoryReport } from '../deployments/history.ts';
 import type { LineAge, StatusReport } from '../status/status.ts';
 import type { VerifyReport } from '../verification/verify-deployment.ts';
+import { ago, seconds } from './durations.ts';
 
 /** Colours for a terminal; identity functions when colour is off. */
 export interface Palette {
@@ -16,8 +17,6 @@ export function palette(enabled: boolean): Palette {
     enabled ? `\u001b[${code}m${text}\u001b[0m` : text;
   return { pass: wrap(32), fail: wrap(31), dim: wrap(2) };
 }
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The human report: one PASS/FAIL line per step, then what to check on failure. */
 export function formatReport(report: VerifyReport, colours: Palette = palette(false)): string {
@@ -66,9 +65,6 @@ export const errorReport = (exitCode: number, message: string) => ({
   verdict: 'error' as const,
   error: { exitCode, message },
 });
-
-const ago = (ms: number) =>
-  ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : `${Math.round(ms / 60_000)} min ago`;
 
 /** The human report of `petsage-smoke status`. */
 export function formatStatus(

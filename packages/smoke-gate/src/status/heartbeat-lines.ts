@@ -4,6 +4,7 @@ import { SMOKE_FAILED_LOG_EVENT, SMOKE_LOG_EVENT } from '../core/contract.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { DeadlineError } from '../core/errors.ts';
+import { parseJsonObject } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
 import { createLogCallPacer, filterLogEventsOnce } from '../verification/cloudwatch-log-source.ts';
 
@@ -89,17 +90,6 @@ async function scan(
   }
 }
 
-const parse = (message: string | undefined): Record<string, unknown> | undefined => {
-  try {
-    const line: unknown = JSON.parse(message ?? '');
-    return typeof line === 'object' && line !== null
-      ? (line as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /** How many recent lines the lag figures are taken from. */
 const LAG_SAMPLE = 50;
 
@@ -121,7 +111,7 @@ export async function readSmokeLines(
   const found: SmokeLines = { lineTimes: [], failureTimes: [], lagsMs: [] };
   const lags: { timestamp: number; lag: number }[] = [];
   await scan(request, logGroupName, windows, SMOKE_LOG_EVENT, (event) => {
-    const line = parse(event.message);
+    const line = parseJsonObject(event.message);
     if (line?.event !== SMOKE_LOG_EVENT) return;
     const timestamp = event.timestamp ?? Date.parse(String(line.timestamp));
     if (!Number.isFinite(timestamp)) return;
@@ -140,7 +130,7 @@ export async function readSmokeLines(
     }
   });
   await scan(request, logGroupName, windows, SMOKE_FAILED_LOG_EVENT, (event) => {
-    const line = parse(event.message);
+    const line = parseJsonObject(event.message);
     const timestamp = event.timestamp ?? Number.NaN;
     if (line?.event === SMOKE_FAILED_LOG_EVENT && Number.isFinite(timestamp)) {
       found.failureTimes.push(timestamp);

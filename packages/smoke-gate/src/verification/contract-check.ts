@@ -5,10 +5,8 @@ import {
   SMOKE_LOG_EVENT,
   SMOKE_LOG_LEVEL,
 } from '../core/contract.ts';
+import { isRecord } from '../core/json.ts';
 import { safeJson } from '../core/safe-text.ts';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks a health answer against the response contract for a request sent with

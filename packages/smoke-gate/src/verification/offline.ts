@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { ConfigurationError } from '../core/errors.ts';
+import { parseJsonObject } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { outputLogSource } from './output-log-source.ts';
@@ -54,17 +55,9 @@ export class OfflineStartError extends Error {
   override name = 'OfflineStartError';
 }
 
-const parseJsonObject = (line: string): Record<string, unknown> | undefined => {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
+/** A line of serverless-offline's output as one JSON object, when it is one. */
+const parseLine = (line: string): Record<string, unknown> | undefined =>
+  line.startsWith('{') ? parseJsonObject(line) : undefined;
 
 /**
  * Stops a child by its own pid: SIGTERM, then SIGKILL after the grace. With `group` (a detached
@@ -135,7 +128,7 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineServ
   const server: OfflineServer = {
     baseUrl: `http://127.0.0.1:${httpPort}`,
     lines: () => [...lines],
-    logLines: () => lines.map(parseJsonObject).filter((line) => line !== undefined),
+    logLines: () => lines.map(parseLine).filter((line) => line !== undefined),
     routes: () =>
       lines.flatMap((line) => {
         const route = /\b(GET|HEAD|POST|PUT|PATCH|DELETE|ANY)\s+\|\s+(http:\/\/\S+)/.exec(line);
