@@ -9,6 +9,7 @@ import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import {
   type ArtifactHash,
   type DeploymentRecord,
+  DIRECTORY,
   parseRecord,
   RECORD_MAX_BYTES,
   RECORDS_FOLDER,
@@ -22,9 +23,6 @@ export interface DeploymentBucket {
   /** `serverless/<service>/<stage>/` */
   prefix: string;
 }
-
-/** A framework artifact directory: `<epoch ms>-<ISO time>`. */
-export const DIRECTORY = /^(\d+)-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
 
 /** Every key under the prefix, following continuation tokens. */
 async function listKeys(place: DeploymentBucket, prefix: string): Promise<string[]> {

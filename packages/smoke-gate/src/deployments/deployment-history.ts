@@ -1,13 +1,8 @@
 import { type CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
 import { stampedFunction, type TemplateResources } from './build-stamp.ts';
-import {
-  type DeploymentBucket,
-  DIRECTORY,
-  listDeployments,
-  readRecord,
-} from './deployment-bucket.ts';
-import type { DeploymentIdentity, DeploymentRecord } from './deployment-record.ts';
+import { type DeploymentBucket, listDeployments, readRecord } from './deployment-bucket.ts';
+import { type DeploymentIdentity, type DeploymentRecord, DIRECTORY } from './deployment-record.ts';
 
 /** One deployment in the deployment bucket (a framework artifact directory) and its record. */
 export interface Deployment {

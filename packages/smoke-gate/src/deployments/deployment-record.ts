@@ -3,7 +3,7 @@ import { isRecord } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
 import { RECORDED_VERDICTS, type RecordedVerdict } from '../core/verdicts.ts';
 
-/** A record's time as the gate writes it (`toISOString()`); `Date.parse` alone takes far more. */
+/** A time as the gate and the framework write it (`toISOString()`); `Date.parse` takes far more. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
 /** Where the gate's records live: beside the framework's deployment directories, one per deployment. */
@@ -58,7 +58,8 @@ export interface DeploymentIdentity {
 
 /** What a commit, version or correlation id may look like: anything else is not trusted. */
 export const ID = /^[0-9A-Za-z._:+-]{1,80}$/;
-const DIRECTORY = /^\d{13}-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** A framework artifact directory, `<epoch ms>-<ISO time>`; the first group is the epoch ms. */
+export const DIRECTORY = new RegExp(`^(\\d{13})-${ISO_TIME.source.slice(1)}`);
 const ARTIFACT = /^[0-9A-Za-z._-]{1,128}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 

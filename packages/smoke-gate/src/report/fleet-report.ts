@@ -1,5 +1,5 @@
 import { safeText } from '../core/safe-text.ts';
-import { VERDICTS, type Verdict } from '../core/verdicts.ts';
+import { EXIT_COULD_NOT_JUDGE, exitCodeOf, VERDICTS, type Verdict } from '../core/verdicts.ts';
 import type { FleetStatusEntry, FleetStatusReport } from '../fleet/fleet-status.ts';
 import type { FleetEntry, FleetReport } from '../fleet/run-fleet.ts';
 import type { VerifyReport } from '../verification/verify-deployment.ts';
@@ -144,7 +144,7 @@ export function verifyMarkdown(one: {
     name: one.name,
     region: one.region ?? null,
     verdict,
-    exitCode: 0,
+    exitCode: report === null ? EXIT_COULD_NOT_JUDGE : exitCodeOf(report.verdict),
     error: report === null ? (one.error ?? 'verification did not run') : null,
     report,
   };

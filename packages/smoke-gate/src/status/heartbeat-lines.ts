@@ -22,7 +22,7 @@ export interface SmokeLines {
 }
 
 /** Where and under which deadline to read, with the clock and sleep tests inject. */
-interface Request {
+interface LinesRequest {
   aws: AwsSettings;
   deadline: Deadline;
   /** Many targets: the region's CloudWatch Logs budget, shared with the other targets there. */
@@ -43,7 +43,7 @@ interface Window {
  * VERIFY_DEFAULTS.statusMaxPages pages over all the windows.
  */
 async function scan(
-  request: Request,
+  request: LinesRequest,
   logGroupName: string,
   windows: Window[],
   term: string,
@@ -100,7 +100,7 @@ const LAG_SAMPLE = 50;
  * steady traffic the page cap then cuts the chart's oldest hours, never the newest heartbeat.
  */
 export async function readSmokeLines(
-  request: Request,
+  request: LinesRequest,
   logGroupName: string,
   startTime: number,
   recentFrom: number = startTime,

@@ -4,6 +4,7 @@ import {
   artifactChanges,
   ciRunFrom,
   type DeploymentRecord,
+  DIRECTORY,
   parseRecord,
   RECORD_MAX_BYTES,
   sha256,
@@ -142,5 +143,26 @@ describe('stampedFunction', () => {
       commit: 'abc123',
       version: null,
     });
+  });
+});
+
+describe('DIRECTORY (one parser of the framework’s artifact directories)', () => {
+  it('reads the framework’s own form, the epoch first', () => {
+    // Prepare
+    const at = new Date(Date.parse('2026-12-02T06:30:00.123Z'));
+    const directory = `${at.getTime()}-${at.toISOString()}`;
+    // Act
+    const match = DIRECTORY.exec(directory);
+    // Assess
+    expect(match?.[1]).toBe(String(at.getTime()));
+  });
+
+  it.each([
+    '17648-2026-12-02T06:30:00.123Z',
+    '1764657000123-2026-12-02T06:30:00.123Z-extra',
+    '1764657000123-2026-12-02 06:30:00',
+    '../1764657000123-2026-12-02T06:30:00.123Z',
+  ])('refuses %s', (directory) => {
+    expect(DIRECTORY.test(directory)).toBe(false);
   });
 });
