@@ -53,6 +53,7 @@ import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
 import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
+import { createDeadline } from '../../packages/smoke-gate/src/core/deadline.ts';
 import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
 
@@ -134,7 +135,13 @@ const verifiedDeployments = async () =>
 
 /** The deployment directory the stack runs now. */
 const liveDirectory = async () =>
-  (await liveDeployment(new CloudFormationClient(aws()), STACK))?.directory ?? '?';
+  (
+    await liveDeployment(
+      new CloudFormationClient(aws()),
+      STACK,
+      createDeadline(Date.now() + 30_000),
+    )
+  )?.directory ?? '?';
 
 /** `petsage-smoke history --json` against moto. */
 const history = async () => {

@@ -67,6 +67,8 @@ export interface AwsCallContext {
   what: string;
   region?: string | undefined;
   profile?: string | undefined;
+  /** The permission the call needs, named when access is denied (else the verifier's own). */
+  needs?: string | undefined;
 }
 
 /**
@@ -92,7 +94,9 @@ export function awsConfigurationError(error: unknown, context: AwsCallContext): 
   }
   if (ACCESS_DENIED.has(aws.name) || aws.name.startsWith('ExpiredToken')) {
     return say(
-      `access denied (${aws.name}). The verifier needs logs:FilterLogEvents on the log group, and cloudformation:DescribeStacks with --stage.`,
+      context.needs === undefined
+        ? `access denied (${aws.name}). The verifier needs logs:FilterLogEvents on the log group, and cloudformation:DescribeStacks with --stage.`
+        : `access denied (${aws.name}). It needs ${context.needs}.`,
     );
   }
   if (aws.name === 'CredentialsProviderError' || /credential/i.test(aws.message)) {

@@ -60,6 +60,8 @@ export const VERIFY_DEFAULTS = {
   offlineReadyTimeoutMs: 90_000,
   /** `--local`: how often serverless-offline's output is scanned for the line. */
   localPollIntervalMs: 100,
+  /** Publishing one gate event to the alarm topic: a bound of its own, so it never holds a hook. */
+  gateEventTimeoutMs: 10_000,
   /** Stopping a process group: SIGTERM, then SIGKILL after this long. */
   stopGraceMs: 5_000,
 } as const;

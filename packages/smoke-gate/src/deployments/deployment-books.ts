@@ -1,5 +1,7 @@
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
 import { createS3Client } from '../aws/s3-client.ts';
+import { createDeadline, type Deadline } from '../core/deadline.ts';
+import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import type { PluginLog, ServerlessLike } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
@@ -21,10 +23,18 @@ export interface Books extends DeploymentBucket {
   artifactsOf(directory: string): Promise<Record<string, ArtifactHash>>;
 }
 
+/**
+ * The bound of bookkeeping that runs outside a verification (opening the books for a rollback by
+ * commit, recording a manual rollback): the default deadline, from now.
+ */
+export const booksDeadline = (now: number = Date.now()): Deadline =>
+  createDeadline(now + VERIFY_DEFAULTS.timeoutSeconds * 1000);
+
 /** The stage's deployment bucket from the framework, with the live deployment and the history. */
 export async function openBooks(
   serverless: ServerlessLike,
   aws: Record<string, unknown>,
+  deadline: Deadline = booksDeadline(),
 ): Promise<Books> {
   const provider = serverless.getProvider('aws');
   if (
@@ -38,8 +48,8 @@ export async function openBooks(
   const prefix = `${provider.getDeploymentPrefix()}/${serverless.service.service}/${provider.getStage()}/`;
   const s3 = createS3Client({ base: aws });
   const stack = provider.naming.getStackName();
-  const live = await liveDeployment(createCloudFormationClient({ base: aws }), stack);
-  const place = { s3, bucket, prefix };
+  const live = await liveDeployment(createCloudFormationClient({ base: aws }), stack, deadline);
+  const place = { s3, bucket, prefix, deadline };
   const history = await deploymentHistory(place, live);
   const hashes = new Map<string, Promise<Record<string, ArtifactHash>>>();
   const artifactsOf = (directory: string) => {

@@ -1,9 +1,13 @@
 import {
   GetObjectCommand,
+  type GetObjectCommandOutput,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { callAws } from '../aws/aws-call.ts';
+import type { Deadline } from '../core/deadline.ts';
 import { safeText } from '../core/safe-text.ts';
 import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import {
@@ -22,15 +26,33 @@ export interface DeploymentBucket {
   bucket: string;
   /** `serverless/<service>/<stage>/` */
   prefix: string;
+  /** The command's deadline: every call to the bucket ends by it. */
+  deadline: Deadline;
 }
+
+/** One call to the deployment bucket, through the one way the gate calls AWS. */
+const s3Call = <Output>(
+  place: DeploymentBucket,
+  command: object,
+  what: string,
+  needs: 's3:ListBucket' | 's3:GetObject' | 's3:PutObject',
+) =>
+  callAws<Output>(place.s3, command, {
+    what: `deployment bucket ${safeText(place.bucket, 80)}: ${what}`,
+    deadline: place.deadline,
+    needs: `${needs} on the deployment bucket`,
+  });
 
 /** Every key under the prefix, following continuation tokens. */
 async function listKeys(place: DeploymentBucket, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await place.s3.send(
+    const page = await s3Call<ListObjectsV2CommandOutput>(
+      place,
       new ListObjectsV2Command({ Bucket: place.bucket, Prefix: prefix, ContinuationToken: token }),
+      'listing',
+      's3:ListBucket',
     );
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -64,12 +86,15 @@ export async function readRecord(
   directory: string,
 ): Promise<{ record: DeploymentRecord } | { problem: string }> {
   try {
-    const object = await place.s3.send(
+    const object = await s3Call<GetObjectCommandOutput>(
+      place,
       new GetObjectCommand({
         Bucket: place.bucket,
         Key: recordKey(place, directory),
         Range: `bytes=0-${RECORD_MAX_BYTES}`,
       }),
+      'reading a record',
+      's3:GetObject',
     );
     const text = (await object.Body?.transformToString('utf8')) ?? '';
     return parseRecord(text, directory);
@@ -83,13 +108,16 @@ export async function writeRecord(
   place: DeploymentBucket,
   record: DeploymentRecord,
 ): Promise<void> {
-  await place.s3.send(
+  await s3Call(
+    place,
     new PutObjectCommand({
       Bucket: place.bucket,
       Key: recordKey(place, record.deployment),
       ContentType: 'application/json',
       Body: JSON.stringify(record),
     }),
+    'writing a record',
+    's3:PutObject',
   );
 }
 
@@ -101,7 +129,12 @@ export async function hashArtifacts(
   const folder = `${place.prefix}${directory}/`;
   const hashes: Record<string, ArtifactHash> = {};
   for (const key of await listKeys(place, folder)) {
-    const object = await place.s3.send(new GetObjectCommand({ Bucket: place.bucket, Key: key }));
+    const object = await s3Call<GetObjectCommandOutput>(
+      place,
+      new GetObjectCommand({ Bucket: place.bucket, Key: key }),
+      'reading an artifact',
+      's3:GetObject',
+    );
     const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
     hashes[key.slice(folder.length)] = {
       sha256: sha256(bytes),
@@ -123,12 +156,15 @@ export async function builtFrom(
   directory: string,
 ): Promise<{ commit: string | null; version: string | null }> {
   try {
-    const object = await place.s3.send(
+    const object = await s3Call<GetObjectCommandOutput>(
+      place,
       new GetObjectCommand({
         Bucket: place.bucket,
         Key: `${place.prefix}${directory}/compiled-cloudformation-template.json`,
         Range: `bytes=0-${TEMPLATE_MAX_BYTES}`,
       }),
+      'reading a template',
+      's3:GetObject',
     );
     const template = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as {
       Resources?: TemplateResources;

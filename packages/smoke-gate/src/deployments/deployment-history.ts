@@ -1,4 +1,10 @@
-import { type CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import {
+  type CloudFormationClient,
+  GetTemplateCommand,
+  type GetTemplateCommandOutput,
+} from '@aws-sdk/client-cloudformation';
+import { callAws } from '../aws/aws-call.ts';
+import type { Deadline } from '../core/deadline.ts';
 import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
 import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import { type DeploymentBucket, listDeployments, readRecord } from './deployment-bucket.ts';
@@ -106,9 +112,16 @@ export const deploymentOfKey = (key: string): string | undefined =>
 export async function liveDeployment(
   cloudFormation: CloudFormationClient,
   stackName: string,
+  deadline: Deadline,
 ): Promise<DeploymentIdentity | undefined> {
-  const { TemplateBody } = await cloudFormation.send(
+  const { TemplateBody } = await callAws<GetTemplateCommandOutput>(
+    cloudFormation,
     new GetTemplateCommand({ StackName: stackName }),
+    {
+      what: `reading the template of stack ${stackName}`,
+      deadline,
+      needs: 'cloudformation:GetTemplate on the stack',
+    },
   );
   const template = JSON.parse(TemplateBody ?? '{}') as { Resources?: TemplateResources };
   const { codeKey, commit, version } = stampedFunction(template.Resources);

@@ -88,9 +88,10 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
     s3: createS3Client(request.aws),
     bucket,
     prefix: `serverless/${request.service}/${request.stage}/`,
+    deadline: request.deadline,
   };
   const work = (async () => {
-    const live = await liveDeployment(cloudFormation, stack);
+    const live = await liveDeployment(cloudFormation, stack, request.deadline);
     const history = await deploymentHistory(place, live);
     return {
       stage: request.stage,

@@ -1,4 +1,5 @@
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
+import type { Deadline } from '../core/deadline.ts';
 import type { ServerlessLike } from '../core/framework.ts';
 import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import { deploymentOfKey, liveDeployment } from './deployment-history.ts';
@@ -13,13 +14,14 @@ import type { DeploymentIdentity } from './deployment-record.ts';
 export async function ownDeployment(
   serverless: ServerlessLike,
   aws: Record<string, unknown>,
+  deadline: Deadline,
 ): Promise<DeploymentIdentity | undefined> {
   const directoryName = serverless.service.package?.artifactDirectoryName;
   const directory =
     typeof directoryName === 'string' ? deploymentOfKey(`${directoryName}/`) : undefined;
   if (serverless.service.provider?.shouldNotDeploy === true || directory === undefined) {
     const stack = serverless.getProvider('aws').naming.getStackName();
-    return liveDeployment(createCloudFormationClient({ base: aws }), stack);
+    return liveDeployment(createCloudFormationClient({ base: aws }), stack, deadline);
   }
   const template = serverless.service.provider?.compiledCloudFormationTemplate;
   const { commit, version } = stampedFunction(template?.Resources as TemplateResources | undefined);

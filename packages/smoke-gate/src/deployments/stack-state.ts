@@ -1,4 +1,9 @@
-import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  type CloudFormationClient,
+  DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
+} from '@aws-sdk/client-cloudformation';
+import { callAws } from '../aws/aws-call.ts';
 import { type Deadline, sleep as realSleep, type Sleep } from '../core/deadline.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED } from '../core/verdicts.ts';
@@ -23,7 +28,15 @@ export async function waitForSettledStack(
   while (true) {
     let status: string;
     try {
-      const answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+      const answer = await callAws<DescribeStacksCommandOutput>(
+        client,
+        new DescribeStacksCommand({ StackName: stackName }),
+        {
+          what: `reading stack ${stackName}`,
+          deadline,
+          needs: 'cloudformation:DescribeStacks on the stack',
+        },
+      );
       status = answer.Stacks?.[0]?.StackStatus ?? 'UNKNOWN';
     } catch (error) {
       return {

@@ -96,7 +96,7 @@ async function rollBack(
   facts.error = (await refusal(books, to)) ?? null;
   if (facts.error !== null) return { rollback: facts };
   // Right before acting: the stack must still run this command's deployment.
-  const live = await liveDeployment(cloudFormation, books.stack);
+  const live = await liveDeployment(cloudFormation, books.stack, deadline);
   if (live?.directory !== own.directory) {
     const note = superseded(own, live);
     log.notice(note);
@@ -154,7 +154,11 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
   const { log, outcome, settings } = context;
   let books: Books;
   try {
-    books = await openBooks(context.serverless, context.aws);
+    books = await openBooks(
+      context.serverless,
+      context.aws,
+      createDeadline(Date.now() + settings.timeoutSeconds * 1000),
+    );
   } catch (error) {
     const note = `deployment history unavailable (${safeMessage(error)}): nothing recorded, no rollback.`;
     log.notice(note);

@@ -1,7 +1,12 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { awsErrorText, callAws } from '../aws/aws-call.ts';
 import type { AwsSettings } from '../aws/aws-clients.ts';
+import { createSnsClient } from '../aws/sns-client.ts';
+import { createDeadline } from '../core/deadline.ts';
+import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { ConfigurationError } from '../core/errors.ts';
 import type { PluginLog } from '../core/framework.ts';
-import { safeText } from '../core/safe-text.ts';
+import { safeMessage, safeText } from '../core/safe-text.ts';
 import { type CiRun, ciRunUrl, type DeploymentIdentity } from '../deployments/deployment-record.ts';
 import type { VerifyReport } from '../verification/verify-deployment.ts';
 
@@ -81,29 +86,28 @@ export async function publishGateEvent(input: {
   message: GateMessage;
   log: PluginLog;
 }): Promise<boolean> {
-  const { base, region, profile, endpoint } = input.aws;
-  const client = new SNSClient({
-    ...base,
-    ...(region === undefined ? {} : { region }),
-    ...(profile === undefined ? {} : { profile }),
-    ...(endpoint === undefined ? {} : { endpoint }),
-    maxAttempts: 2,
-  });
+  const topic = safeText(input.topicArn);
   try {
-    await client.send(
+    await callAws(
+      createSnsClient(input.aws),
       new PublishCommand({
         TopicArn: input.topicArn,
         Subject: input.message.subject,
         Message: input.message.body,
         MessageAttributes: input.message.attributes,
       }),
-      { abortSignal: AbortSignal.timeout(10_000) },
+      {
+        what: `publishing the gate event to ${topic}`,
+        deadline: createDeadline(Date.now() + VERIFY_DEFAULTS.gateEventTimeoutMs),
+        explain: (error) =>
+          new ConfigurationError(
+            `could not publish the gate event to ${topic}: ${awsErrorText(error)}`,
+          ),
+      },
     );
     return true;
   } catch (error) {
-    input.log.notice(
-      `could not publish the gate event to ${safeText(input.topicArn)}: ${safeText(error instanceof Error ? `${error.name}: ${error.message}` : error, 160)} (the verdict stands)`,
-    );
+    input.log.notice(`${safeMessage(error, 400)} (the verdict stands)`);
     return false;
   }
 }

@@ -112,7 +112,13 @@ export async function runServerlessSmoke(
 
   // Whose deploy this is: captured now, before the verification, and held to after it.
   const own =
-    trigger === 'deploy' ? await ownDeployment(serverless, aws).catch(() => undefined) : undefined;
+    trigger === 'deploy'
+      ? await ownDeployment(
+          serverless,
+          aws,
+          createDeadline(startedAt + settings.timeoutSeconds * 1000),
+        ).catch(() => undefined)
+      : undefined;
   // When: the verification; then what: record or roll back after a deploy, note a code-only one.
   const outcome = await verify(startedAt);
   if (outcome.junitError !== undefined) log.notice(outcome.junitError);

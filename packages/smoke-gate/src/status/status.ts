@@ -1,11 +1,15 @@
-import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeAlarmsCommand,
+  type DescribeAlarmsCommandOutput,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
 import {
   type AwsClients,
   type AwsSettings,
   checkRegion,
   freshClients,
 } from '../aws/aws-clients.ts';
-import { awsConfigurationError } from '../aws/aws-errors.ts';
 import { createCloudWatchClient } from '../aws/cloudwatch-client.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
@@ -118,25 +122,25 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   const logGroupName = outputs.HealthLogGroupName as string;
   const routeAlarm = outputs.RouteHeartbeatAlarmName;
   let alarms: MetricAlarm[];
-  const timer = request.deadline.timer();
   try {
     const answer = await limit(() =>
-      request.deadline.race(
-        createCloudWatchClient(request.aws).send(
-          new DescribeAlarmsCommand({
-            AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
-          }),
-          { abortSignal: timer.signal },
-        ),
-        'reading the alarms',
+      callAws<DescribeAlarmsCommandOutput>(
+        createCloudWatchClient(request.aws),
+        new DescribeAlarmsCommand({
+          AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
+        }),
+        {
+          what: 'CloudWatch alarms',
+          deadline: request.deadline,
+          needs: 'cloudwatch:DescribeAlarms on the stage’s alarms',
+          ...context,
+        },
       ),
     );
     alarms = answer.MetricAlarms ?? [];
   } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
-    throw awsConfigurationError(error, { what: 'CloudWatch alarms', ...context });
-  } finally {
-    timer.clear();
+    if (!(error instanceof AwsRetryableError)) throw error;
+    throw new ConfigurationError(`${error.message} (${error.kind}); status could not be read`);
   }
   const byName = (name: string) => alarms.find((alarm) => alarm.AlarmName === name);
   const alarmStates = [

@@ -4,10 +4,11 @@ import {
   type FilterLogEventsCommandInput,
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { awsConfigurationError, classifyAwsError } from '../aws/aws-errors.ts';
+import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
 import type { BudgetSlot, LogCallBudget } from '../aws/log-call-budget.ts';
 import { createDeadline, sleep as realSleep, type Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { DeadlineError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { judgeLogMessage } from './contract-check.ts';
 import type { LogSearch, LogSearchResult, LogSource } from './log-source.ts';
@@ -27,9 +28,6 @@ export interface CloudWatchSourceOptions {
   sleep?: Sleep;
   now?: () => number;
 }
-
-const errorText = (error: unknown): string =>
-  safeText(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 160);
 
 /** The outcome of one FilterLogEvents call: a page, or why it is worth trying again. */
 export type FilterCall =
@@ -54,24 +52,24 @@ export async function filterLogEventsOnce(
     onSettled?: (() => void) | undefined;
   },
 ): Promise<FilterCall> {
-  const timer = createDeadline(context.deadline, context.now).timer();
   try {
-    const page = await client.send(new FilterLogEventsCommand(input), {
-      abortSignal: timer.signal,
-    });
-    return { page };
-  } catch (error) {
-    const kind = classifyAwsError(error);
-    if (kind === 'configuration') {
-      throw awsConfigurationError(error, {
+    const page = await callAws<FilterLogEventsCommandOutput>(
+      client,
+      new FilterLogEventsCommand(input),
+      {
         what: context.what,
+        deadline: createDeadline(context.deadline, context.now),
         region: context.region,
         profile: context.profile,
-      });
-    }
-    return { retry: kind, error: errorText(error) };
+      },
+    );
+    return { page };
+  } catch (error) {
+    // A call our own deadline cut says nothing about the service: the search ends by its deadline.
+    if (error instanceof DeadlineError) return { retry: 'transient', error: 'cut by the deadline' };
+    if (!(error instanceof AwsRetryableError)) throw error;
+    return { retry: error.kind, error: error.message.slice(context.what.length + 2) };
   } finally {
-    timer.clear();
     context.onSettled?.();
   }
 }

@@ -1,15 +1,20 @@
-import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  type CloudFormationClient,
+  DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
+} from '@aws-sdk/client-cloudformation';
+import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
 import {
   type AwsClients,
   type AwsSettings,
   checkRegion,
   freshClients,
 } from '../aws/aws-clients.ts';
-import { awsConfigurationError, classifyAwsError } from '../aws/aws-errors.ts';
+import { awsConfigurationError } from '../aws/aws-errors.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { ConfigurationError, DeadlineError } from '../core/errors.ts';
-import { safeMessage, safeText } from '../core/safe-text.ts';
+import { ConfigurationError } from '../core/errors.ts';
+import { safeText } from '../core/safe-text.ts';
 import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { ResolvedTarget } from './log-source.ts';
 
@@ -77,33 +82,28 @@ export async function describeStackOutputs(
 ): Promise<Record<string, string>> {
   const what = `CloudFormation stack ${name}`;
   let outputs: { OutputKey?: string; OutputValue?: string }[];
-  const timer = deadline.timer();
   try {
-    const result = await deadline.race(
-      client.send(new DescribeStacksCommand({ StackName: name }), {
-        abortSignal: timer.signal,
-      }),
-      `reading ${what}`,
+    const result = await callAws<DescribeStacksCommandOutput>(
+      client,
+      new DescribeStacksCommand({ StackName: name }),
+      {
+        what: `reading ${what}`,
+        deadline,
+        ...context,
+        explain: (error) =>
+          error instanceof Error && /does not exist/.test(error.message)
+            ? new ConfigurationError(
+                `stack ${name} does not exist in this region. Check the stage and the region, or deploy the stage first.`,
+              )
+            : undefined,
+      },
     );
     outputs = result.Stacks?.[0]?.Outputs ?? [];
   } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
-    if (deadline.remainingMs() === 0) {
-      throw new DeadlineError(`reading ${what} did not finish before the deadline (--timeout)`);
-    }
-    if (error instanceof Error && /does not exist/.test(error.message)) {
-      throw new ConfigurationError(
-        `stack ${name} does not exist in this region. Check the stage and the region, or deploy the stage first.`,
-      );
-    }
-    if (classifyAwsError(error) !== 'configuration') {
-      throw new ConfigurationError(
-        `${what}: could not be read (${safeMessage(error, 160)}); nothing was verified`,
-      );
-    }
-    throw awsConfigurationError(error, { what, ...context });
-  } finally {
-    timer.clear();
+    if (!(error instanceof AwsRetryableError)) throw error;
+    throw new ConfigurationError(
+      `${what}: could not be read (${error.message.slice(`reading ${what}: `.length)}); nothing was verified`,
+    );
   }
   return Object.fromEntries(
     outputs.flatMap((entry) =>

@@ -159,7 +159,9 @@ describe('afterDeploy', () => {
     expect(result).toStrictEqual({});
     expect(notices).toStrictEqual([
       expect.stringMatching(
-        new RegExp(`^could not record deployment ${LIVE} as verified: Access Denied`),
+        new RegExp(
+          `^could not record deployment ${LIVE} as verified: deployment bucket .*: writing a record: access denied \\(AccessDenied\\)\\. It needs s3:PutObject on the deployment bucket\\.`,
+        ),
       ),
     ]);
   });
@@ -240,7 +242,7 @@ describe('afterDeploy', () => {
     const { result, records } = await run(0);
     // Assess
     expect(result.verdictNote).toMatch(
-      /^deployment history unavailable \(Stack does not exist\): nothing recorded, no rollback\.$/,
+      /^deployment history unavailable \(reading the template of stack .*: Stack does not exist\): nothing recorded, no rollback\.$/,
     );
     expect(records).toStrictEqual([]);
   });
