@@ -2,7 +2,8 @@ import { type AwsSettings, checkRegion, createCloudFormationClient } from '../aw
 import { createS3Client } from '../aws/s3-client.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { ConfigurationError } from '../core/errors.ts';
-import { describeStackOutputs, stackName } from '../verification/targets.ts';
+import { describeStackOutputs } from '../verification/stack-outputs.ts';
+import { stackName } from '../verification/targets.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
 import { type Deployment, deploymentHistory, liveDeployment } from './deployment-history.ts';
 import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';

@@ -18,7 +18,8 @@ import { ConfigurationError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { safeText } from '../core/safe-text.ts';
 import { bucketCounts, percentile } from '../core/sparkline.ts';
-import { describeStackOutputs, stackName } from '../verification/targets.ts';
+import { describeStackOutputs } from '../verification/stack-outputs.ts';
+import { stackName } from '../verification/targets.ts';
 import { readSmokeLines } from './heartbeat-lines.ts';
 
 /** One alarm's state, as `status` reports it. */

@@ -1,9 +1,4 @@
-import {
-  type CloudFormationClient,
-  DescribeStacksCommand,
-  type DescribeStacksCommandOutput,
-} from '@aws-sdk/client-cloudformation';
-import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   type AwsClients,
   type AwsSettings,
@@ -17,6 +12,7 @@ import { ConfigurationError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { ResolvedTarget } from './log-source.ts';
+import { describeStackOutputs } from './stack-outputs.ts';
 
 /** The deployed stack's name for a stage, as the framework names it. */
 export const stackName = (service: string, stage: string): string => `${service}-${stage}`;
@@ -71,47 +67,6 @@ export function checkLogGroupName(name: string, source: string): string {
 export interface StackTargets {
   url: string | undefined;
   logGroupName: string | undefined;
-}
-
-/** Reads a stack's outputs (key to value), within the deadline. */
-export async function describeStackOutputs(
-  client: CloudFormationClient,
-  name: string,
-  deadline: Deadline,
-  context: { region?: string | undefined; profile?: string | undefined } = {},
-): Promise<Record<string, string>> {
-  const what = `CloudFormation stack ${name}`;
-  let outputs: { OutputKey?: string; OutputValue?: string }[];
-  try {
-    const result = await callAws<DescribeStacksCommandOutput>(
-      client,
-      new DescribeStacksCommand({ StackName: name }),
-      {
-        what: `reading ${what}`,
-        deadline,
-        ...context,
-        explain: (error) =>
-          error instanceof Error && /does not exist/.test(error.message)
-            ? new ConfigurationError(
-                `stack ${name} does not exist in this region. Check the stage and the region, or deploy the stage first.`,
-              )
-            : undefined,
-      },
-    );
-    outputs = result.Stacks?.[0]?.Outputs ?? [];
-  } catch (error) {
-    if (!(error instanceof AwsRetryableError)) throw error;
-    throw new ConfigurationError(
-      `${what}: could not be read (${error.message.slice(`reading ${what}: `.length)}); nothing was verified`,
-    );
-  }
-  return Object.fromEntries(
-    outputs.flatMap((entry) =>
-      entry.OutputKey === undefined || entry.OutputValue === undefined
-        ? []
-        : [[entry.OutputKey, entry.OutputValue]],
-    ),
-  );
 }
 
 /** Reads HealthEndpointUrl and HealthLogGroupName from the stack's outputs, within the deadline. */
