@@ -19,6 +19,7 @@ import {
 import { waitForSettledStack } from '../deployments/stack-state.ts';
 import { formatReport } from '../report/report.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
+import { asGateRollback } from './internal-rollback.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
 
 /** Everything the after-deploy step needs: one named context, not a list of parameters. */
@@ -113,14 +114,13 @@ async function rollBack(
   try {
     // The framework's own `serverless rollback --timestamp <t>`: same template, same artifacts.
     cliOptions.timestamp = String(to.timestamp);
-    cliOptions['smoke-internal'] = true;
-    await serverless.pluginManager.spawn('rollback');
+    const { pluginManager } = serverless;
+    await asGateRollback(cliOptions, () => pluginManager.spawn('rollback'));
   } catch (error) {
     facts.error = `${safeMessage(error)}.`;
     return { rollback: facts };
   } finally {
     delete cliOptions.timestamp;
-    delete cliOptions['smoke-internal'];
   }
   await recordVerdict(context, books, own, 'rolled-back', {
     outcome: context.outcome,

@@ -5,6 +5,7 @@
 
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { OPTIONS, rangeText } from '../core/options.ts';
+import { isGateRollback } from './internal-rollback.ts';
 import { applyDeployableLogLevel } from './log-level.ts';
 import { stampRelease } from './release-stamp.ts';
 import { SMOKE_TEST_SCHEMA } from './schema.ts';
@@ -140,7 +141,7 @@ export class SmokeTestPlugin {
 
   /** Every `serverless rollback` to a deployment is verified and recorded (not the gate's own). */
   async verifyRollback(): Promise<void> {
-    if (this.cliOptions['smoke-internal'] || this.cliOptions.timestamp === undefined) return;
+    if (isGateRollback(this.cliOptions) || this.cliOptions.timestamp === undefined) return;
     await this.verify('rollback');
   }
 
