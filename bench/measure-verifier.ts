@@ -3,8 +3,10 @@
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createLogAgent } from '../harness/aws/log-agent.ts';
 import { motoAvailable, startMoto } from '../harness/aws/moto.ts';
+import { logLinesOf } from '../harness/lambda/log-lines.ts';
 import { SMOKE_LOG_EVENT } from '../lib/contract.ts';
 import { createLogsClient } from '../packages/smoke-gate/src/aws/aws-clients.ts';
+import { createDeadline } from '../packages/smoke-gate/src/core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';
 import { cloudWatchLogSource } from '../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { startOffline } from '../packages/smoke-gate/src/verification/offline.ts';
@@ -38,12 +40,11 @@ export async function measureVerifier(): Promise<{ results?: VerdictFigures[]; s
     await client.send(new CreateLogGroupCommand({ logGroupName: group }));
     const results: VerdictFigures[] = [];
     for (const delayMs of [0, 2_000, 5_000]) {
-      const seen = offline.logLines().length;
+      const seen = logLinesOf(offline).length;
       // Plays Lambda's log agent: ships the function's line to moto after the injected delay.
       const agent = (async () => {
         for (let i = 0; i < 600; i++) {
-          const line = offline
-            .logLines()
+          const line = logLinesOf(offline)
             .slice(seen)
             .find((l) => l.event === SMOKE_LOG_EVENT);
           if (line) {
@@ -59,7 +60,7 @@ export async function measureVerifier(): Promise<{ results?: VerdictFigures[]; s
       const report = await verifyDeployment({
         url: `${offline.baseUrl}/health`,
         logSource: cloudWatchLogSource({ client, logGroupName: group }),
-        timeoutMs: 60_000,
+        deadline: createDeadline(Date.now() + 60_000),
       });
       await agent;
       results.push({

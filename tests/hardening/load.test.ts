@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logLinesOf } from '../../harness/lambda/log-lines.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 import {
   type OfflineServer,
@@ -54,7 +55,7 @@ describe(`load: ${REQUESTS} requests at concurrency ${CONCURRENCY} through serve
     const seconds = (performance.now() - started) / 1000;
     // Let the last lines reach the output.
     for (let i = 0; i < 50; i++) {
-      const logged = server.logLines().filter((l) => String(l.correlation_id).startsWith('load-'));
+      const logged = logLinesOf(server).filter((l) => String(l.correlation_id).startsWith('load-'));
       if (logged.length >= REQUESTS) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -66,7 +67,7 @@ describe(`load: ${REQUESTS} requests at concurrency ${CONCURRENCY} through serve
       expect(JSON.parse(answer.body).correlationId).toBe(answer.id);
     }
     const counts = new Map<string, number>();
-    for (const line of server.logLines()) {
+    for (const line of logLinesOf(server)) {
       if (line.event !== 'smoke_test_executed') continue;
       const id = String(line.correlation_id);
       counts.set(id, (counts.get(id) ?? 0) + 1);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logLinesOf } from '../../harness/lambda/log-lines.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 import {
@@ -36,7 +37,7 @@ const call = async (method: string, headers: Record<string, string> = {}) => {
 /** The function's log line for a correlation id, waiting briefly for the output to arrive. */
 const logLinesFor = async (correlationId: string) => {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const lines = server.logLines().filter((line) => line.correlation_id === correlationId);
+    const lines = logLinesOf(server).filter((line) => line.correlation_id === correlationId);
     if (lines.length > 0) return lines;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -125,12 +126,12 @@ describe('the health route under serverless-offline', () => {
 
   it('does not serve POST', async () => {
     // Prepare
-    const before = server.logLines().length;
+    const before = logLinesOf(server).length;
     // Act
     const response = await call('POST');
     // Assess
     expect(response.statusCode).toBe(404);
-    expect(server.logLines()).toHaveLength(before);
+    expect(logLinesOf(server)).toHaveLength(before);
   });
 
   it('keeps answering the contract while serverless package runs in the same folder', {

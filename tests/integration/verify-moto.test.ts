@@ -10,6 +10,7 @@ import {
   motoForSuite,
   startMoto,
 } from '../../harness/aws/moto.ts';
+import { logLinesOf } from '../../harness/lambda/log-lines.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 import { SmokeTestPlugin } from '../../packages/smoke-gate/src/plugin/index.ts';
@@ -47,13 +48,13 @@ let logs: CloudWatchLogsClient;
 
 /** Plays Lambda's log agent: copies what the function printed into moto, late or not at all. */
 const logAgent = (options: { delayMs: number; copyLine: boolean; decoys: boolean }) => {
-  const seen = new Set(offline.logLines().map((line) => JSON.stringify(line)));
+  const seen = new Set(logLinesOf(offline).map((line) => JSON.stringify(line)));
   let stopped = false;
   const done = (async () => {
     while (!stopped) {
-      const fresh = offline
-        .logLines()
-        .filter((line) => line.event === 'smoke_test_executed' && !seen.has(JSON.stringify(line)));
+      const fresh = logLinesOf(offline).filter(
+        (line) => line.event === 'smoke_test_executed' && !seen.has(JSON.stringify(line)),
+      );
       const line = fresh[0];
       if (line !== undefined) {
         const id = String(line.correlation_id);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { ConfigurationError } from '../core/errors.ts';
-import { parseJsonObject } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { outputLogSource } from './output-log-source.ts';
@@ -42,8 +41,6 @@ export interface OfflineServer {
   baseUrl: string;
   /** Every output line so far (stdout and stderr, in arrival order). */
   lines(): string[];
-  /** Output lines that are JSON objects: the function's structured log lines. */
-  logLines(): Record<string, unknown>[];
   /** The HTTP routes serverless-offline printed when it started, e.g. GET …/health. */
   routes(): { method: string; url: string }[];
   /** Stops the process group; resolves once it has exited. */
@@ -54,10 +51,6 @@ export interface OfflineServer {
 export class OfflineStartError extends Error {
   override name = 'OfflineStartError';
 }
-
-/** A line of serverless-offline's output as one JSON object, when it is one. */
-const parseLine = (line: string): Record<string, unknown> | undefined =>
-  line.startsWith('{') ? parseJsonObject(line) : undefined;
 
 /**
  * Stops a child by its own pid: SIGTERM, then SIGKILL after the grace. With `group` (a detached
@@ -128,7 +121,6 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineServ
   const server: OfflineServer = {
     baseUrl: `http://127.0.0.1:${httpPort}`,
     lines: () => [...lines],
-    logLines: () => lines.map(parseLine).filter((line) => line !== undefined),
     routes: () =>
       lines.flatMap((line) => {
         const route = /\b(GET|HEAD|POST|PUT|PATCH|DELETE|ANY)\s+\|\s+(http:\/\/\S+)/.exec(line);

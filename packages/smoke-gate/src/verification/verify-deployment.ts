@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDeadline, type Deadline, type Sleep } from '../core/deadline.ts';
+import type { Deadline, Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { redactUrl, safeText } from '../core/safe-text.ts';
@@ -58,9 +58,8 @@ export interface VerifyReport {
 export interface VerifyOptions {
   url: string;
   logSource: LogSource;
-  /** The run's one deadline; else one of `timeoutMs` from now. */
-  deadline?: Deadline;
-  timeoutMs?: number;
+  /** The run's one deadline. */
+  deadline: Deadline;
   correlationId?: string;
   /** How long a 404 is retried as a route still propagating (the deploy hook's grace). */
   notFoundGraceMs?: number;
@@ -145,9 +144,7 @@ const NOT_SEARCHED: LogSearchResult = {
 export async function verifyDeployment(options: VerifyOptions): Promise<VerifyReport> {
   const now = options.now ?? Date.now;
   const started = now();
-  const deadline =
-    options.deadline ??
-    createDeadline(started + (options.timeoutMs ?? VERIFY_DEFAULTS.timeoutSeconds * 1000), now);
+  const { deadline } = options;
   const correlationId = options.correlationId ?? newCorrelationId();
   const shownUrl = redactUrl(options.url);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
 import type {
   LogSearch,
@@ -61,7 +62,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: foundSource(searches),
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => healthyAnswer(init),
       now: clock.now,
       sleep: clock.sleep,
@@ -101,7 +102,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: source,
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => healthyAnswer(init),
       now: clock.now,
       sleep: clock.sleep,
@@ -123,7 +124,7 @@ describe('verifyDeployment', () => {
     await verifyDeployment({
       url: URL,
       logSource: foundSource(searches),
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => healthyAnswer(init),
       now: clock.now,
       sleep: clock.sleep,
@@ -142,7 +143,7 @@ describe('verifyDeployment', () => {
     await verifyDeployment({
       url: URL,
       logSource: foundSource(searches),
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => {
         const answer = healthyAnswer(init);
         answer.headers.set('date', new Date(routeTime).toUTCString());
@@ -163,7 +164,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: foundSource(searches),
-      timeoutMs: 120_000,
+      deadline: createDeadline(clock.now() + 120_000, clock.now),
       fetch: async (_url, init) => healthyAnswer(init, { status: 'pass' }),
       now: clock.now,
       sleep: clock.sleep,
@@ -183,7 +184,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: foundSource(),
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       notFoundGraceMs: 20_000,
       fetch: async (_url, init) => {
         const status = statuses.shift();
@@ -208,7 +209,7 @@ describe('verifyDeployment', () => {
         findSmokeLine: async () =>
           searchResult({ polls: 20, throttled: 20, serviceAnswered: false }),
       },
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => healthyAnswer(init),
       now: clock.now,
       sleep: clock.sleep,
@@ -229,7 +230,7 @@ describe('verifyDeployment', () => {
         description: 'test logs',
         findSmokeLine: async () => searchResult({ polls: 0, serviceAnswered: false }),
       },
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => healthyAnswer(init),
       now: clock.now,
       sleep: clock.sleep,
@@ -252,7 +253,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: foundSource(),
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async () => {
         calls++;
         return new Response(endless(), {
@@ -277,7 +278,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: foundSource(),
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => {
         const status = statuses.shift();
         return status === undefined ? healthyAnswer(init) : new Response('busy', { status });
@@ -304,7 +305,7 @@ describe('verifyDeployment', () => {
           return searchResult();
         },
       },
-      timeoutMs: 30_000,
+      deadline: createDeadline(clock.now() + 30_000, clock.now),
       fetch: async () => new Response('{"message":"Too Many Requests"}', { status: 429 }),
       now: clock.now,
       sleep: clock.sleep,
@@ -333,7 +334,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: missingSource,
-      timeoutMs: 30_000,
+      deadline: createDeadline(clock.now() + 30_000, clock.now),
       fetch: async () => {
         const status = statuses.shift() ?? 404;
         return new Response('no', { status });
@@ -353,7 +354,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: missingSource,
-      timeoutMs: 30_000,
+      deadline: createDeadline(clock.now() + 30_000, clock.now),
       fetch: async () => new Response('no', { status: statuses.shift() ?? 429 }),
       now: clock.now,
       sleep: clock.sleep,
@@ -385,7 +386,7 @@ describe('verifyDeployment', () => {
           return searchResult();
         },
       },
-      timeoutMs: 20_000,
+      deadline: createDeadline(clock.now() + 20_000, clock.now),
       fetch: async () => {
         throw new TypeError('fetch failed', {
           cause: Object.assign(new Error('getaddrinfo ENOTFOUND a1b2c3d4e5'), {
@@ -417,7 +418,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: foundSource(),
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => healthyAnswer(init, overrides),
       now: clock.now,
       sleep: clock.sleep,
@@ -434,7 +435,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: foundSource(),
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async () => new Response('<html>It works!</html>', { status: 200 }),
       now: clock.now,
       sleep: clock.sleep,
@@ -452,7 +453,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: missingSource,
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async () => {
         calls++;
         return new Response('{"message":"Not Found"}', { status: 404 });
@@ -473,7 +474,7 @@ describe('verifyDeployment', () => {
     const report = await verifyDeployment({
       url: URL,
       logSource: missingSource,
-      timeoutMs: 60_000,
+      deadline: createDeadline(clock.now() + 60_000, clock.now),
       fetch: async (_url, init) => healthyAnswer(init),
       now: clock.now,
       sleep: clock.sleep,
