@@ -40,7 +40,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/verification/log-source.ts',
   'packages/smoke-gate/src/verification/offline.ts',
   'packages/smoke-gate/src/verification/output-log-source.ts',
-  'packages/smoke-gate/src/verification/run-verification.ts',
   'lib/build-info.ts',
   'lib/config.ts',
   'lib/contract.ts',

@@ -11,6 +11,7 @@ import { recordManualRollback } from '../deployments/rollback-by-commit.ts';
 import { verifyMarkdown } from '../report/fleet-report.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { errorReport, formatReport } from '../report/report.ts';
+import { formatJUnit, formatJUnitError } from '../verification/junit.ts';
 import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, afterDeploy, rollbackSummary } from './after-deploy.ts';
 import { announceVerdict, gateEvents } from './announce-verdict.ts';
@@ -94,6 +95,8 @@ export async function runServerlessSmoke(
   const provider = serverless.getProvider('aws');
   const stackName = provider.naming.getStackName();
   const aws = await provider.getAwsSdkV3Config();
+  // After a deploy the hook writes the JUnit file once, at the end: its report may add a rollback.
+  const hookWritesJUnit = trigger === 'deploy';
   const verify = (startedFrom: number) =>
     runVerification({
       target: {
@@ -105,6 +108,7 @@ export async function runServerlessSmoke(
       env: process.env,
       deadline: createDeadline(startedFrom + settings.timeoutSeconds * 1000),
       junitPath: settings.junitPath,
+      writeJUnit: !hookWritesJUnit,
       // Right after a stack update a new route can answer 404 for a few seconds.
       notFoundGraceMs: trigger === 'command' ? 0 : VERIFY_DEFAULTS.deployNotFoundGraceMs,
       onNotice: (text) => log.notice(text),
@@ -135,14 +139,15 @@ export async function runServerlessSmoke(
     extra = { verdictNote: CODE_ONLY_NOTE };
     log.notice(CODE_ONLY_NOTE);
   }
-  const junit =
-    outcome.report === undefined
-      ? undefined
+  const junit = !hookWritesJUnit
+    ? undefined
+    : outcome.report === undefined
+      ? formatJUnitError(outcome.error ?? 'verification did not run')
       : extra.superseded !== undefined
         ? formatSupersededJUnit(outcome.report, extra.verdictNote ?? 'superseded')
         : extra.rollback !== undefined
           ? formatRollbackJUnit(outcome.report, extra.rollback)
-          : undefined;
+          : formatJUnit(outcome.report);
   if (settings.junitPath !== undefined && junit !== undefined) {
     await writeFile(settings.junitPath, junit).catch((error: unknown) =>
       log.notice(`cannot write --junit file: ${safeText(String(error))}`),

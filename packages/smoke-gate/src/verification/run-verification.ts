@@ -26,6 +26,11 @@ export interface VerificationRequest {
   /** The run's one deadline, started at the caller's first line. */
   deadline: Deadline;
   junitPath?: string | undefined;
+  /**
+   * False when the caller writes the JUnit file itself, once, at the end (the deploy hook, whose
+   * report may add a rollback); the path is still checked writable before anything runs.
+   */
+  writeJUnit?: boolean | undefined;
   notFoundGraceMs?: number | undefined;
   onProgress?: (phase: 'http' | 'logs', detail: string) => void;
   onNotice?: (text: string) => void;
@@ -125,6 +130,8 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
   } finally {
     await resolved?.stop();
   }
-  if (request.junitPath !== undefined) await writeJUnit(request.junitPath, outcome);
+  if (request.junitPath !== undefined && request.writeJUnit !== false) {
+    await writeJUnit(request.junitPath, outcome);
+  }
   return outcome;
 }
