@@ -658,6 +658,41 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     });
   });
 
+  it('lists the deployments of a stack with a custom deploymentPrefix, from a folder with no serverless.yml (history)', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: a stage deployed under its own prefix (no verification: no route is needed here)
+    const prefixed = await copyForMoto('prefixed', [
+      {
+        file: 'serverless.yml',
+        from: 'provider:\n  name: aws\n',
+        to: 'provider:\n  name: aws\n  deploymentPrefix: team-artifacts\n',
+      },
+    ]);
+    const deployed = await deploy(prefixed, ['--skip-smoke'], 'prefixed-v1', 'prefixed');
+    expect(deployed.code, deployed.output).toBe(0);
+    // Act
+    const run = await runCliProcess(
+      [
+        'history',
+        '--stage',
+        'prefixed',
+        '--endpoint-url',
+        moto.endpoint,
+        '--region',
+        'us-east-1',
+        '--json',
+      ],
+      { ...MOTO_CREDENTIALS_ENV },
+      { cwd: dir },
+    );
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).deployments).toStrictEqual([
+      expect.objectContaining({ commit: 'prefixed-v1', live: true }),
+    ]);
+  });
+
   it('ignores a hostile record with a notice, never trusting it (history)', {
     timeout: DEPLOY_TIMEOUT,
   }, async () => {

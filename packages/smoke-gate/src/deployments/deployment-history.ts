@@ -108,12 +108,16 @@ export function decideRollback(input: {
 export const deploymentOfKey = (key: string): string | undefined =>
   key.split('/').find((part) => DIRECTORY.test(part));
 
-/** The deployment the stack runs now: its function's code directory and build stamp. */
-export async function liveDeployment(
+/**
+ * What the stack runs now: its function's code directory and build stamp, and the bucket prefix
+ * its deployments live under (`<deploymentPrefix>/<service>/<stage>/`, read from the code's key,
+ * so a custom `deploymentPrefix` needs no serverless.yml).
+ */
+export async function liveCode(
   cloudFormation: CloudFormationClient,
   stackName: string,
   deadline: Deadline,
-): Promise<DeploymentIdentity | undefined> {
+): Promise<{ live: DeploymentIdentity; prefix: string } | undefined> {
   const { TemplateBody } = await callAws<GetTemplateCommandOutput>(
     cloudFormation,
     new GetTemplateCommand({ StackName: stackName }),
@@ -126,7 +130,18 @@ export async function liveDeployment(
   const template = JSON.parse(TemplateBody ?? '{}') as { Resources?: TemplateResources };
   const { codeKey, commit, version } = stampedFunction(template.Resources);
   const directory = codeKey === undefined ? undefined : deploymentOfKey(codeKey);
-  return directory === undefined ? undefined : { directory, commit, version };
+  if (codeKey === undefined || directory === undefined) return undefined;
+  const prefix = codeKey.slice(0, codeKey.indexOf(`${directory}/`));
+  return { live: { directory, commit, version }, prefix };
+}
+
+/** The deployment the stack runs now: its function's code directory and build stamp. */
+export async function liveDeployment(
+  cloudFormation: CloudFormationClient,
+  stackName: string,
+  deadline: Deadline,
+): Promise<DeploymentIdentity | undefined> {
+  return (await liveCode(cloudFormation, stackName, deadline))?.live;
 }
 
 const isVerified = (record: DeploymentRecord | null) =>

@@ -5,7 +5,7 @@ import { ConfigurationError } from '../core/errors.ts';
 import { describeStackOutputs } from '../verification/stack-outputs.ts';
 import { stackName } from '../verification/targets.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
-import { type Deployment, deploymentHistory, liveDeployment } from './deployment-history.ts';
+import { type Deployment, deploymentHistory, liveCode } from './deployment-history.ts';
 import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';
 
 /** One deployment as `history` shows it. */
@@ -85,14 +85,16 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
       `stack ${stack} has no ServerlessDeploymentBucketName output: it was not deployed by the framework`,
     );
   }
-  const place = {
-    s3: createS3Client(request.aws),
-    bucket,
-    prefix: `serverless/${request.service}/${request.stage}/`,
-    deadline: request.deadline,
-  };
   const work = (async () => {
-    const live = await liveDeployment(cloudFormation, stack, request.deadline);
+    const code = await liveCode(cloudFormation, stack, request.deadline);
+    const live = code?.live;
+    // The prefix comes from the stack (a custom deploymentPrefix), else the framework's default.
+    const place = {
+      s3: createS3Client(request.aws),
+      bucket,
+      prefix: code?.prefix ?? `serverless/${request.service}/${request.stage}/`,
+      deadline: request.deadline,
+    };
     const history = await deploymentHistory(place, live);
     return {
       stage: request.stage,
