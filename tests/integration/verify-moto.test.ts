@@ -110,6 +110,12 @@ const verifyArgs = (timeoutSeconds: number) => [
   '--json',
 ];
 
+/**
+ * A test that runs the framework's CLI: it takes seconds to start before the verification runs,
+ * and more on a loaded 2-core machine than the default 20 s leaves (seen once in CI).
+ */
+const FRAMEWORK_TIMEOUT = 90_000;
+
 describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and moto', () => {
   beforeAll(async () => {
     [moto, offline] = await Promise.all([
@@ -267,7 +273,9 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, url: `${offline.baseUrl}/health` });
   });
 
-  it('serverless smoke verifies the stage with the framework settings', async () => {
+  it('serverless smoke verifies the stage with the framework settings', {
+    timeout: FRAMEWORK_TIMEOUT,
+  }, async () => {
     // Prepare: the stack of the --stage test above, which points at serverless-offline.
     const agent = logAgent({ delayMs: 1_000, copyLine: true, decoys: true });
     // Act
@@ -285,7 +293,9 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     expect(run.stdout + run.stderr).toContain(String(copied?.id));
   });
 
-  it('serverless smoke exits non-zero when the line never arrives', async () => {
+  it('serverless smoke exits non-zero when the line never arrives', {
+    timeout: FRAMEWORK_TIMEOUT,
+  }, async () => {
     // Act
     const run = await runServerless(['smoke', '--stage', 'motostage', '--timeout', '10'], {
       ...MOTO_CREDENTIALS_ENV,
@@ -296,7 +306,9 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     expect(run.stdout + run.stderr).toMatch(/Smoke test failed/);
   });
 
-  it('serverless smoke exits 2 when it cannot judge: the stage has no stack', async () => {
+  it('serverless smoke exits 2 when it cannot judge: the stage has no stack', {
+    timeout: FRAMEWORK_TIMEOUT,
+  }, async () => {
     // Act
     const run = await runServerless(['smoke', '--stage', 'nostack', '--timeout', '10'], {
       ...MOTO_CREDENTIALS_ENV,
@@ -307,7 +319,9 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     expect(run.stdout + run.stderr).toMatch(/stack petsage-smoke-test-nostack does not exist/);
   });
 
-  it('serverless smoke --json prints one JSON report on stdout', async () => {
+  it('serverless smoke --json prints one JSON report on stdout', {
+    timeout: FRAMEWORK_TIMEOUT,
+  }, async () => {
     // Prepare
     const agent = logAgent({ delayMs: 0, copyLine: true, decoys: false });
     // Act
