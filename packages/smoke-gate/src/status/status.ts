@@ -20,16 +20,10 @@ import { safeText } from '../core/safe-text.ts';
 import { bucketCounts, percentile } from '../core/sparkline.ts';
 import { describeStackOutputs } from '../verification/stack-outputs.ts';
 import { stackName } from '../verification/targets.ts';
+import { type AlarmStatus, judgeHealth } from './health.ts';
 import { readSmokeLines } from './heartbeat-lines.ts';
 
-/** One alarm's state, as `status` reports it. */
-export interface AlarmStatus {
-  role: 'heartbeat' | 'route' | 'failure';
-  name: string;
-  state: string;
-  since: string | null;
-  reason: string | null;
-}
+export type { AlarmStatus } from './health.ts';
 
 /** A stage's continuous health, as printed by `status --json`. */
 export interface StatusReport {
@@ -94,21 +88,11 @@ const alarmStatus = (role: AlarmStatus['role'], name: string, alarm: MetricAlarm
   reason: alarm?.StateReason === undefined ? null : safeText(alarm.StateReason),
 });
 
-/**
- * Reads a stage's continuous health: the heartbeat and failure alarms' states and the age of the
- * last heartbeat line, all under the request's deadline. Configuration problems are thrown as
- * ConfigurationError (exit 2).
- */
-export async function checkStatus(request: StatusRequest): Promise<StatusReport> {
-  const now = request.now ?? Date.now;
-  const started = now();
-  const staleAfterMs = request.staleAfterMs ?? VERIFY_DEFAULTS.staleAfterMinutes * 60_000;
-  const stack = stackName(request.service, request.stage);
+/** The stack outputs `status` reads: the alarms' names and the log group. */
+async function stageOutputs(request: StatusRequest, stack: string) {
   const context = { region: request.aws.region, profile: request.aws.profile };
-  await checkRegion(request.aws, request.env);
   const clients = request.clients ?? freshClients;
-  const limit = request.limit ?? unlimited;
-  const outputs = await limit(() =>
+  const outputs = await (request.limit ?? unlimited)(() =>
     describeStackOutputs(clients.cloudFormation(request.aws), stack, request.deadline, context),
   );
   const required = ['HeartbeatAlarmName', 'FailureAlarmName', 'HealthLogGroupName'] as const;
@@ -118,13 +102,23 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
       `stack ${stack} has no ${absent.join(', ')} output${absent.length > 1 ? 's' : ''}: deploy this version of the service, which creates ${absent.length > 1 ? 'them' : 'it'} (a stand-in such as moto creates no alarms)`,
     );
   }
-  const heartbeatAlarm = outputs.HeartbeatAlarmName as string;
-  const failureAlarm = outputs.FailureAlarmName as string;
-  const logGroupName = outputs.HealthLogGroupName as string;
-  const routeAlarm = outputs.RouteHeartbeatAlarmName;
+  return {
+    heartbeatAlarm: outputs.HeartbeatAlarmName as string,
+    failureAlarm: outputs.FailureAlarmName as string,
+    logGroupName: outputs.HealthLogGroupName as string,
+    routeAlarm: outputs.RouteHeartbeatAlarmName,
+  };
+}
+
+/** The states of the stage's alarms (a missing one is MISSING), within the deadline. */
+async function alarmStates(
+  request: StatusRequest,
+  names: Awaited<ReturnType<typeof stageOutputs>>,
+): Promise<AlarmStatus[]> {
+  const { heartbeatAlarm, failureAlarm, routeAlarm } = names;
   let alarms: MetricAlarm[];
   try {
-    const answer = await limit(() =>
+    const answer = await (request.limit ?? unlimited)(() =>
       callAws<DescribeAlarmsCommandOutput>(
         createCloudWatchClient(request.aws),
         new DescribeAlarmsCommand({
@@ -134,7 +128,8 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
           what: 'CloudWatch alarms',
           deadline: request.deadline,
           needs: 'cloudwatch:DescribeAlarms on the stage’s alarms',
-          ...context,
+          region: request.aws.region,
+          profile: request.aws.profile,
         },
       ),
     );
@@ -144,16 +139,30 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     throw new ConfigurationError(`${error.message} (${error.kind}); status could not be read`);
   }
   const byName = (name: string) => alarms.find((alarm) => alarm.AlarmName === name);
-  const alarmStates = [
+  return [
     alarmStatus('heartbeat', heartbeatAlarm, byName(heartbeatAlarm)),
     ...(routeAlarm ? [alarmStatus('route', routeAlarm, byName(routeAlarm))] : []),
     alarmStatus('failure', failureAlarm, byName(failureAlarm)),
   ];
-  const historyMs = HISTORY_HOURS * HOUR_MS;
+}
+
+/**
+ * Reads a stage's continuous health: the heartbeat and failure alarms' states and the age of the
+ * last heartbeat line, all under the request's deadline, then judges it (judgeHealth).
+ * Configuration problems are thrown as ConfigurationError (exit 2).
+ */
+export async function checkStatus(request: StatusRequest): Promise<StatusReport> {
+  const now = request.now ?? Date.now;
+  const started = now();
+  const staleAfterMs = request.staleAfterMs ?? VERIFY_DEFAULTS.staleAfterMinutes * 60_000;
+  const stack = stackName(request.service, request.stage);
+  await checkRegion(request.aws, request.env);
+  const names = await stageOutputs(request, stack);
+  const alarms = await alarmStates(request, names);
   const lines = await readSmokeLines(
     request,
-    logGroupName,
-    now() - Math.max(historyMs, 2 * staleAfterMs),
+    names.logGroupName,
+    now() - Math.max(HISTORY_HOURS * HOUR_MS, 2 * staleAfterMs),
     // The window that decides staleness is read first.
     now() - 2 * staleAfterMs,
   );
@@ -163,47 +172,20 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     timestamp === undefined ? null : Math.max(now() - timestamp, 0);
   const ageMs = age(lines.direct?.timestamp);
   const routeAgeMs = age(lines.route?.timestamp);
-  const stale = ageMs === null || ageMs > staleAfterMs;
-  const routeStale = routeAgeMs === null || routeAgeMs > staleAfterMs;
-  const inAlarm = (role: AlarmStatus['role']) =>
-    alarmStates.some((alarm) => alarm.role === role && alarm.state === 'ALARM');
-  const functionBroken = stale && (routeStale || inAlarm('heartbeat'));
-  const routeBroken =
-    !functionBroken && (inAlarm('route') || (routeAlarm !== undefined && routeStale));
-  const broken = functionBroken ? 'function' : routeBroken ? 'route' : null;
-  const alarming = alarmStates.some((alarm) => alarm.state === 'ALARM');
-  const hints: string[] = [];
-  for (const alarm of alarmStates) {
-    if (alarm.state === 'MISSING')
-      hints.push(`alarm ${alarm.name} does not exist: redeploy the stack.`);
-    if (alarm.state === 'ALARM') hints.push(`alarm ${alarm.name}: ${alarm.reason ?? 'in ALARM'}`);
-  }
-  if (routeAlarm === undefined) {
-    hints.push(
-      'this stack has no route heartbeat yet (RouteHeartbeatAlarmName output): redeploy to watch the route too.',
-    );
-  }
-  if (broken === 'function') {
-    hints.push(
-      `the function itself wrote no heartbeat line in ${logGroupName} for ${Math.round(staleAfterMs / 60_000)} min (and nothing came through the route): check the schedule (heartbeatEnabled), the function's log permissions and level, and the log group.`,
-    );
-  } else if (broken === 'route') {
-    hints.push(
-      'the route is broken: the function still writes its direct heartbeat lines, but no line came through API Gateway in the window. Check the HTTP API route and stage, its throttling, the integration and its permission, a custom domain mapping, and the route heartbeat rule and API destination.',
-    );
-  } else if (stale) {
-    hints.push(
-      `no direct heartbeat line for ${Math.round(staleAfterMs / 60_000)} min, though the route works: check the direct schedule's rule (heartbeatEnabled).`,
-    );
-  }
-  const missing = alarmStates.some((alarm) => alarm.state === 'MISSING');
-  const status = alarming || missing ? 'alarming' : stale || broken !== null ? 'stale' : 'healthy';
+  const health = judgeHealth({
+    alarms,
+    ageMs,
+    routeAgeMs,
+    staleAfterMs,
+    hasRouteAlarm: names.routeAlarm !== undefined,
+    logGroupName: names.logGroupName,
+  });
   return {
-    ok: status === 'healthy',
-    status,
+    ok: health.status === 'healthy',
+    status: health.status,
     stage: safeText(request.stage),
     stack,
-    alarms: alarmStates,
+    alarms,
     heartbeat: {
       found: lines.direct !== undefined,
       timestamp: iso(lines.direct?.timestamp),
@@ -217,7 +199,7 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
       ageMs: routeAgeMs,
       trigger: lines.route?.trigger ?? null,
     },
-    broken,
+    broken: health.broken,
     history: {
       hours: HISTORY_HOURS,
       lines: perHour(lines.lineTimes),
@@ -229,6 +211,6 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
       },
     },
     elapsedMs: now() - started,
-    hints,
+    hints: health.hints,
   };
 }
