@@ -4,7 +4,8 @@ import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { redactUrl, safeText } from '../core/safe-text.ts';
 import type { Verdict } from '../core/verdicts.ts';
-import { checkEndpoint } from './check-endpoint.ts';
+import { checkEndpoint, type HttpCheckResult } from './check-endpoint.ts';
+import { logProblemsOf, verdictOf } from './judgement.ts';
 import type { LogSearchResult, LogSource } from './log-source.ts';
 
 /**
@@ -135,6 +136,27 @@ const NOT_SEARCHED: LogSearchResult = {
   lastError: undefined,
 };
 
+/** The log search after a good route answer: from the earlier of both clocks, timed. */
+async function searchLine(
+  options: VerifyOptions,
+  http: HttpCheckResult,
+  correlationId: string,
+  now: () => number,
+): Promise<{ search: LogSearchResult; waitedMs: number; foundAt: number | undefined }> {
+  if (!http.ok) return { search: NOT_SEARCHED, waitedMs: 0, foundAt: undefined };
+  const searchStarted = now();
+  // The earlier of our clock and the route's: a local clock that runs ahead loses no line.
+  const reference = Math.min(http.requestTime, http.serverTime ?? http.requestTime);
+  const search = await options.logSource.findSmokeLine({
+    correlationId,
+    startTime: reference - VERIFY_DEFAULTS.clockSkewMarginMs,
+    deadline: options.deadline.at,
+    onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
+  });
+  const foundAt = now();
+  return { search, waitedMs: foundAt - searchStarted, foundAt };
+}
+
 /**
  * Proves route → Lambda → log line: calls the route with a fresh correlation id, then waits for
  * the function's structured line with that id in the log source, all within one deadline. A
@@ -144,16 +166,14 @@ const NOT_SEARCHED: LogSearchResult = {
 export async function verifyDeployment(options: VerifyOptions): Promise<VerifyReport> {
   const now = options.now ?? Date.now;
   const started = now();
-  const { deadline } = options;
   const correlationId = options.correlationId ?? newCorrelationId();
   const shownUrl = redactUrl(options.url);
-
   options.onProgress?.('http', `GET ${shownUrl}`);
-  const callRoute = () =>
+  const http = await (options.limit ?? unlimited)(() =>
     checkEndpoint({
       url: options.url,
       correlationId,
-      deadline,
+      deadline: options.deadline,
       notFoundGraceMs: options.notFoundGraceMs,
       fetch: options.fetch,
       sleep: options.sleep,
@@ -161,57 +181,16 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
       attemptTimeoutMs: options.attemptTimeoutMs,
       onAttempt: (attempt, outcome) =>
         options.onProgress?.('http', `attempt ${attempt}: ${outcome}`),
-    });
-  const http = await (options.limit ?? unlimited)(callRoute);
-
-  let search = NOT_SEARCHED;
-  let waitedMs = 0;
-  let foundAt: number | undefined;
-  if (http.ok) {
-    const searchStarted = now();
-    // The earlier of our clock and the route's: a local clock that runs ahead loses no line.
-    const reference = Math.min(http.requestTime, http.serverTime ?? http.requestTime);
-    search = await options.logSource.findSmokeLine({
-      correlationId,
-      startTime: reference - VERIFY_DEFAULTS.clockSkewMarginMs,
-      deadline: deadline.at,
-      onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
-    });
-    foundAt = now();
-    waitedMs = foundAt - searchStarted;
-  }
+    }),
+  );
+  const { search, waitedMs, foundAt } = await searchLine(options, http, correlationId, now);
+  const { verdict, routeThrottled } = verdictOf(http, search);
   const match = search.match;
-  const routeThrottled = !http.answered && http.throttledOnly;
-  const verdict: Verdict =
-    match !== undefined && http.ok
-      ? 'verified'
-      : routeThrottled || (http.ok && !search.serviceAnswered)
-        ? 'inconclusive'
-        : 'failed';
-  const logProblems: string[] = [];
-  if (!http.ok) {
-    logProblems.push(
-      http.answered
-        ? 'not searched: the route answered wrongly, so the verdict is already FAIL'
-        : routeThrottled
-          ? 'not searched: the route was throttled (HTTP 429) to the end'
-          : http.status !== undefined
-            ? 'not searched: the route answered only with errors to the end'
-            : 'not searched: the route never answered',
-    );
-  } else if (match === undefined) {
-    logProblems.push(
-      verdict === 'inconclusive' && search.polls === 0
-        ? `no call to ${options.logSource.description} before the deadline: the budget never reached it`
-        : verdict === 'inconclusive'
-          ? `could not search ${options.logSource.description} to the end: ${search.throttled > 0 ? `throttled ${search.throttled} time(s)` : 'no answer'}${search.lastError === undefined ? '' : ` (last error ${search.lastError})`}`
-          : `no smoke-test line with correlation_id "${correlationId}" in ${options.logSource.description} within the deadline`,
-    );
-  }
+  const description = options.logSource.description;
   const body: ReportBody = {
     correlationId,
     url: shownUrl,
-    logSource: options.logSource.description,
+    logSource: description,
     http: {
       ok: http.ok,
       status: http.status ?? null,
@@ -237,7 +216,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
       polls: search.polls,
       throttled: search.throttled,
       rejected: search.rejected,
-      problems: logProblems,
+      problems: logProblemsOf(http, search, verdict, { description, correlationId }),
     },
     elapsedMs: now() - started,
   };
