@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
 const { buildDefines } = createRequire(import.meta.url)('./esbuild.config.cjs');
 
 /**
- * The quick loop (`npm run test:quick`): every suite that needs no moto, no serverless-offline
- * and no packaging; in-process, or the CLI as a process against local servers.
+ * The quick loop (`npm run test:quick`, two files at a time): every suite that needs no moto, no
+ * serverless-offline and no packaging; in-process, or the CLI as a process against local servers.
  */
 const QUICK = [
   'tests/unit/**/*.test.ts',

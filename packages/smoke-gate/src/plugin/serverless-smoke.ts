@@ -74,6 +74,82 @@ const gateNote = (extra: AfterDeployResult): string | undefined => {
   return `Rolled back to deployment ${rollback.to} (verified ${rollback.toVerifiedAt}), ${again}.`;
 };
 
+/** After a deploy, the hook's one JUnit file: the verdict, a rollback or a takeover. */
+async function writeGateJUnit(
+  path: string | undefined,
+  outcome: VerificationOutcome,
+  extra: AfterDeployResult,
+  log: PluginLog,
+): Promise<void> {
+  if (path === undefined) return;
+  const { report } = outcome;
+  const junit =
+    report === undefined
+      ? formatJUnitError(outcome.error ?? 'verification did not run')
+      : extra.superseded !== undefined
+        ? formatSupersededJUnit(report, extra.verdictNote ?? 'superseded')
+        : extra.rollback !== undefined
+          ? formatRollbackJUnit(report, extra.rollback)
+          : formatJUnit(report);
+  await writeFile(path, junit).catch((error: unknown) =>
+    log.notice(`cannot write --junit file: ${safeText(String(error))}`),
+  );
+}
+
+/** `--json`: the report (or the error object) with what the gate did about it. */
+const jsonReport = (outcome: VerificationOutcome, extra: AfterDeployResult) => {
+  const report = outcome.report ?? errorReport(outcome.exitCode, outcome.error ?? 'failed');
+  const { rollback, verdictNote: note, superseded } = extra;
+  return { ...report, ...{ rollback }, ...{ note }, ...{ superseded } };
+};
+
+/** The verification of this stack with the framework's settings, deadline counted from `startedFrom`. */
+const verifierOf =
+  (
+    input: ServerlessSmokeInput,
+    settings: SmokeSettings,
+    stack: { stackName: string; aws: Record<string, unknown>; writeJUnit: boolean },
+  ) =>
+  (startedFrom: number) =>
+    runVerification({
+      target: {
+        kind: 'aws',
+        stackName: stack.stackName,
+        service: input.serverless.service.service ?? VERIFY_DEFAULTS.service,
+      },
+      aws: { base: stack.aws },
+      env: process.env,
+      deadline: createDeadline(startedFrom + settings.timeoutSeconds * 1000),
+      junitPath: settings.junitPath,
+      writeJUnit: stack.writeJUnit,
+      // Right after a stack update a new route can answer 404 for a few seconds.
+      notFoundGraceMs: input.trigger === 'command' ? 0 : VERIFY_DEFAULTS.deployNotFoundGraceMs,
+      onNotice: (text) => input.log.notice(text),
+    });
+
+/**
+ * Then what, after the verdict: record it or roll back after a deploy, record a manual rollback,
+ * note a code-only deploy that failed.
+ */
+async function afterVerdict(
+  context: ServerlessSmokeInput & {
+    settings: SmokeSettings;
+    outcome: VerificationOutcome;
+    own: DeploymentIdentity | undefined;
+    aws: Record<string, unknown>;
+    verify: (startedFrom: number) => Promise<VerificationOutcome>;
+  },
+): Promise<{ extra: AfterDeployResult; live?: DeploymentIdentity | undefined }> {
+  const { trigger, outcome, log } = context;
+  if (trigger === 'deploy') return { extra: await afterDeploy(context) };
+  if (trigger === 'rollback') return { extra: {}, live: await recordManualRollback(context) };
+  if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
+    log.notice(CODE_ONLY_NOTE);
+    return { extra: { verdictNote: CODE_ONLY_NOTE } };
+  }
+  return { extra: {} };
+}
+
 /**
  * `serverless smoke`, the deploy hook and the `deploy function` hook: the same verification as
  * the CLI, with the framework's region, credentials and stack. After `serverless deploy`, a
@@ -84,7 +160,7 @@ const gateNote = (extra: AfterDeployResult): string | undefined => {
 export async function runServerlessSmoke(
   input: ServerlessSmokeInput,
 ): Promise<VerificationOutcome | undefined> {
-  const { serverless, log, cliOptions, trigger } = input;
+  const { serverless, log, trigger } = input;
   const startedAt = input.startedAt ?? Date.now();
   const stdout = input.stdout ?? process.stdout;
   const settings = settingsOf(input);
@@ -97,22 +173,7 @@ export async function runServerlessSmoke(
   const aws = await provider.getAwsSdkV3Config();
   // After a deploy the hook writes the JUnit file once, at the end: its report may add a rollback.
   const hookWritesJUnit = trigger === 'deploy';
-  const verify = (startedFrom: number) =>
-    runVerification({
-      target: {
-        kind: 'aws',
-        stackName,
-        service: serverless.service.service ?? VERIFY_DEFAULTS.service,
-      },
-      aws: { base: aws },
-      env: process.env,
-      deadline: createDeadline(startedFrom + settings.timeoutSeconds * 1000),
-      junitPath: settings.junitPath,
-      writeJUnit: !hookWritesJUnit,
-      // Right after a stack update a new route can answer 404 for a few seconds.
-      notFoundGraceMs: trigger === 'command' ? 0 : VERIFY_DEFAULTS.deployNotFoundGraceMs,
-      onNotice: (text) => log.notice(text),
-    });
+  const verify = verifierOf(input, settings, { stackName, aws, writeJUnit: !hookWritesJUnit });
 
   // Whose deploy this is: captured now, before the verification, and held to after it.
   const own =
@@ -129,37 +190,9 @@ export async function runServerlessSmoke(
   if (!settings.json && outcome.report !== undefined) {
     log.notice(formatReport(outcome.report).trimEnd());
   }
-  let extra: AfterDeployResult = {};
-  let live: DeploymentIdentity | undefined;
-  if (trigger === 'deploy') {
-    extra = await afterDeploy({ serverless, cliOptions, log, settings, outcome, own, aws, verify });
-  } else if (trigger === 'rollback') {
-    live = await recordManualRollback({ serverless, log, aws, outcome });
-  } else if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
-    extra = { verdictNote: CODE_ONLY_NOTE };
-    log.notice(CODE_ONLY_NOTE);
-  }
-  const junit = !hookWritesJUnit
-    ? undefined
-    : outcome.report === undefined
-      ? formatJUnitError(outcome.error ?? 'verification did not run')
-      : extra.superseded !== undefined
-        ? formatSupersededJUnit(outcome.report, extra.verdictNote ?? 'superseded')
-        : extra.rollback !== undefined
-          ? formatRollbackJUnit(outcome.report, extra.rollback)
-          : formatJUnit(outcome.report);
-  if (settings.junitPath !== undefined && junit !== undefined) {
-    await writeFile(settings.junitPath, junit).catch((error: unknown) =>
-      log.notice(`cannot write --junit file: ${safeText(String(error))}`),
-    );
-  }
-  if (settings.json) {
-    const report = outcome.report ?? errorReport(outcome.exitCode, outcome.error ?? 'failed');
-    const { rollback, verdictNote: note, superseded } = extra;
-    stdout.write(
-      `${JSON.stringify({ ...report, ...{ rollback }, ...{ note }, ...{ superseded } })}\n`,
-    );
-  }
+  const { extra, live } = await afterVerdict({ ...input, settings, outcome, own, aws, verify });
+  if (hookWritesJUnit) await writeGateJUnit(settings.junitPath, outcome, extra, log);
+  if (settings.json) stdout.write(`${JSON.stringify(jsonReport(outcome, extra))}\n`);
   if (trigger === 'deploy' || trigger === 'rollback') {
     const stage = serverless.getProvider('aws').getStage?.() ?? 'unknown';
     const deployment = trigger === 'deploy' ? own : live;

@@ -93,75 +93,82 @@ const dateHeader = (headers: Headers): number | undefined => {
 const tally = (outcomes: Map<string, number>): string =>
   [...outcomes].map(([outcome, count]) => `${outcome} ×${count}`).join(', ');
 
+/** The one request: GET with the correlation id and the health media type, no redirects. */
+const requestRoute = (options: HttpCheckOptions, signal: AbortSignal): Promise<Response> =>
+  (options.fetch ?? globalThis.fetch)(options.url, {
+    method: 'GET',
+    headers: {
+      'x-correlation-id': options.correlationId,
+      accept: HEALTH_JSON,
+      'accept-encoding': 'identity',
+    },
+    redirect: 'manual',
+    signal,
+  });
+
+/** Judges a final answer against the contract, its body read up to the cap. */
+async function answerProblems(
+  response: Response,
+  options: HttpCheckOptions,
+  capBytes: number,
+): Promise<string[]> {
+  try {
+    const body = await readCapped(response, capBytes);
+    return healthAnswerProblems(response.status, response.headers, body, options.correlationId);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    return [`status ${response.status}: ${error.message}`];
+  }
+}
+
+/** What the retried attempts got: each outcome counted, and the HTTP statuses seen. */
+function attemptLog() {
+  const outcomes = new Map<string, number>();
+  const statuses = new Set<number>();
+  return {
+    add(outcome: string, status?: number) {
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      if (status !== undefined) statuses.add(status);
+    },
+    /** Throttled only when every answer the route gave was 429: a 500 among them is a verdict. */
+    throttledOnly: () => statuses.size === 1 && statuses.has(429),
+    /** " (HTTP 500 ×3, HTTP 429 ×1)" when the attempts got more than one kind of outcome. */
+    summary: () => (outcomes.size > 1 ? ` (${tally(outcomes)})` : ''),
+  };
+}
+
 /**
  * Calls the health route with the correlation id and `accept: application/health+json`, retrying
  * network errors, 5xx and 429 until the deadline (a fresh deploy can answer 503 for a moment).
  * Any other answer is final and judged once against the contract; its body is read up to a cap.
  */
 export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpCheckResult> {
-  const fetchFn = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? VERIFY_DEFAULTS.attemptTimeoutMs;
   const capBytes = options.bodyCapBytes ?? VERIFY_DEFAULTS.bodyCapBytes;
   const graceUntil = now() + (options.notFoundGraceMs ?? 0);
-  const shownUrl = redactUrl(options.url);
+  const log = attemptLog();
   let attempts = 0;
   let lastProblem = 'no attempt was made before the deadline';
   let lastStatus: number | undefined;
   let lastLatency: number | undefined;
   let requestTime = now();
-  /** Every retried attempt's outcome (an HTTP status or a network error), counted. */
-  const outcomes = new Map<string, number>();
-  const statuses = new Set<number>();
-  const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-
   while (options.deadline.remainingMs() > 0) {
     attempts++;
     requestTime = now();
     const timer = options.deadline.timer(attemptTimeoutMs);
     try {
-      const signal = timer.signal;
-      const response = await fetchFn(options.url, {
-        method: 'GET',
-        headers: {
-          'x-correlation-id': options.correlationId,
-          accept: HEALTH_JSON,
-          'accept-encoding': 'identity',
-        },
-        redirect: 'manual',
-        signal,
-      });
-      lastStatus = response.status;
-      const retryable =
-        RETRYABLE(response.status) || (response.status === 404 && now() < graceUntil);
-      if (retryable) {
-        await response.body?.cancel().catch(() => undefined);
-        lastLatency = now() - requestTime;
-        lastProblem = `HTTP ${response.status} (retried until the deadline)`;
-        statuses.add(response.status);
-        count(`HTTP ${response.status}`);
-        options.onAttempt?.(attempts, `HTTP ${response.status}`);
-      } else {
-        let problems: string[];
-        try {
-          const body = await readCapped(response, capBytes);
-          problems = healthAnswerProblems(
-            response.status,
-            response.headers,
-            body,
-            options.correlationId,
-          );
-        } catch (error) {
-          if (!(error instanceof BodyTooLargeError)) throw error;
-          problems = [`status ${response.status}: ${error.message}`];
-        }
-        lastLatency = now() - requestTime;
-        options.onAttempt?.(attempts, `HTTP ${response.status}`);
+      const response = await requestRoute(options, timer.signal);
+      const { status } = response;
+      lastStatus = status;
+      options.onAttempt?.(attempts, `HTTP ${status}`);
+      if (!RETRYABLE(status) && !(status === 404 && now() < graceUntil)) {
+        const problems = await answerProblems(response, options, capBytes);
         return {
           ok: problems.length === 0,
-          status: response.status,
-          latencyMs: lastLatency,
+          status,
+          latencyMs: now() - requestTime,
           attempts,
           requestTime,
           serverTime: dateHeader(response.headers),
@@ -170,9 +177,13 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
           problems,
         };
       }
+      await response.body?.cancel().catch(() => undefined);
+      lastLatency = now() - requestTime;
+      lastProblem = `HTTP ${status} (retried until the deadline)`;
+      log.add(`HTTP ${status}`, status);
     } catch (error) {
       lastProblem = describeFetchError(error);
-      count(lastProblem);
+      log.add(lastProblem);
       options.onAttempt?.(attempts, lastProblem);
     } finally {
       timer.clear();
@@ -189,10 +200,9 @@ export async function checkEndpoint(options: HttpCheckOptions): Promise<HttpChec
     requestTime,
     serverTime: undefined,
     answered: false,
-    // Throttled only when every answer the route gave was 429: a 500 among them is a verdict.
-    throttledOnly: statuses.size === 1 && statuses.has(429),
+    throttledOnly: log.throttledOnly(),
     problems: [
-      `${shownUrl}: ${lastProblem} after ${attempts} attempt(s)${outcomes.size > 1 ? ` (${tally(outcomes)})` : ''}`,
+      `${redactUrl(options.url)}: ${lastProblem} after ${attempts} attempt(s)${log.summary()}`,
     ],
   };
 }

@@ -82,62 +82,49 @@ export const stopProcess = async (
 export const stopProcessGroup = (child: ChildProcess): Promise<void> =>
   stopProcess(child, { group: true });
 
-/**
- * Starts `serverless offline start` from the project's own osls on the given (or free) ports and
- * resolves when it is ready to serve. Always call stop(), also when a test fails.
- */
-export async function startOffline(options: OfflineOptions): Promise<OfflineServer> {
-  const httpPort = options.httpPort ?? (await freePort());
-  const lambdaPort = options.lambdaPort ?? (await freePort());
-  const serverlessBin = join(options.cwd, 'node_modules', 'serverless', 'bin', 'serverless.js');
-  const args = [serverlessBin, 'offline', 'start', '--httpPort', String(httpPort)];
-  args.push('--lambdaPort', String(lambdaPort), '--host', '127.0.0.1');
-  if (options.stage !== undefined) args.push('--stage', options.stage);
-  const child = spawn(process.execPath, args, {
-    cwd: options.cwd,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-
+/** A child's output, line by line (stdout and stderr in arrival order), with a wake-up per chunk. */
+function collectLines(child: ChildProcess, onLine?: (line: string) => void) {
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   for (const stream of [child.stdout, child.stderr]) {
     let pending = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
       pending += chunk;
       const parts = pending.split('\n');
       pending = parts.pop() ?? '';
       for (const part of parts) {
         const line = part.replace(/\r$/, '');
         lines.push(line);
-        options.onLine?.(line);
+        onLine?.(line);
       }
       for (const wake of waiters) wake();
     });
   }
+  return { lines, waiters };
+}
 
-  const server: OfflineServer = {
-    baseUrl: `http://127.0.0.1:${httpPort}`,
-    lines: () => [...lines],
-    routes: () =>
-      lines.flatMap((line) => {
-        const route = /\b(GET|HEAD|POST|PUT|PATCH|DELETE|ANY)\s+\|\s+(http:\/\/\S+)/.exec(line);
-        // The Lambda invoke API (POST …/2015-03-31/functions/…) is not an HTTP event route.
-        return route?.[1] && route[2] && !route[2].includes('/2015-03-31/functions/')
-          ? [{ method: route[1], url: route[2] }]
-          : [];
-      }),
-    stop: () => stopProcessGroup(child),
-  };
+/** The HTTP routes serverless-offline printed (not the Lambda invoke API). */
+const routesIn = (lines: string[]) =>
+  lines.flatMap((line) => {
+    const route = /\b(GET|HEAD|POST|PUT|PATCH|DELETE|ANY)\s+\|\s+(http:\/\/\S+)/.exec(line);
+    // The Lambda invoke API (POST …/2015-03-31/functions/…) is not an HTTP event route.
+    return route?.[1] && route[2] && !route[2].includes('/2015-03-31/functions/')
+      ? [{ method: route[1], url: route[2] }]
+      : [];
+  });
 
-  const readyTimeoutMs = options.readyTimeoutMs ?? VERIFY_DEFAULTS.offlineReadyTimeoutMs;
-  const ready = new Promise<void>((resolve, reject) => {
-    const check = () => {
+/** Resolves when serverless-offline says "Server ready:"; rejects when it exits or times out. */
+function whenReady(
+  child: ChildProcess,
+  output: ReturnType<typeof collectLines>,
+  readyTimeoutMs: number,
+): Promise<void> {
+  const { lines, waiters } = output;
+  return new Promise<void>((resolve, reject) => {
+    waiters.add(() => {
       if (lines.some((line) => line.includes('Server ready:'))) resolve();
-    };
-    waiters.add(check);
+    });
     child.once('exit', (code) =>
       reject(
         new OfflineStartError(
@@ -155,8 +142,34 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineServ
       readyTimeoutMs,
     ).unref();
   });
+}
+
+/**
+ * Starts `serverless offline start` from the project's own osls on the given (or free) ports and
+ * resolves when it is ready to serve. Always call stop(), also when a test fails.
+ */
+export async function startOffline(options: OfflineOptions): Promise<OfflineServer> {
+  const httpPort = options.httpPort ?? (await freePort());
+  const lambdaPort = options.lambdaPort ?? (await freePort());
+  const serverlessBin = join(options.cwd, 'node_modules', 'serverless', 'bin', 'serverless.js');
+  const args = [serverlessBin, 'offline', 'start', '--httpPort', String(httpPort)];
+  args.push('--lambdaPort', String(lambdaPort), '--host', '127.0.0.1');
+  if (options.stage !== undefined) args.push('--stage', options.stage);
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const output = collectLines(child, options.onLine);
+  const server: OfflineServer = {
+    baseUrl: `http://127.0.0.1:${httpPort}`,
+    lines: () => [...output.lines],
+    routes: () => routesIn(output.lines),
+    stop: () => stopProcessGroup(child),
+  };
   try {
-    await ready;
+    await whenReady(child, output, options.readyTimeoutMs ?? VERIFY_DEFAULTS.offlineReadyTimeoutMs);
   } catch (error) {
     await server.stop();
     throw error;
