@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 const WITHOUT_OWN_TEST = [
-  'packages/smoke-gate/src/aws/cloudwatch-client.ts',
   'packages/smoke-gate/src/aws/s3-client.ts',
   'packages/smoke-gate/src/cli/commands/fleet.ts',
   'packages/smoke-gate/src/cli/commands/history.ts',

@@ -1,5 +1,5 @@
 import type { Deadline } from '../core/deadline.ts';
-import { ConfigurationError, DeadlineError } from '../core/errors.ts';
+import { CouldNotJudgeError, DeadlineError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { type AwsCallContext, awsConfigurationError, classifyAwsError } from './aws-errors.ts';
 
@@ -15,7 +15,7 @@ export interface AwsCall extends AwsCallContext {
   /** A tighter bound for this one call, in ms (e.g. an announcement that must not hold a hook). */
   capMs?: number | undefined;
   /** Words a known error in the caller's terms (e.g. "stack ... does not exist"), else undefined. */
-  explain?: ((error: unknown) => ConfigurationError | undefined) | undefined;
+  explain?: ((error: unknown) => CouldNotJudgeError | undefined) | undefined;
 }
 
 /** A throttled or transient failure (network, 5xx, an unparseable answer): worth trying again. */
@@ -35,7 +35,7 @@ export const awsErrorText = (error: unknown): string =>
 /**
  * The one way the gate calls AWS: sends `command` on `client`, aborted at the deadline (or the
  * cap), and words what went wrong once: a DeadlineError past the deadline, the caller's own
- * explanation, a one-line ConfigurationError for what a user must fix (exit 2), or an
+ * explanation, a one-line CouldNotJudgeError for what a user must fix (exit 2), or an
  * AwsRetryableError for the caller's own pacing to retry.
  */
 export async function callAws<Output>(
@@ -50,7 +50,7 @@ export async function callAws<Output>(
       call.what,
     )) as Output;
   } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
+    if (error instanceof CouldNotJudgeError) throw error;
     if (call.deadline.remainingMs() === 0) {
       throw new DeadlineError(`${call.what} did not finish before the deadline (--timeout)`);
     }

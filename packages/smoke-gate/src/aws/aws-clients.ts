@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { closest } from '../core/closest.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 
 /** Where and as whom to call AWS; unset fields fall back to the SDK's chain and env vars. */
@@ -130,13 +130,13 @@ export function checkEndpoints(settings: AwsSettings, env: NodeJS.ProcessEnv): v
       url = undefined;
     }
     if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new ConfigurationError(
+      throw new CouldNotJudgeError(
         `${name} ${JSON.stringify(safeText(value, 80))} is not an http(s) URL`,
       );
     }
     if (url.protocol === 'https:') continue;
     if (url.protocol === 'http:' && isLoopback(url.hostname)) continue;
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `${name} ${JSON.stringify(safeText(`${url.protocol}//${url.host}`, 80))} would send signed AWS requests in the clear: use https, or plain http only to a stand-in on this machine (127.0.0.1, localhost, [::1])`,
     );
   }
@@ -152,12 +152,12 @@ export async function checkRegion(settings: AwsSettings, env: NodeJS.ProcessEnv)
   const region = settings.region;
   if (region === undefined) return;
   if (!/^[a-z]{2}(-[a-z0-9]+)+-\d{1,2}$/.test(region)) {
-    throw new ConfigurationError(`region "${safeText(region)}" is not an AWS region name`);
+    throw new CouldNotJudgeError(`region "${safeText(region)}" is not an AWS region name`);
   }
   const regions = await knownRegions();
   if (regions === undefined || regions.has(region)) return;
   const suggestion = closest(region, regions);
-  throw new ConfigurationError(
+  throw new CouldNotJudgeError(
     `unknown region "${region}"${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
   );
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 
 /** How the verifier treats an error from an AWS call. */
@@ -75,10 +75,10 @@ export interface AwsCallContext {
  * The one-line configuration error (exit 2) for an AWS error a user must fix: what failed, why in
  * words, and what to change. AWS's own message is cut and escaped; no SDK internals.
  */
-export function awsConfigurationError(error: unknown, context: AwsCallContext): ConfigurationError {
+export function awsConfigurationError(error: unknown, context: AwsCallContext): CouldNotJudgeError {
   const aws = asAwsError(error);
   const detail = safeText(aws.message, 160);
-  const say = (text: string) => new ConfigurationError(`${context.what}: ${text}`);
+  const say = (text: string) => new CouldNotJudgeError(`${context.what}: ${text}`);
   if (networkCode(error) === 'ENOTFOUND') {
     return say(
       `the AWS endpoint does not resolve (region "${safeText(context.region ?? 'unset')}"?). Check --region, or --endpoint-url for a local stand-in.`,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { closest } from '../core/closest.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { rangedValue } from '../core/options.ts';
 import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../core/verdicts.ts';
@@ -54,7 +54,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const [name, ...rest] = positionals;
     const load = Object.hasOwn(COMMANDS, name ?? '') ? COMMANDS[name as string] : undefined;
     if (load === undefined || rest.length > 0) {
-      throw new ConfigurationError(
+      throw new CouldNotJudgeError(
         positionals.length === 0
           ? 'missing command: verify, status or history'
           : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}${didYouMean(name)}`,

@@ -1,6 +1,6 @@
 import { awsSettingsFrom } from '../aws/aws-clients.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { rangedValue } from '../core/options.ts';
 import { type FleetTarget, readTargetsFile, targetsFromFlags } from '../fleet/fleet-targets.ts';
 import type { VerificationTarget } from '../verification/run-verification.ts';
@@ -14,7 +14,7 @@ export const oneOf = (given: string[] | undefined, flag: string, what: string) =
       what === '--targets'
         ? ' (the region of entries that name none)'
         : '; --targets <file> lists many';
-    throw new ConfigurationError(`${what} takes one ${flag}${more}`);
+    throw new CouldNotJudgeError(`${what} takes one ${flag}${more}`);
   }
   return given?.[0];
 };
@@ -44,12 +44,12 @@ export function checkFleetFlags(values: Values): void {
     (f) => values[f] !== undefined,
   );
   if (single !== undefined) {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `--${single} names one target; with several, list them in --targets <file> (url and logGroup per entry)`,
     );
   }
   if (values.targets !== undefined && values.stage !== undefined) {
-    throw new ConfigurationError('--targets lists the stages: leave out --stage');
+    throw new CouldNotJudgeError('--targets lists the stages: leave out --stage');
   }
 }
 
@@ -61,11 +61,11 @@ export const targetOf = (values: Values): VerificationTarget => {
   const stage = oneOf(values.stage, '--stage', 'one target');
   if (values.local) {
     if (values.url !== undefined || stage !== undefined) {
-      throw new ConfigurationError('--local starts its own server: leave out --url and --stage');
+      throw new CouldNotJudgeError('--local starts its own server: leave out --url and --stage');
     }
     return { kind: 'local', cwd: process.cwd(), path: values.path };
   }
-  if (values.path !== undefined) throw new ConfigurationError('--path goes with --local');
+  if (values.path !== undefined) throw new CouldNotJudgeError('--path goes with --local');
   // Checked once, by runVerification, before any call.
   return {
     kind: 'aws',
@@ -79,7 +79,7 @@ export const targetOf = (values: Values): VerificationTarget => {
 /** Region, profile and endpoint from the flags and the environment. */
 export const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
   if (values.profile !== undefined && values['aws-profile'] !== undefined) {
-    throw new ConfigurationError('pass --profile or --aws-profile, not both');
+    throw new CouldNotJudgeError('pass --profile or --aws-profile, not both');
   }
   const endpoint =
     values['endpoint-url'] === undefined

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { closest } from '../core/closest.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { OPTIONS } from '../core/options.ts';
 import { safeText } from '../core/safe-text.ts';
 
@@ -22,11 +22,11 @@ export const parseCli = (argv: string[]) => {
     const unknown = /Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
     if (unknown !== undefined) {
       const suggestion = suggestOption(unknown.replace(/^-+/, '').split('=')[0] ?? '');
-      throw new ConfigurationError(
+      throw new CouldNotJudgeError(
         `unknown option ${JSON.stringify(safeText(unknown, 60))}${suggestion === undefined ? '' : ` (did you mean --${suggestion}?)`}`,
       );
     }
-    throw new ConfigurationError(safeText(message.split('\n')[0] ?? message));
+    throw new CouldNotJudgeError(safeText(message.split('\n')[0] ?? message));
   }
 };
 

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { errorReport, palette } from '../report/report.ts';
@@ -48,7 +48,7 @@ export async function readOrFail<T>(
     return { report: await work() };
   } catch (error) {
     const message =
-      error instanceof ConfigurationError
+      error instanceof CouldNotJudgeError
         ? error.message
         : `${command} could not complete: ${safeMessage(error)}`;
     return { code: out.fail(EXIT_COULD_NOT_JUDGE, message, usage) };

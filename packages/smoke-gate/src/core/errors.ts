@@ -1,13 +1,13 @@
 /**
- * A problem with how the verifier was called or configured (arguments, credentials, permissions,
- * a missing log group or stack), or a check that could not be made: exit code 2, with a message
- * that says what to fix. Never a verdict on the deployment.
+ * Could not judge (exit 2): the request was wrong (arguments, credentials, permissions, a missing
+ * log group or stack), a check could not be made, the deadline ran out, or another deploy took
+ * over. The message says what to fix or to retry. Never a verdict on the deployment.
  */
-export class ConfigurationError extends Error {
-  override name = 'ConfigurationError';
+export class CouldNotJudgeError extends Error {
+  override name = 'CouldNotJudgeError';
 }
 
 /** The one deadline ran out before a step that must finish (credentials, stack lookup) did. */
-export class DeadlineError extends ConfigurationError {
+export class DeadlineError extends CouldNotJudgeError {
   override name = 'DeadlineError';
 }

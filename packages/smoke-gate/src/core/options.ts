@@ -1,5 +1,5 @@
 import { VERIFY_DEFAULTS as D } from './defaults.ts';
-import { ConfigurationError } from './errors.ts';
+import { CouldNotJudgeError } from './errors.ts';
 import { safeText } from './safe-text.ts';
 
 /** A numeric option's range, unit and default: checked in one place, with one wording. */
@@ -157,7 +157,7 @@ export const rangeText = (name: RangedOption): string => {
 
 /**
  * Reads a ranged option (a flag's string or a config file's number, named by `source`): its
- * default when unset, else a number in its range, or one ConfigurationError in one wording.
+ * default when unset, else a number in its range, or one CouldNotJudgeError in one wording.
  */
 export function rangedValue(name: RangedOption, value: unknown, source = `--${name}`): number {
   const range: OptionRange = OPTIONS[name].range;
@@ -175,7 +175,7 @@ export function rangedValue(name: RangedOption, value: unknown, source = `--${na
     number < range.min ||
     number > range.max
   ) {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `${source} ${JSON.stringify(safeText(String(value), 40))} must be a ${whole ? 'whole ' : ''}number of ${range.unit} from ${range.min} to ${range.max}`,
     );
   }

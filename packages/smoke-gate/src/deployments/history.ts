@@ -1,7 +1,7 @@
 import { type AwsSettings, checkRegion, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { createS3Client } from '../aws/s3-client.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { describeStackOutputs } from '../verification/stack-outputs.ts';
 import { stackName } from '../verification/targets.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
@@ -81,7 +81,7 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
   const outputs = await describeStackOutputs(cloudFormation, stack, request.deadline, context);
   const bucket = outputs.ServerlessDeploymentBucketName;
   if (bucket === undefined) {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `stack ${stack} has no ServerlessDeploymentBucketName output: it was not deployed by the framework`,
     );
   }

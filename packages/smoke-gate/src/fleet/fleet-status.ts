@@ -1,6 +1,6 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { checkStatus, type StatusReport } from '../status/status.ts';
@@ -51,7 +51,7 @@ export async function checkFleetStatus(request: FleetStatusRequest): Promise<Fle
     try {
       const { stage, service } = target.request;
       if (stage === undefined) {
-        throw new ConfigurationError('status reads a stage: this entry names a url, not a stage');
+        throw new CouldNotJudgeError('status reads a stage: this entry names a url, not a stage');
       }
       const report = await checkStatus({
         stage,
@@ -71,7 +71,7 @@ export async function checkFleetStatus(request: FleetStatusRequest): Promise<Fle
         status: 'error' as const,
         exitCode: EXIT_COULD_NOT_JUDGE,
         error:
-          error instanceof ConfigurationError
+          error instanceof CouldNotJudgeError
             ? error.message
             : `could not read: ${safeMessage(error)}`,
         report: null,

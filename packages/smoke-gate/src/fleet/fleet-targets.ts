@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { type AwsSettings, checkRegion } from '../aws/aws-clients.ts';
 import { closest } from '../core/closest.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import {
   checkLogGroupName,
@@ -49,7 +49,7 @@ export function targetsFromFlags(options: {
   const regions = options.regions.length === 0 ? [undefined] : [...new Set(options.regions)];
   return [...new Set(options.stages)].flatMap((stage) => {
     if (!NAME_PART.test(stage))
-      throw new ConfigurationError(`--stage ${quoted(stage)} is not a stage name`);
+      throw new CouldNotJudgeError(`--stage ${quoted(stage)} is not a stage name`);
     return regions.map((region) => {
       const request = { stage, service: options.service };
       const name = nameOf(request, regions.length > 1 ? region : undefined);
@@ -62,7 +62,7 @@ export function targetsFromFlags(options: {
 /** Reads one entry of a targets file; `where` names it in every error. */
 function entryOf(raw: unknown, where: string, service: string): FleetTarget {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `${where}: must be a mapping with a stage, or a url and a logGroup`,
     );
   }
@@ -70,29 +70,29 @@ function entryOf(raw: unknown, where: string, service: string): FleetTarget {
   for (const key of Object.keys(entry)) {
     if (!(ENTRY_KEYS as readonly string[]).includes(key)) {
       const suggestion = closest(key, ENTRY_KEYS);
-      throw new ConfigurationError(
+      throw new CouldNotJudgeError(
         `${where}: unknown key ${quoted(key)}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
       );
     }
     if (typeof entry[key] !== 'string' || entry[key] === '') {
-      throw new ConfigurationError(`${where}: ${key} must be a non-empty string`);
+      throw new CouldNotJudgeError(`${where}: ${key} must be a non-empty string`);
     }
   }
   const value = (key: EntryKey) => entry[key] as string | undefined;
   const [stage, url, logGroup] = [value('stage'), value('url'), value('logGroup')];
   if (stage === undefined && url === undefined) {
-    throw new ConfigurationError(`${where}: needs a stage, or a url and a logGroup`);
+    throw new CouldNotJudgeError(`${where}: needs a stage, or a url and a logGroup`);
   }
   if (stage !== undefined && (url !== undefined || logGroup !== undefined)) {
-    throw new ConfigurationError(`${where}: give a stage, or a url and a logGroup, not both`);
+    throw new CouldNotJudgeError(`${where}: give a stage, or a url and a logGroup, not both`);
   }
   if (url !== undefined && logGroup === undefined) {
-    throw new ConfigurationError(`${where}: a url needs its logGroup (where its line lands)`);
+    throw new CouldNotJudgeError(`${where}: a url needs its logGroup (where its line lands)`);
   }
   for (const key of ['stage', 'service'] as const) {
     const part = value(key);
     if (part !== undefined && !NAME_PART.test(part)) {
-      throw new ConfigurationError(`${where}: ${key} ${quoted(part)} is not a ${key} name`);
+      throw new CouldNotJudgeError(`${where}: ${key} ${quoted(part)} is not a ${key} name`);
     }
   }
   const region = value('region');
@@ -118,17 +118,17 @@ async function readCapped(path: string): Promise<string> {
   const shown = quoted(path);
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new ConfigurationError(`targets file ${shown} is not a file`);
+    if (!info.isFile()) throw new CouldNotJudgeError(`targets file ${shown} is not a file`);
     if (info.size > D.maxTargetsFileBytes) {
-      throw new ConfigurationError(
+      throw new CouldNotJudgeError(
         `targets file ${shown} is ${info.size} bytes; at most ${D.maxTargetsFileBytes} are read`,
       );
     }
     return await readFile(path, 'utf8');
   } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
+    if (error instanceof CouldNotJudgeError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       code === 'ENOENT'
         ? `targets file ${shown} does not exist`
         : `targets file ${shown} cannot be read: ${safeMessage(error, 120)}`,
@@ -173,13 +173,13 @@ export function nestingDepth(text: string, max: number): number {
 /**
  * Reads a targets file (YAML, or JSON, which YAML reads too): a `targets:` list of
  * `{name?, stage, region?, service?}` or `{name?, url, logGroup, region?}`. Anything wrong is one
- * ConfigurationError naming the file and the entry, before any call.
+ * CouldNotJudgeError naming the file and the entry, before any call.
  */
 export async function readTargetsFile(path: string, service: string): Promise<FleetTarget[]> {
   const shown = quoted(path);
   const text = await readCapped(path);
   if (nestingDepth(text, D.maxTargetsFileDepth) > D.maxTargetsFileDepth) {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `targets file ${shown} nests deeper than ${D.maxTargetsFileDepth} levels; a targets file needs 3`,
     );
   }
@@ -191,25 +191,25 @@ export async function readTargetsFile(path: string, service: string): Promise<Fl
     document = parse(text, { uniqueKeys: true, maxAliasCount: 100 });
   } catch (error) {
     const first = (safeMessage(error, 160).split(/\\u\{a\}|\n/)[0] ?? '').replace(/:$/, '');
-    throw new ConfigurationError(`targets file ${shown} is not JSON or YAML: ${first}`);
+    throw new CouldNotJudgeError(`targets file ${shown} is not JSON or YAML: ${first}`);
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new ConfigurationError(`targets file ${shown} must be a mapping with a targets: list`);
+    throw new CouldNotJudgeError(`targets file ${shown} must be a mapping with a targets: list`);
   }
   for (const key of Object.keys(document)) {
     if (key !== 'targets') {
-      throw new ConfigurationError(
+      throw new CouldNotJudgeError(
         `targets file ${shown}: unknown key ${quoted(key)} (only targets:)`,
       );
     }
   }
   const list = (document as { targets?: unknown }).targets;
   if (!Array.isArray(list)) {
-    throw new ConfigurationError(`targets file ${shown} must have a targets: list`);
+    throw new CouldNotJudgeError(`targets file ${shown} must have a targets: list`);
   }
-  if (list.length === 0) throw new ConfigurationError(`targets file ${shown} has no targets`);
+  if (list.length === 0) throw new CouldNotJudgeError(`targets file ${shown} has no targets`);
   if (list.length > D.maxTargets) {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `targets file ${shown} has ${list.length} targets; at most ${D.maxTargets} are verified in one run`,
     );
   }
@@ -219,7 +219,7 @@ export async function readTargetsFile(path: string, service: string): Promise<Fl
     const target = entryOf(raw, where, service);
     const first = seen.get(target.name);
     if (first !== undefined) {
-      throw new ConfigurationError(
+      throw new CouldNotJudgeError(
         `${where}: name ${quoted(target.name)} is already entry ${first}'s; give each target its own name`,
       );
     }
@@ -240,7 +240,7 @@ export async function checkTargetRegions(
       await checkRegion({ ...aws, region }, env);
     } catch (error) {
       const target = targets.find((t) => (t.region ?? aws.region) === region);
-      throw new ConfigurationError(`${target?.source ?? '--region'}: ${safeMessage(error)}`);
+      throw new CouldNotJudgeError(`${target?.source ?? '--region'}: ${safeMessage(error)}`);
     }
   }
 }

@@ -4,7 +4,7 @@ import type { AwsSettings } from '../aws/aws-clients.ts';
 import { createSnsClient } from '../aws/sns-client.ts';
 import { createDeadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { type CiRun, ciRunUrl, type DeploymentIdentity } from '../deployments/deployment-record.ts';
@@ -100,7 +100,7 @@ export async function publishGateEvent(input: {
         what: `publishing the gate event to ${topic}`,
         deadline: createDeadline(Date.now() + VERIFY_DEFAULTS.gateEventTimeoutMs),
         explain: (error) =>
-          new ConfigurationError(
+          new CouldNotJudgeError(
             `could not publish the gate event to ${topic}: ${awsErrorText(error)}`,
           ),
       },

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createDeadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
@@ -44,7 +44,7 @@ function settingsOf(input: ServerlessSmokeInput): SmokeSettings {
   try {
     return readSmokeSettings(input.serverless.service.custom, input.cliOptions);
   } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
+    if (!(error instanceof CouldNotJudgeError)) throw error;
     throw new SmokeTestFailedError(
       `Smoke test could not run: ${error.message}`,
       EXIT_COULD_NOT_JUDGE,

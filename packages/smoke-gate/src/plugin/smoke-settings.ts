@@ -24,7 +24,7 @@ export const flag = (options: Record<string, unknown>, name: string): boolean =>
 
 /**
  * Reads `custom.smokeTest` and the command line's `--timeout`, `--skip-smoke`, `--skip-rollback`,
- * `--json` and `--junit`; a bad timeout is a ConfigurationError naming where it came from.
+ * `--json` and `--junit`; a bad timeout is a CouldNotJudgeError naming where it came from.
  */
 export function readSmokeSettings(
   custom: unknown,

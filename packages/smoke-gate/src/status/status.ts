@@ -10,11 +10,11 @@ import {
   checkRegion,
   freshClients,
 } from '../aws/aws-clients.ts';
-import { createCloudWatchClient } from '../aws/cloudwatch-client.ts';
+import { cloudWatchClientFor } from '../aws/cloudwatch-client.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { safeText } from '../core/safe-text.ts';
 import { bucketCounts, percentile } from '../core/sparkline.ts';
@@ -98,7 +98,7 @@ async function stageOutputs(request: StatusRequest, stack: string) {
   const required = ['HeartbeatAlarmName', 'FailureAlarmName', 'HealthLogGroupName'] as const;
   const absent = required.filter((key) => outputs[key] === undefined);
   if (absent.length > 0) {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `stack ${stack} has no ${absent.join(', ')} output${absent.length > 1 ? 's' : ''}: deploy this version of the service, which creates ${absent.length > 1 ? 'them' : 'it'} (a stand-in such as moto creates no alarms)`,
     );
   }
@@ -120,7 +120,7 @@ async function alarmStates(
   try {
     const answer = await (request.limit ?? unlimited)(() =>
       callAws<DescribeAlarmsCommandOutput>(
-        createCloudWatchClient(request.aws),
+        cloudWatchClientFor(request.aws),
         new DescribeAlarmsCommand({
           AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
         }),
@@ -136,7 +136,7 @@ async function alarmStates(
     alarms = answer.MetricAlarms ?? [];
   } catch (error) {
     if (!(error instanceof AwsRetryableError)) throw error;
-    throw new ConfigurationError(`${error.message} (${error.kind}); status could not be read`);
+    throw new CouldNotJudgeError(`${error.message} (${error.kind}); status could not be read`);
   }
   const byName = (name: string) => alarms.find((alarm) => alarm.AlarmName === name);
   return [
@@ -149,7 +149,7 @@ async function alarmStates(
 /**
  * Reads a stage's continuous health: the heartbeat and failure alarms' states and the age of the
  * last heartbeat line, all under the request's deadline, then judges it (judgeHealth).
- * Configuration problems are thrown as ConfigurationError (exit 2).
+ * Configuration problems are thrown as CouldNotJudgeError (exit 2).
  */
 export async function checkStatus(request: StatusRequest): Promise<StatusReport> {
   const now = request.now ?? Date.now;

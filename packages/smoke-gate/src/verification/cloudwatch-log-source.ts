@@ -36,7 +36,7 @@ export type FilterCall =
 
 /**
  * One FilterLogEvents call the verifier's way: aborted at the deadline; an error the user must
- * fix is thrown as a ConfigurationError naming `what`; throttling and transient failures (network,
+ * fix is thrown as a CouldNotJudgeError naming `what`; throttling and transient failures (network,
  * 5xx, unparseable answers) come back, cut and escaped, for the caller's own pacing to retry.
  */
 export async function filterLogEventsOnce(
@@ -135,7 +135,7 @@ export function createLogCallPacer(options: {
  * CloudWatch Logs as a log source: FilterLogEvents with the correlation id as a quoted term,
  * following nextToken (pages can be empty and still carry one). Calls start at least
  * `minIntervalMs` apart; throttling backs off, network errors, 5xx and unparseable answers are
- * retried until the deadline; errors a user must fix end the search as a ConfigurationError.
+ * retried until the deadline; errors a user must fix end the search as a CouldNotJudgeError.
  */
 export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource {
   const now = options.now ?? Date.now;

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { outputLogSource } from './output-log-source.ts';
@@ -193,7 +193,7 @@ export async function resolveLocalTarget(target: {
     stage: 'local',
     readyTimeoutMs: Math.max(target.deadline.remainingMs(), 1),
   }).catch((error: unknown) => {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `serverless-offline did not start before the deadline: ${safeText(error instanceof Error ? error.message.split('\n')[0] : error)}`,
     );
   });

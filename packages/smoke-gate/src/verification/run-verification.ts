@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { AwsClients, AwsSettings } from '../aws/aws-clients.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, exitCodeOf } from '../core/verdicts.ts';
@@ -60,7 +60,7 @@ export async function checkJUnitPath(path: string | undefined): Promise<void> {
     const handle = await open(path, 'a');
     await handle.close();
   } catch (error) {
-    throw new ConfigurationError(`cannot write --junit file: ${safeMessage(error)}`);
+    throw new CouldNotJudgeError(`cannot write --junit file: ${safeMessage(error)}`);
   }
 }
 
@@ -123,7 +123,7 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
     outcome = {
       exitCode: EXIT_COULD_NOT_JUDGE,
       error:
-        error instanceof ConfigurationError
+        error instanceof CouldNotJudgeError
           ? error.message
           : `verification could not complete: ${safeMessage(error)}`,
     };

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 
 /** Reads a stack's outputs (key to value), within the deadline. */
 export async function describeStackOutputs(
@@ -26,7 +26,7 @@ export async function describeStackOutputs(
         ...context,
         explain: (error) =>
           error instanceof Error && /does not exist/.test(error.message)
-            ? new ConfigurationError(
+            ? new CouldNotJudgeError(
                 `stack ${name} does not exist in this region. Check the stage and the region, or deploy the stage first.`,
               )
             : undefined,
@@ -35,7 +35,7 @@ export async function describeStackOutputs(
     outputs = result.Stacks?.[0]?.Outputs ?? [];
   } catch (error) {
     if (!(error instanceof AwsRetryableError)) throw error;
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `${what}: could not be read (${error.message.slice(`reading ${what}: `.length)}); nothing was verified`,
     );
   }

@@ -8,7 +8,7 @@ import {
 import { awsConfigurationError } from '../aws/aws-errors.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { ConfigurationError } from '../core/errors.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { ResolvedTarget } from './log-source.ts';
@@ -34,14 +34,14 @@ export function parseRouteUrl(
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigurationError(`${source} ${JSON.stringify(safeText(value))} is not a valid URL`);
+    throw new CouldNotJudgeError(`${source} ${JSON.stringify(safeText(value))} is not a valid URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(`${source} must be an http:// or https:// URL`);
+    throw new CouldNotJudgeError(`${source} must be an http:// or https:// URL`);
   }
   if (url.username !== '' || url.password !== '') {
     // Never echoed: the value carries a secret.
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       kind === 'route'
         ? `${source} must not carry credentials (user:password@); the health route is public`
         : `${source} must not carry credentials (user:password@); AWS credentials come from --profile or the SDK chain`,
@@ -56,7 +56,7 @@ const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 /** Refuses a log group name CloudWatch Logs could never accept. */
 export function checkLogGroupName(name: string, source: string): string {
   if (!LOG_GROUP_NAME.test(name)) {
-    throw new ConfigurationError(
+    throw new CouldNotJudgeError(
       `${source} ${JSON.stringify(safeText(name))} is not a valid log group name (1-512 of A-Z a-z 0-9 . - _ / #)`,
     );
   }
@@ -100,10 +100,10 @@ export interface Targets {
 export function checkTargetRequest(request: TargetRequest): TargetRequest {
   if (request.stage === undefined && request.stackName === undefined) {
     if (request.url === undefined) {
-      throw new ConfigurationError('no endpoint: pass --url <url>, --stage <stage> or --local');
+      throw new CouldNotJudgeError('no endpoint: pass --url <url>, --stage <stage> or --local');
     }
     if (request.logGroupName === undefined) {
-      throw new ConfigurationError('no log group: pass --log-group <name> or --stage <stage>');
+      throw new CouldNotJudgeError('no log group: pass --log-group <name> or --stage <stage>');
     }
   }
   return {
@@ -140,7 +140,7 @@ export async function resolveTargets(
       url = parseRouteUrl(outputs.url, `stack ${stack} output HealthEndpointUrl`);
     }
     if (url === undefined) {
-      throw new ConfigurationError(
+      throw new CouldNotJudgeError(
         // --url exists on the CLI (which names a stage), not on `serverless smoke` (a stack).
         `stack ${stack} has no HealthEndpointUrl output: deploy this service first${request.stage === undefined ? '' : ', or pass --url'}`,
       );
@@ -152,10 +152,10 @@ export async function resolveTargets(
         : defaultLogGroupName(request.service, request.stage));
   }
   if (url === undefined) {
-    throw new ConfigurationError('no endpoint: pass --url <url>, --stage <stage> or --local');
+    throw new CouldNotJudgeError('no endpoint: pass --url <url>, --stage <stage> or --local');
   }
   if (logGroupName === undefined) {
-    throw new ConfigurationError('no log group: pass --log-group <name> or --stage <stage>');
+    throw new CouldNotJudgeError('no log group: pass --log-group <name> or --stage <stage>');
   }
   return { url, logGroupName: checkLogGroupName(logGroupName, 'log group') };
 }
@@ -185,7 +185,7 @@ export async function resolveAwsTarget(
     await deadline.race(logs.config.region(), 'resolving the AWS region');
     await deadline.race(logs.config.credentials(), 'resolving AWS credentials');
   } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
+    if (error instanceof CouldNotJudgeError) throw error;
     throw awsConfigurationError(error, context);
   }
   const targets = await resolveTargets(request, {

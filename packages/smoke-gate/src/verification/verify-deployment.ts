@@ -161,7 +161,7 @@ async function searchLine(
  * Proves route → Lambda → log line: calls the route with a fresh correlation id, then waits for
  * the function's structured line with that id in the log source, all within one deadline. A
  * wrong final answer from the route ends the run at once. Configuration errors (credentials,
- * permissions, missing log group) are thrown as ConfigurationError.
+ * permissions, missing log group) are thrown as CouldNotJudgeError.
  */
 export async function verifyDeployment(options: VerifyOptions): Promise<VerifyReport> {
   const now = options.now ?? Date.now;

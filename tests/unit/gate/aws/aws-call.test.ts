@@ -5,7 +5,7 @@ import { PROJECT_DIR } from '../../../../harness/project/project.ts';
 import { AwsRetryableError, callAws } from '../../../../packages/smoke-gate/src/aws/aws-call.ts';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import {
-  ConfigurationError,
+  CouldNotJudgeError,
   DeadlineError,
 } from '../../../../packages/smoke-gate/src/core/errors.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
@@ -117,7 +117,7 @@ describe('callAws, the one way the gate calls AWS', () => {
       {
         what: 'CloudWatch alarms',
         deadline,
-        explain: () => new ConfigurationError('the caller’s words'),
+        explain: () => new CouldNotJudgeError('the caller’s words'),
       },
     );
     // Assess

@@ -1,7 +1,7 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../../packages/smoke-gate/src/core/errors.ts';
+import { CouldNotJudgeError } from '../../../../packages/smoke-gate/src/core/errors.ts';
 import { cloudWatchLogSource } from '../../../../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { smokeLine as contractSmokeLine } from '../../../helpers/contract-fixtures.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
@@ -217,7 +217,7 @@ describe('cloudWatchLogSource', () => {
     // Act
     const attempt = makeSource(clock).findSmokeLine(search(clock));
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(attempt).rejects.toBeInstanceOf(CouldNotJudgeError);
     await expect(attempt).rejects.toThrow(message);
   });
 });

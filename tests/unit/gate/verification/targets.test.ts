@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../../packages/smoke-gate/src/core/errors.ts';
+import { CouldNotJudgeError } from '../../../../packages/smoke-gate/src/core/errors.ts';
 import {
   checkLogGroupName,
   checkTargetRequest,
@@ -63,9 +63,9 @@ describe('checkTargetRequest', () => {
     });
   });
 
-  it('throws ConfigurationError (exit 2), never a verdict', () => {
+  it('throws CouldNotJudgeError (exit 2), never a verdict', () => {
     expect(() => checkTargetRequest({ service: 's', url: 'x', logGroupName: 'g' })).toThrow(
-      ConfigurationError,
+      CouldNotJudgeError,
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { Deadline } from '../../core/deadline.ts';
 import { VERIFY_DEFAULTS as D } from '../../core/defaults.ts';
-import { ConfigurationError } from '../../core/errors.ts';
+import { CouldNotJudgeError } from '../../core/errors.ts';
 import { EXIT_VERIFIED } from '../../core/verdicts.ts';
 import { checkHistory } from '../../deployments/history.ts';
 import { formatHistory } from '../../report/report.ts';
@@ -12,9 +12,9 @@ import { coloursOf, type Out, readOrFail } from '../output.ts';
 export async function runHistory(values: Values, out: Out, deadline: Deadline): Promise<number> {
   const { io } = out;
   const stage = oneOf(values.stage, '--stage', 'history');
-  if (stage === undefined) throw new ConfigurationError('history needs --stage <stage>');
+  if (stage === undefined) throw new CouldNotJudgeError('history needs --stage <stage>');
   if (values.targets !== undefined)
-    throw new ConfigurationError('history reads one stage: leave out --targets');
+    throw new CouldNotJudgeError('history reads one stage: leave out --targets');
   const request = {
     stage,
     service: values.service ?? D.service,

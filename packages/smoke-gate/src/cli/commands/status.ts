@@ -1,6 +1,6 @@
 import type { Deadline } from '../../core/deadline.ts';
 import { VERIFY_DEFAULTS as D } from '../../core/defaults.ts';
-import { ConfigurationError } from '../../core/errors.ts';
+import { CouldNotJudgeError } from '../../core/errors.ts';
 import { unicodeOk } from '../../core/sparkline.ts';
 import { EXIT_FAILED, EXIT_VERIFIED } from '../../core/verdicts.ts';
 import { formatStatus } from '../../report/report.ts';
@@ -17,7 +17,7 @@ export async function runStatus(values: Values, out: Out, deadline: Deadline): P
   }
   const { io } = out;
   const stage = oneOf(values.stage, '--stage', 'status');
-  if (stage === undefined) throw new ConfigurationError('status needs --stage <stage>');
+  if (stage === undefined) throw new CouldNotJudgeError('status needs --stage <stage>');
   const request: StatusRequest = {
     stage,
     service: values.service ?? D.service,
