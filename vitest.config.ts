@@ -15,6 +15,7 @@ const QUICK = [
   'tests/hardening/verifier-faults.test.ts',
   'tests/hardening/verifier-hostile.test.ts',
   'tests/integration/cli-start.test.ts',
+  'tests/hardening/hanging-aws.test.ts',
 ];
 
 export default defineConfig({

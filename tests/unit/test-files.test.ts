@@ -32,7 +32,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/fleet/fleet-status.ts',
   'packages/smoke-gate/src/plugin/announce-verdict.ts',
   'packages/smoke-gate/src/plugin/schema.ts',
-  'packages/smoke-gate/src/plugin/serverless-smoke.ts',
   'packages/smoke-gate/src/report/job-summary.ts',
   'packages/smoke-gate/src/status/status.ts',
   'packages/smoke-gate/src/verification/check-endpoint.ts',

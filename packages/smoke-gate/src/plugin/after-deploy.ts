@@ -1,5 +1,5 @@
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
-import { createDeadline } from '../core/deadline.ts';
+import type { Deadline } from '../core/deadline.ts';
 import type { PluginLog, ServerlessLike } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED, recordedVerdictOf } from '../core/verdicts.ts';
@@ -34,6 +34,11 @@ export interface AfterDeployContext {
   own?: DeploymentIdentity | undefined;
   /** The framework's AWS SDK config (region, credentials, endpoint). */
   aws: Record<string, unknown>;
+  /**
+   * The gate's bound after a deploy: twice the timeout from the hook's start, the framework's own
+   * rollback aside. The bookkeeping, the stack's settling and the restored verification end by it.
+   */
+  hookDeadline: Deadline;
   /** Runs the same verification again, with a deadline counted from `startedFrom`. */
   verify: (startedFrom: number) => Promise<VerificationOutcome>;
   env?: NodeJS.ProcessEnv;
@@ -88,7 +93,7 @@ async function rollBack(
     `Rolling back: deployment ${own.directory} failed the smoke test; returning to ${to.directory}, verified ${to.verifiedAt}.`,
   );
   const cloudFormation = createCloudFormationClient({ base: context.aws });
-  const deadline = createDeadline(Date.now() + context.settings.timeoutSeconds * 1000);
+  const deadline = context.hookDeadline;
   const stack = await waitForSettledStack(cloudFormation, books.stack, deadline);
   if (!stack.ready) {
     facts.error = stack.message;
@@ -154,11 +159,7 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
   const { log, outcome, settings } = context;
   let books: Books;
   try {
-    books = await openBooks(
-      context.serverless,
-      context.aws,
-      createDeadline(Date.now() + settings.timeoutSeconds * 1000),
-    );
+    books = await openBooks(context.serverless, context.aws, context.hookDeadline);
   } catch (error) {
     const note = `deployment history unavailable (${safeMessage(error)}): nothing recorded, no rollback.`;
     log.notice(note);

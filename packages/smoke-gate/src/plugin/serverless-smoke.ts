@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { createDeadline } from '../core/deadline.ts';
+import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
@@ -103,12 +103,21 @@ const jsonReport = (outcome: VerificationOutcome, extra: AfterDeployResult) => {
   return { ...report, ...{ rollback }, ...{ note }, ...{ superseded } };
 };
 
+/** The gate's stated bound after a deploy: what the deadline covers, and what it does not. */
+export const gateBound = (timeoutSeconds: number): string =>
+  `Smoke test: deadline ${timeoutSeconds} s; with a rollback and its verification the gate ends within ${2 * timeoutSeconds} s, plus the framework's own rollback while it runs.`;
+
 /** The verification of this stack with the framework's settings, deadline counted from `startedFrom`. */
 const verifierOf =
   (
     input: ServerlessSmokeInput,
     settings: SmokeSettings,
-    stack: { stackName: string; aws: Record<string, unknown>; writeJUnit: boolean },
+    stack: {
+      stackName: string;
+      aws: Record<string, unknown>;
+      writeJUnit: boolean;
+      hookDeadline: Deadline;
+    },
   ) =>
   (startedFrom: number) =>
     runVerification({
@@ -119,7 +128,10 @@ const verifierOf =
       },
       aws: { base: stack.aws },
       env: process.env,
-      deadline: createDeadline(startedFrom + settings.timeoutSeconds * 1000),
+      // Each verification has the timeout, and ends by the gate's bound (a restored one too).
+      deadline: createDeadline(
+        Math.min(startedFrom + settings.timeoutSeconds * 1000, stack.hookDeadline.at),
+      ),
       junitPath: settings.junitPath,
       writeJUnit: stack.writeJUnit,
       // Right after a stack update a new route can answer 404 for a few seconds.
@@ -138,6 +150,7 @@ async function afterVerdict(
     own: DeploymentIdentity | undefined;
     aws: Record<string, unknown>;
     verify: (startedFrom: number) => Promise<VerificationOutcome>;
+    hookDeadline: Deadline;
   },
 ): Promise<{ extra: AfterDeployResult; live?: DeploymentIdentity | undefined }> {
   const { trigger, outcome, log } = context;
@@ -173,16 +186,19 @@ export async function runServerlessSmoke(
   const aws = await provider.getAwsSdkV3Config();
   // After a deploy the hook writes the JUnit file once, at the end: its report may add a rollback.
   const hookWritesJUnit = trigger === 'deploy';
-  const verify = verifierOf(input, settings, { stackName, aws, writeJUnit: !hookWritesJUnit });
+  const hookDeadline = createDeadline(startedAt + 2 * settings.timeoutSeconds * 1000);
+  if (trigger === 'deploy') log.notice(gateBound(settings.timeoutSeconds));
+  const verify = verifierOf(input, settings, {
+    stackName,
+    aws,
+    writeJUnit: !hookWritesJUnit,
+    hookDeadline,
+  });
 
   // Whose deploy this is: captured now, before the verification, and held to after it.
   const own =
     trigger === 'deploy'
-      ? await ownDeployment(
-          serverless,
-          aws,
-          createDeadline(startedAt + settings.timeoutSeconds * 1000),
-        ).catch(() => undefined)
+      ? await ownDeployment(serverless, aws, hookDeadline).catch(() => undefined)
       : undefined;
   // When: the verification; then what: record or roll back after a deploy, note a code-only one.
   const outcome = await verify(startedAt);
@@ -190,7 +206,15 @@ export async function runServerlessSmoke(
   if (!settings.json && outcome.report !== undefined) {
     log.notice(formatReport(outcome.report).trimEnd());
   }
-  const { extra, live } = await afterVerdict({ ...input, settings, outcome, own, aws, verify });
+  const { extra, live } = await afterVerdict({
+    ...input,
+    settings,
+    outcome,
+    own,
+    aws,
+    verify,
+    hookDeadline,
+  });
   if (hookWritesJUnit) await writeGateJUnit(settings.junitPath, outcome, extra, log);
   if (settings.json) stdout.write(`${JSON.stringify(jsonReport(outcome, extra))}\n`);
   if (trigger === 'deploy' || trigger === 'rollback') {

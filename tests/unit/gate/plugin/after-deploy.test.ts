@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import { afterDeploy } from '../../../../packages/smoke-gate/src/plugin/after-deploy.ts';
@@ -120,6 +121,7 @@ const run = async (
     own,
     aws: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
     verify: async () => outcome(0),
+    hookDeadline: createDeadline(Date.now() + 10_000),
     env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' },
   });
   const records = s3
