@@ -1,4 +1,4 @@
-import { createCloudFormationClient } from '../aws/aws-clients.ts';
+import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { createS3Client } from '../aws/s3-client.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
@@ -33,7 +33,7 @@ export const booksDeadline = (now: number = Date.now()): Deadline =>
 /** The stage's deployment bucket from the framework, with the live deployment and the history. */
 export async function openBooks(
   serverless: ServerlessLike,
-  aws: Record<string, unknown>,
+  aws: AwsSettings,
   deadline: Deadline = booksDeadline(),
 ): Promise<Books> {
   const provider = serverless.getProvider('aws');
@@ -46,9 +46,9 @@ export async function openBooks(
   }
   const bucket = await provider.getServerlessDeploymentBucketName();
   const prefix = `${provider.getDeploymentPrefix()}/${serverless.service.service}/${provider.getStage()}/`;
-  const s3 = createS3Client({ base: aws });
+  const s3 = createS3Client(aws);
   const stack = provider.naming.getStackName();
-  const live = await liveDeployment(createCloudFormationClient({ base: aws }), stack, deadline);
+  const live = await liveDeployment(createCloudFormationClient(aws), stack, deadline);
   const place = { s3, bucket, prefix, deadline };
   const history = await deploymentHistory(place, live);
   const hashes = new Map<string, Promise<Record<string, ArtifactHash>>>();

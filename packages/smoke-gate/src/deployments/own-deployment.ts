@@ -1,4 +1,4 @@
-import { createCloudFormationClient } from '../aws/aws-clients.ts';
+import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { ServerlessLike } from '../core/framework.ts';
 import { stampedFunction, type TemplateResources } from './build-stamp.ts';
@@ -13,7 +13,7 @@ import type { DeploymentIdentity } from './deployment-record.ts';
  */
 export async function ownDeployment(
   serverless: ServerlessLike,
-  aws: Record<string, unknown>,
+  aws: AwsSettings,
   deadline: Deadline,
 ): Promise<DeploymentIdentity | undefined> {
   const directoryName = serverless.service.package?.artifactDirectoryName;
@@ -21,7 +21,7 @@ export async function ownDeployment(
     typeof directoryName === 'string' ? deploymentOfKey(`${directoryName}/`) : undefined;
   if (serverless.service.provider?.shouldNotDeploy === true || directory === undefined) {
     const stack = serverless.getProvider('aws').naming.getStackName();
-    return liveDeployment(createCloudFormationClient({ base: aws }), stack, deadline);
+    return liveDeployment(createCloudFormationClient(aws), stack, deadline);
   }
   const template = serverless.service.provider?.compiledCloudFormationTemplate;
   const { commit, version } = stampedFunction(template?.Resources as TemplateResources | undefined);

@@ -1,3 +1,5 @@
+import type { AwsSettings } from '../aws/aws-clients.ts';
+import { frameworkAws } from '../aws/framework-aws.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, recordedVerdictOf } from '../core/verdicts.ts';
@@ -34,7 +36,7 @@ export async function resolveRollbackCommit(input: {
       `--commit ${JSON.stringify(safeText(String(raw), 60))} is not a commit sha or prefix`,
     );
   }
-  const aws = await serverless.getProvider('aws').getAwsSdkV3Config();
+  const aws = await frameworkAws(serverless);
   const books = await openBooks(serverless, aws);
   const entries = await deploymentEntries(
     books,
@@ -68,7 +70,7 @@ export async function resolveRollbackCommit(input: {
 export async function recordManualRollback(input: {
   serverless: ServerlessLike;
   log: PluginLog;
-  aws: Record<string, unknown>;
+  aws: AwsSettings;
   outcome: VerificationOutcome;
 }): Promise<DeploymentIdentity | undefined> {
   try {

@@ -1,3 +1,4 @@
+import type { AwsSettings } from '../aws/aws-clients.ts';
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { PluginLog, ServerlessLike } from '../core/framework.ts';
@@ -33,7 +34,7 @@ export interface AfterDeployContext {
   /** The deployment this command made, captured when the deploy step ended. */
   own?: DeploymentIdentity | undefined;
   /** The framework's AWS SDK config (region, credentials, endpoint). */
-  aws: Record<string, unknown>;
+  aws: AwsSettings;
   /**
    * The gate's bound after a deploy: twice the timeout from the hook's start, the framework's own
    * rollback aside. The bookkeeping, the stack's settling and the restored verification end by it.
@@ -92,7 +93,7 @@ async function rollBack(
   log.notice(
     `Rolling back: deployment ${own.directory} failed the smoke test; returning to ${to.directory}, verified ${to.verifiedAt}.`,
   );
-  const cloudFormation = createCloudFormationClient({ base: context.aws });
+  const cloudFormation = createCloudFormationClient(context.aws);
   const deadline = context.hookDeadline;
   const stack = await waitForSettledStack(cloudFormation, books.stack, deadline);
   if (!stack.ready) {

@@ -1,3 +1,4 @@
+import type { AwsSettings } from '../aws/aws-clients.ts';
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
 import { createDeadline } from '../core/deadline.ts';
 import type { PluginLog, ServerlessLike } from '../core/framework.ts';
@@ -70,7 +71,7 @@ export function gateEvents(input: {
  */
 export async function announceVerdict(input: {
   serverless: ServerlessLike;
-  aws: Record<string, unknown>;
+  aws: AwsSettings;
   log: PluginLog;
   events: GateFacts[];
 }): Promise<void> {
@@ -79,7 +80,7 @@ export async function announceVerdict(input: {
   let topicArn: string | undefined;
   try {
     const outputs = await describeStackOutputs(
-      createCloudFormationClient({ base: input.aws }),
+      createCloudFormationClient(input.aws),
       stack,
       createDeadline(Date.now() + TOPIC_LOOKUP_MS),
     );
@@ -93,7 +94,7 @@ export async function announceVerdict(input: {
   if (topicArn === undefined) return;
   for (const facts of input.events) {
     await publishGateEvent({
-      aws: { base: input.aws },
+      aws: input.aws,
       topicArn,
       message: gateMessage(facts),
       log: input.log,

@@ -1,4 +1,6 @@
 import { writeFile } from 'node:fs/promises';
+import type { AwsSettings } from '../aws/aws-clients.ts';
+import { frameworkAws } from '../aws/framework-aws.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
@@ -114,7 +116,7 @@ const verifierOf =
     settings: SmokeSettings,
     stack: {
       stackName: string;
-      aws: Record<string, unknown>;
+      aws: AwsSettings;
       writeJUnit: boolean;
       hookDeadline: Deadline;
     },
@@ -126,7 +128,7 @@ const verifierOf =
         stackName: stack.stackName,
         service: input.serverless.service.service ?? VERIFY_DEFAULTS.service,
       },
-      aws: { base: stack.aws },
+      aws: stack.aws,
       env: process.env,
       // Each verification has the timeout, and ends by the gate's bound (a restored one too).
       deadline: createDeadline(
@@ -148,7 +150,7 @@ async function afterVerdict(
     settings: SmokeSettings;
     outcome: VerificationOutcome;
     own: DeploymentIdentity | undefined;
-    aws: Record<string, unknown>;
+    aws: AwsSettings;
     verify: (startedFrom: number) => Promise<VerificationOutcome>;
     hookDeadline: Deadline;
   },
@@ -183,7 +185,7 @@ export async function runServerlessSmoke(
   }
   const provider = serverless.getProvider('aws');
   const stackName = provider.naming.getStackName();
-  const aws = await provider.getAwsSdkV3Config();
+  const aws = await frameworkAws(serverless);
   // After a deploy the hook writes the JUnit file once, at the end: its report may add a rollback.
   const hookWritesJUnit = trigger === 'deploy';
   const hookDeadline = createDeadline(startedAt + 2 * settings.timeoutSeconds * 1000);

@@ -119,7 +119,7 @@ const run = async (
     settings: readSmokeSettings({ smokeTest: { timeout: 5 } }),
     outcome: outcome(exitCode),
     own,
-    aws: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+    aws: { base: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } },
     verify: async () => outcome(0),
     hookDeadline: createDeadline(Date.now() + 10_000),
     env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' },
