@@ -37,7 +37,7 @@ describe('a hanging AWS stand-in', () => {
   ])('ends %s by its --timeout, exit 2, naming what did not finish', ROOM, async (_name, args) => {
     // Act
     const run = await runCliProcess(
-      [...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--timeout', '3'],
+      [...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--timeout', '2'],
       MOTO_CREDENTIALS_ENV,
     );
     // Assess
@@ -48,7 +48,7 @@ describe('a hanging AWS stand-in', () => {
   it('ends serverless smoke by custom.smokeTest.timeout, exit 2', ROOM, async () => {
     // Prepare: the framework's settings point at the hanging stand-in
     const serverless = {
-      service: { service: 'petsage-smoke-test', custom: { smokeTest: { timeout: 3 } } },
+      service: { service: 'petsage-smoke-test', custom: { smokeTest: { timeout: 2 } } },
       getProvider: () => ({
         getAwsSdkV3Config: async () => ({
           region: 'us-east-1',
@@ -73,7 +73,7 @@ describe('a hanging AWS stand-in', () => {
     await expect(smoke).rejects.toThrow(/did not finish before the deadline/);
   });
 
-  it('ends a gate event by its own cap, reports it and keeps the verdict', ROOM, async () => {
+  it('ends a gate event by its cap, reports it and keeps the verdict', ROOM, async () => {
     // Prepare
     const notices: string[] = [];
     // Act
@@ -86,6 +86,7 @@ describe('a hanging AWS stand-in', () => {
       topicArn: 'arn:aws:sns:us-east-1:123456789012:petsage-smoke-test-dev-alarms',
       message: { subject: 'PASS', body: '{}', attributes: {} },
       log: { notice: (text) => notices.push(text) },
+      capMs: 1_000,
     });
     // Assess
     expect(published).toBe(false);

@@ -85,6 +85,8 @@ export async function publishGateEvent(input: {
   topicArn: string;
   message: GateMessage;
   log: PluginLog;
+  /** The publish's own bound (default VERIFY_DEFAULTS.gateEventTimeoutMs). */
+  capMs?: number;
 }): Promise<boolean> {
   const topic = safeText(input.topicArn);
   try {
@@ -98,7 +100,7 @@ export async function publishGateEvent(input: {
       }),
       {
         what: `publishing the gate event to ${topic}`,
-        deadline: createDeadline(Date.now() + VERIFY_DEFAULTS.gateEventTimeoutMs),
+        deadline: createDeadline(Date.now() + (input.capMs ?? VERIFY_DEFAULTS.gateEventTimeoutMs)),
         explain: (error) =>
           new CouldNotJudgeError(
             `could not publish the gate event to ${topic}: ${awsErrorText(error)}`,
