@@ -143,13 +143,13 @@ const liveDirectory = async () =>
     )
   )?.directory ?? '?';
 
-/** `petsage-smoke history --json` against moto. */
-const history = async () => {
+/** `petsage-smoke history --json` against moto, for a stage, run from a folder (the project). */
+const history = async (stage = STAGE, cwd?: string) => {
   const run = await runCliProcess(
     [
       'history',
       '--stage',
-      STAGE,
+      stage,
       '--endpoint-url',
       moto.endpoint,
       '--region',
@@ -157,6 +157,7 @@ const history = async () => {
       '--json',
     ],
     { ...MOTO_CREDENTIALS_ENV },
+    cwd === undefined ? {} : { cwd },
   );
   return { run, report: JSON.parse(run.stdout) as { deployments: Record<string, unknown>[] } };
 };
@@ -672,23 +673,10 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     const deployed = await deploy(prefixed, ['--skip-smoke'], 'prefixed-v1', 'prefixed');
     expect(deployed.code, deployed.output).toBe(0);
     // Act
-    const run = await runCliProcess(
-      [
-        'history',
-        '--stage',
-        'prefixed',
-        '--endpoint-url',
-        moto.endpoint,
-        '--region',
-        'us-east-1',
-        '--json',
-      ],
-      { ...MOTO_CREDENTIALS_ENV },
-      { cwd: dir },
-    );
+    const { run, report } = await history('prefixed', dir);
     // Assess
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).deployments).toStrictEqual([
+    expect(report.deployments).toStrictEqual([
       expect.objectContaining({ commit: 'prefixed-v1', live: true }),
     ]);
   });
