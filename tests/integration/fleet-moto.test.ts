@@ -6,7 +6,7 @@
 // respondToSmokeTest per stage, its lines shipped into that stage's region in moto. Not proven
 // here: API Gateway, Lambda, CloudWatch's quota (fleet.test.ts has a stand-in that enforces one).
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
@@ -136,6 +136,7 @@ describe.skipIf(!hasMoto)('many stages in two regions against moto', () => {
   afterAll(async () => {
     await route?.stop();
     await moto?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('verifies every --stage in every --region in one run, each read from its own region', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fleet?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('verify over 40 targets in 4 regions', () => {

@@ -195,8 +195,9 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     expect(run.stdout).toMatch(/PASS {2}route/);
     expect(run.stdout).toMatch(/FAIL {2}log line/);
     expect(run.stdout).toMatch(/hint: .*region/);
-    const { readFile } = await import('node:fs/promises');
+    const { readFile, rm } = await import('node:fs/promises');
     const xml = await readFile(junit, 'utf8');
+    await rm(junit, { force: true });
     expect(xml).toMatch(/<testsuites name="petsage-smoke" tests="2" failures="1"/);
     expect(xml).toMatch(/<failure message="no smoke-test line/);
   });
