@@ -121,7 +121,7 @@ const endpointOverrides = (settings: AwsSettings, env: NodeJS.ProcessEnv) => [
  * Refuses an endpoint override that would send signed requests in the clear to another machine:
  * an override is https, or plain http to a stand-in on this machine only.
  */
-export function checkEndpoints(settings: AwsSettings, env: NodeJS.ProcessEnv): void {
+function checkEndpoints(settings: AwsSettings, env: NodeJS.ProcessEnv): void {
   for (const { name, value } of endpointOverrides(settings, env)) {
     let url: URL | undefined;
     try {

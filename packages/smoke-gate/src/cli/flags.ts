@@ -5,7 +5,7 @@ import { OPTIONS } from '../core/options.ts';
 import { safeText } from '../core/safe-text.ts';
 
 /** The option a mistyped name most likely meant: a near spelling, or the one it starts. */
-export function suggestOption(name: string): string | undefined {
+function suggestOption(name: string): string | undefined {
   const names = Object.keys(OPTIONS).filter(
     (option) => OPTIONS[option as keyof typeof OPTIONS].section !== 'hidden',
   );

@@ -27,7 +27,7 @@ export interface Books extends DeploymentBucket {
  * The bound of bookkeeping that runs outside a verification (opening the books for a rollback by
  * commit, recording a manual rollback): the default deadline, from now.
  */
-export const booksDeadline = (now: number = Date.now()): Deadline =>
+const booksDeadline = (now: number = Date.now()): Deadline =>
   createDeadline(now + VERIFY_DEFAULTS.timeoutSeconds * 1000);
 
 /** The stage's deployment bucket from the framework, with the live deployment and the history. */

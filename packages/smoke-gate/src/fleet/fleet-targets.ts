@@ -141,7 +141,7 @@ async function readCapped(path: string): Promise<string> {
  * (outside quotes and comments), plus each line's block depth (its indentation, and every `- ` or
  * `? ` that opens a nested entry at its start). Stops counting once past `max`.
  */
-export function nestingDepth(text: string, max: number): number {
+function nestingDepth(text: string, max: number): number {
   let flow = 0;
   let deepest = 0;
   let quote: string | undefined;

@@ -7,7 +7,7 @@ import { RELEASE_METADATA, VERSION_METADATA } from '../deployments/build-stamp.t
  * The commit the service is built from: RELEASE_ID when set, else the service folder's git HEAD,
  * else "unknown" (the same rule the service's bundle applies to its own release id).
  */
-export function resolveReleaseId(serviceDir: string, env: NodeJS.ProcessEnv): string {
+function resolveReleaseId(serviceDir: string, env: NodeJS.ProcessEnv): string {
   if (env.RELEASE_ID) return env.RELEASE_ID;
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], {
@@ -21,7 +21,7 @@ export function resolveReleaseId(serviceDir: string, env: NodeJS.ProcessEnv): st
 }
 
 /** The service's own package.json version, or "unknown" when it has none. */
-export function serviceVersion(serviceDir: string): string {
+function serviceVersion(serviceDir: string): string {
   try {
     const { version } = JSON.parse(readFileSync(join(serviceDir, 'package.json'), 'utf8'));
     return typeof version === 'string' ? version : 'unknown';
