@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV } from '../../harness/aws/moto.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 import { freePort } from '../../packages/smoke-gate/src/verification/offline.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 
@@ -37,6 +39,9 @@ const verify = async (url: string, timeoutSeconds: number) => {
       '--timeout',
       String(timeoutSeconds),
       '--json',
+      // This service's contract: the body and the line are judged as after its deploys.
+      '--contract',
+      join(PROJECT_DIR, 'serverless.yml'),
     ],
     MOTO_CREDENTIALS_ENV,
   );

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV } from '../../harness/aws/moto.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 import { type CliRun, runCliProcess } from '../helpers/cli.ts';
 import {
   answerLogs,
@@ -81,6 +82,9 @@ const verify = (url: string, logs: string, seconds: number, extra: string[] = []
       logs,
       '--timeout',
       String(seconds),
+      // This service's contract: the body and the line are judged as after its deploys.
+      '--contract',
+      join(PROJECT_DIR, 'serverless.yml'),
       ...extra,
     ],
     MOTO_CREDENTIALS_ENV,

@@ -15,6 +15,7 @@ import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' wi
 import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
 import { packageService, resourcesOfType, type Template } from '../../harness/project/packaged.ts';
 import { ROUTE_HEARTBEAT_HEADER, ROUTE_HEARTBEAT_MARKER } from '../../lib/contract.ts';
+import { filterMatches } from '../helpers/filter-pattern.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
 let dir: string;
@@ -41,31 +42,6 @@ const only = (type: string) => {
   const found = resourcesOfType(template, type);
   expect(found).toHaveLength(1);
   return found[0]?.[1].Properties as Record<string, unknown>;
-};
-
-/**
- * The two JSON metric filter pattern forms the template uses, `{ $.key = "value" }` and
- * `{ ($.key = "a") || ($.key = "b") }`, evaluated as CloudWatch documents them: only log events
- * that are JSON objects, the keys at top level. Any other form throws (the test must grow).
- */
-const jsonFilterMatches = (pattern: string, message: string): boolean => {
-  const single = /^\{ \$\.([A-Za-z_]+) = "([^"]*)" \}$/.exec(pattern);
-  const terms = single
-    ? [[single[1], single[2]]]
-    : /^\{ \(\$\.[A-Za-z_]+ = "[^"]*"\)( \|\| \(\$\.[A-Za-z_]+ = "[^"]*"\))+ \}$/.test(pattern)
-      ? [...pattern.matchAll(/\(\$\.([A-Za-z_]+) = "([^"]*)"\)/g)].map((m) => [m[1], m[2]])
-      : undefined;
-  if (terms === undefined)
-    throw new Error(`not a JSON pattern form this test evaluates: ${pattern}`);
-  try {
-    const parsed: unknown = JSON.parse(message);
-    if (typeof parsed !== 'object' || parsed === null) return false;
-    return terms.some(
-      ([key, value]) => (parsed as Record<string, unknown>)[key as string] === value,
-    );
-  } catch {
-    return false;
-  }
 };
 
 /** Lines the real handler writes for a GET and a heartbeat, and one forced failure. */
@@ -214,14 +190,14 @@ describe('continuous verification in the packaged template', () => {
     expect(Number(template.Resources.RouteHeartbeatAlarm?.Properties.Period)).toBe(600);
   });
 
-  it('counts smoke and failure lines with the simplest JSON patterns, by service and stage', () => {
+  it('counts smoke, route and failure lines with JSON patterns from custom.smokeTest, by service and stage', () => {
     const filters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(
       ([, resource]) => resource.Properties,
     );
     expect(filters).toStrictEqual([
       {
         LogGroupName: { Ref: 'HealthLogGroup' },
-        FilterPattern: '{ $.event = "smoke_test_executed" }',
+        FilterPattern: '{ ($.event = "smoke_test_executed") && ($.level = "INFO") }',
         MetricTransformations: [
           {
             MetricNamespace: 'PetSage/SmokeTest',
@@ -284,7 +260,7 @@ describe('continuous verification in the packaged template', () => {
     const counted =
       (pattern = '') =>
       (lines: (string | undefined)[]) =>
-        lines.map((line) => jsonFilterMatches(pattern, line ?? ''));
+        lines.map((line) => filterMatches(pattern, line ?? ''));
     // Assess
     const all = [getLine, heartbeatLine, failureLine, routeLine];
     expect(counted(smoke)(all)).toStrictEqual([true, true, false, true]);

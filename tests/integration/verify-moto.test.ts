@@ -24,9 +24,12 @@ const hasMoto = motoForSuite('the CloudWatch Logs integration suite');
 
 const LOG_GROUP = '/aws/lambda/petsage-smoke-test-local-health';
 
-/** The framework as the plugin sees it, with moto behind getAwsSdkV3Config. */
+/** The framework as the plugin sees it (one function, its GET route), with moto behind it. */
 const fakeServerless = (stackName: string, custom: Record<string, unknown>) => ({
-  service: { custom },
+  service: {
+    custom,
+    functions: { health: { events: [{ httpApi: { method: 'GET', path: '/health' } }] } },
+  },
   classes: { Error },
   getProvider: () => ({
     getAwsSdkV3Config: async () => ({

@@ -57,6 +57,13 @@ export function checkFleetFlags(values: Values): void {
 export const logsRateOf = (values: Values): number => rangedValue('logs-rate', values['logs-rate']);
 
 /** What `verify` verifies: a deployed stack or URL, or a local serverless-offline. */
+/** `--contract <file>`: the contract to verify against, read before anything runs. */
+export const contractOf = async (values: Values) => {
+  if (values.contract === undefined) return undefined;
+  const { readContractFile } = await import('../verification/contract-file.ts');
+  return readContractFile(values.contract);
+};
+
 export const targetOf = (values: Values): VerificationTarget => {
   const stage = oneOf(values.stage, '--stage', 'one target');
   if (values.local) {

@@ -19,7 +19,11 @@ export interface ServerlessLike {
   };
   getProvider(name: 'aws'): {
     getAwsSdkV3Config(): Promise<Record<string, unknown>>;
-    naming: { getStackName(): string };
+    naming: {
+      getStackName(): string;
+      getLambdaLogicalId?(functionName: string): string;
+      getLogGroupLogicalId?(functionName: string): string;
+    };
     getServerlessDeploymentBucketName?(): Promise<string>;
     getDeploymentPrefix?(): string;
     getStage?(): string;

@@ -42,6 +42,12 @@ export const OPTIONS = {
     value: '<path>',
     help: 'with --local: the route path to call',
   },
+  contract: {
+    type: 'string',
+    section: 'options',
+    value: '<file>',
+    help: "what the route and the line must carry: a serverless.yml (its custom.smokeTest)\nor that map alone (default: the stack's template Metadata; with --local,\n./serverless.yml; else a 200 and a line with the correlation id)",
+  },
   'log-group': {
     type: 'string',
     section: 'options',

@@ -7,13 +7,20 @@ import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../co
 import { OPTIONS, rangeText } from '../core/options.ts';
 import { isGateRollback } from './internal-rollback.ts';
 import { applyDeployableLogLevel } from './log-level.ts';
-import { stampRelease } from './release-stamp.ts';
 import { SMOKE_TEST_SCHEMA } from './schema.ts';
 import type { SmokeTrigger } from './serverless-smoke.ts';
+import {
+  addMonitoring,
+  addMonitoringEvents,
+  enforcesLogLevel,
+  type ServiceGate,
+  serviceGate,
+} from './service-gate.ts';
 
 export { applyDeployableLogLevel } from './log-level.ts';
 export { stampRelease } from './release-stamp.ts';
 export { SMOKE_TEST_SCHEMA } from './schema.ts';
+export { readServiceContract } from './service-contract.ts';
 
 /** What the framework hands a plugin besides the service: its error class and schema handler. */
 export type PluginServerless = ServerlessLike & {
@@ -54,6 +61,8 @@ export class SmokeTestPlugin {
   readonly cliOptions: Record<string, unknown>;
   readonly log: PluginLog;
   readonly logLevelProblem: string | undefined;
+  /** The service's contract and monitoring, read once at the first hook (variables resolved). */
+  #gate: ServiceGate | Error | undefined;
   readonly commands = {
     smoke: {
       usage: 'Verify the deployed route answers and its log line reaches CloudWatch Logs',
@@ -99,14 +108,16 @@ export class SmokeTestPlugin {
     this.serverless = serverless;
     this.cliOptions = cliOptions;
     this.log = pluginLog(utils);
-    this.logLevelProblem = applyDeployableLogLevel(serverless.service);
+    // Opt-in: a service that did not ask keeps the log settings it wrote.
+    this.logLevelProblem = enforcesLogLevel(serverless.service.custom)
+      ? applyDeployableLogLevel(serverless.service)
+      : undefined;
     this.hooks = {
-      'before:package:initialize': () => this.checkLogLevel(),
-      'before:package:finalize': () =>
-        stampRelease(
-          this.serverless.service.provider?.compiledCloudFormationTemplate,
-          this.serverless.serviceDir ?? process.cwd(),
-        ),
+      'before:package:initialize': () => {
+        this.checkLogLevel();
+        addMonitoringEvents(serverless, this.checkedGate());
+      },
+      'before:package:finalize': () => addMonitoring(serverless, this.checkedGate()),
       'before:rollback:initialize': () => this.resolveCommit(),
       'after:rollback:rollback': () => this.verifyRollback(),
       'smoke:verify': () => this.verify('command'),
@@ -125,6 +136,14 @@ export class SmokeTestPlugin {
     if (this.logLevelProblem === undefined) return;
     const FrameworkError = this.serverless.classes?.Error ?? Error;
     throw new FrameworkError(this.logLevelProblem, 'SMOKE_TEST_LOG_LEVEL');
+  }
+
+  /** The service's gate settings; their error, as the framework's, when they are wrong. */
+  checkedGate(): ServiceGate {
+    this.#gate ??= serviceGate(this.serverless);
+    if (!(this.#gate instanceof Error)) return this.#gate;
+    const FrameworkError = this.serverless.classes?.Error ?? Error;
+    throw new FrameworkError(this.#gate.message, 'SMOKE_TEST_CONFIG');
   }
 
   /** What every step gets of the framework: itself, the command line and its logger. */
@@ -148,9 +167,10 @@ export class SmokeTestPlugin {
   /** Runs the verification for one trigger; throws the framework's error when it fails. */
   async verify(trigger: SmokeTrigger): Promise<void> {
     const startedAt = Date.now();
+    const { contract } = this.checkedGate();
     const { runServerlessSmoke } = await import('./serverless-smoke.ts');
     await this.frameworkErrors(() =>
-      runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt }),
+      runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt, contract }),
     );
   }
 

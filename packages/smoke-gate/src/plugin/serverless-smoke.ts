@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { frameworkAws } from '../aws/framework-aws.ts';
+import type { SmokeContract } from '../core/contract.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
@@ -33,6 +34,8 @@ export interface ServerlessSmokeInput {
   cliOptions: Record<string, unknown>;
   log: PluginLog;
   trigger: SmokeTrigger;
+  /** The service's contract, from custom.smokeTest (the defaults when undefined). */
+  contract?: SmokeContract | undefined;
   /** When the hook started: the deadline counts from here. */
   startedAt?: number;
   /** Where `--json` writes the one JSON object (default process.stdout). */
@@ -123,6 +126,7 @@ const verifierOf =
   ) =>
   (startedFrom: number) =>
     runVerification({
+      contract: input.contract,
       target: {
         kind: 'aws',
         stackName: stack.stackName,

@@ -1,12 +1,19 @@
 import { type AwsClients, type AwsSettings, freshClients } from '../aws/aws-clients.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
-import { SMOKE_FAILED_LOG_EVENT, SMOKE_LOG_EVENT } from '../core/contract.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { DeadlineError } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
 import { createLogCallPacer, filterLogEventsOnce } from '../verification/cloudwatch-log-source.ts';
+
+/**
+ * The line names `status` reads the heartbeats by: the PetSage line's `event` values and its
+ * `trigger` key. A service whose line does not carry them still gets its alarms and its gate
+ * record from `status`; the heartbeat rows then say no line was seen.
+ */
+const SMOKE_LOG_EVENT = 'smoke_test_executed';
+const SMOKE_FAILED_LOG_EVENT = 'smoke_test_failed';
 
 /** What `status` reads from a stage's lines over its history window. */
 export interface SmokeLines {

@@ -1,4 +1,4 @@
-import { HEALTH_JSON } from '../core/contract.ts';
+import { DEFAULT_CONTRACT, type SmokeContract } from '../core/contract.ts';
 import { type Deadline, sleep as realSleep, type Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { redactUrl, safeText } from '../core/safe-text.ts';
@@ -27,6 +27,8 @@ export interface HttpCheckResult {
 export interface HttpCheckOptions {
   url: string;
   correlationId: string;
+  /** What the answer must carry (the contract's defaults when undefined). */
+  contract?: SmokeContract | undefined;
   deadline: Deadline;
   /** Per-attempt timeout (default VERIFY_DEFAULTS.attemptTimeoutMs). */
   attemptTimeoutMs?: number;
@@ -93,18 +95,20 @@ const dateHeader = (headers: Headers): number | undefined => {
 const tally = (outcomes: Map<string, number>): string =>
   [...outcomes].map(([outcome, count]) => `${outcome} ×${count}`).join(', ');
 
-/** The one request: GET with the correlation id and the health media type, no redirects. */
-const requestRoute = (options: HttpCheckOptions, signal: AbortSignal): Promise<Response> =>
-  (options.fetch ?? globalThis.fetch)(options.url, {
+/** The one request: GET with the correlation id and the contract's media type, no redirects. */
+const requestRoute = (options: HttpCheckOptions, signal: AbortSignal): Promise<Response> => {
+  const contract = options.contract ?? DEFAULT_CONTRACT;
+  return (options.fetch ?? globalThis.fetch)(options.url, {
     method: 'GET',
     headers: {
-      'x-correlation-id': options.correlationId,
-      accept: HEALTH_JSON,
+      [contract.correlationHeader]: options.correlationId,
+      accept: contract.response.contentType ?? 'application/json',
       'accept-encoding': 'identity',
     },
     redirect: 'manual',
     signal,
   });
+};
 
 /** Judges a final answer against the contract, its body read up to the cap. */
 async function answerProblems(
@@ -114,7 +118,13 @@ async function answerProblems(
 ): Promise<string[]> {
   try {
     const body = await readCapped(response, capBytes);
-    return healthAnswerProblems(response.status, response.headers, body, options.correlationId);
+    return healthAnswerProblems(
+      response.status,
+      response.headers,
+      body,
+      options.correlationId,
+      options.contract,
+    );
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     return [`status ${response.status}: ${error.message}`];
@@ -138,7 +148,7 @@ function attemptLog() {
 }
 
 /**
- * Calls the health route with the correlation id and `accept: application/health+json`, retrying
+ * Calls the route with the correlation id in the contract's header and its media type, retrying
  * network errors, 5xx and 429 until the deadline (a fresh deploy can answer 503 for a moment).
  * Any other answer is final and judged once against the contract; its body is read up to a cap.
  */

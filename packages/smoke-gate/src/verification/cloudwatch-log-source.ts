@@ -195,10 +195,11 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
       serviceAnswered = true;
       pacer.answered();
       for (const event of page.events ?? []) {
-        const verdict = judgeLogMessage(event.message ?? '', search.correlationId);
+        const verdict = judgeLogMessage(event.message ?? '', search.correlationId, search.line);
         if (verdict.match) {
           return result({
             line: verdict.line,
+            requestId: verdict.requestId,
             logStreamName: event.logStreamName,
             timestamp: event.timestamp,
             ingestionTime: event.ingestionTime,

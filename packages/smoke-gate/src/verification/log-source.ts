@@ -1,6 +1,10 @@
+import type { LogLineContract, SmokeContract } from '../core/contract.ts';
+
 /** A smoke-test log line found for a correlation id. */
 export interface LogMatch {
   line: Record<string, unknown>;
+  /** Lambda's request id of the call that wrote it, when the line's format carries one. */
+  requestId?: string | undefined;
   logStreamName: string | undefined;
   /** Event time and the time the log service received it (epoch ms), when the source knows. */
   timestamp: number | undefined;
@@ -25,6 +29,8 @@ export interface LogSearchResult {
 /** Parameters of one search. */
 export interface LogSearch {
   correlationId: string;
+  /** What the line must carry (the contract's defaults when undefined). */
+  line?: LogLineContract | undefined;
   /** Epoch ms; lines before it are not searched. */
   startTime: number;
   /** Epoch ms by which the search gives up. */
@@ -57,6 +63,8 @@ export function rejectionList(cap: number) {
 /** A target resolved for one verification: the route, where its line lands, what to stop after. */
 export interface ResolvedTarget {
   url: string;
+  /** What the target declares it answers and writes (its stack's Metadata, its serverless.yml). */
+  contract?: SmokeContract | undefined;
   logSource: LogSource;
   stop: () => Promise<void>;
 }

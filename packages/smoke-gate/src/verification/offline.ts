@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
+import { readContractFile } from './contract-file.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { outputLogSource } from './output-log-source.ts';
 
@@ -187,6 +189,9 @@ export async function resolveLocalTarget(target: {
   deadline: Deadline;
   onNotice?: ((text: string) => void) | undefined;
 }): Promise<ResolvedTarget> {
+  // The service's contract first: a wrong one is refused before anything starts.
+  const file = join(target.cwd, 'serverless.yml');
+  const contract = existsSync(file) ? await readContractFile(file, 'serverless.yml') : undefined;
   target.onNotice?.('Starting serverless-offline on free ports...');
   const server = await startOffline({
     cwd: target.cwd,
@@ -202,5 +207,5 @@ export async function resolveLocalTarget(target: {
     target.path !== undefined
       ? `${server.baseUrl}${target.path.startsWith('/') ? '' : '/'}${target.path}`
       : (route?.url ?? `${server.baseUrl}${VERIFY_DEFAULTS.healthPath}`);
-  return { url, logSource: outputLogSource({ lines: server.lines }), stop: server.stop };
+  return { url, contract, logSource: outputLogSource({ lines: server.lines }), stop: server.stop };
 }

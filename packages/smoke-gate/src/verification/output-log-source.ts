@@ -41,10 +41,11 @@ export function outputLogSource(options: OutputSourceOptions): LogSource {
       search.onPoll?.(polls);
       for (const line of lines.slice(scanned)) {
         if (!line.includes(search.correlationId)) continue;
-        const verdict = judgeLogMessage(line, search.correlationId);
+        const verdict = judgeLogMessage(line, search.correlationId, search.line);
         if (verdict.match) {
           return result({
             line: verdict.line,
+            requestId: verdict.requestId,
             logStreamName: 'serverless-offline output',
             timestamp: undefined,
             ingestionTime: undefined,

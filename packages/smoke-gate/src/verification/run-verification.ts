@@ -2,6 +2,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AwsClients, AwsSettings } from '../aws/aws-clients.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
@@ -21,6 +22,8 @@ export type VerificationTarget =
 /** One verification, as the CLI, `serverless smoke` and the deploy hook ask for it. */
 export interface VerificationRequest {
   target: VerificationTarget;
+  /** The contract, when the caller knows it (the plugin); else the target's, else the defaults. */
+  contract?: SmokeContract | undefined;
   aws: AwsSettings;
   env: NodeJS.ProcessEnv;
   /** The run's one deadline, started at the caller's first line. */
@@ -109,10 +112,14 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
   let resolved: ResolvedTarget | undefined;
   try {
     const limit = request.limit ?? unlimited;
-    resolved = await limit(() => resolveTarget(target, request));
+    const known = request.contract !== undefined;
+    const asked: VerificationTarget =
+      target.kind === 'aws' ? { ...target, readContract: !known } : target;
+    resolved = await limit(() => resolveTarget(asked, request));
     const report = await verifyDeployment({
       url: resolved.url,
       logSource: resolved.logSource,
+      contract: request.contract ?? resolved.contract,
       deadline: request.deadline,
       notFoundGraceMs: request.notFoundGraceMs,
       onProgress: request.onProgress,

@@ -2,10 +2,15 @@ import {
   type CloudFormationClient,
   DescribeStacksCommand,
   type DescribeStacksCommandOutput,
+  GetTemplateCommand,
+  type GetTemplateCommandOutput,
 } from '@aws-sdk/client-cloudformation';
 import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
+import type { SmokeContract } from '../core/contract.ts';
+import { readContract } from '../core/contract-config.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
+import { isRecord, parseJsonObject } from '../core/json.ts';
 
 /** Reads a stack's outputs (key to value), within the deadline. */
 export async function describeStackOutputs(
@@ -46,4 +51,44 @@ export async function describeStackOutputs(
         : [[entry.OutputKey, entry.OutputValue]],
     ),
   );
+}
+
+/** The largest template CloudFormation takes (1 MB): a bigger answer is not read. */
+const TEMPLATE_CAP = 1_048_576;
+
+/**
+ * The contract a stack's template declares under Metadata.SmokeGate.Contract (the plugin writes
+ * it at package time), checked as custom.smokeTest is; undefined when the stack has none (deployed
+ * before the gate stored it). Needs cloudformation:GetTemplate.
+ */
+export async function describeStackContract(
+  client: CloudFormationClient,
+  name: string,
+  deadline: Deadline,
+  context: { region?: string | undefined; profile?: string | undefined } = {},
+): Promise<SmokeContract | undefined> {
+  const what = `CloudFormation stack ${name}'s template`;
+  let body: string | undefined;
+  try {
+    const result = await callAws<GetTemplateCommandOutput>(
+      client,
+      new GetTemplateCommand({ StackName: name }),
+      { what: `reading ${what}`, deadline, ...context },
+    );
+    body = result.TemplateBody;
+  } catch (error) {
+    if (!(error instanceof AwsRetryableError)) throw error;
+    throw new CouldNotJudgeError(`${what}: could not be read; nothing was verified`);
+  }
+  if (body === undefined || body.length > TEMPLATE_CAP) return undefined;
+  const metadata = parseJsonObject(body)?.Metadata;
+  const gate = isRecord(metadata) ? metadata.SmokeGate : undefined;
+  if (!isRecord(gate) || gate.Contract === undefined) return undefined;
+  try {
+    return readContract(gate.Contract);
+  } catch (error) {
+    throw new CouldNotJudgeError(
+      `stack ${name}: its smoke-test contract (template Metadata) is not valid: ${error instanceof Error ? error.message : 'unreadable'}`,
+    );
+  }
 }

@@ -7,12 +7,13 @@ import {
 } from '../aws/aws-clients.ts';
 import { awsConfigurationError } from '../aws/aws-errors.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { ResolvedTarget } from './log-source.ts';
-import { describeStackOutputs } from './stack-outputs.ts';
+import { describeStackContract, describeStackOutputs } from './stack-outputs.ts';
 
 /** The deployed stack's name for a stage, as the framework names it. */
 export const stackName = (service: string, stage: string): string => `${service}-${stage}`;
@@ -88,12 +89,15 @@ export interface TargetRequest {
   /** The stack to read outputs from (default `<service>-<stage>`). */
   stackName?: string | undefined;
   service: string;
+  /** Read the contract from the stack's template (when the caller does not know it). */
+  readContract?: boolean | undefined;
 }
 
 /** The route and log group to verify. */
 export interface Targets {
   url: string;
   logGroupName: string;
+  contract?: SmokeContract | undefined;
 }
 
 /** Checks the given URL and log group before anything else runs; returns them normalised. */
@@ -157,7 +161,11 @@ export async function resolveTargets(
   if (logGroupName === undefined) {
     throw new CouldNotJudgeError('no log group: pass --log-group <name> or --stage <stage>');
   }
-  return { url, logGroupName: checkLogGroupName(logGroupName, 'log group') };
+  const contract =
+    stack !== undefined && request.readContract === true
+      ? await describeStackContract(deps.cloudFormation(), stack, deps.deadline, deps)
+      : undefined;
+  return { url, logGroupName: checkLogGroupName(logGroupName, 'log group'), contract };
 }
 
 /**
@@ -196,6 +204,7 @@ export async function resolveAwsTarget(
   });
   return {
     url: targets.url,
+    contract: targets.contract,
     logSource: cloudWatchLogSource({
       client: logs,
       logGroupName: targets.logGroupName,

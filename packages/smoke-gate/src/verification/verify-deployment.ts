@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
@@ -62,6 +63,8 @@ export interface VerifyOptions {
   /** The run's one deadline. */
   deadline: Deadline;
   correlationId?: string;
+  /** What the answer and the line must carry (the contract's defaults when undefined). */
+  contract?: SmokeContract | undefined;
   /** How long a 404 is retried as a route still propagating (the deploy hook's grace). */
   notFoundGraceMs?: number;
   fetch?: typeof globalThis.fetch;
@@ -117,6 +120,12 @@ const hintsFor = (report: ReportBody, verdict: Verdict): string[] => {
   return hints;
 };
 
+/** Lambda's request id of the call: from the line's format, else its `function_request_id`. */
+const requestIdOf = (match: LogSearchResult['match']): string | null => {
+  const id = match?.requestId ?? match?.line.function_request_id;
+  return typeof id === 'string' ? safeText(id) : null;
+};
+
 /** From when the line was written (its event time, else its own `timestamp` key) to when found. */
 const foundAfter = (
   match: LogSearchResult['match'],
@@ -149,6 +158,7 @@ async function searchLine(
   const reference = Math.min(http.requestTime, http.serverTime ?? http.requestTime);
   const search = await options.logSource.findSmokeLine({
     correlationId,
+    line: options.contract?.logLine,
     startTime: reference - VERIFY_DEFAULTS.clockSkewMarginMs,
     deadline: options.deadline.at,
     onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
@@ -173,6 +183,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
     checkEndpoint({
       url: options.url,
       correlationId,
+      contract: options.contract,
       deadline: options.deadline,
       notFoundGraceMs: options.notFoundGraceMs,
       fetch: options.fetch,
@@ -209,10 +220,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
           : null,
       foundAfterMs: foundAfter(match, foundAt),
       waitedMs,
-      functionRequestId:
-        typeof match?.line.function_request_id === 'string'
-          ? safeText(match.line.function_request_id)
-          : null,
+      functionRequestId: requestIdOf(match),
       polls: search.polls,
       throttled: search.throttled,
       rejected: search.rejected,

@@ -5,6 +5,7 @@ import { CouldNotJudgeError } from '../../../../packages/smoke-gate/src/core/err
 import { cloudWatchLogSource } from '../../../../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { smokeLine as contractSmokeLine } from '../../../helpers/contract-fixtures.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
+import { PETSAGE_CONTRACT } from '../../../helpers/petsage-contract.ts';
 
 const ID = 'smoke-1234';
 const logs = mockClient(CloudWatchLogsClient);
@@ -28,6 +29,7 @@ const makeSource = (clock: ReturnType<typeof fakeClock>) =>
 
 const search = (clock: ReturnType<typeof fakeClock>, seconds = 30) => ({
   correlationId: ID,
+  line: PETSAGE_CONTRACT.logLine,
   startTime: clock.now() - 300_000,
   deadline: clock.now() + seconds * 1000,
 });
@@ -109,7 +111,7 @@ describe('cloudWatchLogSource', () => {
     const result = await makeSource(clock).findSmokeLine(search(clock, 10));
     // Assess
     expect(result.match).toBeUndefined();
-    expect(result.rejected).toStrictEqual(['event is "other"']);
+    expect(result.rejected).toStrictEqual(['line event "other", expected "smoke_test_executed"']);
     expect(result.polls).toBeLessThanOrEqual(21);
     expect(result.polls).toBeGreaterThanOrEqual(15);
   });

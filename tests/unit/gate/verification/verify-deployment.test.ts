@@ -9,6 +9,7 @@ import type {
 import { verifyDeployment } from '../../../../packages/smoke-gate/src/verification/verify-deployment.ts';
 import { healthBody } from '../../../helpers/contract-fixtures.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
+import { PETSAGE_CONTRACT } from '../../../helpers/petsage-contract.ts';
 
 const URL = 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/health';
 
@@ -60,6 +61,7 @@ describe('verifyDeployment', () => {
     const searches: LogSearch[] = [];
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(searches),
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -100,6 +102,7 @@ describe('verifyDeployment', () => {
     };
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: source,
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -122,6 +125,7 @@ describe('verifyDeployment', () => {
     const requestTime = clock.now();
     // Act
     await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(searches),
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -141,6 +145,7 @@ describe('verifyDeployment', () => {
     const routeTime = clock.now() - 10 * 60_000;
     // Act
     await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(searches),
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -162,6 +167,7 @@ describe('verifyDeployment', () => {
     const searches: LogSearch[] = [];
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(searches),
       deadline: createDeadline(clock.now() + 120_000, clock.now),
@@ -182,6 +188,7 @@ describe('verifyDeployment', () => {
     const statuses = [404, 404];
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(),
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -203,6 +210,7 @@ describe('verifyDeployment', () => {
     const clock = fakeClock();
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: {
         description: 'test logs',
@@ -225,6 +233,7 @@ describe('verifyDeployment', () => {
     const clock = fakeClock();
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: {
         description: 'test logs',
@@ -251,6 +260,7 @@ describe('verifyDeployment', () => {
       });
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(),
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -276,6 +286,7 @@ describe('verifyDeployment', () => {
     const statuses = [503, 429, 502];
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(),
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -297,6 +308,7 @@ describe('verifyDeployment', () => {
     let searched = false;
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: {
         description: 'logs',
@@ -332,6 +344,7 @@ describe('verifyDeployment', () => {
     const statuses = [429, 429, 500];
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: missingSource,
       deadline: createDeadline(clock.now() + 30_000, clock.now),
@@ -352,6 +365,7 @@ describe('verifyDeployment', () => {
     const statuses = [500, 500, 500];
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: missingSource,
       deadline: createDeadline(clock.now() + 30_000, clock.now),
@@ -378,6 +392,7 @@ describe('verifyDeployment', () => {
     let searched = false;
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: {
         description: 'test logs',
@@ -416,6 +431,7 @@ describe('verifyDeployment', () => {
     const clock = fakeClock();
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(),
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -433,6 +449,7 @@ describe('verifyDeployment', () => {
     const clock = fakeClock();
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: foundSource(),
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -451,6 +468,7 @@ describe('verifyDeployment', () => {
     let calls = 0;
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: missingSource,
       deadline: createDeadline(clock.now() + 60_000, clock.now),
@@ -472,6 +490,7 @@ describe('verifyDeployment', () => {
     const clock = fakeClock();
     // Act
     const report = await verifyDeployment({
+      contract: PETSAGE_CONTRACT,
       url: URL,
       logSource: missingSource,
       deadline: createDeadline(clock.now() + 60_000, clock.now),

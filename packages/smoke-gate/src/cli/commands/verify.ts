@@ -4,7 +4,7 @@ import { appendJobSummary } from '../../report/job-summary.ts';
 import { createProgress } from '../../report/progress.ts';
 import { formatReport } from '../../report/report.ts';
 import { runVerification } from '../../verification/run-verification.ts';
-import { awsSettingsOf, isFleet, logsRateOf, targetOf } from '../flag-values.ts';
+import { awsSettingsOf, contractOf, isFleet, logsRateOf, targetOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
 import { coloursOf, notice, type Out } from '../output.ts';
 
@@ -18,6 +18,7 @@ export async function runVerify(values: Values, out: Out, deadline: Deadline): P
   const { io } = out;
   const request = {
     target: targetOf(values),
+    contract: await contractOf(values),
     aws: awsSettingsOf(values, io.env),
     env: io.env,
     deadline,

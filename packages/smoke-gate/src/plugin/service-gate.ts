@@ -1,0 +1,100 @@
+// The gate's settings for the service the plugin runs in, read once from `custom.smokeTest`, and
+// what they add at package time: the heartbeat schedule, the template's contract, outputs and
+// monitoring, and the build stamp.
+
+import type { SmokeContract } from '../core/contract.ts';
+import type { ServerlessLike } from '../core/framework.ts';
+import { addGateTemplate, type GateTemplate, heartbeatEvent } from './gate-template.ts';
+import { type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
+import { stampRelease } from './release-stamp.ts';
+import { type FunctionConfig, readServiceContract, smokeTestConfig } from './service-contract.ts';
+
+/** What the plugin knows of the service's gate. */
+export interface ServiceGate {
+  service: string;
+  stage: string;
+  functionName: string;
+  contract: SmokeContract;
+  monitoring: MonitoringSettings | undefined;
+  enforceLogLevel: boolean;
+}
+
+/** The service as far as this module reads and writes it. */
+type GatedServerless = ServerlessLike & {
+  service: { functions?: Record<string, FunctionConfig>; provider?: { iam?: unknown } };
+};
+
+/** Whether `custom.smokeTest.enforceLogLevel` is on (read before variables are resolved). */
+export const enforcesLogLevel = (custom: unknown): boolean =>
+  smokeTestConfig(custom).enforceLogLevel === true;
+
+/** Reads `custom.smokeTest` against the service's functions; its one-line error when wrong. */
+export function serviceGate(serverless: ServerlessLike): ServiceGate | Error {
+  const { service } = serverless as GatedServerless;
+  try {
+    const name = service.service ?? 'service';
+    const stage = serverless.getProvider('aws').getStage?.() ?? 'dev';
+    const { functionName, contract, config } = readServiceContract(
+      service.custom,
+      service.functions,
+    );
+    if (config.enforceLogLevel !== undefined && typeof config.enforceLogLevel !== 'boolean') {
+      throw new Error('custom.smokeTest.enforceLogLevel must be true or false');
+    }
+    return {
+      service: name,
+      stage,
+      functionName,
+      contract,
+      monitoring: readMonitoring(config.monitoring, { name, stage }),
+      enforceLogLevel: config.enforceLogLevel === true,
+    };
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** The direct heartbeat on the gated function, before the framework compiles its events. */
+export function addMonitoringEvents(serverless: ServerlessLike, gate: ServiceGate): void {
+  if (gate.monitoring === undefined) return;
+  const fn = (serverless as GatedServerless).service.functions?.[gate.functionName];
+  if (fn === undefined) return;
+  fn.events = [
+    ...(fn.events ?? []),
+    heartbeatEvent({ name: gate.service, stage: gate.stage }, gate.monitoring),
+  ];
+}
+
+/** The framework's logical name of a function, where its naming is not at hand. */
+const logicalName = (fn: string): string =>
+  `${fn.charAt(0).toUpperCase()}${fn.slice(1)}`
+    .replaceAll('-', 'Dash')
+    .replaceAll('_', 'Underscore');
+
+/** The build stamp, the contract, the gate's outputs and the monitoring, on the compiled template. */
+export function addMonitoring(serverless: ServerlessLike, gate: ServiceGate): void {
+  const { service } = serverless as GatedServerless;
+  const template = service.provider?.compiledCloudFormationTemplate as GateTemplate | undefined;
+  stampRelease(
+    template as Parameters<typeof stampRelease>[0],
+    serverless.serviceDir ?? process.cwd(),
+  );
+  if (template === undefined) return;
+  const provider = serverless.getProvider('aws');
+  const { naming } = provider;
+  const fn = gate.functionName;
+  const iam = (service.provider?.iam ?? {}) as { role?: { permissionsBoundary?: unknown } };
+  addGateTemplate(template, {
+    name: gate.service,
+    stage: gate.stage,
+    functionId: naming.getLambdaLogicalId?.(fn) ?? `${logicalName(fn)}LambdaFunction`,
+    logGroupId: naming.getLogGroupLogicalId?.(fn) ?? `${logicalName(fn)}LogGroup`,
+    endpointUrl: {
+      'Fn::Join': ['', [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, gate.contract.path]],
+    },
+    boundary: iam.role?.permissionsBoundary,
+    contract: gate.contract,
+    monitoring: gate.monitoring,
+    deploymentPrefix: provider.getDeploymentPrefix?.() ?? 'serverless',
+  });
+}
