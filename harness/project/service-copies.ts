@@ -2,16 +2,15 @@
 // tests and the sandbox.
 
 /**
- * moto creates no HTTP API: in a copy, the route's URL (the HealthEndpointUrl output and the
- * route heartbeat's API destination) names the route stand-in, passed as `--param standInUrl=`.
- * The shipped serverless.yml has no such setting.
+ * moto creates no HTTP API: in a copy, the route's URL (custom.smokeTest.url, which the
+ * HealthEndpointUrl output and the route heartbeat's API destination take) names the route
+ * stand-in, passed as `--param standInUrl=`. The shipped serverless.yml sets no url.
  */
 export const POINT_AT_STAND_IN = {
   file: 'serverless.yml',
-  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
-  from: "healthEndpointUrl: !Join ['', [!GetAtt HttpApi.ApiEndpoint, '${param:healthPath}']]",
-  to: "healthEndpointUrl: ${param:standInUrl, 'http://stand-in.invalid'}${param:healthPath}",
-  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
+  from: '  smokeTest:\n',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
+  to: "  smokeTest:\n    url: ${param:standInUrl, 'http://stand-in.invalid'}${param:healthPath}\n",
 };
 
 /** The version a broken deploy ships: a 200 whose body breaks the contract. */

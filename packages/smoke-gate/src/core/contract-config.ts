@@ -19,6 +19,7 @@ export const SMOKE_TEST_KEYS = {
   '': [
     'function',
     'path',
+    'url',
     'response',
     'logLine',
     'correlationHeader',

@@ -13,6 +13,7 @@ import {
   addMonitoring,
   addMonitoringEvents,
   enforcesLogLevel,
+  monitoringProblem,
   type ServiceGate,
   serviceGate,
 } from './service-gate.ts';
@@ -54,6 +55,10 @@ const SMOKE_OPTIONS = {
   json: { usage: OPTIONS.json.help, type: 'boolean' },
   junit: { usage: OPTIONS.junit.help.replace(/\n/g, ' '), type: 'string' },
 } as const;
+
+/** The one line a service with monitoring but no route line is told at package time. */
+export const ROUTE_HEARTBEAT_OFF =
+  'Smoke test: no route heartbeat: set custom.smokeTest.monitoring.routeLine to a key and value the function writes for route calls to have EventBridge walk the public route too.';
 
 /** Adds `serverless smoke` and the `after:deploy:deploy` verification. */
 export class SmokeTestPlugin {
@@ -115,9 +120,18 @@ export class SmokeTestPlugin {
     this.hooks = {
       'before:package:initialize': () => {
         this.checkLogLevel();
+        const gate = this.checkedGate();
+        const problem = monitoringProblem(gate);
+        if (problem !== undefined) this.#gate = new Error(problem);
         addMonitoringEvents(serverless, this.checkedGate());
       },
-      'before:package:finalize': () => addMonitoring(serverless, this.checkedGate()),
+      'before:package:finalize': () => {
+        const gate = this.checkedGate();
+        if (gate.monitoring !== undefined && gate.monitoring.routeLine === undefined) {
+          this.log.notice(ROUTE_HEARTBEAT_OFF);
+        }
+        addMonitoring(serverless, gate);
+      },
       'before:rollback:initialize': () => this.resolveCommit(),
       'after:rollback:rollback': () => this.verifyRollback(),
       'smoke:verify': () => this.verify('command'),

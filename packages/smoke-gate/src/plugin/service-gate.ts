@@ -3,7 +3,9 @@
 // monitoring, and the build stamp.
 
 import type { SmokeContract } from '../core/contract.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import type { ServerlessLike } from '../core/framework.ts';
+import { safeJson } from '../core/safe-text.ts';
 import { addGateTemplate, type GateTemplate, heartbeatEvent } from './gate-template.ts';
 import { type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
 import { stampRelease } from './release-stamp.ts';
@@ -15,6 +17,8 @@ export interface ServiceGate {
   stage: string;
   functionName: string;
   contract: SmokeContract;
+  /** custom.smokeTest.url: the route's full URL when not the HTTP API's own (a custom domain). */
+  url: string | undefined;
   monitoring: MonitoringSettings | undefined;
   enforceLogLevel: boolean;
 }
@@ -23,6 +27,19 @@ export interface ServiceGate {
 type GatedServerless = ServerlessLike & {
   service: { functions?: Record<string, FunctionConfig>; provider?: { iam?: unknown } };
 };
+
+/** custom.smokeTest.url: an http(s) URL without credentials. */
+function routeUrl(value: unknown): string {
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  if (url !== undefined && (url.username !== '' || url.password !== '')) {
+    // Never echoed: the value carries a secret.
+    throw new Error('custom.smokeTest.url must be an http(s) URL without user:password@');
+  }
+  if (url === undefined || !/^https?:$/.test(url.protocol)) {
+    throw new Error(`custom.smokeTest.url must be an http(s) URL, not ${safeJson(value)}`);
+  }
+  return url.href;
+}
 
 /** Whether `custom.smokeTest.enforceLogLevel` is on (read before variables are resolved). */
 export const enforcesLogLevel = (custom: unknown): boolean =>
@@ -41,12 +58,14 @@ export function serviceGate(serverless: ServerlessLike): ServiceGate | Error {
     if (config.enforceLogLevel !== undefined && typeof config.enforceLogLevel !== 'boolean') {
       throw new Error('custom.smokeTest.enforceLogLevel must be true or false');
     }
+    const monitoring = readMonitoring(config.monitoring, { name, stage });
     return {
       service: name,
       stage,
       functionName,
       contract,
-      monitoring: readMonitoring(config.monitoring, { name, stage }),
+      url: config.url === undefined ? undefined : routeUrl(config.url),
+      monitoring,
       enforceLogLevel: config.enforceLogLevel === true,
     };
   } catch (error) {
@@ -54,8 +73,18 @@ export function serviceGate(serverless: ServerlessLike): ServiceGate | Error {
   }
 }
 
+/** Why the monitoring cannot be generated (checked at package time), or undefined. */
+export function monitoringProblem(gate: ServiceGate): string | undefined {
+  if (gate.monitoring === undefined || Object.keys(gate.contract.logLine.json).length > 0) {
+    return undefined;
+  }
+  return 'custom.smokeTest.monitoring counts the lines logLine.json describes: give logLine.json at least one key and value the line holds (its event name), or set monitoring: false';
+}
+
 /** The direct heartbeat on the gated function, before the framework compiles its events. */
 export function addMonitoringEvents(serverless: ServerlessLike, gate: ServiceGate): void {
+  const problem = monitoringProblem(gate);
+  if (problem !== undefined) throw new CouldNotJudgeError(problem);
   if (gate.monitoring === undefined) return;
   const fn = (serverless as GatedServerless).service.functions?.[gate.functionName];
   if (fn === undefined) return;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   pluginLog,
+  ROUTE_HEARTBEAT_OFF,
   SMOKE_TEST_SCHEMA,
   SmokeTestPlugin,
 } from '../../../../packages/smoke-gate/src/plugin/index.ts';
@@ -25,7 +26,7 @@ afterEach(() => {
 });
 
 describe('the plugin schema and defaults', () => {
-  it('declares custom.smokeTest so that configValidationMode: error catches typos', () => {
+  it('declares custom.smokeTest’s keys to the framework’s schema', () => {
     // Prepare
     const { serverless, schemas } = framework();
     // Act
@@ -70,5 +71,53 @@ describe('pluginLog', () => {
     log.error?.('three');
     // Assess
     expect(written.mock.calls).toStrictEqual([['one'], ['two'], ['three']]);
+  });
+});
+
+describe('the plugin at package time', () => {
+  /** A service with one GET route, as the framework hands it over after resolving variables. */
+  const service = (smokeTest: Record<string, unknown>) => {
+    const template = { Resources: {}, Outputs: {} };
+    const notices: string[] = [];
+    const plugin = new SmokeTestPlugin(
+      {
+        service: {
+          service: 'orders',
+          custom: { smokeTest },
+          functions: { ping: { events: [{ httpApi: { method: 'GET', path: '/ping' } }] } },
+          provider: { compiledCloudFormationTemplate: template },
+        },
+        serviceDir: '/nonexistent',
+        classes: { Error },
+        getProvider: () => ({
+          getStage: () => 'prod',
+          getAwsSdkV3Config: async () => ({}),
+          naming: { getStackName: () => 'orders-prod' },
+        }),
+      } as never,
+      {},
+      { log: { notice: (text: string) => notices.push(text) } },
+    );
+    return { plugin, template, notices };
+  };
+
+  it('says in one line that there is no route heartbeat when no route line is described', async () => {
+    // Prepare
+    const { plugin, notices } = service({ logLine: { json: { msg: 'ping_done' } } });
+    // Act
+    await plugin.hooks['before:package:finalize']();
+    // Assess
+    expect(notices).toStrictEqual([ROUTE_HEARTBEAT_OFF]);
+  });
+
+  it('refuses a misspelt key at package time with the framework’s error, before anything is built', () => {
+    // Prepare
+    const { plugin } = service({ rollbackOnFaliure: false });
+    // Act
+    const hook = () => plugin.hooks['before:package:initialize']();
+    // Assess
+    expect(hook).toThrow(
+      'custom.smokeTest has an unknown key "rollbackOnFaliure": did you mean "rollbackOnFailure"?',
+    );
   });
 });

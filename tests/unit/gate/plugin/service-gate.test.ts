@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
+import {
+  addMonitoring,
+  addMonitoringEvents,
+  type ServiceGate,
+  serviceGate,
+} from '../../../../packages/smoke-gate/src/plugin/service-gate.ts';
+
+/** A service as the framework hands it to the plugin after resolving its variables. */
+const serverless = (smokeTest: Record<string, unknown>) => {
+  const template = { Resources: {}, Outputs: {} } as Record<string, Record<string, unknown>>;
+  const service = {
+    service: 'orders',
+    custom: { smokeTest },
+    functions: { ping: { events: [{ httpApi: { method: 'GET', path: '/ping' } }] as unknown[] } },
+    provider: { environment: {}, compiledCloudFormationTemplate: template },
+  };
+  const framework = {
+    service,
+    serviceDir: '/nonexistent',
+    getProvider: () => ({
+      getStage: () => 'prod',
+      getAwsSdkV3Config: async () => ({}),
+      naming: { getStackName: () => 'orders-prod' },
+    }),
+  } as unknown as ServerlessLike;
+  return { framework, service, template };
+};
+
+describe('serviceGate and what it adds at package time', () => {
+  it('generates the monitoring on the service’s own log group, named after it', () => {
+    // Prepare
+    const { framework, service, template } = serverless({
+      logLine: { json: { msg: 'ping_done' } },
+    });
+    const gate = serviceGate(framework);
+    if (gate instanceof Error) throw gate;
+    // Act
+    addMonitoringEvents(framework, gate);
+    addMonitoring(framework, gate);
+    // Assess
+    expect(service.functions.ping.events.at(-1)).toMatchObject({
+      schedule: { name: 'orders-prod-heartbeat', rate: ['rate(5 minutes)'] },
+    });
+    expect(template.Resources?.SmokeLineMetricFilter).toMatchObject({
+      Properties: { LogGroupName: { Ref: 'PingLogGroup' } },
+    });
+    expect(template.Resources?.HeartbeatAlarm).toMatchObject({
+      Properties: {
+        AlarmName: 'orders-prod-heartbeat-missing',
+        Namespace: 'SmokeGate/orders/prod',
+      },
+    });
+    expect(template.Outputs).toHaveProperty('HealthEndpointUrl');
+    expect(template.Metadata).toMatchObject({ SmokeGate: { Contract: { path: '/ping' } } });
+  });
+
+  it('with monitoring off adds only the contract and the outputs the gate reads', () => {
+    // Prepare
+    const { framework, service, template } = serverless({ monitoring: false });
+    const gate = serviceGate(framework);
+    if (gate instanceof Error) throw gate;
+    // Act
+    addMonitoringEvents(framework, gate);
+    addMonitoring(framework, gate);
+    // Assess
+    expect(service.functions.ping.events).toHaveLength(1);
+    expect(Object.keys(template.Resources ?? {})).toStrictEqual([]);
+    expect(Object.keys(template.Outputs ?? {})).toStrictEqual([
+      'HealthEndpointUrl',
+      'HealthLogGroupName',
+    ]);
+  });
+
+  it('returns the one-line error of a wrong key instead of throwing at load', () => {
+    // Act
+    const gate = serviceGate(serverless({ monitorng: {} }).framework);
+    // Assess
+    expect(gate).toBeInstanceOf(Error);
+    expect((gate as Error).message).toBe(
+      'custom.smokeTest has an unknown key "monitorng": did you mean "monitoring"?',
+    );
+  });
+
+  it('refuses monitoring with no line to count, saying what to add', () => {
+    // Prepare
+    const { framework } = serverless({});
+    const gate = serviceGate(framework) as ServiceGate;
+    // Act
+    const add = () => addMonitoringEvents(framework, gate);
+    // Assess
+    expect(add).toThrow(/give logLine.json at least one key .* or set monitoring: false/);
+  });
+
+  it('leaves the log settings alone unless enforceLogLevel is on', () => {
+    // Prepare
+    const { framework, service } = serverless({ monitoring: false });
+    // Act
+    const gate = serviceGate(framework);
+    // Assess
+    expect(gate).toMatchObject({ enforceLogLevel: false });
+    expect(service.provider.environment).toStrictEqual({});
+  });
+
+  it.each([['ftp://x/ping'], ['https://user:secret@x/ping']])(
+    'refuses the route URL %s without echoing a secret',
+    (url) => {
+      // Act
+      const gate = serviceGate(serverless({ url, monitoring: false }).framework) as Error;
+      // Assess
+      expect(gate.message).toMatch(/custom.smokeTest.url must be an http\(s\) URL/);
+      expect(gate.message).not.toContain('secret');
+    },
+  );
+});
