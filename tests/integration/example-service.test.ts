@@ -119,7 +119,10 @@ describe
       );
       expect(install.status, install.stderr).toBe(0);
       // The broken version is one configured value off: it answers pong false.
-      broken = await exampleCopy('broken', { from: 'pong: true', to: 'pong: false' });
+      broken = await exampleCopy('broken', {
+        from: 'JSON.stringify({ pong: true,',
+        to: 'JSON.stringify({ pong: false,',
+      });
       await cp(join(good, 'node_modules'), join(broken, 'node_modules'), {
         recursive: true,
         verbatimSymlinks: true,
@@ -151,7 +154,9 @@ describe
       // Assess
       expect(run.code, run.output).toBe(1);
       expect(run.output).toMatch(/body pong false, expected true/);
-      expect(run.output).toMatch(/[Rr]olled back to deployment/);
+      expect(run.output).toMatch(
+        /Rolled back to the last verified deployment .*, which PASSES again/,
+      );
     });
 
     it('verifies from a folder that holds no service, with the contract read from the stack', {
@@ -175,14 +180,17 @@ describe
       const run = await gate(['history', '--json']);
       // Assess
       expect(run.code, run.stderr).toBe(0);
-      const commits = (
-        JSON.parse(run.stdout) as { deployments: { commit: string; verdict: string }[] }
-      ).deployments.map((deployment) => [deployment.commit, deployment.verdict]);
-      expect(commits).toEqual(
+      const entries = (
+        JSON.parse(run.stdout) as {
+          deployments: { commit: string; verdict: string; live: boolean }[];
+        }
+      ).deployments.map((entry) => [entry.commit, entry.verdict, entry.live]);
+      expect(entries).toStrictEqual(
         expect.arrayContaining([
-          ['v1', 'verified'],
-          ['v2', 'rolled back'],
+          ['v1', 'restored', true],
+          ['v2', 'rolled-back', false],
         ]),
       );
+      expect(entries).toHaveLength(2);
     });
   });

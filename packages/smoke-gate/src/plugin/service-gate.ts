@@ -118,7 +118,7 @@ export function addMonitoring(serverless: ServerlessLike, gate: ServiceGate): vo
     stage: gate.stage,
     functionId: naming.getLambdaLogicalId?.(fn) ?? `${logicalName(fn)}LambdaFunction`,
     logGroupId: naming.getLogGroupLogicalId?.(fn) ?? `${logicalName(fn)}LogGroup`,
-    endpointUrl: {
+    endpointUrl: gate.url ?? {
       'Fn::Join': ['', [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, gate.contract.path]],
     },
     boundary: iam.role?.permissionsBoundary,
