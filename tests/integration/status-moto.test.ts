@@ -62,6 +62,7 @@ const deployStage = async (
   stage: string,
   heartbeatAgeMs: number | undefined,
   routeAgeMs: number | undefined = heartbeatAgeMs,
+  failureAlarm = true,
 ) => {
   const names = {
     heartbeat: `petsage-smoke-test-${stage}-heartbeat-missing`,
@@ -77,7 +78,7 @@ const deployStage = async (
         Outputs: {
           HeartbeatAlarmName: { Value: names.heartbeat },
           RouteHeartbeatAlarmName: { Value: names.route },
-          FailureAlarmName: { Value: names.failure },
+          ...(failureAlarm ? { FailureAlarmName: { Value: names.failure } } : {}),
           HealthLogGroupName: { Value: names.group },
         },
       }),
@@ -153,6 +154,23 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
     expect(report.history.lagMs.samples).toBe(2);
     expect(report.heartbeat.ageMs).toBeGreaterThanOrEqual(2 * 60_000 - 1_000);
     expect(report.heartbeat.ageMs).toBeLessThan(3 * 60_000);
+  });
+
+  it('reads a stage whose gate describes no failure line: no failure alarm, still healthy', async () => {
+    // Prepare
+    await deployStage('nofailure', 2 * 60_000, 2 * 60_000, false);
+    // Act
+    const run = await status('nofailure', ['--json']);
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'healthy',
+      alarms: [
+        { role: 'heartbeat', state: 'OK' },
+        { role: 'route', state: 'OK' },
+      ],
+    });
+    expect(JSON.parse(run.stdout).alarms).toHaveLength(2);
   });
 
   it('is alarming (exit 1) when an alarm is in ALARM, and says which', async () => {

@@ -13,12 +13,14 @@ import {
 import { logLinesOf } from '../../harness/lambda/log-lines.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
+import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
 import { SmokeTestPlugin } from '../../packages/smoke-gate/src/plugin/index.ts';
 import {
   type OfflineServer,
   startOffline,
 } from '../../packages/smoke-gate/src/verification/offline.ts';
 import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
+import { PETSAGE_CONTRACT } from '../helpers/petsage-contract.ts';
 
 const hasMoto = motoForSuite('the CloudWatch Logs integration suite');
 
@@ -111,6 +113,9 @@ const verifyArgs = (timeoutSeconds: number) => [
   '--timeout',
   String(timeoutSeconds),
   '--json',
+  // This service's contract: its decoys (another event, an ERROR line) are not its line.
+  '--contract',
+  join(PROJECT_DIR, 'serverless.yml'),
 ];
 
 /**
@@ -253,6 +258,8 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
       new CreateStackCommand({
         StackName: 'petsage-smoke-test-motostage',
         TemplateBody: JSON.stringify({
+          // The contract as the plugin stores it at package time, read back by the CLI.
+          Metadata: { SmokeGate: { Contract: contractConfig(PETSAGE_CONTRACT) } },
           Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
           Outputs: {
             HealthEndpointUrl: { Value: `${offline.baseUrl}/health` },

@@ -95,7 +95,8 @@ async function stageOutputs(request: StatusRequest, stack: string) {
   const outputs = await (request.limit ?? unlimited)(() =>
     describeStackOutputs(clients.cloudFormation(request.aws), stack, request.deadline, context),
   );
-  const required = ['HeartbeatAlarmName', 'FailureAlarmName', 'HealthLogGroupName'] as const;
+  // A service whose gate describes no failure line has no failure alarm (docs/use-the-gate.md).
+  const required = ['HeartbeatAlarmName', 'HealthLogGroupName'] as const;
   const absent = required.filter((key) => outputs[key] === undefined);
   if (absent.length > 0) {
     throw new CouldNotJudgeError(
@@ -104,7 +105,7 @@ async function stageOutputs(request: StatusRequest, stack: string) {
   }
   return {
     heartbeatAlarm: outputs.HeartbeatAlarmName as string,
-    failureAlarm: outputs.FailureAlarmName as string,
+    failureAlarm: outputs.FailureAlarmName,
     logGroupName: outputs.HealthLogGroupName as string,
     routeAlarm: outputs.RouteHeartbeatAlarmName,
   };
@@ -122,7 +123,7 @@ async function alarmStates(
       callAws<DescribeAlarmsCommandOutput>(
         cloudWatchClientFor(request.aws),
         new DescribeAlarmsCommand({
-          AlarmNames: [heartbeatAlarm, failureAlarm, ...(routeAlarm ? [routeAlarm] : [])],
+          AlarmNames: [heartbeatAlarm, ...[failureAlarm, routeAlarm].filter((name) => name !== undefined)],
         }),
         {
           what: 'CloudWatch alarms',
@@ -142,7 +143,7 @@ async function alarmStates(
   return [
     alarmStatus('heartbeat', heartbeatAlarm, byName(heartbeatAlarm)),
     ...(routeAlarm ? [alarmStatus('route', routeAlarm, byName(routeAlarm))] : []),
-    alarmStatus('failure', failureAlarm, byName(failureAlarm)),
+    ...(failureAlarm ? [alarmStatus('failure', failureAlarm, byName(failureAlarm))] : []),
   ];
 }
 
