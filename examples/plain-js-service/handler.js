@@ -1,8 +1,6 @@
 // A second service that uses the gate: plain JavaScript, no Middy, no Powertools. Its route
 // answers JSON and writes one line with console.log, which Lambda wraps in its Text format.
 
-'use strict';
-
 const SERVICE = process.env.SERVICE_NAME ?? 'petsage-plain-js';
 const TRACE_HEADER = 'x-trace-id';
 
@@ -16,7 +14,12 @@ function traceOf(event, context) {
 exports.ping = async (event, context) => {
   const trace = traceOf(event, context);
   console.log(
-    JSON.stringify({ msg: 'ping_done', trace, service: SERVICE, via: event?.requestContext ? 'http' : 'schedule' }),
+    JSON.stringify({
+      msg: 'ping_done',
+      trace,
+      service: SERVICE,
+      via: event?.requestContext ? 'http' : 'schedule',
+    }),
   );
   return {
     statusCode: 200,

@@ -123,7 +123,10 @@ async function alarmStates(
       callAws<DescribeAlarmsCommandOutput>(
         cloudWatchClientFor(request.aws),
         new DescribeAlarmsCommand({
-          AlarmNames: [heartbeatAlarm, ...[failureAlarm, routeAlarm].filter((name) => name !== undefined)],
+          AlarmNames: [
+            heartbeatAlarm,
+            ...[failureAlarm, routeAlarm].filter((name) => name !== undefined),
+          ],
         }),
         {
           what: 'CloudWatch alarms',
