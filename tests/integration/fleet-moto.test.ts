@@ -33,6 +33,8 @@ import type { FleetStatusReport } from '../../packages/smoke-gate/src/fleet/flee
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
+import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
+import { PETSAGE_CONTRACT } from '../helpers/petsage-contract.ts';
 
 const hasMoto = motoForSuite('the many-stages suite');
 
@@ -80,6 +82,8 @@ async function deployStage(stage: string, region: string, fault?: FleetStage['fa
     new CreateStackCommand({
       StackName: names.stack,
       TemplateBody: JSON.stringify({
+        // The contract as the plugin stores it at package time: each stack carries its own.
+        Metadata: { SmokeGate: { Contract: contractConfig(PETSAGE_CONTRACT) } },
         Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
         Outputs: {
           HealthEndpointUrl: { Value: route.urlOf(key) },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_REGIONS, type Fleet, startFleet } from '../../harness/route/fleet.ts';
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 // Stand-ins, named: the fleet route (harness/route/fleet-route.ts) answers each stage with the
 // function's own respondToSmokeTest, and a CloudWatch Logs stand-in (harness/aws/logs-stand-in.ts)
@@ -50,6 +51,9 @@ describe('verify over 40 targets in 4 regions', () => {
         'verify',
         '--targets',
         targets,
+        // This service's contract, for targets (bare URLs) that carry none.
+        '--contract',
+        join(PROJECT_DIR, 'serverless.yml'),
         '--endpoint-url',
         fleet.logs.endpoint,
         '--json',

@@ -1,5 +1,6 @@
 import { type AwsClients, type AwsSettings, createClientCache } from '../aws/aws-clients.ts';
 import { createRegionBudgets, type LogCallBudget } from '../aws/log-call-budget.ts';
+import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { createLimit, type Limit } from '../core/limit.ts';
@@ -41,6 +42,8 @@ export interface FleetRequest {
   concurrency?: number | undefined;
   notFoundGraceMs?: number | undefined;
   onNotice?: ((text: string) => void) | undefined;
+  /** The contract of targets that carry none in their stack (bare URLs): `--contract`. */
+  contract?: SmokeContract | undefined;
   /** Called as each target settles (progress). */
   onSettled?: ((entry: FleetEntry, settled: number) => void) | undefined;
   now?: () => number;
@@ -107,6 +110,7 @@ export async function runFleet(request: FleetRequest): Promise<FleetReport> {
   const { entries, logCalls } = await forEachTarget(request, async (target, share) => {
     const outcome = await runVerification({
       target: { kind: 'aws', ...target.request },
+      fallbackContract: request.contract,
       env: request.env,
       deadline: request.deadline,
       notFoundGraceMs: request.notFoundGraceMs,

@@ -15,6 +15,7 @@ import { type FunctionConfig, readServiceContract, smokeTestConfig } from './ser
 export interface ServiceGate {
   service: string;
   stage: string;
+  region: string;
   functionName: string;
   contract: SmokeContract;
   /** custom.smokeTest.url: the route's full URL when not the HTTP API's own (a custom domain). */
@@ -50,7 +51,9 @@ export function serviceGate(serverless: ServerlessLike): ServiceGate | Error {
   const { service } = serverless as GatedServerless;
   try {
     const name = service.service ?? 'service';
-    const stage = serverless.getProvider('aws').getStage?.() ?? 'dev';
+    const provider = serverless.getProvider('aws');
+    const stage = provider.getStage?.() ?? 'dev';
+    const region = provider.getRegion?.() ?? 'us-east-1';
     const { functionName, contract, config } = readServiceContract(
       service.custom,
       service.functions,
@@ -62,6 +65,7 @@ export function serviceGate(serverless: ServerlessLike): ServiceGate | Error {
     return {
       service: name,
       stage,
+      region,
       functionName,
       contract,
       url: config.url === undefined ? undefined : routeUrl(config.url),
@@ -75,10 +79,16 @@ export function serviceGate(serverless: ServerlessLike): ServiceGate | Error {
 
 /** Why the monitoring cannot be generated (checked at package time), or undefined. */
 export function monitoringProblem(gate: ServiceGate): string | undefined {
-  if (gate.monitoring === undefined || Object.keys(gate.contract.logLine.json).length > 0) {
-    return undefined;
+  if (gate.monitoring === undefined) return undefined;
+  if (Object.keys(gate.contract.logLine.json).length === 0) {
+    return 'custom.smokeTest.monitoring counts the lines logLine.json describes: give logLine.json at least one key and value the line holds (its event name), or set monitoring: false';
   }
-  return 'custom.smokeTest.monitoring counts the lines logLine.json describes: give logLine.json at least one key and value the line holds (its event name), or set monitoring: false';
+  // IAM's limit on a role name, the longest name the route heartbeat makes.
+  const role = `${gate.service}-${gate.stage}-${gate.region}-route-heartbeat`;
+  if (gate.monitoring.routeLine !== undefined && role.length > 64) {
+    return `custom.smokeTest.monitoring.routeLine: the route heartbeat's role name ${role} is longer than IAM's 64 characters; shorten the service or stage name, or leave out routeLine`;
+  }
+  return undefined;
 }
 
 /** The direct heartbeat on the gated function, before the framework compiles its events. */

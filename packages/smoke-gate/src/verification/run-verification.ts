@@ -24,6 +24,8 @@ export interface VerificationRequest {
   target: VerificationTarget;
   /** The contract, when the caller knows it (the plugin); else the target's, else the defaults. */
   contract?: SmokeContract | undefined;
+  /** The contract of a target that carries none (many targets: `--contract`). */
+  fallbackContract?: SmokeContract | undefined;
   aws: AwsSettings;
   env: NodeJS.ProcessEnv;
   /** The run's one deadline, started at the caller's first line. */
@@ -119,7 +121,7 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
     const report = await verifyDeployment({
       url: resolved.url,
       logSource: resolved.logSource,
-      contract: request.contract ?? resolved.contract,
+      contract: request.contract ?? resolved.contract ?? request.fallbackContract,
       deadline: request.deadline,
       notFoundGraceMs: request.notFoundGraceMs,
       onProgress: request.onProgress,

@@ -3,6 +3,7 @@ import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/fr
 import {
   addMonitoring,
   addMonitoringEvents,
+  monitoringProblem,
   type ServiceGate,
   serviceGate,
 } from '../../../../packages/smoke-gate/src/plugin/service-gate.ts';
@@ -91,6 +92,22 @@ describe('serviceGate and what it adds at package time', () => {
     const add = () => addMonitoringEvents(framework, gate);
     // Assess
     expect(add).toThrow(/give logLine.json at least one key .* or set monitoring: false/);
+  });
+
+  it('refuses a route heartbeat whose role name IAM would refuse (over 64 characters)', () => {
+    // Prepare
+    const { framework } = serverless({
+      logLine: { json: { msg: 'ping_done' } },
+      monitoring: { routeLine: { key: 'via', values: ['http'] } },
+    });
+    (framework.service as { service: string }).service = 'orders-with-a-rather-long-service-name';
+    const gate = serviceGate(framework) as ServiceGate;
+    // Act
+    const problem = monitoringProblem(gate);
+    // Assess
+    expect(problem).toMatch(
+      /role name orders-with-a-rather-long-service-name-prod-us-east-1-route-heartbeat is longer than IAM's 64 characters/,
+    );
   });
 
   it('leaves the log settings alone unless enforceLogLevel is on', () => {

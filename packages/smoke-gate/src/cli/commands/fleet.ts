@@ -12,6 +12,7 @@ import { checkJUnitPath } from '../../verification/run-verification.ts';
 import {
   awsSettingsOf,
   checkFleetFlags,
+  contractOf,
   fleetOf,
   logsRateOf,
   staleAfterOf,
@@ -63,11 +64,14 @@ export async function runFleetVerify(
   const checked = await checkedFleet(values, out, 'verify');
   if ('code' in checked) return checked.code;
   const { targets } = checked;
+  // The contract of targets whose stack carries none, read before anything runs.
+  const contract = await contractOf(values);
   const progress = createProgress({ stream: io.stderr, now: io.now });
   let failed = 0;
   progress.update(`verifying ${targets.length} targets`, '0 done');
   const report = await runFleet({
     ...checked,
+    contract,
     env: io.env,
     deadline,
     onNotice: notice(io),
