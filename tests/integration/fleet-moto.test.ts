@@ -29,12 +29,12 @@ import {
   type FleetStage,
   startFleetRoute,
 } from '../../harness/route/fleet-route.ts';
+import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
 import type { FleetStatusReport } from '../../packages/smoke-gate/src/fleet/fleet-status.ts';
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
-import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
-import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
 import { PETSAGE_CONTRACT } from '../helpers/petsage-contract.ts';
+import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 
 const hasMoto = motoForSuite('the many-stages suite');
 

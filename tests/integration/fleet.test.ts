@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
 import { FLEET_REGIONS, type Fleet, startFleet } from '../../harness/route/fleet.ts';
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
-import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 // Stand-ins, named: the fleet route (harness/route/fleet-route.ts) answers each stage with the
 // function's own respondToSmokeTest, and a CloudWatch Logs stand-in (harness/aws/logs-stand-in.ts)

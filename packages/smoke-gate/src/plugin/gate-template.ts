@@ -5,13 +5,13 @@ import { contractConfig } from '../core/contract-config.ts';
 import type { MonitoringSettings } from './monitoring-config.ts';
 import { dashboard, monitoringOutputs, smokeQuery } from './monitoring-dashboard.ts';
 import {
-  alarmTopic,
   lineAlarms,
   type MonitoredService,
   metricFilters,
   parametersAndConditions,
-  routeHeartbeat,
 } from './monitoring-resources.ts';
+import { routeHeartbeat } from './monitoring-route.ts';
+import { alarmTopic } from './monitoring-topic.ts';
 
 /** The Metadata key the contract is stored under. */
 export const GATE_METADATA = 'SmokeGate';

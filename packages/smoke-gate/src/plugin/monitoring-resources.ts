@@ -1,6 +1,6 @@
-// The monitoring the plugin generates from custom.smokeTest at package time: metric filters on the
-// function's own lines, the route heartbeat (EventBridge calls the public route), the alarms, the
-// alarm topic and who may publish to it, and the outputs the gate's CLI reads.
+// The monitoring the plugin generates from custom.smokeTest at package time: the template's
+// switches, metric filters on the function's own lines and the alarms on them. The route
+// heartbeat is in monitoring-route.ts, the alarm topic in monitoring-topic.ts.
 
 import type { SmokeContract } from '../core/contract.ts';
 import type { MonitoringSettings } from './monitoring-config.ts';
@@ -104,7 +104,7 @@ function metricFilter(service: MonitoredService, pattern: string, metricName: st
 }
 
 /** An alarm on one of the metrics above: `missing` alarms when too few lines, else on any. */
-function alarm(
+export function alarm(
   service: MonitoredService,
   name: string,
   metric: string,
@@ -190,162 +190,6 @@ export function lineAlarms(service: MonitoredService): Record<string, unknown> {
             false,
           ),
         }),
-  };
-}
-
-/** May invoke the heartbeat's destination and nothing else (under the roles' boundary). */
-function heartbeatRole(service: MonitoredService) {
-  return {
-    Type: 'AWS::IAM::Role',
-    Properties: {
-      RoleName: {
-        'Fn::Sub': `${service.name}-${service.stage}-${'$'}{AWS::Region}-route-heartbeat`,
-      },
-      ...(service.boundary === undefined ? {} : { PermissionsBoundary: service.boundary }),
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-          },
-        ],
-      },
-      Policies: [
-        {
-          PolicyName: 'invoke-the-route-heartbeat-destination',
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Action: 'events:InvokeApiDestination',
-                Resource: { 'Fn::GetAtt': ['RouteHeartbeatDestination', 'Arn'] },
-              },
-            ],
-          },
-        },
-      ],
-    },
-  };
-}
-
-/** The route heartbeat: rule -> API destination -> the public route, with its marker header. */
-export function routeHeartbeat(service: MonitoredService): Record<string, unknown> {
-  const route = service.monitoring.routeLine;
-  if (route === undefined) return {};
-  const name = `${service.name}-${service.stage}-route-heartbeat`;
-  return {
-    // EventBridge requires an authorization type; the "API key" is a fixed, public marker header
-    // (kept in a Secrets Manager secret of EventBridge's own). It is never a credential.
-    RouteHeartbeatConnection: {
-      Type: 'AWS::Events::Connection',
-      Properties: {
-        Name: name,
-        Description: "Marks the route heartbeat's calls with a public, non-secret header",
-        AuthorizationType: 'API_KEY',
-        AuthParameters: {
-          ApiKeyAuthParameters: { ApiKeyName: route.header.name, ApiKeyValue: route.header.value },
-        },
-      },
-    },
-    RouteHeartbeatDestination: {
-      Type: 'AWS::Events::ApiDestination',
-      Properties: {
-        Name: name,
-        Description: "The stack's own public health route",
-        ConnectionArn: { 'Fn::GetAtt': ['RouteHeartbeatConnection', 'Arn'] },
-        InvocationEndpoint: service.endpointUrl,
-        HttpMethod: 'GET',
-        InvocationRateLimitPerSecond: 1,
-      },
-    },
-    RouteHeartbeatRole: heartbeatRole(service),
-    RouteHeartbeatRule: {
-      Type: 'AWS::Events::Rule',
-      Properties: {
-        Name: name,
-        Description: 'Route heartbeat (EventBridge calls GET on the public route)',
-        ScheduleExpression: service.monitoring.schedule,
-        State: { 'Fn::If': ['HeartbeatOn', 'ENABLED', 'DISABLED'] },
-        Targets: [
-          {
-            Id: 'route',
-            Arn: { 'Fn::GetAtt': ['RouteHeartbeatDestination', 'Arn'] },
-            RoleArn: { 'Fn::GetAtt': ['RouteHeartbeatRole', 'Arn'] },
-          },
-        ],
-      },
-    },
-    RouteHeartbeatAlarm: alarm(
-      service,
-      'route-heartbeat-missing',
-      'SmokeRouteLines',
-      "No smoke line came through the route in the window (API Gateway route, stage, throttling, integration or permission broken, or the route heartbeat off). Any call to the route counts, and anyone can send the heartbeat's public marker header, so outside traffic can keep this alarm OK while the heartbeat's API destination is broken; it still proves the route itself.",
-      true,
-    ),
-  };
-}
-
-/** Only this stage's alarms and the deploy role publish; a deny holds against anyone else. */
-function topicStatements(service: MonitoredService): unknown[] {
-  const sub = (text: string) => ({ 'Fn::Sub': text });
-  const account = (rest: string) => sub(`arn:${'$'}{AWS::Partition}:${rest}`);
-  const deployRole = account(
-    `iam::${'$'}{AWS::AccountId}:role/${service.monitoring.deployRoleName}`,
-  );
-  const publish = { Action: 'sns:Publish', Resource: { Ref: 'AlarmTopic' } };
-  const alarms = `cloudwatch:${'$'}{AWS::Region}:${'$'}{AWS::AccountId}:alarm:${service.name}-${service.stage}-*`;
-  return [
-    {
-      Sid: 'ThisStagesAlarmsPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      ...publish,
-      Condition: { ArnLike: { 'aws:SourceArn': account(alarms) } },
-    },
-    {
-      Sid: 'TheDeployRolePublishesTheGateEvents',
-      Effect: 'Allow',
-      Principal: { AWS: account(`iam::${'$'}{AWS::AccountId}:root`) },
-      ...publish,
-      Condition: { ArnEquals: { 'aws:PrincipalArn': deployRole } },
-    },
-    {
-      Sid: 'NobodyElsePublishesWhateverTheirOwnPolicySays',
-      Effect: 'Deny',
-      Principal: '*',
-      ...publish,
-      Condition: {
-        StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' },
-        ArnNotEquals: { 'aws:PrincipalArn': deployRole },
-      },
-    },
-  ];
-}
-
-/** The alarm topic for an e-mail, and who may publish to it. */
-export function alarmTopic(service: MonitoredService): Record<string, unknown> {
-  return {
-    AlarmTopic: {
-      Type: 'AWS::SNS::Topic',
-      Condition: 'CreatesAlarmTopic',
-      Properties: {
-        DisplayName: `Smoke test ${service.name} ${service.stage}`.slice(0, 100),
-        Subscription: [{ Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } }],
-      },
-    },
-    // Nobody else in the account can send the topic's readers a fake PASS or a fake ALARM.
-    AlarmTopicPolicy: {
-      Type: 'AWS::SNS::TopicPolicy',
-      Condition: 'CreatesAlarmTopic',
-      Properties: {
-        Topics: [{ Ref: 'AlarmTopic' }],
-        PolicyDocument: { Version: '2012-10-17', Statement: topicStatements(service) },
-      },
-    },
   };
 }
 

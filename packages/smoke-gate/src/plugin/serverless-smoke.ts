@@ -21,8 +21,7 @@ import { announceVerdict, gateEvents } from './announce-verdict.ts';
 import { formatRollbackJUnit, formatSupersededJUnit } from './gate-junit.ts';
 import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
 
-export type { PluginLog, ServerlessLike } from '../core/framework.ts';
-export { SmokeTestFailedError } from '../core/framework.ts';
+export { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 export { resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
 
 /** Where the verification runs from: `serverless smoke`, after `deploy`, `deploy function` or `rollback`. */
@@ -34,11 +33,11 @@ export interface ServerlessSmokeInput {
   cliOptions: Record<string, unknown>;
   log: PluginLog;
   trigger: SmokeTrigger;
-  /** The service's contract, from custom.smokeTest (the defaults when undefined). */
+  /** custom.smokeTest's contract (the defaults when undefined). */
   contract?: SmokeContract | undefined;
   /** When the hook started: the deadline counts from here. */
   startedAt?: number;
-  /** Where `--json` writes the one JSON object (default process.stdout). */
+  /** Where `--json` writes its one JSON object (default process.stdout). */
   stdout?: { write(text: string): unknown };
 }
 

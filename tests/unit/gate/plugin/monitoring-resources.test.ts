@@ -3,10 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readContract } from '../../../../packages/smoke-gate/src/core/contract-config.ts';
 import { readMonitoring } from '../../../../packages/smoke-gate/src/plugin/monitoring-config.ts';
 import {
-  alarmTopic,
   lineAlarms,
   metricFilters,
-  routeHeartbeat,
 } from '../../../../packages/smoke-gate/src/plugin/monitoring-resources.ts';
 
 const service = (monitoring: Record<string, unknown>, format = 'lambda-text') => {
@@ -57,42 +55,5 @@ describe('the generated monitoring resources', () => {
         },
       },
     });
-  });
-
-  it('walk the route with the configured marker header, under the roles’ boundary', () => {
-    // Act
-    const route = routeHeartbeat(
-      service({ routeLine: { key: 'via', values: ['http'], header: { name: 'x-orders-beat' } } }),
-    );
-    // Assess
-    expect(route).toMatchObject({
-      RouteHeartbeatConnection: {
-        Properties: {
-          AuthParameters: {
-            ApiKeyAuthParameters: { ApiKeyName: 'x-orders-beat', ApiKeyValue: 'http' },
-          },
-        },
-      },
-      RouteHeartbeatDestination: {
-        Properties: { InvocationEndpoint: 'https://api.example.com/ping' },
-      },
-      RouteHeartbeatRole: { Properties: { PermissionsBoundary: service({}).boundary } },
-    });
-  });
-
-  it('let only this stage’s alarms and the named deploy role publish to the topic', () => {
-    // Act
-    const policy = alarmTopic(service({ deployRoleName: 'orders-ci' })).AlarmTopicPolicy as {
-      Properties: { PolicyDocument: { Statement: { Sid: string; Condition: unknown }[] } };
-    };
-    // Assess
-    const text = JSON.stringify(policy.Properties.PolicyDocument);
-    expect(text).toContain(':alarm:orders-prod-*');
-    expect(text).toContain(':role/orders-ci');
-    expect(policy.Properties.PolicyDocument.Statement.map((s) => s.Sid)).toStrictEqual([
-      'ThisStagesAlarmsPublish',
-      'TheDeployRolePublishesTheGateEvents',
-      'NobodyElsePublishesWhateverTheirOwnPolicySays',
-    ]);
   });
 });
