@@ -18,7 +18,11 @@ export interface ServerlessLike {
     };
   };
   getProvider(name: 'aws'): {
-    getAwsSdkV3Config(): Promise<Record<string, unknown>>;
+    /** osls and Serverless v4: the framework's SDK v3 client config. */
+    getAwsSdkV3Config?(): Promise<Record<string, unknown>>;
+    /** Serverless v3: SDK v2 credentials (synchronous), its region. */
+    getCredentials?(): { credentials?: object; region?: string };
+    getProfile?(): string | undefined;
     naming: {
       getStackName(): string;
       getLambdaLogicalId?(functionName: string): string;

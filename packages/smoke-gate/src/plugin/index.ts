@@ -5,6 +5,7 @@
 
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { OPTIONS, rangeText } from '../core/options.ts';
+import { type DeployedStack, deployedNotVerified } from './gate-crash.ts';
 import { isGateRollback } from './internal-rollback.ts';
 import { applyDeployableLogLevel } from './log-level.ts';
 import { SMOKE_TEST_SCHEMA } from './schema.ts';
@@ -184,8 +185,31 @@ export class SmokeTestPlugin {
     const { contract } = this.checkedGate();
     const { runServerlessSmoke } = await import('./serverless-smoke.ts');
     await this.frameworkErrors(() =>
-      runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt, contract }),
+      runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt, contract }).catch(
+        (error: unknown) => {
+          // After a deploy the stack is updated whatever broke here: say so, and the way out.
+          if (trigger !== 'deploy' || error instanceof SmokeTestFailedError) throw error;
+          throw deployedNotVerified(error, this.deployedStack());
+        },
+      ),
     );
+  }
+
+  /** The stack a deploy just updated, as far as the framework can still say. */
+  deployedStack(): DeployedStack {
+    const service = this.serverless.service.service ?? 'service';
+    const stage = String(this.cliOptions.stage ?? 'dev');
+    try {
+      const provider = this.serverless.getProvider('aws');
+      return {
+        stack: provider.naming.getStackName(),
+        stage: provider.getStage?.() ?? stage,
+        region: provider.getRegion?.(),
+        service,
+      };
+    } catch {
+      return { stack: `${service}-${stage}`, stage, region: undefined, service };
+    }
   }
 
   /** Runs `work`; its SmokeTestFailedError becomes the framework's error, with the verifier's exit code. */

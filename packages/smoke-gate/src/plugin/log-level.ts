@@ -29,3 +29,35 @@ export function applyDeployableLogLevel(service: LogLevelService | undefined): s
   provider.logs.lambda = { ...provider.logs.lambda, applicationLogLevel: level };
   return undefined;
 }
+
+/** A compiled template's functions, as far as their logging configuration goes. */
+interface LoggingTemplate {
+  Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+}
+
+/**
+ * Serverless v3 ignores provider.logs.lambda: with the guard on, each function that the
+ * framework compiled without a LoggingConfig gets it here (format, application and system log
+ * levels), so the level the guard set is deployed there too. osls writes it itself: untouched.
+ */
+export function writeLoggingConfig(
+  template: LoggingTemplate | undefined,
+  lambda: Record<string, unknown> | undefined,
+): string[] {
+  if (lambda === undefined) return [];
+  const config = {
+    ...(lambda.logFormat === undefined ? {} : { LogFormat: lambda.logFormat }),
+    ...(lambda.applicationLogLevel === undefined
+      ? {}
+      : { ApplicationLogLevel: lambda.applicationLogLevel }),
+    ...(lambda.systemLogLevel === undefined ? {} : { SystemLogLevel: lambda.systemLogLevel }),
+  };
+  const written: string[] = [];
+  for (const [id, resource] of Object.entries(template?.Resources ?? {})) {
+    if (resource.Type !== 'AWS::Lambda::Function' || resource.Properties === undefined) continue;
+    if (resource.Properties.LoggingConfig !== undefined) continue;
+    resource.Properties.LoggingConfig = config;
+    written.push(id);
+  }
+  return written;
+}

@@ -7,6 +7,7 @@ import { CouldNotJudgeError } from '../core/errors.ts';
 import type { ServerlessLike } from '../core/framework.ts';
 import { safeJson } from '../core/safe-text.ts';
 import { addGateTemplate, type GateTemplate, heartbeatEvent } from './gate-template.ts';
+import { writeLoggingConfig } from './log-level.ts';
 import { type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
 import { stampRelease } from './release-stamp.ts';
 import { type FunctionConfig, readServiceContract, smokeTestConfig } from './service-contract.ts';
@@ -119,6 +120,9 @@ export function addMonitoring(serverless: ServerlessLike, gate: ServiceGate): vo
     serverless.serviceDir ?? process.cwd(),
   );
   if (template === undefined) return;
+  if (gate.enforceLogLevel) {
+    writeLoggingConfig(template as never, service.provider?.logs?.lambda);
+  }
   const provider = serverless.getProvider('aws');
   const { naming } = provider;
   const fn = gate.functionName;

@@ -121,3 +121,37 @@ describe('the plugin at package time', () => {
     );
   });
 });
+
+describe('the plugin after a deploy, when the gate itself breaks', () => {
+  it('says the stack is deployed, live and not verified, with the way out, and exits 2', async () => {
+    // Prepare: a framework whose AWS settings throw (as Serverless v3 did before the adapter).
+    const onExit = vi.spyOn(process, 'once').mockImplementation(() => process);
+    const plugin = new SmokeTestPlugin(
+      {
+        service: {
+          service: 'orders',
+          custom: { smokeTest: { monitoring: false } },
+          functions: { ping: { events: [{ httpApi: { method: 'GET', path: '/ping' } }] } },
+        },
+        classes: { Error },
+        getProvider: () => ({
+          getStage: () => 'prod',
+          getRegion: () => 'eu-west-1',
+          getAwsSdkV3Config: () => {
+            throw new TypeError('provider.getAwsSdkV3Config is not a function');
+          },
+          naming: { getStackName: () => 'orders-prod' },
+        }),
+      } as never,
+      {},
+      { log: { notice: () => undefined } },
+    );
+    // Act
+    const hook = plugin.hooks['after:deploy:deploy']();
+    // Assess
+    await expect(hook).rejects.toThrow(
+      /could not run after the stack deployed: provider.getAwsSdkV3Config is not a function\nStack orders-prod IS deployed: its new deployment is live and NOT verified/,
+    );
+    expect(onExit).toHaveBeenCalledWith('exit', expect.any(Function));
+  });
+});

@@ -1,0 +1,35 @@
+// When the gate itself breaks after `serverless deploy` (a crash, a framework it does not know,
+// a permission it lacks), CloudFormation has already finished: the new deployment is live. Say
+// so, and the way out, instead of letting the framework print only that the deploy failed.
+
+import { SmokeTestFailedError } from '../core/framework.ts';
+import { safeText } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
+
+/** Where the deploy went: what the way-out commands need. */
+export interface DeployedStack {
+  stack: string;
+  stage: string;
+  region: string | undefined;
+  service: string;
+}
+
+/** The error's first line, escaped (its stack and the rest stay out of the summary). */
+const firstLine = (error: unknown): string =>
+  safeText((error instanceof Error ? error.message : String(error)).split('\n')[0]);
+
+/** The one error the framework prints for a gate that broke after the stack deployed: exit 2. */
+export function deployedNotVerified(error: unknown, deployed: DeployedStack): SmokeTestFailedError {
+  const region = deployed.region === undefined ? '' : ` --region ${deployed.region}`;
+  const where = `--stage ${deployed.stage}${region}`;
+  return new SmokeTestFailedError(
+    [
+      `Smoke test could not run after the stack deployed: ${firstLine(error)}`,
+      `Stack ${deployed.stack} IS deployed: its new deployment is live and NOT verified (nothing was recorded or rolled back).`,
+      `  verify it now:       serverless smoke ${where}`,
+      `  see the deployments: npx petsage-smoke history --service ${deployed.service} ${where}`,
+      `  go back:             serverless rollback ${where} --commit <a verified commit from history>`,
+    ].join('\n'),
+    EXIT_COULD_NOT_JUDGE,
+  );
+}
