@@ -1,15 +1,4 @@
-// The gate in a second service: examples/plain-js-service (plain JS, console.log under Lambda's
-// Text format, its own route, header, event and correlation key, nodejs22.x), with the gate as
-// another team gets it. The gate is packed (`npm pack`), the tarball installed into a temporary
-// copy of the example with npm (`--prefer-offline`: from the cache the root `npm ci` filled, the
-// registry only for what it lacks), and the example's own framework (osls) deploys it to moto.
-// Stand-ins, each named: moto_server through harness/aws/moto_server_shim.py (CloudFormation,
-// S3, Lambda, IAM, EventBridge, CloudWatch Logs; no HTTP API, metric filters or alarms), and
-// harness/route/route-stand-in.ts, which serves the zip the stack points at under AWS's own
-// runtime client (aws-lambda-ric, so the Text format is the runtime's) and copies its lines into
-// the stack's log group. Not proven: API Gateway, Lambda's sandbox, CloudWatch's filter engine.
-import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,12 +8,17 @@ import {
   motoForSuite,
   startMoto,
 } from '../../harness/aws/moto.ts';
-import { PROJECT_DIR } from '../../harness/project/project.ts';
+import {
+  BREAK_PONG,
+  exampleCopy,
+  installGate,
+  packGate,
+} from '../../harness/project/example-copies.ts';
+import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 
 const hasMoto = motoForSuite('the example-service suite');
-const EXAMPLE = join(PROJECT_DIR, 'examples/plain-js-service');
 const STAGE = 'example';
 const SERVICE = 'petsage-plain-js';
 const TIMEOUT = 120_000;
@@ -35,34 +29,6 @@ let dir: string;
 let good: string;
 let broken: string;
 
-/** npm on this process's Node, quiet. */
-const npm = (args: string[], cwd: string) =>
-  spawnSync('npm', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, npm_config_loglevel: 'error' },
-  });
-
-/** A copy of the example, its route pointed at the stand-in (moto creates no HTTP API). */
-async function exampleCopy(name: string, edit?: { from: string; to: string }): Promise<string> {
-  const copy = join(dir, name);
-  await cp(EXAMPLE, copy, { recursive: true });
-  const config = join(copy, 'serverless.yml');
-  const text = await readFile(config, 'utf8');
-  await writeFile(
-    config,
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless.yml variable, not JS.
-    text.replace('  smokeTest:\n', '  smokeTest:\n    url: ${param:standInUrl}/ping\n'),
-  );
-  if (edit !== undefined) {
-    const handler = join(copy, 'handler.js');
-    const code = await readFile(handler, 'utf8');
-    expect(code).toContain(edit.from);
-    await writeFile(handler, code.replace(edit.from, edit.to));
-  }
-  return copy;
-}
-
 /** The environment of a run against moto. */
 const env = (release: string) => ({
   ...MOTO_CREDENTIALS_ENV,
@@ -72,10 +38,10 @@ const env = (release: string) => ({
   NO_COLOR: '1',
 });
 
-/** The example's own framework (osls, installed in the copy), deploying to moto. */
+/** This repository's osls (the example's devDependency, the same package), deploying to moto. */
 const deploy = (cwd: string, release: string) =>
   runNodeScript(
-    join(cwd, 'node_modules/serverless/bin/serverless.js'),
+    SERVERLESS_BIN,
     ['deploy', '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
     env(release),
     { cwd },
@@ -106,23 +72,10 @@ describe
         },
       });
       dir = await mkdtemp(join(tmpdir(), 'example-service-'));
-      const pack = npm(
-        ['pack', '--json', '--pack-destination', dir],
-        join(PROJECT_DIR, 'packages/smoke-gate'),
-      );
-      expect(pack.status, pack.stderr).toBe(0);
-      const tarball = join(dir, JSON.parse(pack.stdout)[0].filename);
-      good = await exampleCopy('good');
-      const install = npm(
-        ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball],
-        good,
-      );
-      expect(install.status, install.stderr).toBe(0);
-      // The broken version is one configured value off: it answers pong false.
-      broken = await exampleCopy('broken', {
-        from: 'JSON.stringify({ pong: true,',
-        to: 'JSON.stringify({ pong: false,',
-      });
+      const tarball = packGate(dir);
+      good = await exampleCopy(dir, 'good');
+      await installGate(good, tarball);
+      broken = await exampleCopy(dir, 'broken', [BREAK_PONG]);
       await cp(join(good, 'node_modules'), join(broken, 'node_modules'), {
         recursive: true,
         verbatimSymlinks: true,

@@ -1,0 +1,167 @@
+// The gate under Serverless Framework v3 (3.40.0): the second service (examples/plain-js-service)
+// deployed to moto by v3 itself, with the packed gate installed as another team would. v3 comes
+// from tests/fixtures/serverless-v3's lockfile (harness/project/serverless-v3.ts: scripts off,
+// cached per lockfile in the user's cache folder, telemetry off). Stand-ins, each named: moto
+// (through harness/aws/moto_server_shim.py), the route stand-in (the zip under AWS's runtime
+// client), and a test-only plugin (harness/aws/moto-endpoint-v3.cjs) that points v3's aws-sdk v2
+// at moto, which it would not find from AWS_ENDPOINT_URL. v3's schema stops at nodejs20.x, so the
+// copy validates with `warn` (as a v3 user of nodejs22.x must). Not proven: v3 against AWS itself.
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MOTO_CREDENTIALS_ENV,
+  type Moto,
+  motoForSuite,
+  startMoto,
+} from '../../harness/aws/moto.ts';
+import {
+  BREAK_PONG,
+  exampleCopy,
+  installGate,
+  packGate,
+} from '../../harness/project/example-copies.ts';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
+import {
+  installServerlessV3,
+  SERVERLESS_V3_ENV,
+  serverlessV3Bin,
+} from '../../harness/project/serverless-v3.ts';
+import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
+import { runNodeScript } from '../helpers/cli.ts';
+
+const hasMoto = motoForSuite('the Serverless v3 suite');
+const STAGE = 'vthree';
+const TIMEOUT = 120_000;
+
+let moto: Moto;
+let route: RouteStandIn;
+let v3: string;
+let dir: string;
+let good: string;
+let broken: string;
+
+/** What a v3 copy needs: the moto plugin before the gate, nodejs22.x through v3's schema. */
+const V3_EDITS = [
+  { file: 'serverless.yml', from: 'configValidationMode: error', to: 'configValidationMode: warn' },
+  {
+    file: 'serverless.yml',
+    from: "  - '@petsage/smoke-gate'",
+    to: "  - ./moto-endpoint-v3.cjs\n  - '@petsage/smoke-gate'",
+  },
+];
+
+/** A copy for v3 with the gate installed from the tarball (or `from` a copy that has it). */
+async function v3Copy(
+  name: string,
+  gate: { tarball: string } | { from: string },
+  edits = V3_EDITS,
+) {
+  const copy = await exampleCopy(dir, name, edits);
+  await cp(
+    join(PROJECT_DIR, 'harness/aws/moto-endpoint-v3.cjs'),
+    join(copy, 'moto-endpoint-v3.cjs'),
+  );
+  if ('tarball' in gate) await installGate(copy, gate.tarball);
+  else {
+    await cp(join(gate.from, 'package.json'), join(copy, 'package.json'));
+    await cp(join(gate.from, 'node_modules'), join(copy, 'node_modules'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+  }
+  return copy;
+}
+
+/** Serverless v3 in a copy, against moto. */
+const serverless = (cwd: string, args: string[], release: string) =>
+  runNodeScript(
+    serverlessV3Bin(v3),
+    [...args, '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
+    {
+      ...MOTO_CREDENTIALS_ENV,
+      ...SERVERLESS_V3_ENV,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      SLS_V3_DIR: v3,
+      SLS_AWS_MONITORING_FREQUENCY: '200',
+      RELEASE_ID: release,
+      NO_COLOR: '1',
+    },
+    { cwd },
+  ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
+
+describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', () => {
+  beforeAll(async () => {
+    v3 = await installServerlessV3();
+    moto = await startMoto();
+    route = await startRouteStandIn({
+      stackName: `petsage-plain-js-${STAGE}`,
+      aws: {
+        region: 'us-east-1',
+        endpoint: moto.endpoint,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      },
+    });
+    dir = await mkdtemp(join(tmpdir(), 'example-v3-'));
+    const tarball = packGate(dir);
+    good = await v3Copy('good', { tarball });
+    broken = await v3Copy('broken', { from: good }, [...V3_EDITS, BREAK_PONG]);
+  }, 240_000);
+  afterAll(async () => {
+    await route?.stop();
+    await moto?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is Serverless 3.40.0, not the osls this repository runs', { timeout: TIMEOUT }, async () => {
+    // Act
+    const run = await serverless(good, ['--version'], 'v0');
+    // Assess
+    expect(run.output).toMatch(/Framework Core: 3\.40\.0/);
+  });
+
+  it('deploys and passes the gate', { timeout: TIMEOUT }, async () => {
+    // Act
+    const run = await serverless(good, ['deploy'], 'v1');
+    // Assess
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/PASS {2}route {5}HTTP 200/);
+    expect(run.output).toMatch(/Smoke test passed/);
+  });
+
+  it('fails a broken deploy and rolls it back to the verified one', {
+    timeout: TIMEOUT,
+  }, async () => {
+    // Act
+    const run = await serverless(broken, ['deploy'], 'v2');
+    // Assess
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(/body pong false, expected true/);
+    expect(run.output).toMatch(
+      /Rolled back to the last verified deployment .*, which PASSES again/,
+    );
+  });
+
+  it('verifies the live stage again with serverless smoke', { timeout: TIMEOUT }, async () => {
+    // Act
+    const run = await serverless(good, ['smoke', '--json'], 'v1');
+    // Assess
+    expect(run.code, run.output).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'verified' });
+  });
+
+  it('rolls back to a commit with rollback --commit, and verifies what it restored', {
+    timeout: TIMEOUT,
+  }, async () => {
+    // Prepare: a newer verified deployment (v3) on top of v1.
+    const newer = await serverless(good, ['deploy'], 'v3');
+    expect(newer.code, newer.output).toBe(0);
+    // Act
+    const run = await serverless(good, ['rollback', '--commit', 'v1'], 'v3');
+    // Assess
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/Rolling back to \S+, the newest deployment of commit v1/);
+    expect(run.output).toMatch(/PASS: verified/);
+  });
+});
