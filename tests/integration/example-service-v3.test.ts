@@ -128,6 +128,8 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/PASS {2}route {5}HTTP 200/);
     expect(run.output).toMatch(/Smoke test passed/);
+    // A tested framework: no notice that it is not.
+    expect(run.output).not.toMatch(/untested/);
   });
 
   it('fails a broken deploy and rolls it back to the verified one', {

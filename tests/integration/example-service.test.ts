@@ -96,6 +96,8 @@ describe
       expect(run.code, run.output).toBe(0);
       expect(run.output).toMatch(/PASS {2}route {5}HTTP 200/);
       expect(run.output).toMatch(/PASS {2}log line/);
+      // A tested framework: no notice that it is not.
+      expect(run.output).not.toMatch(/untested/);
       expect(route.served()?.routes).toStrictEqual(['GET /ping']);
     });
 

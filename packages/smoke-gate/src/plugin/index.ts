@@ -5,6 +5,7 @@
 
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { OPTIONS, rangeText } from '../core/options.ts';
+import { frameworkIdentity, untestedFramework } from './framework-range.ts';
 import { type DeployedStack, deployedNotVerified } from './gate-crash.ts';
 import { isGateRollback } from './internal-rollback.ts';
 import { applyDeployableLogLevel } from './log-level.ts';
@@ -26,6 +27,8 @@ export { readServiceContract } from './service-contract.ts';
 
 /** What the framework hands a plugin besides the service: its error class and schema handler. */
 export type PluginServerless = ServerlessLike & {
+  /** The framework's version as it reports it (osls and Serverless v4 both say 4.x). */
+  version?: string;
   classes?: { Error: new (message: string, code?: string) => Error };
   configSchemaHandler?: { defineCustomProperties(schema: unknown): void };
 };
@@ -114,6 +117,8 @@ export class SmokeTestPlugin {
     this.serverless = serverless;
     this.cliOptions = cliOptions;
     this.log = pluginLog(utils);
+    const untested = untestedFramework(frameworkIdentity(serverless));
+    if (untested !== undefined) this.log.notice(untested);
     // Opt-in: a service that did not ask keeps the log settings it wrote.
     this.logLevelProblem = enforcesLogLevel(serverless.service.custom)
       ? applyDeployableLogLevel(serverless.service)
