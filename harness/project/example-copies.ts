@@ -2,7 +2,7 @@
 // another team installs it: packed (`npm pack`) and installed from the tarball with npm.
 
 import { spawnSync } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_DIR } from './project.ts';
 
@@ -38,6 +38,22 @@ export async function installGate(copy: string, tarball: string): Promise<void> 
   await writeFile(join(copy, 'package.json'), JSON.stringify({ ...manifest, devDependencies: {} }));
   npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], copy);
 }
+
+/** The gate as installed in another copy: its package.json and node_modules copied over. */
+export async function copyGateFrom(copy: string, from: string): Promise<void> {
+  await cp(join(from, 'package.json'), join(copy, 'package.json'));
+  await cp(join(from, 'node_modules'), join(copy, 'node_modules'), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
+}
+
+/**
+ * A broken install of the gate in a copy: the module that runs the verification is gone, so the
+ * gate breaks after the stack deployed (as a crash would), not with a verdict.
+ */
+export const breakGateInstall = (copy: string): Promise<void> =>
+  rm(join(copy, 'node_modules/@petsage/smoke-gate/dist/plugin/serverless-smoke.js'));
 
 /** One text replaced in a file of the copy (the replaced text must be there). */
 export interface CopyEdit {

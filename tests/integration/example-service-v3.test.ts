@@ -18,6 +18,8 @@ import {
 } from '../../harness/aws/moto.ts';
 import {
   BREAK_PONG,
+  breakGateInstall,
+  copyGateFrom,
   exampleCopy,
   installGate,
   packGate,
@@ -64,13 +66,7 @@ async function v3Copy(
     join(copy, 'moto-endpoint-v3.cjs'),
   );
   if ('tarball' in gate) await installGate(copy, gate.tarball);
-  else {
-    await cp(join(gate.from, 'package.json'), join(copy, 'package.json'));
-    await cp(join(gate.from, 'node_modules'), join(copy, 'node_modules'), {
-      recursive: true,
-      verbatimSymlinks: true,
-    });
-  }
+  else await copyGateFrom(copy, gate.from);
   return copy;
 }
 
@@ -165,5 +161,22 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/Rolling back to \S+, the newest deployment of commit v1/);
     expect(run.output).toMatch(/PASS: verified/);
+  });
+
+  it('says the stack is deployed, live and not verified when the gate breaks after it (exit 2)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    // Prepare: a broken install of the gate.
+    const crashing = await v3Copy('crashing', { from: good });
+    await breakGateInstall(crashing);
+    // Act
+    const run = await serverless(crashing, ['deploy'], 'v4');
+    // Assess
+    expect(run.code, run.output).toBe(2);
+    expect(run.output).toMatch(/Smoke test could not run after the stack deployed: /);
+    expect(run.output).toMatch(
+      /Stack petsage-plain-js-vthree IS deployed: its new deployment is live and NOT verified/,
+    );
+    expect(run.output).toMatch(/serverless rollback --stage vthree --region us-east-1 --commit/);
   });
 });

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import {
 } from '../../harness/aws/moto.ts';
 import {
   BREAK_PONG,
+  breakGateInstall,
+  copyGateFrom,
   exampleCopy,
   installGate,
   packGate,
@@ -76,10 +78,7 @@ describe
       good = await exampleCopy(dir, 'good');
       await installGate(good, tarball);
       broken = await exampleCopy(dir, 'broken', [BREAK_PONG]);
-      await cp(join(good, 'node_modules'), join(broken, 'node_modules'), {
-        recursive: true,
-        verbatimSymlinks: true,
-      });
+      await copyGateFrom(broken, good);
     }, TIMEOUT);
     afterAll(async () => {
       await route?.stop();
@@ -147,5 +146,22 @@ describe
         ]),
       );
       expect(entries).toHaveLength(2);
+    });
+
+    it('says the stack is deployed, live and not verified when the gate breaks after it (exit 2)', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare: a broken install of the gate.
+      const crashing = await exampleCopy(dir, 'crashing');
+      await copyGateFrom(crashing, good);
+      await breakGateInstall(crashing);
+      // Act
+      const run = await deploy(crashing, 'v3');
+      // Assess
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toMatch(/Smoke test could not run after the stack deployed: /);
+      expect(run.output).toMatch(
+        /Stack petsage-plain-js-example IS deployed: its new deployment is live and NOT verified/,
+      );
     });
   });

@@ -188,16 +188,17 @@ export class SmokeTestPlugin {
   async verify(trigger: SmokeTrigger): Promise<void> {
     const startedAt = Date.now();
     const { contract } = this.checkedGate();
-    const { runServerlessSmoke } = await import('./serverless-smoke.ts');
-    await this.frameworkErrors(() =>
-      runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt, contract }).catch(
-        (error: unknown) => {
-          // After a deploy the stack is updated whatever broke here: say so, and the way out.
-          if (trigger !== 'deploy' || error instanceof SmokeTestFailedError) throw error;
-          throw deployedNotVerified(error, this.deployedStack());
-        },
-      ),
-    );
+    await this.frameworkErrors(async () => {
+      try {
+        const { runServerlessSmoke } = await import('./serverless-smoke.ts');
+        await runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt, contract });
+      } catch (error) {
+        // After a deploy the stack is updated whatever broke here (a crash, a broken install):
+        // say so, and the way out.
+        if (trigger !== 'deploy' || error instanceof SmokeTestFailedError) throw error;
+        throw deployedNotVerified(error, this.deployedStack());
+      }
+    });
   }
 
   /** The stack a deploy just updated, as far as the framework can still say. */
