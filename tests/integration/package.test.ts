@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,14 +23,23 @@ let zipEntries: string[];
 
 const resourcesOfType = (type: string) => resourcesIn(template, type);
 
+/** The temporary directory the package run is given (its TMPDIR): the system's, as it sees it. */
+let runTmp: string;
+
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'petsage-package-'));
+  // Its own folder: the framework empties the --package folder before it writes there.
+  runTmp = await mkdtemp(join(tmpdir(), 'petsage-package-tmp-'));
   // No AWS credentials (packageService clears them): packaging must work offline.
-  ({ template, zipEntries, taskRoot } = await packageService(outDir, 'ci'));
+  ({ template, zipEntries, taskRoot } = await packageService(outDir, 'ci', {
+    env: { TMPDIR: runTmp },
+  }));
 });
 
 afterAll(async () => {
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  for (const folder of [outDir, runTmp]) {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  }
 });
 
 const hasCfnLint = spawnSync('sh', ['-c', 'command -v cfn-lint'], { stdio: 'ignore' }).status === 0;
@@ -41,6 +50,13 @@ if (!hasCfnLint) {
 }
 
 describe('serverless package', () => {
+  it('leaves nothing in the system’s temporary directory (the zip step works under .serverless/)', async () => {
+    // Act
+    const left = await readdir(runTmp);
+    // Assess
+    expect(left).toStrictEqual([]);
+  });
+
   it.skipIf(!hasCfnLint)('produces a template cfn-lint finds no error in', async () => {
     // Act: exit code 0 = clean, 4 = warnings only; errors (2) or both (6) fail.
     const lint = await run(

@@ -9,6 +9,7 @@ import { frameworkIdentity, untestedFramework } from './framework-range.ts';
 import { type DeployedStack, deployedNotVerified } from './gate-crash.ts';
 import { isGateRollback } from './internal-rollback.ts';
 import { applyDeployableLogLevel } from './log-level.ts';
+import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
 import { SMOKE_TEST_SCHEMA } from './schema.ts';
 import type { SmokeTrigger } from './serverless-smoke.ts';
 import {
@@ -37,6 +38,9 @@ export type PluginServerless = ServerlessLike & {
 type HookName =
   | 'before:package:initialize'
   | 'before:package:finalize'
+  | 'after:package:finalize'
+  | 'before:deploy:function:packageFunction'
+  | 'after:deploy:function:packageFunction'
   | 'before:rollback:initialize'
   | 'after:rollback:rollback'
   | 'smoke:verify'
@@ -70,6 +74,8 @@ export class SmokeTestPlugin {
   readonly cliOptions: Record<string, unknown>;
   readonly log: PluginLog;
   readonly logLevelProblem: string | undefined;
+  /** Ends the temporary folder of the packaging in progress, if any. */
+  endOwnTmp: EndOwnTmp | undefined;
   /** The service's contract and monitoring, read once at the first hook (variables resolved). */
   #gate: ServiceGate | Error | undefined;
   readonly commands = {
@@ -125,6 +131,7 @@ export class SmokeTestPlugin {
       : undefined;
     this.hooks = {
       'before:package:initialize': () => {
+        this.startOwnTmp();
         this.checkLogLevel();
         const gate = this.checkedGate();
         const problem = monitoringProblem(gate);
@@ -138,6 +145,9 @@ export class SmokeTestPlugin {
         }
         addMonitoring(serverless, gate);
       },
+      'after:package:finalize': () => this.endOwnTmp?.(),
+      'before:deploy:function:packageFunction': () => this.startOwnTmp(),
+      'after:deploy:function:packageFunction': () => this.endOwnTmp?.(),
       'before:rollback:initialize': () => this.resolveCommit(),
       'after:rollback:rollback': () => this.verifyRollback(),
       'smoke:verify': () => this.verify('command'),
@@ -156,6 +166,12 @@ export class SmokeTestPlugin {
     if (this.logLevelProblem === undefined) return;
     const FrameworkError = this.serverless.classes?.Error ?? Error;
     throw new FrameworkError(this.logLevelProblem, 'SMOKE_TEST_LOG_LEVEL');
+  }
+
+  /** Packaging's temporary files go under the service's .serverless/ (package-tmp.ts). */
+  startOwnTmp(): void {
+    this.endOwnTmp?.();
+    this.endOwnTmp = useOwnTmp(this.serverless.serviceDir ?? process.cwd());
   }
 
   /** The service's gate settings; their error, as the framework's, when they are wrong. */

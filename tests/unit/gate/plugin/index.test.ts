@@ -44,7 +44,10 @@ describe('the plugin schema and defaults', () => {
     expect(Object.keys(plugin.hooks).sort()).toStrictEqual([
       'after:deploy:deploy',
       'after:deploy:function:deploy',
+      'after:deploy:function:packageFunction',
+      'after:package:finalize',
       'after:rollback:rollback',
+      'before:deploy:function:packageFunction',
       'before:package:finalize',
       'before:package:initialize',
       'before:rollback:initialize',
