@@ -33,13 +33,15 @@ export interface RouteStandIn {
   throttle(on: boolean): void;
   /** Requests that have arrived so far (served, held or queued). */
   received(): number;
+  /** The correlation ids of the requests that have arrived so far, in order. */
+  receivedIds(): string[];
   /** Invokes the deployed function with a non-HTTP event (the direct heartbeat), shipping its lines. */
   invokeDirect(event: unknown): Promise<void>;
   /**
    * Holds the next route request until the returned release() is called; `arrived` resolves when
    * it comes in (to interrupt a verification at a known point).
    */
-  holdNext(): { arrived: Promise<void>; release: () => void };
+  holdNext(): { arrived: Promise<string>; release: () => void };
   stop(): Promise<void>;
 }
 
@@ -77,7 +79,8 @@ export async function startRouteStandIn(options: {
   let dropLines = false;
   let throttled = false;
   let arrivals = 0;
-  let hold: { arrive: () => void; released: Promise<void> } | undefined;
+  const arrivalIds: string[] = [];
+  let hold: { arrive: (id: string) => void; released: Promise<void> } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   const physicalId = async (logicalId: string) =>
@@ -163,7 +166,7 @@ export async function startRouteStandIn(options: {
     if (hold !== undefined) {
       const held = hold;
       hold = undefined;
-      held.arrive();
+      held.arrive(String(req.headers['x-correlation-id'] ?? ''));
       await held.released;
     }
     if (!deployed.routes.has(`${req.method} ${url.pathname}`)) {
@@ -190,6 +193,7 @@ export async function startRouteStandIn(options: {
 
   const server = createServer((req, res) => {
     arrivals++;
+    arrivalIds.push(String(req.headers['x-correlation-id'] ?? ''));
     // One request at a time, as one Lambda execution environment serves them.
     queue = queue
       .then(() => handle(req, res))
@@ -211,9 +215,9 @@ export async function startRouteStandIn(options: {
             logGroupName: current.logGroupName,
           },
     holdNext: () => {
-      let arrive: () => void = () => undefined;
+      let arrive: (id: string) => void = () => undefined;
       let release: () => void = () => undefined;
-      const arrived = new Promise<void>((resolve) => {
+      const arrived = new Promise<string>((resolve) => {
         arrive = resolve;
       });
       const released = new Promise<void>((resolve) => {
@@ -229,6 +233,7 @@ export async function startRouteStandIn(options: {
       throttled = on;
     },
     received: () => arrivals,
+    receivedIds: () => [...arrivalIds],
     invokeDirect: (event) => {
       const invoked = queue.then(async () => {
         const deployed = await refresh();

@@ -515,6 +515,31 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     },
   );
 
+  it('has status name the failed deployment left live (the gate’s record, read first), exit 1', async () => {
+    // Act: right after the failing deploy left live by custom.smokeTest.rollbackOnFailure: false.
+    const run = await runCliProcess(
+      [
+        'status',
+        '--stage',
+        STAGE,
+        '--endpoint-url',
+        moto.endpoint,
+        '--region',
+        'us-east-1',
+        '--json',
+      ],
+      { ...MOTO_CREDENTIALS_ENV },
+    );
+    // Assess
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      status: 'unverified',
+      live: { directory: await liveDirectory(), commit: 'broken-rollback-off', verdict: 'failed' },
+    });
+    expect(report.hints[0]).toMatch(/FAILED its smoke test and was left live/);
+  });
+
   it('leaves a failing first deploy as it is: nothing to return to', {
     timeout: DEPLOY_TIMEOUT,
   }, async () => {
@@ -706,11 +731,17 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
   ) => {
     const held = route.holdNext();
     const firstRun = deploy(first.cwd, ['--param', 'healthPath=/v2/health'], first.release);
-    await held.arrived;
-    const arrivedBefore = route.received();
+    const firstId = await held.arrived;
+    const arrivedBefore = route.receivedIds().length;
     const secondRun = deploy(second.cwd, ['--param', 'healthPath=/v2/health'], second.release);
-    // The second deploy is done and its verification is waiting behind the held call.
-    while (route.received() === arrivedBefore) await new Promise((r) => setTimeout(r, 100));
+    // The second deploy is done and its verification is waiting behind the held call. On a busy
+    // machine the first gate's held attempt may time out and be retried (same id): not counted.
+    const secondArrived = () =>
+      route
+        .receivedIds()
+        .slice(arrivedBefore)
+        .some((id) => id !== firstId);
+    while (!secondArrived()) await new Promise((r) => setTimeout(r, 100));
     held.release();
     return { first: await firstRun, second: await secondRun };
   };

@@ -84,7 +84,7 @@ export async function checkFleetStatus(request: FleetStatusRequest): Promise<Fle
     summary: {
       targets: entries.length,
       healthy: count((entry) => entry.status === 'healthy'),
-      unhealthy: count((entry) => entry.status === 'alarming' || entry.status === 'stale'),
+      unhealthy: count((entry) => entry.status !== undefined && entry.status !== 'healthy'),
       couldNotJudge: count((entry) => entry.status === 'error'),
     },
     targets: entries,

@@ -66,13 +66,25 @@ export const errorReport = (exitCode: number, message: string) => ({
   error: { exitCode, message },
 });
 
+/** The first fact of `status`: the live deployment and the gate's verdict on it. */
+function liveLine(live: StatusReport['live'], colours: Palette): string {
+  if (live.verdict === null || live.verdict === 'unrecorded') {
+    return colours.dim(`  live deployment   ${live.directory ?? '?'}: ${live.note ?? 'no record'}`);
+  }
+  const verdict = live.verdict === 'failed' ? colours.fail('FAILED') : live.verdict;
+  return `  live deployment   ${live.directory} (commit ${(live.commit ?? 'unknown').slice(0, 12)}): ${verdict} by the gate`;
+}
+
 /** The human report of `petsage-smoke status`. */
 export function formatStatus(
   report: StatusReport,
   colours: Palette = palette(false),
   chart: { unicode: boolean; width: number } = { unicode: false, width: 80 },
 ): string {
-  const lines = [`PetSage smoke status: stage ${report.stage} (stack ${report.stack})`];
+  const lines = [
+    `PetSage smoke status: stage ${report.stage} (stack ${report.stack})`,
+    liveLine(report.live, colours),
+  ];
   for (const alarm of report.alarms) {
     const mark = alarm.state === 'OK' ? colours.pass('OK   ') : colours.fail(alarm.state.padEnd(5));
     const since = alarm.since === null ? '' : ` since ${alarm.since}`;
@@ -121,11 +133,7 @@ export function formatStatus(
     );
   }
   for (const hint of report.hints) lines.push(`  hint: ${hint}`);
-  lines.push(
-    report.ok
-      ? colours.pass('HEALTHY')
-      : colours.fail(report.status === 'alarming' ? 'ALARMING' : 'STALE'),
-  );
+  lines.push(report.ok ? colours.pass('HEALTHY') : colours.fail(report.status.toUpperCase()));
   return `${lines.join('\n')}\n`;
 }
 

@@ -17,11 +17,13 @@ export interface HealthFacts {
   /** The stack has a route heartbeat alarm (older stacks do not). */
   hasRouteAlarm: boolean;
   logGroupName: string;
+  /** The gate's recorded verdict on the live deployment, and its commit, when read. */
+  live?: { verdict: string | null; commit: string | null; directory: string | null } | undefined;
 }
 
 /** The judgement: healthy, alarming or stale, which half is broken, and what to check. */
 export interface Health {
-  status: 'healthy' | 'alarming' | 'stale';
+  status: 'healthy' | 'alarming' | 'stale' | 'unverified';
   broken: 'route' | 'function' | null;
   hints: string[];
 }
@@ -68,5 +70,15 @@ export function judgeHealth(facts: HealthFacts): Health {
   }
   const alarming = alarms.some((alarm) => alarm.state === 'ALARM' || alarm.state === 'MISSING');
   const status = alarming ? 'alarming' : stale || broken !== null ? 'stale' : 'healthy';
+  // The gate's record is the freshest fact: a live deployment that failed its gate comes first.
+  const unverified = liveProblem(facts.live);
+  if (unverified !== undefined)
+    return { status: 'unverified', broken, hints: [unverified, ...hints] };
   return { status, broken, hints };
+}
+
+/** A live deployment the gate recorded as failed (left live: --skip-rollback, or no rollback). */
+function liveProblem(live: HealthFacts['live']): string | undefined {
+  if (live?.verdict !== 'failed') return undefined;
+  return `the live deployment ${live.directory ?? '?'} (commit ${live.commit ?? 'unknown'}) FAILED its smoke test and was left live: roll back to a verified one (serverless rollback --commit <commit>, see petsage-smoke history) or deploy a fix.`;
 }

@@ -20,17 +20,20 @@ import { safeText } from '../core/safe-text.ts';
 import { bucketCounts, percentile } from '../core/sparkline.ts';
 import { describeStackOutputs } from '../verification/stack-outputs.ts';
 import { stackName } from '../verification/targets.ts';
-import { type AlarmStatus, judgeHealth } from './health.ts';
+import { type AlarmStatus, type Health, judgeHealth } from './health.ts';
 import { readSmokeLines } from './heartbeat-lines.ts';
+import { type LiveRecord, readLiveRecord } from './live-record.ts';
 
 export type { AlarmStatus } from './health.ts';
 
 /** A stage's continuous health, as printed by `status --json`. */
 export interface StatusReport {
   ok: boolean;
-  status: 'healthy' | 'alarming' | 'stale';
+  status: Health['status'];
   stage: string;
   stack: string;
+  /** The gate's record of the live deployment (read first: the freshest fact). */
+  live: LiveRecord;
   alarms: AlarmStatus[];
   /** The function half: the newest line of the direct schedule (EventBridge -> Lambda). */
   heartbeat: LineAge & { rule: string | null; staleAfterMs: number };
@@ -176,6 +179,7 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     timestamp === undefined ? null : Math.max(now() - timestamp, 0);
   const ageMs = age(lines.direct?.timestamp);
   const routeAgeMs = age(lines.route?.timestamp);
+  const live = await readLiveRecord(request);
   const health = judgeHealth({
     alarms,
     ageMs,
@@ -183,12 +187,14 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     staleAfterMs,
     hasRouteAlarm: names.routeAlarm !== undefined,
     logGroupName: names.logGroupName,
+    live,
   });
   return {
     ok: health.status === 'healthy',
     status: health.status,
     stage: safeText(request.stage),
     stack,
+    live,
     alarms,
     heartbeat: {
       found: lines.direct !== undefined,

@@ -198,6 +198,7 @@ describe('formatFleetStatus', () => {
       ok: state === 'OK',
       status: state === 'OK' ? 'healthy' : 'alarming',
       stage: 'dev',
+      live: { directory: null, commit: null, verdict: null, note: 'not read' },
       stack: 'petsage-smoke-test-dev',
       alarms: [
         { role: 'heartbeat', name: 'hb', state: 'OK', since: null, reason: null },

@@ -58,6 +58,12 @@ describe('formatStatus', () => {
     ok: true,
     status: 'healthy',
     stage: 'prod',
+    live: {
+      directory: '1796207435595-2026-12-02T10:30:35.595Z',
+      commit: '0123456789abcdef',
+      verdict: 'verified',
+      note: null,
+    },
     stack: 'petsage-smoke-test-prod',
     alarms: [{ role: 'heartbeat', name: 'hb', state: 'OK', since: null, reason: null }],
     heartbeat: {
@@ -83,6 +89,17 @@ describe('formatStatus', () => {
     elapsedMs: 900,
     hints: [],
   };
+
+  it('says first which deployment is live and the gate’s verdict on it', () => {
+    // Act
+    const lines = formatStatus(status).split('\n');
+    const failed = formatStatus({ ...status, live: { ...status.live, verdict: 'failed' } });
+    // Assess
+    expect(lines[1]).toBe(
+      '  live deployment   1796207435595-2026-12-02T10:30:35.595Z (commit 0123456789ab): verified by the gate',
+    );
+    expect(failed).toMatch(/\(commit 0123456789ab\): FAILED by the gate/);
+  });
 
   it('charts the last 24 hours per hour, with totals and the lag, on a wide terminal', () => {
     // Act

@@ -93,4 +93,27 @@ describe('judgeHealth', () => {
     );
     expect(judgeHealth(facts({ ageMs: 15 * MINUTE + 1 })).status).toBe('stale');
   });
+
+  it('is unverified, whatever the alarms say, when the gate recorded the live deployment as failed', () => {
+    // Act
+    const health = judgeHealth(
+      facts({
+        live: { verdict: 'failed', commit: 'abc123', directory: '1796-2026-12-02T10:00:00Z' },
+      }),
+    );
+    // Assess
+    expect(health.status).toBe('unverified');
+    expect(health.hints[0]).toMatch(
+      /^the live deployment 1796-2026-12-02T10:00:00Z \(commit abc123\) FAILED its smoke test and was left live/,
+    );
+  });
+
+  it.each(['verified', 'restored', 'unrecorded', null])(
+    'leaves a live deployment recorded as %s to the alarms',
+    (verdict) => {
+      expect(judgeHealth(facts({ live: { verdict, commit: 'c', directory: 'd' } })).status).toBe(
+        'healthy',
+      );
+    },
+  );
 });

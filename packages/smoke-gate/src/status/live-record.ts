@@ -1,0 +1,49 @@
+// The gate's own record of what is live: the freshest fact about a stage. Alarms need a full
+// window to notice, and a stand-in (moto) never evaluates them; the record says at once whether
+// the live deployment passed its gate.
+
+import { CouldNotJudgeError } from '../core/errors.ts';
+import type { RecordedVerdict } from '../core/verdicts.ts';
+import { checkHistory, type HistoryRequest } from '../deployments/history.ts';
+
+/** The live deployment as the gate recorded it; `verdict` null when the records could not be read. */
+export interface LiveRecord {
+  directory: string | null;
+  commit: string | null;
+  verdict: RecordedVerdict | 'unrecorded' | null;
+  /** Why there is no verdict, when there is none. */
+  note: string | null;
+}
+
+/** Verdicts that make a live deployment unhealthy whatever the alarms say. */
+export const UNHEALTHY_LIVE: readonly string[] = ['failed'];
+
+/** Reads the stage's records for its live deployment; what could not be read is a note. */
+export async function readLiveRecord(request: HistoryRequest): Promise<LiveRecord> {
+  try {
+    const history = await checkHistory(request);
+    const live = history.deployments.find((entry) => entry.live);
+    if (live === undefined) {
+      return {
+        directory: null,
+        commit: null,
+        verdict: null,
+        note: 'no deployment in the bucket is live',
+      };
+    }
+    return {
+      directory: live.directory,
+      commit: live.commit,
+      verdict: live.verdict,
+      note: live.verdict === 'unrecorded' ? 'the gate has no record of the live deployment' : null,
+    };
+  } catch (error) {
+    if (!(error instanceof CouldNotJudgeError)) throw error;
+    return {
+      directory: null,
+      commit: null,
+      verdict: null,
+      note: `the gate's records could not be read: ${error.message}`,
+    };
+  }
+}
