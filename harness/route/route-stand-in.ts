@@ -37,10 +37,7 @@ export interface RouteStandIn {
   receivedIds(): string[];
   /** Invokes the deployed function with a non-HTTP event (the direct heartbeat), shipping its lines. */
   invokeDirect(event: unknown): Promise<void>;
-  /**
-   * Holds the next route request until the returned release() is called; `arrived` resolves when
-   * it comes in (to interrupt a verification at a known point).
-   */
+  /** Holds the next request until release(); `arrived` resolves with its correlation id. */
   holdNext(): { arrived: Promise<string>; release: () => void };
   stop(): Promise<void>;
 }

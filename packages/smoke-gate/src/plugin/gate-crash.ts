@@ -2,7 +2,7 @@
 // a permission it lacks), CloudFormation has already finished: the new deployment is live. Say
 // so, and the way out, instead of letting the framework print only that the deploy failed.
 
-import { SmokeTestFailedError } from '../core/framework.ts';
+import { type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 
@@ -12,6 +12,26 @@ export interface DeployedStack {
   stage: string;
   region: string | undefined;
   service: string;
+}
+
+/** The stack a deploy just updated, as far as the framework can still say. */
+export function deployedStack(
+  serverless: ServerlessLike,
+  cliOptions: Record<string, unknown>,
+): DeployedStack {
+  const service = serverless.service.service ?? 'service';
+  const stage = String(cliOptions.stage ?? 'dev');
+  try {
+    const provider = serverless.getProvider('aws');
+    return {
+      stack: provider.naming.getStackName(),
+      stage: provider.getStage?.() ?? stage,
+      region: provider.getRegion?.(),
+      service,
+    };
+  } catch {
+    return { stack: `${service}-${stage}`, stage, region: undefined, service };
+  }
 }
 
 /** The error's first line, escaped (its stack and the rest stay out of the summary). */

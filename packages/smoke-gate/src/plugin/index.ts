@@ -6,7 +6,7 @@
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { OPTIONS, rangeText } from '../core/options.ts';
 import { frameworkIdentity, untestedFramework } from './framework-range.ts';
-import { type DeployedStack, deployedNotVerified } from './gate-crash.ts';
+import { deployedNotVerified, deployedStack } from './gate-crash.ts';
 import { isGateRollback } from './internal-rollback.ts';
 import { applyDeployableLogLevel } from './log-level.ts';
 import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
@@ -212,26 +212,9 @@ export class SmokeTestPlugin {
         // After a deploy the stack is updated whatever broke here (a crash, a broken install):
         // say so, and the way out.
         if (trigger !== 'deploy' || error instanceof SmokeTestFailedError) throw error;
-        throw deployedNotVerified(error, this.deployedStack());
+        throw deployedNotVerified(error, deployedStack(this.serverless, this.cliOptions));
       }
     });
-  }
-
-  /** The stack a deploy just updated, as far as the framework can still say. */
-  deployedStack(): DeployedStack {
-    const service = this.serverless.service.service ?? 'service';
-    const stage = String(this.cliOptions.stage ?? 'dev');
-    try {
-      const provider = this.serverless.getProvider('aws');
-      return {
-        stack: provider.naming.getStackName(),
-        stage: provider.getStage?.() ?? stage,
-        region: provider.getRegion?.(),
-        service,
-      };
-    } catch {
-      return { stack: `${service}-${stage}`, stage, region: undefined, service };
-    }
   }
 
   /** Runs `work`; its SmokeTestFailedError becomes the framework's error, with the verifier's exit code. */

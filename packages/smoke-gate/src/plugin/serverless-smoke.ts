@@ -37,7 +37,7 @@ export interface ServerlessSmokeInput {
   contract?: SmokeContract | undefined;
   /** When the hook started: the deadline counts from here. */
   startedAt?: number;
-  /** Where `--json` writes its one JSON object (default process.stdout). */
+  /** Where `--json` writes its one object (default process.stdout). */
   stdout?: { write(text: string): unknown };
 }
 
