@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_DIR } from './project.ts';
+import { applyEdits } from './project-copy.ts';
 
 const EXAMPLE = join(PROJECT_DIR, 'examples/plain-js-service');
 
@@ -82,13 +83,7 @@ export async function exampleCopy(
     },
     ...edits,
   ];
-  for (const edit of all) {
-    const path = join(copy, edit.file);
-    const text = await readFile(path, 'utf8');
-    if (!text.includes(edit.from))
-      throw new Error(`${edit.file} has no ${JSON.stringify(edit.from)}`);
-    await writeFile(path, text.replace(edit.from, edit.to));
-  }
+  await applyEdits(copy, all);
   return copy;
 }
 

@@ -26,6 +26,15 @@ export async function copyProject(
     await cp(join(PROJECT_DIR, name), join(dir, name), { recursive: true });
   }
   await symlink(join(PROJECT_DIR, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  await applyEdits(dir, edits);
+  return dir;
+}
+
+/** Replaces text in files of a copy; the replaced text must be there. */
+export async function applyEdits(
+  dir: string,
+  edits: { file: string; from: string; to: string }[],
+): Promise<void> {
   for (const edit of edits) {
     const path = join(dir, edit.file);
     const text = await readFile(path, 'utf8');
@@ -33,5 +42,4 @@ export async function copyProject(
       throw new Error(`${edit.file} has no ${JSON.stringify(edit.from)}`);
     await writeFile(path, text.replace(edit.from, edit.to));
   }
-  return dir;
 }

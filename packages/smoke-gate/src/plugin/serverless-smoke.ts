@@ -37,7 +37,7 @@ export interface ServerlessSmokeInput {
   contract?: SmokeContract | undefined;
   /** When the hook started: the deadline counts from here. */
   startedAt?: number;
-  /** Where `--json` writes its one object (default process.stdout). */
+  /** `--json`'s one object goes here (default process.stdout). */
   stdout?: { write(text: string): unknown };
 }
 
@@ -49,14 +49,12 @@ function settingsOf(input: ServerlessSmokeInput): SmokeSettings {
     return readSmokeSettings(input.serverless.service.custom, input.cliOptions);
   } catch (error) {
     if (!(error instanceof CouldNotJudgeError)) throw error;
-    throw new SmokeTestFailedError(
-      `Smoke test could not run: ${error.message}`,
-      EXIT_COULD_NOT_JUDGE,
-    );
+    const why = `Smoke test could not run: ${error.message}`;
+    throw new SmokeTestFailedError(why, EXIT_COULD_NOT_JUDGE);
   }
 }
 
-/** The one line the framework prints when the command fails. */
+/** The framework's one line when the command fails. */
 function failureLine(outcome: VerificationOutcome, extra: AfterDeployResult): string {
   const report = outcome.report;
   const failed =

@@ -1,5 +1,5 @@
-import { isRecord } from '../core/json.ts';
 import { rangedValue } from '../core/options.ts';
+import { smokeTestConfig } from './service-contract.ts';
 
 /** The `custom.smokeTest` settings of serverless.yml, with the command line applied. */
 export interface SmokeSettings {
@@ -30,7 +30,7 @@ export function readSmokeSettings(
   custom: unknown,
   cliOptions: Record<string, unknown> = {},
 ): SmokeSettings {
-  const raw = isRecord(custom) && isRecord(custom.smokeTest) ? custom.smokeTest : {};
+  const raw = smokeTestConfig(custom);
   const configured = raw.verifyAfterDeploy !== false;
   const skipFlag = flag(cliOptions, 'skip-smoke');
   const rollbackConfigured = raw.rollbackOnFailure !== false;
