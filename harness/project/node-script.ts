@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { PROJECT_DIR } from './project.ts';
 
@@ -26,12 +26,26 @@ export interface RunOptions {
 }
 
 /** Runs a script (a path in this repo, or absolute) on this Node as a subprocess, collecting its output. */
-export function runNodeScript(
+export const runNodeScript = (
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
   options: RunOptions = {},
-): Promise<CliRun> {
+): Promise<CliRun> => startNodeScript(script, args, env, options).done;
+
+/** A started script: its process (to signal it) and what it printed when it ends. */
+export interface StartedScript {
+  child: ChildProcess;
+  done: Promise<CliRun>;
+}
+
+/** Starts a script as {@link runNodeScript} does, and hands back its process too. */
+export function startNodeScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: RunOptions = {},
+): StartedScript {
   const preload = [
     ...(options.measureMemory
       ? ['--import', join(PROJECT_DIR, 'harness/project/max-rss.mjs')]
@@ -54,7 +68,7 @@ export function runNodeScript(
   child.stderr.on('data', (chunk) => {
     stderr += String(chunk);
   });
-  return new Promise((resolve) => {
+  const done = new Promise<CliRun>((resolve) => {
     child.on('close', (code) => {
       const rss = /max-rss-kb: (\d+)/.exec(stderr)?.[1];
       const modules = /\nloaded-modules: (.*)\n/.exec(stderr)?.[1];
@@ -68,4 +82,5 @@ export function runNodeScript(
       });
     });
   });
+  return { child, done };
 }

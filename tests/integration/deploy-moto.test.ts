@@ -13,9 +13,7 @@
 //   the shipped serverless.yml has no test-only parameter.
 // - Deploys run from copies of the service (tests/helpers/project-copy.ts), so no deploy touches
 //   the build folders serverless-offline serves from in other suites.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -55,7 +53,7 @@ import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
 import { createDeadline } from '../../packages/smoke-gate/src/core/deadline.ts';
 import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deployment-history.ts';
-import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
+import { runCliProcess, runNodeScript, startNodeScript } from '../helpers/cli.ts';
 
 const hasMoto = motoForSuite('the deploy-path suite');
 
@@ -98,6 +96,8 @@ const deployEnv = (release: string) => ({
   NO_COLOR: '1',
   // As in GitHub Actions: every gate appends its table to the job summary.
   GITHUB_STEP_SUMMARY: join(dir, 'job-summary.md'),
+  // The system's temporary directory as the framework sees it: nothing may be left there.
+  TMPDIR: join(dir, 'system-tmp'),
 });
 
 /** The job summary the last framework run appended (its heading, table and note). */
@@ -199,6 +199,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: aws() });
     eventsRoute = await startRouteStandIn({ stackName: EVENTS_STACK, aws: aws() });
     dir = await mkdtemp(join(tmpdir(), 'petsage-deploy-'));
+    await mkdir(join(dir, 'system-tmp'));
     v1 = await copyForMoto('v1');
     broken = await copyForMoto('broken', [BREAK_PAYLOAD]);
     brokenNoRollback = await copyForMoto('broken-no-rollback', [
@@ -301,6 +302,8 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     // Assess: the route stand-in serves the stack's zip, so this proves the hook, not the new code.
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/PASS: verified/);
+    // Packaging the one function left nothing in the system's temporary directory.
+    expect(await readdir(join(dir, 'system-tmp'))).toEqual([]);
   });
 
   it('fails a code-only deploy that breaks the log path, and says it cannot roll it back', {
@@ -553,15 +556,14 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     expect(removed.code, removed.output).toBe(0);
   });
 
-  it('leaves nothing half-done after Ctrl-C during the verification: the next deploy just works', {
+  it('says what is live and the way back on Ctrl-C during the verification, records it as interrupted, exit 130; the next deploy just works', {
     timeout: DEPLOY_TIMEOUT,
   }, async () => {
     // Prepare: the route holds the verification's first request; then Ctrl-C the deploy.
     const held = route.holdNext();
-    const child = spawn(
-      process.execPath,
+    const started = startNodeScript(
+      SERVERLESS_BIN,
       [
-        SERVERLESS_BIN,
         'deploy',
         '--stage',
         STAGE,
@@ -570,27 +572,33 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
         '--param',
         'healthPath=/v2/health',
       ],
-      {
-        cwd: v1,
-        env: { ...process.env, ...deployEnv('v7') },
-        stdio: 'ignore',
-      },
+      deployEnv('v7'),
+      { cwd: v1 },
     );
-    const exited = once(child, 'exit');
     // Act
     await held.arrived;
-    child.kill('SIGINT');
-    const [code, signal] = await exited;
+    started.child.kill('SIGINT');
+    const run = await started.done;
     held.release();
-    const interrupted = route.served()?.codeKey ?? '';
-    const verified = await verifiedDeployments();
+    const interrupted = await liveDirectory();
+    const verdicts = await recordedVerdicts();
+    const listed = await history();
     const next = await deploy(v1, ['--param', 'healthPath=/v2/health'], 'v7');
-    // Assess
-    expect(code !== 0 || signal !== null).toBe(true);
-    expect(verified.some((deployment) => interrupted.includes(deployment))).toBe(false);
+    // Assess: the block, the record, the exit code.
+    const output = run.stdout + run.stderr;
+    expect(run.code, output).toBe(130);
+    expect(output).toContain(
+      `Smoke test interrupted by SIGINT: the new deployment ${interrupted} of stack ${STACK} is live and NOT verified.`,
+    );
+    expect(output).toMatch(/go back: +serverless rollback --stage \S+ --region us-east-1 --commit/);
+    expect(output).toContain(`Recorded deployment ${interrupted} as interrupted.`);
+    expect(verdicts[interrupted]).toBe('interrupted');
+    expect(listed.report.deployments).toContainEqual(
+      expect.objectContaining({ directory: interrupted, verdict: 'interrupted' }),
+    );
+    // The next deploy works as usual, and what it left live is recorded as verified.
     expect(next.code, next.output).toBe(0);
     expect(next.output).toMatch(/PASS: verified/);
-    // What the next deploy left live is recorded as verified.
     expect(await verifiedDeployments()).toContain(await liveDirectory());
   });
 

@@ -1,4 +1,5 @@
 import { CouldNotJudgeError } from '../core/errors.ts';
+import type { SignalSource } from '../core/interruption.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { errorReport, palette } from '../report/report.ts';
@@ -9,6 +10,8 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   now?: () => number;
+  /** SIGINT and SIGTERM, and the exit they end in (default: this process). */
+  signals?: SignalSource;
 }
 
 /** One CLI run's output: the report, or the one-line error (and the JSON object with --json). */

@@ -7,6 +7,12 @@ export const EXIT_FAILED = 1;
 /** Could not judge: a bad request, an unreachable or throttled service, a deadline, a takeover. */
 export const EXIT_COULD_NOT_JUDGE = 2;
 
+/** The signals that stop a run: Ctrl-C (SIGINT) and a CI cancel or job timeout (SIGTERM too). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** Interrupted by a signal: 128 + the signal's number, as a shell reports it. */
+export const EXIT_INTERRUPTED: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
 /**
  * A verification's verdicts (the JSON values), each with its exit code and its words in reports.
  * `inconclusive` is the domain's "could not judge".
@@ -15,6 +21,8 @@ export const VERDICTS = {
   verified: { exitCode: EXIT_VERIFIED, words: 'verified' },
   failed: { exitCode: EXIT_FAILED, words: 'FAILED' },
   inconclusive: { exitCode: EXIT_COULD_NOT_JUDGE, words: 'could not judge' },
+  /** Stopped by a signal before a verdict: exit 130 (SIGINT) or 143 (SIGTERM), 130 here. */
+  interrupted: { exitCode: EXIT_INTERRUPTED.SIGINT, words: 'INTERRUPTED' },
 } as const;
 
 /** A verification's verdict. */
@@ -31,6 +39,7 @@ export const RECORDED_VERDICTS = [
   'could-not-judge',
   'superseded',
   'restored',
+  'interrupted',
 ] as const;
 export type RecordedVerdict = (typeof RECORDED_VERDICTS)[number];
 

@@ -60,14 +60,17 @@ export async function openBooks(
   return { ...place, history, stack, artifactsOf };
 }
 
-/** Records a verdict for a deployment, with its artifacts' hashes; a failure is reported, never swallowed. */
+/**
+ * Records a verdict for a deployment, with its artifacts' hashes; a failure is reported, never
+ * swallowed. Resolves true when the record was written.
+ */
 export async function recordVerdict(
   context: { log: PluginLog; env?: NodeJS.ProcessEnv | undefined },
   books: Books,
   identity: DeploymentIdentity,
   verdict: RecordedVerdict,
   extra: { outcome?: VerificationOutcome; rolledBackTo?: string; note?: string } = {},
-): Promise<void> {
+): Promise<boolean> {
   try {
     const record: DeploymentRecord = {
       schema: 1,
@@ -83,9 +86,11 @@ export async function recordVerdict(
       note: extra.note ?? null,
     };
     await writeRecord(books, record);
+    return true;
   } catch (error) {
     context.log.notice(
       `could not record deployment ${identity.directory} as ${verdict}: ${safeMessage(error)} (the verdict stands${verdict === 'verified' ? '; a rollback will not return to it' : ''})`,
     );
+    return false;
   }
 }

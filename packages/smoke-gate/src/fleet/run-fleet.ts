@@ -4,7 +4,7 @@ import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { createLimit, type Limit } from '../core/limit.ts';
-import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED, VERDICTS } from '../core/verdicts.ts';
 import { runVerification } from '../verification/run-verification.ts';
 import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
 import type { FleetTarget } from './fleet-targets.ts';
@@ -24,7 +24,14 @@ export interface FleetEntry {
 export interface FleetReport {
   ok: boolean;
   verdict: Verdict;
-  summary: { targets: number; verified: number; failed: number; couldNotJudge: number };
+  summary: {
+    targets: number;
+    verified: number;
+    failed: number;
+    couldNotJudge: number;
+    /** Targets still running when a signal stopped the run (only when there are any). */
+    interrupted?: number;
+  };
   targets: FleetEntry[];
   /** CloudWatch Logs calls per region, and the most made in any one window (the budget's proof). */
   logCalls: { region: string; calls: number; peakPerSecond: number; budgetPerSecond: number }[];
@@ -44,8 +51,8 @@ export interface FleetRequest {
   onNotice?: ((text: string) => void) | undefined;
   /** The contract of targets that carry none in their stack (bare URLs): `--contract`. */
   contract?: SmokeContract | undefined;
-  /** Called as each target settles (progress). */
-  onSettled?: ((entry: FleetEntry, settled: number) => void) | undefined;
+  /** Called as each target settles (progress), with its place in `targets`. */
+  onSettled?: ((entry: FleetEntry, settled: number, index: number) => void) | undefined;
   now?: () => number;
 }
 
@@ -76,16 +83,16 @@ export interface TargetShare {
  */
 export async function forEachTarget<E>(
   request: Pick<FleetRequest, 'targets' | 'aws' | 'logsRatePerSecond' | 'concurrency'>,
-  work: (target: FleetTarget, share: TargetShare) => Promise<E>,
+  work: (target: FleetTarget, share: TargetShare, index: number) => Promise<E>,
 ): Promise<{ entries: E[]; logCalls: FleetReport['logCalls'] }> {
   const rate = request.logsRatePerSecond ?? D.logsRatePerSecond;
   const budgets = createRegionBudgets({ ratePerSecond: rate });
   const clients = createClientCache();
   const limit = createLimit(request.concurrency ?? D.targetConcurrency);
   const entries = await Promise.all(
-    request.targets.map((target) => {
+    request.targets.map((target, index) => {
       const aws = { ...request.aws, region: target.region ?? request.aws.region };
-      return work(target, { aws, clients, budget: budgets.of(aws), limit });
+      return work(target, { aws, clients, budget: budgets.of(aws), limit }, index);
     }),
   );
   const logCalls = budgets.stats().map((stats) => ({
@@ -107,7 +114,7 @@ export async function runFleet(request: FleetRequest): Promise<FleetReport> {
   const now = request.now ?? Date.now;
   const started = now();
   let settled = 0;
-  const { entries, logCalls } = await forEachTarget(request, async (target, share) => {
+  const { entries, logCalls } = await forEachTarget(request, async (target, share, index) => {
     const outcome = await runVerification({
       target: { kind: 'aws', ...target.request },
       fallbackContract: request.contract,
@@ -125,14 +132,37 @@ export async function runFleet(request: FleetRequest): Promise<FleetReport> {
       error: outcome.report === undefined ? (outcome.error ?? 'failed') : null,
       report: outcome.report ?? null,
     };
-    request.onSettled?.(entry, ++settled);
+    request.onSettled?.(entry, ++settled, index);
     return entry;
   });
+  return fleetReportOf(entries, logCalls, now() - started);
+}
+
+/** A target a signal stopped before it settled. */
+export const interruptedEntry = (
+  target: Pick<FleetTarget, 'name' | 'region'>,
+  region: string | undefined,
+): FleetEntry => ({
+  name: target.name,
+  region: target.region ?? region ?? null,
+  verdict: 'interrupted',
+  exitCode: VERDICTS.interrupted.exitCode,
+  error: 'interrupted before a verdict',
+  report: null,
+});
+
+/** The report of a run from its entries: its verdict by the exit rule, or interrupted. */
+export function fleetReportOf(
+  entries: FleetEntry[],
+  logCalls: FleetReport['logCalls'],
+  elapsedMs: number,
+): FleetReport {
   const code = fleetExitCode(entries);
   const count = (test: (entry: FleetEntry) => boolean) => entries.filter(test).length;
+  const interrupted = count((entry) => entry.verdict === 'interrupted');
   return {
-    ok: code === EXIT_VERIFIED,
-    verdict: verdictOf(code),
+    ok: code === EXIT_VERIFIED && interrupted === 0,
+    verdict: interrupted > 0 ? 'interrupted' : verdictOf(code),
     summary: {
       targets: entries.length,
       verified: count((entry) => entry.verdict === 'verified'),
@@ -140,9 +170,10 @@ export async function runFleet(request: FleetRequest): Promise<FleetReport> {
       couldNotJudge: count(
         (entry) => entry.verdict === 'inconclusive' || entry.verdict === 'error',
       ),
+      ...(interrupted > 0 ? { interrupted } : {}),
     },
     targets: entries,
     logCalls,
-    elapsedMs: now() - started,
+    elapsedMs,
   };
 }

@@ -20,6 +20,7 @@ import {
 import { waitForSettledStack } from '../deployments/stack-state.ts';
 import { formatReport } from '../report/report.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
+import type { GateStep } from './gate-interrupt.ts';
 import { asGateRollback } from './internal-rollback.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
 
@@ -43,6 +44,8 @@ export interface AfterDeployContext {
   /** Runs the same verification again, with a deadline counted from `startedFrom`. */
   verify: (startedFrom: number) => Promise<VerificationOutcome>;
   env?: NodeJS.ProcessEnv;
+  /** Told when the gate starts a rollback and verifies what it restored (for an interruption). */
+  onStep?: ((step: GateStep) => void) | undefined;
 }
 
 /** What the after-deploy step adds to the report, and the exit code when it changes it. */
@@ -120,6 +123,7 @@ async function rollBack(
   try {
     // The framework's own `serverless rollback --timestamp <t>`: same template, same artifacts.
     cliOptions.timestamp = String(to.timestamp);
+    context.onStep?.({ step: 'rolling-back', to: to.directory });
     const { pluginManager } = serverless;
     await asGateRollback(cliOptions, () => pluginManager.spawn('rollback'));
   } catch (error) {
@@ -133,6 +137,7 @@ async function rollBack(
     rolledBackTo: to.directory,
   });
   // The restored deployment gets its own deadline, from now.
+  context.onStep?.({ step: 'verifying-restored', to: to.directory });
   const restored = await context.verify(Date.now());
   facts.restored = restored.report ?? null;
   if (!context.settings.json && restored.report !== undefined) {

@@ -5,6 +5,7 @@
 import { type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
+import { interruptedBlock, type NextStep } from '../report/interrupted.ts';
 
 /** Where the deploy went: what the way-out commands need. */
 export interface DeployedStack {
@@ -38,18 +39,30 @@ export function deployedStack(
 const firstLine = (error: unknown): string =>
   safeText((error instanceof Error ? error.message : String(error)).split('\n')[0]);
 
-/** The one error the framework prints for a gate that broke after the stack deployed: exit 2. */
-export function deployedNotVerified(error: unknown, deployed: DeployedStack): SmokeTestFailedError {
+/** The commands to see where a deploy ended and to go back. */
+export function nextSteps(deployed: DeployedStack): NextStep[] {
   const region = deployed.region === undefined ? '' : ` --region ${deployed.region}`;
   const where = `--stage ${deployed.stage}${region}`;
+  return [
+    { what: 'verify it now', command: `serverless smoke ${where}` },
+    {
+      what: 'see the deployments',
+      command: `npx petsage-smoke history --service ${deployed.service} ${where}`,
+    },
+    {
+      what: 'go back',
+      command: `serverless rollback ${where} --commit <a verified commit from history>`,
+    },
+  ];
+}
+
+/** The one error the framework prints for a gate that broke after the stack deployed: exit 2. */
+export function deployedNotVerified(error: unknown, deployed: DeployedStack): SmokeTestFailedError {
   return new SmokeTestFailedError(
-    [
-      `Smoke test could not run after the stack deployed: ${firstLine(error)}`,
-      `Stack ${deployed.stack} IS deployed: its new deployment is live and NOT verified (nothing was recorded or rolled back).`,
-      `  verify it now:       serverless smoke ${where}`,
-      `  see the deployments: npx petsage-smoke history --service ${deployed.service} ${where}`,
-      `  go back:             serverless rollback ${where} --commit <a verified commit from history>`,
-    ].join('\n'),
+    interruptedBlock(
+      `Smoke test could not run after the stack deployed: ${firstLine(error)}\nStack ${deployed.stack} IS deployed: its new deployment is live and NOT verified (nothing was recorded or rolled back).`,
+      nextSteps(deployed),
+    ).trimEnd(),
     EXIT_COULD_NOT_JUDGE,
   );
 }

@@ -39,7 +39,7 @@ type HookName =
   | 'before:package:initialize'
   | 'before:package:finalize'
   | 'after:package:finalize'
-  | 'before:deploy:function:packageFunction'
+  | 'before:deploy:function:initialize'
   | 'after:deploy:function:packageFunction'
   | 'before:rollback:initialize'
   | 'after:rollback:rollback'
@@ -146,7 +146,8 @@ export class SmokeTestPlugin {
         addMonitoring(serverless, gate);
       },
       'after:package:finalize': () => this.endOwnTmp?.(),
-      'before:deploy:function:packageFunction': () => this.startOwnTmp(),
+      // Before any bundler's packageFunction hook (serverless-esbuild zips there, listed first).
+      'before:deploy:function:initialize': () => this.startOwnTmp(),
       'after:deploy:function:packageFunction': () => this.endOwnTmp?.(),
       'before:rollback:initialize': () => this.resolveCommit(),
       'after:rollback:rollback': () => this.verifyRollback(),

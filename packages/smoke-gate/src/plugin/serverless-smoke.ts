@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { frameworkAws } from '../aws/framework-aws.ts';
 import type { SmokeContract } from '../core/contract.ts';
@@ -6,19 +5,18 @@ import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
-import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
 import { ownDeployment } from '../deployments/own-deployment.ts';
 import { recordManualRollback } from '../deployments/rollback-by-commit.ts';
 import { verifyMarkdown } from '../report/fleet-report.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
-import { errorReport, formatReport } from '../report/report.ts';
-import { formatJUnit, formatJUnitError } from '../verification/junit.ts';
+import { formatReport } from '../report/report.ts';
 import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
-import { type AfterDeployResult, afterDeploy, rollbackSummary } from './after-deploy.ts';
+import { type AfterDeployResult, afterDeploy } from './after-deploy.ts';
 import { announceVerdict, gateEvents } from './announce-verdict.ts';
-import { formatRollbackJUnit, formatSupersededJUnit } from './gate-junit.ts';
+import { type GateState, type GateStep, watchGate } from './gate-interrupt.ts';
+import { failureLine, gateNote, jsonReport, writeGateJUnit } from './gate-reports.ts';
 import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
 
 export { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
@@ -53,57 +51,6 @@ function settingsOf(input: ServerlessSmokeInput): SmokeSettings {
     throw new SmokeTestFailedError(why, EXIT_COULD_NOT_JUDGE);
   }
 }
-
-/** The framework's one line when the command fails. */
-function failureLine(outcome: VerificationOutcome, extra: AfterDeployResult): string {
-  const report = outcome.report;
-  const failed =
-    report === undefined
-      ? `Smoke test could not run: ${outcome.error}`
-      : `Smoke test ${report.verdict === 'inconclusive' ? 'could not judge' : 'failed for'} ${report.url} (correlation id ${report.correlationId}); see the report above`;
-  if (extra.superseded !== undefined) return `Smoke test ${extra.verdictNote}`;
-  return extra.rollback === undefined ? failed : `${failed}. ${rollbackSummary(extra.rollback)}`;
-}
-
-/** What the gate did about the verdict, for the job summary: the rollback, or why it did not count. */
-const gateNote = (extra: AfterDeployResult): string | undefined => {
-  const rollback = extra.rollback;
-  if (rollback === undefined) return extra.verdictNote;
-  if (rollback.error !== null)
-    return `Rollback to deployment ${rollback.to} failed: ${rollback.error}`;
-  const again =
-    rollback.restored?.verdict === 'verified' ? 'which passes again' : 'which did not pass again';
-  return `Rolled back to deployment ${rollback.to} (verified ${rollback.toVerifiedAt}), ${again}.`;
-};
-
-/** After a deploy, the hook's one JUnit file: the verdict, a rollback or a takeover. */
-async function writeGateJUnit(
-  path: string | undefined,
-  outcome: VerificationOutcome,
-  extra: AfterDeployResult,
-  log: PluginLog,
-): Promise<void> {
-  if (path === undefined) return;
-  const { report } = outcome;
-  const junit =
-    report === undefined
-      ? formatJUnitError(outcome.error ?? 'verification did not run')
-      : extra.superseded !== undefined
-        ? formatSupersededJUnit(report, extra.verdictNote ?? 'superseded')
-        : extra.rollback !== undefined
-          ? formatRollbackJUnit(report, extra.rollback)
-          : formatJUnit(report);
-  await writeFile(path, junit).catch((error: unknown) =>
-    log.notice(`cannot write --junit file: ${safeText(String(error))}`),
-  );
-}
-
-/** `--json`: the report (or the error object) with what the gate did about it. */
-const jsonReport = (outcome: VerificationOutcome, extra: AfterDeployResult) => {
-  const report = outcome.report ?? errorReport(outcome.exitCode, outcome.error ?? 'failed');
-  const { rollback, verdictNote: note, superseded } = extra;
-  return { ...report, ...{ rollback }, ...{ note }, ...{ superseded } };
-};
 
 /** The gate's stated bound after a deploy: what the deadline covers, and what it does not. */
 export const gateBound = (timeoutSeconds: number): string =>
@@ -154,6 +101,7 @@ async function afterVerdict(
     aws: AwsSettings;
     verify: (startedFrom: number) => Promise<VerificationOutcome>;
     hookDeadline: Deadline;
+    onStep?: (step: GateStep) => void;
   },
 ): Promise<{ extra: AfterDeployResult; live?: DeploymentIdentity | undefined }> {
   const { trigger, outcome, log } = context;
@@ -198,17 +146,46 @@ export async function runServerlessSmoke(
     hookDeadline,
   });
 
+  // Ctrl-C or a CI cancel from here on is told what is live and the way back (gate-interrupt.ts).
+  const state: GateState = { current: { step: 'verifying' }, own: undefined };
+  const stopWatching = watchGate({ ...input, settings, aws, state, stdout });
+  try {
+    return await gateSteps(input, { settings, aws, hookDeadline, verify, state, stdout });
+  } finally {
+    stopWatching();
+  }
+}
+
+/** The gate's steps once it runs: whose deploy, the verification, then what; the reports. */
+async function gateSteps(
+  input: ServerlessSmokeInput,
+  gate: {
+    settings: SmokeSettings;
+    aws: AwsSettings;
+    hookDeadline: Deadline;
+    verify: (startedFrom: number) => Promise<VerificationOutcome>;
+    state: GateState;
+    stdout: { write(text: string): unknown };
+  },
+): Promise<VerificationOutcome> {
+  const { serverless, log, trigger } = input;
+  const { settings, aws, hookDeadline, verify, state, stdout } = gate;
+  const startedAt = input.startedAt ?? Date.now();
+  const provider = serverless.getProvider('aws');
+  const stackName = provider.naming.getStackName();
   // Whose deploy this is: captured now, before the verification, and held to after it.
   const own =
     trigger === 'deploy'
       ? await ownDeployment(serverless, aws, hookDeadline).catch(() => undefined)
       : undefined;
+  state.own = own;
   // When: the verification; then what: record or roll back after a deploy, note a code-only one.
   const outcome = await verify(startedAt);
   if (outcome.junitError !== undefined) log.notice(outcome.junitError);
   if (!settings.json && outcome.report !== undefined) {
     log.notice(formatReport(outcome.report).trimEnd());
   }
+  const hookWritesJUnit = trigger === 'deploy';
   const { extra, live } = await afterVerdict({
     ...input,
     settings,
@@ -217,6 +194,9 @@ export async function runServerlessSmoke(
     aws,
     verify,
     hookDeadline,
+    onStep: (step) => {
+      state.current = step;
+    },
   });
   if (hookWritesJUnit) await writeGateJUnit(settings.junitPath, outcome, extra, log);
   if (settings.json) stdout.write(`${JSON.stringify(jsonReport(outcome, extra))}\n`);

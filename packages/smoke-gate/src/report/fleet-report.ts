@@ -23,6 +23,7 @@ const VERDICT_WORDS: Record<Verdict | 'error', string> = {
   failed: VERDICTS.failed.words,
   inconclusive: VERDICTS.inconclusive.words,
   error: VERDICTS.inconclusive.words,
+  interrupted: VERDICTS.interrupted.words,
 };
 
 /** Why a target did not pass, in one line: its error, or its first problem. */
@@ -35,7 +36,7 @@ const whyOf = (entry: FleetEntry): string | undefined => {
 
 /** `38 verified, 1 failed, 1 could not judge`. */
 export const summaryLine = (summary: FleetReport['summary']): string =>
-  `${summary.verified} verified, ${summary.failed} failed, ${summary.couldNotJudge} could not judge`;
+  `${summary.verified} verified, ${summary.failed} failed, ${summary.couldNotJudge} could not judge${summary.interrupted === undefined ? '' : `, ${summary.interrupted} interrupted`}`;
 
 /** The rows of the table, as plain cells. */
 const rowsOf = (report: FleetReport) =>
@@ -107,7 +108,13 @@ export const markdownCell = (value: string, maxChars = 120): string =>
     .replace(/(www)\./gi, '$1&#46;')
     .replace(/@/g, '@&#8203;');
 
-const MARK = { verified: '✅', failed: '❌', inconclusive: '⚠️', error: '⚠️' } as const;
+const MARK = {
+  verified: '✅',
+  failed: '❌',
+  inconclusive: '⚠️',
+  error: '⚠️',
+  interrupted: '⏹️',
+} as const;
 
 /** The job summary of a run over many targets: a heading with the summary, then one row each. */
 export function fleetMarkdown(report: FleetReport): string {

@@ -71,7 +71,10 @@ function liveLine(live: StatusReport['live'], colours: Palette): string {
   if (live.verdict === null || live.verdict === 'unrecorded') {
     return colours.dim(`  live deployment   ${live.directory ?? '?'}: ${live.note ?? 'no record'}`);
   }
-  const verdict = live.verdict === 'failed' ? colours.fail('FAILED') : live.verdict;
+  const verdict =
+    live.verdict === 'failed' || live.verdict === 'interrupted'
+      ? colours.fail(live.verdict.toUpperCase())
+      : live.verdict;
   return `  live deployment   ${live.directory} (commit ${(live.commit ?? 'unknown').slice(0, 12)}): ${verdict} by the gate`;
 }
 

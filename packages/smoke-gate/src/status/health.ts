@@ -77,8 +77,20 @@ export function judgeHealth(facts: HealthFacts): Health {
   return { status, broken, hints };
 }
 
-/** A live deployment the gate recorded as failed (left live: --skip-rollback, or no rollback). */
+/** Recorded verdicts that make a live deployment unhealthy whatever the alarms say, with why. */
+export const UNHEALTHY_LIVE: Readonly<Record<string, string>> = {
+  failed: 'FAILED its smoke test and was left live',
+  interrupted: 'was never verified: its gate was interrupted (Ctrl-C or a CI cancel)',
+};
+
+/**
+ * A live deployment the gate recorded as failed (left live: --skip-rollback, or no rollback) or
+ * whose gate was interrupted.
+ */
 function liveProblem(live: HealthFacts['live']): string | undefined {
-  if (live?.verdict !== 'failed') return undefined;
-  return `the live deployment ${live.directory ?? '?'} (commit ${live.commit ?? 'unknown'}) FAILED its smoke test and was left live: roll back to a verified one (serverless rollback --commit <commit>, see petsage-smoke history) or deploy a fix.`;
+  const why = Object.hasOwn(UNHEALTHY_LIVE, live?.verdict ?? '')
+    ? UNHEALTHY_LIVE[live?.verdict ?? '']
+    : undefined;
+  if (live === undefined || why === undefined) return undefined;
+  return `the live deployment ${live.directory ?? '?'} (commit ${live.commit ?? 'unknown'}) ${why}: roll back to a verified one (serverless rollback --commit <commit>, see petsage-smoke history) or deploy a fix.`;
 }

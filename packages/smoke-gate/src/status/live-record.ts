@@ -15,9 +15,6 @@ export interface LiveRecord {
   note: string | null;
 }
 
-/** Verdicts that make a live deployment unhealthy whatever the alarms say. */
-export const UNHEALTHY_LIVE: readonly string[] = ['failed'];
-
 /** Reads the stage's records for its live deployment; what could not be read is a note. */
 export async function readLiveRecord(request: HistoryRequest): Promise<LiveRecord> {
   try {

@@ -123,6 +123,8 @@ export function formatJUnit(report: VerifyReport): string {
 interface JUnitTarget {
   name: string;
   region: string | null;
+  /** `interrupted` becomes the suite's verdict property. */
+  verdict?: string;
   error: string | null;
   report: VerifyReport | null;
 }
@@ -137,6 +139,7 @@ export function formatFleetJUnit(report: { targets: JUnitTarget[]; elapsedMs: nu
         name,
         [{ name: 'verification runs', ok: false, problems, timeSeconds: 0 }],
         0,
+        entry.verdict === 'interrupted' ? { verdict: entry.verdict } : {},
       );
     }
     return junitSuite(name, junitCases(entry.report), entry.report.elapsedMs, {
@@ -149,10 +152,11 @@ export function formatFleetJUnit(report: { targets: JUnitTarget[]; elapsedMs: nu
 }
 
 /** JUnit XML for a run that could not verify: one failing testcase saying why. */
-export function formatJUnitError(message: string): string {
+export function formatJUnitError(message: string, properties: Record<string, string> = {}): string {
   return formatJUnitSuite(
     'verify',
     [{ name: 'verification runs', ok: false, problems: [message], timeSeconds: 0 }],
     0,
+    properties,
   );
 }

@@ -47,7 +47,7 @@ describe('the plugin schema and defaults', () => {
       'after:deploy:function:packageFunction',
       'after:package:finalize',
       'after:rollback:rollback',
-      'before:deploy:function:packageFunction',
+      'before:deploy:function:initialize',
       'before:package:finalize',
       'before:package:initialize',
       'before:rollback:initialize',

@@ -108,7 +108,19 @@ describe('judgeHealth', () => {
     );
   });
 
-  it.each(['verified', 'restored', 'unrecorded', null])(
+  it('is unverified when the live deployment’s gate was interrupted (Ctrl-C or a CI cancel)', () => {
+    // Act
+    const health = judgeHealth(
+      facts({ live: { verdict: 'interrupted', commit: 'abc123', directory: 'd' } }),
+    );
+    // Assess
+    expect(health.status).toBe('unverified');
+    expect(health.hints[0]).toMatch(
+      /^the live deployment d \(commit abc123\) was never verified: its gate was interrupted/,
+    );
+  });
+
+  it.each(['verified', 'restored', 'unrecorded', 'could-not-judge', 'toString', null])(
     'leaves a live deployment recorded as %s to the alarms',
     (verdict) => {
       expect(judgeHealth(facts({ live: { verdict, commit: 'c', directory: 'd' } })).status).toBe(

@@ -1,10 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import type { AwsSettings } from '../../aws/aws-clients.ts';
 import type { Deadline } from '../../core/deadline.ts';
+import { watchInterruption } from '../../core/interruption.ts';
 import { safeMessage } from '../../core/safe-text.ts';
 import { checkTargetRegions, type FleetTarget } from '../../fleet/fleet-targets.ts';
-import { fleetExitCode, runFleet } from '../../fleet/run-fleet.ts';
+import {
+  type FleetEntry,
+  type FleetReport,
+  fleetExitCode,
+  fleetReportOf,
+  interruptedEntry,
+  runFleet,
+} from '../../fleet/run-fleet.ts';
 import { fleetMarkdown, formatFleetReport, formatFleetStatus } from '../../report/fleet-report.ts';
+import { interruptedBlock, interruptedBy } from '../../report/interrupted.ts';
 import { appendJobSummary } from '../../report/job-summary.ts';
 import { createProgress } from '../../report/progress.ts';
 import { formatFleetJUnit } from '../../verification/junit.ts';
@@ -68,6 +77,26 @@ export async function runFleetVerify(
   const contract = await contractOf(values);
   const progress = createProgress({ stream: io.stderr, now: io.now });
   let failed = 0;
+  const settled = new Map<number, FleetEntry>();
+  const started = (io.now ?? Date.now)();
+  const stopWatching = watchInterruption(
+    async (interruption) => {
+      progress.done();
+      const entries = targets.map(
+        (target, index) => settled.get(index) ?? interruptedEntry(target, checked.aws.region),
+      );
+      const report = fleetReportOf(entries, [], (io.now ?? Date.now)() - started);
+      const left = report.summary.interrupted ?? 0;
+      io.stderr.write(
+        interruptedBlock(
+          `petsage-smoke: ${interruptedBy(interruption)}: ${left} of ${targets.length} targets had no verdict yet (interrupted); the others are reported as they ended.`,
+          [{ what: 'verify again', command: 'run the same petsage-smoke verify command' }],
+        ),
+      );
+      await writeReports(values, out, report);
+    },
+    { source: io.signals },
+  );
   progress.update(`verifying ${targets.length} targets`, '0 done');
   const report = await runFleet({
     ...checked,
@@ -75,15 +104,26 @@ export async function runFleetVerify(
     env: io.env,
     deadline,
     onNotice: notice(io),
-    onSettled: (entry, settled) => {
+    onSettled: (entry, count, index) => {
+      settled.set(index, entry);
       if (entry.verdict !== 'verified') failed++;
       progress.update(
         `verifying ${targets.length} targets`,
-        `${settled} done, ${failed} not verified`,
+        `${count} done, ${failed} not verified`,
       );
     },
     now: io.now,
-  }).finally(() => progress.done());
+  }).finally(() => {
+    stopWatching();
+    progress.done();
+  });
+  await writeReports(values, out, report);
+  return fleetExitCode(report.targets);
+}
+
+/** The run's JUnit file (--junit), job summary and report. */
+async function writeReports(values: Values, out: Out, report: FleetReport): Promise<void> {
+  const { io } = out;
   if (values.junit !== undefined) {
     await writeFile(values.junit, formatFleetJUnit(report)).catch((error: unknown) =>
       io.stderr.write(`petsage-smoke: cannot write --junit file: ${safeMessage(error)}\n`),
@@ -91,7 +131,6 @@ export async function runFleetVerify(
   }
   await appendJobSummary(io.env, () => fleetMarkdown(report), notice(io));
   out.write(formatFleetReport(report, coloursOf(io)), report);
-  return fleetExitCode(report.targets);
 }
 
 /** `petsage-smoke status` over many targets: one table, the same exit rule as verify. */

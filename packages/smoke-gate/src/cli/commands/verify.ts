@@ -1,12 +1,57 @@
+import { writeFile } from 'node:fs/promises';
 import type { Deadline } from '../../core/deadline.ts';
-import { verifyMarkdown } from '../../report/fleet-report.ts';
+import { type Interruption, watchInterruption } from '../../core/interruption.ts';
+import { safeText } from '../../core/safe-text.ts';
+import { fleetReportOf, interruptedEntry } from '../../fleet/run-fleet.ts';
+import { fleetMarkdown, verifyMarkdown } from '../../report/fleet-report.ts';
+import { interruptedBlock, interruptedBy, interruptedReport } from '../../report/interrupted.ts';
 import { appendJobSummary } from '../../report/job-summary.ts';
 import { createProgress } from '../../report/progress.ts';
 import { formatReport } from '../../report/report.ts';
+import { formatJUnitError } from '../../verification/junit.ts';
 import { runVerification } from '../../verification/run-verification.ts';
 import { awsSettingsOf, contractOf, isFleet, logsRateOf, targetOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
 import { coloursOf, notice, type Out } from '../output.ts';
+
+/** What an interrupted verification of one target writes: the block, JUnit, job summary, JSON. */
+async function reportInterrupted(
+  out: Out,
+  interruption: Interruption,
+  target: {
+    name: string;
+    region: string | undefined;
+    junitPath: string | undefined;
+    stage: string | undefined;
+    service: string | undefined;
+  },
+): Promise<void> {
+  const { io } = out;
+  const message = `${interruptedBy(interruption)} before a verdict: ${target.name} was not verified by this run (a verification changes nothing: what is live stays live)`;
+  const where =
+    target.stage === undefined
+      ? ''
+      : ` --stage ${target.stage}${target.region === undefined ? '' : ` --region ${target.region}`}`;
+  const steps =
+    target.stage === undefined
+      ? [{ what: 'verify again', command: 'run the same petsage-smoke verify command' }]
+      : [
+          { what: 'verify again', command: `npx petsage-smoke verify${where}` },
+          {
+            what: 'see the deployments',
+            command: `npx petsage-smoke history --service ${target.service}${where}`,
+          },
+        ];
+  io.stderr.write(interruptedBlock(`petsage-smoke: ${safeText(message, 300)}`, steps));
+  if (out.json) io.stdout.write(`${JSON.stringify(interruptedReport(interruption, message))}\n`);
+  if (target.junitPath !== undefined) {
+    await writeFile(target.junitPath, formatJUnitError(message, { verdict: 'interrupted' })).catch(
+      () => io.stderr.write('petsage-smoke: cannot write --junit file\n'),
+    );
+  }
+  const entry = interruptedEntry({ name: target.name, region: target.region }, target.region);
+  await appendJobSummary(io.env, () => fleetMarkdown(fleetReportOf([entry], [], 0)), notice(io));
+}
 
 /** `petsage-smoke verify`: the one road (runVerification), with progress on stderr. */
 export async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<number> {
@@ -26,6 +71,21 @@ export async function runVerify(values: Values, out: Out, deadline: Deadline): P
     onNotice: notice(io),
   };
   const progress = createProgress({ stream: io.stderr, now: io.now });
+  const { target } = request;
+  const name = target.kind === 'local' ? 'local' : (target.stage ?? target.url ?? 'the stack');
+  const stopWatching = watchInterruption(
+    async (interruption) => {
+      progress.done();
+      await reportInterrupted(out, interruption, {
+        name,
+        region: request.aws.region,
+        junitPath: values.junit,
+        stage: target.kind === 'aws' ? target.stage : undefined,
+        service: target.kind === 'aws' ? target.service : undefined,
+      });
+    },
+    { source: io.signals },
+  );
   let outcome: Awaited<ReturnType<typeof runVerification>>;
   try {
     outcome = await runVerification({
@@ -37,15 +97,13 @@ export async function runVerify(values: Values, out: Out, deadline: Deadline): P
         ),
     });
   } finally {
+    stopWatching();
     progress.done();
   }
   if (outcome.junitError !== undefined) io.stderr.write(`petsage-smoke: ${outcome.junitError}\n`);
-  const { target } = request;
-  const name =
-    target.kind === 'local' ? 'local' : (target.stage ?? outcome.report?.url ?? target.url);
   if (outcome.badRequest !== true) {
     const { report, error } = outcome;
-    const one = { name: name ?? 'verify', region: request.aws.region, report, error };
+    const one = { name: report?.url ?? name, region: request.aws.region, report, error };
     await appendJobSummary(io.env, () => verifyMarkdown(one), notice(io));
   }
   if (outcome.report === undefined) {

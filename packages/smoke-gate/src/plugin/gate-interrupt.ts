@@ -1,0 +1,132 @@
+// Ctrl-C or a CI cancel while the gate works after `serverless deploy` (or in `serverless
+// smoke`, `deploy function`, a manual rollback): within 2 s one short block says which
+// deployment is live and that it is not verified (or that a rollback was started, which
+// CloudFormation finishes on its own), and the commands to see where it ended and to go back.
+// The verdict `interrupted` is recorded if that fits in the time, else the block says it was not.
+
+import { writeFile } from 'node:fs/promises';
+import type { AwsSettings } from '../aws/aws-clients.ts';
+import { createDeadline } from '../core/deadline.ts';
+import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import {
+  INTERRUPT_RECORD_MS,
+  type Interruption,
+  type StopWatching,
+  watchInterruption,
+  within,
+} from '../core/interruption.ts';
+import { openBooks, recordVerdict } from '../deployments/deployment-books.ts';
+import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
+import { fleetReportOf, interruptedEntry } from '../fleet/run-fleet.ts';
+import { fleetMarkdown } from '../report/fleet-report.ts';
+import { interruptedBlock, interruptedBy, interruptedReport } from '../report/interrupted.ts';
+import { appendJobSummary } from '../report/job-summary.ts';
+import { formatJUnitError } from '../verification/junit.ts';
+import { deployedStack, nextSteps } from './gate-crash.ts';
+import type { SmokeTrigger } from './serverless-smoke.ts';
+import type { SmokeSettings } from './smoke-settings.ts';
+
+/** Where the gate is, as the interruption block tells it. */
+export type GateStep =
+  | { step: 'verifying' }
+  | { step: 'rolling-back'; to: string }
+  | { step: 'verifying-restored'; to: string };
+
+/** What the watch reads when the signal comes: the gate's step and this command's deployment. */
+export interface GateState {
+  current: GateStep;
+  own: DeploymentIdentity | undefined;
+}
+
+/** What the watch needs of the command. */
+export interface GateWatchInput {
+  serverless: ServerlessLike;
+  cliOptions: Record<string, unknown>;
+  log: PluginLog;
+  trigger: SmokeTrigger;
+  settings: SmokeSettings;
+  aws: AwsSettings;
+  state: GateState;
+  stdout: { write(text: string): unknown };
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The first line: what is live and whether it is verified. */
+export function interruptedFirstLine(
+  interruption: Interruption,
+  trigger: SmokeTrigger,
+  state: GateState,
+  stack: string,
+): string {
+  const by = `Smoke test ${interruptedBy(interruption)}`;
+  const { current, own } = state;
+  if (current.step === 'rolling-back') {
+    return `${by}: a rollback of stack ${stack} to deployment ${current.to} was started; CloudFormation finishes it on its own (see where it ended with history).`;
+  }
+  if (current.step === 'verifying-restored') {
+    return `${by}: stack ${stack} was rolled back to deployment ${current.to}, which is live and NOT verified again.`;
+  }
+  if (trigger === 'command') {
+    return `${by} before a verdict: stack ${stack} runs what it ran; this verification changed nothing and judged nothing.`;
+  }
+  const what =
+    trigger === 'deploy'
+      ? `the new deployment${own === undefined ? '' : ` ${own.directory}`}`
+      : trigger === 'rollback'
+        ? 'the deployment this rollback restored'
+        : "the function's new code";
+  return `${by}: ${what} of stack ${stack} is live and NOT verified.`;
+}
+
+/** Records `interrupted` for this command's deployment if it fits in the time: what happened, in words. */
+async function recordInterrupted(input: GateWatchInput): Promise<string> {
+  const { own, current } = input.state;
+  if (input.trigger !== 'deploy' || current.step !== 'verifying' || own === undefined) {
+    return 'Nothing was recorded: the gate had no verdict of its own to replace.';
+  }
+  const notRecorded = `The verdict was NOT recorded: deployment ${own.directory} keeps no verdict of this run.`;
+  const recorded = await within(
+    (async () => {
+      const deadline = createDeadline(Date.now() + INTERRUPT_RECORD_MS);
+      const books = await openBooks(input.serverless, input.aws, deadline);
+      const context = { log: input.log, env: input.env };
+      return recordVerdict(context, books, own, 'interrupted', { note: 'interrupted' });
+    })().catch(() => false),
+    INTERRUPT_RECORD_MS,
+  );
+  return recorded === true
+    ? `Recorded deployment ${own.directory} as interrupted.`
+    : `${notRecorded} (it did not fit in ${INTERRUPT_RECORD_MS / 1000} s)`;
+}
+
+/** What an interrupted gate writes: the block, the record, JUnit, JSON and the job summary. */
+export async function reportGateInterrupted(
+  input: GateWatchInput,
+  interruption: Interruption,
+): Promise<void> {
+  const deployed = deployedStack(input.serverless, input.cliOptions);
+  const first = interruptedFirstLine(interruption, input.trigger, input.state, deployed.stack);
+  input.log.notice(interruptedBlock(first, nextSteps(deployed)).trimEnd());
+  const recorded = await recordInterrupted(input);
+  input.log.notice(recorded);
+  const { settings } = input;
+  if (settings.junitPath !== undefined) {
+    await writeFile(settings.junitPath, formatJUnitError(first, { verdict: 'interrupted' })).catch(
+      () => input.log.notice('cannot write --junit file'),
+    );
+  }
+  if (settings.json) {
+    input.stdout.write(`${JSON.stringify(interruptedReport(interruption, first))}\n`);
+  }
+  const entry = interruptedEntry({ name: deployed.stack, region: deployed.region }, undefined);
+  entry.error = first;
+  await appendJobSummary(
+    input.env ?? process.env,
+    () => fleetMarkdown(fleetReportOf([entry], [], 0)),
+    (text) => input.log.notice(text),
+  );
+}
+
+/** Watches SIGINT and SIGTERM while the gate works; returns what stops the watch. */
+export const watchGate = (input: GateWatchInput): StopWatching =>
+  watchInterruption((interruption) => reportGateInterrupted(input, interruption));

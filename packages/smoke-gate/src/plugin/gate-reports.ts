@@ -1,0 +1,62 @@
+// What the gate writes when it ends: the framework's one line, the JUnit file after a deploy,
+// `--json`'s object and the job summary's note.
+
+import { writeFile } from 'node:fs/promises';
+import type { PluginLog } from '../core/framework.ts';
+import { safeText } from '../core/safe-text.ts';
+import { errorReport } from '../report/report.ts';
+import { formatJUnit, formatJUnitError } from '../verification/junit.ts';
+import type { VerificationOutcome } from '../verification/run-verification.ts';
+import { type AfterDeployResult, rollbackSummary } from './after-deploy.ts';
+import { formatRollbackJUnit, formatSupersededJUnit } from './gate-junit.ts';
+
+/** The framework's one line when the command fails. */
+export function failureLine(outcome: VerificationOutcome, extra: AfterDeployResult): string {
+  const report = outcome.report;
+  const failed =
+    report === undefined
+      ? `Smoke test could not run: ${outcome.error}`
+      : `Smoke test ${report.verdict === 'inconclusive' ? 'could not judge' : 'failed for'} ${report.url} (correlation id ${report.correlationId}); see the report above`;
+  if (extra.superseded !== undefined) return `Smoke test ${extra.verdictNote}`;
+  return extra.rollback === undefined ? failed : `${failed}. ${rollbackSummary(extra.rollback)}`;
+}
+
+/** What the gate did about the verdict, for the job summary: the rollback, or why it did not count. */
+export const gateNote = (extra: AfterDeployResult): string | undefined => {
+  const rollback = extra.rollback;
+  if (rollback === undefined) return extra.verdictNote;
+  if (rollback.error !== null)
+    return `Rollback to deployment ${rollback.to} failed: ${rollback.error}`;
+  const again =
+    rollback.restored?.verdict === 'verified' ? 'which passes again' : 'which did not pass again';
+  return `Rolled back to deployment ${rollback.to} (verified ${rollback.toVerifiedAt}), ${again}.`;
+};
+
+/** After a deploy, the hook's one JUnit file: the verdict, a rollback or a takeover. */
+export async function writeGateJUnit(
+  path: string | undefined,
+  outcome: VerificationOutcome,
+  extra: AfterDeployResult,
+  log: PluginLog,
+): Promise<void> {
+  if (path === undefined) return;
+  const { report } = outcome;
+  const junit =
+    report === undefined
+      ? formatJUnitError(outcome.error ?? 'verification did not run')
+      : extra.superseded !== undefined
+        ? formatSupersededJUnit(report, extra.verdictNote ?? 'superseded')
+        : extra.rollback !== undefined
+          ? formatRollbackJUnit(report, extra.rollback)
+          : formatJUnit(report);
+  await writeFile(path, junit).catch((error: unknown) =>
+    log.notice(`cannot write --junit file: ${safeText(String(error))}`),
+  );
+}
+
+/** `--json`: the report (or the error object) with what the gate did about it. */
+export const jsonReport = (outcome: VerificationOutcome, extra: AfterDeployResult) => {
+  const report = outcome.report ?? errorReport(outcome.exitCode, outcome.error ?? 'failed');
+  const { rollback, verdictNote: note, superseded } = extra;
+  return { ...report, ...{ rollback }, ...{ note }, ...{ superseded } };
+};
