@@ -21,6 +21,8 @@ import { startRouteStandIn } from './route/route-stand-in.ts';
 const STAGE = 'sandbox';
 const STACK = `petsage-smoke-test-${STAGE}`;
 const say = (text: string) => process.stdout.write(`${text}\n`);
+// Whoever read our output may be gone (npm stopped alone): a closed pipe must not stop the cleanup.
+process.stdout.on('error', () => undefined);
 
 if (!motoAvailable()) {
   process.stderr.write('sandbox: moto_server not found: pip install "moto[server]" cfn-lint\n');
@@ -44,12 +46,21 @@ const stop = () => {
   })();
   return stopping;
 };
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    say('\nsandbox: stopping (route stand-in, moto, files)...');
-    void stop().then(() => process.exit(0));
-  });
-}
+const shutdown = () => {
+  say('\nsandbox: stopping (route stand-in, moto, files)...');
+  void stop().then(() => process.exit(0));
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, shutdown);
+// npm runs this script through `sh -c`: a signal to npm's pid alone (a script, a CI cancel)
+// ends npm and sh, never this process. Once the parent is gone (this process is re-parented),
+// stop as on a signal.
+const parent = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphanWatch);
+  shutdown();
+}, 250);
+orphanWatch.unref();
 
 try {
   const good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN]);

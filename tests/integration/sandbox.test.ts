@@ -14,11 +14,12 @@ const run = promisify(execFile);
 const TIMEOUT = 120_000;
 
 let sandbox: ChildProcess;
-let output = '';
+/** What the sandbox printed so far. */
+let output = () => '';
 
 /** Runs one printed command line through bash, with the printed `export` line before it. */
 const shell = async (command: string) => {
-  const exports = /^\s*export (.+)$/m.exec(output)?.[1] ?? '';
+  const exports = /^\s*export (.+)$/m.exec(output())?.[1] ?? '';
   try {
     const { stdout, stderr } = await run('bash', ['-c', `export ${exports}; ${command}`], {
       cwd: PROJECT_DIR,
@@ -33,41 +34,76 @@ const shell = async (command: string) => {
 };
 
 const printed = (pattern: RegExp) => {
-  const line = output.split('\n').find((l) => pattern.test(l));
+  const line = output()
+    .split('\n')
+    .find((l) => pattern.test(l));
   if (line === undefined) throw new Error(`the sandbox printed no line matching ${pattern}`);
   return line.trim();
 };
 
+/** Starts `npm run sandbox` in a process group of its own; resolves once it is ready (or gone). */
+async function startSandbox(): Promise<{ child: ChildProcess; text: () => string }> {
+  let text = '';
+  const child = spawn('npm', ['run', 'sandbox'], {
+    cwd: PROJECT_DIR,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk) => {
+      text += String(chunk);
+    });
+  }
+  for (let i = 0; i < 1_100 && !/^sandbox: ready$/m.test(text); i++) {
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, text: () => text };
+}
+
+/**
+ * Only when a test failed before the sandbox stopped: its own process group, by npm's pid (the
+ * group's id), even when npm itself is gone and left the sandbox running.
+ */
+async function killSandbox(child: ChildProcess | undefined): Promise<void> {
+  if (child?.pid === undefined) return;
+  const running = child.exitCode === null && child.signalCode === null;
+  const exited = running ? once(child, 'exit') : Promise.resolve();
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    return; // Nobody is left in the group.
+  }
+  await exited;
+}
+
+/** Waits, within a bound, until the sandbox's folder and moto are gone; says whether they are. */
+async function sandboxGone(text: string): Promise<{ folder: boolean; moto: boolean }> {
+  const folder = /cd (\S+\/broken) /.exec(text)?.[1] ?? '';
+  const moto = /moto at (http:\/\/\S+),/.exec(text)?.[1] ?? '';
+  const motoUp = () =>
+    fetch(`${moto}/moto-api/`).then(
+      () => true,
+      () => false,
+    );
+  for (let i = 0; i < 100 && (existsSync(folder) || (await motoUp())); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { folder: !existsSync(folder), moto: !(await motoUp()) };
+}
+
 describe.skipIf(!hasMoto)('npm run sandbox', () => {
   beforeAll(async () => {
-    sandbox = spawn('npm', ['run', 'sandbox'], {
-      cwd: PROJECT_DIR,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    for (const stream of [sandbox.stdout, sandbox.stderr]) {
-      stream?.on('data', (chunk) => {
-        output += String(chunk);
-      });
-    }
-    for (let i = 0; i < 1_100 && !/^sandbox: ready$/m.test(output); i++) {
-      if (sandbox.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const started = await startSandbox();
+    sandbox = started.child;
+    output = started.text;
   }, TIMEOUT);
-  afterAll(async () => {
-    // Only when a test failed before Ctrl-C: the sandbox's own process group, by its pid.
-    if (sandbox?.pid !== undefined && sandbox.exitCode === null && sandbox.signalCode === null) {
-      const exited = once(sandbox, 'exit');
-      process.kill(-sandbox.pid, 'SIGKILL');
-      await exited;
-    }
-  });
+  afterAll(() => killSandbox(sandbox));
 
   it('deploys a verified stage and prints the commands', () => {
-    expect(output, output).toMatch(/PASS: verified/);
-    expect(output).toMatch(/^sandbox: ready$/m);
+    expect(output(), output()).toMatch(/PASS: verified/);
+    expect(output()).toMatch(/^sandbox: ready$/m);
   });
 
   it('verifies, reports status and history with the printed commands', {
@@ -108,24 +144,32 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
 
   it('stops everything and leaves nothing behind on Ctrl-C', { timeout: TIMEOUT }, async () => {
     // Prepare
-    const folder = /cd (\S+\/broken) /.exec(output)?.[1] ?? '';
-    const moto = /moto at (http:\/\/\S+),/.exec(output)?.[1] ?? '';
     const exited = once(sandbox, 'exit');
     // Act: Ctrl-C reaches the whole foreground group, npm and the sandbox alike.
     process.kill(-(sandbox.pid as number), 'SIGINT');
     await exited;
     // The sandbox may still be cleaning up when npm is gone: wait for that, within a bound.
-    const motoUp = () =>
-      fetch(`${moto}/moto-api/`).then(
-        () => true,
-        () => false,
-      );
-    for (let i = 0; i < 100 && (existsSync(folder) || (await motoUp())); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const gone = await sandboxGone(output());
     // Assess
-    expect(output).toMatch(/sandbox: stopping \(route stand-in, moto, files\)/);
-    expect(existsSync(folder)).toBe(false);
-    expect(await motoUp()).toBe(false);
+    expect(output()).toMatch(/sandbox: stopping \(route stand-in, moto, files\)/);
+    expect(gone).toStrictEqual({ folder: true, moto: true });
+  });
+});
+
+describe.skipIf(!hasMoto)('npm run sandbox, stopped through npm’s pid alone', () => {
+  let started: Awaited<ReturnType<typeof startSandbox>> | undefined;
+  afterAll(() => killSandbox(started?.child));
+
+  it('stops moto, the route stand-in and itself when only npm gets SIGTERM (a CI cancel)', {
+    timeout: TIMEOUT,
+  }, async () => {
+    // Prepare
+    started = await startSandbox();
+    expect(started.text()).toMatch(/^sandbox: ready$/m);
+    // Act: npm's own pid, not the group: npm and its `sh -c` end; the sandbox must notice.
+    process.kill(started.child.pid as number, 'SIGTERM');
+    const gone = await sandboxGone(started.text());
+    // Assess
+    expect(gone).toStrictEqual({ folder: true, moto: true });
   });
 });
