@@ -105,7 +105,17 @@ A failing deploy (a 200 whose body breaks the contract), rolled back and verifie
 
   (cd ${broken} && RELEASE_ID=sandbox-broken npx serverless deploy --stage ${STAGE} --param standInUrl=${route.baseUrl})
 
-Then history shows it rolled back, and the good deployment live again. Ctrl-C here stops it all.
+Then history shows it rolled back, and the good deployment live again.
+
+The same broken deploy left live (--skip-rollback): status names it (exit 1); then back by commit:
+
+  (cd ${broken} && RELEASE_ID=sandbox-broken npx serverless deploy --stage ${STAGE} --param standInUrl=${route.baseUrl} --skip-rollback)
+  npx petsage-smoke status --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx petsage-smoke history --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  (cd ${good} && npx serverless rollback --stage ${STAGE} --param standInUrl=${route.baseUrl} --commit sandbox-good)
+  npx petsage-smoke verify --stage ${STAGE} --endpoint-url ${moto.endpoint}
+
+Ctrl-C here stops it all.
 Stand-ins: moto (AWS APIs, no IAM enforcement), the route stand-in (the deployed zip under AWS's
 runtime client, no API Gateway), its log agent (no real ingestion delay).
 sandbox: ready`);

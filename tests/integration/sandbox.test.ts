@@ -142,6 +142,26 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
     });
   });
 
+  it('names the broken deploy left live in status (exit 1), then returns by commit, as printed', {
+    timeout: TIMEOUT,
+  }, async () => {
+    // Act: the printed lines after the rolled-back walk, in order.
+    const left = await shell(printed(/npx serverless deploy .*--skip-rollback/));
+    const status = await shell(printed(/npx petsage-smoke status /));
+    const back = await shell(printed(/npx serverless rollback .*--commit sandbox-good/));
+    const verify = await shell(printed(/npx petsage-smoke verify /));
+    // Assess
+    expect(left.code, left.output).toBe(1);
+    expect(status.code, status.output).toBe(1);
+    expect(status.output).toMatch(/UNVERIFIED/);
+    expect(status.output).toMatch(
+      /the live deployment \S+ \(commit sandbox-broken\) FAILED its smoke test and was left live/,
+    );
+    expect(back.code, back.output).toBe(0);
+    expect(verify.code, verify.output).toBe(0);
+    expect(verify.output).toMatch(/PASS: verified/);
+  });
+
   it('stops everything and leaves nothing behind on Ctrl-C', { timeout: TIMEOUT }, async () => {
     // Prepare
     const exited = once(sandbox, 'exit');
