@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EXIT_COULD_NOT_JUDGE,
   EXIT_FAILED,
+  EXIT_INTERRUPTED,
   EXIT_VERIFIED,
   exitCodeOf,
   recordedVerdictOf,
@@ -17,8 +18,13 @@ describe('the one table of verdicts', () => {
       ['verified', 0],
       ['failed', 1],
       ['inconclusive', 2],
+      ['interrupted', 130],
     ]);
     expect(VERDICTS.inconclusive.words).toBe('could not judge');
+  });
+
+  it('exits 130 on SIGINT and 143 on SIGTERM, as a shell reports a signal (128 + its number)', () => {
+    expect(EXIT_INTERRUPTED).toStrictEqual({ SIGINT: 130, SIGTERM: 143 });
   });
 
   it.each([
