@@ -26,6 +26,7 @@ export const SMOKE_TEST_KEYS = {
     'timeout',
     'verifyAfterDeploy',
     'rollbackOnFailure',
+    'recordsKey',
     'monitoring',
     'enforceLogLevel',
   ],

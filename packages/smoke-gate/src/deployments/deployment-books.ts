@@ -6,7 +6,12 @@ import type { PluginLog, ServerlessLike } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import { type DeploymentBucket, hashArtifacts, writeRecord } from './deployment-bucket.ts';
-import { type DeploymentHistory, deploymentHistory, liveDeployment } from './deployment-history.ts';
+import {
+  type DeploymentHistory,
+  deploymentHistory,
+  liveDeployment,
+  type RecordTrust,
+} from './deployment-history.ts';
 import {
   type ArtifactHash,
   ciRunFrom,
@@ -14,11 +19,15 @@ import {
   type DeploymentRecord,
   type RecordedVerdict,
 } from './deployment-record.ts';
+import { recordsKeyOf, signRecord } from './record-signature.ts';
+import { recordTrust } from './records-key.ts';
 
 /** The stage's deployment bucket and what it holds. */
 export interface Books extends DeploymentBucket {
   history: DeploymentHistory;
   stack: string;
+  /** The records key and the stage every record is signed for and checked against. */
+  trust: RecordTrust;
   /** A deployment's artifact hashes, read from the bucket once per command. */
   artifactsOf(directory: string): Promise<Record<string, ArtifactHash>>;
 }
@@ -45,19 +54,22 @@ export async function openBooks(
     throw new Error('this framework version exposes no deployment bucket to the plugin');
   }
   const bucket = await provider.getServerlessDeploymentBucketName();
-  const prefix = `${provider.getDeploymentPrefix()}/${serverless.service.service}/${provider.getStage()}/`;
+  const service = serverless.service.service ?? VERIFY_DEFAULTS.service;
+  const stage = provider.getStage();
+  const prefix = `${provider.getDeploymentPrefix()}/${service}/${stage}/`;
   const s3 = createS3Client(aws);
   const stack = provider.naming.getStackName();
   const live = await liveDeployment(createCloudFormationClient(aws), stack, deadline);
   const place = { s3, bucket, prefix, deadline };
-  const history = await deploymentHistory(place, live);
+  const trust = await recordTrust(aws, recordsKeyOf(serverless), { service, stage }, deadline);
+  const history = await deploymentHistory(place, live, trust);
   const hashes = new Map<string, Promise<Record<string, ArtifactHash>>>();
   const artifactsOf = (directory: string) => {
     const known = hashes.get(directory) ?? hashArtifacts(place, directory);
     hashes.set(directory, known);
     return known;
   };
-  return { ...place, history, stack, artifactsOf };
+  return { ...place, history, stack, artifactsOf, trust };
 }
 
 /**
@@ -85,7 +97,16 @@ export async function recordVerdict(
       rolledBackTo: extra.rolledBackTo ?? null,
       note: extra.note ?? null,
     };
-    await writeRecord(books, record);
+    const { key } = books.trust;
+    if (key === undefined) {
+      context.log.notice(
+        `deployment ${identity.directory}'s ${verdict} record is written unsigned (${books.trust.keyProblem}): history shows it as untrusted and no rollback returns to it. Create the records key once per account and region: docs/signed-records.md.`,
+      );
+    }
+    await writeRecord(
+      books,
+      key === undefined ? record : await signRecord(record, key, books.trust),
+    );
     return true;
   } catch (error) {
     context.log.notice(

@@ -3,6 +3,8 @@ import {
   type GetObjectCommandOutput,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -18,6 +20,7 @@ import {
   RECORD_MAX_BYTES,
   RECORDS_FOLDER,
   sha256,
+  timestampOf,
 } from './deployment-record.ts';
 
 /** Where a stage's deployments live: `<bucket>/<prefix><directory>/...`. */
@@ -35,7 +38,12 @@ const s3Call = <Output>(
   place: DeploymentBucket,
   command: object,
   what: string,
-  needs: 's3:ListBucket' | 's3:GetObject' | 's3:PutObject',
+  needs:
+    | 's3:ListBucket'
+    | 's3:ListBucketVersions'
+    | 's3:GetObject'
+    | 's3:GetObjectVersion'
+    | 's3:PutObject',
 ) =>
   callAws<Output>(place.s3, command, {
     what: `deployment bucket ${safeText(place.bucket, 80)}: ${what}`,
@@ -45,7 +53,15 @@ const s3Call = <Output>(
 
 /** Every key under the prefix, following continuation tokens. */
 async function listKeys(place: DeploymentBucket, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+  return (await listObjects(place, prefix)).map((object) => object.key);
+}
+
+/** Every object under the prefix with when S3 last wrote it (epoch ms). */
+async function listObjects(
+  place: DeploymentBucket,
+  prefix: string,
+): Promise<{ key: string; lastModified: number }[]> {
+  const keys: { key: string; lastModified: number }[] = [];
   let token: string | undefined;
   do {
     const page = await s3Call<ListObjectsV2CommandOutput>(
@@ -54,7 +70,11 @@ async function listKeys(place: DeploymentBucket, prefix: string): Promise<string
       'listing',
       's3:ListBucket',
     );
-    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    for (const object of page.Contents ?? []) {
+      if (object.Key) {
+        keys.push({ key: object.Key, lastModified: object.LastModified?.getTime() ?? Number.NaN });
+      }
+    }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
   return keys;
@@ -63,15 +83,66 @@ async function listKeys(place: DeploymentBucket, prefix: string): Promise<string
 /** What the bucket holds for a stage: deployment directories and the record keys beside them. */
 export async function listDeployments(
   place: DeploymentBucket,
-): Promise<{ directories: string[]; records: Set<string> }> {
+): Promise<{ directories: string[]; records: Set<string>; postdated: string[] }> {
   const directories = new Set<string>();
   const records = new Set<string>();
-  for (const key of await listKeys(place, place.prefix)) {
+  const postdated = new Set<string>();
+  for (const { key, lastModified } of await listObjects(place, place.prefix)) {
     const [first = '', second = ''] = key.slice(place.prefix.length).split('/');
     if (first === RECORDS_FOLDER && second.endsWith('.json')) records.add(second.slice(0, -5));
-    else if (DIRECTORY.test(first)) directories.add(first);
+    else if (DIRECTORY.test(first)) {
+      directories.add(first);
+      // A folder dated after its objects were written was named by someone else: planted.
+      if (!(timestampOf(first) <= lastModified + FOLDER_CLOCK_SKEW_MS)) postdated.add(first);
+    }
   }
-  return { directories: [...directories], records };
+  return {
+    directories: [...directories].filter((directory) => !postdated.has(directory)),
+    records,
+    postdated: [...postdated],
+  };
+}
+
+/** How far a folder's name may run ahead of when S3 wrote its objects (clock skew, slow uploads). */
+export const FOLDER_CLOCK_SKEW_MS = 10 * 60_000;
+
+/** At most this many versions of one record are read (the newest first). */
+const MAX_RECORD_VERSIONS = 20;
+
+/**
+ * Every stored version of a deployment's record (newest first, at most MAX_RECORD_VERSIONS),
+ * each parsed or with the one-line reason it is ignored: an older version restored over a newer
+ * one is seen, and the newest trusted one wins.
+ */
+export async function readRecordVersions(
+  place: DeploymentBucket,
+  directory: string,
+): Promise<({ record: DeploymentRecord } | { problem: string })[]> {
+  const key = recordKey(place, directory);
+  let versions: (string | undefined)[];
+  try {
+    const listed = await s3Call<ListObjectVersionsCommandOutput>(
+      place,
+      new ListObjectVersionsCommand({
+        Bucket: place.bucket,
+        Prefix: key,
+        MaxKeys: MAX_RECORD_VERSIONS,
+      }),
+      'listing record versions',
+      's3:ListBucketVersions',
+    );
+    versions = (listed.Versions ?? [])
+      .filter((version) => version.Key === key)
+      .map((version) => version.VersionId);
+  } catch {
+    versions = [undefined];
+  }
+  if (versions.length === 0) versions = [undefined];
+  const reads = [];
+  for (const versionId of versions.slice(0, MAX_RECORD_VERSIONS)) {
+    reads.push(await readRecord(place, directory, versionId === 'null' ? undefined : versionId));
+  }
+  return reads;
 }
 
 const recordKey = (place: DeploymentBucket, directory: string) =>
@@ -84,6 +155,7 @@ const recordKey = (place: DeploymentBucket, directory: string) =>
 export async function readRecord(
   place: DeploymentBucket,
   directory: string,
+  versionId?: string,
 ): Promise<{ record: DeploymentRecord } | { problem: string }> {
   try {
     const object = await s3Call<GetObjectCommandOutput>(
@@ -92,9 +164,10 @@ export async function readRecord(
         Bucket: place.bucket,
         Key: recordKey(place, directory),
         Range: `bytes=0-${RECORD_MAX_BYTES}`,
+        ...(versionId === undefined ? {} : { VersionId: versionId }),
       }),
       'reading a record',
-      's3:GetObject',
+      versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
     );
     const text = (await object.Body?.transformToString('utf8')) ?? '';
     return parseRecord(text, directory);

@@ -7,8 +7,9 @@ import { callAws } from '../aws/aws-call.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
 import { stampedFunction, type TemplateResources } from './build-stamp.ts';
-import { type DeploymentBucket, listDeployments, readRecord } from './deployment-bucket.ts';
+import { type DeploymentBucket, listDeployments, readRecordVersions } from './deployment-bucket.ts';
 import { type DeploymentIdentity, type DeploymentRecord, DIRECTORY } from './deployment-record.ts';
+import { type RecordKey, untrustedBecause } from './record-signature.ts';
 
 /** One deployment in the deployment bucket (a framework artifact directory) and its record. */
 export interface Deployment {
@@ -18,6 +19,8 @@ export interface Deployment {
   timestamp: number;
   /** The gate's record of it, when there is one that passed every check. */
   record: DeploymentRecord | null;
+  /** Why its record is not trusted (unsigned, wrongly signed...); null when trusted or absent. */
+  untrusted: string | null;
   /** When the gate last verified it (verified, or restored and verified again), if ever. */
   verifiedAt: string | null;
 }
@@ -117,7 +120,9 @@ export async function liveCode(
   cloudFormation: CloudFormationClient,
   stackName: string,
   deadline: Deadline,
-): Promise<{ live: DeploymentIdentity; prefix: string } | undefined> {
+): Promise<
+  { live: DeploymentIdentity; prefix: string; recordsKey: string | undefined } | undefined
+> {
   const { TemplateBody } = await callAws<GetTemplateCommandOutput>(
     cloudFormation,
     new GetTemplateCommand({ StackName: stackName }),
@@ -127,12 +132,17 @@ export async function liveCode(
       needs: 'cloudformation:GetTemplate on the stack',
     },
   );
-  const template = JSON.parse(TemplateBody ?? '{}') as { Resources?: TemplateResources };
+  const template = JSON.parse(TemplateBody ?? '{}') as {
+    Resources?: TemplateResources;
+    Metadata?: { SmokeGate?: { RecordsKey?: unknown } };
+  };
+  const named = template.Metadata?.SmokeGate?.RecordsKey;
   const { codeKey, commit, version } = stampedFunction(template.Resources);
   const directory = codeKey === undefined ? undefined : deploymentOfKey(codeKey);
   if (codeKey === undefined || directory === undefined) return undefined;
   const prefix = codeKey.slice(0, codeKey.indexOf(`${directory}/`));
-  return { live: { directory, commit, version }, prefix };
+  const recordsKey = typeof named === 'string' && named !== '' ? named : undefined;
+  return { live: { directory, commit, version }, prefix, recordsKey };
 }
 
 /** The deployment the stack runs now: its function's code directory and build stamp. */
@@ -147,26 +157,70 @@ export async function liveDeployment(
 const isVerified = (record: DeploymentRecord | null) =>
   record !== null && (record.verdict === 'verified' || record.verdict === 'restored');
 
+/** What a record must be checked against: the records key (or why there is none) and the stage. */
+export interface RecordTrust {
+  key: RecordKey | undefined;
+  keyProblem: string;
+  service: string;
+  stage: string;
+}
+
+/**
+ * A deployment's record: of every stored version, the newest trusted one by its signed time (an
+ * older version restored over a newer verdict changes nothing); else the newest, untrusted.
+ */
+async function chosenRecord(
+  place: DeploymentBucket,
+  directory: string,
+  trust: RecordTrust,
+  ignored: string[],
+): Promise<{ record: DeploymentRecord | null; untrusted: string | null }> {
+  const reads = await readRecordVersions(place, directory);
+  let newest: { record: DeploymentRecord; why: string } | undefined;
+  let trusted: DeploymentRecord | undefined;
+  for (const read of reads) {
+    if ('problem' in read) continue;
+    const why = untrustedBecause(read.record, trust.key, trust, trust.keyProblem);
+    if (why === undefined) {
+      if (trusted === undefined || Date.parse(read.record.at) > Date.parse(trusted.at)) {
+        trusted = read.record;
+      }
+    } else newest ??= { record: read.record, why };
+  }
+  if (trusted !== undefined) return { record: trusted, untrusted: null };
+  const first = reads[0];
+  if (newest === undefined) {
+    if (first !== undefined && 'problem' in first) {
+      ignored.push(`record of ${directory} ignored: ${first.problem}`);
+    }
+    return { record: null, untrusted: null };
+  }
+  ignored.push(`record of ${directory} untrusted: ${newest.why}`);
+  return { record: newest.record, untrusted: newest.why };
+}
+
 /** The deployments still in the bucket with their records (checked, never trusted raw). */
 export async function deploymentHistory(
   place: DeploymentBucket,
   live: DeploymentIdentity | undefined,
+  trust: RecordTrust,
 ): Promise<DeploymentHistory> {
-  const { directories, records } = await listDeployments(place);
-  const ignored: string[] = [];
+  const { directories, records, postdated } = await listDeployments(place);
+  const ignored = postdated.map(
+    (directory) =>
+      `deployment folder ${directory} ignored: named more than 10 minutes after S3 wrote its objects`,
+  );
   const deployments: Deployment[] = [];
   for (const directory of directories) {
-    let record: DeploymentRecord | null = null;
-    if (records.has(directory)) {
-      const read = await readRecord(place, directory);
-      if ('problem' in read) ignored.push(`record of ${directory} ignored: ${read.problem}`);
-      else record = read.record;
-    }
+    const { record, untrusted } = records.has(directory)
+      ? await chosenRecord(place, directory, trust, ignored)
+      : { record: null, untrusted: null };
     deployments.push({
       directory,
       timestamp: Number(DIRECTORY.exec(directory)?.[1]),
       record,
-      verifiedAt: isVerified(record) ? (record?.at ?? null) : null,
+      untrusted,
+      verifiedAt: untrusted === null && isVerified(record) ? (record?.at ?? null) : null,
     });
   }
   deployments.sort((a, b) => b.timestamp - a.timestamp);

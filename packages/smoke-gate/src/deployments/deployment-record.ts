@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isRecord } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
 import { RECORDED_VERDICTS, type RecordedVerdict } from '../core/verdicts.ts';
+import { type RecordScope, type RecordSignature, signedParts } from './record-signature.ts';
 
 /** A time as the gate and the framework write it (`toISOString()`); `Date.parse` takes far more. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
@@ -47,6 +48,10 @@ export interface DeploymentRecord {
   rolledBackTo: string | null;
   /** One line on why (superseded by whom, what could not be judged). */
   note: string | null;
+  /** Where it was signed for (record-signature.ts); absent on records from before signing. */
+  scope?: RecordScope | null;
+  /** The records key's signature over the scope and the fields above; absent: unsigned. */
+  signature?: RecordSignature | null;
 }
 
 /** The identity of a deployment: its artifact directory and what it was built from. */
@@ -164,6 +169,8 @@ export function parseRecord(text: string, directory: string): Parsed {
             : {},
         );
   if (value.ci !== null && ci === null) return { problem: 'CI run of the wrong shape' };
+  const signed = signedParts(value);
+  if (signed === undefined) return { problem: 'signature of the wrong shape' };
   return {
     record: {
       schema: 1,
@@ -177,6 +184,7 @@ export function parseRecord(text: string, directory: string): Parsed {
       correlationId: value.correlationId,
       rolledBackTo: value.rolledBackTo as string | null,
       note: value.note === null ? null : safeText(value.note),
+      ...signed,
     },
   };
 }
@@ -194,6 +202,9 @@ export function artifactChanges(
     const now = current[name];
     if (now === undefined) changes.push(`${name} is gone`);
     else if (now.sha256 !== hash.sha256) changes.push(`${name} was replaced (sha256 differs)`);
+    else if (hash.versionId !== null && now.versionId !== hash.versionId) {
+      changes.push(`${name} was written again (object version differs)`);
+    }
   }
   for (const name of Object.keys(current)) {
     if (!(name in recorded)) changes.push(`${name} was added`);

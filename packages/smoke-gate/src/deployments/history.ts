@@ -7,6 +7,8 @@ import { stackName } from '../verification/targets.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
 import { type Deployment, deploymentHistory, liveCode } from './deployment-history.ts';
 import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';
+import { recordsKeyAlias } from './record-signature.ts';
+import { recordTrust } from './records-key.ts';
 
 /** One deployment as `history` shows it. */
 export interface HistoryEntry {
@@ -14,7 +16,10 @@ export interface HistoryEntry {
   directory: string;
   commit: string | null;
   version: string | null;
-  verdict: RecordedVerdict | 'unrecorded';
+  /** `untrusted`: a record the gate cannot trust (unsigned, wrongly signed); see `untrusted`. */
+  verdict: RecordedVerdict | 'unrecorded' | 'untrusted';
+  /** What an untrusted record claims, and why it is not trusted. */
+  untrusted: { claims: RecordedVerdict | null; why: string } | null;
   /** When the verdict was recorded. */
   at: string | null;
   ci: string | null;
@@ -50,7 +55,12 @@ export async function deploymentEntries(
       directory: deployment.directory,
       commit: built.commit,
       version: built.version,
-      verdict: deployment.record?.verdict ?? 'unrecorded',
+      verdict:
+        deployment.untrusted !== null ? 'untrusted' : (deployment.record?.verdict ?? 'unrecorded'),
+      untrusted:
+        deployment.untrusted === null
+          ? null
+          : { claims: deployment.record?.verdict ?? null, why: deployment.untrusted },
       at: deployment.record?.at ?? null,
       ci: deployment.record?.ci ? ciRunUrl(deployment.record.ci) : null,
       live: deployment.directory === live,
@@ -95,7 +105,11 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
       prefix: code?.prefix ?? `serverless/${request.service}/${request.stage}/`,
       deadline: request.deadline,
     };
-    const history = await deploymentHistory(place, live);
+    // The records key the stack names (custom.smokeTest.recordsKey), else the service's alias.
+    const keyId = code?.recordsKey ?? recordsKeyAlias(request.service);
+    const stage = { service: request.service, stage: request.stage };
+    const trust = await recordTrust(request.aws, keyId, stage, request.deadline);
+    const history = await deploymentHistory(place, live, trust);
     return {
       stage: request.stage,
       stack,

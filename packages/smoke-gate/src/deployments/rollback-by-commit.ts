@@ -5,8 +5,10 @@ import { safeMessage, safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, recordedVerdictOf } from '../core/verdicts.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import { openBooks, recordVerdict } from './deployment-books.ts';
-import { type DeploymentIdentity, ID, timestampOf } from './deployment-record.ts';
+import type { Deployment } from './deployment-history.ts';
+import { type DeploymentIdentity, ID } from './deployment-record.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
+import { rollbackRefusal } from './rollback-checks.ts';
 
 const listed = (entries: HistoryEntry[]) =>
   entries
@@ -17,9 +19,10 @@ const listed = (entries: HistoryEntry[]) =>
     .join('\n  ');
 
 /**
- * `serverless rollback --commit <sha or prefix>`: turns the commit into the framework's own
- * `--timestamp` of the newest deployment built from it. An unknown or ambiguous prefix changes
- * nothing and lists the candidates (exit 2).
+ * Before any `serverless rollback` a person runs (`--commit` or `--timestamp`): `--commit <sha or
+ * prefix>` becomes the framework's own `--timestamp` of the newest trusted deployment built from
+ * it, and the deployment is checked as the gate checks its own rollbacks (rollback-checks.ts).
+ * An unknown or ambiguous prefix, or a refused deployment, changes nothing (exit 2).
  */
 export async function resolveRollbackCommit(input: {
   serverless: ServerlessLike;
@@ -28,38 +31,53 @@ export async function resolveRollbackCommit(input: {
 }): Promise<void> {
   const { cliOptions, serverless } = input;
   const raw = cliOptions.commit;
-  if (raw === undefined) return;
   const fail = (message: string) => new SmokeTestFailedError(message, EXIT_COULD_NOT_JUDGE);
-  if (cliOptions.timestamp !== undefined) throw fail('pass --commit or --timestamp, not both');
-  if (typeof raw !== 'string' || !ID.test(raw)) {
+  if (raw !== undefined && cliOptions.timestamp !== undefined) {
+    throw fail('pass --commit or --timestamp, not both');
+  }
+  if (raw !== undefined && (typeof raw !== 'string' || !ID.test(raw))) {
     throw fail(
       `--commit ${JSON.stringify(safeText(String(raw), 60))} is not a commit sha or prefix`,
     );
   }
   const aws = await frameworkAws(serverless);
   const books = await openBooks(serverless, aws);
-  const entries = await deploymentEntries(
-    books,
-    books.history.deployments,
-    books.history.live?.directory,
-  );
-  const wanted = raw.toLowerCase();
-  const matches = entries.filter((entry) => entry.commit?.toLowerCase().startsWith(wanted));
-  const commits = new Set(matches.map((entry) => entry.commit));
-  if (matches.length === 0) {
-    throw fail(
-      `no deployment in the bucket was built from commit "${raw}"; nothing was changed. Deployments:\n  ${listed(entries) || '(none)'}`,
-    );
+  const { deployments } = books.history;
+  const entries = await deploymentEntries(books, deployments, books.history.live?.directory);
+  let target: Deployment | undefined;
+  if (typeof raw === 'string') {
+    const wanted = raw.toLowerCase();
+    const matches = entries.filter((entry) => entry.commit?.toLowerCase().startsWith(wanted));
+    const commits = new Set(matches.map((entry) => entry.commit));
+    if (matches.length === 0) {
+      throw fail(
+        `no deployment in the bucket was built from commit "${raw}"; nothing was changed. Deployments:\n  ${listed(entries) || '(none)'}`,
+      );
+    }
+    if (commits.size > 1) {
+      throw fail(
+        `commit prefix "${raw}" matches ${commits.size} commits; nothing was changed. Candidates:\n  ${listed(matches)}`,
+      );
+    }
+    // The newest trusted deployment of that commit, else the newest (refused below, with why).
+    const of = (entry: HistoryEntry) => deployments.find((d) => d.directory === entry.directory);
+    const candidates = matches.map(of).filter((d) => d !== undefined);
+    target = candidates.find((d) => d.untrusted === null) ?? candidates[0];
+  } else {
+    const wanted = Number(cliOptions.timestamp);
+    target = deployments.find((deployment) => deployment.timestamp === wanted);
+    // Not in the bucket: the framework's own rollback says so.
+    if (target === undefined) return;
   }
-  if (commits.size > 1) {
-    throw fail(
-      `commit prefix "${raw}" matches ${commits.size} commits; nothing was changed. Candidates:\n  ${listed(matches)}`,
-    );
-  }
-  const target = matches[0] as HistoryEntry;
-  cliOptions.timestamp = String(timestampOf(target.directory));
+  if (target === undefined) return;
+  // The framework passes a boolean flag as true or 'true'.
+  const force = cliOptions.force === true || cliOptions.force === 'true';
+  const refused = await rollbackRefusal(books, target, { force });
+  if (refused !== undefined) throw fail(`Rollback ${refused} Nothing was changed.`);
+  cliOptions.timestamp = String(target.timestamp);
+  const forced = force ? ' (forced)' : '';
   input.log.notice(
-    `Rolling back to ${target.directory}, the newest deployment of commit ${target.commit}.`,
+    `Rolling back to ${target.directory}${forced}, ${typeof raw === 'string' ? `the newest deployment of commit ${target.record?.commit}` : 'as asked'}.`,
   );
 }
 
@@ -72,6 +90,8 @@ export async function recordManualRollback(input: {
   log: PluginLog;
   aws: AwsSettings;
   outcome: VerificationOutcome;
+  /** The operator passed --force: recorded with the verdict. */
+  forced?: boolean;
 }): Promise<DeploymentIdentity | undefined> {
   try {
     const books = await openBooks(input.serverless, input.aws);
@@ -79,7 +99,11 @@ export async function recordManualRollback(input: {
     if (live === undefined) return undefined;
     const { exitCode, report } = input.outcome;
     const verdict = recordedVerdictOf({ exitCode, verdict: report?.verdict }, 'restored');
-    await recordVerdict(input, books, live, verdict, { outcome: input.outcome });
+    const note = input.forced === true ? 'forced (--force) past its recorded verdict' : undefined;
+    await recordVerdict(input, books, live, verdict, {
+      outcome: input.outcome,
+      ...(note === undefined ? {} : { note }),
+    });
     return live;
   } catch (error) {
     input.log.notice(

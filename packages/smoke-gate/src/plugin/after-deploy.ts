@@ -12,11 +12,11 @@ import {
   type RollbackFacts,
 } from '../deployments/deployment-history.ts';
 import {
-  artifactChanges,
   type DeploymentIdentity,
   describeDeployment,
   type RecordedVerdict,
 } from '../deployments/deployment-record.ts';
+import { rollbackRefusal } from '../deployments/rollback-checks.ts';
 import { waitForSettledStack } from '../deployments/stack-state.ts';
 import { formatReport } from '../report/report.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
@@ -63,18 +63,6 @@ export const rollbackSummary = (rollback: RollbackFacts): string =>
     ? `Rollback to ${rollback.to} FAILED: ${rollback.error} Nothing was deleted; the failed deployment is still live.`
     : `Rolled back to the last verified deployment ${rollback.to} (verified ${rollback.toVerifiedAt}), which ${rollback.restored?.ok ? 'PASSES again' : 'FAILS too'}.`;
 
-/** Why the gate may not return to `to` now: its artifacts changed, or it has no hashes. */
-async function refusal(books: Books, to: Deployment): Promise<string | undefined> {
-  const recorded = to.record?.artifacts ?? {};
-  if (Object.keys(recorded).length === 0) {
-    return `refused: deployment ${to.directory} has no recorded artifact hashes, so what it would apply cannot be checked.`;
-  }
-  const changes = artifactChanges(recorded, await books.artifactsOf(to.directory));
-  return changes.length === 0
-    ? undefined
-    : `refused: deployment ${to.directory}'s artifacts changed since they were verified (${changes.join('; ')}).`;
-}
-
 const superseded = (own: DeploymentIdentity, live: DeploymentIdentity | undefined) =>
   `could not judge: another deploy took over. This command deployed ${describeDeployment(own)}; the stack now runs ${live === undefined ? 'an unknown deployment' : describeDeployment(live)}. Nothing was recorded as verified and nothing was rolled back.`;
 
@@ -103,7 +91,7 @@ async function rollBack(
     facts.error = stack.message;
     return { rollback: facts, exitCode: stack.exitCode };
   }
-  facts.error = (await refusal(books, to)) ?? null;
+  facts.error = (await rollbackRefusal(books, to)) ?? null;
   if (facts.error !== null) return { rollback: facts };
   // Right before acting: the stack must still run this command's deployment.
   const live = await liveDeployment(cloudFormation, books.stack, deadline);

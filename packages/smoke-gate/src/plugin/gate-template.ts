@@ -31,6 +31,8 @@ export function addGateTemplate(
   service: Omit<MonitoredService, 'monitoring'> & {
     monitoring: MonitoringSettings | undefined;
     deploymentPrefix: string;
+    /** The records key (alias or ARN) the CLI checks this stage's records with. */
+    recordsKey?: string;
   },
 ): void {
   template.Metadata = {
@@ -38,6 +40,7 @@ export function addGateTemplate(
     [GATE_METADATA]: {
       Contract: contractConfig(service.contract),
       DeploymentPrefix: service.deploymentPrefix,
+      ...(service.recordsKey === undefined ? {} : { RecordsKey: service.recordsKey }),
     },
   };
   template.Outputs = {

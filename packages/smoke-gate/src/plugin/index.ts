@@ -92,6 +92,11 @@ export class SmokeTestPlugin {
             'Roll back to the newest deployment built from this commit (sha or prefix); verified afterwards',
           type: 'string',
         },
+        force: {
+          usage:
+            'Roll back to a deployment recorded as failed, rolled back or interrupted (recorded as forced)',
+          type: 'boolean',
+        },
       },
     },
     // Extends the framework's own deploy command: listed in `serverless deploy --help`.
@@ -188,9 +193,13 @@ export class SmokeTestPlugin {
     return { serverless: this.serverless, cliOptions: this.cliOptions, log: this.log };
   }
 
-  /** `--commit` becomes the framework's `--timestamp`, before the framework's rollback runs. */
+  /**
+   * Before the framework's rollback a person runs: `--commit` becomes its `--timestamp`, and the
+   * deployment is checked as the gate's own rollbacks are (not the gate's own: checked already).
+   */
   async resolveCommit(): Promise<void> {
-    if (this.cliOptions.commit === undefined) return;
+    if (isGateRollback(this.cliOptions)) return;
+    if (this.cliOptions.commit === undefined && this.cliOptions.timestamp === undefined) return;
     const { resolveRollbackCommit } = await import('./serverless-smoke.ts');
     await this.frameworkErrors(() => resolveRollbackCommit(this.frameworkContext()));
   }

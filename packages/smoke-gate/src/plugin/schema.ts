@@ -20,6 +20,7 @@ export const SMOKE_TEST_SCHEMA = {
     enforceLogLevel: { type: 'boolean' },
     verifyAfterDeploy: { type: 'boolean' },
     rollbackOnFailure: { type: 'boolean' },
+    recordsKey: { type: 'string' },
     timeout: { type: 'number', minimum: min, maximum: max },
   },
 } as const;

@@ -106,7 +106,10 @@ async function afterVerdict(
 ): Promise<{ extra: AfterDeployResult; live?: DeploymentIdentity | undefined }> {
   const { trigger, outcome, log } = context;
   if (trigger === 'deploy') return { extra: await afterDeploy(context) };
-  if (trigger === 'rollback') return { extra: {}, live: await recordManualRollback(context) };
+  if (trigger === 'rollback') {
+    const forced = context.cliOptions.force === true || context.cliOptions.force === 'true';
+    return { extra: {}, live: await recordManualRollback({ ...context, forced }) };
+  }
   if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
     log.notice(CODE_ONLY_NOTE);
     return { extra: { verdictNote: CODE_ONLY_NOTE } };

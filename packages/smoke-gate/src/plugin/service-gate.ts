@@ -6,6 +6,7 @@ import type { SmokeContract } from '../core/contract.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import type { ServerlessLike } from '../core/framework.ts';
 import { safeJson } from '../core/safe-text.ts';
+import { recordsKeyOf } from '../deployments/record-signature.ts';
 import { addGateTemplate, type GateTemplate, heartbeatEvent } from './gate-template.ts';
 import { writeLoggingConfig } from './log-level.ts';
 import { type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
@@ -139,5 +140,6 @@ export function addMonitoring(serverless: ServerlessLike, gate: ServiceGate): vo
     contract: gate.contract,
     monitoring: gate.monitoring,
     deploymentPrefix: provider.getDeploymentPrefix?.() ?? 'serverless',
+    recordsKey: recordsKeyOf(serverless),
   });
 }

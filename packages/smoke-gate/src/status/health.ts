@@ -81,6 +81,8 @@ export function judgeHealth(facts: HealthFacts): Health {
 export const UNHEALTHY_LIVE: Readonly<Record<string, string>> = {
   failed: 'FAILED its smoke test and was left live',
   interrupted: 'was never verified: its gate was interrupted (Ctrl-C or a CI cancel)',
+  untrusted:
+    'has no record the gate can trust (unsigned, or not signed by the records key): nothing proves it passed its gate',
 };
 
 /**

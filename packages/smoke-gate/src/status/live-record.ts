@@ -10,7 +10,7 @@ import { checkHistory, type HistoryRequest } from '../deployments/history.ts';
 export interface LiveRecord {
   directory: string | null;
   commit: string | null;
-  verdict: RecordedVerdict | 'unrecorded' | null;
+  verdict: RecordedVerdict | 'unrecorded' | 'untrusted' | null;
   /** Why there is no verdict, when there is none. */
   note: string | null;
 }
@@ -32,7 +32,12 @@ export async function readLiveRecord(request: HistoryRequest): Promise<LiveRecor
       directory: live.directory,
       commit: live.commit,
       verdict: live.verdict,
-      note: live.verdict === 'unrecorded' ? 'the gate has no record of the live deployment' : null,
+      note:
+        live.verdict === 'unrecorded'
+          ? 'the gate has no record of the live deployment'
+          : live.untrusted === null
+            ? null
+            : `its record is untrusted: ${live.untrusted.why}`,
     };
   } catch (error) {
     if (!(error instanceof CouldNotJudgeError)) throw error;

@@ -11,6 +11,7 @@ const d = (n: number, verifiedAt: string | null = null): Deployment => ({
   directory: `179543${n}000000-2026-11-23T12:0${n}:00.000Z`,
   timestamp: Number(`179543${n}000000`),
   record: null,
+  untrusted: null,
   verifiedAt,
 });
 

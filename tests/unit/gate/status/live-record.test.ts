@@ -26,6 +26,7 @@ const entry = (directory: string, live: boolean, verdict: string) => ({
   ci: null,
   live,
   rollbackTarget: false,
+  untrusted: null,
 });
 
 describe('readLiveRecord: the gate’s record of what is live', () => {

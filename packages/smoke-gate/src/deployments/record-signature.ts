@@ -1,0 +1,176 @@
+// Signed records: only the pipeline can have written what the gate restores. Each record is
+// signed with the stage account's records key (KMS, ECC_NIST_P256, SIGN_VERIFY; its key policy
+// lets only the deploy role sign) over everything a rollback relies on: service, stage, account,
+// region, deployment folder, commit, version, artifact hashes and object versions, verdict and
+// time. The gate verifies with the key's public key, here, without a call per record. Anyone who
+// can only write to the bucket cannot make a record the gate trusts.
+
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import type { ServerlessLike } from '../core/framework.ts';
+import { isRecord } from '../core/json.ts';
+import type { DeploymentRecord } from './deployment-record.ts';
+
+/** The one signing algorithm: ECDSA over P-256 with SHA-256 (KMS's ECDSA_SHA_256, DER). */
+export const SIGNING_ALGORITHM = 'ECDSA_SHA_256';
+
+/** The key's alias when custom.smokeTest.recordsKey names none: one per service, account and region. */
+export const recordsKeyAlias = (service: string): string => `alias/${service}-smoke-records`;
+
+/** The records key a service names (custom.smokeTest.recordsKey), else its default alias. */
+export const recordsKeyOf = (serverless: ServerlessLike): string => {
+  const custom = serverless.service.custom as { smokeTest?: { recordsKey?: unknown } } | undefined;
+  const named = custom?.smokeTest?.recordsKey;
+  return typeof named === 'string' && named !== ''
+    ? named
+    : recordsKeyAlias(serverless.service.service ?? VERIFY_DEFAULTS.service);
+};
+
+/** Where a record belongs: what the signature binds it to besides its own fields. */
+export interface RecordScope {
+  service: string;
+  stage: string;
+  account: string;
+  region: string;
+}
+
+/** A record's signature as stored in it. */
+export interface RecordSignature {
+  keyArn: string;
+  algorithm: typeof SIGNING_ALGORITHM;
+  /** base64 of the DER signature. */
+  value: string;
+}
+
+/** The records key as the gate holds it: its ARN, account and region, public key, and signing. */
+export interface RecordKey {
+  arn: string;
+  account: string;
+  region: string;
+  publicKey: KeyObject;
+  /** Signs with KMS (the deploy role's right); rejects for anyone else. */
+  sign(payload: Uint8Array): Promise<Uint8Array>;
+}
+
+/** `arn:aws:kms:<region>:<account>:key/<id>` -> its region and account. */
+export function keyPlace(arn: string): { account: string; region: string } | undefined {
+  const match = /^arn:aws[a-z-]*:kms:([a-z0-9-]{1,30}):(\d{12}):key\/[0-9A-Za-z-]{1,128}$/.exec(
+    arn,
+  );
+  return match === null ? undefined : { region: match[1] as string, account: match[2] as string };
+}
+
+/** The public key from KMS's GetPublicKey (DER SubjectPublicKeyInfo). */
+export const publicKeyOf = (der: Uint8Array): KeyObject =>
+  createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+
+/**
+ * The bytes a signature covers: the scope and every field a rollback relies on, in one fixed
+ * order (a JSON array, artifacts sorted by name), so no two records share them.
+ */
+export function signedPayload(
+  record: Omit<DeploymentRecord, 'signature' | 'scope'>,
+  scope: RecordScope,
+): Uint8Array {
+  const artifacts = Object.entries(record.artifacts)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, hash]) => [name, hash.sha256, hash.versionId]);
+  return Buffer.from(
+    JSON.stringify([
+      'petsage-smoke-record/1',
+      scope.service,
+      scope.stage,
+      scope.account,
+      scope.region,
+      record.deployment,
+      record.commit,
+      record.version,
+      artifacts,
+      record.verdict,
+      record.at,
+      record.rolledBackTo,
+    ]),
+  );
+}
+
+/** Signs a record for its scope: the record with its scope and signature. */
+export async function signRecord(
+  record: DeploymentRecord,
+  key: RecordKey,
+  scope: Pick<RecordScope, 'service' | 'stage'>,
+): Promise<DeploymentRecord> {
+  const full = { ...scope, account: key.account, region: key.region };
+  const signature = await key.sign(signedPayload(record, full));
+  return {
+    ...record,
+    scope: full,
+    signature: {
+      keyArn: key.arn,
+      algorithm: SIGNING_ALGORITHM,
+      value: Buffer.from(signature).toString('base64'),
+    },
+  };
+}
+
+/**
+ * Why a record is not trusted for this stage, or undefined when it is: signed by this key, for
+ * this service, stage, account and region, over exactly these fields.
+ */
+export function untrustedBecause(
+  record: DeploymentRecord,
+  key: RecordKey | undefined,
+  scope: Pick<RecordScope, 'service' | 'stage'>,
+  keyProblem = 'no records key',
+): string | undefined {
+  if (record.signature === null || record.signature === undefined) return 'unsigned';
+  if (key === undefined) return `cannot be checked: ${keyProblem}`;
+  if (record.signature.keyArn !== key.arn) return 'signed by another key';
+  const expected = { ...scope, account: key.account, region: key.region };
+  const payload = signedPayload(record, expected);
+  let valid = false;
+  try {
+    valid = verify('sha256', payload, key.publicKey, Buffer.from(record.signature.value, 'base64'));
+  } catch {
+    valid = false;
+  }
+  return valid
+    ? undefined
+    : 'wrongly signed (altered, or signed for another deployment, stage, service, account or region)';
+}
+
+const SCOPE_PART = /^[0-9A-Za-z._-]{1,128}$/;
+
+/** A record's scope and signature, shape-checked (whether they hold is record-signature.ts's job). */
+export function signedParts(
+  value: Record<string, unknown>,
+): { scope: RecordScope | null; signature: RecordSignature | null } | undefined {
+  const { scope, signature } = value;
+  if ((scope ?? null) === null && (signature ?? null) === null) {
+    return { scope: null, signature: null };
+  }
+  if (!isRecord(scope) || !isRecord(signature)) return undefined;
+  const parts = [scope.service, scope.stage, scope.account, scope.region];
+  if (!parts.every((part) => typeof part === 'string' && SCOPE_PART.test(part))) return undefined;
+  if (
+    typeof signature.keyArn !== 'string' ||
+    keyPlace(signature.keyArn) === undefined ||
+    signature.algorithm !== SIGNING_ALGORITHM ||
+    typeof signature.value !== 'string' ||
+    !/^[A-Za-z0-9+/]{16,200}={0,2}$/.test(signature.value)
+  ) {
+    return undefined;
+  }
+  return {
+    scope: {
+      service: scope.service as string,
+      stage: scope.stage as string,
+      account: scope.account as string,
+      region: scope.region as string,
+    },
+    signature: {
+      keyArn: signature.keyArn,
+      algorithm: SIGNING_ALGORITHM,
+      value: signature.value,
+    },
+  };
+}

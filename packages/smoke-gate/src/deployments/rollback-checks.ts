@@ -1,0 +1,42 @@
+// Every rollback is checked the same way, automatic or manual (`--commit`, `--timestamp`): a
+// record this pipeline signed, artifacts unchanged since (hashes and object versions), the
+// template's build stamp matching the record's commit, and a verdict worth returning to. A
+// deployment recorded as failed or rolled back is refused unless the operator forces it.
+
+import type { Books } from './deployment-books.ts';
+import { builtFrom } from './deployment-bucket.ts';
+import type { Deployment } from './deployment-history.ts';
+import { artifactChanges } from './deployment-record.ts';
+
+/** Verdicts a rollback refuses to return to unless forced (`--force`, recorded). */
+export const REFUSED_UNLESS_FORCED: readonly string[] = ['failed', 'rolled-back', 'interrupted'];
+
+/** Why the gate may not return to `to` now (one line), or undefined when it may. */
+export async function rollbackRefusal(
+  books: Books,
+  to: Deployment,
+  options: { force: boolean } = { force: false },
+): Promise<string | undefined> {
+  const record = to.record;
+  if (record === null) {
+    return `refused: deployment ${to.directory} has no record, so nothing proves it passed its gate.`;
+  }
+  if (to.untrusted !== null) {
+    return `refused: deployment ${to.directory}'s record is untrusted (${to.untrusted}); the gate restores only what this pipeline signed.`;
+  }
+  if (REFUSED_UNLESS_FORCED.includes(record.verdict) && !options.force) {
+    return `refused: deployment ${to.directory} is recorded as ${record.verdict}; pass --force to restore it anyway (recorded as forced).`;
+  }
+  if (Object.keys(record.artifacts).length === 0) {
+    return `refused: deployment ${to.directory} has no recorded artifact hashes, so what it would apply cannot be checked.`;
+  }
+  const changes = artifactChanges(record.artifacts, await books.artifactsOf(to.directory));
+  if (changes.length > 0) {
+    return `refused: deployment ${to.directory}'s artifacts changed since they were verified (${changes.join('; ')}).`;
+  }
+  const stamp = await builtFrom(books, to.directory);
+  if (stamp.commit !== record.commit) {
+    return `refused: deployment ${to.directory}'s template is stamped with commit ${stamp.commit ?? 'none'}, its record with ${record.commit ?? 'none'}.`;
+  }
+  return undefined;
+}

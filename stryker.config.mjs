@@ -1,0 +1,30 @@
+// StrykerJS (`npm run test:mutation`): mutation testing of the modules that decide a verdict and
+// choose or guard a rollback, and of the function's lib/. Each mutant is run against the
+// in-process suites (vitest.mutation.config.ts); a mutant no test notices is a wrong decision
+// the tests would let through. Not part of `npm test`: it takes minutes (README, docs/mutation-testing.md).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'packages/smoke-gate/src/verification/check-endpoint.ts',
+    'packages/smoke-gate/src/verification/contract-check.ts',
+    'packages/smoke-gate/src/verification/judgement.ts',
+    'packages/smoke-gate/src/verification/verify-deployment.ts',
+    'packages/smoke-gate/src/deployments/deployment-history.ts',
+    'packages/smoke-gate/src/deployments/deployment-record.ts',
+    'packages/smoke-gate/src/fleet/fleet-targets.ts',
+    'packages/smoke-gate/src/aws/aws-errors.ts',
+    'packages/smoke-gate/src/aws/log-call-budget.ts',
+    'packages/smoke-gate/src/core/safe-text.ts',
+    'lib/**/*.ts',
+  ],
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  concurrency: 2,
+  timeoutMS: 20000,
+  thresholds: { high: 90, low: 80, break: null },
+};
