@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MOTO_CREDENTIALS_ENV, motoAvailable, startMoto } from './aws/moto.ts';
+import { createRecordsKey } from './aws/records-key.ts';
 import scheduledEvent from './lambda/events/scheduled-event.json' with { type: 'json' };
 import { SERVERLESS_BIN } from './project/packaged.ts';
 import { copyProject } from './project/project-copy.ts';
@@ -36,6 +37,8 @@ const aws = {
   endpoint: moto.endpoint,
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 };
+// The records key, created once per account and region (docs/signed-records.md).
+await createRecordsKey(aws);
 const route = await startRouteStandIn({ stackName: STACK, aws });
 let stopping: Promise<void> | undefined;
 const stop = () => {

@@ -47,6 +47,7 @@ import {
   motoForSuite,
   startMoto,
 } from '../../harness/aws/moto.ts';
+import { createRecordsKey } from '../../harness/aws/records-key.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
 import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
@@ -195,6 +196,8 @@ const resourceTypes = async () =>
 describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => {
   beforeAll(async () => {
     moto = await startMoto();
+    // The records key, once per account and region (docs/signed-records.md).
+    await createRecordsKey(aws());
     route = await startRouteStandIn({ stackName: STACK, aws: aws() });
     firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: aws() });
     eventsRoute = await startRouteStandIn({ stackName: EVENTS_STACK, aws: aws() });

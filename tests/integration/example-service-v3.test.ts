@@ -16,6 +16,7 @@ import {
   motoForSuite,
   startMoto,
 } from '../../harness/aws/moto.ts';
+import { createRecordsKey } from '../../harness/aws/records-key.ts';
 import {
   BREAK_PONG,
   breakGateInstall,
@@ -91,6 +92,15 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
   beforeAll(async () => {
     v3 = await installServerlessV3();
     moto = await startMoto();
+    // The records key, once per account and region (docs/signed-records.md).
+    await createRecordsKey(
+      {
+        region: 'us-east-1',
+        endpoint: moto.endpoint,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      },
+      'petsage-plain-js',
+    );
     route = await startRouteStandIn({
       stackName: `petsage-plain-js-${STAGE}`,
       aws: {

@@ -8,6 +8,7 @@ import {
   motoForSuite,
   startMoto,
 } from '../../harness/aws/moto.ts';
+import { createRecordsKey } from '../../harness/aws/records-key.ts';
 import {
   BREAK_PONG,
   breakGateInstall,
@@ -65,6 +66,15 @@ describe
   .sequential('the gate in a second service (examples/plain-js-service)', () => {
     beforeAll(async () => {
       moto = await startMoto();
+      // The records key, once per account and region (docs/signed-records.md).
+      await createRecordsKey(
+        {
+          region: 'us-east-1',
+          endpoint: moto.endpoint,
+          credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+        },
+        'petsage-plain-js',
+      );
       route = await startRouteStandIn({
         stackName: `${SERVICE}-${STAGE}`,
         aws: {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 const WITHOUT_OWN_TEST = [
+  'packages/smoke-gate/src/aws/kms-client.ts',
   'packages/smoke-gate/src/aws/s3-client.ts',
   'packages/smoke-gate/src/cli/commands/fleet.ts',
   'packages/smoke-gate/src/cli/commands/history.ts',
@@ -27,6 +28,7 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/deployments/deployment-bucket.ts',
   'packages/smoke-gate/src/deployments/history.ts',
   'packages/smoke-gate/src/deployments/own-deployment.ts',
+  'packages/smoke-gate/src/deployments/records-key.ts',
   'packages/smoke-gate/src/deployments/rollback-by-commit.ts',
   'packages/smoke-gate/src/deployments/stack-state.ts',
   'packages/smoke-gate/src/fleet/fleet-status.ts',

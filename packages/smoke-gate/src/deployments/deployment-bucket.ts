@@ -93,7 +93,7 @@ export async function listDeployments(
     else if (DIRECTORY.test(first)) {
       directories.add(first);
       // A folder dated after its objects were written was named by someone else: planted.
-      if (!(timestampOf(first) <= lastModified + FOLDER_CLOCK_SKEW_MS)) postdated.add(first);
+      if (timestampOf(first) > lastModified + FOLDER_CLOCK_SKEW_MS) postdated.add(first);
     }
   }
   return {

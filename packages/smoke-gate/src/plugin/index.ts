@@ -148,7 +148,8 @@ export class SmokeTestPlugin {
         if (gate.monitoring !== undefined && gate.monitoring.routeLine === undefined) {
           this.log.notice(ROUTE_HEARTBEAT_OFF);
         }
-        addMonitoring(serverless, gate);
+        const unguarded = addMonitoring(serverless, gate);
+        if (unguarded !== undefined) this.log.notice(unguarded);
       },
       'after:package:finalize': () => this.endOwnTmp?.(),
       // Before any bundler's packageFunction hook (serverless-esbuild zips there, listed first).

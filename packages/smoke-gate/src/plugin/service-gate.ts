@@ -7,6 +7,7 @@ import { CouldNotJudgeError } from '../core/errors.ts';
 import type { ServerlessLike } from '../core/framework.ts';
 import { safeJson } from '../core/safe-text.ts';
 import { recordsKeyOf } from '../deployments/record-signature.ts';
+import { guardDeploymentBucket } from './bucket-guard.ts';
 import { addGateTemplate, type GateTemplate, heartbeatEvent } from './gate-template.ts';
 import { writeLoggingConfig } from './log-level.ts';
 import { type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
@@ -113,14 +114,14 @@ const logicalName = (fn: string): string =>
     .replaceAll('_', 'Underscore');
 
 /** The build stamp, the contract, the gate's outputs and the monitoring, on the compiled template. */
-export function addMonitoring(serverless: ServerlessLike, gate: ServiceGate): void {
+export function addMonitoring(serverless: ServerlessLike, gate: ServiceGate): string | undefined {
   const { service } = serverless as GatedServerless;
   const template = service.provider?.compiledCloudFormationTemplate as GateTemplate | undefined;
   stampRelease(
     template as Parameters<typeof stampRelease>[0],
     serverless.serviceDir ?? process.cwd(),
   );
-  if (template === undefined) return;
+  if (template === undefined) return undefined;
   if (gate.enforceLogLevel) {
     writeLoggingConfig(template as never, service.provider?.logs?.lambda);
   }
@@ -141,5 +142,10 @@ export function addMonitoring(serverless: ServerlessLike, gate: ServiceGate): vo
     monitoring: gate.monitoring,
     deploymentPrefix: provider.getDeploymentPrefix?.() ?? 'serverless',
     recordsKey: recordsKeyOf(serverless),
+  });
+  return guardDeploymentBucket(template.Resources ?? {}, {
+    deploymentPrefix: provider.getDeploymentPrefix?.() ?? 'serverless',
+    service: gate.service,
+    deployRoleName: gate.monitoring?.deployRoleName ?? `${gate.service}-deploy`,
   });
 }

@@ -29,7 +29,9 @@ const record: DeploymentRecord = {
 
 describe('parseRecord', () => {
   it('reads a record of this deployment', () => {
-    expect(parseRecord(JSON.stringify(record), DIR)).toStrictEqual({ record });
+    expect(parseRecord(JSON.stringify(record), DIR)).toStrictEqual({
+      record: { ...record, scope: null, signature: null },
+    });
   });
 
   it.each([
@@ -78,8 +80,14 @@ describe('parseRecord', () => {
 describe('artifactChanges', () => {
   it('is empty when the artifacts are what was verified', () => {
     expect(
-      artifactChanges(record.artifacts, { 'health.zip': { sha256: HASH, versionId: 'v2' } }),
+      artifactChanges(record.artifacts, { 'health.zip': { sha256: HASH, versionId: 'v1' } }),
     ).toStrictEqual([]);
+  });
+
+  it('names an artifact written again with the same bytes (another object version)', () => {
+    expect(
+      artifactChanges(record.artifacts, { 'health.zip': { sha256: HASH, versionId: 'v2' } }),
+    ).toStrictEqual(['health.zip was written again (object version differs)']);
   });
 
   it('names a replaced, a missing and an added artifact', () => {

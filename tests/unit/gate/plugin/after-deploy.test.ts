@@ -17,6 +17,7 @@ import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployme
 import { afterDeploy } from '../../../../packages/smoke-gate/src/plugin/after-deploy.ts';
 import { readSmokeSettings } from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
+import { DEV_SCOPE, mockRecordsKey, signedRecord } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
 const PREFIX = 'serverless/petsage-smoke-test/dev/';
@@ -25,12 +26,40 @@ const LIVE = '1795435900000-2026-11-23T12:11:40.000Z';
 const NEWER = '1795436000000-2026-11-23T12:13:20.000Z';
 const ZIP = 'zip bytes';
 
+const TEMPLATE = 'compiled-cloudformation-template.json';
+/** GOOD's template in the bucket, stamped with the commit its record names. */
+const GOOD_TEMPLATE = JSON.stringify({
+  Resources: {
+    Fn: { Type: 'AWS::Lambda::Function', Metadata: { 'petsage:release': 'good' }, Properties: {} },
+  },
+});
+/** GOOD's record: verified, its artifacts as the bucket holds them, signed by the records key. */
+const GOOD_RECORD = {
+  schema: 1 as const,
+  deployment: GOOD,
+  verdict: 'verified' as const,
+  at: '2026-11-23T12:10:30.000Z',
+  commit: 'good',
+  version: '1.0.0',
+  ci: null,
+  artifacts: {
+    'health.zip': { sha256: sha256(Buffer.from(ZIP)), versionId: null },
+    [TEMPLATE]: { sha256: sha256(Buffer.from(GOOD_TEMPLATE)), versionId: null },
+  },
+  correlationId: 'smoke-0',
+  rolledBackTo: null,
+  note: null,
+};
+
 const s3 = mockClient(S3Client);
+const { kms, answer: answerKms } = mockRecordsKey();
 const cloudFormation = mockClient(CloudFormationClient);
 
 afterEach(() => {
   s3.reset();
   cloudFormation.reset();
+  kms.reset();
+  answerKms();
 });
 
 const serverless: ServerlessLike = {
@@ -75,6 +104,7 @@ const world = (live: string, goodZip = ZIP) => {
   s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
     Contents: [
       `${PREFIX}${GOOD}/health.zip`,
+      `${PREFIX}${GOOD}/${TEMPLATE}`,
       `${PREFIX}${LIVE}/health.zip`,
       `${PREFIX}smoke-records/${GOOD}.json`,
     ]
@@ -83,24 +113,9 @@ const world = (live: string, goodZip = ZIP) => {
   }));
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
     if (input.Key === `${PREFIX}smoke-records/${GOOD}.json`) {
-      return {
-        Body: body(
-          JSON.stringify({
-            schema: 1,
-            deployment: GOOD,
-            verdict: 'verified',
-            at: '2026-11-23T12:10:30.000Z',
-            commit: 'good',
-            version: '1.0.0',
-            ci: null,
-            artifacts: { 'health.zip': { sha256: sha256(Buffer.from(ZIP)), versionId: null } },
-            correlationId: 'smoke-0',
-            rolledBackTo: null,
-            note: null,
-          }),
-        ),
-      };
+      return { Body: body(JSON.stringify(signedRecord(GOOD_RECORD, DEV_SCOPE))) };
     }
+    if (input.Key === `${PREFIX}${GOOD}/${TEMPLATE}`) return { Body: body(GOOD_TEMPLATE) };
     return { Body: body(input.Key.includes(GOOD) ? goodZip : 'live zip'), VersionId: 'v1' };
   });
   s3.on(PutObjectCommand).resolves({});

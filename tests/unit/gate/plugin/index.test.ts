@@ -80,7 +80,17 @@ describe('pluginLog', () => {
 describe('the plugin at package time', () => {
   /** A service with one GET route, as the framework hands it over after resolving variables. */
   const service = (smokeTest: Record<string, unknown>) => {
-    const template = { Resources: {}, Outputs: {} };
+    // The framework's own deployment bucket policy (TLS only), as osls and v3 write it.
+    const tlsOnly = { Sid: 'TLS', Effect: 'Deny', Principal: '*', Action: 's3:*' };
+    const template = {
+      Resources: {
+        ServerlessDeploymentBucketPolicy: {
+          Type: 'AWS::S3::BucketPolicy',
+          Properties: { PolicyDocument: { Statement: [tlsOnly] } },
+        },
+      },
+      Outputs: {},
+    };
     const notices: string[] = [];
     const plugin = new SmokeTestPlugin(
       {
@@ -111,6 +121,35 @@ describe('the plugin at package time', () => {
     await plugin.hooks['before:package:finalize']();
     // Assess
     expect(notices).toStrictEqual([ROUTE_HEARTBEAT_OFF]);
+  });
+
+  it('denies writes under the deployment prefix to all but the deploy role, keeping TLS only', async () => {
+    // Prepare
+    const { plugin, template } = service({ logLine: { json: { msg: 'ping_done' } } });
+    // Act
+    await plugin.hooks['before:package:finalize']();
+    // Assess
+    const statements = template.Resources.ServerlessDeploymentBucketPolicy.Properties.PolicyDocument
+      .Statement as Record<string, unknown>[];
+    expect(statements[0]).toMatchObject({ Sid: 'TLS' });
+    expect(statements[1]).toMatchObject({
+      Sid: 'OnlyTheDeployRoleWritesDeployments',
+      Effect: 'Deny',
+      Principal: '*',
+      Resource: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub, not JS.
+        'Fn::Sub': 'arn:${AWS::Partition}:s3:::${ServerlessDeploymentBucket}/serverless/orders/*',
+      },
+      Condition: {
+        ArnNotEquals: {
+          'aws:PrincipalArn': {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub, not JS.
+            'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/orders-deploy',
+          },
+        },
+      },
+    });
+    expect(statements[1]?.Action).toContain('s3:PutObject');
   });
 
   it('refuses a misspelt key at package time with the framework’s error, before anything is built', () => {

@@ -1,0 +1,41 @@
+// The records key, created once per account and region as docs/signed-records.md says (the same
+// key spec, usage, policy and alias), against moto. moto keeps the key policy but evaluates none:
+// that only the deploy role may sign is held by tests/unit/records-key-policy.test.ts instead.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { PROJECT_DIR } from '../project/project.ts';
+
+/** moto's account. */
+const MOTO_ACCOUNT = '123456789012';
+
+/** Creates `alias/<service>-smoke-records` (ECC_NIST_P256, SIGN_VERIFY); resolves to its ARN. */
+export async function createRecordsKey(
+  aws: {
+    region: string;
+    endpoint: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  },
+  service = 'petsage-smoke-test',
+): Promise<string> {
+  const policy = (
+    await readFile(join(PROJECT_DIR, '.github/iam/records-key-policy.json'), 'utf8')
+  ).replaceAll('<account-id>', MOTO_ACCOUNT);
+  const kms = new KMSClient(aws);
+  const created = await kms.send(
+    new CreateKeyCommand({
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      Policy: policy,
+      Description: `${service}: signs the smoke gate's deployment records`,
+    }),
+  );
+  await kms.send(
+    new CreateAliasCommand({
+      AliasName: `alias/${service}-smoke-records`,
+      TargetKeyId: created.KeyMetadata?.KeyId,
+    }),
+  );
+  kms.destroy();
+  return created.KeyMetadata?.Arn ?? '';
+}

@@ -1,0 +1,56 @@
+// A records key for unit tests: a real P-256 key pair, KMS's answers for it (GetPublicKey, Sign)
+// on a mocked KMS client, and records signed with it exactly as the gate signs them.
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { DeploymentRecord } from '../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import {
+  type RecordScope,
+  SIGNING_ALGORITHM,
+  signedPayload,
+} from '../../packages/smoke-gate/src/deployments/record-signature.ts';
+
+export const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-test';
+
+/** The key pair behind KEY_ARN (a fresh one per test file). */
+export const keyPair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+
+/** Answers GetPublicKey and Sign for KEY_ARN on every KMSClient, as KMS does. */
+export function mockRecordsKey() {
+  const kms = mockClient(KMSClient);
+  const answer = () => {
+    kms.on(GetPublicKeyCommand).resolves({
+      KeyId: KEY_ARN,
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      PublicKey: new Uint8Array(keyPair.publicKey.export({ format: 'der', type: 'spki' })),
+    });
+    kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+      Signature: new Uint8Array(sign('sha256', Buffer.from(input.Message), keyPair.privateKey)),
+    }));
+  };
+  answer();
+  return { kms, answer };
+}
+
+/** `record` signed for `scope` with the test key (or `privateKey`, an attacker's). */
+export function signedRecord(
+  record: DeploymentRecord,
+  scope: RecordScope,
+  privateKey = keyPair.privateKey,
+): DeploymentRecord {
+  const value = sign('sha256', Buffer.from(signedPayload(record, scope)), privateKey);
+  return {
+    ...record,
+    scope,
+    signature: { keyArn: KEY_ARN, algorithm: SIGNING_ALGORITHM, value: value.toString('base64') },
+  };
+}
+
+/** The scope of this service's dev stage in moto's account. */
+export const DEV_SCOPE: RecordScope = {
+  service: 'petsage-smoke-test',
+  stage: 'dev',
+  account: '123456789012',
+  region: 'us-east-1',
+};

@@ -1,0 +1,115 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
+import type { Books } from '../../../../packages/smoke-gate/src/deployments/deployment-books.ts';
+import type { Deployment } from '../../../../packages/smoke-gate/src/deployments/deployment-history.ts';
+import type { DeploymentRecord } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import { rollbackRefusal } from '../../../../packages/smoke-gate/src/deployments/rollback-checks.ts';
+
+const DIR = '1795435800000-2026-11-23T12:10:00.000Z';
+const HASH = 'a'.repeat(64);
+const s3 = mockClient(S3Client);
+
+afterEach(() => {
+  s3.reset();
+});
+
+/** The deployment's template in the bucket, stamped with `commit`. */
+const templateStamped = (commit: string) =>
+  s3.on(GetObjectCommand).resolves({
+    Body: {
+      transformToString: async () =>
+        JSON.stringify({
+          Resources: {
+            Fn: { Type: 'AWS::Lambda::Function', Metadata: { 'petsage:release': commit } },
+          },
+        }),
+    } as never,
+  });
+
+const record = (change: Partial<DeploymentRecord> = {}): DeploymentRecord => ({
+  schema: 1,
+  deployment: DIR,
+  verdict: 'verified',
+  at: '2026-11-23T12:10:40.000Z',
+  commit: 'good',
+  version: null,
+  ci: null,
+  artifacts: { 'health.zip': { sha256: HASH, versionId: 'v1' } },
+  correlationId: null,
+  rolledBackTo: null,
+  note: null,
+  ...change,
+});
+
+const deployment = (
+  recorded: DeploymentRecord | null,
+  untrusted: string | null = null,
+): Deployment => ({
+  directory: DIR,
+  timestamp: 1795435800000,
+  record: recorded,
+  untrusted,
+  verifiedAt: null,
+});
+
+/** The stage's books with the artifacts the bucket holds now. */
+const books = (now = { 'health.zip': { sha256: HASH, versionId: 'v1' } }) =>
+  ({
+    s3: new S3Client({ region: 'us-east-1' }),
+    bucket: 'bucket',
+    prefix: 'serverless/svc/dev/',
+    deadline: createDeadline(Date.now() + 10_000),
+    artifactsOf: async () => now,
+  }) as unknown as Books;
+
+describe('rollbackRefusal: every rollback checked the same way', () => {
+  it('lets a trusted verified deployment with unchanged artifacts and a matching stamp through', async () => {
+    templateStamped('good');
+    expect(await rollbackRefusal(books(), deployment(record()))).toBeUndefined();
+  });
+
+  it('never restores a deployment whose record is untrusted, even when forced', async () => {
+    templateStamped('good');
+    const refused = await rollbackRefusal(books(), deployment(record(), 'unsigned'), {
+      force: true,
+    });
+    expect(refused).toMatch(/record is untrusted \(unsigned\)/);
+  });
+
+  it('never restores a deployment with no record at all', async () => {
+    expect(await rollbackRefusal(books(), deployment(null))).toMatch(/has no record/);
+  });
+
+  it.each(['failed', 'rolled-back', 'interrupted'] as const)(
+    'refuses a deployment recorded as %s unless forced',
+    async (verdict) => {
+      templateStamped('good');
+      const to = deployment(record({ verdict }));
+      expect(await rollbackRefusal(books(), to)).toMatch(`recorded as ${verdict}; pass --force`);
+      expect(await rollbackRefusal(books(), to, { force: true })).toBeUndefined();
+    },
+  );
+
+  it('refuses artifacts replaced or written again since they were verified', async () => {
+    templateStamped('good');
+    const replaced = books({ 'health.zip': { sha256: 'b'.repeat(64), versionId: 'v2' } });
+    const rewritten = books({ 'health.zip': { sha256: HASH, versionId: 'v2' } });
+    expect(await rollbackRefusal(replaced, deployment(record()))).toMatch(/was replaced/);
+    expect(await rollbackRefusal(rewritten, deployment(record()))).toMatch(/written again/);
+  });
+
+  it('refuses a template stamped with another commit than its record names', async () => {
+    templateStamped('planted');
+    expect(await rollbackRefusal(books(), deployment(record()))).toMatch(
+      /stamped with commit planted, its record with good/,
+    );
+  });
+
+  it('refuses a record with no artifact hashes', async () => {
+    expect(await rollbackRefusal(books(), deployment(record({ artifacts: {} })))).toMatch(
+      /no recorded artifact hashes/,
+    );
+  });
+});

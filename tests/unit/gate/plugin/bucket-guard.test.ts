@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BUCKET_GUARD_SID,
+  guardDeploymentBucket,
+} from '../../../../packages/smoke-gate/src/plugin/bucket-guard.ts';
+
+const GUARD = {
+  deploymentPrefix: 'serverless',
+  service: 'orders',
+  deployRoleName: 'orders-deploy',
+};
+
+describe('guardDeploymentBucket', () => {
+  it('adds the guard once, however often the template is packaged', () => {
+    // Prepare
+    const statements: unknown[] = [{ Sid: 'TLS' }];
+    const resources = {
+      ServerlessDeploymentBucketPolicy: {
+        Properties: { PolicyDocument: { Statement: statements } },
+      },
+    };
+    // Act
+    guardDeploymentBucket(resources, GUARD);
+    guardDeploymentBucket(resources, GUARD);
+    // Assess
+    expect(statements.map((s) => (s as { Sid: string }).Sid)).toStrictEqual([
+      'TLS',
+      BUCKET_GUARD_SID,
+    ]);
+  });
+
+  it('tells a service with its own bucket to add the statement itself, in one line', () => {
+    // Act
+    const notice = guardDeploymentBucket({}, GUARD);
+    // Assess
+    expect(notice).toMatch(
+      /^Smoke test: the deployment bucket is not the framework's own.*deny writes under serverless\/orders\/ to all but role orders-deploy/,
+    );
+  });
+});
