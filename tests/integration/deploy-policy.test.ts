@@ -74,6 +74,9 @@ const DEPLOY_CALLS = [
   's3:ListBucketVersions',
   // Gate events to the alarm topic.
   'sns:Publish',
+  // Each record signed with the records key, checked with its public key.
+  'kms:Sign',
+  'kms:GetPublicKey',
   // `serverless deploy function`: a code-only deploy goes to Lambda directly.
   'lambda:UpdateFunctionCode',
 ];
@@ -284,6 +287,13 @@ describe('the least-privilege deploy role and CloudFormation role', () => {
     for (const statement of both()) {
       for (const resource of [statement.Resource].flat()) {
         if (resource === '*' || resource.startsWith('arn:aws:apigateway:')) continue;
+        // A key's ARN carries no name: the records key is scoped by its alias instead.
+        if (resource.startsWith('arn:aws:kms:')) {
+          expect(JSON.stringify(statement.Condition)).toContain(
+            '"kms:ResourceAliases":"alias/petsage-smoke-test-smoke-records"',
+          );
+          continue;
+        }
         expect(resource).toMatch(/petsage-smoke-test/);
       }
     }
@@ -341,6 +351,21 @@ describe('the least-privilege deploy role and CloudFormation role', () => {
       expect(role.Properties.PermissionsBoundary).toStrictEqual({ 'Fn::Sub': BOUNDARY_SUB });
     }
     expect(api?.Properties.Tags).toMatchObject({ 'petsage:service': 'petsage-smoke-test' });
+  });
+
+  it('packages a bucket policy that lets only the deploy role write deployments and records', () => {
+    // Act
+    const document = template.Resources.ServerlessDeploymentBucketPolicy?.Properties
+      .PolicyDocument as { Statement: { Sid?: string; Effect: string; Condition?: unknown }[] };
+    const statements = document.Statement;
+    // Assess: the framework's TLS-only statement, and the gate's guard.
+    expect(statements.some((s) => JSON.stringify(s.Condition).includes('SecureTransport'))).toBe(
+      true,
+    );
+    const guard = statements.find((s) => s.Sid === 'OnlyTheDeployRoleWritesDeployments');
+    expect(guard?.Effect).toBe('Deny');
+    expect(JSON.stringify(guard)).toContain('role/petsage-smoke-test-deploy');
+    expect(JSON.stringify(guard)).toContain('/serverless/petsage-smoke-test/*');
   });
 
   it('ships a boundary that allows only writing our log lines and calling our own route', async () => {

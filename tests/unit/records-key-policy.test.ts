@@ -1,0 +1,99 @@
+// The records key's policy (.github/iam/records-key-policy.json) and the deployment bucket's
+// guard, held here because no stand-in evaluates them: moto keeps a key policy and a bucket
+// policy but enforces neither (README, not proven here). The rule: only the deploy role signs
+// records, and only the deploy role writes under the deployment prefix.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_DIR } from '../../harness/project/project.ts';
+import {
+  bucketGuardStatement,
+  GUARDED_ACTIONS,
+} from '../../packages/smoke-gate/src/plugin/bucket-guard.ts';
+
+interface Statement {
+  Sid: string;
+  Effect: 'Allow' | 'Deny';
+  Principal: '*' | { AWS: string };
+  Action: string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+const DEPLOY_ROLE = 'arn:aws:iam::<account-id>:role/petsage-smoke-test-deploy';
+const policy = (): { Statement: Statement[] } =>
+  JSON.parse(readFileSync(join(PROJECT_DIR, '.github/iam/records-key-policy.json'), 'utf8'));
+
+/** Whether an IAM action pattern (`kms:*`, `kms:Si*`) covers `action`. */
+const covers = (pattern: string, action: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(
+    action,
+  );
+
+/** What is wrong with a key policy: any principal but the deploy role allowed to sign, or no deny. */
+function signingProblems(statements: Statement[]): string[] {
+  const problems: string[] = [];
+  for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+    const signs = statement.Action.some((action) => covers(action, 'kms:Sign'));
+    const who = statement.Principal === '*' ? '*' : statement.Principal.AWS;
+    if (signs && who !== DEPLOY_ROLE) problems.push(`${statement.Sid} lets ${who} sign`);
+  }
+  const denies = statements.some(
+    (s) =>
+      s.Effect === 'Deny' &&
+      s.Principal === '*' &&
+      s.Action.some((action) => covers(action, 'kms:Sign')) &&
+      s.Condition?.ArnNotEquals?.['aws:PrincipalArn'] === DEPLOY_ROLE,
+  );
+  if (!denies) problems.push('no deny of kms:Sign for every principal but the deploy role');
+  return problems;
+}
+
+describe('the records key policy', () => {
+  it('lets only the deploy role sign, and denies signing to everyone else', () => {
+    expect(signingProblems(policy().Statement)).toStrictEqual([]);
+  });
+
+  it('would refuse a policy that gives the account kms:* (the check can fail)', () => {
+    // Prepare: the console's default key policy, kms:* to the account root.
+    const loosened = policy().Statement.map((s) =>
+      s.Sid === 'TheAccountAdministersTheKeyButNeverSigns' ? { ...s, Action: ['kms:*'] } : s,
+    );
+    // Act, Assess
+    expect(signingProblems(loosened)).toStrictEqual([
+      'TheAccountAdministersTheKeyButNeverSigns lets arn:aws:iam::<account-id>:root sign',
+    ]);
+  });
+
+  it('would refuse a policy without the deny (the check can fail)', () => {
+    const loosened = policy().Statement.filter((s) => s.Effect !== 'Deny');
+    expect(signingProblems(loosened)).toStrictEqual([
+      'no deny of kms:Sign for every principal but the deploy role',
+    ]);
+  });
+});
+
+describe('the deployment bucket guard', () => {
+  it('denies every object write, overwrite, restore and delete under the prefix to all but the deploy role', () => {
+    // Act
+    const statement = bucketGuardStatement({
+      deploymentPrefix: 'serverless',
+      service: 'petsage-smoke-test',
+      deployRoleName: 'petsage-smoke-test-deploy',
+    });
+    // Assess
+    expect(statement).toMatchObject({ Effect: 'Deny', Principal: '*' });
+    for (const action of [
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+      's3:RestoreObject',
+    ]) {
+      expect(
+        GUARDED_ACTIONS.some((guarded) => covers(guarded, action)),
+        action,
+      ).toBe(true);
+    }
+    expect(JSON.stringify(statement.Resource)).toContain('/serverless/petsage-smoke-test/*');
+    expect(JSON.stringify(statement.Condition)).toContain('role/petsage-smoke-test-deploy');
+  });
+});
