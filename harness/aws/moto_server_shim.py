@@ -18,6 +18,9 @@ from CloudFormation, not a shortcut for our code:
    creates neither, so the stack's alarm outputs were missing. Here they are created through
    moto's own backends. Not proven: that CloudWatch counts lines or evaluates alarms (moto does
    neither: alarms stay INSUFFICIENT_DATA unless a test sets their state).
+5. AWS::S3::Bucket's VersioningConfiguration: moto's CloudFormation ignores it, so the framework's
+   versioned deployment bucket was unversioned (every record overwrite lost the one before, and
+   the gate's no-replay check had no versions to read). Here it is applied, as CloudFormation does.
 """
 
 import sys
@@ -292,6 +295,22 @@ class _CfnMetricFilter(_ReplacedOnUpdate, CloudFormationModel):
         cls, resource_name, cloudformation_json, account_id, region_name
     ):
         logs_backends[account_id][region_name].delete_metric_filter(resource_name, None)
+
+
+from moto.s3.models import FakeBucket  # noqa: E402
+
+_create_bucket = FakeBucket.create_from_cloudformation_json.__func__
+
+
+def _create_bucket_with_versioning(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    bucket = _create_bucket(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    versioning = cloudformation_json.get("Properties", {}).get("VersioningConfiguration", {})
+    if versioning.get("Status") in ("Enabled", "Suspended"):
+        bucket.versioning_status = versioning["Status"]
+    return bucket
+
+
+FakeBucket.create_from_cloudformation_json = classmethod(_create_bucket_with_versioning)
 
 
 if __name__ == "__main__":

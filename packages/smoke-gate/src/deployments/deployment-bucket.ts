@@ -103,10 +103,9 @@ export async function listDeployments(
   };
 }
 
-/** How far a folder's name may run ahead of when S3 wrote its objects (clock skew, slow uploads). */
+/** How far a folder's name may run ahead of when S3 wrote its objects. */
 export const FOLDER_CLOCK_SKEW_MS = 10 * 60_000;
-
-/** At most this many versions of one record are read (the newest first). */
+/** At most this many versions of one record are read (the current one first). */
 const MAX_RECORD_VERSIONS = 20;
 
 /**
@@ -131,16 +130,18 @@ export async function readRecordVersions(
       'listing record versions',
       's3:ListBucketVersions',
     );
+    // The current version first (S3 lists newest first; IsLatest says so either way).
     versions = (listed.Versions ?? [])
       .filter((version) => version.Key === key)
+      .sort((a, b) => Number(b.IsLatest === true) - Number(a.IsLatest === true))
       .map((version) => version.VersionId);
   } catch {
     versions = [undefined];
   }
   if (versions.length === 0) versions = [undefined];
   const reads = [];
-  for (const versionId of versions.slice(0, MAX_RECORD_VERSIONS)) {
-    reads.push(await readRecord(place, directory, versionId === 'null' ? undefined : versionId));
+  for (const id of versions.slice(0, MAX_RECORD_VERSIONS)) {
+    reads.push(await readRecord(place, directory, id === 'null' ? undefined : id));
   }
   return reads;
 }

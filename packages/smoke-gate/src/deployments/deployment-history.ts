@@ -187,14 +187,13 @@ async function chosenRecord(
       }
     } else newest ??= { record: read.record, why };
   }
-  if (trusted !== undefined) return { record: trusted, untrusted: null };
+  // The current version, when it is not a record at all, is named (a trusted older one stands).
   const first = reads[0];
-  if (newest === undefined) {
-    if (first !== undefined && 'problem' in first) {
-      ignored.push(`record of ${directory} ignored: ${first.problem}`);
-    }
-    return { record: null, untrusted: null };
+  if (first !== undefined && 'problem' in first) {
+    ignored.push(`record of ${directory} ignored: ${first.problem}`);
   }
+  if (trusted !== undefined) return { record: trusted, untrusted: null };
+  if (newest === undefined) return { record: null, untrusted: null };
   ignored.push(`record of ${directory} untrusted: ${newest.why}`);
   return { record: newest.record, untrusted: newest.why };
 }

@@ -99,7 +99,12 @@ export async function signRecord(
   key: RecordKey,
   scope: Pick<RecordScope, 'service' | 'stage'>,
 ): Promise<DeploymentRecord> {
-  const full = { ...scope, account: key.account, region: key.region };
+  const full = {
+    service: scope.service,
+    stage: scope.stage,
+    account: key.account,
+    region: key.region,
+  };
   const signature = await key.sign(signedPayload(record, full));
   return {
     ...record,
@@ -125,7 +130,12 @@ export function untrustedBecause(
   if (record.signature === null || record.signature === undefined) return 'unsigned';
   if (key === undefined) return `cannot be checked: ${keyProblem}`;
   if (record.signature.keyArn !== key.arn) return 'signed by another key';
-  const expected = { ...scope, account: key.account, region: key.region };
+  const expected = {
+    service: scope.service,
+    stage: scope.stage,
+    account: key.account,
+    region: key.region,
+  };
   const payload = signedPayload(record, expected);
   let valid = false;
   try {

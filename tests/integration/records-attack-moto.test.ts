@@ -1,0 +1,313 @@
+// What the gate restores, only the pipeline can have written: attacks by someone who can write to
+// the deployment bucket and nothing else, against the real deploy path.
+// Stand-ins, named: moto_server (harness/aws/moto.ts) as CloudFormation, S3 (versioned), KMS
+// (the records key, created as docs/signed-records.md says: harness/aws/records-key.ts) and
+// CloudWatch Logs; the route stand-in (harness/route/route-stand-in.ts) serves the zip the stack
+// points at. Not proven here: the key policy and the bucket policy (moto evaluates neither; they
+// are held by tests/unit/records-key-policy.test.ts and deploy-policy.test.ts), IAM.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MOTO_CREDENTIALS_ENV,
+  type Moto,
+  motoForSuite,
+  startMoto,
+} from '../../harness/aws/moto.ts';
+import { createRecordsKey } from '../../harness/aws/records-key.ts';
+import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
+import { copyProject } from '../../harness/project/project-copy.ts';
+import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
+import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
+import { createDeadline } from '../../packages/smoke-gate/src/core/deadline.ts';
+import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deployment-history.ts';
+import { sha256 } from '../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
+
+const hasMoto = motoForSuite('the signed-records suite');
+
+const STAGE = 'records';
+const STACK = `petsage-smoke-test-${STAGE}`;
+const PREFIX = `serverless/petsage-smoke-test/${STAGE}/`;
+const TIMEOUT = 90_000;
+
+let moto: Moto;
+let route: RouteStandIn;
+let dir: string;
+let good: string;
+let broken: string;
+
+const aws = () => ({
+  region: 'us-east-1',
+  endpoint: moto.endpoint,
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+});
+
+const serverless = (cwd: string, args: string[], release = 'good') =>
+  runNodeScript(
+    SERVERLESS_BIN,
+    [...args, '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
+    {
+      ...MOTO_CREDENTIALS_ENV,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      SLS_AWS_MONITORING_FREQUENCY: '200',
+      RELEASE_ID: release,
+      NO_COLOR: '1',
+    },
+    { cwd },
+  ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
+
+const history = async () => {
+  const run = await runCliProcess(
+    [
+      'history',
+      '--stage',
+      STAGE,
+      '--endpoint-url',
+      moto.endpoint,
+      '--region',
+      'us-east-1',
+      '--json',
+    ],
+    { ...MOTO_CREDENTIALS_ENV },
+  );
+  return JSON.parse(run.stdout) as {
+    deployments: {
+      directory: string;
+      commit: string;
+      verdict: string;
+      live: boolean;
+      rollbackTarget: boolean;
+    }[];
+    ignored: string[];
+  };
+};
+
+const liveDirectory = async () =>
+  (
+    await liveDeployment(
+      new CloudFormationClient(aws()),
+      STACK,
+      createDeadline(Date.now() + 30_000),
+    )
+  )?.directory ?? '?';
+
+/** The attacker's hands: S3 in the deployment bucket, nothing else. */
+const bucket = async () => {
+  const outputs = await new CloudFormationClient(aws()).send(
+    new DescribeStacksCommand({ StackName: STACK }),
+  );
+  const name =
+    outputs.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'ServerlessDeploymentBucketName')
+      ?.OutputValue ?? '';
+  const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+  const read = async (key: string) =>
+    (await (
+      await s3.send(new GetObjectCommand({ Bucket: name, Key: key }))
+    ).Body?.transformToString()) ?? '';
+  const write = (key: string, body: string) =>
+    s3.send(new PutObjectCommand({ Bucket: name, Key: key, Body: body }));
+  const keys = async (prefix: string) =>
+    (
+      (await s3.send(new ListObjectsV2Command({ Bucket: name, Prefix: prefix }))).Contents ?? []
+    ).map((o) => o.Key ?? '');
+  return { s3, name, read, write, keys };
+};
+
+/**
+ * Plants a deployment folder, named as a newer deployment: a copy of `from` whose template holds
+ * one extra resource and names commit `planted`, and a `verified` record with matching hashes.
+ */
+async function plant(from: string): Promise<string> {
+  const b = await bucket();
+  const now = new Date();
+  const folder = `${now.getTime()}-${now.toISOString()}`;
+  const artifacts: Record<string, { sha256: string; versionId: null }> = {};
+  for (const key of await b.keys(`${PREFIX}${from}/`)) {
+    const name = key.slice(`${PREFIX}${from}/`.length);
+    let body = await b.read(key);
+    if (name === 'compiled-cloudformation-template.json') {
+      const template = JSON.parse(body);
+      template.Resources.PlantedTopic = { Type: 'AWS::SNS::Topic', Properties: {} };
+      body = JSON.stringify(template).replaceAll('"good"', '"planted"');
+    }
+    await b.write(`${PREFIX}${folder}/${name}`, body);
+    artifacts[name] = { sha256: sha256(Buffer.from(body)), versionId: null };
+  }
+  const record = {
+    schema: 1,
+    deployment: folder,
+    verdict: 'verified',
+    at: now.toISOString(),
+    commit: 'planted',
+    version: null,
+    ci: null,
+    artifacts,
+    correlationId: null,
+    rolledBackTo: null,
+    note: null,
+  };
+  await b.write(`${PREFIX}smoke-records/${folder}.json`, JSON.stringify(record));
+  return folder;
+}
+
+describe
+  .skipIf(!hasMoto)
+  .sequential('signed records against someone with bucket write only', () => {
+    let goodDir = '';
+    let brokenDir = '';
+    let planted = '';
+
+    beforeAll(async () => {
+      moto = await startMoto();
+      await createRecordsKey(aws());
+      route = await startRouteStandIn({ stackName: STACK, aws: aws() });
+      dir = await mkdtemp(join(tmpdir(), 'petsage-records-'));
+      good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN]);
+      broken = await copyProject(join(dir, 'broken'), [POINT_AT_STAND_IN, BREAK_PAYLOAD]);
+      const first = await serverless(good, ['deploy'], 'good');
+      expect(first.code, first.output).toBe(0);
+      goodDir = await liveDirectory();
+      const failing = await serverless(broken, ['deploy'], 'broken');
+      expect(failing.code, failing.output).toBe(1);
+      brokenDir = (await history()).deployments.find((d) => d.commit === 'broken')?.directory ?? '';
+    }, 4 * TIMEOUT);
+
+    afterAll(async () => {
+      await route?.stop();
+      await moto?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('signs what the gate records, and history calls them by their verdicts', async () => {
+      const { deployments } = await history();
+      expect(deployments.find((d) => d.directory === goodDir)).toMatchObject({
+        verdict: 'restored',
+        live: true,
+      });
+      expect(deployments.find((d) => d.directory === brokenDir)).toMatchObject({
+        verdict: 'rolled-back',
+      });
+      const record = JSON.parse(
+        await (await bucket()).read(`${PREFIX}smoke-records/${goodDir}.json`),
+      );
+      expect(record.signature).toMatchObject({ algorithm: 'ECDSA_SHA_256' });
+      expect(record.scope).toStrictEqual({
+        service: 'petsage-smoke-test',
+        stage: STAGE,
+        account: '123456789012',
+        region: 'us-east-1',
+      });
+    });
+
+    it('never calls a planted folder with a matching verified record verified, nor restores it by commit', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare
+      planted = await plant(goodDir);
+      // Act
+      const listed = await history();
+      const byCommit = await serverless(good, ['rollback', '--commit', 'planted']);
+      // Assess
+      expect(listed.deployments.find((d) => d.directory === planted)).toMatchObject({
+        verdict: 'untrusted',
+        rollbackTarget: false,
+      });
+      expect(listed.ignored).toContain(`record of ${planted} untrusted: unsigned`);
+      expect(byCommit.code, byCommit.output).toBe(2);
+      expect(byCommit.output).toMatch(/record is untrusted \(unsigned\).*Nothing was changed/);
+      expect(await liveDirectory()).toBe(goodDir);
+    });
+
+    it('rolls a failing deploy back to the genuine verified deployment, never to the planted one', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Act
+      const run = await serverless(broken, ['deploy'], 'second-broken');
+      // Assess
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toMatch(
+        new RegExp(`Rolled back to the last verified deployment ${goodDir}`),
+      );
+      expect(await liveDirectory()).toBe(goodDir);
+    });
+
+    it('never trusts a rejected deployment relabelled verified, nor restores it by commit', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare: the rolled-back record, its verdict rewritten, its signature kept.
+      const b = await bucket();
+      const key = `${PREFIX}smoke-records/${brokenDir}.json`;
+      const record = JSON.parse(await b.read(key));
+      await b.write(key, JSON.stringify({ ...record, verdict: 'verified' }));
+      // Act
+      const listed = await history();
+      const byCommit = await serverless(good, ['rollback', '--commit', 'broken']);
+      // Assess: the older version the records key signed (rolled-back) stands.
+      expect(listed.deployments.find((d) => d.directory === brokenDir)?.verdict).toBe(
+        'rolled-back',
+      );
+      expect(byCommit.code, byCommit.output).toBe(2);
+      expect(byCommit.output).toMatch(/recorded as rolled-back; pass --force/);
+      expect(await liveDirectory()).toBe(goodDir);
+    });
+
+    it('keeps the newer verdict when an older signed version of a record is restored', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare: the broken deployment's first record (failed) copied back over its newest.
+      const b = await bucket();
+      const key = `${PREFIX}smoke-records/${brokenDir}.json`;
+      const versions = await b.s3.send(
+        new ListObjectVersionsCommand({ Bucket: b.name, Prefix: key }),
+      );
+      const oldest = versions.Versions?.filter((v) => v.Key === key).at(-1);
+      await b.s3.send(
+        new CopyObjectCommand({
+          Bucket: b.name,
+          Key: key,
+          CopySource: `${b.name}/${key}?versionId=${oldest?.VersionId}`,
+        }),
+      );
+      // Act
+      const current = JSON.parse(await b.read(key));
+      const listed = await history();
+      // Assess
+      expect(current.verdict).toBe('failed');
+      expect(listed.deployments.find((d) => d.directory === brokenDir)?.verdict).toBe(
+        'rolled-back',
+      );
+    });
+
+    it('refuses rollback --commit to a deployment recorded as failed without --force, and records --force', {
+      timeout: 2 * TIMEOUT,
+    }, async () => {
+      // Act
+      const refused = await serverless(good, ['rollback', '--commit', 'broken']);
+      const forced = await serverless(good, ['rollback', '--commit', 'broken', '--force']);
+      const record = JSON.parse(
+        await (await bucket()).read(`${PREFIX}smoke-records/${brokenDir}.json`),
+      );
+      const back = await serverless(good, ['rollback', '--commit', 'good']);
+      // Assess
+      expect(refused.code, refused.output).toBe(2);
+      expect(forced.output).toMatch(/Rolling back to \S+ \(forced\)/);
+      expect(forced.code, forced.output).toBe(1);
+      expect(record).toMatchObject({
+        verdict: 'failed',
+        note: 'forced (--force) past its recorded verdict',
+      });
+      expect(back.code, back.output).toBe(0);
+      expect(await liveDirectory()).toBe(goodDir);
+    });
+  });
