@@ -178,10 +178,7 @@ export async function readRecord(
 }
 
 /** Writes a deployment's record (its latest verdict). */
-export async function writeRecord(
-  place: DeploymentBucket,
-  record: DeploymentRecord,
-): Promise<void> {
+export async function writeRecord(place: DeploymentBucket, record: DeploymentRecord) {
   await s3Call(
     place,
     new PutObjectCommand({
@@ -240,10 +237,10 @@ export async function builtFrom(
       'reading a template',
       's3:GetObject',
     );
-    const template = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as {
-      Resources?: TemplateResources;
-    };
-    const { commit, version } = stampedFunction(template.Resources);
+    const text = (await object.Body?.transformToString('utf8')) ?? '{}';
+    const { commit, version } = stampedFunction(
+      (JSON.parse(text) as { Resources?: TemplateResources }).Resources,
+    );
     return { commit, version };
   } catch {
     return { commit: null, version: null };
