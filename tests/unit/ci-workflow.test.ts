@@ -123,6 +123,26 @@ describe('the CI workflow', () => {
   });
 });
 
+describe('the manual rollback job', () => {
+  it('rolls back by commit on demand with the deploy role (the only signer), in the deploy’s group', () => {
+    // Act
+    const workflow = parse(text) as Workflow;
+    const { rollback } = workflow.jobs;
+    const step = stepsOf(workflow, 'rollback').find((s) => s.run?.includes(' rollback '));
+    const role = stepsOf(workflow, 'rollback').find((s) => s.uses?.includes('configure-aws'));
+    // Assess
+    expect(rollback).toMatchObject({
+      environment: 'production',
+      concurrency: { 'cancel-in-progress': false },
+    });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not JS.
+    expect(rollback?.concurrency?.group).toBe('deploy-${{ inputs.stage }}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not JS.
+    expect(role?.with?.['role-to-assume']).toBe('${{ secrets.AWS_DEPLOY_ROLE_ARN }}');
+    expect(step?.run).toMatch(/--commit "\$ROLLBACK_COMMIT"/);
+  });
+});
+
 /** What a reviewer refuses in an OIDC trust policy, as one-line problems. */
 function trustProblems(
   policy: { Statement: { Action: string; Condition: { StringEquals: Record<string, string> } }[] },
