@@ -14,6 +14,32 @@ const networkError = (code: string) =>
 describe('classifyAwsError', () => {
   it.each([
     ['ThrottlingException', awsError('ThrottlingException'), 'throttled'],
+    // CloudFormation's throttle is plain "Throttling" (Query protocol), with a 400.
+    [
+      'CloudFormation’s Throttling',
+      awsError('Throttling', { $metadata: { httpStatusCode: 400 } }),
+      'throttled',
+    ],
+    ['TooManyRequestsException', awsError('TooManyRequestsException'), 'throttled'],
+    ['LimitExceededException', awsError('LimitExceededException'), 'throttled'],
+    ['RequestLimitExceeded', awsError('RequestLimitExceeded'), 'throttled'],
+    [
+      'a 5xx without $fault (a proxy)',
+      awsError('Unknown', { $metadata: { httpStatusCode: 502 } }),
+      'transient',
+    ],
+    [
+      'a 4xx without $fault',
+      awsError('Unknown', { $metadata: { httpStatusCode: 400 } }),
+      'configuration',
+    ],
+    ['an aborted call', awsError('AbortError'), 'transient'],
+    ['a reset connection', networkError('ECONNRESET'), 'transient'],
+    [
+      'a deserialization error',
+      awsError('Error', {}, 'Deserialization error: to see the raw response'),
+      'transient',
+    ],
     ['an HTTP 429', awsError('Whatever', { $metadata: { httpStatusCode: 429 } }), 'throttled'],
     ['a refused connection', networkError('ECONNREFUSED'), 'transient'],
     ['a 503', awsError('ServiceUnavailable', { $fault: 'server' }), 'transient'],

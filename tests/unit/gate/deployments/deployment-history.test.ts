@@ -1,11 +1,24 @@
-import { describe, expect, it } from 'vitest';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
+import type { RecordedVerdict } from '../../../../packages/smoke-gate/src/core/verdicts.ts';
 import {
   type Deployment,
   decideRollback,
+  deploymentHistory,
   deploymentOfKey,
   type RollbackDecision,
 } from '../../../../packages/smoke-gate/src/deployments/deployment-history.ts';
+import type { DeploymentRecord } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import { publicKeyOf } from '../../../../packages/smoke-gate/src/deployments/record-signature.ts';
 import type { Verdict } from '../../../../packages/smoke-gate/src/verification/verify-deployment.ts';
+import { DEV_SCOPE, KEY_ARN, keyPair, signedRecord } from '../../../helpers/records-key.ts';
 
 const d = (n: number, verifiedAt: string | null = null): Deployment => ({
   directory: `179543${n}000000-2026-11-23T12:0${n}:00.000Z`,
@@ -14,6 +27,15 @@ const d = (n: number, verifiedAt: string | null = null): Deployment => ({
   untrusted: null,
   verifiedAt,
 });
+
+/** The records key as the gate holds it once opened. */
+const testKey = {
+  arn: KEY_ARN,
+  account: DEV_SCOPE.account,
+  region: DEV_SCOPE.region,
+  publicKey: publicKeyOf(keyPair.publicKey.export({ format: 'der', type: 'spki' })),
+  sign: async () => new Uint8Array(),
+};
 
 const identity = (deployment: Deployment) => ({
   directory: deployment.directory,
@@ -73,6 +95,14 @@ describe('decideRollback (verdict x history -> action)', () => {
       });
     },
   );
+
+  it.each([
+    ['exit 1 without a failed verdict (an error after the verdict)', 1, undefined],
+    ['exit 2 that names a failed verdict', 2, 'failed' as const],
+    ['could not judge', 2, 'inconclusive' as const],
+  ])('rolls back only on exit 1 and a failed verdict together, not on %s', (_n, code, verdict) => {
+    expect(decide(code, verdict, v2, [v2, v1])).toMatchObject({ action: 'keep' });
+  });
 
   it('keeps the deployment when rollback is off, and says which switch', () => {
     const decision = decide(1, 'failed', v2, [v2, v1], false);
@@ -134,5 +164,109 @@ describe('deploymentOfKey', () => {
     expect(
       deploymentOfKey('serverless/petsage-smoke-test/prod/smoke-verified/x.json'),
     ).toBeUndefined();
+  });
+});
+
+describe('deploymentHistory: what a rollback may return to, from the bucket', () => {
+  const s3 = mockClient(S3Client);
+  afterEach(() => s3.reset());
+  const PREFIX = 'serverless/petsage-smoke-test/dev/';
+  const dirOf = (n: number) => `179543${n}000000-2026-11-23T12:0${n}:00.000Z`;
+  const recordOf = (n: number, verdict: RecordedVerdict, at = `2026-11-23T12:0${n}:30.000Z`) => ({
+    schema: 1 as const,
+    deployment: dirOf(n),
+    verdict,
+    at,
+    commit: `c${n}`,
+    version: null,
+    ci: null,
+    artifacts: { 'health.zip': { sha256: 'a'.repeat(64), versionId: null } },
+    correlationId: null,
+    rolledBackTo: null,
+    note: null,
+  });
+  /** The bucket: deployments 1..n, each with the record versions given (newest first). */
+  const bucket = (versions: Record<number, DeploymentRecord[]>) => {
+    const numbers = Object.keys(versions).map(Number);
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: numbers.flatMap((n) => [
+        { Key: `${PREFIX}${dirOf(n)}/health.zip` },
+        { Key: `${PREFIX}smoke-records/${dirOf(n)}.json` },
+      ]),
+    });
+    s3.on(ListObjectVersionsCommand).callsFake((input: { Prefix: string }) => {
+      const n = numbers.find((k) => input.Prefix.endsWith(`${dirOf(k)}.json`)) ?? 0;
+      return {
+        Versions: (versions[n] ?? []).map((_, i) => ({
+          Key: input.Prefix,
+          VersionId: `v${i}`,
+          IsLatest: i === 0,
+        })),
+      };
+    });
+    s3.on(GetObjectCommand).callsFake((input: { Key: string; VersionId?: string }) => {
+      const n = numbers.find((k) => input.Key.endsWith(`${dirOf(k)}.json`)) ?? 0;
+      const record = versions[n]?.[Number(input.VersionId?.slice(1) ?? 0)];
+      return { Body: { transformToString: async () => JSON.stringify(record) } as never };
+    });
+  };
+  const read = () =>
+    deploymentHistory(
+      {
+        s3: new S3Client({ region: 'us-east-1' }),
+        bucket: 'b',
+        prefix: PREFIX,
+        deadline: createDeadline(Date.now() + 10_000),
+      },
+      { directory: dirOf(4), commit: 'c4', version: null },
+      { key: testKey, keyProblem: '', service: 'petsage-smoke-test', stage: 'dev' },
+    );
+  const signed = (record: DeploymentRecord) => signedRecord(record, DEV_SCOPE);
+
+  it('never counts a deployment recorded as failed, rolled back or superseded as verified', async () => {
+    // Prepare
+    bucket({
+      1: [signed(recordOf(1, 'failed'))],
+      2: [signed(recordOf(2, 'rolled-back'))],
+      3: [signed(recordOf(3, 'superseded'))],
+    });
+    // Act
+    const { deployments } = await read();
+    // Assess
+    expect(deployments.map((d) => d.verifiedAt)).toStrictEqual([null, null, null]);
+  });
+
+  it('counts verified and restored, newest first, so a rollback returns to the newest', async () => {
+    // Prepare: listed oldest first, as S3 lists keys.
+    bucket({ 1: [signed(recordOf(1, 'verified'))], 2: [signed(recordOf(2, 'restored'))] });
+    // Act
+    const { deployments } = await read();
+    // Assess
+    expect(deployments.map((d) => [d.directory, d.verifiedAt])).toStrictEqual([
+      [dirOf(2), '2026-11-23T12:02:30.000Z'],
+      [dirOf(1), '2026-11-23T12:01:30.000Z'],
+    ]);
+  });
+
+  it('keeps the newest signed verdict when an older signed version is the current one (no replay)', async () => {
+    // Prepare: verified at :30, then rolled back at :50; the verified copy restored on top.
+    const older = signed(recordOf(1, 'verified', '2026-11-23T12:01:30.000Z'));
+    const newer = signed(recordOf(1, 'rolled-back', '2026-11-23T12:01:50.000Z'));
+    bucket({ 1: [older, newer, older] });
+    // Act
+    const { deployments } = await read();
+    // Assess
+    expect(deployments[0]).toMatchObject({ verifiedAt: null, untrusted: null });
+    expect(deployments[0]?.record?.verdict).toBe('rolled-back');
+  });
+
+  it('never counts an unsigned verified record, and says why', async () => {
+    // Prepare
+    bucket({ 1: [recordOf(1, 'verified')] });
+    // Act
+    const { deployments, ignored } = await read();
+    // Assess
+    expect(deployments[0]).toMatchObject({ verifiedAt: null, untrusted: 'unsigned' });
+    expect(ignored).toStrictEqual([`record of ${dirOf(1)} untrusted: unsigned`]);
   });
 });

@@ -28,6 +28,22 @@ const record: DeploymentRecord = {
 };
 
 describe('parseRecord', () => {
+  it('reads a rolled-back record with the deployment it returned to, and a note cut and escaped', () => {
+    // Prepare
+    const back = {
+      ...record,
+      verdict: 'rolled-back',
+      rolledBackTo: '1795435700000-2026-11-23T12:08:20.000Z',
+      note: 'why\u001b[2J',
+    };
+    // Act
+    const parsed = parseRecord(JSON.stringify(back), DIR);
+    // Assess
+    expect(parsed).toMatchObject({
+      record: { rolledBackTo: back.rolledBackTo, note: 'why\\u{1b}[2J' },
+    });
+  });
+
   it('reads a record of this deployment', () => {
     expect(parseRecord(JSON.stringify(record), DIR)).toStrictEqual({
       record: { ...record, scope: null, signature: null },
@@ -65,6 +81,48 @@ describe('parseRecord', () => {
       'timed with terminal escapes Date.parse would take',
       JSON.stringify({ ...record, at: 'Nov 23 2026 12:10:40 GMT (\u001b]0;owned\u0007)' }),
       /no valid time/,
+    ],
+    [
+      'with one good and one bad artifact (every artifact is checked, not some)',
+      JSON.stringify({
+        ...record,
+        artifacts: {
+          'health.zip': { sha256: HASH, versionId: null },
+          't.json': { sha256: 'not a hash', versionId: null },
+        },
+      }),
+      /artifacts/,
+    ],
+    [
+      'with more artifacts than a deployment has',
+      JSON.stringify({
+        ...record,
+        artifacts: Object.fromEntries(
+          Array.from({ length: 21 }, (_, i) => [`a${i}.zip`, { sha256: HASH, versionId: null }]),
+        ),
+      }),
+      /artifacts/,
+    ],
+    [
+      'timed at an impossible date of the right shape',
+      JSON.stringify({ ...record, at: '2026-13-45T99:99:99.000Z' }),
+      /no valid time/,
+    ],
+    [
+      'rolled back to something that is not a deployment',
+      JSON.stringify({ ...record, verdict: 'rolled-back', rolledBackTo: '../../etc' }),
+      /rolledBackTo/,
+    ],
+    ['with a note that is not text', JSON.stringify({ ...record, note: { x: 1 } }), /note/],
+    [
+      'with a correlation id of the wrong shape',
+      JSON.stringify({ ...record, correlationId: 'a b' }),
+      /correlation id/,
+    ],
+    [
+      'with a version id that is not text',
+      JSON.stringify({ ...record, artifacts: { 'health.zip': { sha256: HASH, versionId: 7 } } }),
+      /artifacts/,
     ],
     [
       'timed in another format',
