@@ -37,7 +37,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/plugin/schema.ts',
   'packages/smoke-gate/src/report/job-summary.ts',
   'packages/smoke-gate/src/status/status.ts',
-  'packages/smoke-gate/src/verification/check-endpoint.ts',
   'packages/smoke-gate/src/verification/log-source.ts',
   'packages/smoke-gate/src/verification/offline.ts',
   'packages/smoke-gate/src/verification/output-log-source.ts',

@@ -4,6 +4,7 @@ import {
   createRegionBudgets,
   type LogCallBudget,
 } from '../../../../packages/smoke-gate/src/aws/log-call-budget.ts';
+import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
 import { createLogCallPacer } from '../../../../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
 
@@ -122,6 +123,45 @@ describe('createLogCallBudget', () => {
     expect(late).toBeUndefined();
     expect(budget.stats().granted).toBe(1);
     expect(clock.sleeps).toStrictEqual([]);
+  });
+
+  it('gives no slot when the deadline passes while it waits on a call still in flight', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const budget = createLogCallBudget({ ratePerSecond: 1, now: clock.now, sleep: clock.sleep });
+    const inFlight = await budget.take(clock.now() + 60_000);
+    const waiting = budget.take(clock.now() + 2_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Act: the call in flight ends only after the waiter's deadline.
+    clock.advance(3_000);
+    inFlight?.settled();
+    // Assess
+    expect(await waiting).toBeUndefined();
+    expect(budget.stats().granted).toBe(1);
+  });
+
+  it('doubles the pause after each throttle in a row, up to the cap, and resets when answered', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const budget = createLogCallBudget({ ratePerSecond: 100, now: clock.now, sleep: clock.sleep });
+    const deadline = clock.now() + 600_000;
+    const pauseAfterThrottle = async () => {
+      budget.throttled();
+      const before = clock.now();
+      (await budget.take(deadline))?.settled();
+      return clock.now() - before;
+    };
+    // Act
+    const pauses = [];
+    for (let i = 0; i < 8; i++) pauses.push(await pauseAfterThrottle());
+    budget.answered();
+    const afterAnswer = await pauseAfterThrottle();
+    // Assess
+    const [first, cap] = VERIFY_DEFAULTS.throttleBackoffMs;
+    expect(pauses.slice(0, 3)).toStrictEqual([first, 2 * first, 4 * first]);
+    expect(Math.max(...pauses)).toBe(cap);
+    expect(pauses.at(-1)).toBe(cap);
+    expect(afterAnswer).toBe(first);
   });
 
   it('pauses only its own region when a call there is throttled', async () => {

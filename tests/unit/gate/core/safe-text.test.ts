@@ -29,6 +29,25 @@ describe('safeText', () => {
     expect(safeText('Chat très content 🐈')).toBe('Chat très content 🐈');
   });
 
+  it('cuts a long plain ASCII value too (no escapes needed is no reason to keep it whole)', () => {
+    // Act
+    const text = safeText('a'.repeat(VERIFY_DEFAULTS.valueMaxChars + 3));
+    // Assess
+    expect(text).toBe(`${'a'.repeat(VERIFY_DEFAULTS.valueMaxChars)}…(+3 chars)`);
+  });
+
+  it('keeps a plain value exactly at the cap whole', () => {
+    const exact = 'b'.repeat(VERIFY_DEFAULTS.valueMaxChars);
+    expect(safeText(exact)).toBe(exact);
+    expect(safeText('x', 1)).toBe('x');
+  });
+
+  it('escapes every C1 control, from 0x80 to 0x9f', () => {
+    for (let cp = 0x80; cp <= 0x9f; cp++) {
+      expect(safeText(String.fromCodePoint(cp))).toBe(`\\u{${cp.toString(16)}}`);
+    }
+  });
+
   it('cuts to the default cap in code points and says how much was left out', () => {
     // Act
     const text = safeText('🐈'.repeat(VERIFY_DEFAULTS.valueMaxChars + 5));

@@ -36,6 +36,29 @@ describe('healthAnswerProblems', () => {
     expect(problems).toStrictEqual([]);
   });
 
+  it.each([
+    ['with a charset', `${HEALTH_JSON}; charset=utf-8`],
+    ['in capitals', HEALTH_JSON.toUpperCase()],
+  ])('accepts the contract’s media type %s', (_name, contentType) => {
+    // Act
+    const problems = healthAnswerProblems(
+      200,
+      headers({ 'content-type': contentType }),
+      JSON.stringify(healthBody(ID)),
+      ID,
+      PETSAGE_CONTRACT,
+    );
+    // Assess
+    expect(problems).toStrictEqual([]);
+  });
+
+  it('refuses a body that is JSON but not an object', () => {
+    // Act
+    const problems = healthAnswerProblems(200, headers(), '["ok"]', ID, PETSAGE_CONTRACT);
+    // Assess
+    expect(problems).toContain('body is not a JSON object');
+  });
+
   it('says a 404 in one line, not ten missing body fields', () => {
     // Act
     const problems = healthAnswerProblems(404, new Headers(), '{"message":"Not Found"}', ID);
@@ -102,6 +125,13 @@ describe('judgeLogMessage', () => {
     ['an ERROR line', smokeLine(ID, { level: 'ERROR' }), /line level "ERROR", expected "INFO"/],
     ['a line without a required key', smokeLine(ID, { service: '' }), /key "service" is missing/],
     ['a JSON array', `[${smokeLine(ID)}]`, /not a JSON object/],
+    ['a JSON string', JSON.stringify(smokeLine(ID)), /not a JSON line/],
+    ['a JSON number', '42', /not a JSON line/],
+    [
+      'Lambda’s Text format around a JSON array',
+      `2026-12-02T10:00:00.000Z\t8f5c-11aa\tINFO\t[${smokeLine(ID)}]`,
+      /not a JSON object/,
+    ],
   ])('rejects %s, saying why', (_name, message, reason) => {
     expect(judgeLogMessage(message, ID, PETSAGE_CONTRACT.logLine)).toStrictEqual({
       match: false,
