@@ -73,6 +73,30 @@ export async function openBooks(
 }
 
 /**
+ * The record signed with the records key; unsigned when it cannot be (no key, or credentials
+ * that may not sign: a rollback run by hand), and then said: it will show as untrusted.
+ */
+async function signedOrSaid(
+  context: { log: PluginLog },
+  books: Books,
+  record: DeploymentRecord,
+): Promise<DeploymentRecord> {
+  const { key, keyProblem } = books.trust;
+  let why = keyProblem;
+  if (key !== undefined) {
+    try {
+      return await signRecord(record, key, books.trust);
+    } catch (error) {
+      why = `signing was refused: ${safeMessage(error, 160)}`;
+    }
+  }
+  context.log.notice(
+    `deployment ${record.deployment}'s ${record.verdict} record is written unsigned (${why}): history shows it as untrusted and no rollback returns to it. Records are signed by the deploy role with the records key: docs/signed-records.md.`,
+  );
+  return record;
+}
+
+/**
  * Records a verdict for a deployment, with its artifacts' hashes; a failure is reported, never
  * swallowed. Resolves true when the record was written.
  */
@@ -97,16 +121,7 @@ export async function recordVerdict(
       rolledBackTo: extra.rolledBackTo ?? null,
       note: extra.note ?? null,
     };
-    const { key } = books.trust;
-    if (key === undefined) {
-      context.log.notice(
-        `deployment ${identity.directory}'s ${verdict} record is written unsigned (${books.trust.keyProblem}): history shows it as untrusted and no rollback returns to it. Create the records key once per account and region: docs/signed-records.md.`,
-      );
-    }
-    await writeRecord(
-      books,
-      key === undefined ? record : await signRecord(record, key, books.trust),
-    );
+    await writeRecord(books, await signedOrSaid(context, books, record));
     return true;
   } catch (error) {
     context.log.notice(

@@ -3,6 +3,7 @@ import {
   DescribeStacksCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
+import { SignCommand } from '@aws-sdk/client-kms';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -17,7 +18,7 @@ import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployme
 import { afterDeploy } from '../../../../packages/smoke-gate/src/plugin/after-deploy.ts';
 import { readSmokeSettings } from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
-import { DEV_SCOPE, mockRecordsKey, signedRecord } from '../../../helpers/records-key.ts';
+import { DEV_SCOPE, KEY_ARN, mockRecordsKey, signedRecord } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
 const PREFIX = 'serverless/petsage-smoke-test/dev/';
@@ -160,7 +161,30 @@ describe('afterDeploy', () => {
         commit: 'commit-1795',
         ci: { server: 'https://github.com', repository: 'o/r', runId: '9' },
         artifacts: { 'health.zip': { sha256: sha256(Buffer.from('live zip')), versionId: 'v1' } },
+        scope: DEV_SCOPE,
+        signature: expect.objectContaining({ keyArn: KEY_ARN, algorithm: 'ECDSA_SHA_256' }),
       }),
+    ]);
+  });
+
+  it('writes the record unsigned, and says it will show as untrusted, when signing is refused', async () => {
+    // Prepare: credentials the key policy does not let sign (a rollback run by hand).
+    world(LIVE);
+    kms
+      .on(SignCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    // Act
+    const { records, notices } = await run(0);
+    // Assess
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ deployment: LIVE, verdict: 'verified' });
+    expect(records[0]?.signature).toBeUndefined();
+    expect(notices).toStrictEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^deployment ${LIVE}'s verified record is written unsigned \\(signing was refused: .*access denied.*history shows it as untrusted`,
+        ),
+      ),
     ]);
   });
 
