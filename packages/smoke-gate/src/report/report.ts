@@ -145,6 +145,10 @@ export function formatHistory(report: HistoryReport, colours: Palette = palette(
   const lines = [
     `PetSage deployments: stage ${report.stage} (stack ${report.stack}), newest first`,
   ];
+  if (report.deployments.length > 0) {
+    const header = `  ${'deployed at'.padEnd(24)}  ${'commit'.padEnd(12)}  ${'version'.padEnd(8)}  ${'verdict'.padEnd(15)}  live, rollback target`;
+    lines.push(colours.dim(header));
+  }
   for (const entry of report.deployments) {
     const marks = [
       entry.live ? colours.pass('LIVE') : '',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   errorReport,
+  formatHistory,
   formatReport,
   formatStatus,
   palette,
@@ -122,5 +123,54 @@ describe('formatStatus', () => {
 
   it('writes no colour codes when colour is off (NO_COLOR)', () => {
     expect(formatStatus(status, palette(false))).not.toContain('\u001b[');
+  });
+});
+
+describe('formatHistory', () => {
+  it('puts a header row over the columns, then one line per deployment, newest first', () => {
+    // Act
+    const text = formatHistory({
+      stage: 'prod',
+      stack: 'orders-prod',
+      deployments: [
+        {
+          timestamp: '2026-12-02T10:00:00.000Z',
+          directory: '1796205600000-2026-12-02T10:00:00.000Z',
+          commit: '3f2a9c1d00e1',
+          version: '1.2.0',
+          verdict: 'verified',
+          untrusted: null,
+          at: null,
+          ci: null,
+          live: true,
+          rollbackTarget: false,
+        },
+        {
+          timestamp: '2026-12-01T10:00:00.000Z',
+          directory: '1796119200000-2026-12-01T10:00:00.000Z',
+          commit: 'planted',
+          version: null,
+          verdict: 'untrusted',
+          untrusted: { claims: 'verified', why: 'unsigned' },
+          at: null,
+          ci: null,
+          live: false,
+          rollbackTarget: false,
+        },
+      ],
+      ignored: ['record of 1796119200000-2026-12-01T10:00:00.000Z untrusted: unsigned'],
+    });
+    // Assess
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(
+      /^ {2}deployed at {15}commit {8}version {3}verdict {10}live, rollback target$/,
+    );
+    expect(lines[2]).toMatch(
+      /^ {2}2026-12-02T10:00:00.000Z {2}3f2a9c1d00e1 {2}1.2.0 {4}verified {8}LIVE$/,
+    );
+    expect(lines[3]).toMatch(/untrusted/);
+    expect(lines[4]).toBe(
+      '  note: record of 1796119200000-2026-12-01T10:00:00.000Z untrusted: unsigned',
+    );
   });
 });
