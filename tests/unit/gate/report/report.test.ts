@@ -166,7 +166,7 @@ describe('formatHistory', () => {
       /^ {2}deployed at {15}commit {8}version {3}verdict {10}live, rollback target$/,
     );
     expect(lines[2]).toMatch(
-      /^ {2}2026-12-02T10:00:00.000Z {2}3f2a9c1d00e1 {2}1.2.0 {4}verified {8}LIVE$/,
+      /^ {2}2026-12-02T10:00:00.000Z {2}3f2a9c1d00e1 {2}1.2.0 {5}verified {9}LIVE$/,
     );
     expect(lines[3]).toMatch(/untrusted/);
     expect(lines[4]).toBe(
