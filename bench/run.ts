@@ -2,8 +2,9 @@
 // cold starts in the runtime harness (aws-lambda-ric against the Runtime API emulator, a fresh
 // process each, as Lambda reports Init), warm cost in-process, then the verifier's time to verdict
 // against moto, many targets over 4 regions against a quota-enforcing CloudWatch Logs stand-in,
-// serverless-offline's start and throughput, and the CLI's start against `node -e 0`. Prints a table, writes
-// bench/results/latest.json and BENCHMARKS.md. Figures are never asserted.
+// serverless-offline's start and throughput, and the CLI's start against `node -e 0`. Prints a
+// table and writes bench/results/latest.json (untracked); BENCHMARKS.md, which is tracked, only
+// with `npm run bench -- --write`. About 3 minutes. Figures are never asserted.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildVariants } from './build-variants.ts';
@@ -15,6 +16,13 @@ import { measureVerifier } from './measure-verifier.ts';
 import { measureWarm } from './measure-warm.ts';
 import { render } from './render.ts';
 import { ROOT } from './settings.ts';
+
+/** `--write`: regenerate the tracked BENCHMARKS.md too; without it a run changes no tracked file. */
+const write = process.argv.includes('--write');
+const started = Date.now();
+process.stdout.write(
+  `bench: about 3 minutes on a 2-core machine${write ? '; BENCHMARKS.md is rewritten at the end' : ' (BENCHMARKS.md only with --write)'}\n`,
+);
 
 const { built, sizes, settings } = await buildVariants();
 const cold = await measureCold(built, settings);
@@ -31,5 +39,8 @@ const { results, markdown, summary } = render(
 );
 await mkdir(join(ROOT, 'bench/results'), { recursive: true });
 await writeFile(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-await writeFile(join(ROOT, 'BENCHMARKS.md'), markdown);
+if (write) await writeFile(join(ROOT, 'BENCHMARKS.md'), markdown);
 process.stdout.write(summary);
+process.stdout.write(
+  `bench: done in ${Math.round((Date.now() - started) / 1000)} s; bench/results/latest.json${write ? ' and BENCHMARKS.md' : ''} written\n`,
+);
