@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
@@ -35,6 +36,50 @@ describe('npm start', () => {
       expect(await response.json()).toMatchObject({ status: 'ok' });
     } finally {
       await stopProcessGroup(child);
+    }
+  });
+});
+
+describe('npm start on a taken port', () => {
+  it('says in one line which port is taken and the flags that move it, with no error object', async () => {
+    // Prepare: something already listens on the port npm start would take.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as AddressInfo).port;
+    try {
+      // Act
+      const result = await run(
+        'npm',
+        [
+          'start',
+          '--silent',
+          '--',
+          '--httpPort',
+          String(taken),
+          '--lambdaPort',
+          String(await freePort()),
+        ],
+        { cwd: PROJECT_DIR },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+      );
+      // Assess
+      expect(result.code).toBe(1);
+      const lines = result.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('npm start:'));
+      expect(lines).toStrictEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^npm start: port ${taken} \\(the HTTP API\\) on 127\\.0\\.0\\.1 is taken.*npm start -- --httpPort \\d+ --lambdaPort \\d+$`,
+          ),
+        ),
+      ]);
+      expect(result.stderr).not.toMatch(/EADDRINUSE|code: '|\{\s*$/m);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
     }
   });
 });
