@@ -93,7 +93,8 @@ try {
   schedule.resources = [`arn:aws:events:us-east-1:123456789012:rule/${STACK}-heartbeat`];
   await route.invokeDirect(schedule);
   await fetch(`${route.baseUrl}/health`, { headers: { 'x-petsage-heartbeat': 'route-heartbeat' } });
-  const exports = Object.entries(env)
+  // The README's walkthrough (its `sh sandbox` blocks) runs with exactly these variables.
+  const exports = Object.entries({ ...env, SANDBOX: dir, STAND_IN_URL: route.baseUrl })
     .map(([name, value]) => `${name}=${value}`)
     .join(' ');
   say(`
