@@ -3,7 +3,8 @@
 // harness/sandbox.ts: moto (no IAM), the route stand-in (no API Gateway, no ingestion delay).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { motoForSuite } from '../../harness/aws/moto.ts';
@@ -160,6 +161,30 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
     expect(back.code, back.output).toBe(0);
     expect(verify.code, verify.output).toBe(0);
     expect(verify.output).toMatch(/PASS: verified/);
+  });
+
+  it('runs the README’s walkthrough as written, block by block, with the environment it prints', {
+    timeout: 4 * TIMEOUT,
+  }, async () => {
+    // Prepare: the README's `sh sandbox` blocks, in order.
+    const readme = readFileSync(join(PROJECT_DIR, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/^```sh sandbox\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
+    // Act: each block as one script that stops at its first failing line.
+    const runs = [];
+    for (const block of blocks) runs.push(await shell(`set -e\n${block}`));
+    // Assess
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    for (const [index, run] of runs.entries())
+      expect(run.code, `block ${index + 1}: ${run.output}`).toBe(0);
+    const [passing, rolledBack, recovered, fleet] = runs.map((run) => run.output);
+    expect(passing).toMatch(/PASS: verified[\s\S]*HEALTHY/);
+    expect(rolledBack).toMatch(/Rolled back to the last verified deployment \S+ .*PASSES again/);
+    expect(rolledBack).toMatch(/rolled-back/);
+    expect(recovered).toMatch(/UNVERIFIED/);
+    expect(recovered).toMatch(/FAILED its smoke test and was left live/);
+    expect(recovered).toMatch(/Rolling back to \S+, the newest deployment of commit sandbox-good/);
+    expect((recovered ?? '').trimEnd()).toMatch(/PASS: verified/);
+    expect(fleet).toMatch(/1 verified, 0 failed, 0 could not judge/);
   });
 
   it('stops everything and leaves nothing behind on Ctrl-C', { timeout: TIMEOUT }, async () => {
