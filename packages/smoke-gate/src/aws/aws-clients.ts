@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { closest } from '../core/closest.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
@@ -15,6 +16,12 @@ export interface AwsSettings {
   endpoint?: string | undefined;
   /** A client config from the framework (credentials provider, region…), e.g. getAwsSdkV3Config. */
   base?: Record<string, unknown> | undefined;
+  /** The role these settings act as (role-credentials.ts), for sharing clients and budgets. */
+  role?: { arn: string; externalId?: string | undefined } | undefined;
+  /** Credentials to use instead of the SDK's chain (an assumed role's). */
+  credentials?: AwsCredentialIdentityProvider | undefined;
+  /** The account these settings act in, when known (asked once per set of credentials). */
+  account?: string | null | undefined;
 }
 
 /** The AWS settings of the CLI's flags and environment, as the AWS CLI reads them. */
@@ -40,6 +47,7 @@ export const clientConfig = (settings: AwsSettings) => ({
   ...(settings.region === undefined ? {} : { region: settings.region }),
   ...(settings.profile === undefined ? {} : { profile: settings.profile }),
   ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+  ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
 });
 
 /**
@@ -69,7 +77,8 @@ export function createClientCache(): AwsClients {
   const shared =
     <T>(kind: string, create: (settings: AwsSettings) => T) =>
     (settings: AwsSettings): T => {
-      const key = JSON.stringify([kind, settings.region, settings.profile, settings.endpoint]);
+      const { region, profile, endpoint, role } = settings;
+      const key = JSON.stringify([kind, region, profile, endpoint, role?.arn, role?.externalId]);
       if (!made.has(key)) made.set(key, create(settings));
       return made.get(key) as T;
     };

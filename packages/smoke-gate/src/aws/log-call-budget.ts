@@ -127,24 +127,47 @@ export interface RegionBudgets {
     region?: string | undefined;
     profile?: string | undefined;
     endpoint?: string | undefined;
+    role?: { arn: string } | undefined;
+    account?: string | null | undefined;
   }): LogCallBudget;
-  /** Per region: calls granted and the most in one window. */
-  stats(): { region: string; granted: number; peakPerWindow: number }[];
+  /** Per account and region: calls granted and the most in one window. */
+  stats(): { region: string; account: string | null; granted: number; peakPerWindow: number }[];
 }
 
 /** Creates a run's per-region budgets, each at `ratePerSecond`. */
 export function createRegionBudgets(options: LogCallBudgetOptions): RegionBudgets {
-  const budgets = new Map<string, { region: string; budget: LogCallBudget }>();
+  const budgets = new Map<
+    string,
+    { region: string; account: string | null; budget: LogCallBudget }
+  >();
   return {
     of(key) {
-      const id = JSON.stringify([key.region ?? '', key.profile ?? '', key.endpoint ?? '']);
+      // By account when it is known (two roles in one account share it), else by credentials.
+      const id =
+        typeof key.account === 'string'
+          ? JSON.stringify([key.region ?? '', 'account', key.account])
+          : JSON.stringify([
+              key.region ?? '',
+              key.profile ?? '',
+              key.endpoint ?? '',
+              key.role?.arn,
+            ]);
       let entry = budgets.get(id);
       if (entry === undefined) {
-        entry = { region: key.region ?? '(default)', budget: createLogCallBudget(options) };
+        entry = {
+          region: key.region ?? '(default)',
+          account: typeof key.account === 'string' ? key.account : null,
+          budget: createLogCallBudget(options),
+        };
         budgets.set(id, entry);
       }
       return entry.budget;
     },
-    stats: () => [...budgets.values()].map(({ region, budget }) => ({ region, ...budget.stats() })),
+    stats: () =>
+      [...budgets.values()].map(({ region, account, budget }) => ({
+        region,
+        account,
+        ...budget.stats(),
+      })),
   };
 }

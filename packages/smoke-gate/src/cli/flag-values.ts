@@ -3,6 +3,7 @@ import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { rangedValue } from '../core/options.ts';
 import { type FleetTarget, readTargetsFile, targetsFromFlags } from '../fleet/fleet-targets.ts';
+import { checkAccess, type TargetAccess } from '../fleet/target-access.ts';
 import type { VerificationTarget } from '../verification/run-verification.ts';
 import { parseRouteUrl } from '../verification/targets.ts';
 import type { Values } from './flags.ts';
@@ -29,7 +30,13 @@ export const isFleet = (values: Values): boolean =>
 export async function fleetOf(values: Values): Promise<FleetTarget[]> {
   const service = values.service ?? D.service;
   if (values.targets === undefined) {
-    return targetsFromFlags({ stages: values.stage ?? [], regions: values.region ?? [], service });
+    const access = accessOf(values);
+    return targetsFromFlags({
+      stages: values.stage ?? [],
+      regions: values.region ?? [],
+      service,
+      access,
+    });
   }
   return readTargetsFile(values.targets, service);
 }
@@ -107,6 +114,19 @@ export const awsSettingsOf = (values: Values, env: NodeJS.ProcessEnv) => {
       endpoint,
     },
     env,
+  );
+};
+
+/** `--role-arn` and `--external-id`, checked (one target, or repeated --stage / --region). */
+export const accessOf = (values: Values): TargetAccess | undefined => {
+  if (values.targets !== undefined && values['role-arn'] !== undefined) {
+    throw new CouldNotJudgeError(
+      '--role-arn goes with --stage; in a targets file, give roleArn per entry',
+    );
+  }
+  return checkAccess(
+    { roleArn: values['role-arn'], externalId: values['external-id'] },
+    '--role-arn',
   );
 };
 

@@ -94,6 +94,18 @@ export const OPTIONS = {
     help: 'AWS profile (alias --aws-profile; default: AWS_PROFILE / the SDK chain)',
   },
   'aws-profile': { type: 'string', section: 'hidden', help: 'alias of --profile' },
+  'role-arn': {
+    type: 'string',
+    section: 'options',
+    value: '<arn>',
+    help: "an IAM role to assume for the target(s), in the stage's own account\n(from --profile's credentials); targets files give roleArn per entry",
+  },
+  'external-id': {
+    type: 'string',
+    section: 'options',
+    value: '<id>',
+    help: 'the external id the role of --role-arn asks for',
+  },
   'endpoint-url': {
     type: 'string',
     section: 'options',

@@ -5,12 +5,14 @@ import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { checkStatus, type StatusReport } from '../status/status.ts';
 import type { FleetTarget } from './fleet-targets.ts';
-import { type FleetReport, fleetExitCode, forEachTarget } from './run-fleet.ts';
+import { type FleetReport, fleetExitCode, forEachTarget, type TargetShare } from './run-fleet.ts';
 
 /** One target's continuous health in a `status` over many. */
 export interface FleetStatusEntry {
   name: string;
   region: string | null;
+  /** The AWS account its credentials act in; null if unknown. */
+  account?: string | null;
   /** `error`: it could not be read (no stack, no access, a URL-only entry). */
   status: StatusReport['status'] | 'error';
   exitCode: number;
@@ -46,38 +48,56 @@ export interface FleetStatusRequest {
 export async function checkFleetStatus(request: FleetStatusRequest): Promise<FleetStatusReport> {
   const now = request.now ?? Date.now;
   const started = now();
-  const { entries, logCalls } = await forEachTarget(request, async (target, share) => {
-    const region = share.aws.region ?? null;
-    try {
-      const { stage, service } = target.request;
-      if (stage === undefined) {
-        throw new CouldNotJudgeError('status reads a stage: this entry names a url, not a stage');
-      }
-      const report = await checkStatus({
-        stage,
-        service,
-        env: request.env,
-        deadline: request.deadline,
-        staleAfterMs: request.staleAfterMs,
-        now: request.now,
-        ...share,
-      });
-      const exitCode = report.ok ? EXIT_VERIFIED : EXIT_FAILED;
-      return { name: target.name, region, status: report.status, exitCode, error: null, report };
-    } catch (error) {
-      return {
-        name: target.name,
-        region,
-        status: 'error' as const,
-        exitCode: EXIT_COULD_NOT_JUDGE,
-        error:
+  const errorEntry = (target: FleetTarget, share: TargetShare, error: string) => ({
+    name: target.name,
+    region: share.aws.region ?? null,
+    account: share.aws.account ?? null,
+    status: 'error' as const,
+    exitCode: EXIT_COULD_NOT_JUDGE,
+    error,
+    report: null,
+  });
+  const { entries, logCalls } = await forEachTarget<FleetStatusEntry>(
+    request,
+    async (target, share) => {
+      const region = share.aws.region ?? null;
+      const account = share.aws.account ?? null;
+      try {
+        const { stage, service } = target.request;
+        if (stage === undefined) {
+          throw new CouldNotJudgeError('status reads a stage: this entry names a url, not a stage');
+        }
+        const report = await checkStatus({
+          stage,
+          service,
+          env: request.env,
+          deadline: request.deadline,
+          staleAfterMs: request.staleAfterMs,
+          now: request.now,
+          ...share,
+        });
+        const exitCode = report.ok ? EXIT_VERIFIED : EXIT_FAILED;
+        return {
+          name: target.name,
+          region,
+          account,
+          status: report.status,
+          exitCode,
+          error: null,
+          report,
+        };
+      } catch (error) {
+        return errorEntry(
+          target,
+          share,
           error instanceof CouldNotJudgeError
             ? error.message
             : `could not read: ${safeMessage(error)}`,
-        report: null,
-      };
-    }
-  });
+        );
+      }
+    },
+    errorEntry,
+  );
   const count = (test: (entry: FleetStatusEntry) => boolean) => entries.filter(test).length;
   return {
     ok: fleetExitCode(entries) === EXIT_VERIFIED,

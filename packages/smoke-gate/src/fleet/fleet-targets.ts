@@ -10,6 +10,8 @@ import {
   stackName,
   type TargetRequest,
 } from '../verification/targets.ts';
+import { nestingDepth } from './nesting-depth.ts';
+import { ACCESS_KEYS, checkAccess, type TargetAccess } from './target-access.ts';
 
 /** One target of a run over many: its name, its region and what to verify there. */
 export interface FleetTarget {
@@ -19,10 +21,20 @@ export interface FleetTarget {
   request: TargetRequest;
   /** Where it was given, for errors: `targets file "f.yml", entry 3`, or `--stage dev`. */
   source: string;
+  /** As whom it is read: a profile, a role to assume (target-access.ts); the run's when absent. */
+  access?: TargetAccess | undefined;
 }
 
 /** The keys an entry of a targets file may have. */
-const ENTRY_KEYS = ['name', 'stage', 'region', 'service', 'url', 'logGroup'] as const;
+const ENTRY_KEYS = [
+  'name',
+  'stage',
+  'region',
+  'service',
+  'url',
+  'logGroup',
+  ...ACCESS_KEYS,
+] as const;
 type EntryKey = (typeof ENTRY_KEYS)[number];
 
 /** Stage and service names as the framework and CloudFormation's stack names allow them. */
@@ -44,6 +56,7 @@ export function targetsFromFlags(options: {
   stages: string[];
   regions: string[];
   service: string;
+  access?: TargetAccess | undefined;
 }): FleetTarget[] {
   // A stage or region given twice is one target, not two.
   const regions = options.regions.length === 0 ? [undefined] : [...new Set(options.regions)];
@@ -54,7 +67,7 @@ export function targetsFromFlags(options: {
       const request = { stage, service: options.service };
       const name = nameOf(request, regions.length > 1 ? region : undefined);
       const source = `--stage ${quoted(stage)}${region === undefined ? '' : ` --region ${quoted(region)}`}`;
-      return { name, region, request, source };
+      return { name, region, request, source, access: options.access };
     });
   });
 }
@@ -105,11 +118,16 @@ function entryOf(raw: unknown, where: string, service: string): FleetTarget {
           service,
         };
   const name = value('name');
+  const access = checkAccess(
+    { profile: value('profile'), roleArn: value('roleArn'), externalId: value('externalId') },
+    where,
+  );
   return {
     name: name === undefined ? nameOf(request, region) : safeText(name, 80),
     region,
     request,
     source: where,
+    access,
   };
 }
 
@@ -134,40 +152,6 @@ async function readCapped(path: string): Promise<string> {
         : `targets file ${shown} cannot be read: ${safeMessage(error, 120)}`,
     );
   }
-}
-
-/**
- * How deep a YAML or JSON text nests, counted without parsing it: open flow brackets and braces
- * (outside quotes and comments), plus each line's block depth (its indentation, and every `- ` or
- * `? ` that opens a nested entry at its start). Stops counting once past `max`.
- */
-function nestingDepth(text: string, max: number): number {
-  let flow = 0;
-  let deepest = 0;
-  let quote: string | undefined;
-  let lineStart = true;
-  for (let i = 0; i < text.length && deepest <= max; i++) {
-    const char = text[i];
-    if (lineStart) {
-      lineStart = false;
-      const block = /^( *)((?:[-?] +)*)/.exec(text.slice(i, i + 4 * max + 8));
-      const indent = block?.[1]?.length ?? 0;
-      const entries = (block?.[2]?.match(/[-?]/g) ?? []).length;
-      deepest = Math.max(deepest, flow + Math.ceil(indent / 2) + entries);
-    }
-    if (quote !== undefined) {
-      if (char === '\\' && quote === '"') i++;
-      else if (char === quote) quote = undefined;
-      else if (char === '\n') lineStart = true;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '#') {
-      const end = text.indexOf('\n', i);
-      i = end === -1 ? text.length : end - 1;
-    } else if (char === '[' || char === '{') deepest = Math.max(deepest, ++flow);
-    else if (char === ']' || char === '}') flow = Math.max(flow - 1, 0);
-    else if (char === '\n') lineStart = true;
-  }
-  return deepest;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type AwsClients, type AwsSettings, createClientCache } from '../aws/aws-clients.ts';
 import { createRegionBudgets, type LogCallBudget } from '../aws/log-call-budget.ts';
+import { createRoleCache, type RoleCache, stsError } from '../aws/role-credentials.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
@@ -8,11 +9,14 @@ import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED, VERDICTS } from '../c
 import { runVerification } from '../verification/run-verification.ts';
 import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
 import type { FleetTarget } from './fleet-targets.ts';
+import { roleAccount } from './target-access.ts';
 
 /** One target's outcome in a run over many. */
 export interface FleetEntry {
   name: string;
   region: string | null;
+  /** The AWS account its credentials act in (asked once per set of credentials); null if unknown. */
+  account?: string | null;
   /** `error`: the target could not be verified at all (no stack, no access); counts as could not judge. */
   verdict: Verdict | 'error';
   exitCode: number;
@@ -34,7 +38,13 @@ export interface FleetReport {
   };
   targets: FleetEntry[];
   /** CloudWatch Logs calls per region, and the most made in any one window (the budget's proof). */
-  logCalls: { region: string; calls: number; peakPerSecond: number; budgetPerSecond: number }[];
+  logCalls: {
+    region: string;
+    account?: string | null;
+    calls: number;
+    peakPerSecond: number;
+    budgetPerSecond: number;
+  }[];
   elapsedMs: number;
 }
 
@@ -82,26 +92,71 @@ export interface TargetShare {
  * the targets' order, with the budgets' counts.
  */
 export async function forEachTarget<E>(
-  request: Pick<FleetRequest, 'targets' | 'aws' | 'logsRatePerSecond' | 'concurrency'>,
+  request: Pick<FleetRequest, 'targets' | 'aws' | 'logsRatePerSecond' | 'concurrency'> & {
+    env?: NodeJS.ProcessEnv | undefined;
+    roles?: RoleCache | undefined;
+  },
   work: (target: FleetTarget, share: TargetShare, index: number) => Promise<E>,
+  refused: (target: FleetTarget, share: TargetShare, problem: string) => E,
 ): Promise<{ entries: E[]; logCalls: FleetReport['logCalls'] }> {
   const rate = request.logsRatePerSecond ?? D.logsRatePerSecond;
   const budgets = createRegionBudgets({ ratePerSecond: rate });
   const clients = createClientCache();
   const limit = createLimit(request.concurrency ?? D.targetConcurrency);
+  const roles = request.roles ?? createRoleCache({ runId: runIdOf(request.env ?? {}) });
   const entries = await Promise.all(
-    request.targets.map((target, index) => {
-      const aws = { ...request.aws, region: target.region ?? request.aws.region };
-      return work(target, { aws, clients, budget: budgets.of(aws), limit }, index);
+    request.targets.map(async (target, index) => {
+      const { aws, problem } = await targetAws(target, request.aws, roles);
+      const share = { aws, clients, budget: budgets.of(aws), limit };
+      return problem === undefined ? work(target, share, index) : refused(target, share, problem);
     }),
   );
   const logCalls = budgets.stats().map((stats) => ({
     region: stats.region,
+    account: stats.account,
     calls: stats.granted,
     peakPerSecond: stats.peakPerWindow,
     budgetPerSecond: rate,
   }));
   return { entries, logCalls };
+}
+
+/** The run's id in role session names: the CI run's, else the time it started. */
+const runIdOf = (env: NodeJS.ProcessEnv): string =>
+  /^\d{1,20}$/.test(env.GITHUB_RUN_ID ?? '') ? `${env.GITHUB_RUN_ID}` : `${Date.now()}`;
+
+/**
+ * A target's AWS settings: its region, its profile, its role (assumed once, from the profile or
+ * the run's credentials) and the account they act in; or the one-line reason its role cannot be
+ * assumed (that target alone could not be judged).
+ */
+async function targetAws(
+  target: FleetTarget,
+  run: AwsSettings,
+  roles: RoleCache,
+): Promise<{ aws: AwsSettings; problem?: string }> {
+  const { access } = target;
+  const base: AwsSettings = {
+    ...run,
+    region: target.region ?? run.region,
+    ...(access?.profile === undefined ? {} : { profile: access.profile }),
+  };
+  let aws = base;
+  if (access?.roleArn !== undefined) {
+    const role = { arn: access.roleArn, externalId: access.externalId };
+    const credentials = roles.credentialsFor(role, base);
+    aws = { ...base, role, credentials };
+    try {
+      await credentials();
+    } catch (error) {
+      const account = roleAccount(role.arn) ?? null;
+      return {
+        aws: { ...aws, account },
+        problem: `role ${role.arn} could not be assumed: ${stsError(error)}`,
+      };
+    }
+  }
+  return { aws: { ...aws, account: await roles.accountOf(aws) } };
 }
 
 /**
@@ -114,27 +169,44 @@ export async function runFleet(request: FleetRequest): Promise<FleetReport> {
   const now = request.now ?? Date.now;
   const started = now();
   let settled = 0;
-  const { entries, logCalls } = await forEachTarget(request, async (target, share, index) => {
-    const outcome = await runVerification({
-      target: { kind: 'aws', ...target.request },
-      fallbackContract: request.contract,
-      env: request.env,
-      deadline: request.deadline,
-      notFoundGraceMs: request.notFoundGraceMs,
-      onNotice: request.onNotice,
-      ...share,
-    });
-    const entry: FleetEntry = {
-      name: target.name,
-      region: share.aws.region ?? null,
-      verdict: outcome.report?.verdict ?? 'error',
-      exitCode: outcome.exitCode,
-      error: outcome.report === undefined ? (outcome.error ?? 'failed') : null,
-      report: outcome.report ?? null,
-    };
-    request.onSettled?.(entry, ++settled, index);
-    return entry;
-  });
+  const { entries, logCalls } = await forEachTarget(
+    request,
+    async (target, share, index) => {
+      const outcome = await runVerification({
+        target: { kind: 'aws', ...target.request },
+        fallbackContract: request.contract,
+        env: request.env,
+        deadline: request.deadline,
+        notFoundGraceMs: request.notFoundGraceMs,
+        onNotice: request.onNotice,
+        ...share,
+      });
+      const entry: FleetEntry = {
+        name: target.name,
+        region: share.aws.region ?? null,
+        account: share.aws.account ?? null,
+        verdict: outcome.report?.verdict ?? 'error',
+        exitCode: outcome.exitCode,
+        error: outcome.report === undefined ? (outcome.error ?? 'failed') : null,
+        report: outcome.report ?? null,
+      };
+      request.onSettled?.(entry, ++settled, index);
+      return entry;
+    },
+    (target, share, problem) => {
+      const entry: FleetEntry = {
+        name: target.name,
+        region: share.aws.region ?? null,
+        account: share.aws.account ?? null,
+        verdict: 'error',
+        exitCode: EXIT_COULD_NOT_JUDGE,
+        error: problem,
+        report: null,
+      };
+      request.onSettled?.(entry, ++settled, request.targets.indexOf(target));
+      return entry;
+    },
+  );
   return fleetReportOf(entries, logCalls, now() - started);
 }
 

@@ -38,17 +38,39 @@ const whyOf = (entry: FleetEntry): string | undefined => {
 export const summaryLine = (summary: FleetReport['summary']): string =>
   `${summary.verified} verified, ${summary.failed} failed, ${summary.couldNotJudge} could not judge${summary.interrupted === undefined ? '' : `, ${summary.interrupted} interrupted`}`;
 
+/** A run over more than one account shows each target's account beside its region. */
+const manyAccounts = (entries: { account?: string | null }[]): boolean =>
+  new Set(entries.map((entry) => entry.account).filter((a) => typeof a === 'string')).size > 1;
+
+/** The target's first cells: its name, its account (in a run over many accounts), its region. */
+const whereCells = (
+  entry: { name: string; region: string | null; account?: string | null },
+  withAccount: boolean,
+) => [
+  safeText(entry.name, 40),
+  ...(withAccount ? [safeText(entry.account ?? '?', 20)] : []),
+  safeText(entry.region ?? '(default)', 40),
+];
+
 /** The rows of the table, as plain cells. */
 const rowsOf = (report: FleetReport) =>
   report.targets.map((entry) => [
-    safeText(entry.name, 40),
-    safeText(entry.region ?? '(default)', 40),
+    ...whereCells(entry, manyAccounts(report.targets)),
     routeCell(entry.report),
     lineCell(entry.report),
     VERDICT_WORDS[entry.verdict],
   ]);
 
-const HEADER = ['target', 'region', 'route', 'line found after', 'verdict'];
+/** The columns a target's place takes: target, (account,) region. */
+const whereHeader = (withAccount: boolean) =>
+  withAccount ? ['target', 'account', 'region'] : ['target', 'region'];
+
+const headerOf = (report: FleetReport) => [
+  ...whereHeader(manyAccounts(report.targets)),
+  'route',
+  'line found after',
+  'verdict',
+];
 
 /** A plain-text table: the header dimmed, each row red unless `good`. */
 function table(header: string[], rows: { cells: string[]; good: boolean }[], colours: Palette) {
@@ -74,7 +96,7 @@ export function formatFleetReport(report: FleetReport, colours: Palette = palett
   }));
   const lines = [
     `PetSage smoke test: ${report.targets.length} target(s) in ${regionCount(report.targets)} region(s)`,
-    ...table(HEADER, rows, colours),
+    ...table(headerOf(report), rows, colours),
   ];
   const failures = report.targets.filter((entry) => entry.verdict !== 'verified');
   for (const entry of failures) {
@@ -122,14 +144,16 @@ export function fleetMarkdown(report: FleetReport): string {
   const rows = report.targets.map((entry, index) => {
     const cells = cellsOf[index] ?? [];
     const why = whyOf(entry);
-    const verdict = `${MARK[entry.verdict]} ${cells[4]}${why === undefined ? '' : `: ${why}`}`;
-    return `| ${[...cells.slice(0, 4), verdict].map((cell) => markdownCell(cell)).join(' | ')} |`;
+    const last = cells.length - 1;
+    const verdict = `${MARK[entry.verdict]} ${cells[last]}${why === undefined ? '' : `: ${why}`}`;
+    return `| ${[...cells.slice(0, last), verdict].map((cell) => markdownCell(cell)).join(' | ')} |`;
   });
+  const header = headerOf(report).map((title) => title[0]?.toUpperCase() + title.slice(1));
   return [
     `### PetSage smoke test: ${summaryLine(report.summary)}`,
     '',
-    '| Target | Region | Route | Line found after | Verdict |',
-    '| --- | --- | --- | --- | --- |',
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
     ...rows,
     '',
     '',
@@ -174,7 +198,7 @@ export function verifyMarkdown(one: {
     : `${table.trimEnd()}\n\n${markdownCell(one.note, 400)}\n\n`;
 }
 
-const STATUS_HEADER = ['target', 'region', 'status', 'alarms', 'heartbeat', 'route heartbeat'];
+const STATUS_COLUMNS = ['status', 'alarms', 'heartbeat', 'route heartbeat'];
 
 const age = (ms: number | null) => (ms === null ? 'none' : ago(ms));
 
@@ -189,10 +213,10 @@ export function formatFleetStatus(
   report: FleetStatusReport,
   colours: Palette = palette(false),
 ): string {
+  const withAccount = manyAccounts(report.targets);
   const rows = report.targets.map((entry) => ({
     cells: [
-      safeText(entry.name, 40),
-      safeText(entry.region ?? '(default)', 40),
+      ...whereCells(entry, withAccount),
       entry.status === 'error' ? 'could not read' : entry.status,
       alarmsCell(entry),
       entry.report === null ? '-' : age(entry.report.heartbeat.ageMs),
@@ -202,7 +226,7 @@ export function formatFleetStatus(
   }));
   const lines = [
     `PetSage smoke status: ${report.targets.length} target(s) in ${regionCount(report.targets)} region(s)`,
-    ...table(STATUS_HEADER, rows, colours),
+    ...table([...whereHeader(withAccount), ...STATUS_COLUMNS], rows, colours),
   ];
   for (const entry of report.targets) {
     const why = entry.error ?? entry.report?.hints[0];

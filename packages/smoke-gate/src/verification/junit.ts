@@ -123,6 +123,8 @@ export function formatJUnit(report: VerifyReport): string {
 interface JUnitTarget {
   name: string;
   region: string | null;
+  /** The target's AWS account, a property of its suite when known. */
+  account?: string | null;
   /** `interrupted` becomes the suite's verdict property. */
   verdict?: string;
   error: string | null;
@@ -139,10 +141,14 @@ export function formatFleetJUnit(report: { targets: JUnitTarget[]; elapsedMs: nu
         name,
         [{ name: 'verification runs', ok: false, problems, timeSeconds: 0 }],
         0,
-        entry.verdict === 'interrupted' ? { verdict: entry.verdict } : {},
+        {
+          ...(entry.verdict === 'interrupted' ? { verdict: entry.verdict } : {}),
+          ...(typeof entry.account === 'string' ? { account: entry.account } : {}),
+        },
       );
     }
     return junitSuite(name, junitCases(entry.report), entry.report.elapsedMs, {
+      ...(typeof entry.account === 'string' ? { account: entry.account } : {}),
       correlationId: entry.report.correlationId,
       verdict: entry.report.verdict,
       ...lagProperties(entry.report),

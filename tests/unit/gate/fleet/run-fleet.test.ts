@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RoleCache } from '../../../../packages/smoke-gate/src/aws/role-credentials.ts';
 import type { FleetTarget } from '../../../../packages/smoke-gate/src/fleet/fleet-targets.ts';
 import { forEachTarget } from '../../../../packages/smoke-gate/src/fleet/run-fleet.ts';
 
@@ -8,6 +9,13 @@ const target = (name: string, region: string | undefined): FleetTarget => ({
   request: { stage: name, service: 'petsage-smoke-test' },
   source: `--stage ${name}`,
 });
+
+/** No STS here: every set of credentials acts in an unknown account. */
+const roles: RoleCache = {
+  credentialsFor: () => async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }),
+  accountOf: async () => null,
+};
+const refusedWith = (t: FleetTarget, _share: unknown, problem: string) => `${t.name}: ${problem}`;
 
 const TARGETS = [
   target('a', 'eu-west-1'),
@@ -20,8 +28,11 @@ describe('forEachTarget', () => {
   it('gives targets in one region one budget and one set of clients, and each its own region', async () => {
     // Act
     const { entries } = await forEachTarget(
-      { targets: TARGETS, aws: { region: 'eu-west-1', profile: 'ops' } },
+      { targets: TARGETS, aws: { region: 'eu-west-1', profile: 'ops' }, roles },
       async (t, share) => ({ name: t.name, share }),
+      () => {
+        throw new Error('no target is refused here');
+      },
     );
     // Assess
     const [a, b, c, d] = entries.map((entry) => entry.share);
@@ -41,19 +52,20 @@ describe('forEachTarget', () => {
   it("keeps the targets order whatever order they finish in, and counts each region's calls", async () => {
     // Act
     const { entries, logCalls } = await forEachTarget(
-      { targets: TARGETS, aws: { region: 'eu-west-1' }, logsRatePerSecond: 3 },
+      { targets: TARGETS, aws: { region: 'eu-west-1' }, logsRatePerSecond: 3, roles },
       async (t, share) => {
         const slot = await share.budget.take(Date.now() + 60_000);
         slot?.settled();
         await new Promise((resolve) => setTimeout(resolve, t.name === 'a' ? 30 : 1));
         return t.name;
       },
+      refusedWith,
     );
     // Assess
     expect(entries).toStrictEqual(['a', 'b', 'c', 'd']);
     expect(logCalls).toStrictEqual([
-      { region: 'eu-west-1', calls: 3, peakPerSecond: 3, budgetPerSecond: 3 },
-      { region: 'us-east-1', calls: 1, peakPerSecond: 1, budgetPerSecond: 3 },
+      { region: 'eu-west-1', account: null, calls: 3, peakPerSecond: 3, budgetPerSecond: 3 },
+      { region: 'us-east-1', account: null, calls: 1, peakPerSecond: 1, budgetPerSecond: 3 },
     ]);
   });
 
@@ -63,15 +75,86 @@ describe('forEachTarget', () => {
     let most = 0;
     const many = Array.from({ length: 12 }, (_, i) => target(`s${i}`, 'eu-west-1'));
     // Act
-    await forEachTarget({ targets: many, aws: {}, concurrency: 4 }, (_, share) =>
-      share.limit(async () => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-        running--;
-      }),
+    await forEachTarget(
+      { targets: many, aws: {}, concurrency: 4, roles },
+      (_, share) =>
+        share.limit(async () => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          running--;
+        }),
+      () => undefined,
     );
     // Assess
     expect(most).toBe(4);
+  });
+});
+
+describe('forEachTarget over many accounts', () => {
+  const ACCOUNT_A = '111111111111';
+  const ACCOUNT_B = '222222222222';
+  /** Roles act in the account their ARN names; the run's own credentials in ACCOUNT_A. */
+  const accounts: RoleCache = {
+    credentialsFor: (role) => async () => {
+      if (role.arn.endsWith('/denied'))
+        throw Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
+      return { accessKeyId: role.arn, secretAccessKey: 'x' };
+    },
+    accountOf: async (settings) =>
+      settings.role === undefined ? ACCOUNT_A : (settings.role.arn.split(':')[4] ?? null),
+  };
+  const withRole = (name: string, roleArn: string): FleetTarget => ({
+    ...target(name, 'eu-west-1'),
+    access: { roleArn },
+  });
+
+  it('shares one budget between two roles in one account, never between two accounts', async () => {
+    // Act
+    const { entries } = await forEachTarget(
+      {
+        targets: [
+          withRole('a1', `arn:aws:iam::${ACCOUNT_B}:role/verify`),
+          withRole('a2', `arn:aws:iam::${ACCOUNT_B}:role/other`),
+          target('own', 'eu-west-1'),
+        ],
+        aws: { region: 'eu-west-1' },
+        roles: accounts,
+      },
+      async (t, share) => ({ name: t.name, share }),
+      () => {
+        throw new Error('no target is refused here');
+      },
+    );
+    // Assess
+    const [a1, a2, own] = entries.map((entry) => entry.share);
+    expect([a1?.aws.account, a2?.aws.account, own?.aws.account]).toStrictEqual([
+      ACCOUNT_B,
+      ACCOUNT_B,
+      ACCOUNT_A,
+    ]);
+    expect(a2?.budget).toBe(a1?.budget);
+    expect(own?.budget).not.toBe(a1?.budget);
+  });
+
+  it('refuses only the target whose role cannot be assumed, in one line naming the role', async () => {
+    // Act
+    const { entries } = await forEachTarget(
+      {
+        targets: [
+          withRole('no', `arn:aws:iam::${ACCOUNT_B}:role/denied`),
+          target('own', 'eu-west-1'),
+        ],
+        aws: { region: 'eu-west-1' },
+        roles: accounts,
+      },
+      async (t) => `${t.name}: verified`,
+      refusedWith,
+    );
+    // Assess
+    expect(entries).toStrictEqual([
+      `no: role arn:aws:iam::${ACCOUNT_B}:role/denied could not be assumed: AccessDenied: not authorized`,
+      'own: verified',
+    ]);
   });
 });
