@@ -15,6 +15,8 @@ export default {
     'packages/smoke-gate/src/verification/verify-deployment.ts',
     'packages/smoke-gate/src/deployments/deployment-history.ts',
     'packages/smoke-gate/src/deployments/deployment-record.ts',
+    'packages/smoke-gate/src/deployments/record-signature.ts',
+    'packages/smoke-gate/src/deployments/rollback-checks.ts',
     'packages/smoke-gate/src/fleet/fleet-targets.ts',
     'packages/smoke-gate/src/aws/aws-errors.ts',
     'packages/smoke-gate/src/aws/log-call-budget.ts',

@@ -1,3 +1,4 @@
+import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -13,6 +14,8 @@ import {
   decideRollback,
   deploymentHistory,
   deploymentOfKey,
+  liveCode,
+  liveDeployment,
   type RollbackDecision,
 } from '../../../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import type { DeploymentRecord } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
@@ -186,12 +189,15 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
     note: null,
   });
   /** The bucket: deployments 1..n, each with the record versions given (newest first). */
-  const bucket = (versions: Record<number, DeploymentRecord[]>) => {
+  const bucket = (
+    versions: Record<number, (DeploymentRecord | string)[]>,
+    writtenAt: (n: number) => Date = (n) => new Date(Number(`179543${n}000000`) + 1000),
+  ) => {
     const numbers = Object.keys(versions).map(Number);
     s3.on(ListObjectsV2Command).resolves({
       Contents: numbers.flatMap((n) => [
-        { Key: `${PREFIX}${dirOf(n)}/health.zip` },
-        { Key: `${PREFIX}smoke-records/${dirOf(n)}.json` },
+        { Key: `${PREFIX}${dirOf(n)}/health.zip`, LastModified: writtenAt(n) },
+        { Key: `${PREFIX}smoke-records/${dirOf(n)}.json`, LastModified: writtenAt(n) },
       ]),
     });
     s3.on(ListObjectVersionsCommand).callsFake((input: { Prefix: string }) => {
@@ -207,7 +213,8 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
     s3.on(GetObjectCommand).callsFake((input: { Key: string; VersionId?: string }) => {
       const n = numbers.find((k) => input.Key.endsWith(`${dirOf(k)}.json`)) ?? 0;
       const record = versions[n]?.[Number(input.VersionId?.slice(1) ?? 0)];
-      return { Body: { transformToString: async () => JSON.stringify(record) } as never };
+      const text = typeof record === 'string' ? record : JSON.stringify(record);
+      return { Body: { transformToString: async () => text } as never };
     });
   };
   const read = () =>
@@ -260,6 +267,47 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
     expect(deployments[0]?.record?.verdict).toBe('rolled-back');
   });
 
+  it('names a current version that is not a record, and keeps the older signed one', async () => {
+    // Prepare
+    bucket({ 1: ['not json', signed(recordOf(1, 'verified')), 'also not json'] });
+    // Act
+    const { deployments, ignored } = await read();
+    // Assess
+    expect(deployments[0]?.verifiedAt).toBe('2026-11-23T12:01:30.000Z');
+    expect(ignored).toStrictEqual([`record of ${dirOf(1)} ignored: not JSON`]);
+  });
+
+  it('keeps no record when no version is one', async () => {
+    bucket({ 1: ['not json', '{}'] });
+    const { deployments } = await read();
+    expect(deployments[0]).toMatchObject({ record: null, untrusted: null, verifiedAt: null });
+  });
+
+  it('keeps the current version of two signed at the same time', async () => {
+    // Prepare: a rolled-back and a verified record signed in the same millisecond.
+    const at = '2026-11-23T12:01:30.000Z';
+    bucket({ 1: [signed(recordOf(1, 'rolled-back', at)), signed(recordOf(1, 'verified', at))] });
+    // Act
+    const { deployments } = await read();
+    // Assess
+    expect(deployments[0]?.record?.verdict).toBe('rolled-back');
+  });
+
+  it('ignores a deployment folder named more than 10 minutes after S3 wrote it, and says so', async () => {
+    // Prepare: folder 2 claims a time 11 minutes after its objects were written.
+    bucket(
+      { 1: [signed(recordOf(1, 'verified'))], 2: [signed(recordOf(2, 'verified'))] },
+      (n) => new Date(Number(`179543${n}000000`) - (n === 2 ? 11 * 60_000 : 0)),
+    );
+    // Act
+    const { deployments, ignored } = await read();
+    // Assess
+    expect(deployments.map((d) => d.directory)).toStrictEqual([dirOf(1)]);
+    expect(ignored).toStrictEqual([
+      `deployment folder ${dirOf(2)} ignored: named more than 10 minutes after S3 wrote its objects`,
+    ]);
+  });
+
   it('never counts an unsigned verified record, and says why', async () => {
     // Prepare
     bucket({ 1: [recordOf(1, 'verified')] });
@@ -268,5 +316,67 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
     // Assess
     expect(deployments[0]).toMatchObject({ verifiedAt: null, untrusted: 'unsigned' });
     expect(ignored).toStrictEqual([`record of ${dirOf(1)} untrusted: unsigned`]);
+  });
+});
+
+describe('liveCode: what the stack runs, read from its template', () => {
+  const cloudFormation = mockClient(CloudFormationClient);
+  afterEach(() => cloudFormation.reset());
+  const DIR = '1795435800000-2026-11-23T12:10:00.000Z';
+  const template = (codeKey: string | undefined, metadata?: Record<string, unknown>) =>
+    cloudFormation.on(GetTemplateCommand).resolves({
+      TemplateBody: JSON.stringify({
+        ...(metadata === undefined ? {} : { Metadata: metadata }),
+        Resources: {
+          Bucket: { Type: 'AWS::S3::Bucket' },
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Metadata: { 'petsage:release': 'abc123', 'petsage:version': '1.2.0' },
+            Properties: { Code: codeKey === undefined ? {} : { S3Key: codeKey } },
+          },
+        },
+      }),
+    });
+  const read = () =>
+    liveCode(
+      new CloudFormationClient({ region: 'us-east-1' }),
+      'svc-dev',
+      createDeadline(Date.now() + 10_000),
+    );
+
+  it('reads the deployment, its build stamp, its prefix and the records key the stack names', async () => {
+    template(`custom/svc/dev/${DIR}/health.zip`, { SmokeGate: { RecordsKey: 'alias/other-key' } });
+    expect(await read()).toStrictEqual({
+      live: { directory: DIR, commit: 'abc123', version: '1.2.0' },
+      prefix: 'custom/svc/dev/',
+      recordsKey: 'alias/other-key',
+    });
+    expect(cloudFormation.commandCalls(GetTemplateCommand)[0]?.args[0].input).toStrictEqual({
+      StackName: 'svc-dev',
+    });
+  });
+
+  it.each([
+    ['no records key', undefined],
+    ['an empty one', { SmokeGate: { RecordsKey: '' } }],
+    ['one that is not text', { SmokeGate: { RecordsKey: 7 } }],
+  ])('names no records key for a stack with %s', async (_what, metadata) => {
+    template(`serverless/svc/dev/${DIR}/health.zip`, metadata);
+    expect((await read())?.recordsKey).toBeUndefined();
+  });
+
+  it.each([
+    ['no code key', undefined],
+    ['a code key outside any deployment folder', 'serverless/svc/dev/health.zip'],
+  ])('knows no live deployment for a function with %s', async (_what, key) => {
+    template(key);
+    expect(await read()).toBeUndefined();
+    expect(
+      await liveDeployment(
+        new CloudFormationClient({ region: 'us-east-1' }),
+        'svc-dev',
+        createDeadline(Date.now() + 10_000),
+      ),
+    ).toBeUndefined();
   });
 });

@@ -177,4 +177,93 @@ describe('checkEndpoint', () => {
     expect(pauses[2]).toBeGreaterThan(pauses[0] as number);
     expect(Math.max(...pauses)).toBeLessThanOrEqual(cap * 1.25);
   });
+
+  it('reports how long the answer took, the server’s clock and each attempt', async () => {
+    // Prepare: the answer takes 40 ms on the fake clock and carries a Date header.
+    const time = fakeTime();
+    const seen: string[] = [];
+    const fetch = (async () => {
+      await time.sleep(40);
+      return new Response('{}', {
+        status: 200,
+        headers: { 'content-type': 'application/json', date: 'Wed, 02 Dec 2026 10:00:00 GMT' },
+      });
+    }) as unknown as typeof globalThis.fetch;
+    // Act
+    const result = await checkEndpoint({
+      url: URL_,
+      correlationId: ID,
+      fetch,
+      onAttempt: (n, outcome) => seen.push(`${n} ${outcome}`),
+      ...time,
+    });
+    // Assess
+    expect(result).toMatchObject({
+      latencyMs: 40,
+      serverTime: Date.parse('2026-12-02T10:00:00Z'),
+      throttledOnly: false,
+    });
+    expect(seen).toStrictEqual(['1 HTTP 200']);
+  });
+
+  it.each([
+    [
+      'a refused connection',
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+          code: 'ECONNREFUSED',
+        }),
+      }),
+      /ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:9/,
+    ],
+    [
+      'a timeout',
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      /no answer in time/,
+    ],
+    ['an abort', Object.assign(new Error('aborted'), { name: 'AbortError' }), /no answer in time/],
+    ['a plain error', new Error('socket hang up'), /socket hang up/],
+    ['a thrown string', 'weird', /weird/],
+  ])('names %s in the one problem line when no answer came', async (_what, thrown, problem) => {
+    // Prepare: the deadline is shorter than the first backoff, so one attempt.
+    const time = fakeTime(200);
+    const fetch = (async () => {
+      throw thrown;
+    }) as unknown as typeof globalThis.fetch;
+    // Act
+    const result = await checkEndpoint({ url: URL_, correlationId: ID, fetch, ...time });
+    // Assess
+    expect(result).toMatchObject({ ok: false, answered: false, attempts: 1 });
+    expect(result.problems[0]).toMatch(problem);
+    expect(result.problems[0]).toMatch(/after 1 attempt\(s\)$/);
+  });
+
+  it('reads a body up to its cap, and no further', async () => {
+    // Prepare
+    const answer = (bytes: number) => () =>
+      new Response('x'.repeat(bytes), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    const atCap = route(answer(64));
+    const overCap = route(answer(65));
+    // Act
+    const a = await checkEndpoint({
+      url: URL_,
+      correlationId: ID,
+      fetch: atCap.fetch,
+      bodyCapBytes: 64,
+      ...fakeTime(),
+    });
+    const b = await checkEndpoint({
+      url: URL_,
+      correlationId: ID,
+      fetch: overCap.fetch,
+      bodyCapBytes: 64,
+      ...fakeTime(),
+    });
+    // Assess
+    expect(a.problems.join()).not.toMatch(/larger than/);
+    expect(b.problems).toStrictEqual(['status 200: body is larger than 64 bytes; read aborted']);
+  });
 });
