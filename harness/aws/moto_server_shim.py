@@ -21,6 +21,10 @@ from CloudFormation, not a shortcut for our code:
 5. AWS::S3::Bucket's VersioningConfiguration: moto's CloudFormation ignores it, so the framework's
    versioned deployment bucket was unversioned (every record overwrite lost the one before, and
    the gate's no-replay check had no versions to read). Here it is applied, as CloudFormation does.
+6. STS AssumeRole: moto assumes any role ARN, existing or not, and never checks an external id
+   (outside its IAM-checking mode). Here a role must exist in its account's IAM and, when its
+   trust policy asks for an sts:ExternalId, be asked with that id; else AccessDenied, as STS
+   answers. Not proven: that the trust policy's principal is the caller (moto evaluates no policy).
 """
 
 import sys
@@ -311,6 +315,53 @@ def _create_bucket_with_versioning(cls, resource_name, cloudformation_json, acco
 
 
 FakeBucket.create_from_cloudformation_json = classmethod(_create_bucket_with_versioning)
+
+
+import json  # noqa: E402
+
+from moto.iam.models import iam_backends  # noqa: E402
+from moto.sts.exceptions import STSClientError  # noqa: E402
+from moto.sts.models import STSBackend  # noqa: E402
+
+_assume_role = STSBackend.assume_role
+
+
+def _external_ids(policy_document):
+    """Every sts:ExternalId the trust policy's statements ask for (StringEquals)."""
+    try:
+        policy = json.loads(policy_document) if isinstance(policy_document, str) else policy_document
+    except ValueError:
+        return []
+    statements = policy.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    wanted = []
+    for statement in statements:
+        value = statement.get("Condition", {}).get("StringEquals", {}).get("sts:ExternalId")
+        if value is not None:
+            wanted.extend(value if isinstance(value, list) else [value])
+    return wanted
+
+
+def _assume_existing_role(self, region_name, role_session_name, role_arn, policy, duration, external_id):
+    parts = role_arn.split(":")
+    account = parts[4] if len(parts) > 5 else ""
+    partition = parts[1] if len(parts) > 1 else "aws"
+    try:
+        role = iam_backends[account][partition].get_role_by_arn(role_arn)
+    except Exception:
+        raise STSClientError(
+            "AccessDenied", f"User is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+        )
+    wanted = _external_ids(role.assume_role_policy_document)
+    if wanted and external_id not in wanted:
+        raise STSClientError(
+            "AccessDenied", f"User is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+        )
+    return _assume_role(self, region_name, role_session_name, role_arn, policy, duration, external_id)
+
+
+STSBackend.assume_role = _assume_existing_role
 
 
 if __name__ == "__main__":
