@@ -18,6 +18,7 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/cli/flags.ts',
   'packages/smoke-gate/src/cli/main.ts',
   'packages/smoke-gate/src/cli/output.ts',
+  'packages/smoke-gate/src/cli/role-settings.ts',
   'packages/smoke-gate/src/cli/usage.ts',
   'packages/smoke-gate/src/core/deadline.ts',
   'packages/smoke-gate/src/core/defaults.ts',

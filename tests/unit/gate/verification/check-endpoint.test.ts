@@ -225,8 +225,9 @@ describe('checkEndpoint', () => {
     ['a plain error', new Error('socket hang up'), /socket hang up/],
     ['a thrown string', 'weird', /weird/],
   ])('names %s in the one problem line when no answer came', async (_what, thrown, problem) => {
-    // Prepare: the deadline is shorter than the first backoff, so one attempt.
-    const time = fakeTime(200);
+    // Prepare: the deadline is shorter than the shortest first backoff (jittered), so one attempt.
+    const [firstBackoff] = VERIFY_DEFAULTS.routeBackoffMs;
+    const time = fakeTime(firstBackoff * 0.75 - 1);
     const fetch = (async () => {
       throw thrown;
     }) as unknown as typeof globalThis.fetch;

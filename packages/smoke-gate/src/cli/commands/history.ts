@@ -1,12 +1,13 @@
 import type { Deadline } from '../../core/deadline.ts';
 import { VERIFY_DEFAULTS as D } from '../../core/defaults.ts';
 import { CouldNotJudgeError } from '../../core/errors.ts';
-import { EXIT_VERIFIED } from '../../core/verdicts.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../../core/verdicts.ts';
 import { checkHistory } from '../../deployments/history.ts';
 import { formatHistory } from '../../report/report.ts';
-import { awsSettingsOf, oneOf } from '../flag-values.ts';
+import { oneOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
 import { coloursOf, type Out, readOrFail } from '../output.ts';
+import { awsAsRoleOf } from '../role-settings.ts';
 
 /** `petsage-smoke history`: the stage's deployments, which is live, what a rollback restores. */
 export async function runHistory(values: Values, out: Out, deadline: Deadline): Promise<number> {
@@ -15,10 +16,12 @@ export async function runHistory(values: Values, out: Out, deadline: Deadline): 
   if (stage === undefined) throw new CouldNotJudgeError('history needs --stage <stage>');
   if (values.targets !== undefined)
     throw new CouldNotJudgeError('history reads one stage: leave out --targets');
+  const aws = await awsAsRoleOf(values, io.env);
+  if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
   const request = {
     stage,
     service: values.service ?? D.service,
-    aws: awsSettingsOf(values, io.env),
+    aws,
     env: io.env,
     deadline,
   };

@@ -2,12 +2,13 @@ import type { Deadline } from '../../core/deadline.ts';
 import { VERIFY_DEFAULTS as D } from '../../core/defaults.ts';
 import { CouldNotJudgeError } from '../../core/errors.ts';
 import { unicodeOk } from '../../core/sparkline.ts';
-import { EXIT_FAILED, EXIT_VERIFIED } from '../../core/verdicts.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../../core/verdicts.ts';
 import { formatStatus } from '../../report/report.ts';
 import { checkStatus, type StatusRequest } from '../../status/status.ts';
-import { awsSettingsOf, isFleet, oneOf, staleAfterOf } from '../flag-values.ts';
+import { isFleet, oneOf, staleAfterOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
 import { coloursOf, type Out, readOrFail } from '../output.ts';
+import { awsAsRoleOf } from '../role-settings.ts';
 
 /** `petsage-smoke status`: the same deadline, AWS settings and exit codes as verify. */
 export async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<number> {
@@ -18,10 +19,12 @@ export async function runStatus(values: Values, out: Out, deadline: Deadline): P
   const { io } = out;
   const stage = oneOf(values.stage, '--stage', 'status');
   if (stage === undefined) throw new CouldNotJudgeError('status needs --stage <stage>');
+  const aws = await awsAsRoleOf(values, io.env);
+  if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
   const request: StatusRequest = {
     stage,
     service: values.service ?? D.service,
-    aws: awsSettingsOf(values, io.env),
+    aws,
     env: io.env,
     deadline,
     staleAfterMs: staleAfterOf(values) * 60_000,

@@ -1,11 +1,9 @@
 import { writeFile } from 'node:fs/promises';
-import type { AwsSettings } from '../../aws/aws-clients.ts';
-import { createRoleCache, stsError } from '../../aws/role-credentials.ts';
 import type { Deadline } from '../../core/deadline.ts';
 import { type Interruption, watchInterruption } from '../../core/interruption.ts';
 import { safeText } from '../../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE } from '../../core/verdicts.ts';
 import { fleetReportOf, interruptedEntry } from '../../fleet/run-fleet.ts';
-import type { TargetAccess } from '../../fleet/target-access.ts';
 import { fleetMarkdown, verifyMarkdown } from '../../report/fleet-report.ts';
 import { interruptedBlock, interruptedBy, interruptedReport } from '../../report/interrupted.ts';
 import { appendJobSummary } from '../../report/job-summary.ts';
@@ -13,16 +11,10 @@ import { createProgress } from '../../report/progress.ts';
 import { formatReport } from '../../report/report.ts';
 import { formatJUnitError } from '../../verification/junit.ts';
 import { runVerification } from '../../verification/run-verification.ts';
-import {
-  accessOf,
-  awsSettingsOf,
-  contractOf,
-  isFleet,
-  logsRateOf,
-  targetOf,
-} from '../flag-values.ts';
+import { contractOf, isFleet, logsRateOf, targetOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
 import { coloursOf, notice, type Out } from '../output.ts';
+import { awsAsRoleOf } from '../role-settings.ts';
 
 /** What an interrupted verification of one target writes: the block, JUnit, job summary, JSON. */
 async function reportInterrupted(
@@ -63,25 +55,6 @@ async function reportInterrupted(
   await appendJobSummary(io.env, () => fleetMarkdown(fleetReportOf([entry], [], 0)), notice(io));
 }
 
-/**
- * With `--role-arn`: the settings act as that role (assumed once, from --profile's credentials),
- * or the one line why it cannot be assumed.
- */
-async function roleSettings(
-  aws: AwsSettings,
-  access: TargetAccess | undefined,
-): Promise<AwsSettings | { problem: string }> {
-  if (access?.roleArn === undefined) return aws;
-  const role = { arn: access.roleArn, externalId: access.externalId };
-  const credentials = createRoleCache({ runId: `${Date.now()}` }).credentialsFor(role, aws);
-  try {
-    await credentials();
-  } catch (error) {
-    return { problem: `role ${role.arn} could not be assumed: ${stsError(error)}` };
-  }
-  return { ...aws, role, credentials };
-}
-
 /** `petsage-smoke verify`: the one road (runVerification), with progress on stderr. */
 export async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<number> {
   if (isFleet(values)) {
@@ -91,8 +64,8 @@ export async function runVerify(values: Values, out: Out, deadline: Deadline): P
   logsRateOf(values); // One target has no shared budget, but a bad --logs-rate is still refused.
   const { io } = out;
   const target = targetOf(values);
-  const aws = await roleSettings(awsSettingsOf(values, io.env), accessOf(values));
-  if ('problem' in aws) return out.fail(2, aws.problem);
+  const aws = await awsAsRoleOf(values, io.env);
+  if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
   const request = {
     target,
     contract: await contractOf(values),

@@ -1,0 +1,25 @@
+// `--role-arn` / `--external-id` for one target (verify, status, history): the run's AWS settings
+// acting as that role in the stage's account, or the one line why it cannot be assumed.
+
+import type { AwsSettings } from '../aws/aws-clients.ts';
+import { createRoleCache, stsError } from '../aws/role-credentials.ts';
+import { accessOf, awsSettingsOf } from './flag-values.ts';
+import type { Values } from './flags.ts';
+
+/** The settings of the flags, as the role of --role-arn when there is one (assumed once, here). */
+export async function awsAsRoleOf(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+): Promise<AwsSettings | { problem: string }> {
+  const aws = awsSettingsOf(values, env);
+  const access = accessOf(values);
+  if (access?.roleArn === undefined) return aws;
+  const role = { arn: access.roleArn, externalId: access.externalId };
+  const credentials = createRoleCache({ runId: `${Date.now()}` }).credentialsFor(role, aws);
+  try {
+    await credentials();
+  } catch (error) {
+    return { problem: `role ${role.arn} could not be assumed: ${stsError(error)}` };
+  }
+  return { ...aws, role, credentials };
+}
