@@ -97,3 +97,38 @@ describe('the deployment bucket guard', () => {
     expect(JSON.stringify(statement.Condition)).toContain('role/petsage-smoke-test-deploy');
   });
 });
+
+describe('the member-account verify role', () => {
+  const read = (file: string) =>
+    JSON.parse(readFileSync(join(PROJECT_DIR, '.github/iam', file), 'utf8')) as {
+      Statement: {
+        Action: string | string[];
+        Condition?: Record<string, Record<string, string>>;
+      }[];
+    };
+
+  it('grants what the CLI reads in a member account, and nothing that writes', () => {
+    // Act
+    const actions = read('member-verify-policy.json').Statement.flatMap((s) => [s.Action].flat());
+    // Assess
+    expect(actions.sort()).toStrictEqual(
+      [
+        'cloudformation:DescribeStacks',
+        'cloudformation:GetTemplate',
+        'cloudwatch:DescribeAlarms',
+        'kms:DescribeKey',
+        'kms:GetPublicKey',
+        'logs:FilterLogEvents',
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:ListBucket',
+        's3:ListBucketVersions',
+      ].sort(),
+    );
+  });
+
+  it('is assumed only with the external id', () => {
+    const [trust] = read('member-verify-trust-policy.json').Statement;
+    expect(trust?.Condition?.StringEquals?.['sts:ExternalId']).toBe('<external-id>');
+  });
+});
