@@ -5,6 +5,7 @@ import {
   ciRunFrom,
   type DeploymentRecord,
   DIRECTORY,
+  describeDeployment,
   parseRecord,
   RECORD_MAX_BYTES,
   sha256,
@@ -26,6 +27,70 @@ const record: DeploymentRecord = {
   rolledBackTo: null,
   note: null,
 };
+
+describe('parseRecord at its limits', () => {
+  it('reads a record of exactly the size cap, 20 artifacts, and a 1024-character version id', () => {
+    // Prepare
+    const artifacts = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [
+        `a${i}.zip`,
+        { sha256: HASH, versionId: i === 0 ? 'v'.repeat(1024) : null },
+      ]),
+    );
+    const base = JSON.stringify({ ...record, artifacts, note: '' });
+    const text = JSON.stringify({
+      ...record,
+      artifacts,
+      note: 'x'.repeat(RECORD_MAX_BYTES - Buffer.byteLength(base)),
+    });
+    // Act
+    const parsed = parseRecord(text, DIR);
+    // Assess
+    expect(Buffer.byteLength(text)).toBe(RECORD_MAX_BYTES);
+    expect('record' in parsed).toBe(true);
+  });
+});
+
+describe('ciRunFrom, anchored', () => {
+  const env = {
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_RUN_ID: '42',
+  };
+
+  it('reads the GitHub Actions run', () => {
+    expect(ciRunFrom(env)).toStrictEqual({
+      server: 'https://github.com',
+      repository: 'o/r',
+      runId: '42',
+    });
+  });
+
+  it.each([
+    ['no server', { GITHUB_SERVER_URL: undefined }],
+    ['a server with junk before it', { GITHUB_SERVER_URL: 'xhttps://github.com' }],
+    ['a server with a path after it', { GITHUB_SERVER_URL: 'https://github.com/evil' }],
+    ['no repository', { GITHUB_REPOSITORY: undefined }],
+    ['a repository with junk before it', { GITHUB_REPOSITORY: ' o/r' }],
+    ['a repository with a path after it', { GITHUB_REPOSITORY: 'o/r/x' }],
+    ['no run id', { GITHUB_RUN_ID: undefined }],
+    ['a run id with junk before it', { GITHUB_RUN_ID: 'a42' }],
+    ['a run id with junk after it', { GITHUB_RUN_ID: '42a' }],
+  ])('knows no run with %s', (_what, change) => {
+    expect(ciRunFrom({ ...env, ...change })).toBeNull();
+  });
+});
+
+describe('describeDeployment', () => {
+  it('names the deployment and its short commit, or says the commit is unknown', () => {
+    expect(describeDeployment({ directory: DIR, commit: '0123456789abcdef', version: null })).toBe(
+      `${DIR} (commit 0123456789ab)`,
+    );
+    expect(describeDeployment({ directory: DIR, commit: null, version: null })).toBe(
+      `${DIR} (commit unknown)`,
+    );
+  });
+});
 
 describe('parseRecord', () => {
   it('reads a rolled-back record with the deployment it returned to, and a note cut and escaped', () => {
@@ -123,6 +188,58 @@ describe('parseRecord', () => {
       'with a version id that is not text',
       JSON.stringify({ ...record, artifacts: { 'health.zip': { sha256: HASH, versionId: 7 } } }),
       /artifacts/,
+    ],
+    [
+      'timed with junk after a valid time',
+      JSON.stringify({ ...record, at: '2026-11-23T12:10:40.000Zjunk' }),
+      /no valid time/,
+    ],
+    [
+      'timed with junk before a valid time',
+      JSON.stringify({ ...record, at: 'x2026-11-23T12:10:40.000Z' }),
+      /no valid time/,
+    ],
+    ['timed with a number', JSON.stringify({ ...record, at: 1795435840000 }), /no valid time/],
+    [
+      'with a hash and junk after it',
+      JSON.stringify({
+        ...record,
+        artifacts: { 'health.zip': { sha256: `${HASH}g`, versionId: null } },
+      }),
+      /artifacts/,
+    ],
+    [
+      'with junk and a hash after it',
+      JSON.stringify({
+        ...record,
+        artifacts: { 'health.zip': { sha256: `g${HASH}`, versionId: null } },
+      }),
+      /artifacts/,
+    ],
+    [
+      'with a hash that is not text',
+      JSON.stringify({ ...record, artifacts: { 'health.zip': { sha256: 7, versionId: null } } }),
+      /artifacts/,
+    ],
+    [
+      'with a version id longer than S3 makes',
+      JSON.stringify({
+        ...record,
+        artifacts: { 'health.zip': { sha256: HASH, versionId: 'v'.repeat(1025) } },
+      }),
+      /artifacts/,
+    ],
+    ['with artifacts that are a list', JSON.stringify({ ...record, artifacts: [] }), /artifacts/],
+    [
+      'with an artifact that is not a mapping',
+      JSON.stringify({ ...record, artifacts: { 'health.zip': 'x' } }),
+      /artifacts/,
+    ],
+    ['with a commit that is not text', JSON.stringify({ ...record, commit: 7 }), /commit/],
+    [
+      'with a signature of the wrong shape',
+      JSON.stringify({ ...record, scope: { service: 's' }, signature: { keyArn: 'x' } }),
+      /signature of the wrong shape/,
     ],
     [
       'timed in another format',

@@ -6,7 +6,9 @@ import {
   publicKeyOf,
   type RecordKey,
   recordsKeyAlias,
+  recordsKeyOf,
   signedParts,
+  signedPayload,
   signRecord,
   untrustedBecause,
 } from '../../../../packages/smoke-gate/src/deployments/record-signature.ts';
@@ -158,5 +160,139 @@ describe('the records key’s names', () => {
 
   it('names the default alias after the service', () => {
     expect(recordsKeyAlias('orders')).toBe('alias/orders-smoke-records');
+  });
+});
+
+describe('what a signature covers, exactly', () => {
+  it('is one JSON array in a fixed order, the artifacts sorted by name', () => {
+    // Prepare: the artifacts given out of order.
+    const twoArtifacts = {
+      ...record,
+      artifacts: {
+        'health.zip': { sha256: 'a'.repeat(64), versionId: 'v1' },
+        'compiled-cloudformation-template.json': { sha256: 'b'.repeat(64), versionId: null },
+      },
+    };
+    // Act
+    const payload = Buffer.from(signedPayload(twoArtifacts, DEV_SCOPE)).toString('utf8');
+    // Assess
+    expect(JSON.parse(payload)).toStrictEqual([
+      'petsage-smoke-record/1',
+      'petsage-smoke-test',
+      'dev',
+      '123456789012',
+      'us-east-1',
+      DIR,
+      'abc123',
+      '1.0.0',
+      [
+        ['compiled-cloudformation-template.json', 'b'.repeat(64), null],
+        ['health.zip', 'a'.repeat(64), 'v1'],
+      ],
+      'verified',
+      '2026-11-23T12:10:40.000Z',
+      null,
+    ]);
+  });
+
+  it('does not depend on the order the artifacts were written in', () => {
+    // Prepare
+    const ab = {
+      ...record,
+      artifacts: {
+        a: { sha256: 'a'.repeat(64), versionId: null },
+        b: { sha256: 'b'.repeat(64), versionId: null },
+      },
+    };
+    const ba = { ...record, artifacts: { b: ab.artifacts.b, a: ab.artifacts.a } };
+    // Act, Assess: signed in one order, checked in the other.
+    expect(
+      untrustedBecause({ ...signedRecord(ab, DEV_SCOPE), artifacts: ba.artifacts }, key, STAGE),
+    ).toBeUndefined();
+  });
+
+  it('is not trusted when the signature is not a signature at all', () => {
+    const garbage = { ...signedRecord(record, DEV_SCOPE) };
+    garbage.signature = {
+      ...(garbage.signature as NonNullable<typeof garbage.signature>),
+      value: 'A'.repeat(40),
+    };
+    expect(untrustedBecause(garbage, key, STAGE)).toMatch(/^wrongly signed/);
+  });
+
+  it('says there is no records key when none could be opened and no reason was given', () => {
+    expect(untrustedBecause(signedRecord(record, DEV_SCOPE), undefined, STAGE)).toBe(
+      'cannot be checked: no records key',
+    );
+  });
+});
+
+describe('signedParts keeps exactly the four scope parts and the signature', () => {
+  const signature = { keyArn: KEY_ARN, algorithm: 'ECDSA_SHA_256', value: 'A'.repeat(40) };
+
+  it('reads a signed record’s parts, dropping anything else in its scope', () => {
+    expect(
+      signedParts({ scope: { ...DEV_SCOPE, extra: 'x' }, signature: { ...signature, extra: 1 } }),
+    ).toStrictEqual({
+      scope: DEV_SCOPE,
+      signature,
+    });
+  });
+
+  it.each([
+    ['a key ARN that is not text', { ...signature, keyArn: 7 }],
+    ['a signature value that is not text', { ...signature, value: 7 }],
+    ['junk before the signature', { ...signature, value: `<${'A'.repeat(40)}` }],
+    ['junk after the signature', { ...signature, value: `${'A'.repeat(40)}<` }],
+  ])('refuses %s', (_what, bad) => {
+    expect(signedParts({ scope: DEV_SCOPE, signature: bad })).toBeUndefined();
+  });
+});
+
+describe('keyPlace refuses anything but a key ARN', () => {
+  it.each([
+    `x${KEY_ARN}`,
+    `${KEY_ARN}/extra`,
+    'arn:aws1:kms:us-east-1:123456789012:key/abc',
+    'arn:aws:kms:us-east-1:12345678901:key/abc',
+  ])('%s', (arn) => {
+    expect(keyPlace(arn)).toBeUndefined();
+  });
+
+  it('reads another partition', () => {
+    expect(keyPlace('arn:aws-cn:kms:cn-north-1:123456789012:key/abc')).toStrictEqual({
+      account: '123456789012',
+      region: 'cn-north-1',
+    });
+  });
+});
+
+describe('recordsKeyOf', () => {
+  const service = (
+    smokeTest: Record<string, unknown> | undefined,
+    name: string | undefined = 'orders',
+  ) =>
+    ({
+      service: { service: name, custom: smokeTest === undefined ? undefined : { smokeTest } },
+    }) as never;
+
+  it('takes the key custom.smokeTest.recordsKey names', () => {
+    expect(recordsKeyOf(service({ recordsKey: 'alias/shared-records' }))).toBe(
+      'alias/shared-records',
+    );
+  });
+
+  it.each([
+    ['no custom section', undefined],
+    ['no recordsKey', {}],
+    ['an empty one', { recordsKey: '' }],
+    ['one that is not text', { recordsKey: 7 }],
+  ])('falls back to the service’s alias with %s', (_what, smokeTest) => {
+    expect(recordsKeyOf(service(smokeTest))).toBe('alias/orders-smoke-records');
+  });
+
+  it('names the default service’s alias when the service has no name', () => {
+    const unnamed = { service: { custom: { smokeTest: {} } } } as never;
+    expect(recordsKeyOf(unnamed)).toBe('alias/petsage-smoke-test-smoke-records');
   });
 });
