@@ -157,6 +157,7 @@ export function parseRecord(text: string, directory: string): Parsed {
     return { problem: 'note of the wrong shape' };
   if (!checkArtifacts(value.artifacts)) return { problem: 'artifacts of the wrong shape' };
   const ci =
+    // Stryker disable next-line ConditionalExpression: equivalent, ciRunFrom({}) is null as well.
     value.ci === null
       ? null
       : ciRunFrom(

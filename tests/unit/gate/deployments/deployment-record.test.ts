@@ -180,6 +180,11 @@ describe('parseRecord', () => {
     ],
     ['with a note that is not text', JSON.stringify({ ...record, note: { x: 1 } }), /note/],
     [
+      'rolled back to a list that prints as a deployment',
+      JSON.stringify({ ...record, verdict: 'rolled-back', rolledBackTo: [DIR] }),
+      /rolledBackTo/,
+    ],
+    [
       'with a correlation id of the wrong shape',
       JSON.stringify({ ...record, correlationId: 'a b' }),
       /correlation id/,
