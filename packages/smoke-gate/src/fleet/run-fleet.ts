@@ -1,6 +1,6 @@
 import { type AwsClients, type AwsSettings, createClientCache } from '../aws/aws-clients.ts';
 import { createRegionBudgets, type LogCallBudget } from '../aws/log-call-budget.ts';
-import { createRoleCache, type RoleCache, stsError } from '../aws/role-credentials.ts';
+import { createRoleCache, type RoleCache } from '../aws/role-credentials.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
@@ -9,7 +9,7 @@ import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED, VERDICTS } from '../c
 import { runVerification } from '../verification/run-verification.ts';
 import type { Verdict, VerifyReport } from '../verification/verify-deployment.ts';
 import type { FleetTarget } from './fleet-targets.ts';
-import { roleAccount } from './target-access.ts';
+import { runIdOf, targetAws } from './target-aws.ts';
 
 /** One target's outcome in a run over many. */
 export interface FleetEntry {
@@ -119,44 +119,6 @@ export async function forEachTarget<E>(
     budgetPerSecond: rate,
   }));
   return { entries, logCalls };
-}
-
-/** The run's id in role session names: the CI run's, else the time it started. */
-const runIdOf = (env: NodeJS.ProcessEnv): string =>
-  /^\d{1,20}$/.test(env.GITHUB_RUN_ID ?? '') ? `${env.GITHUB_RUN_ID}` : `${Date.now()}`;
-
-/**
- * A target's AWS settings: its region, its profile, its role (assumed once, from the profile or
- * the run's credentials) and the account they act in; or the one-line reason its role cannot be
- * assumed (that target alone could not be judged).
- */
-async function targetAws(
-  target: FleetTarget,
-  run: AwsSettings,
-  roles: RoleCache,
-): Promise<{ aws: AwsSettings; problem?: string }> {
-  const { access } = target;
-  const base: AwsSettings = {
-    ...run,
-    region: target.region ?? run.region,
-    ...(access?.profile === undefined ? {} : { profile: access.profile }),
-  };
-  let aws = base;
-  if (access?.roleArn !== undefined) {
-    const role = { arn: access.roleArn, externalId: access.externalId };
-    const credentials = roles.credentialsFor(role, base);
-    aws = { ...base, role, credentials };
-    try {
-      await credentials();
-    } catch (error) {
-      const account = roleAccount(role.arn) ?? null;
-      return {
-        aws: { ...aws, account },
-        problem: `role ${role.arn} could not be assumed: ${stsError(error)}`,
-      };
-    }
-  }
-  return { aws: { ...aws, account: await roles.accountOf(aws) } };
 }
 
 /**
