@@ -37,6 +37,7 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/fleet/target-aws.ts',
   'packages/smoke-gate/src/plugin/announce-verdict.ts',
   'packages/smoke-gate/src/plugin/gate-reports.ts',
+  'packages/smoke-gate/src/plugin/gate-steps.ts',
   'packages/smoke-gate/src/plugin/schema.ts',
   'packages/smoke-gate/src/report/job-summary.ts',
   'packages/smoke-gate/src/status/status.ts',

@@ -9,7 +9,6 @@ import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import type { ServerlessLike } from '../core/framework.ts';
 import { isRecord } from '../core/json.ts';
-import type { DeploymentRecord } from './deployment-record.ts';
 
 /** The one signing algorithm: ECDSA over P-256 with SHA-256 (KMS's ECDSA_SHA_256, DER). */
 export const SIGNING_ALGORITHM = 'ECDSA_SHA_256';
@@ -25,6 +24,19 @@ export const recordsKeyOf = (serverless: ServerlessLike): string => {
     ? named
     : recordsKeyAlias(serverless.service.service ?? VERIFY_DEFAULTS.service);
 };
+
+/** The fields of a record a signature covers (deployment-record.ts's DeploymentRecord has them). */
+export interface SignedFields {
+  deployment: string;
+  verdict: string;
+  at: string;
+  commit: string | null;
+  version: string | null;
+  artifacts: Record<string, { sha256: string; versionId: string | null }>;
+  rolledBackTo: string | null;
+  scope?: RecordScope | null;
+  signature?: RecordSignature | null;
+}
 
 /** Where a record belongs: what the signature binds it to besides its own fields. */
 export interface RecordScope {
@@ -68,10 +80,7 @@ export const publicKeyOf = (der: Uint8Array): KeyObject =>
  * The bytes a signature covers: the scope and every field a rollback relies on, in one fixed
  * order (a JSON array, artifacts sorted by name), so no two records share them.
  */
-export function signedPayload(
-  record: Omit<DeploymentRecord, 'signature' | 'scope'>,
-  scope: RecordScope,
-): Uint8Array {
+export function signedPayload(record: SignedFields, scope: RecordScope): Uint8Array {
   const artifacts = Object.entries(record.artifacts)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, hash]) => [name, hash.sha256, hash.versionId]);
@@ -94,11 +103,11 @@ export function signedPayload(
 }
 
 /** Signs a record for its scope: the record with its scope and signature. */
-export async function signRecord(
-  record: DeploymentRecord,
+export async function signRecord<R extends SignedFields>(
+  record: R,
   key: RecordKey,
   scope: Pick<RecordScope, 'service' | 'stage'>,
-): Promise<DeploymentRecord> {
+): Promise<R> {
   const full = {
     service: scope.service,
     stage: scope.stage,
@@ -122,7 +131,7 @@ export async function signRecord(
  * this service, stage, account and region, over exactly these fields.
  */
 export function untrustedBecause(
-  record: DeploymentRecord,
+  record: SignedFields,
   key: RecordKey | undefined,
   scope: Pick<RecordScope, 'service' | 'stage'>,
   keyProblem = 'no records key',

@@ -20,7 +20,7 @@ import { rollbackRefusal } from '../deployments/rollback-checks.ts';
 import { waitForSettledStack } from '../deployments/stack-state.ts';
 import { formatReport } from '../report/report.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
-import type { GateStep } from './gate-interrupt.ts';
+import type { GateStep } from './gate-steps.ts';
 import { asGateRollback } from './internal-rollback.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
 

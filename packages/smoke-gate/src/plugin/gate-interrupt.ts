@@ -16,27 +16,14 @@ import {
   within,
 } from '../core/interruption.ts';
 import { openBooks, recordVerdict } from '../deployments/deployment-books.ts';
-import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
 import { fleetReportOf, interruptedEntry } from '../fleet/run-fleet.ts';
 import { fleetMarkdown } from '../report/fleet-report.ts';
 import { interruptedBlock, interruptedBy, interruptedReport } from '../report/interrupted.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { formatJUnitError } from '../verification/junit.ts';
 import { deployedStack, nextSteps } from './gate-crash.ts';
-import type { SmokeTrigger } from './serverless-smoke.ts';
+import type { GateState, SmokeTrigger } from './gate-steps.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
-
-/** Where the gate is, as the interruption block tells it. */
-export type GateStep =
-  | { step: 'verifying' }
-  | { step: 'rolling-back'; to: string }
-  | { step: 'verifying-restored'; to: string };
-
-/** What the watch reads when the signal comes: the gate's step and this command's deployment. */
-export interface GateState {
-  current: GateStep;
-  own: DeploymentIdentity | undefined;
-}
 
 /** What the watch needs of the command. */
 export interface GateWatchInput {

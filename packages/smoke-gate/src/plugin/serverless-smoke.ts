@@ -15,15 +15,15 @@ import { formatReport } from '../report/report.ts';
 import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, afterDeploy } from './after-deploy.ts';
 import { announceVerdict, gateEvents } from './announce-verdict.ts';
-import { type GateState, type GateStep, watchGate } from './gate-interrupt.ts';
+import { watchGate } from './gate-interrupt.ts';
 import { failureLine, gateNote, jsonReport, writeGateJUnit } from './gate-reports.ts';
+import type { GateState, GateStep, SmokeTrigger } from './gate-steps.ts';
 import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
 
 export { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 export { resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
 
-/** Where the verification runs from: `serverless smoke`, after `deploy`, `deploy function` or `rollback`. */
-export type SmokeTrigger = 'command' | 'deploy' | 'deploy-function' | 'rollback';
+export type { SmokeTrigger } from './gate-steps.ts';
 
 /** Input of {@link runServerlessSmoke}. */
 export interface ServerlessSmokeInput {
