@@ -19,6 +19,20 @@ describe('negotiateContentType', () => {
     ['application/health+json;q=nonsense', JSON_UTF8],
     ['application/health+json ; q=1.0 , text/plain', HEALTH_JSON],
     ['application/json;q=0.2, */*;q=1, application/health+json;q=0.5', HEALTH_JSON],
+    // The most specific range that matches JSON decides its quality, wherever it stands.
+    ['*/*;q=1, application/*;q=0.9, application/health+json;q=0.8', JSON_UTF8],
+    ['application/*;q=0.9, */*;q=0.1, application/health+json;q=0.5', JSON_UTF8],
+    ['*/*;q=0.9, application/health+json;q=0.5', JSON_UTF8],
+    ['application/*;q=0.3, application/health+json;q=0.5', HEALTH_JSON],
+    ['application/json;q=0.3, application/*;q=1, application/health+json;q=0.5', HEALTH_JSON],
+    ['*/*;q=0.3, application/health+json;q=0.5', HEALTH_JSON],
+    ['text/*;q=1, application/health+json;q=0.5', HEALTH_JSON],
+    // q-values out of range count as 0; an equal rank goes to health+json.
+    ['application/health+json;q=1.5', JSON_UTF8],
+    ['application/health+json;q=-0.1', JSON_UTF8],
+    ['application/health+json;q=0.5, application/json;q=0.5', HEALTH_JSON],
+    ['application/health+json;level=1;Q= 0.4 , application/json;q=0.5', JSON_UTF8],
+    ['application/health+json;charset=utf-8', HEALTH_JSON],
   ])('answers Accept %j with %s', (accept, expected) => {
     expect(negotiateContentType(accept)).toBe(expected);
   });

@@ -79,9 +79,11 @@ export interface VerifyOptions {
 /** A fresh correlation id that the function accepts and no other request shares. */
 export const newCorrelationId = (): string => `smoke-${randomUUID()}`;
 
-type ReportBody = Omit<VerifyReport, 'hints' | 'ok' | 'verdict'>;
+/** A report before its verdict and hints. */
+export type ReportBody = Omit<VerifyReport, 'hints' | 'ok' | 'verdict'>;
 
-const hintsFor = (report: ReportBody, verdict: Verdict): string[] => {
+/** What to check next, from what the route and the log search saw and the verdict. */
+export const hintsFor = (report: ReportBody, verdict: Verdict): string[] => {
   const hints: string[] = [];
   if (!report.http.ok && report.http.status === null) {
     hints.push('Is the URL right (--url or the stack output), and is the API reachable from here?');

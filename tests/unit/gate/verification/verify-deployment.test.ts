@@ -6,7 +6,12 @@ import type {
   LogSearchResult,
   LogSource,
 } from '../../../../packages/smoke-gate/src/verification/log-source.ts';
-import { verifyDeployment } from '../../../../packages/smoke-gate/src/verification/verify-deployment.ts';
+import {
+  hintsFor,
+  type ReportBody,
+  type Verdict,
+  verifyDeployment,
+} from '../../../../packages/smoke-gate/src/verification/verify-deployment.ts';
 import { healthBody } from '../../../helpers/contract-fixtures.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
 import { PETSAGE_CONTRACT } from '../../../helpers/petsage-contract.ts';
@@ -504,5 +509,122 @@ describe('verifyDeployment', () => {
     expect(report.log).toMatchObject({ found: false, polls: 7 });
     expect(report.hints.join('\n')).toMatch(/region.*log group/);
     expect(report.hints.join('\n')).toMatch(/event is "other"/);
+  });
+});
+
+describe('hintsFor: what to check next', () => {
+  /** A report where the route answered 200 and the line was found: nothing to hint. */
+  const body = (
+    change: { http?: Partial<ReportBody['http']>; log?: Partial<ReportBody['log']> } = {},
+  ): ReportBody => ({
+    correlationId: 'smoke-1',
+    url: 'https://api.example/health',
+    logSource: 'CloudWatch Logs group /aws/lambda/x',
+    http: {
+      ok: true,
+      status: 200,
+      latencyMs: 40,
+      attempts: 1,
+      throttled: false,
+      problems: [],
+      ...change.http,
+    },
+    log: {
+      found: true,
+      searched: true,
+      logStreamName: 's',
+      ingestionDelayMs: 10,
+      foundAfterMs: 900,
+      waitedMs: 800,
+      functionRequestId: 'r',
+      polls: 2,
+      throttled: 0,
+      rejected: [],
+      problems: [],
+      ...change.log,
+    },
+    elapsedMs: 1000,
+  });
+
+  it('has nothing to say about a verified deployment', () => {
+    expect(hintsFor(body(), 'verified')).toStrictEqual([]);
+  });
+
+  it.each([
+    [
+      'no answer at all',
+      body({ http: { ok: false, status: null } }),
+      'failed',
+      /^Is the URL right/,
+    ],
+    [
+      'a 404',
+      body({ http: { ok: false, status: 404 } }),
+      'failed',
+      /^404: the route path or stage/,
+    ],
+    ['a 300', body({ http: { ok: false, status: 300 } }), 'failed', /^The route redirects/],
+    ['a 399', body({ http: { ok: false, status: 399 } }), 'failed', /^The route redirects/],
+    [
+      'a route throttled to the end',
+      body({ http: { ok: false, status: 429, throttled: true } }),
+      'inconclusive',
+      /^The route answered 429 \(throttled\)/,
+    ],
+    [
+      'a log search that never got a turn',
+      body({ log: { found: false, polls: 0 } }),
+      'inconclusive',
+      /^The log search never got a turn/,
+    ],
+    [
+      'CloudWatch Logs throttling',
+      body({ log: { found: false, polls: 4, throttled: 3 } }),
+      'inconclusive',
+      /^CloudWatch Logs throttled 3 of 4 call\(s\)/,
+    ],
+    [
+      'a log service that did not answer',
+      body({ log: { found: false, polls: 4, throttled: 0 } }),
+      'inconclusive',
+      /^The log service did not answer to the end/,
+    ],
+  ])('says what to check after %s, first', (_what, report, verdict, hint) => {
+    expect(hintsFor(report, verdict as Verdict)[0]).toMatch(hint);
+  });
+
+  it.each([
+    ['a 200 whose line is missing', body({ http: { ok: true, status: 200 } })],
+    ['a 299', body({ http: { ok: false, status: 299 } })],
+    ['a 400', body({ http: { ok: false, status: 400 } })],
+    ['a 500', body({ http: { ok: false, status: 500 } })],
+  ])('does not call %s a redirect', (_what, report) => {
+    expect(hintsFor(report, 'failed').join(' ')).not.toMatch(/redirects/);
+  });
+
+  it('names the log source and what to check when the route answered but no line came', () => {
+    // Act
+    const hints = hintsFor(body({ log: { found: false } }), 'failed');
+    // Assess
+    expect(hints).toStrictEqual([
+      'The route answered but no smoke-test line with this id reached CloudWatch Logs group /aws/lambda/x.',
+      expect.stringMatching(/^Check the region \(--region\), the log group name/),
+    ]);
+  });
+
+  it('lists the lines that mentioned the id but were rejected', () => {
+    const hints = hintsFor(
+      body({ log: { found: false, rejected: ['line level "ERROR"', 'correlation_id is "x"'] } }),
+      'failed',
+    );
+    expect(hints.at(-1)).toBe(
+      'Lines mentioning the id were rejected: line level "ERROR"; correlation_id is "x".',
+    );
+  });
+
+  it('says nothing about missing lines when the route itself failed', () => {
+    expect(
+      hintsFor(body({ http: { ok: false, status: 500 }, log: { found: false } }), 'failed'),
+    ).toStrictEqual([]);
   });
 });
