@@ -4,11 +4,11 @@ declare const __PETSAGE_VERSION__: string | undefined;
 declare const __PETSAGE_RELEASE_ID__: string | undefined;
 
 /** package.json version the bundle was built from. */
-// Stryker disable next-line all: the defines are set wherever tests run; 'unknown' is for tools without them.
 export const buildVersion: string =
+  // Stryker disable next-line all: the defines are set wherever tests run; 'unknown' is for tools without them.
   typeof __PETSAGE_VERSION__ === 'string' ? __PETSAGE_VERSION__ : 'unknown';
 
 /** Git commit the bundle was built from, or "unknown". */
-// Stryker disable next-line all: the defines are set wherever tests run; 'unknown' is for tools without them.
 export const buildReleaseId: string =
+  // Stryker disable next-line all: the defines are set wherever tests run; 'unknown' is for tools without them.
   typeof __PETSAGE_RELEASE_ID__ === 'string' ? __PETSAGE_RELEASE_ID__ : 'unknown';
