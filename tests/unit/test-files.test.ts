@@ -33,7 +33,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/deployments/rollback-by-commit.ts',
   'packages/smoke-gate/src/deployments/stack-state.ts',
   'packages/smoke-gate/src/fleet/fleet-status.ts',
-  'packages/smoke-gate/src/fleet/nesting-depth.ts',
   'packages/smoke-gate/src/fleet/target-aws.ts',
   'packages/smoke-gate/src/plugin/announce-verdict.ts',
   'packages/smoke-gate/src/plugin/gate-reports.ts',

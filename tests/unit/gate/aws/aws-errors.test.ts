@@ -11,6 +11,13 @@ const awsError = (name: string, extra: Record<string, unknown> = {}, message = n
 const networkError = (code: string) =>
   new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
 
+/** A network error under `depth` layers of causes. */
+const nested = (depth: number, code: string): Error => {
+  let error: Error = Object.assign(new Error(code), { code });
+  for (let i = 0; i < depth; i++) error = new Error(`layer ${i}`, { cause: error });
+  return error;
+};
+
 describe('classifyAwsError', () => {
   it.each([
     ['ThrottlingException', awsError('ThrottlingException'), 'throttled'],
@@ -46,6 +53,26 @@ describe('classifyAwsError', () => {
     ['an unparseable answer', awsError('SyntaxError', {}, 'Unexpected token <'), 'transient'],
     ['a timeout', awsError('TimeoutError'), 'transient'],
     ['a host that does not resolve', networkError('ENOTFOUND'), 'configuration'],
+    ['a DNS retry (EAI_AGAIN)', networkError('EAI_AGAIN'), 'transient'],
+    [
+      'a code that is not a network code',
+      awsError('Whatever', { code: 'Econnrefused' }),
+      'configuration',
+    ],
+    ['a network code wrapped five deep', nested(4, 'ECONNRESET'), 'transient'],
+    ['a network code wrapped six deep (not followed)', nested(5, 'ECONNRESET'), 'configuration'],
+    [
+      'a 500 with no $fault',
+      awsError('Unknown', { $metadata: { httpStatusCode: 500 } }),
+      'transient',
+    ],
+    ['a 499', awsError('Unknown', { $metadata: { httpStatusCode: 499 } }), 'configuration'],
+    [
+      'an answer that is not XML or JSON',
+      awsError('Error', {}, 'Unexpected token < in JSON'),
+      'transient',
+    ],
+    ['a thrown string', 'boom' as unknown as Error, 'configuration'],
     ['access denied', awsError('AccessDeniedException'), 'configuration'],
     ['a missing log group', awsError('ResourceNotFoundException'), 'configuration'],
   ])('sorts %s', (_name, error, expected) => {
@@ -62,6 +89,22 @@ describe('awsConfigurationError', () => {
       /access denied \(AccessDeniedException\)\. The verifier needs logs:FilterLogEvents/,
     ],
     [awsError('ResourceNotFoundException'), /not found\. Check the log group name \(--log-group\)/],
+    [awsError('UnauthorizedOperation'), /access denied \(UnauthorizedOperation\)/],
+    [awsError('UnrecognizedClientException'), /access denied \(UnrecognizedClientException\)/],
+    [awsError('InvalidClientTokenId'), /access denied \(InvalidClientTokenId\)/],
+    [awsError('InvalidSignatureException'), /access denied \(InvalidSignatureException\)/],
+    [awsError('SignatureDoesNotMatch'), /access denied \(SignatureDoesNotMatch\)/],
+    [awsError('ExpiredTokenException'), /access denied \(ExpiredTokenException\)/],
+    [
+      awsError('InvalidParameterException', {}, 'bad name'),
+      /the service rejected the request \(InvalidParameterException: bad name\)/,
+    ],
+    [
+      awsError('ValidationError', {}, 'bad stack'),
+      /the service rejected the request \(ValidationError: bad stack\)/,
+    ],
+    [awsError('ConfigError', {}, 'Region is missing'), /no AWS region\. Pass --region/],
+    [awsError('WeirdError', {}, 'something odd'), /: WeirdError: something odd$/],
     [networkError('ENOTFOUND'), /does not resolve \(region "eu-west-1"\?\)/],
     [
       awsError('CredentialsProviderError', {}, 'Could not load credentials'),
@@ -83,5 +126,27 @@ describe('awsConfigurationError', () => {
     );
     expect(result.message).toContain('\\u{1b}[31m');
     expect(result.message.length).toBeLessThan(300);
+  });
+});
+
+describe('awsConfigurationError with a profile', () => {
+  it('names the profile whose credentials could not be loaded', () => {
+    // Act
+    const error = awsConfigurationError(
+      Object.assign(new Error('Could not resolve credentials using profile: [ops]'), {
+        name: 'CredentialsProviderError',
+      }),
+      { what: 'CloudFormation stack s', profile: 'ops' },
+    );
+    // Assess
+    expect(error.message).toMatch(
+      /^CloudFormation stack s: no usable AWS credentials for profile "ops" \(Could not resolve/,
+    );
+  });
+
+  it('says the region is unset when it cannot resolve the endpoint', () => {
+    const cause = Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+    const error = awsConfigurationError(new TypeError('fetch failed', { cause }), { what: 'x' });
+    expect(error.message).toMatch(/region "unset"/);
   });
 });

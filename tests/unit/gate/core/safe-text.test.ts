@@ -21,8 +21,24 @@ describe('safeText', () => {
     ['a word joiner', 'a\u2060b', 'a\\u{2060}b'],
     ['a soft hyphen', 'a\u00adb', 'a\\u{ad}b'],
     ['a tag character', 'a\u{e0041}b', 'a\\u{e0041}b'],
+    ['the first of the non-character block', 'a\ufdd0b', 'a\\u{fdd0}b'],
+    ['the last of the non-character block', 'a\ufdefb', 'a\\u{fdef}b'],
   ])('escapes %s', (_name, value, expected) => {
     expect(safeText(value)).toBe(expected);
+  });
+
+  it('keeps the characters just outside the non-character block', () => {
+    expect(safeText('\ufdcf\ufdf0')).toBe('\ufdcf\ufdf0');
+  });
+
+  it('prints a value that is not text as text', () => {
+    expect(safeText(42)).toBe('42');
+    expect(safeText(null)).toBe('null');
+  });
+
+  it('keeps accented text exactly at the cap whole', () => {
+    const exact = 'é'.repeat(VERIFY_DEFAULTS.valueMaxChars);
+    expect(safeText(exact)).toBe(exact);
   });
 
   it('keeps ordinary text, accents and emoji as they are', () => {
@@ -68,6 +84,10 @@ describe('redactUrl', () => {
     expect(redactUrl('https://u:p@h.example/health?token=abc#x')).toBe(
       'https://h.example/health?<redacted>',
     );
+  });
+
+  it('adds no query marker to a URL without a query', () => {
+    expect(redactUrl('https://h.example/health')).toBe('https://h.example/health');
   });
 
   it('never echoes an unparseable value', () => {

@@ -110,6 +110,36 @@ describe('readTargetsFile', () => {
       /entry 1: stage "dev; rm -rf \/" is not a stage name$/,
     ],
     ['repeats a key', 'targets:\n  - { stage: dev, stage: prod }\n', /is not JSON or YAML: /],
+    [
+      'has an entry that is a list',
+      'targets:\n  - [dev]\n',
+      /entry 1: must be a mapping with a stage/,
+    ],
+    ['has an entry that is text', 'targets:\n  - dev\n', /entry 1: must be a mapping with a stage/],
+    ['has an empty entry', 'targets:\n  - \n', /entry 1: must be a mapping with a stage/],
+    [
+      'has an empty value',
+      'targets:\n  - { stage: "" }\n',
+      /entry 1: stage must be a non-empty string$/,
+    ],
+    [
+      'has a key no name is close to',
+      'targets:\n  - { stage: dev, zzzzzzzz: 1 }\n',
+      /entry 1: unknown key "zzzzzzzz"$/,
+    ],
+    [
+      'has a stage and a log group',
+      'targets:\n  - { stage: dev, logGroup: g }\n',
+      /entry 1: give a stage, or a url and a logGroup, not both$/,
+    ],
+    [
+      'has a service that is not a service name',
+      'targets:\n  - { stage: dev, service: "-x" }\n',
+      /entry 1: service "-x" is not a service name$/,
+    ],
+    ['is one text', '"targets"\n', /must be a mapping with a targets: list$/],
+    ['is null', 'null\n', /must be a mapping with a targets: list$/],
+    ['has targets that are not a list', 'targets: { stage: dev }\n', /must have a targets: list$/],
   ])('refuses a file that %s, in one line naming the entry', async (_, text, message) => {
     // Act
     const reading = read('bad.yml', text);
@@ -128,6 +158,20 @@ describe('readTargetsFile', () => {
     await expect(read('huge.yml', `targets:\n${entries.join('\n')}\n`)).rejects.toThrow(
       /has 1001 targets; at most 1000 are verified in one run$/,
     );
+  });
+
+  it('reads exactly as many targets as one run verifies', async () => {
+    const entries = Array.from(
+      { length: VERIFY_DEFAULTS.maxTargets },
+      (_, i) => `  - stage: s${i}`,
+    );
+    await expect(read('max.yml', `targets:\n${entries.join('\n')}\n`)).resolves.toHaveLength(
+      VERIFY_DEFAULTS.maxTargets,
+    );
+  });
+
+  it('refuses a folder given as the targets file', async () => {
+    await expect(readTargetsFile(dir, 'svc')).rejects.toThrow(/targets file ".*" is not a file$/);
   });
 
   it('refuses a file past its size cap without parsing it', async () => {
@@ -179,6 +223,37 @@ describe('readTargetsFile', () => {
       'targets:\n  - { name: "evil\\u001b[31m\\u202e", stage: dev }\n',
     );
     expect(targets[0]?.name).toBe('evil\\u{1b}[31m\\u{202e}');
+  });
+});
+
+describe('targetsFromFlags, one region', () => {
+  it('names a target by its stage alone, or by its stack for another service, with where it came from', () => {
+    // Act
+    const ours = targetsFromFlags({
+      stages: ['dev'],
+      regions: ['eu-west-1'],
+      service: 'petsage-smoke-test',
+    });
+    const theirs = targetsFromFlags({ stages: ['dev'], regions: [], service: 'orders' });
+    // Assess
+    expect(ours).toStrictEqual([
+      {
+        name: 'dev',
+        region: 'eu-west-1',
+        request: { stage: 'dev', service: 'petsage-smoke-test' },
+        source: '--stage "dev" --region "eu-west-1"',
+        access: undefined,
+      },
+    ]);
+    expect(theirs.map((t) => [t.name, t.region, t.source])).toStrictEqual([
+      ['orders-dev', undefined, '--stage "dev"'],
+    ]);
+  });
+
+  it('refuses a stage that is not a stage name', () => {
+    expect(() => targetsFromFlags({ stages: ['dev prod'], regions: [], service: 's' })).toThrow(
+      '--stage "dev prod" is not a stage name',
+    );
   });
 });
 
