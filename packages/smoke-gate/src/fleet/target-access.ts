@@ -49,3 +49,25 @@ export function checkAccess(access: TargetAccess, where: string): TargetAccess |
     ? undefined
     : { profile, roleArn, externalId };
 }
+
+/**
+ * Refuses, before any call, a profile that no shared config file names (`~/.aws/config`,
+ * `~/.aws/credentials`, or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE), naming the entry.
+ */
+export async function checkProfiles(
+  targets: { access?: TargetAccess | undefined; source: string }[],
+): Promise<void> {
+  const named = targets.filter((target) => target.access?.profile !== undefined);
+  if (named.length === 0) return;
+  // Loaded here: only a run that names profiles reads the SDK's shared config files.
+  const { parseKnownFiles } = await import('@smithy/core/config');
+  const profiles = await parseKnownFiles({}).catch(() => ({}));
+  for (const target of named) {
+    const profile = target.access?.profile as string;
+    if (!Object.hasOwn(profiles, profile)) {
+      throw new CouldNotJudgeError(
+        `${target.source}: profile ${quoted(profile)} is in no shared config file (~/.aws/config, ~/.aws/credentials, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)`,
+      );
+    }
+  }
+}

@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readTargetsFile } from '../../../../packages/smoke-gate/src/fleet/fleet-targets.ts';
 import {
   checkAccess,
+  checkProfiles,
   roleAccount,
 } from '../../../../packages/smoke-gate/src/fleet/target-access.ts';
 
@@ -86,5 +87,38 @@ describe('checkAccess', () => {
 
   it('names the account of a role', () => {
     expect(roleAccount(ROLE)).toBe('210987654321');
+  });
+});
+
+describe('checkProfiles', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('refuses, before any call, a profile no shared config file names, naming the entry', async () => {
+    // Prepare: the shared config files of this run: one profile in each.
+    const config = join(dir, 'config');
+    const credentials = join(dir, 'credentials');
+    await writeFile(config, '[profile dev-account]\nregion = eu-west-1\n');
+    await writeFile(credentials, '[ops]\naws_access_key_id = x\naws_secret_access_key = y\n');
+    vi.stubEnv('AWS_CONFIG_FILE', config);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', credentials);
+    const target = (profile: string, entry: number) => ({
+      access: { profile },
+      source: `targets file "t.yml", entry ${entry}`,
+    });
+    // Act, Assess
+    await expect(
+      checkProfiles([target('dev-account', 1), target('ops', 2)]),
+    ).resolves.toBeUndefined();
+    await expect(
+      checkProfiles([target('dev-account', 1), target('prod-acount', 2)]),
+    ).rejects.toThrow(
+      /^targets file "t\.yml", entry 2: profile "prod-acount" is in no shared config file/,
+    );
+  });
+
+  it('reads no file when no target names a profile', async () => {
+    await expect(checkProfiles([{ source: '--stage dev' }])).resolves.toBeUndefined();
   });
 });

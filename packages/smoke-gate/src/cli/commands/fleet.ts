@@ -12,6 +12,7 @@ import {
   interruptedEntry,
   runFleet,
 } from '../../fleet/run-fleet.ts';
+import { checkProfiles } from '../../fleet/target-access.ts';
 import { fleetMarkdown, formatFleetReport, formatFleetStatus } from '../../report/fleet-report.ts';
 import { interruptedBlock, interruptedBy } from '../../report/interrupted.ts';
 import { appendJobSummary } from '../../report/job-summary.ts';
@@ -55,6 +56,7 @@ async function checkedFleet(
     async () => {
       const targets = await fleetOf(values);
       await checkTargetRegions(targets, aws, out.io.env);
+      await checkProfiles(targets);
       await checkJUnitPath(values.junit);
       return targets;
     },
