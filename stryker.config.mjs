@@ -32,5 +32,6 @@ export default {
   concurrency: 2,
   // Added to each test's own measured time: a mutant that loops is cut off early.
   timeoutMS: 4000,
-  thresholds: { high: 90, low: 80, break: null },
+  // break: the score this project reached (docs/mutation-testing.md); a change below it fails.
+  thresholds: { high: 90, low: 80, break: 90 },
 };
