@@ -86,8 +86,13 @@ describe('the packed gate (@petsage/smoke-gate)', () => {
       '@aws-sdk/client-cloudformation',
       '@aws-sdk/client-cloudwatch',
       '@aws-sdk/client-cloudwatch-logs',
+      // The records key (signed records) and assumed roles (stages in other accounts).
+      '@aws-sdk/client-kms',
       '@aws-sdk/client-s3',
       '@aws-sdk/client-sns',
+      '@aws-sdk/client-sts',
+      // The SDK's shared config loader: a targets file's profiles are checked before any call.
+      '@smithy/core',
       'yaml',
     ]);
   });
