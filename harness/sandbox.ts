@@ -21,6 +21,8 @@ import { startRouteStandIn } from './route/route-stand-in.ts';
 
 const STAGE = 'sandbox';
 const STACK = `petsage-smoke-test-${STAGE}`;
+/** A second stage, so a run over many targets (examples/fleet.yml) has two to verify. */
+const SECOND = 'sandbox-two';
 const say = (text: string) => process.stdout.write(`${text}\n`);
 // Whoever read our output may be gone (npm stopped alone): a closed pipe must not stop the cleanup.
 process.stdout.on('error', () => undefined);
@@ -40,9 +42,11 @@ const aws = {
 // The records key, created once per account and region (docs/signed-records.md).
 await createRecordsKey(aws);
 const route = await startRouteStandIn({ stackName: STACK, aws });
+const secondRoute = await startRouteStandIn({ stackName: `petsage-smoke-test-${SECOND}`, aws });
 let stopping: Promise<void> | undefined;
 const stop = () => {
   stopping ??= (async () => {
+    await secondRoute.stop();
     await route.stop();
     await moto.stop();
     await rm(dir, { recursive: true, force: true });
@@ -72,22 +76,28 @@ try {
   say(
     `sandbox: moto at ${moto.endpoint}, route stand-in at ${route.baseUrl}; deploying stage ${STAGE}...`,
   );
-  const child = spawn(
-    process.execPath,
-    [SERVERLESS_BIN, 'deploy', '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
-    {
-      cwd: good,
-      env: {
-        ...process.env,
-        ...env,
-        RELEASE_ID: 'sandbox-good',
-        SLS_AWS_MONITORING_FREQUENCY: '200',
+  /** `serverless deploy` of the good copy to `stage`, its route the stand-in at `url`. */
+  const deploy = async (stage: string, url: string) => {
+    const child = spawn(
+      process.execPath,
+      [SERVERLESS_BIN, 'deploy', '--stage', stage, '--param', `standInUrl=${url}`],
+      {
+        cwd: good,
+        env: {
+          ...process.env,
+          ...env,
+          RELEASE_ID: 'sandbox-good',
+          SLS_AWS_MONITORING_FREQUENCY: '200',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const [code] = await once(child, 'exit');
-  if (code !== 0) throw new Error(`the first deploy failed (exit ${code})`);
+    );
+    const [code] = await once(child, 'exit');
+    if (code !== 0) throw new Error(`the deploy of stage ${stage} failed (exit ${code})`);
+  };
+  await deploy(STAGE, route.baseUrl);
+  say(`sandbox: deploying a second stage, ${SECOND}, for a run over many targets...`);
+  await deploy(SECOND, secondRoute.baseUrl);
   // Both heartbeats once, as EventBridge would: the direct one and the route's.
   const schedule = structuredClone(scheduledEvent);
   schedule.resources = [`arn:aws:events:us-east-1:123456789012:rule/${STACK}-heartbeat`];
@@ -118,6 +128,10 @@ The same broken deploy left live (--skip-rollback): status names it (exit 1); th
   npx petsage-smoke history --stage ${STAGE} --endpoint-url ${moto.endpoint}
   (cd ${good} && npx serverless rollback --stage ${STAGE} --param standInUrl=${route.baseUrl} --commit sandbox-good)
   npx petsage-smoke verify --stage ${STAGE} --endpoint-url ${moto.endpoint}
+
+Both stages in one run, as a run over many stages and regions reads them:
+
+  npx petsage-smoke verify --targets examples/fleet.yml
 
 Ctrl-C here stops it all.
 Stand-ins: moto (AWS APIs, no IAM enforcement), the route stand-in (the deployed zip under AWS's
