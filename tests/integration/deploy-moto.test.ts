@@ -594,10 +594,16 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
       `Smoke test interrupted by SIGINT: the new deployment ${interrupted} of stack ${STACK} is live and NOT verified.`,
     );
     expect(output).toMatch(/go back: +serverless rollback --stage \S+ --region us-east-1 --commit/);
-    expect(output).toContain(`Recorded deployment ${interrupted} as interrupted.`);
-    expect(verdicts[interrupted]).toBe('interrupted');
+    // The record fits in its 1.5 s on most machines; on a loaded one the block says it did not,
+    // and then the deployment is never left looking verified.
+    const recorded = output.includes(`Recorded deployment ${interrupted} as interrupted.`);
+    if (!recorded) {
+      expect(output).toContain(`The verdict was NOT recorded: deployment ${interrupted}`);
+    }
+    const expected = recorded ? 'interrupted' : 'unrecorded';
+    expect(verdicts[interrupted]).toBe(recorded ? 'interrupted' : undefined);
     expect(listed.report.deployments).toContainEqual(
-      expect.objectContaining({ directory: interrupted, verdict: 'interrupted' }),
+      expect.objectContaining({ directory: interrupted, verdict: expected }),
     );
     // The next deploy works as usual, and what it left live is recorded as verified.
     expect(next.code, next.output).toBe(0);
