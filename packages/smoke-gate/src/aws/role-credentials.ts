@@ -118,3 +118,22 @@ export function createRoleCache(options: {
     },
   };
 }
+
+/**
+ * `base` acting as `role`, assumed now (once per run through `roles`); with the one line why it
+ * cannot be assumed, when it cannot.
+ */
+export async function asRole(
+  base: AwsSettings,
+  role: TargetRole,
+  roles: RoleCache,
+): Promise<{ aws: AwsSettings; problem?: string }> {
+  const credentials = roles.credentialsFor(role, base);
+  const aws = { ...base, role, credentials };
+  try {
+    await credentials();
+    return { aws };
+  } catch (error) {
+    return { aws, problem: `role ${role.arn} could not be assumed: ${stsError(error)}` };
+  }
+}

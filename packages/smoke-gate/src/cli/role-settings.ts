@@ -2,7 +2,7 @@
 // acting as that role in the stage's account, or the one line why it cannot be assumed.
 
 import type { AwsSettings } from '../aws/aws-clients.ts';
-import { createRoleCache, stsError } from '../aws/role-credentials.ts';
+import { asRole, createRoleCache } from '../aws/role-credentials.ts';
 import { accessOf, awsSettingsOf } from './flag-values.ts';
 import type { Values } from './flags.ts';
 
@@ -14,12 +14,7 @@ export async function awsAsRoleOf(
   const aws = awsSettingsOf(values, env);
   const access = accessOf(values);
   if (access?.roleArn === undefined) return aws;
-  const role = { arn: access.roleArn, externalId: access.externalId };
-  const credentials = createRoleCache({ runId: `${Date.now()}` }).credentialsFor(role, aws);
-  try {
-    await credentials();
-  } catch (error) {
-    return { problem: `role ${role.arn} could not be assumed: ${stsError(error)}` };
-  }
-  return { ...aws, role, credentials };
+  const roles = createRoleCache({ runId: `${Date.now()}` });
+  const assumed = await asRole(aws, { arn: access.roleArn, externalId: access.externalId }, roles);
+  return assumed.problem === undefined ? assumed.aws : { problem: assumed.problem };
 }

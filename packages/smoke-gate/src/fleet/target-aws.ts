@@ -2,7 +2,7 @@
 // from the profile or the run's credentials) and the account they act in.
 
 import type { AwsSettings } from '../aws/aws-clients.ts';
-import { type RoleCache, stsError } from '../aws/role-credentials.ts';
+import { asRole, type RoleCache } from '../aws/role-credentials.ts';
 import type { FleetTarget } from './fleet-targets.ts';
 import { roleAccount } from './target-access.ts';
 
@@ -28,18 +28,19 @@ export async function targetAws(
   };
   let aws = base;
   if (access?.roleArn !== undefined) {
-    const role = { arn: access.roleArn, externalId: access.externalId };
-    const credentials = roles.credentialsFor(role, base);
-    aws = { ...base, role, credentials };
-    try {
-      await credentials();
-    } catch (error) {
-      const account = roleAccount(role.arn) ?? null;
+    const assumed = await asRole(
+      base,
+      { arn: access.roleArn, externalId: access.externalId },
+      roles,
+    );
+    if (assumed.problem !== undefined) {
+      // The role's own account: where the target would have been read.
       return {
-        aws: { ...aws, account },
-        problem: `role ${role.arn} could not be assumed: ${stsError(error)}`,
+        aws: { ...assumed.aws, account: roleAccount(access.roleArn) ?? null },
+        problem: assumed.problem,
       };
     }
+    aws = assumed.aws;
   }
   return { aws: { ...aws, account: await roles.accountOf(aws) } };
 }

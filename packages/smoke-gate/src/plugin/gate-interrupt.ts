@@ -16,9 +16,12 @@ import {
   within,
 } from '../core/interruption.ts';
 import { openBooks, recordVerdict } from '../deployments/deployment-books.ts';
-import { fleetReportOf, interruptedEntry } from '../fleet/run-fleet.ts';
-import { fleetMarkdown } from '../report/fleet-report.ts';
-import { interruptedBlock, interruptedBy, interruptedReport } from '../report/interrupted.ts';
+import {
+  interruptedBlock,
+  interruptedBy,
+  interruptedMarkdown,
+  interruptedReport,
+} from '../report/interrupted.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { formatJUnitError } from '../verification/junit.ts';
 import { deployedStack, nextSteps } from './gate-crash.ts';
@@ -105,11 +108,9 @@ export async function reportGateInterrupted(
   if (settings.json) {
     input.stdout.write(`${JSON.stringify(interruptedReport(interruption, first))}\n`);
   }
-  const entry = interruptedEntry({ name: deployed.stack, region: deployed.region }, undefined);
-  entry.error = first;
   await appendJobSummary(
     input.env ?? process.env,
-    () => fleetMarkdown(fleetReportOf([entry], [], 0)),
+    () => interruptedMarkdown({ name: deployed.stack, region: deployed.region }, first),
     (text) => input.log.notice(text),
   );
 }

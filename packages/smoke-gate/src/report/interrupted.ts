@@ -2,6 +2,8 @@
 // the commands to see where it ended and to go back) and the JSON object in place of a report.
 
 import type { Interruption } from '../core/interruption.ts';
+import { fleetReportOf, interruptedEntry } from '../fleet/run-fleet.ts';
+import { fleetMarkdown } from './fleet-report.ts';
 
 /** A command to run next, with what it is for. */
 export interface NextStep {
@@ -30,3 +32,12 @@ export const interruptedReport = (interruption: Interruption, message: string) =
 /** `interrupted by SIGINT`: the words every block starts from. */
 export const interruptedBy = (interruption: Interruption): string =>
   `interrupted by ${interruption.signal}`;
+
+/** The job summary of one interrupted target: the usual table, its one row `INTERRUPTED: why`. */
+export function interruptedMarkdown(
+  target: { name: string; region: string | undefined },
+  why: string,
+): string {
+  const entry = { ...interruptedEntry(target, target.region), error: why };
+  return fleetMarkdown(fleetReportOf([entry], [], 0));
+}

@@ -3,9 +3,13 @@ import type { Deadline } from '../../core/deadline.ts';
 import { type Interruption, watchInterruption } from '../../core/interruption.ts';
 import { safeText } from '../../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../../core/verdicts.ts';
-import { fleetReportOf, interruptedEntry } from '../../fleet/run-fleet.ts';
-import { fleetMarkdown, verifyMarkdown } from '../../report/fleet-report.ts';
-import { interruptedBlock, interruptedBy, interruptedReport } from '../../report/interrupted.ts';
+import { verifyMarkdown } from '../../report/fleet-report.ts';
+import {
+  interruptedBlock,
+  interruptedBy,
+  interruptedMarkdown,
+  interruptedReport,
+} from '../../report/interrupted.ts';
 import { appendJobSummary } from '../../report/job-summary.ts';
 import { createProgress } from '../../report/progress.ts';
 import { formatReport } from '../../report/report.ts';
@@ -51,8 +55,11 @@ async function reportInterrupted(
       () => io.stderr.write('petsage-smoke: cannot write --junit file\n'),
     );
   }
-  const entry = interruptedEntry({ name: target.name, region: target.region }, target.region);
-  await appendJobSummary(io.env, () => fleetMarkdown(fleetReportOf([entry], [], 0)), notice(io));
+  await appendJobSummary(
+    io.env,
+    () => interruptedMarkdown(target, 'interrupted before a verdict'),
+    notice(io),
+  );
 }
 
 /** `petsage-smoke verify`: the one road (runVerification), with progress on stderr. */
