@@ -10,6 +10,7 @@ import { FLEET_INGESTION_DELAY_MS, type measureFleet } from './measure-fleet.ts'
 import type { measureOffline } from './measure-offline.ts';
 import type { measureVerifier } from './measure-verifier.ts';
 import type { measureWarm } from './measure-warm.ts';
+import { fleetPlacesTable } from './render-fleet.ts';
 import {
   COLD_RUNS,
   LEVERS,
@@ -119,13 +120,14 @@ export function render(figures: Figures, analysis: string) {
 
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const fleetTable = [
-    '| targets (regions) | all verdicts | goal | verified | peak calls/s in one region (budget) | throttled | FilterLogEvents calls | peak RSS |',
+    '| targets (accounts x regions) | all verdicts | goal | verified (account named) | peak calls/s in one account-region (budget) | throttled | FilterLogEvents calls | peak RSS |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...fleet.map(
       (r) =>
-        `| ${r.targets} (${r.regions}) | ${seconds(r.allVerdictsMs)} | ${seconds(r.goalMs)} ${r.allVerdictsMs <= r.goalMs ? 'met' : 'MISSED'} | ${r.verified}/${r.targets} | ${r.peakCallsPerSecond} (${r.budgetPerSecond}) | ${r.throttled} | ${r.filterLogEventsCalls} | ${r.maxRssMb} MB |`,
+        `| ${r.targets} (${r.accounts} x ${r.regions}) | ${seconds(r.allVerdictsMs)} | ${seconds(r.goalMs)} ${r.allVerdictsMs <= r.goalMs ? 'met' : 'MISSED'} | ${r.verified}/${r.targets} (${r.accountNamed}) | ${r.peakCallsPerSecond} (${r.budgetPerSecond}) | ${r.throttled} | ${r.filterLogEventsCalls} | ${r.maxRssMb} MB |`,
     ),
   ].join('\n');
+  const placesTable = fleetPlacesTable(fleet.filter((r) => r.accounts > 1).at(-1));
 
   const startRow = (name: string, kind: keyof typeof cliStart, rss: boolean) =>
     `| ${name} | ${ms(cliStart[kind].wallMs)} | ${ratio(cliStart[kind].wallMs.median, cliStart.node.wallMs.median)}x | ${rss ? `${cliStart[kind].maxRssMb.median.toFixed(0)} MB` : '-'} |`;
@@ -157,9 +159,11 @@ ${verifierTable}
 
 ## Many targets in one run (fleet route and a quota-enforcing CloudWatch Logs stand-in)
 
-\`petsage-smoke verify --targets\` as a fresh process, the targets spread evenly over the regions; each line shows ${FLEET_INGESTION_DELAY_MS} ms after it was written; the stand-in throttles past the budget in any second of one region, measured where the calls arrive. Goal: ingestion delay + targets per region / budget + 2 s.
+\`petsage-smoke verify --targets\` as a fresh process, the targets spread evenly over the accounts and regions (stages outside the run's own account read through a role there, assumed from the stand-in's STS); each line shows ${FLEET_INGESTION_DELAY_MS} ms after it was written; the stand-in throttles past the budget in any second of one account and region, measured where the calls arrive. Goal: ingestion delay + targets per account-region / budget + 2 s.
 
 ${fleetTable}
+
+${placesTable}
 
 ## The CLI's start (the gate package's compiled bin, paired with \`node -e 0\`)
 
@@ -173,7 +177,7 @@ ${startTable}
 
 ${analysis}`;
 
-  const summary = `${table}\n\n${leverTable}\n\n${verifierTable}\n\n${fleetTable}\n\n${startTable}\n\nnpm start -> first 200: ${offline.npmStartToFirst200Ms} ms; offline throughput ${offline.throughput.requestsPerSecond} req/s\n`;
+  const summary = `${table}\n\n${leverTable}\n\n${verifierTable}\n\n${fleetTable}\n\n${placesTable}\n\n${startTable}\n\nnpm start -> first 200: ${offline.npmStartToFirst200Ms} ms; offline throughput ${offline.throughput.requestsPerSecond} req/s\n`;
 
   return { results, markdown, summary };
 }

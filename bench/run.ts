@@ -1,7 +1,7 @@
 // npm run bench: builds ours / floor / bare / typical and measures them side by side, interleaved:
 // cold starts in the runtime harness (aws-lambda-ric against the Runtime API emulator, a fresh
 // process each, as Lambda reports Init), warm cost in-process, then the verifier's time to verdict
-// against moto, many targets over 4 regions against a quota-enforcing CloudWatch Logs stand-in,
+// against moto, many targets over 4 regions (and 4 accounts) against a quota-enforcing CloudWatch Logs stand-in,
 // serverless-offline's start and throughput, and the CLI's start against `node -e 0`. Prints a
 // table and writes bench/results/latest.json (untracked); BENCHMARKS.md, which is tracked, only
 // with `npm run bench -- --write`. About 3 minutes. Figures are never asserted.

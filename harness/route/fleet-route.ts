@@ -12,6 +12,10 @@ export interface FleetStage {
   /** The first path segment: `/<key>/health`. */
   key: string;
   region: string;
+  /** The account whose logs it writes to (the stand-in's base account when left out). */
+  account?: string;
+  /** The role the CLI assumes to read it, when it is in another account. */
+  roleArn?: string;
   logGroupName: string;
   /** `wrong-answer`: the route answers 200 from another integration; `no-line`: no line is shipped. */
   fault?: 'wrong-answer' | 'no-line';
