@@ -44,6 +44,24 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** `verify --targets` over the fleet, as the CI's own credentials (the stand-in's base account). */
+const verifyTargets = (file: string) =>
+  runCliProcess(
+    [
+      'verify',
+      '--targets',
+      file,
+      '--contract',
+      join(PROJECT_DIR, 'serverless.yml'),
+      '--endpoint-url',
+      fleet.logs.endpoint,
+      '--json',
+      '--timeout',
+      '120',
+    ],
+    { AWS_ACCESS_KEY_ID: 'ci', AWS_SECRET_ACCESS_KEY: 'ci', AWS_REGION: 'eu-west-1' },
+  );
+
 const placesOf = (rows: { account?: string | null; region: string | null }[]) =>
   rows.map((row) => `${row.account} ${row.region}`).sort();
 
@@ -53,21 +71,7 @@ describe('verify over three accounts and two regions', () => {
     const targets = await fleet.writeTargetsFile(dir);
     const everyPlace = ACCOUNTS.flatMap((account) => REGIONS.map((r) => `${account} ${r}`)).sort();
     // Act
-    const run = await runCliProcess(
-      [
-        'verify',
-        '--targets',
-        targets,
-        '--contract',
-        join(PROJECT_DIR, 'serverless.yml'),
-        '--endpoint-url',
-        fleet.logs.endpoint,
-        '--json',
-        '--timeout',
-        '120',
-      ],
-      { AWS_ACCESS_KEY_ID: 'ci', AWS_SECRET_ACCESS_KEY: 'ci', AWS_REGION: 'eu-west-1' },
-    );
+    const run = await verifyTargets(targets);
     // Assess
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as FleetReport;
@@ -109,21 +113,7 @@ describe('a member account whose role cannot be assumed', () => {
     const wrongIdFile = join(dir, 'wrong-external-id.yml');
     await writeFile(wrongIdFile, stringify({ targets }));
     // Act
-    const run = await runCliProcess(
-      [
-        'verify',
-        '--targets',
-        wrongIdFile,
-        '--contract',
-        join(PROJECT_DIR, 'serverless.yml'),
-        '--endpoint-url',
-        fleet.logs.endpoint,
-        '--json',
-        '--timeout',
-        '120',
-      ],
-      { AWS_ACCESS_KEY_ID: 'ci', AWS_SECRET_ACCESS_KEY: 'ci', AWS_REGION: 'eu-west-1' },
-    );
+    const run = await verifyTargets(wrongIdFile);
     // Assess
     expect(run.code, run.stderr).toBe(2);
     const report = JSON.parse(run.stdout) as FleetReport;
