@@ -22,14 +22,18 @@ import {
 import { recordsKeyOf, signRecord } from './record-signature.ts';
 import { recordTrust } from './records-key.ts';
 
-/** The stage's deployment bucket and what it holds. */
-export interface Books extends DeploymentBucket {
-  history: DeploymentHistory;
+/** What writing a record needs: the stage's deployment bucket, its records key, its artifacts. */
+export interface RecordBooks extends DeploymentBucket {
   stack: string;
   /** The records key and the stage every record is signed for and checked against. */
   trust: RecordTrust;
   /** A deployment's artifact hashes, read from the bucket once per command. */
   artifactsOf(directory: string): Promise<Record<string, ArtifactHash>>;
+}
+
+/** The stage's deployment bucket and what it holds: the live deployment and the history. */
+export interface Books extends RecordBooks {
+  history: DeploymentHistory;
 }
 
 /**
@@ -39,12 +43,15 @@ export interface Books extends DeploymentBucket {
 const booksDeadline = (now: number = Date.now()): Deadline =>
   createDeadline(now + VERIFY_DEFAULTS.timeoutSeconds * 1000);
 
-/** The stage's deployment bucket from the framework, with the live deployment and the history. */
-export async function openBooks(
+/**
+ * The stage's deployment bucket from the framework and its records key, enough to write a record
+ * (no history read: an interrupted gate records in what little time it has).
+ */
+export async function openRecordBooks(
   serverless: ServerlessLike,
   aws: AwsSettings,
   deadline: Deadline = booksDeadline(),
-): Promise<Books> {
+): Promise<RecordBooks> {
   const provider = serverless.getProvider('aws');
   if (
     provider.getServerlessDeploymentBucketName === undefined ||
@@ -57,19 +64,30 @@ export async function openBooks(
   const service = serverless.service.service ?? VERIFY_DEFAULTS.service;
   const stage = provider.getStage();
   const prefix = `${provider.getDeploymentPrefix()}/${service}/${stage}/`;
-  const s3 = createS3Client(aws);
-  const stack = provider.naming.getStackName();
-  const live = await liveDeployment(createCloudFormationClient(aws), stack, deadline);
-  const place = { s3, bucket, prefix, deadline };
+  const place = { s3: createS3Client(aws), bucket, prefix, deadline };
   const trust = await recordTrust(aws, recordsKeyOf(serverless), { service, stage }, deadline);
-  const history = await deploymentHistory(place, live, trust);
   const hashes = new Map<string, Promise<Record<string, ArtifactHash>>>();
   const artifactsOf = (directory: string) => {
     const known = hashes.get(directory) ?? hashArtifacts(place, directory);
     hashes.set(directory, known);
     return known;
   };
-  return { ...place, history, stack, artifactsOf, trust };
+  return { ...place, stack: provider.naming.getStackName(), trust, artifactsOf };
+}
+
+/** What the stack runs now: its function's code directory and build stamp. */
+export const liveOf = (aws: AwsSettings, books: RecordBooks) =>
+  liveDeployment(createCloudFormationClient(aws), books.stack, books.deadline);
+
+/** The stage's deployment bucket from the framework, with the live deployment and the history. */
+export async function openBooks(
+  serverless: ServerlessLike,
+  aws: AwsSettings,
+  deadline: Deadline = booksDeadline(),
+): Promise<Books> {
+  const books = await openRecordBooks(serverless, aws, deadline);
+  const history = await deploymentHistory(books, await liveOf(aws, books), books.trust);
+  return { ...books, history };
 }
 
 /**
@@ -78,7 +96,7 @@ export async function openBooks(
  */
 async function signedOrSaid(
   context: { log: PluginLog },
-  books: Books,
+  books: RecordBooks,
   record: DeploymentRecord,
 ): Promise<DeploymentRecord> {
   const { key, keyProblem } = books.trust;
@@ -102,7 +120,7 @@ async function signedOrSaid(
  */
 export async function recordVerdict(
   context: { log: PluginLog; env?: NodeJS.ProcessEnv | undefined },
-  books: Books,
+  books: RecordBooks,
   identity: DeploymentIdentity,
   verdict: RecordedVerdict,
   extra: { outcome?: VerificationOutcome; rolledBackTo?: string; note?: string } = {},

@@ -4,7 +4,7 @@ import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../co
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, recordedVerdictOf } from '../core/verdicts.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
-import { openBooks, recordVerdict } from './deployment-books.ts';
+import { liveOf, openBooks, openRecordBooks, recordVerdict } from './deployment-books.ts';
 import type { Deployment } from './deployment-history.ts';
 import { type DeploymentIdentity, ID } from './deployment-record.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
@@ -94,8 +94,8 @@ export async function recordManualRollback(input: {
   forced?: boolean;
 }): Promise<DeploymentIdentity | undefined> {
   try {
-    const books = await openBooks(input.serverless, input.aws);
-    const live = books.history.live;
+    const books = await openRecordBooks(input.serverless, input.aws);
+    const live = await liveOf(input.aws, books);
     if (live === undefined) return undefined;
     const { exitCode, report } = input.outcome;
     const verdict = recordedVerdictOf({ exitCode, verdict: report?.verdict }, 'restored');

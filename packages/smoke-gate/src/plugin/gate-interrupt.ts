@@ -15,7 +15,7 @@ import {
   watchInterruption,
   within,
 } from '../core/interruption.ts';
-import { openBooks, recordVerdict } from '../deployments/deployment-books.ts';
+import { openRecordBooks, recordVerdict } from '../deployments/deployment-books.ts';
 import {
   interruptedBlock,
   interruptedBy,
@@ -78,7 +78,7 @@ async function recordInterrupted(input: GateWatchInput): Promise<string> {
   const recorded = await within(
     (async () => {
       const deadline = createDeadline(Date.now() + INTERRUPT_RECORD_MS);
-      const books = await openBooks(input.serverless, input.aws, deadline);
+      const books = await openRecordBooks(input.serverless, input.aws, deadline);
       const context = { log: input.log, env: input.env };
       return recordVerdict(context, books, own, 'interrupted', { note: 'interrupted' });
     })().catch(() => false),
