@@ -25,7 +25,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/core/errors.ts',
   'packages/smoke-gate/src/core/framework.ts',
   'packages/smoke-gate/src/deployments/build-stamp.ts',
-  'packages/smoke-gate/src/deployments/deployment-books.ts',
   'packages/smoke-gate/src/deployments/deployment-bucket.ts',
   'packages/smoke-gate/src/deployments/history.ts',
   'packages/smoke-gate/src/deployments/own-deployment.ts',

@@ -65,15 +65,15 @@ export function watchInterruption(
   };
 }
 
-/** `work`'s result, or `undefined` if it does not settle within `ms` (it is not cancelled). */
-export const within = async <T>(work: Promise<T>, ms: number): Promise<T | undefined> => {
+/** `work`'s result, or `lateValue` if it does not settle within `ms` (it is not cancelled). */
+export async function within<T, L>(work: Promise<T>, ms: number, lateValue: L): Promise<T | L> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
+  const late = new Promise<L>((resolve) => {
+    timer = setTimeout(() => resolve(lateValue), ms);
   });
   try {
     return await Promise.race([work, late]);
   } finally {
     clearTimeout(timer);
   }
-};
+}

@@ -15,6 +15,7 @@ import {
   watchInterruption,
   within,
 } from '../core/interruption.ts';
+import { safeMessage } from '../core/safe-text.ts';
 import { openRecordBooks, recordVerdict } from '../deployments/deployment-books.ts';
 import {
   interruptedBlock,
@@ -75,18 +76,24 @@ async function recordInterrupted(input: GateWatchInput): Promise<string> {
     return 'Nothing was recorded: the gate had no verdict of its own to replace.';
   }
   const notRecorded = `The verdict was NOT recorded: deployment ${own.directory} keeps no verdict of this run.`;
-  const recorded = await within(
-    (async () => {
+  const recording = await within(
+    (async (): Promise<{ why?: string }> => {
       const deadline = createDeadline(Date.now() + INTERRUPT_RECORD_MS);
       const books = await openRecordBooks(input.serverless, input.aws, deadline);
       const context = { log: input.log, env: input.env };
-      return recordVerdict(context, books, own, 'interrupted', { note: 'interrupted' });
-    })().catch(() => false),
+      const written = await recordVerdict(context, books, own, 'interrupted', {
+        note: 'interrupted',
+      });
+      return written ? {} : { why: 'writing it failed, as said above' };
+    })().catch((error: unknown) => ({
+      why: `the deployment bucket could not be opened: ${safeMessage(error, 160)}`,
+    })),
     INTERRUPT_RECORD_MS,
+    { why: `it did not fit in ${INTERRUPT_RECORD_MS / 1000} s` },
   );
-  return recorded === true
+  return recording.why === undefined
     ? `Recorded deployment ${own.directory} as interrupted.`
-    : `${notRecorded} (it did not fit in ${INTERRUPT_RECORD_MS / 1000} s)`;
+    : `${notRecorded} (${recording.why})`;
 }
 
 /** What an interrupted gate writes: the block, the record, JUnit, JSON and the job summary. */

@@ -103,16 +103,16 @@ describe('watchInterruption', () => {
 
 describe('within', () => {
   it('gives the result of work that ends in time', async () => {
-    expect(await within(Promise.resolve('recorded'), 1000)).toBe('recorded');
+    expect(await within(Promise.resolve('recorded'), 1000, 'late')).toBe('recorded');
   });
 
-  it('gives undefined for work that does not end in time', async () => {
+  it('gives the late value for work that does not end in time', async () => {
     // Prepare
     vi.useFakeTimers();
-    const result = within(new Promise<string>(() => undefined), 1500);
+    const result = within(new Promise<string>(() => undefined), 1500, 'late');
     // Act
     vi.advanceTimersByTime(1500);
     // Assess
-    expect(await result).toBeUndefined();
+    expect(await result).toBe('late');
   });
 });

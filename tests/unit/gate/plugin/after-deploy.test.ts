@@ -13,15 +13,14 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
-import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import { afterDeploy } from '../../../../packages/smoke-gate/src/plugin/after-deploy.ts';
 import { readSmokeSettings } from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
+import { DEV_AWS, DEV_PREFIX, devServerless, s3Body } from '../../../helpers/dev-stage.ts';
 import { DEV_SCOPE, KEY_ARN, mockRecordsKey, signedRecord } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
-const PREFIX = 'serverless/petsage-smoke-test/dev/';
 const GOOD = '1795435800000-2026-11-23T12:10:00.000Z';
 const LIVE = '1795435900000-2026-11-23T12:11:40.000Z';
 const NEWER = '1795436000000-2026-11-23T12:13:20.000Z';
@@ -63,28 +62,10 @@ afterEach(() => {
   answerKms();
 });
 
-const serverless: ServerlessLike = {
-  service: { service: 'petsage-smoke-test' },
-  getProvider: () => ({
-    getAwsSdkV3Config: async () => ({}),
-    naming: { getStackName: () => 'petsage-smoke-test-dev' },
-    getServerlessDeploymentBucketName: async () => 'bucket',
-    getDeploymentPrefix: () => 'serverless',
-    getStage: () => 'dev',
-  }),
-};
-
 const outcome = (exitCode: number): VerificationOutcome => ({
   exitCode,
   report: { ...failedReport, ok: exitCode === 0, verdict: exitCode === 0 ? 'verified' : 'failed' },
 });
-
-/** An S3 body as the SDK hands it over: the two readers our code uses. */
-const body = (text: string) =>
-  ({
-    transformToString: async () => text,
-    transformToByteArray: async () => new Uint8Array(Buffer.from(text)),
-  }) as never;
 
 /** The stack runs `live`; the bucket holds GOOD (verified, zip ZIP) and LIVE. */
 const world = (live: string, goodZip = ZIP) => {
@@ -94,7 +75,7 @@ const world = (live: string, goodZip = ZIP) => {
         Fn: {
           Type: 'AWS::Lambda::Function',
           Metadata: { 'petsage:release': `commit-${live.slice(0, 4)}` },
-          Properties: { Code: { S3Key: `${PREFIX}${live}/health.zip` } },
+          Properties: { Code: { S3Key: `${DEV_PREFIX}${live}/health.zip` } },
         },
       },
     }),
@@ -104,20 +85,20 @@ const world = (live: string, goodZip = ZIP) => {
     .resolves({ Stacks: [{ StackStatus: 'UPDATE_COMPLETE' } as never] });
   s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
     Contents: [
-      `${PREFIX}${GOOD}/health.zip`,
-      `${PREFIX}${GOOD}/${TEMPLATE}`,
-      `${PREFIX}${LIVE}/health.zip`,
-      `${PREFIX}smoke-records/${GOOD}.json`,
+      `${DEV_PREFIX}${GOOD}/health.zip`,
+      `${DEV_PREFIX}${GOOD}/${TEMPLATE}`,
+      `${DEV_PREFIX}${LIVE}/health.zip`,
+      `${DEV_PREFIX}smoke-records/${GOOD}.json`,
     ]
       .filter((key) => key.startsWith(input.Prefix))
       .map((Key) => ({ Key })),
   }));
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    if (input.Key === `${PREFIX}smoke-records/${GOOD}.json`) {
-      return { Body: body(JSON.stringify(signedRecord(GOOD_RECORD, DEV_SCOPE))) };
+    if (input.Key === `${DEV_PREFIX}smoke-records/${GOOD}.json`) {
+      return { Body: s3Body(JSON.stringify(signedRecord(GOOD_RECORD, DEV_SCOPE))) };
     }
-    if (input.Key === `${PREFIX}${GOOD}/${TEMPLATE}`) return { Body: body(GOOD_TEMPLATE) };
-    return { Body: body(input.Key.includes(GOOD) ? goodZip : 'live zip'), VersionId: 'v1' };
+    if (input.Key === `${DEV_PREFIX}${GOOD}/${TEMPLATE}`) return { Body: s3Body(GOOD_TEMPLATE) };
+    return { Body: s3Body(input.Key.includes(GOOD) ? goodZip : 'live zip'), VersionId: 'v1' };
   });
   s3.on(PutObjectCommand).resolves({});
 };
@@ -129,13 +110,13 @@ const run = async (
   const notices: string[] = [];
   const spawned: string[] = [];
   const result = await afterDeploy({
-    serverless: { ...serverless, pluginManager: { spawn: async (name) => spawned.push(name) } },
+    serverless: { ...devServerless, pluginManager: { spawn: async (name) => spawned.push(name) } },
     cliOptions: {},
     log: { notice: (text) => notices.push(text) },
     settings: readSmokeSettings({ smokeTest: { timeout: 5 } }),
     outcome: outcome(exitCode),
     own,
-    aws: { base: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } },
+    aws: DEV_AWS,
     verify: async () => outcome(0),
     hookDeadline: createDeadline(Date.now() + 10_000),
     env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' },

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   GetObjectCommand,
@@ -7,14 +10,21 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
+import { INTERRUPT_RECORD_MS } from '../../../../packages/smoke-gate/src/core/interruption.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import {
+  type GateWatchInput,
   interruptedFirstLine,
   reportGateInterrupted,
 } from '../../../../packages/smoke-gate/src/plugin/gate-interrupt.ts';
-import { readSmokeSettings } from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
+import type { SmokeTrigger } from '../../../../packages/smoke-gate/src/plugin/gate-steps.ts';
+import {
+  readSmokeSettings,
+  type SmokeSettings,
+} from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
+import { DEV_AWS, DEV_PREFIX, devServerless, s3Body } from '../../../helpers/dev-stage.ts';
 import { KEY_ARN, mockRecordsKey } from '../../../helpers/records-key.ts';
 
 const SIGINT = { signal: 'SIGINT', exitCode: 130 } as const;
@@ -92,65 +102,64 @@ describe('interruptedFirstLine: what an interrupted gate says is live', () => {
   });
 });
 
-const PREFIX = 'serverless/petsage-smoke-test/dev/';
 const s3 = mockClient(S3Client);
 const cloudFormation = mockClient(CloudFormationClient);
 const { kms, answer: answerKms } = mockRecordsKey();
 
 afterEach(() => {
+  vi.useRealTimers();
   s3.reset();
   cloudFormation.reset();
   kms.reset();
   answerKms();
 });
 
-const serverless: ServerlessLike = {
-  service: { service: 'petsage-smoke-test' },
-  getProvider: () => ({
-    getAwsSdkV3Config: async () => ({}),
-    naming: { getStackName: () => 'petsage-smoke-test-dev' },
-    getServerlessDeploymentBucketName: async () => 'bucket',
-    getDeploymentPrefix: () => 'serverless',
-    getStage: () => 'dev',
-  }),
+/** The gate's watch input after `serverless deploy`, verifying OWN; `notices` collects its lines. */
+const gateInput = (parts: {
+  notices: string[];
+  trigger?: SmokeTrigger;
+  serverless?: ServerlessLike;
+  settings?: SmokeSettings;
+  stdout?: string[];
+  env?: NodeJS.ProcessEnv;
+}): GateWatchInput => ({
+  serverless: parts.serverless ?? devServerless,
+  cliOptions: {},
+  log: { notice: (text) => parts.notices.push(text) },
+  trigger: parts.trigger ?? 'deploy',
+  settings: parts.settings ?? readSmokeSettings({ smokeTest: {} }),
+  aws: DEV_AWS,
+  state: { current: { step: 'verifying' }, own: OWN },
+  stdout: { write: (text: string) => parts.stdout?.push(text) },
+  env: parts.env ?? {},
+});
+
+/** The bucket holds OWN's zip, and writes succeed. */
+const bucketWithOwnZip = () => {
+  s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
+    Contents: [{ Key: `${DEV_PREFIX}${OWN.directory}/health.zip` }].filter((o) =>
+      o.Key.startsWith(input.Prefix),
+    ),
+  }));
+  s3.on(GetObjectCommand).resolves({
+    Body: s3Body('zip'),
+    VersionId: 'v1',
+  });
+  s3.on(PutObjectCommand).resolves({});
 };
 
 describe('reportGateInterrupted: the record an interrupted deploy leaves', () => {
   it('records the new deployment as interrupted, signed, reading only its own artifacts', async () => {
     // Prepare: the bucket holds the new deployment's zip; the stack and the history are never needed.
-    s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
-      Contents: [{ Key: `${PREFIX}${OWN.directory}/health.zip` }].filter((o) =>
-        o.Key.startsWith(input.Prefix),
-      ),
-    }));
-    s3.on(GetObjectCommand).resolves({
-      Body: { transformToByteArray: async () => new Uint8Array(Buffer.from('zip')) } as never,
-      VersionId: 'v1',
-    });
-    s3.on(PutObjectCommand).resolves({});
+    bucketWithOwnZip();
     const notices: string[] = [];
     // Act
-    await reportGateInterrupted(
-      {
-        serverless,
-        cliOptions: {},
-        log: { notice: (text) => notices.push(text) },
-        trigger: 'deploy',
-        settings: readSmokeSettings({ smokeTest: {} }),
-        aws: {
-          base: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
-        },
-        state: { current: { step: 'verifying' }, own: OWN },
-        stdout: { write: () => true },
-        env: {},
-      },
-      SIGINT,
-    );
+    await reportGateInterrupted(gateInput({ notices }), SIGINT);
     // Assess
     expect(notices).toContain(`Recorded deployment ${OWN.directory} as interrupted.`);
     const written = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
     expect(written).toHaveLength(1);
-    expect(written[0]?.Key).toBe(`${PREFIX}smoke-records/${OWN.directory}.json`);
+    expect(written[0]?.Key).toBe(`${DEV_PREFIX}smoke-records/${OWN.directory}.json`);
     expect(JSON.parse(String(written[0]?.Body))).toMatchObject({
       deployment: OWN.directory,
       verdict: 'interrupted',
@@ -163,7 +172,103 @@ describe('reportGateInterrupted: the record an interrupted deploy leaves', () =>
     expect(cloudFormation.calls()).toHaveLength(0);
     expect(s3.commandCalls(ListObjectVersionsCommand)).toHaveLength(0);
     expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toStrictEqual([
-      `${PREFIX}${OWN.directory}/`,
+      `${DEV_PREFIX}${OWN.directory}/`,
     ]);
+  });
+
+  it('says why it is not recorded when the write is refused', async () => {
+    // Prepare
+    bucketWithOwnZip();
+    s3.on(PutObjectCommand).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
+    );
+    const notices: string[] = [];
+    // Act
+    await reportGateInterrupted(gateInput({ notices }), SIGINT);
+    // Assess
+    expect(notices.at(-2)).toMatch(
+      /^could not record deployment .* as interrupted: .*access denied \(AccessDenied\)\. It needs s3:PutObject on the deployment bucket/,
+    );
+    expect(notices.at(-1)).toBe(
+      `The verdict was NOT recorded: deployment ${OWN.directory} keeps no verdict of this run. (writing it failed, as said above)`,
+    );
+  });
+
+  it('says why it is not recorded when the deployment bucket cannot be opened', async () => {
+    // Prepare: a framework that names no deployment bucket.
+    const notices: string[] = [];
+    const bare = {
+      ...devServerless,
+      getProvider: () => ({ ...devServerless.getProvider('aws'), getStage: undefined }),
+    };
+    // Act
+    await reportGateInterrupted(gateInput({ notices, serverless: bare }), SIGINT);
+    // Assess
+    expect(notices.at(-1)).toBe(
+      `The verdict was NOT recorded: deployment ${OWN.directory} keeps no verdict of this run. (the deployment bucket could not be opened: this framework version exposes no deployment bucket to the plugin)`,
+    );
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('says it did not fit when recording takes longer than its 1.5 s', async () => {
+    // Prepare: the framework never names the bucket.
+    vi.useFakeTimers();
+    const notices: string[] = [];
+    const stuck = {
+      ...devServerless,
+      getProvider: () => ({
+        ...devServerless.getProvider('aws'),
+        getServerlessDeploymentBucketName: () => new Promise<string>(() => undefined),
+      }),
+    };
+    // Act
+    const reported = reportGateInterrupted(gateInput({ notices, serverless: stuck }), SIGINT);
+    await vi.advanceTimersByTimeAsync(INTERRUPT_RECORD_MS);
+    await reported;
+    // Assess
+    expect(notices.at(-1)).toBe(
+      `The verdict was NOT recorded: deployment ${OWN.directory} keeps no verdict of this run. (it did not fit in 1.5 s)`,
+    );
+  });
+
+  it('records nothing for serverless smoke, and writes the block, JSON, JUnit and the job summary', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'petsage-interrupt-'));
+    const notices: string[] = [];
+    const stdout: string[] = [];
+    const junitPath = join(dir, 'smoke.xml');
+    const summary = join(dir, 'summary.md');
+    try {
+      // Act
+      await reportGateInterrupted(
+        gateInput({
+          notices,
+          stdout,
+          trigger: 'command',
+          settings: { ...readSmokeSettings({ smokeTest: {} }), json: true, junitPath },
+          env: { GITHUB_STEP_SUMMARY: summary },
+        }),
+        SIGINT,
+      );
+      // Assess
+      expect(notices[0]).toMatch(
+        /^Smoke test interrupted .* before a verdict: stack petsage-smoke-test-dev runs what it ran/,
+      );
+      expect(notices[0]).toContain('go back:');
+      expect(notices.at(-1)).toBe(
+        'Nothing was recorded: the gate had no verdict of its own to replace.',
+      );
+      expect(s3.calls()).toHaveLength(0);
+      expect(stdout).toHaveLength(1);
+      expect(JSON.parse(stdout[0] ?? '')).toMatchObject({
+        ok: false,
+        verdict: 'interrupted',
+        signal: 'SIGINT',
+      });
+      expect(await readFile(junitPath, 'utf8')).toContain('verdict" value="interrupted"');
+      expect(await readFile(summary, 'utf8')).toContain('petsage-smoke-test-dev');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

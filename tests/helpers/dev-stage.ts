@@ -1,0 +1,30 @@
+// The dev stage of petsage-smoke-test as the plugin sees it through the framework, for unit tests
+// of what the gate reads and writes in the deployment bucket (S3, CloudFormation and KMS mocked).
+import type { ServerlessLike } from '../../packages/smoke-gate/src/core/framework.ts';
+
+/** Where the dev stage's deployments live in the bucket. */
+export const DEV_PREFIX = 'serverless/petsage-smoke-test/dev/';
+
+/** The framework's service and AWS provider for the dev stage, with its bucket named `bucket`. */
+export const devServerless: ServerlessLike = {
+  service: { service: 'petsage-smoke-test' },
+  getProvider: () => ({
+    getAwsSdkV3Config: async () => ({}),
+    naming: { getStackName: () => 'petsage-smoke-test-dev' },
+    getServerlessDeploymentBucketName: async () => 'bucket',
+    getDeploymentPrefix: () => 'serverless',
+    getStage: () => 'dev',
+  }),
+};
+
+/** An S3 body as the SDK hands it over: the two readers the gate uses. */
+export const s3Body = (text: string) =>
+  ({
+    transformToString: async () => text,
+    transformToByteArray: async () => new Uint8Array(Buffer.from(text)),
+  }) as never;
+
+/** Settings for AWS clients in the dev stage's region (their calls are mocked). */
+export const DEV_AWS = {
+  base: { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } },
+};

@@ -1,0 +1,192 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  openRecordBooks,
+  recordVerdict,
+} from '../../../../packages/smoke-gate/src/deployments/deployment-books.ts';
+import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import { DEV_AWS, DEV_PREFIX, devServerless, s3Body } from '../../../helpers/dev-stage.ts';
+import { KEY_ARN, mockRecordsKey } from '../../../helpers/records-key.ts';
+import { failedReport } from '../../../helpers/verify-report.ts';
+
+const DEPLOYMENT = '1795435900000-2026-11-23T12:11:40.000Z';
+const OWN = { directory: DEPLOYMENT, commit: 'abc123', version: '1.0.0' };
+
+const s3 = mockClient(S3Client);
+const cloudFormation = mockClient(CloudFormationClient);
+const { kms, answer: answerKms } = mockRecordsKey();
+
+afterEach(() => {
+  s3.reset();
+  cloudFormation.reset();
+  kms.reset();
+  answerKms();
+});
+
+/** The bucket holds the deployment's zip; writes succeed unless `refuse`. */
+const bucket = (refuse?: Error) => {
+  s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
+    Contents: [{ Key: `${DEV_PREFIX}${DEPLOYMENT}/health.zip` }].filter((o) =>
+      o.Key.startsWith(input.Prefix),
+    ),
+  }));
+  s3.on(GetObjectCommand).resolves({ Body: s3Body('zip'), VersionId: 'v7' });
+  if (refuse === undefined) s3.on(PutObjectCommand).resolves({});
+  else s3.on(PutObjectCommand).rejects(refuse);
+};
+
+const written = () =>
+  s3
+    .commandCalls(PutObjectCommand)
+    .map((call) => JSON.parse(String(call.args[0].input.Body)) as Record<string, unknown>);
+
+describe('openRecordBooks: what writing a record needs, and nothing more', () => {
+  it('finds the stage’s bucket, prefix, stack and records key from the framework', async () => {
+    // Act
+    const books = await openRecordBooks(devServerless, DEV_AWS);
+    // Assess
+    expect({ bucket: books.bucket, prefix: books.prefix, stack: books.stack }).toStrictEqual({
+      bucket: 'bucket',
+      prefix: DEV_PREFIX,
+      stack: 'petsage-smoke-test-dev',
+    });
+    expect(books.trust.key?.arn).toBe(KEY_ARN);
+    expect(books.trust.service).toBe('petsage-smoke-test');
+    expect(cloudFormation.calls()).toHaveLength(0);
+  });
+
+  it('refuses, in one line, a framework that exposes no deployment bucket', async () => {
+    // Prepare
+    const bare = {
+      ...devServerless,
+      getProvider: () => ({
+        ...devServerless.getProvider('aws'),
+        getServerlessDeploymentBucketName: undefined,
+      }),
+    };
+    // Act + Assess
+    await expect(openRecordBooks(bare, DEV_AWS)).rejects.toThrow(
+      /^this framework version exposes no deployment bucket to the plugin$/,
+    );
+  });
+
+  it('hashes a deployment’s artifacts once per command, however often it is asked', async () => {
+    // Prepare
+    bucket();
+    const books = await openRecordBooks(devServerless, DEV_AWS);
+    // Act
+    const [first, second] = await Promise.all([
+      books.artifactsOf(DEPLOYMENT),
+      books.artifactsOf(DEPLOYMENT),
+    ]);
+    // Assess
+    expect(first).toStrictEqual({
+      'health.zip': { sha256: sha256(Buffer.from('zip')), versionId: 'v7' },
+    });
+    expect(second).toBe(first);
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(1);
+  });
+});
+
+describe('recordVerdict', () => {
+  it('writes one signed record with the verification’s correlation id, the rollback target and the note', async () => {
+    // Prepare
+    bucket();
+    const books = await openRecordBooks(devServerless, DEV_AWS);
+    const notices: string[] = [];
+    // Act
+    const ok = await recordVerdict(
+      { log: { notice: (text) => notices.push(text) }, env: {} },
+      books,
+      OWN,
+      'rolled-back',
+      {
+        outcome: { exitCode: 1, report: { ...failedReport, correlationId: 'smoke-42' } },
+        rolledBackTo: '1795435800000-2026-11-23T12:10:00.000Z',
+        note: 'failed the smoke test',
+      },
+    );
+    // Assess
+    expect(ok).toBe(true);
+    expect(notices).toStrictEqual([]);
+    expect(written()).toStrictEqual([
+      expect.objectContaining({
+        deployment: DEPLOYMENT,
+        verdict: 'rolled-back',
+        commit: 'abc123',
+        correlationId: 'smoke-42',
+        rolledBackTo: '1795435800000-2026-11-23T12:10:00.000Z',
+        note: 'failed the smoke test',
+        signature: expect.objectContaining({ keyArn: KEY_ARN }),
+      }),
+    ]);
+  });
+
+  it('writes nulls where there is no verification, rollback or note', async () => {
+    // Prepare
+    bucket();
+    const books = await openRecordBooks(devServerless, DEV_AWS);
+    // Act
+    await recordVerdict({ log: { notice: () => undefined }, env: {} }, books, OWN, 'interrupted');
+    // Assess
+    expect(written()[0]).toMatchObject({ correlationId: null, rolledBackTo: null, note: null });
+  });
+
+  it('writes the record unsigned when there is no records key, and says it will not be trusted', async () => {
+    // Prepare
+    bucket();
+    kms
+      .on(GetPublicKeyCommand)
+      .rejects(Object.assign(new Error('Alias is not found.'), { name: 'NotFoundException' }));
+    const books = await openRecordBooks(devServerless, DEV_AWS);
+    const notices: string[] = [];
+    // Act
+    const ok = await recordVerdict(
+      { log: { notice: (text) => notices.push(text) } },
+      books,
+      OWN,
+      'verified',
+    );
+    // Assess
+    expect(ok).toBe(true);
+    expect(written()[0]?.signature ?? null).toBeNull();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      new RegExp(
+        `^deployment ${DEPLOYMENT}'s verified record is written unsigned \\(.+\\): history shows it as untrusted`,
+      ),
+    );
+  });
+
+  it.each([
+    ['verified', '(the verdict stands; a rollback will not return to it)'],
+    ['failed', '(the verdict stands)'],
+  ] as const)('says a %s record could not be written, and returns false', async (verdict, tail) => {
+    // Prepare
+    bucket(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    const books = await openRecordBooks(devServerless, DEV_AWS);
+    const notices: string[] = [];
+    // Act
+    const ok = await recordVerdict(
+      { log: { notice: (text) => notices.push(text) } },
+      books,
+      OWN,
+      verdict,
+    );
+    // Assess
+    expect(ok).toBe(false);
+    expect(notices).toHaveLength(1);
+    expect(
+      notices[0]?.startsWith(`could not record deployment ${DEPLOYMENT} as ${verdict}: `),
+    ).toBe(true);
+    expect(notices[0]?.endsWith(tail)).toBe(true);
+  });
+});
