@@ -34,11 +34,7 @@ if (!motoAvailable()) {
 
 const moto = await startMoto();
 const dir = await mkdtemp(join(tmpdir(), 'petsage-sandbox-'));
-const aws = {
-  region: 'us-east-1',
-  endpoint: moto.endpoint,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-};
+const aws = moto.settings();
 // The records key, created once per account and region (docs/signed-records.md).
 await createRecordsKey(aws);
 const route = await startRouteStandIn({ stackName: STACK, aws });

@@ -31,9 +31,18 @@ export const MOTO_CREDENTIALS_ENV = {
   AWS_CONFIG_FILE: '/nonexistent/config',
 } as const;
 
+/** SDK client settings that reach moto in `region` with the fake credentials. */
+export type MotoSettings = {
+  region: string;
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+};
+
 /** A running moto server on 127.0.0.1. */
 export interface Moto {
   endpoint: string;
+  /** Settings for an SDK client (or the gate's AWS settings) against this server. */
+  settings(region?: string): MotoSettings;
   stop(): Promise<void>;
 }
 
@@ -41,8 +50,8 @@ const stopChild = (child: ChildProcess) => stopProcess(child, { group: false });
 
 /**
  * Starts moto's server on a free port, through harness/aws/moto_server_shim.py (moto_server plus the
- * two fixes that make its CloudFormation behave like AWS for `serverless deploy`), and waits
- * until it answers.
+ * numbered fixes that make it behave like AWS where the gate depends on it: see the shim's
+ * header), and waits until it answers.
  */
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
@@ -58,7 +67,18 @@ export async function startMoto(): Promise<Moto> {
     if (child.exitCode !== null) break;
     try {
       await fetch(`${endpoint}/moto-api/`);
-      return { endpoint, stop: () => stopChild(child) };
+      return {
+        endpoint,
+        settings: (region = 'us-east-1') => ({
+          region,
+          endpoint,
+          credentials: {
+            accessKeyId: MOTO_CREDENTIALS_ENV.AWS_ACCESS_KEY_ID,
+            secretAccessKey: MOTO_CREDENTIALS_ENV.AWS_SECRET_ACCESS_KEY,
+          },
+        }),
+        stop: () => stopChild(child),
+      };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

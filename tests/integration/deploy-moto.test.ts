@@ -52,9 +52,8 @@ import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
 import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
-import { createDeadline } from '../../packages/smoke-gate/src/core/deadline.ts';
-import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import { runCliProcess, runNodeScript, startNodeScript } from '../helpers/cli.ts';
+import { historyOf, liveDirectoryOf } from '../helpers/moto-gate.ts';
 
 const hasMoto = motoForSuite('the deploy-path suite');
 
@@ -81,12 +80,6 @@ let brokenNoRollback: string;
 /** The code key of the last deployment that passed: what a rollback must serve again. */
 let lastGood: string | undefined;
 
-const aws = () => ({
-  region: 'us-east-1',
-  endpoint: moto.endpoint,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-});
-
 /** The environment of a framework run against moto. */
 const deployEnv = (release: string) => ({
   ...MOTO_CREDENTIALS_ENV,
@@ -107,7 +100,7 @@ const lastJobSummary = async () =>
 
 /** The stage's deployment bucket, path-style against moto. */
 const bucketPlace = async () => ({
-  s3: new S3Client({ ...aws(), forcePathStyle: true }),
+  s3: new S3Client({ ...moto.settings(), forcePathStyle: true }),
   bucket: (await outputs()).ServerlessDeploymentBucketName ?? '',
 });
 
@@ -135,33 +128,10 @@ const verifiedDeployments = async () =>
     .map(([deployment]) => deployment);
 
 /** The deployment directory the stack runs now. */
-const liveDirectory = async () =>
-  (
-    await liveDeployment(
-      new CloudFormationClient(aws()),
-      STACK,
-      createDeadline(Date.now() + 30_000),
-    )
-  )?.directory ?? '?';
+const liveDirectory = () => liveDirectoryOf(moto, STACK);
 
 /** `petsage-smoke history --json` against moto, for a stage, run from a folder (the project). */
-const history = async (stage = STAGE, cwd?: string) => {
-  const run = await runCliProcess(
-    [
-      'history',
-      '--stage',
-      stage,
-      '--endpoint-url',
-      moto.endpoint,
-      '--region',
-      'us-east-1',
-      '--json',
-    ],
-    { ...MOTO_CREDENTIALS_ENV },
-    cwd === undefined ? {} : { cwd },
-  );
-  return { run, report: JSON.parse(run.stdout) as { deployments: Record<string, unknown>[] } };
-};
+const history = (stage = STAGE, cwd?: string) => historyOf(moto, stage, cwd);
 
 /** Runs the framework CLI in a service copy, against moto. */
 const serverless = (cwd: string, args: string[], release = 'v1', stage = STAGE) =>
@@ -182,13 +152,18 @@ const deploy = (cwd: string, extra: string[] = [], release = 'v1', stage = STAGE
   );
 
 const stack = async () =>
-  (await new CloudFormationClient(aws()).send(new DescribeStacksCommand({ StackName: STACK })))
-    .Stacks?.[0];
+  (
+    await new CloudFormationClient(moto.settings()).send(
+      new DescribeStacksCommand({ StackName: STACK }),
+    )
+  ).Stacks?.[0];
 const outputs = async () =>
   Object.fromEntries((await stack())?.Outputs?.map((o) => [o.OutputKey, o.OutputValue]) ?? []);
 const resourceTypes = async () =>
   (
-    await new CloudFormationClient(aws()).send(new ListStackResourcesCommand({ StackName: STACK }))
+    await new CloudFormationClient(moto.settings()).send(
+      new ListStackResourcesCommand({ StackName: STACK }),
+    )
   ).StackResourceSummaries?.map((r) => r.ResourceType) ?? [];
 
 // One deployment story, in order on purpose: each case starts from the stack the one before left
@@ -197,10 +172,10 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
   beforeAll(async () => {
     moto = await startMoto();
     // The records key, once per account and region (docs/signed-records.md).
-    await createRecordsKey(aws());
-    route = await startRouteStandIn({ stackName: STACK, aws: aws() });
-    firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: aws() });
-    eventsRoute = await startRouteStandIn({ stackName: EVENTS_STACK, aws: aws() });
+    await createRecordsKey(moto.settings());
+    route = await startRouteStandIn({ stackName: STACK, aws: moto.settings() });
+    firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: moto.settings() });
+    eventsRoute = await startRouteStandIn({ stackName: EVENTS_STACK, aws: moto.settings() });
     dir = await mkdtemp(join(tmpdir(), 'petsage-deploy-'));
     await mkdir(join(dir, 'system-tmp'));
     v1 = await copyForMoto('v1');
@@ -356,7 +331,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
 
   it('cannot judge (exit 2) when the log group is gone', { timeout: DEPLOY_TIMEOUT }, async () => {
     // Prepare
-    const logs = new CloudWatchLogsClient(aws());
+    const logs = new CloudWatchLogsClient(moto.settings());
     const logGroupName = `/aws/lambda/${STACK}-health`;
     await logs.send(new DeleteLogGroupCommand({ logGroupName }));
     // Act
@@ -435,7 +410,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     // Prepare: the last good deployment's template is gone from the bucket (its zip stays).
     const bucket = (await outputs()).ServerlessDeploymentBucketName ?? '';
     const templateKey = (lastGood ?? '').replace(/[^/]+$/, 'compiled-cloudformation-template.json');
-    const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+    const s3 = new S3Client({ ...moto.settings(), forcePathStyle: true });
     const before = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: templateKey }));
     // Act
@@ -456,7 +431,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     timeout: DEPLOY_TIMEOUT,
   }, async () => {
     // Prepare: a good new release, but the log group is gone, so the line cannot be searched.
-    const logs = new CloudWatchLogsClient(aws());
+    const logs = new CloudWatchLogsClient(moto.settings());
     const logGroupName = `/aws/lambda/${STACK}-health`;
     await logs.send(new DeleteLogGroupCommand({ logGroupName }));
     // Act
@@ -820,18 +795,18 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     const withTopic = ['--param', 'alarmEmail=oncall@example.com'];
     const first = await deploy(v1, withTopic, 'e1', EVENTS_STAGE);
     expect(first.code, first.output).toBe(0);
-    const { Stacks } = await new CloudFormationClient(aws()).send(
+    const { Stacks } = await new CloudFormationClient(moto.settings()).send(
       new DescribeStacksCommand({ StackName: EVENTS_STACK }),
     );
     const topicArn = Stacks?.[0]?.Outputs?.find(
       (o) => o.OutputKey === 'AlarmTopicArn',
     )?.OutputValue;
-    const sqs = new SQSClient(aws());
+    const sqs = new SQSClient(moto.settings());
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'gate-events' }));
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     );
-    await new SNSClient(aws()).send(
+    await new SNSClient(moto.settings()).send(
       new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
     );
     // Act

@@ -93,21 +93,10 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
     v3 = await installServerlessV3();
     moto = await startMoto();
     // The records key, once per account and region (docs/signed-records.md).
-    await createRecordsKey(
-      {
-        region: 'us-east-1',
-        endpoint: moto.endpoint,
-        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      },
-      'petsage-plain-js',
-    );
+    await createRecordsKey(moto.settings(), 'petsage-plain-js');
     route = await startRouteStandIn({
       stackName: `petsage-plain-js-${STAGE}`,
-      aws: {
-        region: 'us-east-1',
-        endpoint: moto.endpoint,
-        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      },
+      aws: moto.settings(),
     });
     dir = await mkdtemp(join(tmpdir(), 'example-v3-'));
     const tarball = packGate(dir);

@@ -67,21 +67,10 @@ describe
     beforeAll(async () => {
       moto = await startMoto();
       // The records key, once per account and region (docs/signed-records.md).
-      await createRecordsKey(
-        {
-          region: 'us-east-1',
-          endpoint: moto.endpoint,
-          credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-        },
-        'petsage-plain-js',
-      );
+      await createRecordsKey(moto.settings(), 'petsage-plain-js');
       route = await startRouteStandIn({
         stackName: `${SERVICE}-${STAGE}`,
-        aws: {
-          region: 'us-east-1',
-          endpoint: moto.endpoint,
-          credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-        },
+        aws: moto.settings(),
       });
       dir = await mkdtemp(join(tmpdir(), 'example-service-'));
       const tarball = packGate(dir);

@@ -45,9 +45,7 @@ const accountOf = new Map<string, string>();
 
 /** Settings for a client that acts in `account` (moto's account header). */
 const as = (account: string, region = 'us-east-1') => ({
-  region,
-  endpoint: moto.endpoint,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  ...moto.settings(region),
   account,
 });
 

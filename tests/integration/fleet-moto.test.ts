@@ -56,12 +56,6 @@ let moto: Moto;
 let route: FleetRoute;
 let dir: string;
 
-const aws = (region: string) => ({
-  region,
-  endpoint: moto.endpoint,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-});
-
 /** Names as serverless.yml makes them for a stage. */
 const namesOf = (stage: string) => ({
   stack: `petsage-smoke-test-${stage}`,
@@ -78,7 +72,7 @@ async function deployStage(stage: string, region: string, fault?: FleetStage['fa
   const names = namesOf(stage);
   const key = `${stage}-${region}`;
   route.add({ key, region, logGroupName: names.group, ...(fault === undefined ? {} : { fault }) });
-  await new CloudFormationClient(aws(region)).send(
+  await new CloudFormationClient(moto.settings(region)).send(
     new CreateStackCommand({
       StackName: names.stack,
       TemplateBody: JSON.stringify({
@@ -95,9 +89,9 @@ async function deployStage(stage: string, region: string, fault?: FleetStage['fa
       }),
     }),
   );
-  const cloudWatch = new CloudWatchClient(aws(region));
+  const cloudWatch = new CloudWatchClient(moto.settings(region));
   await putAlarmsInOk(cloudWatch, Object.values(names.alarms));
-  await new CloudWatchLogsClient(aws(region)).send(
+  await new CloudWatchLogsClient(moto.settings(region)).send(
     new CreateLogGroupCommand({ logGroupName: names.group }),
   );
   await route.invokeDirect(key, structuredClone(scheduledEvent));
@@ -122,7 +116,7 @@ describe.skipIf(!hasMoto)('many stages in two regions against moto', () => {
         const agent =
           agents.get(id) ??
           createLogAgent({
-            logs: new CloudWatchLogsClient(aws(stage.region)),
+            logs: new CloudWatchLogsClient(moto.settings(stage.region)),
             logGroupName: stage.logGroupName,
           });
         agents.set(id, agent);
@@ -193,7 +187,7 @@ describe.skipIf(!hasMoto)('many stages in two regions against moto', () => {
 
   it('reads status over the same targets in one table, and says which stage is alarming', async () => {
     // Prepare
-    await new CloudWatchClient(aws('us-east-1')).send(
+    await new CloudWatchClient(moto.settings('us-east-1')).send(
       new SetAlarmStateCommand({
         AlarmName: namesOf('prod').alarms.failure,
         StateValue: 'ALARM',

@@ -29,10 +29,9 @@ import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
 import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
-import { createDeadline } from '../../packages/smoke-gate/src/core/deadline.ts';
-import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import { sha256 } from '../../packages/smoke-gate/src/deployments/deployment-record.ts';
-import { runCliProcess, runNodeScript } from '../helpers/cli.ts';
+import { runNodeScript } from '../helpers/cli.ts';
+import { historyOf, liveDirectoryOf } from '../helpers/moto-gate.ts';
 
 const hasMoto = motoForSuite('the signed-records suite');
 
@@ -46,12 +45,6 @@ let route: RouteStandIn;
 let dir: string;
 let good: string;
 let broken: string;
-
-const aws = () => ({
-  region: 'us-east-1',
-  endpoint: moto.endpoint,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-});
 
 const serverless = (cwd: string, args: string[], release = 'good') =>
   runNodeScript(
@@ -67,50 +60,19 @@ const serverless = (cwd: string, args: string[], release = 'good') =>
     { cwd },
   ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
 
-const history = async () => {
-  const run = await runCliProcess(
-    [
-      'history',
-      '--stage',
-      STAGE,
-      '--endpoint-url',
-      moto.endpoint,
-      '--region',
-      'us-east-1',
-      '--json',
-    ],
-    { ...MOTO_CREDENTIALS_ENV },
-  );
-  return JSON.parse(run.stdout) as {
-    deployments: {
-      directory: string;
-      commit: string;
-      verdict: string;
-      live: boolean;
-      rollbackTarget: boolean;
-    }[];
-    ignored: string[];
-  };
-};
+const history = async () => (await historyOf(moto, STAGE)).report;
 
-const liveDirectory = async () =>
-  (
-    await liveDeployment(
-      new CloudFormationClient(aws()),
-      STACK,
-      createDeadline(Date.now() + 30_000),
-    )
-  )?.directory ?? '?';
+const liveDirectory = () => liveDirectoryOf(moto, STACK);
 
 /** The attacker's hands: S3 in the deployment bucket, nothing else. */
 const bucket = async () => {
-  const outputs = await new CloudFormationClient(aws()).send(
+  const outputs = await new CloudFormationClient(moto.settings()).send(
     new DescribeStacksCommand({ StackName: STACK }),
   );
   const name =
     outputs.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'ServerlessDeploymentBucketName')
       ?.OutputValue ?? '';
-  const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+  const s3 = new S3Client({ ...moto.settings(), forcePathStyle: true });
   const read = async (key: string) =>
     (await (
       await s3.send(new GetObjectCommand({ Bucket: name, Key: key }))
@@ -170,8 +132,8 @@ describe
 
     beforeAll(async () => {
       moto = await startMoto();
-      await createRecordsKey(aws());
-      route = await startRouteStandIn({ stackName: STACK, aws: aws() });
+      await createRecordsKey(moto.settings());
+      route = await startRouteStandIn({ stackName: STACK, aws: moto.settings() });
       dir = await mkdtemp(join(tmpdir(), 'petsage-records-'));
       good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN]);
       broken = await copyProject(join(dir, 'broken'), [POINT_AT_STAND_IN, BREAK_PAYLOAD]);

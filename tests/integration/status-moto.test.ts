@@ -30,11 +30,6 @@ import { captureOutput } from '../helpers/stdout.ts';
 const hasMoto = motoForSuite('the status suite');
 
 let moto: Moto;
-const aws = () => ({
-  region: 'us-east-1',
-  endpoint: moto.endpoint,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-});
 
 /** One heartbeat line as the real handler writes it: the direct schedule's, or the route's. */
 const heartbeatLine = async (event: object = scheduledEvent): Promise<string> => {
@@ -70,7 +65,7 @@ const deployStage = async (
     failure: `petsage-smoke-test-${stage}-smoke-failed`,
     group: `/aws/lambda/petsage-smoke-test-${stage}-health`,
   };
-  await new CloudFormationClient(aws()).send(
+  await new CloudFormationClient(moto.settings()).send(
     new CreateStackCommand({
       StackName: `petsage-smoke-test-${stage}`,
       TemplateBody: JSON.stringify({
@@ -84,9 +79,9 @@ const deployStage = async (
       }),
     }),
   );
-  const cloudWatch = new CloudWatchClient(aws());
+  const cloudWatch = new CloudWatchClient(moto.settings());
   await putAlarmsInOk(cloudWatch, [names.heartbeat, names.route, names.failure]);
-  const logs = new CloudWatchLogsClient(aws());
+  const logs = new CloudWatchLogsClient(moto.settings());
   await logs.send(new CreateLogGroupCommand({ logGroupName: names.group }));
   const events = [];
   if (heartbeatAgeMs !== undefined) {
@@ -176,7 +171,7 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
   it('is alarming (exit 1) when an alarm is in ALARM, and says which', async () => {
     // Prepare
     const names = await deployStage('alarming', 60_000);
-    await new CloudWatchClient(aws()).send(
+    await new CloudWatchClient(moto.settings()).send(
       new SetAlarmStateCommand({
         AlarmName: names.failure,
         StateValue: 'ALARM',
@@ -215,7 +210,7 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
   it('names the route as the broken half when the function still writes but nothing came through it', async () => {
     // Prepare: the direct heartbeat is fresh; the last route line is 40 minutes old.
     const names = await deployStage('routebroken', 60_000, 40 * 60_000);
-    await new CloudWatchClient(aws()).send(
+    await new CloudWatchClient(moto.settings()).send(
       new SetAlarmStateCommand({
         AlarmName: names.route,
         StateValue: 'ALARM',

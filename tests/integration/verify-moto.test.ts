@@ -34,11 +34,7 @@ const fakeServerless = (stackName: string, custom: Record<string, unknown>) => (
   },
   classes: { Error },
   getProvider: () => ({
-    getAwsSdkV3Config: async () => ({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    }),
+    getAwsSdkV3Config: async () => moto.settings(),
     naming: { getStackName: () => stackName },
   }),
 });
@@ -130,11 +126,7 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
       startMoto(),
       startOffline({ cwd: PROJECT_DIR, stage: 'local' }),
     ]);
-    logs = new CloudWatchLogsClient({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
+    logs = new CloudWatchLogsClient(moto.settings());
     await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
   });
 
@@ -249,11 +241,7 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
 
   it('resolves the URL and log group from the stack outputs with --stage', async () => {
     // Prepare: a stack shaped like ours, whose outputs point at serverless-offline.
-    const cloudFormation = new CloudFormationClient({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
+    const cloudFormation = new CloudFormationClient(moto.settings());
     await cloudFormation.send(
       new CreateStackCommand({
         StackName: 'petsage-smoke-test-motostage',
