@@ -7,22 +7,22 @@ import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deploy
 import type { HistoryReport } from '../../packages/smoke-gate/src/deployments/history.ts';
 import { runCliProcess } from './cli.ts';
 
-/** `petsage-smoke history --json` for a stage in us-east-1 against moto, run from `cwd` if given. */
-export async function historyOf(moto: Moto, stage: string, cwd?: string) {
-  const run = await runCliProcess(
-    [
-      'history',
-      '--stage',
-      stage,
-      '--endpoint-url',
-      moto.endpoint,
-      '--region',
-      'us-east-1',
-      '--json',
-    ],
+/** `petsage-smoke <command> --json` for a stage in us-east-1 against moto, run from `cwd` if given. */
+export const gateJsonRun = (
+  moto: Moto,
+  command: 'history' | 'status',
+  stage: string,
+  cwd?: string,
+) =>
+  runCliProcess(
+    [command, '--stage', stage, '--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--json'],
     { ...MOTO_CREDENTIALS_ENV },
     cwd === undefined ? {} : { cwd },
   );
+
+/** `petsage-smoke history --json` for a stage against moto: the run and its parsed report. */
+export async function historyOf(moto: Moto, stage: string, cwd?: string) {
+  const run = await gateJsonRun(moto, 'history', stage, cwd);
   return { run, report: JSON.parse(run.stdout) as HistoryReport };
 }
 

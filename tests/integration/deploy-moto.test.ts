@@ -52,8 +52,8 @@ import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
 import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
-import { runCliProcess, runNodeScript, startNodeScript } from '../helpers/cli.ts';
-import { historyOf, liveDirectoryOf } from '../helpers/moto-gate.ts';
+import { runNodeScript, startNodeScript } from '../helpers/cli.ts';
+import { gateJsonRun, historyOf, liveDirectoryOf } from '../helpers/moto-gate.ts';
 
 const hasMoto = motoForSuite('the deploy-path suite');
 
@@ -498,19 +498,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
 
   it('has status name the failed deployment left live (the gate’s record, read first), exit 1', async () => {
     // Act: right after the failing deploy left live by custom.smokeTest.rollbackOnFailure: false.
-    const run = await runCliProcess(
-      [
-        'status',
-        '--stage',
-        STAGE,
-        '--endpoint-url',
-        moto.endpoint,
-        '--region',
-        'us-east-1',
-        '--json',
-      ],
-      { ...MOTO_CREDENTIALS_ENV },
-    );
+    const run = await gateJsonRun(moto, 'status', STAGE);
     // Assess
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout);
