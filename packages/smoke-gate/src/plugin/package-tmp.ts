@@ -25,6 +25,8 @@ export function useOwnTmp(serviceDir: string, env: NodeJS.ProcessEnv = process.e
   const end = () => {
     if (ended) return;
     ended = true;
+    // Ended before exit: its exit listener goes too (one command may package more than once).
+    process.off('exit', end);
     for (const name of TMP_VARIABLES) {
       if (before[name] === undefined) delete env[name];
       else env[name] = before[name];

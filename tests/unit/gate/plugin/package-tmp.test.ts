@@ -29,4 +29,13 @@ describe('useOwnTmp: packaging’s temporary files under the service’s .server
     expect(env).toStrictEqual({ TMPDIR: '/var/tmp-of-the-shell' });
     expect(existsSync(own)).toBe(false);
   });
+
+  it('leaves no exit listener behind once ended, however often the command packages', () => {
+    // Prepare
+    const before = process.listenerCount('exit');
+    // Act
+    for (let round = 0; round < 20; round++) useOwnTmp(service, {})();
+    // Assess
+    expect(process.listenerCount('exit')).toBe(before);
+  });
 });
