@@ -81,7 +81,7 @@ export async function measureFleet(): Promise<FleetFigures[]> {
           '--timeout',
           '600',
         ],
-        { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'eu-west-1' },
+        fleet.env,
         { measureMemory: true },
       );
       const report = JSON.parse(run.stdout) as FleetReport;

@@ -28,6 +28,8 @@ export interface Fleet {
   logs: LogsStandIn;
   route: FleetRoute;
   stages: FleetStage[];
+  /** The environment of a CLI run over the fleet: keys the stand-in takes as the base account's. */
+  env: Record<string, string>;
   /** Writes the targets file (YAML) listing every stage by url and logGroup; returns its path. */
   writeTargetsFile(dir: string): Promise<string>;
   stop(): Promise<void>;
@@ -81,6 +83,14 @@ export async function startFleet(options: {
     logs,
     route,
     stages,
+    env: {
+      AWS_ACCESS_KEY_ID: 'fleet',
+      AWS_SECRET_ACCESS_KEY: 'fleet',
+      AWS_REGION: FLEET_REGIONS[0],
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+    },
     async writeTargetsFile(dir) {
       const path = join(dir, 'targets.yml');
       const targets = stages.map((stage) => ({

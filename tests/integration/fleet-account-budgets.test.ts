@@ -59,7 +59,7 @@ const verifyTargets = (file: string) =>
       '--timeout',
       '120',
     ],
-    { AWS_ACCESS_KEY_ID: 'ci', AWS_SECRET_ACCESS_KEY: 'ci', AWS_REGION: 'eu-west-1' },
+    fleet.env,
   );
 
 const placesOf = (rows: { account?: string | null; region: string | null }[]) =>

@@ -13,11 +13,6 @@ import { runCliProcess } from '../helpers/cli.ts';
 // ingestion delay. Not proven here: API Gateway, Lambda, the real quota's token bucket, the
 // filter pattern language (the moto suite and the deploy suite cover the AWS-shaped paths).
 
-const CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: 'fleet',
-  AWS_SECRET_ACCESS_KEY: 'fleet',
-  AWS_REGION: 'eu-west-1',
-};
 const WRONG = 7;
 
 let fleet: Fleet;
@@ -62,7 +57,7 @@ describe('verify over 40 targets in 4 regions', () => {
         '--timeout',
         '120',
       ],
-      { ...CREDENTIALS, GITHUB_STEP_SUMMARY: summary },
+      { ...fleet.env, GITHUB_STEP_SUMMARY: summary },
     );
     // Assess
     expect(run.code).toBe(1);
@@ -121,7 +116,7 @@ describe('verify of one target', () => {
         '--endpoint-url',
         fleet.logs.endpoint,
       ],
-      { ...CREDENTIALS, GITHUB_STEP_SUMMARY: summary },
+      { ...fleet.env, GITHUB_STEP_SUMMARY: summary },
     );
     // Assess
     expect(run.code).toBe(0);
@@ -153,7 +148,7 @@ describe('a bad targets file', () => {
       const path = join(dir, 'bad.yml');
       await writeFile(path, text);
       // Act: no endpoint override, so the region is checked against the SDK's own table.
-      const run = await runCliProcess(['verify', '--targets', path], CREDENTIALS);
+      const run = await runCliProcess(['verify', '--targets', path], fleet.env);
       // Assess
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');

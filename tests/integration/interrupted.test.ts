@@ -15,11 +15,6 @@ import { startCliProcess } from '../helpers/cli.ts';
 // as a CI runner's cancel does. Not proven here: a terminal's process group (every process gets
 // SIGINT at once), GitHub's own cancel timing. The deploy hook's interruption is in deploy-moto.
 
-const CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: 'interrupted',
-  AWS_SECRET_ACCESS_KEY: 'interrupted',
-  AWS_REGION: 'eu-west-1',
-};
 /** The stage that ships no line: its verification is always unfinished when the signal comes. */
 const SILENT = 3;
 
@@ -69,7 +64,7 @@ describe('a verification stopped by a signal', () => {
         '--timeout',
         '120',
       ],
-      CREDENTIALS,
+      fleet.env,
     );
     // Act: once the route answered, the CLI waits for a line that never comes.
     await routeCalls(before + 1);
@@ -112,7 +107,7 @@ describe('a verification stopped by a signal', () => {
         '--timeout',
         '120',
       ],
-      { ...CREDENTIALS, GITHUB_STEP_SUMMARY: summary },
+      { ...fleet.env, GITHUB_STEP_SUMMARY: summary },
     );
     // Act: every route answered; the silent stage's line never comes.
     await routeCalls(before + fleet.stages.length);
