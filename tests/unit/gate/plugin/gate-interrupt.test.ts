@@ -10,7 +10,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
 import { INTERRUPT_RECORD_MS } from '../../../../packages/smoke-gate/src/core/interruption.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
@@ -149,6 +149,12 @@ const bucketWithOwnZip = () => {
 };
 
 describe('reportGateInterrupted: the record an interrupted deploy leaves', () => {
+  // The 1.5 s the record has runs on a fake clock: only the case that says so lets it pass, so
+  // a loaded machine cannot turn a record into "did not fit".
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+
   it('records the new deployment as interrupted, signed, reading only its own artifacts', async () => {
     // Prepare: the bucket holds the new deployment's zip; the stack and the history are never needed.
     bucketWithOwnZip();
@@ -212,7 +218,6 @@ describe('reportGateInterrupted: the record an interrupted deploy leaves', () =>
 
   it('says it did not fit when recording takes longer than its 1.5 s', async () => {
     // Prepare: the framework never names the bucket.
-    vi.useFakeTimers();
     const notices: string[] = [];
     const stuck = {
       ...devServerless,
