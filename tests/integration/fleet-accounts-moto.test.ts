@@ -117,6 +117,21 @@ const cli = (args: string[]) =>
     AWS_ENDPOINT_URL: moto.endpoint,
   });
 
+/** `verify` of prod in eu-west-1, in the prod account, through its role asked with `externalId`. */
+const verifyProd = (externalId: string, extra: string[] = []) =>
+  cli([
+    'verify',
+    '--stage',
+    'prod',
+    '--region',
+    'eu-west-1',
+    '--role-arn',
+    roleIn(PROD),
+    '--external-id',
+    externalId,
+    ...extra,
+  ]);
+
 describe.skipIf(!hasMoto)('stages in three accounts and two regions, in one run', () => {
   beforeAll(async () => {
     moto = await startMoto();
@@ -200,18 +215,7 @@ describe.skipIf(!hasMoto)('stages in three accounts and two regions, in one run'
 
   it('verifies one target in another account with --role-arn', async () => {
     // Act
-    const run = await cli([
-      'verify',
-      '--stage',
-      'prod',
-      '--region',
-      'eu-west-1',
-      '--role-arn',
-      roleIn(PROD),
-      '--external-id',
-      EXTERNAL_ID,
-      '--json',
-    ]);
+    const run = await verifyProd(EXTERNAL_ID, ['--json']);
     // Assess
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -222,17 +226,7 @@ describe.skipIf(!hasMoto)('stages in three accounts and two regions, in one run'
 
   it('says in one line, exit 2, when the one role cannot be assumed', async () => {
     // Act
-    const run = await cli([
-      'verify',
-      '--stage',
-      'prod',
-      '--region',
-      'eu-west-1',
-      '--role-arn',
-      roleIn(PROD),
-      '--external-id',
-      'guessed',
-    ]);
+    const run = await verifyProd('guessed');
     // Assess
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')[0]).toMatch(

@@ -96,24 +96,27 @@ describe('openRecordBooks: what writing a record needs, and nothing more', () =>
   });
 });
 
+/** Records OWN's verdict in the dev stage's books: whether it was written, and what was said. */
+async function record(
+  verdict: Parameters<typeof recordVerdict>[3],
+  extra?: Parameters<typeof recordVerdict>[4],
+) {
+  const books = await openRecordBooks(devServerless, DEV_AWS);
+  const notices: string[] = [];
+  const context = { log: { notice: (text: string) => notices.push(text) }, env: {} };
+  return { ok: await recordVerdict(context, books, OWN, verdict, extra), notices };
+}
+
 describe('recordVerdict', () => {
   it('writes one signed record with the verification’s correlation id, the rollback target and the note', async () => {
     // Prepare
     bucket();
-    const books = await openRecordBooks(devServerless, DEV_AWS);
-    const notices: string[] = [];
     // Act
-    const ok = await recordVerdict(
-      { log: { notice: (text) => notices.push(text) }, env: {} },
-      books,
-      OWN,
-      'rolled-back',
-      {
-        outcome: { exitCode: 1, report: { ...failedReport, correlationId: 'smoke-42' } },
-        rolledBackTo: '1795435800000-2026-11-23T12:10:00.000Z',
-        note: 'failed the smoke test',
-      },
-    );
+    const { ok, notices } = await record('rolled-back', {
+      outcome: { exitCode: 1, report: { ...failedReport, correlationId: 'smoke-42' } },
+      rolledBackTo: '1795435800000-2026-11-23T12:10:00.000Z',
+      note: 'failed the smoke test',
+    });
     // Assess
     expect(ok).toBe(true);
     expect(notices).toStrictEqual([]);
@@ -133,9 +136,8 @@ describe('recordVerdict', () => {
   it('writes nulls where there is no verification, rollback or note', async () => {
     // Prepare
     bucket();
-    const books = await openRecordBooks(devServerless, DEV_AWS);
     // Act
-    await recordVerdict({ log: { notice: () => undefined }, env: {} }, books, OWN, 'interrupted');
+    await record('interrupted');
     // Assess
     expect(written()[0]).toMatchObject({ correlationId: null, rolledBackTo: null, note: null });
   });
@@ -146,15 +148,8 @@ describe('recordVerdict', () => {
     kms
       .on(GetPublicKeyCommand)
       .rejects(Object.assign(new Error('Alias is not found.'), { name: 'NotFoundException' }));
-    const books = await openRecordBooks(devServerless, DEV_AWS);
-    const notices: string[] = [];
     // Act
-    const ok = await recordVerdict(
-      { log: { notice: (text) => notices.push(text) } },
-      books,
-      OWN,
-      'verified',
-    );
+    const { ok, notices } = await record('verified');
     // Assess
     expect(ok).toBe(true);
     expect(written()[0]?.signature ?? null).toBeNull();
@@ -172,15 +167,8 @@ describe('recordVerdict', () => {
   ] as const)('says a %s record could not be written, and returns false', async (verdict, tail) => {
     // Prepare
     bucket(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
-    const books = await openRecordBooks(devServerless, DEV_AWS);
-    const notices: string[] = [];
     // Act
-    const ok = await recordVerdict(
-      { log: { notice: (text) => notices.push(text) } },
-      books,
-      OWN,
-      verdict,
-    );
+    const { ok, notices } = await record(verdict);
     // Assess
     expect(ok).toBe(false);
     expect(notices).toHaveLength(1);
