@@ -22,20 +22,27 @@ export default defineConfig({
   define: buildDefines(),
   test: {
     env: { POWERTOOLS_DEV: '', POWERTOOLS_LOG_LEVEL: 'INFO' },
-    // Files run one at a time: the integration suites share the repository's build folders, and
-    // on a 2-core machine running the copy-based deploy suites beside them saved under 15 s of
-    // about 7 minutes (measured) while loading every timing-sensitive verdict.
-    fileParallelism: false,
+    // Files run side by side: no two share a writable folder (each packages or serves its own
+    // copy of the service; the gate is packed once, by tests/setup/gate-tarball.ts), and most
+    // suites wait on servers more than they compute. The workers, measured: docs/test-suite.md.
+    fileParallelism: true,
+    maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 120_000,
-    // The JSON results give .ci/run its "N passed, N failed" line.
-    reporters: ['default', 'json'],
+    // The JSON results give .ci/run its "N passed, N failed" line; the last reporter prints the
+    // ten slowest files.
+    reporters: ['default', 'json', './tests/reporters/slowest-files.ts'],
     outputFile: { json: 'reports/vitest-results.json' },
     projects: [
       { extends: true, test: { name: 'quick', include: QUICK } },
       {
         extends: true,
-        test: { name: 'full', include: ['tests/**/*.test.ts'], exclude: QUICK },
+        test: {
+          name: 'full',
+          include: ['tests/**/*.test.ts'],
+          exclude: QUICK,
+          globalSetup: ['tests/setup/gate-tarball.ts'],
+        },
       },
     ],
   },

@@ -20,13 +20,21 @@ export function npm(args: string[], cwd: string): string {
   return run.stdout;
 }
 
-/** Packs the gate (what `npm publish` would upload) into `dir`; the tarball's path. */
-export function packGate(dir: string): string {
+/** The packed gate: the tarball's path and the paths of the files in it. */
+export interface PackedGate {
+  tarball: string;
+  files: string[];
+}
+
+/** Packs the gate (what `npm publish` would upload) into `dir`. */
+export function packGate(dir: string): PackedGate {
   const out = npm(
     ['pack', '--json', '--pack-destination', dir],
     join(PROJECT_DIR, 'packages/smoke-gate'),
   );
-  return join(dir, JSON.parse(out)[0].filename);
+  const [packed] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
+  if (packed === undefined) throw new Error(`npm pack printed no package: ${out}`);
+  return { tarball: join(dir, packed.filename), files: packed.files.map((file) => file.path) };
 }
 
 /**

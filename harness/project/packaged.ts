@@ -1,10 +1,17 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_DIR } from './project.ts';
+import { serviceCopy } from './project-copy.ts';
 
 const run = promisify(execFile);
+
+/** The commit the repository's own bundle would carry (esbuild.config.cjs reads git). */
+const { resolveReleaseId } = createRequire(import.meta.url)('../../esbuild.config.cjs') as {
+  resolveReleaseId: () => string;
+};
 
 /** A CloudFormation resource as `serverless package` writes it. */
 export interface TemplateResource {
@@ -40,7 +47,9 @@ export const SERVERLESS_BIN = join(
 
 /**
  * Runs `serverless package --stage <stage> --package <dir>` without AWS credentials and unzips
- * health.zip into `<dir>/task`.
+ * health.zip into `<dir>/task`. It packages a copy of the service made for this call (removed
+ * after), so packaging never shares a build folder with another suite running beside it; the
+ * bundle carries the repository's commit, as a package run in the repository would.
  */
 export async function packageService(
   dir: string,
@@ -52,13 +61,19 @@ export async function packageService(
     AWS_PROFILE: '',
     AWS_ACCESS_KEY_ID: '',
     AWS_SECRET_ACCESS_KEY: '',
+    RELEASE_ID: process.env.RELEASE_ID || resolveReleaseId(),
     ...options.env,
   };
-  await run(
-    process.execPath,
-    [SERVERLESS_BIN, 'package', '--stage', stage, '--package', dir, ...(options.args ?? [])],
-    { cwd: PROJECT_DIR, env },
-  );
+  const service = await serviceCopy();
+  try {
+    await run(
+      process.execPath,
+      [SERVERLESS_BIN, 'package', '--stage', stage, '--package', dir, ...(options.args ?? [])],
+      { cwd: service.dir, env },
+    );
+  } finally {
+    await service.remove();
+  }
   const template = JSON.parse(
     await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as Template;

@@ -1,4 +1,5 @@
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_DIR } from './project.ts';
 
@@ -28,6 +29,25 @@ export async function copyProject(
   await symlink(join(PROJECT_DIR, 'node_modules'), join(dir, 'node_modules'), 'dir');
   await applyEdits(dir, edits);
   return dir;
+}
+
+/** A copy of the service in a temporary folder of its own, and how to remove it. */
+export interface ServiceCopy {
+  /** The copy's folder: run the framework (package, offline) with this as its cwd. */
+  dir: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * A copy of the service for one suite: its build folders (.esbuild, .esbuild-offline) are its
+ * own, so suites that package or serve the service can run side by side.
+ */
+export async function serviceCopy(
+  edits: { file: string; from: string; to: string }[] = [],
+): Promise<ServiceCopy> {
+  const root = await mkdtemp(join(tmpdir(), 'petsage-service-'));
+  const dir = await copyProject(join(root, 'service'), edits);
+  return { dir, remove: () => rm(root, { recursive: true, force: true }) };
 }
 
 /** Replaces text in files of a copy; the replaced text must be there. */

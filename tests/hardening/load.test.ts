@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLinesOf } from '../../harness/lambda/log-lines.ts';
-import { PROJECT_DIR } from '../../harness/project/project.ts';
+import { type ServiceCopy, serviceCopy } from '../../harness/project/project-copy.ts';
 import {
   type OfflineServer,
   startOffline,
@@ -11,14 +11,18 @@ import {
 const REQUESTS = Number(process.env.LOAD_REQUESTS ?? 150);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 25);
 
+// serverless-offline serves a copy of the service of this suite's own.
+let service: ServiceCopy;
 let server: OfflineServer;
 
 beforeAll(async () => {
-  server = await startOffline({ cwd: PROJECT_DIR, stage: 'load' });
+  service = await serviceCopy();
+  server = await startOffline({ cwd: service.dir, stage: 'load' });
 });
 
 afterAll(async () => {
   await server?.stop();
+  await service?.remove();
 });
 
 const percentile = (sorted: number[], p: number) =>

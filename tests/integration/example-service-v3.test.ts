@@ -9,7 +9,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   MOTO_CREDENTIALS_ENV,
   type Moto,
@@ -23,7 +23,6 @@ import {
   copyGateFrom,
   exampleCopy,
   installGate,
-  packGate,
 } from '../../harness/project/example-copies.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 import {
@@ -99,7 +98,7 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
       aws: moto.settings(),
     });
     dir = await mkdtemp(join(tmpdir(), 'example-v3-'));
-    const tarball = packGate(dir);
+    const { tarball } = inject('packedGate');
     good = await v3Copy('good', { tarball });
     broken = await v3Copy('broken', { from: good }, [...V3_EDITS, BREAK_PONG]);
   }, 240_000);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   MOTO_CREDENTIALS_ENV,
   type Moto,
@@ -15,7 +15,6 @@ import {
   copyGateFrom,
   exampleCopy,
   installGate,
-  packGate,
 } from '../../harness/project/example-copies.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
@@ -73,7 +72,7 @@ describe
         aws: moto.settings(),
       });
       dir = await mkdtemp(join(tmpdir(), 'example-service-'));
-      const tarball = packGate(dir);
+      const { tarball } = inject('packedGate');
       good = await exampleCopy(dir, 'good');
       await installGate(good, tarball);
       broken = await exampleCopy(dir, 'broken', [BREAK_PONG]);

@@ -8,15 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 const PACKAGE_DIR = join(PROJECT_DIR, 'packages/smoke-gate');
 const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
 
-let packDir: string;
 let serviceDir: string;
-let packed: { files: { path: string }[]; filename: string };
+/** The gate as packed for this run (tests/setup/gate-tarball.ts). */
+const packed = inject('packedGate');
 
 /** npm on this process's Node (npm scripts put Node 24 first on the PATH). */
 const npm = (args: string[], cwd: string) =>
@@ -27,26 +27,20 @@ const npm = (args: string[], cwd: string) =>
   });
 
 beforeAll(() => {
-  packDir = mkdtempSync(join(tmpdir(), 'gate-pack-'));
   serviceDir = mkdtempSync(join(tmpdir(), 'other-service-'));
-  const pack = npm(['pack', '--json', '--pack-destination', packDir], PACKAGE_DIR);
-  expect(pack.status, pack.stderr).toBe(0);
-  packed = JSON.parse(pack.stdout)[0];
   writeFileSync(
     join(serviceDir, 'package.json'),
     JSON.stringify({ name: 'other-service', private: true, type: 'module' }),
   );
   const install = npm(
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', join(packDir, packed.filename)],
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', packed.tarball],
     serviceDir,
   );
   expect(install.status, install.stderr).toBe(0);
 });
 
 afterAll(() => {
-  for (const dir of [packDir, serviceDir]) {
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  }
+  if (serviceDir !== undefined) rmSync(serviceDir, { recursive: true, force: true });
 });
 
 /** Runs a file of the installed package on this Node, from the other service's folder. */
@@ -60,7 +54,7 @@ const runInstalled = (args: string[]) =>
 describe('the packed gate (@petsage/smoke-gate)', () => {
   it('holds only what runs: compiled JavaScript, declarations and package.json', () => {
     // Act
-    const paths = packed.files.map((file) => file.path);
+    const paths = packed.files;
     // Assess
     expect(paths).toContain('dist/plugin/index.js');
     expect(paths).toContain('dist/cli/main.js');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLinesOf } from '../../harness/lambda/log-lines.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
-import { PROJECT_DIR } from '../../harness/project/project.ts';
+import { type ServiceCopy, serviceCopy } from '../../harness/project/project-copy.ts';
 import {
   type OfflineServer,
   startOffline,
@@ -13,16 +13,21 @@ import {
 import { runNodeScript } from '../helpers/cli.ts';
 import { loadOpenApi, responseProblems } from '../helpers/openapi.ts';
 
+// serverless-offline serves a copy of the service of this suite's own (its build folders are not
+// shared with the suites that run beside it).
+let service: ServiceCopy;
 let server: OfflineServer;
 let spec: Awaited<ReturnType<typeof loadOpenApi>>['spec'];
 
 beforeAll(async () => {
-  server = await startOffline({ cwd: PROJECT_DIR, stage: 'offline-test' });
+  service = await serviceCopy();
+  server = await startOffline({ cwd: service.dir, stage: 'offline-test' });
   spec = (await loadOpenApi()).spec;
 });
 
 afterAll(async () => {
   await server?.stop();
+  await service?.remove();
 });
 
 const call = async (method: string, headers: Record<string, string> = {}) => {
@@ -141,13 +146,12 @@ describe('the health route under serverless-offline', () => {
     expect((await call('GET')).statusCode).toBe(200);
     const out = await mkdtemp(join(tmpdir(), 'petsage-package-during-offline-'));
     // Act: package (which deletes its own build folder) while the local server is up.
-    const packaged = await runNodeScript(SERVERLESS_BIN, [
-      'package',
-      '--stage',
-      'offline-test',
-      '--package',
-      out,
-    ]);
+    const packaged = await runNodeScript(
+      SERVERLESS_BIN,
+      ['package', '--stage', 'offline-test', '--package', out],
+      {},
+      { cwd: service.dir },
+    );
     const response = await call('GET');
     await rm(out, { recursive: true, force: true });
     // Assess

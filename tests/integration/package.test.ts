@@ -13,6 +13,7 @@ import {
   type Template,
 } from '../../harness/project/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
+import { type ServiceCopy, serviceCopy } from '../../harness/project/project-copy.ts';
 
 const run = promisify(execFile);
 
@@ -26,7 +27,11 @@ const resourcesOfType = (type: string) => resourcesIn(template, type);
 /** The temporary directory the package run is given (its TMPDIR): the system's, as it sees it. */
 let runTmp: string;
 
+/** A copy of the service for the refused runs (its build folders are this suite's own). */
+let service: ServiceCopy;
+
 beforeAll(async () => {
+  service = await serviceCopy();
   outDir = await mkdtemp(join(tmpdir(), 'petsage-package-'));
   // Its own folder: the framework empties the --package folder before it writes there.
   runTmp = await mkdtemp(join(tmpdir(), 'petsage-package-tmp-'));
@@ -37,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await service?.remove();
   for (const folder of [outDir, runTmp]) {
     if (folder) await rm(folder, { recursive: true, force: true });
   }
@@ -101,7 +107,7 @@ describe('serverless package', () => {
       const result = await run(
         process.execPath,
         [SERVERLESS_BIN, 'package', '--stage', 'ci', '--package', join(outDir, `refused-${level}`)],
-        { cwd: PROJECT_DIR, env: { ...process.env, POWERTOOLS_LOG_LEVEL: level } },
+        { cwd: service.dir, env: { ...process.env, POWERTOOLS_LOG_LEVEL: level } },
       ).then(
         () => ({ code: 0, output: '' }),
         (error: { code: number; stdout: string; stderr: string }) => ({

@@ -13,6 +13,7 @@ import {
 import { logLinesOf } from '../../harness/lambda/log-lines.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
+import { type ServiceCopy, serviceCopy } from '../../harness/project/project-copy.ts';
 import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
 import { SmokeTestPlugin } from '../../packages/smoke-gate/src/plugin/index.ts';
 import {
@@ -39,12 +40,14 @@ const fakeServerless = (stackName: string, custom: Record<string, unknown>) => (
   }),
 });
 
-/** Runs the project's serverless CLI (osls) as a subprocess. */
+/** Runs the project's serverless CLI (osls) as a subprocess, in this suite's copy of the service. */
 const runServerless = (args: string[], env: NodeJS.ProcessEnv) =>
-  runNodeScript(SERVERLESS_BIN, args, env);
+  runNodeScript(SERVERLESS_BIN, args, env, { cwd: service.dir });
 
 let moto: Moto;
 let offline: OfflineServer;
+/** The copy of the service serverless-offline serves (its build folders are this suite's own). */
+let service: ServiceCopy;
 let logs: CloudWatchLogsClient;
 
 /** Plays Lambda's log agent: copies what the function printed into moto, late or not at all. */
@@ -124,7 +127,10 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
   beforeAll(async () => {
     [moto, offline] = await Promise.all([
       startMoto(),
-      startOffline({ cwd: PROJECT_DIR, stage: 'local' }),
+      serviceCopy().then((copy) => {
+        service = copy;
+        return startOffline({ cwd: copy.dir, stage: 'local' });
+      }),
     ]);
     logs = new CloudWatchLogsClient(moto.settings());
     await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
@@ -132,6 +138,7 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
 
   afterAll(async () => {
     await Promise.all([moto?.stop(), offline?.stop()]);
+    await service?.remove();
   });
 
   it('passes when the line arrives late among decoys', async () => {
