@@ -161,3 +161,41 @@ describe('the health route under serverless-offline', () => {
     expect(responseProblems(spec, 'get', response)).toStrictEqual([]);
   });
 });
+
+// serverless-offline 14 answered a Lambda timeout on an HTTP API (payload 2.0) with a 200 whose
+// body was the error and which had none of the function's headers; patches/ makes it keep the
+// timeout's 504 (npm ci applies it). Seen as a 200 without x-correlation-id in the load suite on a
+// loaded machine.
+describe('serverless-offline when the function times out', () => {
+  let slow: ServiceCopy;
+  let slowServer: OfflineServer;
+
+  beforeAll(async () => {
+    // A copy whose function has 1 s and spins for 10 s before it answers.
+    slow = await serviceCopy([
+      { file: 'serverless.yml', from: '  timeout: 5\n', to: '  timeout: 1\n' },
+      {
+        file: 'lib/smoke-test.ts',
+        from: '  const request = readRequest(event);\n  const correlationId = correlationIdFor(request, context);\n  const response',
+        to: '  const request = readRequest(event);\n  const correlationId = correlationIdFor(request, context);\n  for (const until = Date.now() + 10_000; Date.now() < until; );\n  const response',
+      },
+    ]);
+    slowServer = await startOffline({ cwd: slow.dir, stage: 'offline-timeout' });
+  });
+
+  afterAll(async () => {
+    await slowServer?.stop();
+    await slow?.remove();
+  });
+
+  it('answers 504 with no body, never a 200 carrying the error', async () => {
+    // Act
+    const response = await fetch(`${slowServer.baseUrl}/health`, {
+      headers: { 'x-correlation-id': 'timeout-1' },
+    });
+    // Assess
+    expect(response.status).toBe(504);
+    expect(await response.text()).toBe('');
+    expect(response.headers.get('x-correlation-id')).toBeNull();
+  });
+});
