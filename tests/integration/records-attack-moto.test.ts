@@ -224,6 +224,22 @@ describe
       expect(await liveDirectory()).toBe(goodDir);
     });
 
+    it('refuses rollback --timestamp to a rolled-back deployment whether named by its milliseconds or its ISO date', {
+      timeout: 2 * TIMEOUT,
+    }, async () => {
+      // Prepare: the folder's two names, as the framework reads --timestamp (a date, else a number).
+      const [ms = '', ...iso] = brokenDir.split('-');
+      // Act
+      const byMs = await serverless(good, ['rollback', '--timestamp', ms]);
+      const byDate = await serverless(good, ['rollback', '--timestamp', iso.join('-')]);
+      // Assess
+      for (const run of [byMs, byDate]) {
+        expect(run.code, run.output).toBe(2);
+        expect(run.output).toMatch(/recorded as rolled-back; pass --force/);
+      }
+      expect(await liveDirectory()).toBe(goodDir);
+    });
+
     it('keeps the newer verdict when an older signed version of a record is restored', {
       timeout: TIMEOUT,
     }, async () => {

@@ -29,7 +29,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/deployments/history.ts',
   'packages/smoke-gate/src/deployments/own-deployment.ts',
   'packages/smoke-gate/src/deployments/records-key.ts',
-  'packages/smoke-gate/src/deployments/rollback-by-commit.ts',
   'packages/smoke-gate/src/deployments/stack-state.ts',
   'packages/smoke-gate/src/fleet/fleet-status.ts',
   'packages/smoke-gate/src/fleet/target-aws.ts',

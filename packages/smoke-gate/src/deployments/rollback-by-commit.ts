@@ -19,6 +19,18 @@ const listed = (entries: HistoryEntry[]) =>
     .join('\n  ');
 
 /**
+ * `--timestamp` as the framework's `rollback` reads it (osls 4 and Serverless 3 alike): a date
+ * first (an ISO date, as the deployment folder names it), else a number of milliseconds; undefined
+ * when it is neither. The check must look at the folder the framework will restore.
+ */
+export function frameworkTimestamp(raw: unknown): number | undefined {
+  const text = String(raw);
+  const asDate = new Date(text).valueOf();
+  const ms = Number.isNaN(asDate) ? new Date(Number(text)).valueOf() : asDate;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
  * Before any `serverless rollback` a person runs (`--commit` or `--timestamp`): `--commit <sha or
  * prefix>` becomes the framework's own `--timestamp` of the newest trusted deployment built from
  * it, and the deployment is checked as the gate checks its own rollbacks (rollback-checks.ts).
@@ -64,7 +76,12 @@ export async function resolveRollbackCommit(input: {
     const candidates = matches.map(of).filter((d) => d !== undefined);
     target = candidates.find((d) => d.untrusted === null) ?? candidates[0];
   } else {
-    const wanted = Number(cliOptions.timestamp);
+    const wanted = frameworkTimestamp(cliOptions.timestamp);
+    if (wanted === undefined) {
+      throw fail(
+        `--timestamp ${JSON.stringify(safeText(String(cliOptions.timestamp), 60))} is neither a date nor a number of milliseconds; nothing was changed`,
+      );
+    }
     target = deployments.find((deployment) => deployment.timestamp === wanted);
     // Not in the bucket: the framework's own rollback says so.
     if (target === undefined) return;
