@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,12 +21,17 @@ import {
   motoForSuite,
   startMoto,
 } from '../../harness/aws/moto.ts';
+import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-heartbeat.json' with {
+  type: 'json',
+};
 import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
 import { type FleetRoute, startFleetRoute } from '../../harness/route/fleet-route.ts';
 import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
+import type { FleetStatusReport } from '../../packages/smoke-gate/src/fleet/fleet-status.ts';
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 import { PETSAGE_CONTRACT } from '../helpers/petsage-contract.ts';
+import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 
 const hasMoto = motoForSuite('the many-accounts suite');
 
@@ -65,10 +71,21 @@ function inAccount<T extends { middlewareStack: { add: (...args: never[]) => voi
   return client;
 }
 
-/** A stage as its deploy leaves it, in `account` and `region`, its heartbeat line shipped. */
-async function deployStage(account: string, stage: string, region: string) {
+/** The heartbeat alarm's name of a stage: the same in every account that has the stage. */
+const heartbeatAlarmOf = (stage: string) => `petsage-smoke-test-${stage}-heartbeat-missing`;
+
+/**
+ * A stage as its deploy leaves it, in `account` and `region`, its heartbeat line shipped. With
+ * `alarms`, its stack names its heartbeat alarms, made in that account and set to OK, and the
+ * route heartbeat has run too.
+ */
+async function deployStage(account: string, stage: string, region: string, alarms = false) {
   const key = `${account}-${stage}-${region}`;
   const group = `/aws/lambda/petsage-smoke-test-${stage}-health`;
+  const alarmNames = [
+    heartbeatAlarmOf(stage),
+    `petsage-smoke-test-${stage}-route-heartbeat-missing`,
+  ];
   accountOf.set(key, account);
   route.add({ key, region, logGroupName: group });
   const settings = as(account, region);
@@ -81,6 +98,12 @@ async function deployStage(account: string, stage: string, region: string) {
         Outputs: {
           HealthEndpointUrl: { Value: route.urlOf(key) },
           HealthLogGroupName: { Value: group },
+          ...(alarms
+            ? {
+                HeartbeatAlarmName: { Value: alarmNames[0] },
+                RouteHeartbeatAlarmName: { Value: alarmNames[1] },
+              }
+            : {}),
         },
       }),
     }),
@@ -88,7 +111,9 @@ async function deployStage(account: string, stage: string, region: string) {
   await inAccount(new CloudWatchLogsClient(settings), account).send(
     new CreateLogGroupCommand({ logGroupName: group }),
   );
+  if (alarms) await putAlarmsInOk(inAccount(new CloudWatchClient(settings), account), alarmNames);
   await route.invokeDirect(key, structuredClone(scheduledEvent));
+  if (alarms) await route.invokeDirect(key, structuredClone(routeHeartbeatEvent));
 }
 
 /** The member account's verify role, trusting the CI's account with an external id. */
@@ -158,6 +183,9 @@ describe.skipIf(!hasMoto)('stages in three accounts and two regions, in one run'
       await deployStage(STAGING, 'staging', region);
       await deployStage(PROD, 'prod', region);
     }
+    // One stage name in two accounts of one region, each with its own alarms of the same name.
+    await deployStage(STAGING, 'shared', 'eu-west-1', true);
+    await deployStage(PROD, 'shared', 'eu-west-1', true);
   }, 120_000);
 
   afterAll(async () => {
@@ -232,5 +260,36 @@ describe.skipIf(!hasMoto)('stages in three accounts and two regions, in one run'
     expect(run.stderr.trim().split('\n')[0]).toMatch(
       new RegExp(`^petsage-smoke: role ${roleIn(PROD)} could not be assumed: AccessDenied`),
     );
+  });
+
+  it('reads status of one stage name in two accounts, each account’s alarms with its own credentials', async () => {
+    // Prepare: the prod account's heartbeat alarm fires; staging's of the same name stays OK.
+    await inAccount(new CloudWatchClient(as(PROD, 'eu-west-1')), PROD).send(
+      new SetAlarmStateCommand({
+        AlarmName: heartbeatAlarmOf('shared'),
+        StateValue: 'ALARM',
+        StateReason: 'Threshold Crossed: no datapoint',
+      }),
+    );
+    const targets = join(dir, 'shared.yml');
+    await writeFile(
+      targets,
+      [
+        'targets:',
+        ...[STAGING, PROD].map(
+          (account) =>
+            `  - { name: shared-${account}, stage: shared, region: eu-west-1, roleArn: "${roleIn(account)}", externalId: ${EXTERNAL_ID} }`,
+        ),
+      ].join('\n'),
+    );
+    // Act
+    const run = await cli(['status', '--targets', targets, '--json']);
+    // Assess
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as FleetStatusReport;
+    expect(report.targets.map((t) => [t.name, t.status])).toStrictEqual([
+      [`shared-${STAGING}`, 'healthy'],
+      [`shared-${PROD}`, 'alarming'],
+    ]);
   });
 });

@@ -62,36 +62,48 @@ export const createCloudFormationClient = (settings: AwsSettings): CloudFormatio
   new CloudFormationClient({ ...clientConfig(settings), maxAttempts: 2 });
 
 /**
- * The clients of one run, made once per region and account and shared by all its targets.
- * CloudWatch (alarms) and S3 live in their own modules, loaded only by the commands that use
- * them: each SDK client costs several MB of memory to load.
+ * Where a client calls and as whom: region, profile, endpoint and the role it acts as (so its
+ * account). Undefined when a client must not be shared: a framework's own config, or credentials
+ * that name no role.
  */
+export function clientKey(settings: AwsSettings): string | undefined {
+  if (settings.base !== undefined) return undefined;
+  if (settings.credentials !== undefined && settings.role === undefined) return undefined;
+  const { region, profile, endpoint, role } = settings;
+  return JSON.stringify([region, profile, endpoint, role?.arn, role?.externalId]);
+}
+
+const made = new Map<string, unknown>();
+
+/**
+ * The one way the gate gets an AWS client: made by `create` on first use, then shared by every
+ * call of that `kind` with the same {@link clientKey} (a run over many stages of one region and
+ * account shares one). Each kind's SDK lives in its own module, loaded only by the commands that
+ * use it: each SDK client costs several MB of memory to load.
+ */
+export function sharedClient<T>(
+  kind: string,
+  settings: AwsSettings,
+  create: (settings: AwsSettings) => T,
+): T {
+  const key = clientKey(settings);
+  if (key === undefined) return create(settings);
+  const id = `${kind} ${key}`;
+  if (!made.has(id)) made.set(id, create(settings));
+  return made.get(id) as T;
+}
+
+/** The clients the verifier and `status` read with; injectable (fakes in tests). */
 export interface AwsClients {
   logs(settings: AwsSettings): CloudWatchLogsClient;
   cloudFormation(settings: AwsSettings): CloudFormationClient;
 }
 
-/** Makes clients on first use and shares them by region, profile and endpoint. */
-export function createClientCache(): AwsClients {
-  const made = new Map<string, unknown>();
-  const shared =
-    <T>(kind: string, create: (settings: AwsSettings) => T) =>
-    (settings: AwsSettings): T => {
-      const { region, profile, endpoint, role } = settings;
-      const key = JSON.stringify([kind, region, profile, endpoint, role?.arn, role?.externalId]);
-      if (!made.has(key)) made.set(key, create(settings));
-      return made.get(key) as T;
-    };
-  return {
-    logs: shared('logs', createLogsClient),
-    cloudFormation: shared('cloudformation', createCloudFormationClient),
-  };
-}
-
-/** One run's clients, each made fresh (one target: nothing to share). */
-export const freshClients: AwsClients = {
-  logs: createLogsClient,
-  cloudFormation: createCloudFormationClient,
+/** The shared clients ({@link sharedClient}). */
+export const sharedClients: AwsClients = {
+  logs: (settings) => sharedClient('logs', settings, createLogsClient),
+  cloudFormation: (settings) =>
+    sharedClient('cloudformation', settings, createCloudFormationClient),
 };
 
 /** The regions the installed AWS SDK knows, from its own partitions table. */

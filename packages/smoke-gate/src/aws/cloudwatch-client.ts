@@ -1,20 +1,14 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { type AwsSettings, clientConfig } from './aws-clients.ts';
+import { type AwsSettings, clientConfig, sharedClient } from './aws-clients.ts';
 
 /** A CloudWatch (alarms) client with the same region, credentials and endpoint. */
 export const createCloudWatchClient = (settings: AwsSettings): CloudWatchClient =>
   new CloudWatchClient({ ...clientConfig(settings), maxAttempts: 2 });
 
-const shared = new Map<string, CloudWatchClient>();
-
 /**
- * The CloudWatch client of these settings, made once per region, profile and endpoint in a run:
- * `status` over many stages of one region shares it. A framework's own config is not shared.
+ * The CloudWatch client of these settings, shared by region, profile, endpoint and role
+ * (sharedClient): `status` over many stages of one account and region shares one, and a stage
+ * of the same name in another account is read with that account's own.
  */
-export function cloudWatchClientFor(settings: AwsSettings): CloudWatchClient {
-  if (settings.base !== undefined) return createCloudWatchClient(settings);
-  const key = JSON.stringify([settings.region, settings.profile, settings.endpoint]);
-  const client = shared.get(key) ?? createCloudWatchClient(settings);
-  shared.set(key, client);
-  return client;
-}
+export const cloudWatchClientFor = (settings: AwsSettings): CloudWatchClient =>
+  sharedClient('cloudwatch', settings, createCloudWatchClient);

@@ -11,8 +11,12 @@ import {
   STSClient,
 } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Deadline } from '../core/deadline.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
-import { type AwsSettings, clientConfig } from './aws-clients.ts';
+import { callAws } from './aws-call.ts';
+import { type AwsSettings, clientConfig, sharedClient } from './aws-clients.ts';
+import { classifyAwsError } from './aws-errors.ts';
 
 /** A role to act as in a target's account. */
 export interface TargetRole {
@@ -33,14 +37,35 @@ export type StsSend = (settings: AwsSettings, command: object) => Promise<unknow
 /** STS answers in well under this; a stand-in that does not serve STS must not hold a run. */
 const STS_CAP_MS = 10_000;
 
-const realSts: StsSend = (settings, command) =>
-  new STSClient({ ...clientConfig(settings), maxAttempts: 2 }).send(command as never, {
-    abortSignal: AbortSignal.timeout(STS_CAP_MS),
-  });
+/** An STS client with the same region, credentials and endpoint. */
+const createStsClient = (settings: AwsSettings): STSClient =>
+  new STSClient({ ...clientConfig(settings), maxAttempts: 2 });
 
 /** One line for an STS failure: its name and message, cut and escaped. */
 export const stsError = (error: unknown): string =>
-  safeText(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 200);
+  error instanceof CouldNotJudgeError
+    ? error.message
+    : safeText(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 200);
+
+/**
+ * STS as every AWS call goes (callAws): a shared client, under the run's deadline, each call
+ * capped; what a user must fix (a role that does not exist or does not trust the caller) in STS's
+ * own words, one line.
+ */
+export const stsUnder =
+  (deadline: Deadline): StsSend =>
+  (settings, command) =>
+    callAws(sharedClient('sts', settings, createStsClient), command, {
+      what: `STS ${command.constructor.name.replace(/Command$/, '')}`,
+      deadline,
+      capMs: STS_CAP_MS,
+      region: settings.region,
+      profile: settings.profile,
+      explain: (error) =>
+        classifyAwsError(error) === 'configuration'
+          ? new CouldNotJudgeError(stsError(error))
+          : undefined,
+    });
 
 /** The roles and accounts of one run. */
 export interface RoleCache {
@@ -50,14 +75,18 @@ export interface RoleCache {
   accountOf(settings: AwsSettings): Promise<string | null>;
 }
 
-/** Creates a run's role cache: `runId` names the sessions; `now` and `send` are injectable. */
+/**
+ * Creates a run's role cache: `runId` names the sessions, STS is called under the run's
+ * `deadline`; `now` and `send` are injectable.
+ */
 export function createRoleCache(options: {
   runId: string;
+  deadline: Deadline;
   now?: () => number;
   send?: StsSend;
 }): RoleCache {
   const now = options.now ?? Date.now;
-  const send = options.send ?? realSts;
+  const send = options.send ?? stsUnder(options.deadline);
   const providers = new Map<string, AwsCredentialIdentityProvider>();
   const accounts = new Map<string, Promise<string | null>>();
   const baseKey = (base: AwsSettings) =>

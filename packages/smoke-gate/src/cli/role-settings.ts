@@ -3,6 +3,7 @@
 
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { asRole, createRoleCache } from '../aws/role-credentials.ts';
+import type { Deadline } from '../core/deadline.ts';
 import { accessOf, awsSettingsOf } from './flag-values.ts';
 import type { Values } from './flags.ts';
 
@@ -10,11 +11,12 @@ import type { Values } from './flags.ts';
 export async function awsAsRoleOf(
   values: Values,
   env: NodeJS.ProcessEnv,
+  deadline: Deadline,
 ): Promise<AwsSettings | { problem: string }> {
   const aws = awsSettingsOf(values, env);
   const access = accessOf(values);
   if (access?.roleArn === undefined) return aws;
-  const roles = createRoleCache({ runId: `${Date.now()}` });
+  const roles = createRoleCache({ runId: `${Date.now()}`, deadline });
   const assumed = await asRole(aws, { arn: access.roleArn, externalId: access.externalId }, roles);
   return assumed.problem === undefined ? assumed.aws : { problem: assumed.problem };
 }

@@ -1,5 +1,5 @@
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
-import { createS3Client } from '../aws/s3-client.ts';
+import { s3ClientFor } from '../aws/s3-client.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import type { PluginLog, ServerlessLike } from '../core/framework.ts';
@@ -64,7 +64,7 @@ export async function openRecordBooks(
   const service = serverless.service.service ?? VERIFY_DEFAULTS.service;
   const stage = provider.getStage();
   const prefix = `${provider.getDeploymentPrefix()}/${service}/${stage}/`;
-  const place = { s3: createS3Client(aws), bucket, prefix, deadline };
+  const place = { s3: s3ClientFor(aws), bucket, prefix, deadline };
   const trust = await recordTrust(aws, recordsKeyOf(serverless), { service, stage }, deadline);
   const hashes = new Map<string, Promise<Record<string, ArtifactHash>>>();
   const artifactsOf = (directory: string) => {

@@ -1,5 +1,5 @@
 import { type AwsSettings, checkRegion, createCloudFormationClient } from '../aws/aws-clients.ts';
-import { createS3Client } from '../aws/s3-client.ts';
+import { s3ClientFor } from '../aws/s3-client.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { describeStackOutputs } from '../verification/stack-outputs.ts';
@@ -100,7 +100,7 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
     const live = code?.live;
     // The prefix comes from the stack (a custom deploymentPrefix), else the framework's default.
     const place = {
-      s3: createS3Client(request.aws),
+      s3: s3ClientFor(request.aws),
       bucket,
       prefix: code?.prefix ?? `serverless/${request.service}/${request.stage}/`,
       deadline: request.deadline,

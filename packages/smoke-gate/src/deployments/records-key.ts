@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { callAws } from '../aws/aws-call.ts';
 import type { AwsSettings } from '../aws/aws-clients.ts';
-import { createKmsClient } from '../aws/kms-client.ts';
+import { kmsClientFor } from '../aws/kms-client.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import type { RecordTrust } from './deployment-history.ts';
@@ -98,7 +98,7 @@ export async function recordTrust(
   stage: { service: string; stage: string },
   deadline: Deadline,
 ): Promise<RecordTrust> {
-  const opened = await openRecordsKey(createKmsClient(aws), keyId, deadline);
+  const opened = await openRecordsKey(kmsClientFor(aws), keyId, deadline);
   return 'key' in opened
     ? { key: opened.key, keyProblem: '', ...stage }
     : { key: undefined, keyProblem: opened.problem, ...stage };

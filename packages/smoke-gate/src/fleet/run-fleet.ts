@@ -1,4 +1,4 @@
-import { type AwsClients, type AwsSettings, createClientCache } from '../aws/aws-clients.ts';
+import { type AwsClients, type AwsSettings, sharedClients } from '../aws/aws-clients.ts';
 import { createRegionBudgets, type LogCallBudget } from '../aws/log-call-budget.ts';
 import { createRoleCache, type RoleCache } from '../aws/role-credentials.ts';
 import type { SmokeContract } from '../core/contract.ts';
@@ -92,7 +92,10 @@ export interface TargetShare {
  * the targets' order, with the budgets' counts.
  */
 export async function forEachTarget<E>(
-  request: Pick<FleetRequest, 'targets' | 'aws' | 'logsRatePerSecond' | 'concurrency'> & {
+  request: Pick<
+    FleetRequest,
+    'targets' | 'aws' | 'logsRatePerSecond' | 'concurrency' | 'deadline'
+  > & {
     env?: NodeJS.ProcessEnv | undefined;
     roles?: RoleCache | undefined;
   },
@@ -101,9 +104,11 @@ export async function forEachTarget<E>(
 ): Promise<{ entries: E[]; logCalls: FleetReport['logCalls'] }> {
   const rate = request.logsRatePerSecond ?? D.logsRatePerSecond;
   const budgets = createRegionBudgets({ ratePerSecond: rate });
-  const clients = createClientCache();
+  const clients = sharedClients;
   const limit = createLimit(request.concurrency ?? D.targetConcurrency);
-  const roles = request.roles ?? createRoleCache({ runId: runIdOf(request.env ?? {}) });
+  const roles =
+    request.roles ??
+    createRoleCache({ runId: runIdOf(request.env ?? {}), deadline: request.deadline });
   const entries = await Promise.all(
     request.targets.map(async (target, index) => {
       const { aws, problem } = await targetAws(target, request.aws, roles);

@@ -1,7 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { awsErrorText, callAws } from '../aws/aws-call.ts';
 import type { AwsSettings } from '../aws/aws-clients.ts';
-import { createSnsClient } from '../aws/sns-client.ts';
+import { snsClientFor } from '../aws/sns-client.ts';
 import { createDeadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
@@ -91,7 +91,7 @@ export async function publishGateEvent(input: {
   const topic = safeText(input.topicArn);
   try {
     await callAws(
-      createSnsClient(input.aws),
+      snsClientFor(input.aws),
       new PublishCommand({
         TopicArn: input.topicArn,
         Subject: input.message.subject,

@@ -1,4 +1,4 @@
-import { type AwsClients, type AwsSettings, freshClients } from '../aws/aws-clients.ts';
+import { type AwsClients, type AwsSettings, sharedClients } from '../aws/aws-clients.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
@@ -56,7 +56,7 @@ async function scan(
   term: string,
   onEvent: (event: { message?: string; timestamp?: number; ingestionTime?: number }) => void,
 ): Promise<void> {
-  const logs = (request.clients ?? freshClients).logs(request.aws);
+  const logs = (request.clients ?? sharedClients).logs(request.aws);
   const pacer = createLogCallPacer({
     budget: request.budget,
     sleep: request.sleep,

@@ -8,7 +8,7 @@ import {
   type AwsClients,
   type AwsSettings,
   checkRegion,
-  freshClients,
+  sharedClients,
 } from '../aws/aws-clients.ts';
 import { cloudWatchClientFor } from '../aws/cloudwatch-client.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
@@ -94,7 +94,7 @@ const alarmStatus = (role: AlarmStatus['role'], name: string, alarm: MetricAlarm
 /** The stack outputs `status` reads: the alarms' names and the log group. */
 async function stageOutputs(request: StatusRequest, stack: string) {
   const context = { region: request.aws.region, profile: request.aws.profile };
-  const clients = request.clients ?? freshClients;
+  const clients = request.clients ?? sharedClients;
   const outputs = await (request.limit ?? unlimited)(() =>
     describeStackOutputs(clients.cloudFormation(request.aws), stack, request.deadline, context),
   );

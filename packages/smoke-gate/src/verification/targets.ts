@@ -3,7 +3,7 @@ import {
   type AwsClients,
   type AwsSettings,
   checkRegion,
-  freshClients,
+  sharedClients,
 } from '../aws/aws-clients.ts';
 import { awsConfigurationError } from '../aws/aws-errors.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
@@ -185,7 +185,7 @@ export async function resolveAwsTarget(
   },
 ): Promise<ResolvedTarget> {
   const { aws, deadline } = deps;
-  const clients = deps.clients ?? freshClients;
+  const clients = deps.clients ?? sharedClients;
   await checkRegion(aws, deps.env);
   const logs = clients.logs(aws);
   const context = { what: 'AWS', region: aws.region, profile: aws.profile };

@@ -39,6 +39,22 @@ describe('callAws, the one way the gate calls AWS', () => {
     expect(offenders).toStrictEqual([]);
   });
 
+  it('sends every command of aws/ itself, STS too, through callAws, and every client is shared', () => {
+    // Prepare
+    const files = readdirSync(join(SRC, 'aws')).filter((file) => file.endsWith('.ts'));
+    const text = (file: string) => readFileSync(join(SRC, 'aws', file), 'utf8');
+    // Act
+    const senders = files.filter((file) => /\.send\(/.test(text(file)));
+    const unshared = files.filter((file) =>
+      [...text(file).matchAll(/\bconst (create[A-Za-z]*Client)\b/g)].some(
+        ([, factory]) => !new RegExp(`sharedClient\\([^)]*${factory}\\)`).test(text(file)),
+      ),
+    );
+    // Assess
+    expect(senders).toStrictEqual(['aws-call.ts']);
+    expect(unshared).toStrictEqual([]);
+  });
+
   it('answers with the output, the call bound by an abort signal', async () => {
     // Prepare
     const c = client(async () => ({ Stacks: [] }));

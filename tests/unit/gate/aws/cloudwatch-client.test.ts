@@ -20,4 +20,19 @@ describe('cloudWatchClientFor', () => {
       cloudWatchClientFor({ base, region: 'eu-west-1' }),
     );
   });
+
+  it('gives a stage read as another role (another account) a client of its own', async () => {
+    // Prepare
+    const place = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566' };
+    const role = (account: string) => ({ arn: `arn:aws:iam::${account}:role/petsage-verify` });
+    const credentials = async () => ({ accessKeyId: 'a', secretAccessKey: 'b' });
+    // Act
+    const staging = cloudWatchClientFor({ ...place, role: role('111111111111'), credentials });
+    const prod = cloudWatchClientFor({ ...place, role: role('222222222222'), credentials });
+    const prodAgain = cloudWatchClientFor({ ...place, role: role('222222222222'), credentials });
+    // Assess
+    expect(prod).not.toBe(staging);
+    expect(prodAgain).toBe(prod);
+    expect(cloudWatchClientFor(place)).not.toBe(prod);
+  });
 });

@@ -6,6 +6,10 @@ import {
   type StsSend,
   sessionName,
 } from '../../../../packages/smoke-gate/src/aws/role-credentials.ts';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
+
+/** The run's deadline: unused by the fake STS, which answers at once. */
+const deadline = createDeadline(Number.MAX_SAFE_INTEGER);
 
 const ROLE = { arn: 'arn:aws:iam::210987654321:role/petsage-verify', externalId: 'petsage-ci' };
 const HOUR = 3_600_000;
@@ -37,7 +41,7 @@ describe('createRoleCache', () => {
     // Prepare
     const clock = { now: 1_000_000 };
     const sts = fakeSts(clock);
-    const roles = createRoleCache({ runId: '42', now: () => clock.now, send: sts.send });
+    const roles = createRoleCache({ runId: '42', deadline, now: () => clock.now, send: sts.send });
     // Act
     const first = roles.credentialsFor(ROLE, { region: 'eu-west-1' });
     const again = roles.credentialsFor(ROLE, { region: 'eu-west-1' });
@@ -57,7 +61,7 @@ describe('createRoleCache', () => {
     // Prepare
     const clock = { now: 1_000_000 };
     const sts = fakeSts(clock);
-    const roles = createRoleCache({ runId: '42', now: () => clock.now, send: sts.send });
+    const roles = createRoleCache({ runId: '42', deadline, now: () => clock.now, send: sts.send });
     const credentials = roles.credentialsFor(ROLE, {});
     await credentials();
     // Act: just outside the refresh margin, then just inside it.
@@ -73,7 +77,7 @@ describe('createRoleCache', () => {
   it('asks each set of credentials for its account once', async () => {
     // Prepare
     const sts = fakeSts({ now: 0 });
-    const roles = createRoleCache({ runId: '42', send: sts.send });
+    const roles = createRoleCache({ runId: '42', deadline, send: sts.send });
     const settings = { region: 'eu-west-1', role: ROLE };
     // Act
     const accounts = await Promise.all([roles.accountOf(settings), roles.accountOf(settings)]);
@@ -85,6 +89,7 @@ describe('createRoleCache', () => {
   it('knows no account, without failing the run, where STS cannot be reached', async () => {
     const roles = createRoleCache({
       runId: '42',
+      deadline,
       send: async () => {
         throw new Error('connect ECONNREFUSED');
       },

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RoleCache } from '../../../../packages/smoke-gate/src/aws/role-credentials.ts';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import type { FleetTarget } from '../../../../packages/smoke-gate/src/fleet/fleet-targets.ts';
 import { forEachTarget } from '../../../../packages/smoke-gate/src/fleet/run-fleet.ts';
+
+/** The run's deadline (the fake roles never call STS). */
+const deadline = createDeadline(Number.MAX_SAFE_INTEGER);
 
 const target = (name: string, region: string | undefined): FleetTarget => ({
   name,
@@ -28,7 +32,7 @@ describe('forEachTarget', () => {
   it('gives targets in one region one budget and one set of clients, and each its own region', async () => {
     // Act
     const { entries } = await forEachTarget(
-      { targets: TARGETS, aws: { region: 'eu-west-1', profile: 'ops' }, roles },
+      { targets: TARGETS, aws: { region: 'eu-west-1', profile: 'ops' }, deadline, roles },
       async (t, share) => ({ name: t.name, share }),
       () => {
         throw new Error('no target is refused here');
@@ -52,7 +56,7 @@ describe('forEachTarget', () => {
   it("keeps the targets order whatever order they finish in, and counts each region's calls", async () => {
     // Act
     const { entries, logCalls } = await forEachTarget(
-      { targets: TARGETS, aws: { region: 'eu-west-1' }, logsRatePerSecond: 3, roles },
+      { targets: TARGETS, aws: { region: 'eu-west-1' }, logsRatePerSecond: 3, deadline, roles },
       async (t, share) => {
         const slot = await share.budget.take(Date.now() + 60_000);
         slot?.settled();
@@ -76,7 +80,7 @@ describe('forEachTarget', () => {
     const many = Array.from({ length: 12 }, (_, i) => target(`s${i}`, 'eu-west-1'));
     // Act
     await forEachTarget(
-      { targets: many, aws: {}, concurrency: 4, roles },
+      { targets: many, aws: {}, concurrency: 4, deadline, roles },
       (_, share) =>
         share.limit(async () => {
           running++;
@@ -120,6 +124,7 @@ describe('forEachTarget over many accounts', () => {
         ],
         aws: { region: 'eu-west-1' },
         roles: accounts,
+        deadline,
       },
       async (t, share) => ({ name: t.name, share }),
       () => {
@@ -147,6 +152,7 @@ describe('forEachTarget over many accounts', () => {
         ],
         aws: { region: 'eu-west-1' },
         roles: accounts,
+        deadline,
       },
       async (t) => `${t.name}: verified`,
       refusedWith,

@@ -16,7 +16,7 @@ export async function runHistory(values: Values, out: Out, deadline: Deadline): 
   if (stage === undefined) throw new CouldNotJudgeError('history needs --stage <stage>');
   if (values.targets !== undefined)
     throw new CouldNotJudgeError('history reads one stage: leave out --targets');
-  const aws = await awsAsRoleOf(values, io.env);
+  const aws = await awsAsRoleOf(values, io.env, deadline);
   if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
   const request = {
     stage,

@@ -19,7 +19,7 @@ export async function runStatus(values: Values, out: Out, deadline: Deadline): P
   const { io } = out;
   const stage = oneOf(values.stage, '--stage', 'status');
   if (stage === undefined) throw new CouldNotJudgeError('status needs --stage <stage>');
-  const aws = await awsAsRoleOf(values, io.env);
+  const aws = await awsAsRoleOf(values, io.env, deadline);
   if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
   const request: StatusRequest = {
     stage,

@@ -71,7 +71,7 @@ export async function runVerify(values: Values, out: Out, deadline: Deadline): P
   logsRateOf(values); // One target has no shared budget, but a bad --logs-rate is still refused.
   const { io } = out;
   const target = targetOf(values);
-  const aws = await awsAsRoleOf(values, io.env);
+  const aws = await awsAsRoleOf(values, io.env, deadline);
   if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
   const request = {
     target,
