@@ -280,6 +280,8 @@ describe.skipIf(!hasMoto)('stages in three accounts and two regions, in one run'
           (account) =>
             `  - { name: shared-${account}, stage: shared, region: eu-west-1, roleArn: "${roleIn(account)}", externalId: ${EXTERNAL_ID} }`,
         ),
+        // A stage no account has: could not judge, and counted only so.
+        '  - { name: nowhere, stage: nowhere, region: eu-west-1 }',
       ].join('\n'),
     );
     // Act
@@ -290,6 +292,13 @@ describe.skipIf(!hasMoto)('stages in three accounts and two regions, in one run'
     expect(report.targets.map((t) => [t.name, t.status])).toStrictEqual([
       [`shared-${STAGING}`, 'healthy'],
       [`shared-${PROD}`, 'alarming'],
+      ['nowhere', 'error'],
     ]);
+    expect(report.summary).toStrictEqual({
+      targets: 3,
+      healthy: 1,
+      unhealthy: 1,
+      couldNotJudge: 1,
+    });
   });
 });

@@ -104,7 +104,8 @@ export async function checkFleetStatus(request: FleetStatusRequest): Promise<Fle
     summary: {
       targets: entries.length,
       healthy: count((entry) => entry.status === 'healthy'),
-      unhealthy: count((entry) => entry.status !== undefined && entry.status !== 'healthy'),
+      // A target that could not be read is counted once, as could not judge.
+      unhealthy: count((entry) => entry.status !== 'healthy' && entry.status !== 'error'),
       couldNotJudge: count((entry) => entry.status === 'error'),
     },
     targets: entries,
