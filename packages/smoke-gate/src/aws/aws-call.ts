@@ -18,13 +18,19 @@ export interface AwsCall extends AwsCallContext {
   explain?: ((error: unknown) => CouldNotJudgeError | undefined) | undefined;
 }
 
-/** A throttled or transient failure (network, 5xx, an unparseable answer): worth trying again. */
+/**
+ * A throttled or transient failure (network, 5xx, an unparseable answer): worth trying again. Its
+ * message is `<what>: <detail>`; `detail` is AWS's error alone, for callers that say `what` their
+ * own way.
+ */
 export class AwsRetryableError extends Error {
   override name = 'AwsRetryableError';
   readonly kind: 'throttled' | 'transient';
-  constructor(kind: 'throttled' | 'transient', message: string) {
-    super(message);
+  readonly detail: string;
+  constructor(kind: 'throttled' | 'transient', what: string, detail: string) {
+    super(`${what}: ${detail}`);
     this.kind = kind;
+    this.detail = detail;
   }
 }
 
@@ -58,7 +64,7 @@ export async function callAws<Output>(
     if (explained !== undefined) throw explained;
     const kind = classifyAwsError(error);
     if (kind === 'configuration') throw awsConfigurationError(error, call);
-    throw new AwsRetryableError(kind, `${call.what}: ${awsErrorText(error)}`);
+    throw new AwsRetryableError(kind, call.what, awsErrorText(error));
   } finally {
     timer.clear();
   }

@@ -77,10 +77,9 @@ async function scan(
         { logGroupName, startTime, endTime, filterPattern: `"${term}"`, nextToken },
         {
           what: `CloudWatch Logs group ${safeText(logGroupName)}`,
-          deadline: request.deadline.at,
+          deadline: request.deadline,
           region: request.aws.region,
           profile: request.aws.profile,
-          now: request.now,
           onSettled: pacer.settled,
         },
       );

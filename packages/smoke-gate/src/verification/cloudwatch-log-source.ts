@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
 import type { BudgetSlot, LogCallBudget } from '../aws/log-call-budget.ts';
-import { createDeadline, sleep as realSleep, type Sleep } from '../core/deadline.ts';
+import { type Deadline, sleep as realSleep, type Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { DeadlineError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
@@ -44,10 +44,9 @@ export async function filterLogEventsOnce(
   input: FilterLogEventsCommandInput,
   context: {
     what: string;
-    deadline: number;
+    deadline: Deadline;
     region?: string | undefined;
     profile?: string | undefined;
-    now?: () => number;
     /** Called when the call has ended, answered or not (the region's budget counts from then). */
     onSettled?: (() => void) | undefined;
   },
@@ -58,7 +57,7 @@ export async function filterLogEventsOnce(
       new FilterLogEventsCommand(input),
       {
         what: context.what,
-        deadline: createDeadline(context.deadline, context.now),
+        deadline: context.deadline,
         region: context.region,
         profile: context.profile,
       },
@@ -68,7 +67,7 @@ export async function filterLogEventsOnce(
     // A call our own deadline cut says nothing about the service: the search ends by its deadline.
     if (error instanceof DeadlineError) return { retry: 'transient', error: 'cut by the deadline' };
     if (!(error instanceof AwsRetryableError)) throw error;
-    return { retry: error.kind, error: error.message.slice(context.what.length + 2) };
+    return { retry: error.kind, error: error.detail };
   } finally {
     context.onSettled?.();
   }
@@ -158,7 +157,7 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
       lastError,
     });
     while (true) {
-      if (!(await pacer.next(search.deadline))) break;
+      if (!(await pacer.next(search.deadline.at))) break;
       polls++;
       const call = await filterLogEventsOnce(
         options.client,
@@ -174,7 +173,6 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
           deadline: search.deadline,
           region: options.region,
           profile: options.profile,
-          now,
           onSettled: pacer.settled,
         },
       );
@@ -182,7 +180,7 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
       if ('retry' in call) {
         // A call our own deadline cut short says nothing new about the service: the last answer
         // stands, so the verdict does not hang on how loaded this machine is at the very end.
-        if (call.retry === 'transient' && now() >= search.deadline) break;
+        if (call.retry === 'transient' && search.deadline.remainingMs() === 0) break;
         serviceAnswered = false;
         lastError = call.error;
         if (call.retry === 'throttled') {

@@ -1,4 +1,5 @@
 import type { LogLineContract, SmokeContract } from '../core/contract.ts';
+import type { Deadline } from '../core/deadline.ts';
 
 /** A smoke-test log line found for a correlation id. */
 export interface LogMatch {
@@ -33,8 +34,8 @@ export interface LogSearch {
   line?: LogLineContract | undefined;
   /** Epoch ms; lines before it are not searched. */
   startTime: number;
-  /** Epoch ms by which the search gives up. */
-  deadline: number;
+  /** The run's one deadline: the search gives up when it passes. */
+  deadline: Deadline;
   /** Called after each poll with the running count. */
   onPoll?: (polls: number) => void;
 }

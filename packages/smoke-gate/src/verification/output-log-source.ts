@@ -54,7 +54,7 @@ export function outputLogSource(options: OutputSourceOptions): LogSource {
         rejected.add(verdict.reason);
       }
       scanned = lines.length;
-      if (now() + interval >= search.deadline) break;
+      if (interval >= search.deadline.remainingMs()) break;
       await sleep(interval);
     }
     return result(undefined);

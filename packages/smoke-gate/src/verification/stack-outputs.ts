@@ -41,7 +41,7 @@ export async function describeStackOutputs(
   } catch (error) {
     if (!(error instanceof AwsRetryableError)) throw error;
     throw new CouldNotJudgeError(
-      `${what}: could not be read (${error.message.slice(`reading ${what}: `.length)}); nothing was verified`,
+      `${what}: could not be read (${error.detail}); nothing was verified`,
     );
   }
   return Object.fromEntries(

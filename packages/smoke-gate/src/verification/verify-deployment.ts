@@ -162,7 +162,7 @@ async function searchLine(
     correlationId,
     line: options.contract?.logLine,
     startTime: reference - VERIFY_DEFAULTS.clockSkewMarginMs,
-    deadline: options.deadline.at,
+    deadline: options.deadline,
     onPoll: (polls) => options.onProgress?.('logs', `${polls} poll(s)`),
   });
   const foundAt = now();

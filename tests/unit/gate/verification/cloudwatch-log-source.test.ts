@@ -1,6 +1,7 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import { CouldNotJudgeError } from '../../../../packages/smoke-gate/src/core/errors.ts';
 import { cloudWatchLogSource } from '../../../../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { smokeLine as contractSmokeLine } from '../../../helpers/contract-fixtures.ts';
@@ -31,7 +32,7 @@ const search = (clock: ReturnType<typeof fakeClock>, seconds = 30) => ({
   correlationId: ID,
   line: PETSAGE_CONTRACT.logLine,
   startTime: clock.now() - 300_000,
-  deadline: clock.now() + seconds * 1000,
+  deadline: createDeadline(clock.now() + seconds * 1000, clock.now),
 });
 
 beforeEach(() => {
