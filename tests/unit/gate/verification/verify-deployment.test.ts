@@ -140,7 +140,7 @@ describe('verifyDeployment', () => {
     });
     // Assess
     expect(searches[0]?.startTime).toBe(requestTime - VERIFY_DEFAULTS.clockSkewMarginMs);
-    expect(searches[0]?.deadline).toBe(requestTime + 60_000);
+    expect(searches[0]?.deadline.at).toBe(requestTime + 60_000);
   });
 
   it('searches from the route clock when ours runs ahead of it', async () => {
