@@ -62,7 +62,7 @@ export async function copyGateFrom(copy: string, from: string): Promise<void> {
  * gate breaks after the stack deployed (as a crash would), not with a verdict.
  */
 export const breakGateInstall = (copy: string): Promise<void> =>
-  rm(join(copy, 'node_modules/@petsage/smoke-gate/dist/plugin/serverless-smoke.js'));
+  rm(join(copy, 'node_modules/@petsage/smoke-gate/dist/gate/serverless-smoke.js'));
 
 /** One text replaced in a file of the copy (the replaced text must be there). */
 export interface CopyEdit {

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOTO_CREDENTIALS_ENV } from '../../harness/aws/moto.ts';
 import { SmokeTestFailedError } from '../../packages/smoke-gate/src/core/framework.ts';
-import { publishGateEvent } from '../../packages/smoke-gate/src/plugin/gate-events.ts';
-import { runServerlessSmoke } from '../../packages/smoke-gate/src/plugin/serverless-smoke.ts';
+import { publishGateEvent } from '../../packages/smoke-gate/src/gate/gate-events.ts';
+import { runServerlessSmoke } from '../../packages/smoke-gate/src/gate/serverless-smoke.ts';
 import { runCliProcess } from '../helpers/cli.ts';
 
 let server: Server;

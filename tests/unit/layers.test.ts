@@ -1,5 +1,5 @@
 // The gate package's folders are layers (core < aws < verification < deployments < status < fleet
-// < report < plugin, cli): biome.json's noRestrictedImports, one override per layer, keeps imports
+// < report < template < gate < plugin, cli): biome.json's noRestrictedImports, one override per layer, keeps imports
 // pointing down, and noImportCycles keeps them acyclic. These tests prove the rules fire: Biome
 // lints fixture files placed in a copy of the package's folders, under this repository's biome.json.
 import { spawnSync } from 'node:child_process';
@@ -52,7 +52,9 @@ describe('the gate package’s layers', () => {
     ['deployments/climb.ts', '../status/status.ts'],
     ['status/climb.ts', '../fleet/run-fleet.ts'],
     ['fleet/climb.ts', '../report/report.ts'],
-    ['report/climb.ts', '../plugin/index.ts'],
+    ['report/climb.ts', '../template/service-gate.ts'],
+    ['template/climb.ts', '../gate/after-deploy.ts'],
+    ['gate/climb.ts', '../plugin/index.ts'],
     ['plugin/climb.ts', '../cli/cli.ts'],
     ['cli/climb.ts', '../plugin/index.ts'],
     ['cli/commands/climb.ts', '../../plugin/index.ts'],
@@ -83,6 +85,9 @@ describe('the gate package’s layers', () => {
       'status/status.ts': EXPORT,
       'report/report.ts': `${importing('../status/status.ts')}import { e } from '../core/errors.ts';\nimport { a } from '../aws/aws-clients.ts';\nexport const z = [e, a];\n`,
       'cli/commands/verify.ts': importing('../../report/report.ts'),
+      'template/service-gate.ts': importing('../report/report.ts'),
+      'gate/after-deploy.ts': importing('../template/service-gate.ts'),
+      'plugin/index.ts': importing('../gate/after-deploy.ts'),
     });
     // Assess
     expect(found).toStrictEqual([]);

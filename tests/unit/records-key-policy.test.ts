@@ -9,7 +9,7 @@ import { PROJECT_DIR } from '../../harness/project/project.ts';
 import {
   bucketGuardStatement,
   GUARDED_ACTIONS,
-} from '../../packages/smoke-gate/src/plugin/bucket-guard.ts';
+} from '../../packages/smoke-gate/src/template/bucket-guard.ts';
 
 interface Statement {
   Sid: string;

@@ -1,5 +1,5 @@
 // The smoke-test contract the gate judges by: what the route's answer and the function's log line
-// must carry. A service names its own in serverless.yml `custom.smokeTest` (plugin/contract-config.ts
+// must carry. A service names its own in serverless.yml `custom.smokeTest` (core/contract-config.ts
 // reads it); the plugin stores it in the stack's template Metadata, where the CLI reads it back.
 // Without one (a bare --url and --log-group), the defaults below apply.
 

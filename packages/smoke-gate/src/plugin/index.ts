@@ -5,13 +5,10 @@
 
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { OPTIONS, rangeText } from '../core/options.ts';
-import { frameworkIdentity, untestedFramework } from './framework-range.ts';
-import { deployedNotVerified, deployedStack } from './gate-crash.ts';
-import { isGateRollback } from './internal-rollback.ts';
-import { applyDeployableLogLevel } from './log-level.ts';
-import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
-import { SMOKE_TEST_SCHEMA } from './schema.ts';
-import type { SmokeTrigger } from './serverless-smoke.ts';
+import { deployedNotVerified, deployedStack } from '../gate/gate-crash.ts';
+import { isGateRollback } from '../gate/internal-rollback.ts';
+import type { SmokeTrigger } from '../gate/serverless-smoke.ts';
+import { applyDeployableLogLevel } from '../template/log-level.ts';
 import {
   addMonitoring,
   addMonitoringEvents,
@@ -19,12 +16,15 @@ import {
   monitoringProblem,
   type ServiceGate,
   serviceGate,
-} from './service-gate.ts';
+} from '../template/service-gate.ts';
+import { frameworkIdentity, untestedFramework } from './framework-range.ts';
+import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
+import { SMOKE_TEST_SCHEMA } from './schema.ts';
 
-export { applyDeployableLogLevel } from './log-level.ts';
-export { stampRelease } from './release-stamp.ts';
+export { applyDeployableLogLevel } from '../template/log-level.ts';
+export { stampRelease } from '../template/release-stamp.ts';
+export { readServiceContract } from '../template/service-contract.ts';
 export { SMOKE_TEST_SCHEMA } from './schema.ts';
-export { readServiceContract } from './service-contract.ts';
 
 /** What the framework hands a plugin besides the service: its error class and schema handler. */
 export type PluginServerless = ServerlessLike & {
@@ -201,7 +201,7 @@ export class SmokeTestPlugin {
   async resolveCommit(): Promise<void> {
     if (isGateRollback(this.cliOptions)) return;
     if (this.cliOptions.commit === undefined && this.cliOptions.timestamp === undefined) return;
-    const { resolveRollbackCommit } = await import('./serverless-smoke.ts');
+    const { resolveRollbackCommit } = await import('../gate/serverless-smoke.ts');
     await this.frameworkErrors(() => resolveRollbackCommit(this.frameworkContext()));
   }
 
@@ -217,7 +217,7 @@ export class SmokeTestPlugin {
     const { contract } = this.checkedGate();
     await this.frameworkErrors(async () => {
       try {
-        const { runServerlessSmoke } = await import('./serverless-smoke.ts');
+        const { runServerlessSmoke } = await import('../gate/serverless-smoke.ts');
         await runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt, contract });
       } catch (error) {
         // After a deploy the stack is updated whatever broke here (a crash, a broken install):

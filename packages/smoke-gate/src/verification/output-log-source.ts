@@ -11,7 +11,6 @@ export interface OutputSourceOptions {
   description?: string;
   pollIntervalMs?: number;
   sleep?: Sleep;
-  now?: () => number;
 }
 
 /**
@@ -20,7 +19,6 @@ export interface OutputSourceOptions {
  */
 export function outputLogSource(options: OutputSourceOptions): LogSource {
   const sleep = options.sleep ?? realSleep;
-  const now = options.now ?? Date.now;
   const interval = options.pollIntervalMs ?? VERIFY_DEFAULTS.localPollIntervalMs;
 
   const findSmokeLine = async (search: LogSearch): Promise<LogSearchResult> => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gateBound } from '../../../../packages/smoke-gate/src/plugin/serverless-smoke.ts';
+import { gateBound } from '../../../../packages/smoke-gate/src/gate/serverless-smoke.ts';
 
 describe('the gate’s stated bound after a deploy', () => {
   it('is the deadline, then twice it with a rollback, the framework’s own rollback aside', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alarmTopic } from '../../../../packages/smoke-gate/src/plugin/monitoring-topic.ts';
+import { alarmTopic } from '../../../../packages/smoke-gate/src/template/monitoring-topic.ts';
 import { monitoredService } from '../../../helpers/monitored-service.ts';
 
 const service = monitoredService;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMonitoring } from '../../../../packages/smoke-gate/src/plugin/monitoring-config.ts';
+import { readMonitoring } from '../../../../packages/smoke-gate/src/template/monitoring-config.ts';
 
 const service = { name: 'orders', stage: 'prod' };
 

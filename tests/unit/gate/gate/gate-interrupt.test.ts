@@ -18,12 +18,12 @@ import {
   type GateWatchInput,
   interruptedFirstLine,
   reportGateInterrupted,
-} from '../../../../packages/smoke-gate/src/plugin/gate-interrupt.ts';
-import type { SmokeTrigger } from '../../../../packages/smoke-gate/src/plugin/gate-steps.ts';
+} from '../../../../packages/smoke-gate/src/gate/gate-interrupt.ts';
+import type { SmokeTrigger } from '../../../../packages/smoke-gate/src/gate/gate-steps.ts';
 import {
   readSmokeSettings,
   type SmokeSettings,
-} from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
+} from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
 import { DEV_AWS, DEV_PREFIX, devServerless, s3Body } from '../../../helpers/dev-stage.ts';
 import { KEY_ARN, mockRecordsKey } from '../../../helpers/records-key.ts';
 

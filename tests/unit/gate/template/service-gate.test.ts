@@ -6,7 +6,7 @@ import {
   monitoringProblem,
   type ServiceGate,
   serviceGate,
-} from '../../../../packages/smoke-gate/src/plugin/service-gate.ts';
+} from '../../../../packages/smoke-gate/src/template/service-gate.ts';
 
 /** A service as the framework hands it to the plugin after resolving its variables. */
 const serverless = (smokeTest: Record<string, unknown>) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   getRoutes,
   readServiceContract,
-} from '../../../../packages/smoke-gate/src/plugin/service-contract.ts';
+} from '../../../../packages/smoke-gate/src/template/service-contract.ts';
 
 const get = (path: string) => ({ httpApi: { method: 'GET', path } });
 

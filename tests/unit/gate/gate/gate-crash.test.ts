@@ -3,7 +3,7 @@ import { SmokeTestFailedError } from '../../../../packages/smoke-gate/src/core/f
 import {
   deployedNotVerified,
   deployedStack,
-} from '../../../../packages/smoke-gate/src/plugin/gate-crash.ts';
+} from '../../../../packages/smoke-gate/src/gate/gate-crash.ts';
 
 const deployed = { stack: 'orders-prod', stage: 'prod', region: 'eu-west-1', service: 'orders' };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BUCKET_GUARD_SID,
   guardDeploymentBucket,
-} from '../../../../packages/smoke-gate/src/plugin/bucket-guard.ts';
+} from '../../../../packages/smoke-gate/src/template/bucket-guard.ts';
 
 const GUARD = {
   deploymentPrefix: 'serverless',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   lineAlarms,
   metricFilters,
-} from '../../../../packages/smoke-gate/src/plugin/monitoring-resources.ts';
+} from '../../../../packages/smoke-gate/src/template/monitoring-resources.ts';
 import { monitoredService } from '../../../helpers/monitored-service.ts';
 
 const service = monitoredService;

@@ -6,7 +6,7 @@ import {
   RELEASE_METADATA,
   VERSION_METADATA,
 } from '../../../../packages/smoke-gate/src/deployments/build-stamp.ts';
-import { stampRelease } from '../../../../packages/smoke-gate/src/plugin/release-stamp.ts';
+import { stampRelease } from '../../../../packages/smoke-gate/src/template/release-stamp.ts';
 
 describe('stampRelease', () => {
   const template = () => ({

@@ -10,7 +10,7 @@ import type { LogFormat } from '../../../../packages/smoke-gate/src/core/contrac
 import {
   allPairsPattern,
   anyValuePattern,
-} from '../../../../packages/smoke-gate/src/plugin/monitoring-patterns.ts';
+} from '../../../../packages/smoke-gate/src/template/monitoring-patterns.ts';
 import { filterMatches } from '../../../helpers/filter-pattern.ts';
 
 const example = createRequire(import.meta.url)(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
-import { readSmokeSettings } from '../../../../packages/smoke-gate/src/plugin/smoke-settings.ts';
+import { readSmokeSettings } from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
 
 describe('readSmokeSettings', () => {
   it('verifies and rolls back by default, with the default deadline', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyDeployableLogLevel,
   writeLoggingConfig,
-} from '../../../../packages/smoke-gate/src/plugin/log-level.ts';
+} from '../../../../packages/smoke-gate/src/template/log-level.ts';
 
 describe('applyDeployableLogLevel', () => {
   it('normalises the case and sets Lambda application log level to match', () => {

@@ -1,12 +1,12 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings, not JS.
 import { describe, expect, it } from 'vitest';
 import { readContract } from '../../../../packages/smoke-gate/src/core/contract-config.ts';
-import { readMonitoring } from '../../../../packages/smoke-gate/src/plugin/monitoring-config.ts';
+import { readMonitoring } from '../../../../packages/smoke-gate/src/template/monitoring-config.ts';
 import {
   dashboard,
   monitoringOutputs,
   smokeQuery,
-} from '../../../../packages/smoke-gate/src/plugin/monitoring-dashboard.ts';
+} from '../../../../packages/smoke-gate/src/template/monitoring-dashboard.ts';
 
 const names = { name: 'orders', stage: 'prod' };
 const service = {

@@ -1,11 +1,11 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gateEvents } from '../../../../packages/smoke-gate/src/plugin/announce-verdict.ts';
+import { gateEvents } from '../../../../packages/smoke-gate/src/gate/announce-verdict.ts';
 import {
   gateMessage,
   publishGateEvent,
-} from '../../../../packages/smoke-gate/src/plugin/gate-events.ts';
+} from '../../../../packages/smoke-gate/src/gate/gate-events.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 

@@ -4,8 +4,8 @@ import {
   addGateTemplate,
   type GateTemplate,
   heartbeatEvent,
-} from '../../../../packages/smoke-gate/src/plugin/gate-template.ts';
-import { readMonitoring } from '../../../../packages/smoke-gate/src/plugin/monitoring-config.ts';
+} from '../../../../packages/smoke-gate/src/template/gate-template.ts';
+import { readMonitoring } from '../../../../packages/smoke-gate/src/template/monitoring-config.ts';
 
 const base = {
   name: 'orders',

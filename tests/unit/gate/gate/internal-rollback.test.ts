@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SmokeTestPlugin } from '../../../../packages/smoke-gate/src/plugin/index.ts';
 import {
   asGateRollback,
   isGateRollback,
-} from '../../../../packages/smoke-gate/src/plugin/internal-rollback.ts';
+} from '../../../../packages/smoke-gate/src/gate/internal-rollback.ts';
+import { SmokeTestPlugin } from '../../../../packages/smoke-gate/src/plugin/index.ts';
 
 describe('the gate’s own rollback', () => {
   it('is known by its command while it runs, and only then, even when it fails', async () => {

@@ -1,5 +1,5 @@
 import { rangedValue } from '../core/options.ts';
-import { smokeTestConfig } from './service-contract.ts';
+import { smokeTestConfig } from '../template/service-contract.ts';
 
 /** The `custom.smokeTest` settings of serverless.yml, with the command line applied. */
 export interface SmokeSettings {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeHeartbeat } from '../../../../packages/smoke-gate/src/plugin/monitoring-route.ts';
+import { routeHeartbeat } from '../../../../packages/smoke-gate/src/template/monitoring-route.ts';
 import { monitoredService } from '../../../helpers/monitored-service.ts';
 
 const service = monitoredService;

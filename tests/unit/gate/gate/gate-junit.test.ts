@@ -3,7 +3,7 @@ import type { RollbackFacts } from '../../../../packages/smoke-gate/src/deployme
 import {
   formatRollbackJUnit,
   formatSupersededJUnit,
-} from '../../../../packages/smoke-gate/src/plugin/gate-junit.ts';
+} from '../../../../packages/smoke-gate/src/gate/gate-junit.ts';
 import { failedReport as report } from '../../../helpers/verify-report.ts';
 
 describe('formatRollbackJUnit', () => {
