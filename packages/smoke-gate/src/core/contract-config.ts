@@ -13,26 +13,7 @@ import {
 import { CouldNotJudgeError } from './errors.ts';
 import { isRecord } from './json.ts';
 import { safeJson } from './safe-text.ts';
-
-/** The keys `custom.smokeTest` takes, and those of its sections. */
-export const SMOKE_TEST_KEYS = {
-  '': [
-    'function',
-    'path',
-    'url',
-    'response',
-    'logLine',
-    'correlationHeader',
-    'timeout',
-    'verifyAfterDeploy',
-    'rollbackOnFailure',
-    'recordsKey',
-    'monitoring',
-    'enforceLogLevel',
-  ],
-  response: ['status', 'contentType', 'json', 'required', 'echoCorrelationId', 'correlationKey'],
-  logLine: ['json', 'required', 'correlationKey', 'format'],
-} as const;
+import { SMOKE_TEST_KEYS } from './smoke-test-keys.ts';
 
 /** How many keys a contract's maps and lists may hold, and how long a name or value may be. */
 const MAX_KEYS = 32;

@@ -5,27 +5,7 @@ import type { ContractValue } from '../core/contract.ts';
 import { checkKeys, section, text } from '../core/contract-config.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeJson } from '../core/safe-text.ts';
-
-/** The keys `monitoring` takes, and those of its sections. */
-export const MONITORING_KEYS = {
-  monitoring: [
-    'schedule',
-    'heartbeat',
-    'windowSeconds',
-    'namespace',
-    'dimensions',
-    'routeLine',
-    'failureLine',
-    'alarmEmail',
-    'alarmTopicArn',
-    'dashboard',
-    'deployRoleName',
-    'queryFields',
-  ],
-  routeLine: ['key', 'values', 'header'],
-  header: ['name', 'value'],
-  dimension: ['key', 'value'],
-} as const;
+import { MONITORING_KEYS } from '../core/smoke-test-keys.ts';
 
 /** Which lines came through the route, and the marker header the route heartbeat sends. */
 export interface RouteLine {

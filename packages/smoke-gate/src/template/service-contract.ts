@@ -2,10 +2,11 @@
 // own functions, so `function` and `path` default to the one function with an HTTP API GET route.
 
 import type { SmokeContract } from '../core/contract.ts';
-import { checkKeys, readContract, SMOKE_TEST_KEYS } from '../core/contract-config.ts';
+import { checkKeys, readContract } from '../core/contract-config.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { isRecord } from '../core/json.ts';
 import { safeJson } from '../core/safe-text.ts';
+import { SMOKE_TEST_KEYS } from '../core/smoke-test-keys.ts';
 
 /** A function as serverless.yml declares it, as far as its routes go. */
 export interface FunctionConfig {
