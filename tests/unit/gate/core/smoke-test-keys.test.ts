@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { readContract } from '../../../../packages/smoke-gate/src/core/contract-config.ts';
 import {

@@ -103,29 +103,56 @@ const world = (live: string, goodZip = ZIP) => {
   s3.on(PutObjectCommand).resolves({});
 };
 
-const run = async (
-  exitCode: number,
-  own = { directory: LIVE, commit: 'commit-1795', version: '1.0.0' },
-) => {
+/** What a test changes of the framework and the gate's settings for one run. */
+interface RunOptions {
+  own?: { directory: string; commit: string; version: string };
+  /** The framework's `rollback`, as the plugin manager spawns it (none: it offers no way). */
+  spawn?: ((name: string, cliOptions: Record<string, unknown>) => Promise<void>) | null;
+  /** The verification of the restored deployment. */
+  restored?: VerificationOutcome;
+  smokeTest?: Record<string, unknown>;
+}
+
+const run = async (exitCode: number, options: RunOptions = {}) => {
   const notices: string[] = [];
   const spawned: string[] = [];
+  const steps: string[] = [];
+  const cliOptions: Record<string, unknown> = {};
+  const spawn = options.spawn === undefined ? async () => undefined : options.spawn;
   const result = await afterDeploy({
-    serverless: { ...devServerless, pluginManager: { spawn: async (name) => spawned.push(name) } },
-    cliOptions: {},
+    serverless: {
+      ...devServerless,
+      ...(spawn === null
+        ? {}
+        : {
+            pluginManager: {
+              spawn: async (name) => {
+                spawned.push(name);
+                await spawn(name, cliOptions);
+              },
+            },
+          }),
+    },
+    cliOptions,
     log: { notice: (text) => notices.push(text) },
-    settings: readSmokeSettings({ smokeTest: { timeout: 5 } }),
+    settings: readSmokeSettings({ smokeTest: { timeout: 5, ...options.smokeTest } }),
     outcome: outcome(exitCode),
-    own,
+    own: options.own ?? { directory: LIVE, commit: 'commit-1795', version: '1.0.0' },
     aws: DEV_AWS,
-    verify: async () => outcome(0),
+    verify: async () => options.restored ?? outcome(0),
     hookDeadline: createDeadline(Date.now() + 10_000),
     env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' },
+    onStep: (step) => steps.push(`${step.step} ${'to' in step ? step.to : ''}`.trim()),
   });
   const records = s3
     .commandCalls(PutObjectCommand)
     .map((call) => JSON.parse(String(call.args[0].input.Body)) as Record<string, unknown>);
-  return { result, notices, spawned, records };
+  return { result, notices, spawned, records, steps, cliOptions };
 };
+
+/** The verdicts written, in order: [deployment, verdict]. */
+const written = (records: Record<string, unknown>[]) =>
+  records.map((record) => [record.deployment, record.verdict]);
 
 describe('afterDeploy', () => {
   it('records its own deployment as verified, with commit, CI run and artifact hashes', async () => {
@@ -267,5 +294,150 @@ describe('afterDeploy', () => {
       /^deployment history unavailable \(reading the template of stack .*: Stack does not exist\): nothing recorded, no rollback\.$/,
     );
     expect(records).toStrictEqual([]);
+  });
+
+  it('rolls back with the framework’s own rollback to the target’s timestamp, then clears it', async () => {
+    // Prepare
+    world(LIVE);
+    let during: unknown;
+    // Act
+    const { steps, cliOptions } = await run(1, {
+      spawn: async (_name, options) => {
+        during = options.timestamp;
+      },
+    });
+    // Assess
+    expect(during).toBe(GOOD.split('-')[0]);
+    expect(cliOptions.timestamp).toBeUndefined();
+    expect(steps).toStrictEqual([`rolling-back ${GOOD}`, `verifying-restored ${GOOD}`]);
+  });
+
+  it('rolls nothing back when another deploy took over while it was deciding (exit 2)', async () => {
+    // Prepare: the books open on LIVE; right before acting, the stack runs NEWER.
+    world(LIVE);
+    const templateOf = (live: string) => ({
+      TemplateBody: JSON.stringify({
+        Resources: {
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: { Code: { S3Key: `${DEV_PREFIX}${live}/health.zip` } },
+          },
+        },
+      }),
+    });
+    cloudFormation
+      .on(GetTemplateCommand)
+      .resolvesOnce(templateOf(LIVE))
+      .resolves(templateOf(NEWER));
+    // Act
+    const { result, spawned, records, steps } = await run(1);
+    // Assess
+    expect(result.exitCode).toBe(2);
+    expect(result.superseded).toMatchObject({
+      own: { directory: LIVE },
+      live: { directory: NEWER },
+    });
+    expect(result.verdictNote).toMatch(/another deploy took over.*nothing was rolled back\.$/);
+    expect(spawned).toStrictEqual([]);
+    expect(steps).toStrictEqual([]);
+    expect(written(records)).toStrictEqual([[LIVE, 'failed']]);
+  });
+
+  it('says when the framework offers no way to run its rollback, and changes nothing', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { result, records } = await run(1, { spawn: null });
+    // Assess
+    expect(result.rollback).toMatchObject({
+      from: LIVE,
+      to: GOOD,
+      error: 'the framework offers no way to run its rollback from a plugin.',
+      restored: null,
+    });
+    expect(written(records)).toStrictEqual([[LIVE, 'failed']]);
+  });
+
+  it('reports a rollback the framework could not run, records no rollback, and clears the timestamp', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { result, records, notices, cliOptions } = await run(1, {
+      spawn: async () => {
+        throw new Error('Stack is in UPDATE_IN_PROGRESS state');
+      },
+    });
+    // Assess
+    expect(result.rollback?.error).toBe('Stack is in UPDATE_IN_PROGRESS state.');
+    expect(written(records)).toStrictEqual([[LIVE, 'failed']]);
+    expect(cliOptions.timestamp).toBeUndefined();
+    expect(notices.some((line) => /^Rolled back|^Rollback to/.test(line))).toBe(false);
+  });
+
+  it('records a restored deployment that fails again as nothing, and says it FAILS too', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { result, records, notices } = await run(1, { restored: outcome(1) });
+    // Assess
+    expect(result.rollback?.restored).toMatchObject({ verdict: 'failed' });
+    expect(written(records)).toStrictEqual([
+      [LIVE, 'failed'],
+      [LIVE, 'rolled-back'],
+    ]);
+    expect(records[1]).toMatchObject({ rolledBackTo: GOOD });
+    expect(notices.at(-1)).toBe(
+      `Rolled back to the last verified deployment ${GOOD} (verified 2026-11-23T12:10:30.000Z), which FAILS too.`,
+    );
+  });
+
+  it('says a restored deployment that could not be verified could not, and records no restore', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { records, notices } = await run(1, {
+      restored: { exitCode: 2, error: 'stack outputs could not be read' },
+    });
+    // Assess
+    expect(written(records)).toStrictEqual([
+      [LIVE, 'failed'],
+      [LIVE, 'rolled-back'],
+    ]);
+    expect(notices).toContain(
+      'The restored deployment could not be verified: stack outputs could not be read',
+    );
+  });
+
+  it('keeps a FAIL live when rollback is off, records it, and says why', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { result, spawned, records } = await run(1, {
+      smokeTest: { rollbackOnFailure: false },
+    });
+    // Assess
+    expect(result).toStrictEqual({
+      verdictNote:
+        'No rollback: rollback is off (custom.smokeTest.rollbackOnFailure: false): the failed deployment stays live.',
+    });
+    expect(spawned).toStrictEqual([]);
+    expect(written(records)).toStrictEqual([[LIVE, 'failed']]);
+  });
+
+  it('prints the restored deployment’s report unless --json, and the summary line last', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { notices } = await run(1);
+    // Assess
+    expect(notices[0]).toBe(
+      `Rolling back: deployment ${LIVE} failed the smoke test; returning to ${GOOD}, verified 2026-11-23T12:10:30.000Z.`,
+    );
+    expect(notices.some((line) => line.includes('PetSage smoke test') || /route/.test(line))).toBe(
+      true,
+    );
+    expect(notices.at(-1)).toBe(
+      `Rolled back to the last verified deployment ${GOOD} (verified 2026-11-23T12:10:30.000Z), which PASSES again.`,
+    );
   });
 });
