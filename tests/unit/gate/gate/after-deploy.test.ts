@@ -14,7 +14,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
-import { afterDeploy } from '../../../../packages/smoke-gate/src/gate/after-deploy.ts';
+import {
+  afterDeploy,
+  rollbackSummary,
+} from '../../../../packages/smoke-gate/src/gate/after-deploy.ts';
 import { readSmokeSettings } from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 import { DEV_AWS, DEV_PREFIX, devServerless, s3Body } from '../../../helpers/dev-stage.ts';
@@ -67,8 +70,11 @@ const outcome = (exitCode: number): VerificationOutcome => ({
   report: { ...failedReport, ok: exitCode === 0, verdict: exitCode === 0 ? 'verified' : 'failed' },
 });
 
-/** The stack runs `live`; the bucket holds GOOD (verified, zip ZIP) and LIVE. */
-const world = (live: string, goodZip = ZIP) => {
+/**
+ * The stack runs `live`; the bucket holds GOOD (verified, zip ZIP) and LIVE (with `liveRecord`, a
+ * record for LIVE written by someone without the records key: unsigned).
+ */
+const world = (live: string, goodZip = ZIP, liveRecord = false) => {
   cloudFormation.on(GetTemplateCommand).resolves({
     TemplateBody: JSON.stringify({
       Resources: {
@@ -89,6 +95,7 @@ const world = (live: string, goodZip = ZIP) => {
       `${DEV_PREFIX}${GOOD}/${TEMPLATE}`,
       `${DEV_PREFIX}${LIVE}/health.zip`,
       `${DEV_PREFIX}smoke-records/${GOOD}.json`,
+      ...(liveRecord ? [`${DEV_PREFIX}smoke-records/${LIVE}.json`] : []),
     ]
       .filter((key) => key.startsWith(input.Prefix))
       .map((Key) => ({ Key })),
@@ -96,6 +103,9 @@ const world = (live: string, goodZip = ZIP) => {
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
     if (input.Key === `${DEV_PREFIX}smoke-records/${GOOD}.json`) {
       return { Body: s3Body(JSON.stringify(signedRecord(GOOD_RECORD, DEV_SCOPE))) };
+    }
+    if (input.Key === `${DEV_PREFIX}smoke-records/${LIVE}.json`) {
+      return { Body: s3Body(JSON.stringify({ ...GOOD_RECORD, deployment: LIVE, commit: 'x' })) };
     }
     if (input.Key === `${DEV_PREFIX}${GOOD}/${TEMPLATE}`) return { Body: s3Body(GOOD_TEMPLATE) };
     return { Body: s3Body(input.Key.includes(GOOD) ? goodZip : 'live zip'), VersionId: 'v1' };
@@ -110,7 +120,11 @@ interface RunOptions {
   spawn?: ((name: string, cliOptions: Record<string, unknown>) => Promise<void>) | null;
   /** The verification of the restored deployment. */
   restored?: VerificationOutcome;
+  /** The deploy's own verification, when it is not `outcome(exitCode)`. */
+  outcome?: VerificationOutcome;
   smokeTest?: Record<string, unknown>;
+  /** Pass an onStep listener and keep what it was told (else the gate is given none). */
+  watchSteps?: boolean;
 }
 
 const run = async (exitCode: number, options: RunOptions = {}) => {
@@ -136,13 +150,15 @@ const run = async (exitCode: number, options: RunOptions = {}) => {
     cliOptions,
     log: { notice: (text) => notices.push(text) },
     settings: readSmokeSettings({ smokeTest: { timeout: 5, ...options.smokeTest } }),
-    outcome: outcome(exitCode),
+    outcome: options.outcome ?? outcome(exitCode),
     own: options.own ?? { directory: LIVE, commit: 'commit-1795', version: '1.0.0' },
     aws: DEV_AWS,
     verify: async () => options.restored ?? outcome(0),
     hookDeadline: createDeadline(Date.now() + 10_000),
     env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' },
-    onStep: (step) => steps.push(`${step.step} ${'to' in step ? step.to : ''}`.trim()),
+    ...(options.watchSteps
+      ? { onStep: (step) => steps.push(`${step.step} ${'to' in step ? step.to : ''}`.trim()) }
+      : {}),
   });
   const records = s3
     .commandCalls(PutObjectCommand)
@@ -305,6 +321,7 @@ describe('afterDeploy', () => {
       spawn: async (_name, options) => {
         during = options.timestamp;
       },
+      watchSteps: true,
     });
     // Assess
     expect(during).toBe(GOOD.split('-')[0]);
@@ -330,9 +347,10 @@ describe('afterDeploy', () => {
       .resolvesOnce(templateOf(LIVE))
       .resolves(templateOf(NEWER));
     // Act
-    const { result, spawned, records, steps } = await run(1);
+    const { result, spawned, records, steps, notices } = await run(1, { watchSteps: true });
     // Assess
     expect(result.exitCode).toBe(2);
+    expect(notices).toContain(result.verdictNote);
     expect(result.superseded).toMatchObject({
       own: { directory: LIVE },
       live: { directory: NEWER },
@@ -386,6 +404,7 @@ describe('afterDeploy', () => {
       [LIVE, 'rolled-back'],
     ]);
     expect(records[1]).toMatchObject({ rolledBackTo: GOOD });
+    expect(notices.some((line) => line.includes('could not be verified'))).toBe(false);
     expect(notices.at(-1)).toBe(
       `Rolled back to the last verified deployment ${GOOD} (verified 2026-11-23T12:10:30.000Z), which FAILS too.`,
     );
@@ -438,6 +457,80 @@ describe('afterDeploy', () => {
     );
     expect(notices.at(-1)).toBe(
       `Rolled back to the last verified deployment ${GOOD} (verified 2026-11-23T12:10:30.000Z), which PASSES again.`,
+    );
+    expect(notices.filter((line) => line !== line.trim())).toStrictEqual([]);
+  });
+
+  it('records the restored deployment with its own commit, version and verification', async () => {
+    // Prepare
+    world(LIVE);
+    const again = outcome(0);
+    if (again.report !== undefined) again.report = { ...again.report, correlationId: 'smoke-2' };
+    // Act
+    const { records } = await run(1, { restored: again });
+    // Assess
+    expect(records[2]).toMatchObject({
+      deployment: GOOD,
+      verdict: 'restored',
+      commit: 'good',
+      version: '1.0.0',
+      correlationId: 'smoke-2',
+    });
+  });
+
+  it('names an unknown deployment when the stack runs none it can name by the time it acts', async () => {
+    // Prepare: the books open on LIVE; right before acting, the stack's function has no code key.
+    world(LIVE);
+    cloudFormation
+      .on(GetTemplateCommand)
+      .resolvesOnce({
+        TemplateBody: JSON.stringify({
+          Resources: {
+            Fn: {
+              Type: 'AWS::Lambda::Function',
+              Properties: { Code: { S3Key: `${DEV_PREFIX}${LIVE}/health.zip` } },
+            },
+          },
+        }),
+      })
+      .resolves({ TemplateBody: JSON.stringify({ Resources: {} }) });
+    // Act
+    const { result, spawned } = await run(1);
+    // Assess
+    expect(result.verdictNote).toMatch(/the stack now runs an unknown deployment\./);
+    expect(result.superseded?.live).toBeNull();
+    expect(spawned).toStrictEqual([]);
+  });
+
+  it('says which records it could not trust, before anything else', async () => {
+    // Prepare
+    world(LIVE, ZIP, true);
+    // Act
+    const { notices } = await run(0);
+    // Assess
+    expect(notices[0]).toBe(`record of ${LIVE} untrusted: unsigned`);
+  });
+
+  it('records a deploy it could not judge as such, and rolls nothing back', async () => {
+    // Prepare
+    world(LIVE);
+    // Act
+    const { result, records, spawned } = await run(2, {
+      outcome: { exitCode: 2, error: 'CloudWatch Logs: access denied' },
+    });
+    // Assess
+    expect(spawned).toStrictEqual([]);
+    expect(result.rollback).toBeUndefined();
+    expect(written(records)).toStrictEqual([[LIVE, 'could-not-judge']]);
+  });
+});
+
+describe('rollbackSummary', () => {
+  it('says a rollback that failed left the failed deployment live, and deleted nothing', () => {
+    expect(
+      rollbackSummary({ from: 'a', to: GOOD, toVerifiedAt: 'then', restored: null, error: 'no.' }),
+    ).toBe(
+      `Rollback to ${GOOD} FAILED: no. Nothing was deleted; the failed deployment is still live.`,
     );
   });
 });
