@@ -52,6 +52,13 @@ export async function resolveRollbackCommit(input: {
       `--commit ${JSON.stringify(safeText(String(raw), 60))} is not a commit sha or prefix`,
     );
   }
+  // Checked before anything is read: the folder the framework will restore.
+  const askedAt = raw === undefined ? frameworkTimestamp(cliOptions.timestamp) : undefined;
+  if (raw === undefined && askedAt === undefined) {
+    throw fail(
+      `--timestamp ${JSON.stringify(safeText(String(cliOptions.timestamp), 60))} is neither a date nor a number of milliseconds; nothing was changed`,
+    );
+  }
   const aws = await frameworkAws(serverless);
   const books = await openBooks(serverless, aws);
   const { deployments } = books.history;
@@ -76,16 +83,9 @@ export async function resolveRollbackCommit(input: {
     const candidates = matches.map(of).filter((d) => d !== undefined);
     target = candidates.find((d) => d.untrusted === null) ?? candidates[0];
   } else {
-    const wanted = frameworkTimestamp(cliOptions.timestamp);
-    if (wanted === undefined) {
-      throw fail(
-        `--timestamp ${JSON.stringify(safeText(String(cliOptions.timestamp), 60))} is neither a date nor a number of milliseconds; nothing was changed`,
-      );
-    }
-    target = deployments.find((deployment) => deployment.timestamp === wanted);
-    // Not in the bucket: the framework's own rollback says so.
-    if (target === undefined) return;
+    target = deployments.find((deployment) => deployment.timestamp === askedAt);
   }
+  // Not in the bucket: the framework's own rollback says so.
   if (target === undefined) return;
   // The framework passes a boolean flag as true or 'true'.
   const force = cliOptions.force === true || cliOptions.force === 'true';

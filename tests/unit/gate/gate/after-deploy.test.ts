@@ -1,16 +1,6 @@
-import {
-  CloudFormationClient,
-  DescribeStacksCommand,
-  GetTemplateCommand,
-} from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { SignCommand } from '@aws-sdk/client-kms';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
@@ -20,98 +10,19 @@ import {
 } from '../../../../packages/smoke-gate/src/gate/after-deploy.ts';
 import { readSmokeSettings } from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
-import { DEV_AWS, DEV_PREFIX, devServerless, s3Body } from '../../../helpers/dev-stage.ts';
-import { DEV_SCOPE, KEY_ARN, mockRecordsKey, signedRecord } from '../../../helpers/records-key.ts';
+import { devBucket, GOOD, LIVE, NEWER, ZIP } from '../../../helpers/dev-bucket.ts';
+import { DEV_AWS, DEV_PREFIX, devServerless } from '../../../helpers/dev-stage.ts';
+import { DEV_SCOPE, KEY_ARN } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
-const GOOD = '1795435800000-2026-11-23T12:10:00.000Z';
-const LIVE = '1795435900000-2026-11-23T12:11:40.000Z';
-const NEWER = '1795436000000-2026-11-23T12:13:20.000Z';
-const ZIP = 'zip bytes';
+const { s3, kms, cloudFormation, world, reset } = devBucket();
 
-const TEMPLATE = 'compiled-cloudformation-template.json';
-/** GOOD's template in the bucket, stamped with the commit its record names. */
-const GOOD_TEMPLATE = JSON.stringify({
-  Resources: {
-    Fn: { Type: 'AWS::Lambda::Function', Metadata: { 'petsage:release': 'good' }, Properties: {} },
-  },
-});
-/** GOOD's record: verified, its artifacts as the bucket holds them, signed by the records key. */
-const GOOD_RECORD = {
-  schema: 1 as const,
-  deployment: GOOD,
-  verdict: 'verified' as const,
-  at: '2026-11-23T12:10:30.000Z',
-  commit: 'good',
-  version: '1.0.0',
-  ci: null,
-  artifacts: {
-    'health.zip': { sha256: sha256(Buffer.from(ZIP)), versionId: null },
-    [TEMPLATE]: { sha256: sha256(Buffer.from(GOOD_TEMPLATE)), versionId: null },
-  },
-  correlationId: 'smoke-0',
-  rolledBackTo: null,
-  note: null,
-};
-
-const s3 = mockClient(S3Client);
-const { kms, answer: answerKms } = mockRecordsKey();
-const cloudFormation = mockClient(CloudFormationClient);
-
-afterEach(() => {
-  s3.reset();
-  cloudFormation.reset();
-  kms.reset();
-  answerKms();
-});
+afterEach(reset);
 
 const outcome = (exitCode: number): VerificationOutcome => ({
   exitCode,
   report: { ...failedReport, ok: exitCode === 0, verdict: exitCode === 0 ? 'verified' : 'failed' },
 });
-
-/**
- * The stack runs `live`; the bucket holds GOOD (verified, zip ZIP) and LIVE (with `liveRecord`, a
- * record for LIVE written by someone without the records key: unsigned).
- */
-const world = (live: string, goodZip = ZIP, liveRecord = false) => {
-  cloudFormation.on(GetTemplateCommand).resolves({
-    TemplateBody: JSON.stringify({
-      Resources: {
-        Fn: {
-          Type: 'AWS::Lambda::Function',
-          Metadata: { 'petsage:release': `commit-${live.slice(0, 4)}` },
-          Properties: { Code: { S3Key: `${DEV_PREFIX}${live}/health.zip` } },
-        },
-      },
-    }),
-  });
-  cloudFormation
-    .on(DescribeStacksCommand)
-    .resolves({ Stacks: [{ StackStatus: 'UPDATE_COMPLETE' } as never] });
-  s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
-    Contents: [
-      `${DEV_PREFIX}${GOOD}/health.zip`,
-      `${DEV_PREFIX}${GOOD}/${TEMPLATE}`,
-      `${DEV_PREFIX}${LIVE}/health.zip`,
-      `${DEV_PREFIX}smoke-records/${GOOD}.json`,
-      ...(liveRecord ? [`${DEV_PREFIX}smoke-records/${LIVE}.json`] : []),
-    ]
-      .filter((key) => key.startsWith(input.Prefix))
-      .map((Key) => ({ Key })),
-  }));
-  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    if (input.Key === `${DEV_PREFIX}smoke-records/${GOOD}.json`) {
-      return { Body: s3Body(JSON.stringify(signedRecord(GOOD_RECORD, DEV_SCOPE))) };
-    }
-    if (input.Key === `${DEV_PREFIX}smoke-records/${LIVE}.json`) {
-      return { Body: s3Body(JSON.stringify({ ...GOOD_RECORD, deployment: LIVE, commit: 'x' })) };
-    }
-    if (input.Key === `${DEV_PREFIX}${GOOD}/${TEMPLATE}`) return { Body: s3Body(GOOD_TEMPLATE) };
-    return { Body: s3Body(input.Key.includes(GOOD) ? goodZip : 'live zip'), VersionId: 'v1' };
-  });
-  s3.on(PutObjectCommand).resolves({});
-};
 
 /** What a test changes of the framework and the gate's settings for one run. */
 interface RunOptions {
@@ -504,7 +415,7 @@ describe('afterDeploy', () => {
 
   it('says which records it could not trust, before anything else', async () => {
     // Prepare
-    world(LIVE, ZIP, true);
+    world(LIVE, ZIP, 'x');
     // Act
     const { notices } = await run(0);
     // Assess
