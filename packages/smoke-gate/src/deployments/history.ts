@@ -1,9 +1,8 @@
 import { type AwsSettings, checkRegion, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { s3ClientFor } from '../aws/s3-client.ts';
+import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
-import { describeStackOutputs } from '../verification/stack-outputs.ts';
-import { stackName } from '../verification/targets.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
 import { type Deployment, deploymentHistory, liveCode } from './deployment-history.ts';
 import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';

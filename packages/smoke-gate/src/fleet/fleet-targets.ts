@@ -1,15 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { type AwsSettings, checkRegion } from '../aws/aws-clients.ts';
+import { stackName } from '../aws/stack-outputs.ts';
 import { closest } from '../core/closest.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
-import {
-  checkLogGroupName,
-  parseRouteUrl,
-  stackName,
-  type TargetRequest,
-} from '../verification/targets.ts';
+import { checkLogGroupName, parseRouteUrl, type TargetRequest } from '../verification/targets.ts';
 import { nestingDepth } from './nesting-depth.ts';
 import { ACCESS_KEYS, checkAccess, type TargetAccess } from './target-access.ts';
 

@@ -1,11 +1,11 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
+import { describeStackOutputs } from '../aws/stack-outputs.ts';
 import { createDeadline } from '../core/deadline.ts';
 import type { PluginLog, ServerlessLike } from '../core/framework.ts';
 import { EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { ciRunFrom, type DeploymentIdentity } from '../deployments/deployment-record.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
-import { describeStackOutputs } from '../verification/stack-outputs.ts';
 import type { AfterDeployResult } from './after-deploy.ts';
 import { type GateFacts, gateMessage, publishGateEvent } from './gate-events.ts';
 

@@ -1,11 +1,11 @@
 import { type AwsClients, type AwsSettings, sharedClients } from '../aws/aws-clients.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import { createLogCallPacer, filterLogEventsOnce } from '../aws/log-reads.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { DeadlineError } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
-import { createLogCallPacer, filterLogEventsOnce } from '../verification/cloudwatch-log-source.ts';
 
 /**
  * The line names `status` reads the heartbeats by: the PetSage line's `event` values and its

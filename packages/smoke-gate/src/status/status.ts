@@ -12,14 +12,13 @@ import {
 } from '../aws/aws-clients.ts';
 import { cloudWatchClientFor } from '../aws/cloudwatch-client.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { safeText } from '../core/safe-text.ts';
 import { bucketCounts, percentile } from '../core/sparkline.ts';
-import { describeStackOutputs } from '../verification/stack-outputs.ts';
-import { stackName } from '../verification/targets.ts';
 import { type AlarmStatus, type Health, judgeHealth } from './health.ts';
 import { readSmokeLines } from './heartbeat-lines.ts';
 import { type LiveRecord, readLiveRecord } from './live-record.ts';

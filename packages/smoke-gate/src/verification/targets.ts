@@ -7,16 +7,13 @@ import {
 } from '../aws/aws-clients.ts';
 import { awsConfigurationError } from '../aws/aws-errors.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
+import { describeStackContract, describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { ResolvedTarget } from './log-source.ts';
-import { describeStackContract, describeStackOutputs } from './stack-outputs.ts';
-
-/** The deployed stack's name for a stage, as the framework names it. */
-export const stackName = (service: string, stage: string): string => `${service}-${stage}`;
 
 /** The default log group of the health function for a stage. */
 export const defaultLogGroupName = (service: string, stage: string): string =>

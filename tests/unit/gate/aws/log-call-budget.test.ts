@@ -5,7 +5,6 @@ import {
   type LogCallBudget,
 } from '../../../../packages/smoke-gate/src/aws/log-call-budget.ts';
 import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
-import { createLogCallPacer } from '../../../../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
 
 /** The most of `times` that fall in any window of `windowMs` (half-open, as a quota counts). */
@@ -195,25 +194,5 @@ describe('createLogCallBudget', () => {
     // Assess
     expect(a).toBe(b);
     expect(c).not.toBe(a);
-  });
-});
-
-describe('createLogCallPacer with a region budget', () => {
-  it('keeps one target at its own pace and waits for the region as well', async () => {
-    // Prepare
-    const clock = fakeClock();
-    const budget = createLogCallBudget({ ratePerSecond: 1, now: clock.now, sleep: clock.sleep });
-    const pacer = createLogCallPacer({ budget, now: clock.now, sleep: clock.sleep });
-    const deadline = clock.now() + 60_000;
-    const calls: number[] = [];
-    // Act
-    for (let call = 0; call < 3; call++) {
-      if (!(await pacer.next(deadline))) break;
-      calls.push(clock.now());
-      pacer.settled();
-    }
-    // Assess
-    const start = calls[0] ?? 0;
-    expect(calls.map((at) => at - start)).toStrictEqual([0, 1000, 2000]);
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { stackName } from '../../../../packages/smoke-gate/src/aws/stack-outputs.ts';
 import { CouldNotJudgeError } from '../../../../packages/smoke-gate/src/core/errors.ts';
 import {
   checkLogGroupName,
   checkTargetRequest,
   defaultLogGroupName,
   parseRouteUrl,
-  stackName,
 } from '../../../../packages/smoke-gate/src/verification/targets.ts';
 
 describe('parseRouteUrl', () => {

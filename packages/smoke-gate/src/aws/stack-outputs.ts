@@ -5,12 +5,15 @@ import {
   GetTemplateCommand,
   type GetTemplateCommandOutput,
 } from '@aws-sdk/client-cloudformation';
-import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import { readContract } from '../core/contract-config.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { isRecord, parseJsonObject } from '../core/json.ts';
+import { AwsRetryableError, callAws } from './aws-call.ts';
+
+/** The deployed stack's name for a stage, as the framework names it. */
+export const stackName = (service: string, stage: string): string => `${service}-${stage}`;
 
 /** Reads a stack's outputs (key to value), within the deadline. */
 export async function describeStackOutputs(

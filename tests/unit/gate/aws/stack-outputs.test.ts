@@ -1,7 +1,7 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
+import { describeStackOutputs } from '../../../../packages/smoke-gate/src/aws/stack-outputs.ts';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
-import { describeStackOutputs } from '../../../../packages/smoke-gate/src/verification/stack-outputs.ts';
 
 /** A CloudFormation client whose DescribeStacks answers, or fails, as the test says. */
 const cloudFormation = (answer: () => Promise<unknown>) =>
