@@ -168,7 +168,10 @@ function checkEndpoints(settings: AwsSettings, env: NodeJS.ProcessEnv): void {
  * region AWS does not have (e.g. `eu-westt-1`) refused with "did you mean", with or without an
  * override (a stand-in takes any region, so a typo would only show up against AWS).
  */
-export async function checkRegion(settings: AwsSettings, env: NodeJS.ProcessEnv): Promise<void> {
+export async function checkCallDestination(
+  settings: AwsSettings,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   checkEndpoints(settings, env);
   const region = settings.region;
   if (region === undefined) return;

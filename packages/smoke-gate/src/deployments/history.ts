@@ -1,4 +1,8 @@
-import { type AwsSettings, checkRegion, createCloudFormationClient } from '../aws/aws-clients.ts';
+import {
+  type AwsSettings,
+  checkCallDestination,
+  createCloudFormationClient,
+} from '../aws/aws-clients.ts';
 import { s3ClientFor } from '../aws/s3-client.ts';
 import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
@@ -85,7 +89,7 @@ export interface HistoryRequest {
 export async function checkHistory(request: HistoryRequest): Promise<HistoryReport> {
   const stack = stackName(request.service, request.stage);
   const context = { region: request.aws.region, profile: request.aws.profile };
-  await checkRegion(request.aws, request.env);
+  await checkCallDestination(request.aws, request.env);
   const cloudFormation = createCloudFormationClient(request.aws);
   const outputs = await describeStackOutputs(cloudFormation, stack, request.deadline, context);
   const bucket = outputs.ServerlessDeploymentBucketName;

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { type AwsSettings, checkRegion } from '../aws/aws-clients.ts';
+import { type AwsSettings, checkCallDestination } from '../aws/aws-clients.ts';
 import { stackName } from '../aws/stack-outputs.ts';
 import { closest } from '../core/closest.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
@@ -217,7 +217,7 @@ export async function checkTargetRegions(
   const regions = new Set(targets.map((target) => target.region ?? aws.region));
   for (const region of regions) {
     try {
-      await checkRegion({ ...aws, region }, env);
+      await checkCallDestination({ ...aws, region }, env);
     } catch (error) {
       const target = targets.find((t) => (t.region ?? aws.region) === region);
       throw new CouldNotJudgeError(`${target?.source ?? '--region'}: ${safeMessage(error)}`);

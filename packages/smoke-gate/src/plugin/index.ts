@@ -10,7 +10,7 @@ import { isGateRollback } from '../gate/internal-rollback.ts';
 import type { SmokeTrigger } from '../gate/serverless-smoke.ts';
 import { applyDeployableLogLevel } from '../template/log-level.ts';
 import {
-  addMonitoring,
+  addGateToTemplate,
   addMonitoringEvents,
   enforcesLogLevel,
   monitoringProblem,
@@ -148,7 +148,7 @@ export class SmokeTestPlugin {
         if (gate.monitoring !== undefined && gate.monitoring.routeLine === undefined) {
           this.log.notice(ROUTE_HEARTBEAT_OFF);
         }
-        const unguarded = addMonitoring(serverless, gate);
+        const unguarded = addGateToTemplate(serverless, gate);
         if (unguarded !== undefined) this.log.notice(unguarded);
       },
       'after:package:finalize': () => this.endOwnTmp?.(),

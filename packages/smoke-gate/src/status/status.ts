@@ -7,7 +7,7 @@ import { AwsRetryableError, callAws } from '../aws/aws-call.ts';
 import {
   type AwsClients,
   type AwsSettings,
-  checkRegion,
+  checkCallDestination,
   sharedClients,
 } from '../aws/aws-clients.ts';
 import { cloudWatchClientFor } from '../aws/cloudwatch-client.ts';
@@ -162,7 +162,7 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   const started = now();
   const staleAfterMs = request.staleAfterMs ?? VERIFY_DEFAULTS.staleAfterMinutes * 60_000;
   const stack = stackName(request.service, request.stage);
-  await checkRegion(request.aws, request.env);
+  await checkCallDestination(request.aws, request.env);
   const names = await stageOutputs(request, stack);
   const alarms = await alarmStates(request, names);
   const lines = await readSmokeLines(

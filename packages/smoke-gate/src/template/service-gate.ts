@@ -114,7 +114,10 @@ const logicalName = (fn: string): string =>
     .replaceAll('_', 'Underscore');
 
 /** The build stamp, the contract, the gate's outputs and the monitoring, on the compiled template. */
-export function addMonitoring(serverless: ServerlessLike, gate: ServiceGate): string | undefined {
+export function addGateToTemplate(
+  serverless: ServerlessLike,
+  gate: ServiceGate,
+): string | undefined {
   const { service } = serverless as GatedServerless;
   const template = service.provider?.compiledCloudFormationTemplate as GateTemplate | undefined;
   stampRelease(

@@ -2,7 +2,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   type AwsClients,
   type AwsSettings,
-  checkRegion,
+  checkCallDestination,
   sharedClients,
 } from '../aws/aws-clients.ts';
 import { awsConfigurationError } from '../aws/aws-errors.ts';
@@ -121,7 +121,7 @@ export function checkTargetRequest(request: TargetRequest): TargetRequest {
  * Resolves the route URL and log group: flags first, then the stack's outputs, then the default
  * log group name. The CLI, `serverless smoke` and the deploy hook all come through here.
  */
-export async function resolveTargets(
+export async function resolveRouteAndLogGroup(
   request: TargetRequest,
   deps: {
     cloudFormation: () => CloudFormationClient;
@@ -183,7 +183,7 @@ export async function resolveAwsTarget(
 ): Promise<ResolvedTarget> {
   const { aws, deadline } = deps;
   const clients = deps.clients ?? sharedClients;
-  await checkRegion(aws, deps.env);
+  await checkCallDestination(aws, deps.env);
   const logs = clients.logs(aws);
   const context = { what: 'AWS', region: aws.region, profile: aws.profile };
   try {
@@ -193,7 +193,7 @@ export async function resolveAwsTarget(
     if (error instanceof CouldNotJudgeError) throw error;
     throw awsConfigurationError(error, context);
   }
-  const targets = await resolveTargets(request, {
+  const targets = await resolveRouteAndLogGroup(request, {
     cloudFormation: () => clients.cloudFormation(aws),
     deadline,
     region: aws.region,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkRegion } from '../../../../packages/smoke-gate/src/aws/aws-clients.ts';
+import { checkCallDestination } from '../../../../packages/smoke-gate/src/aws/aws-clients.ts';
 
-describe('checkRegion (where the calls go, before any call)', () => {
+describe('checkCallDestination (where the calls go, before any call)', () => {
   it.each([
     [
       '--endpoint-url to another host over http',
@@ -22,7 +22,9 @@ describe('checkRegion (where the calls go, before any call)', () => {
       /^AWS_ENDPOINT_URL "moto:5000" is not an http\(s\) URL$/,
     ],
   ])('refuses %s', async (_name, settings, env, message) => {
-    await expect(checkRegion({ region: 'eu-west-1', ...settings }, env)).rejects.toThrow(message);
+    await expect(checkCallDestination({ region: 'eu-west-1', ...settings }, env)).rejects.toThrow(
+      message,
+    );
   });
 
   it.each([
@@ -32,12 +34,14 @@ describe('checkRegion (where the calls go, before any call)', () => {
     ['http to ::1', {}, { AWS_ENDPOINT_URL_S3: 'http://[::1]:5000' }],
     ['an empty variable (no override)', {}, { AWS_ENDPOINT_URL: '' }],
   ])('accepts %s', async (_name, settings, env) => {
-    await expect(checkRegion({ region: 'eu-west-1', ...settings }, env)).resolves.toBeUndefined();
+    await expect(
+      checkCallDestination({ region: 'eu-west-1', ...settings }, env),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a region typo with "did you mean" also with an endpoint override', async () => {
     await expect(
-      checkRegion({ region: 'eu-wst-1', endpoint: 'http://127.0.0.1:4566' }, {}),
+      checkCallDestination({ region: 'eu-wst-1', endpoint: 'http://127.0.0.1:4566' }, {}),
     ).rejects.toThrow(/^unknown region "eu-wst-1" \(did you mean eu-west-1\?\)$/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
 import {
-  addMonitoring,
+  addGateToTemplate,
   addMonitoringEvents,
   monitoringProblem,
   type ServiceGate,
@@ -39,7 +39,7 @@ describe('serviceGate and what it adds at package time', () => {
     if (gate instanceof Error) throw gate;
     // Act
     addMonitoringEvents(framework, gate);
-    addMonitoring(framework, gate);
+    addGateToTemplate(framework, gate);
     // Assess
     expect(service.functions.ping.events.at(-1)).toMatchObject({
       schedule: { name: 'orders-prod-heartbeat', rate: ['rate(5 minutes)'] },
@@ -64,7 +64,7 @@ describe('serviceGate and what it adds at package time', () => {
     if (gate instanceof Error) throw gate;
     // Act
     addMonitoringEvents(framework, gate);
-    addMonitoring(framework, gate);
+    addGateToTemplate(framework, gate);
     // Assess
     expect(service.functions.ping.events).toHaveLength(1);
     expect(Object.keys(template.Resources ?? {})).toStrictEqual([]);
