@@ -1,11 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import { runVerification } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'run-verification-'));
+// Made in beforeAll, not on import: a run that filters every test of this file out (-t) runs
+// neither hook, and leaves nothing behind.
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'run-verification-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A verification whose deadline has already passed: it ends at once, could not judge (exit 2). */
