@@ -18,7 +18,7 @@ export default {
     'packages/smoke-gate/src/deployments/record-signature.ts',
     'packages/smoke-gate/src/deployments/rollback-checks.ts',
     'packages/smoke-gate/src/deployments/rollback-by-commit.ts',
-    'packages/smoke-gate/src/deployments/own-deployment.ts',
+    'packages/smoke-gate/src/gate/own-deployment.ts',
     'packages/smoke-gate/src/gate/after-deploy.ts',
     'packages/smoke-gate/src/fleet/fleet-targets.ts',
     'packages/smoke-gate/src/fleet/nesting-depth.ts',

@@ -1,6 +1,7 @@
 // The dev stage of petsage-smoke-test as the plugin sees it through the framework, for unit tests
 // of what the gate reads and writes in the deployment bucket (S3, CloudFormation and KMS mocked).
 import type { ServerlessLike } from '../../packages/smoke-gate/src/core/framework.ts';
+import type { StagePlace } from '../../packages/smoke-gate/src/deployments/deployment-books.ts';
 
 /** Where the dev stage's deployments live in the bucket. */
 export const DEV_PREFIX = 'serverless/petsage-smoke-test/dev/';
@@ -15,6 +16,16 @@ export const devServerless: ServerlessLike = {
     getDeploymentPrefix: () => 'serverless',
     getStage: () => 'dev',
   }),
+};
+
+/** The dev stage's books as deployments/ takes them: plain values, no framework. */
+export const DEV_STAGE: StagePlace = {
+  service: 'petsage-smoke-test',
+  stage: 'dev',
+  stack: 'petsage-smoke-test-dev',
+  deploymentPrefix: 'serverless',
+  recordsKey: 'alias/petsage-smoke-test-smoke-records',
+  bucket: async () => 'bucket',
 };
 
 /** An S3 body as the SDK hands it over: the two readers the gate uses. */

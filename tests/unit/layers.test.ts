@@ -67,6 +67,26 @@ describe('the gate package’s layers', () => {
     ]);
   });
 
+  it.each(['deployments/books.ts', 'status/read.ts', 'cli/commands/run.ts'])(
+    'refuses the framework’s object in %s, and lets the framework’s logger type in',
+    (file) => {
+      // Prepare
+      const up = file.startsWith('cli/commands/') ? '../..' : '..';
+      const framework = `${up}/core/framework.ts`;
+      // Act
+      const found = lint({
+        'core/framework.ts': 'export type ServerlessLike = { a: 1 };\nexport type PluginLog = { b: 1 };\n',
+        [file]: `import type { ServerlessLike } from '${framework}';\nexport type S = ServerlessLike;\n`,
+        'deployments/log.ts': `import type { PluginLog } from '../core/framework.ts';\nexport type L = PluginLog;\n`,
+      });
+      // Assess
+      expect(found).toStrictEqual([
+        expect.objectContaining({ file, rule: 'lint/style/noRestrictedImports' }),
+      ]);
+      expect(found[0]?.message).toMatch(/framework's object stays on the framework's side/);
+    },
+  );
+
   it('refuses an import from outside the package (the service’s own code)', () => {
     // Act
     const found = lint({ 'core/climb.ts': importing('../../../../lib/contract.ts') });

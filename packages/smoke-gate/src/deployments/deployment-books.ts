@@ -2,7 +2,7 @@ import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients
 import { s3ClientFor } from '../aws/s3-client.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
-import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import { type DeploymentBucket, hashArtifacts, writeRecord } from './deployment-bucket.ts';
@@ -19,8 +19,24 @@ import {
   type DeploymentRecord,
   type RecordedVerdict,
 } from './deployment-record.ts';
-import { recordsKeyOf, signRecord } from './record-signature.ts';
+import { signRecord } from './record-signature.ts';
 import { recordTrust } from './records-key.ts';
+
+/**
+ * Where a stage's books are, as plain values: the framework's adapter (gate/stage-place.ts) reads
+ * them from the framework; nothing here takes the framework's object.
+ */
+export interface StagePlace {
+  service: string;
+  stage: string;
+  stack: string;
+  /** The bucket's key prefix before `<service>/<stage>/` (the framework's deploymentPrefix). */
+  deploymentPrefix: string;
+  /** The records key: its ARN or alias. */
+  recordsKey: string;
+  /** The deployment bucket's name (the framework may have to look it up). */
+  bucket(): Promise<string>;
+}
 
 /** What writing a record needs: the stage's deployment bucket, its records key, its artifacts. */
 export interface RecordBooks extends DeploymentBucket {
@@ -44,35 +60,27 @@ const booksDeadline = (now: number = Date.now()): Deadline =>
   createDeadline(now + VERIFY_DEFAULTS.timeoutSeconds * 1000);
 
 /**
- * The stage's deployment bucket from the framework and its records key, enough to write a record
- * (no history read: an interrupted gate records in what little time it has).
+ * The stage's deployment bucket and its records key, enough to write a record (no history read:
+ * an interrupted gate records in what little time it has).
  */
 export async function openRecordBooks(
-  serverless: ServerlessLike,
+  stage: StagePlace,
   aws: AwsSettings,
   deadline: Deadline = booksDeadline(),
 ): Promise<RecordBooks> {
-  const provider = serverless.getProvider('aws');
-  if (
-    provider.getServerlessDeploymentBucketName === undefined ||
-    provider.getDeploymentPrefix === undefined ||
-    provider.getStage === undefined
-  ) {
-    throw new Error('this framework version exposes no deployment bucket to the plugin');
-  }
-  const bucket = await provider.getServerlessDeploymentBucketName();
-  const service = serverless.service.service ?? VERIFY_DEFAULTS.service;
-  const stage = provider.getStage();
-  const prefix = `${provider.getDeploymentPrefix()}/${service}/${stage}/`;
+  const bucket = await stage.bucket();
+  const { service } = stage;
+  const prefix = `${stage.deploymentPrefix}/${service}/${stage.stage}/`;
   const place = { s3: s3ClientFor(aws), bucket, prefix, deadline };
-  const trust = await recordTrust(aws, recordsKeyOf(serverless), { service, stage }, deadline);
+  const scope = { service, stage: stage.stage };
+  const trust = await recordTrust(aws, stage.recordsKey, scope, deadline);
   const hashes = new Map<string, Promise<Record<string, ArtifactHash>>>();
   const artifactsOf = (directory: string) => {
     const known = hashes.get(directory) ?? hashArtifacts(place, directory);
     hashes.set(directory, known);
     return known;
   };
-  return { ...place, stack: provider.naming.getStackName(), trust, artifactsOf };
+  return { ...place, stack: stage.stack, trust, artifactsOf };
 }
 
 /** What the stack runs now: its function's code directory and build stamp. */
@@ -81,11 +89,11 @@ export const liveOf = (aws: AwsSettings, books: RecordBooks) =>
 
 /** The stage's deployment bucket from the framework, with the live deployment and the history. */
 export async function openBooks(
-  serverless: ServerlessLike,
+  stage: StagePlace,
   aws: AwsSettings,
   deadline: Deadline = booksDeadline(),
 ): Promise<Books> {
-  const books = await openRecordBooks(serverless, aws, deadline);
+  const books = await openRecordBooks(stage, aws, deadline);
   const history = await deploymentHistory(books, await liveOf(aws, books), books.trust);
   return { ...books, history };
 }

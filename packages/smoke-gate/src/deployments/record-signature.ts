@@ -6,8 +6,6 @@
 // can only write to the bucket cannot make a record the gate trusts.
 
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { VERIFY_DEFAULTS } from '../core/defaults.ts';
-import type { ServerlessLike } from '../core/framework.ts';
 import { isRecord } from '../core/json.ts';
 
 /** The one signing algorithm: ECDSA over P-256 with SHA-256 (KMS's ECDSA_SHA_256, DER). */
@@ -16,14 +14,9 @@ export const SIGNING_ALGORITHM = 'ECDSA_SHA_256';
 /** The key's alias when custom.smokeTest.recordsKey names none: one per service, account and region. */
 export const recordsKeyAlias = (service: string): string => `alias/${service}-smoke-records`;
 
-/** The records key a service names (custom.smokeTest.recordsKey), else its default alias. */
-export const recordsKeyOf = (serverless: ServerlessLike): string => {
-  const custom = serverless.service.custom as { smokeTest?: { recordsKey?: unknown } } | undefined;
-  const named = custom?.smokeTest?.recordsKey;
-  return typeof named === 'string' && named !== ''
-    ? named
-    : recordsKeyAlias(serverless.service.service ?? VERIFY_DEFAULTS.service);
-};
+/** The records key a service names (custom.smokeTest.recordsKey: `named`), else its default alias. */
+export const recordsKeyOf = (named: unknown, service: string): string =>
+  typeof named === 'string' && named !== '' ? named : recordsKeyAlias(service);
 
 /** The fields of a record a signature covers (deployment-record.ts's DeploymentRecord has them). */
 export interface SignedFields {

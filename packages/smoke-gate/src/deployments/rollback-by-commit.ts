@@ -1,10 +1,15 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
-import { frameworkAws } from '../aws/framework-aws.ts';
-import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
+import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, recordedVerdictOf } from '../core/verdicts.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
-import { liveOf, openBooks, openRecordBooks, recordVerdict } from './deployment-books.ts';
+import {
+  liveOf,
+  openBooks,
+  openRecordBooks,
+  recordVerdict,
+  type StagePlace,
+} from './deployment-books.ts';
 import type { Deployment } from './deployment-history.ts';
 import { type DeploymentIdentity, ID } from './deployment-record.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
@@ -37,11 +42,12 @@ export function frameworkTimestamp(raw: unknown): number | undefined {
  * An unknown or ambiguous prefix, or a refused deployment, changes nothing (exit 2).
  */
 export async function resolveRollbackCommit(input: {
-  serverless: ServerlessLike;
+  stage: StagePlace;
+  aws: AwsSettings;
   cliOptions: Record<string, unknown>;
   log: PluginLog;
 }): Promise<void> {
-  const { cliOptions, serverless } = input;
+  const { cliOptions } = input;
   const raw = cliOptions.commit;
   const fail = (message: string) => new SmokeTestFailedError(message, EXIT_COULD_NOT_JUDGE);
   if (raw !== undefined && cliOptions.timestamp !== undefined) {
@@ -59,8 +65,7 @@ export async function resolveRollbackCommit(input: {
       `--timestamp ${JSON.stringify(safeText(String(cliOptions.timestamp), 60))} is neither a date nor a number of milliseconds; nothing was changed`,
     );
   }
-  const aws = await frameworkAws(serverless);
-  const books = await openBooks(serverless, aws);
+  const books = await openBooks(input.stage, input.aws);
   const { deployments } = books.history;
   const entries = await deploymentEntries(books, deployments, books.history.live?.directory);
   let target: Deployment | undefined;
@@ -103,7 +108,7 @@ export async function resolveRollbackCommit(input: {
  * verdict, and returns it (for the gate event).
  */
 export async function recordManualRollback(input: {
-  serverless: ServerlessLike;
+  stage: StagePlace;
   log: PluginLog;
   aws: AwsSettings;
   outcome: VerificationOutcome;
@@ -111,7 +116,7 @@ export async function recordManualRollback(input: {
   forced?: boolean;
 }): Promise<DeploymentIdentity | undefined> {
   try {
-    const books = await openRecordBooks(input.serverless, input.aws);
+    const books = await openRecordBooks(input.stage, input.aws);
     const live = await liveOf(input.aws, books);
     if (live === undefined) return undefined;
     const { exitCode, report } = input.outcome;

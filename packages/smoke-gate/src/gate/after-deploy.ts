@@ -23,6 +23,7 @@ import type { VerificationOutcome } from '../verification/run-verification.ts';
 import type { GateStep } from './gate-steps.ts';
 import { asGateRollback } from './internal-rollback.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
+import { stagePlaceOf } from './stage-place.ts';
 
 /** Everything the after-deploy step needs: one named context, not a list of parameters. */
 export interface AfterDeployContext {
@@ -153,7 +154,7 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
   const { log, outcome, settings } = context;
   let books: Books;
   try {
-    books = await openBooks(context.serverless, context.aws, context.hookDeadline);
+    books = await openBooks(stagePlaceOf(context.serverless), context.aws, context.hookDeadline);
   } catch (error) {
     const note = `deployment history unavailable (${safeMessage(error)}): nothing recorded, no rollback.`;
     log.notice(note);

@@ -28,6 +28,7 @@ import { formatJUnitError } from '../verification/junit.ts';
 import { deployedStack, nextSteps } from './gate-crash.ts';
 import type { GateState, SmokeTrigger } from './gate-steps.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
+import { stagePlaceOf } from './stage-place.ts';
 
 /** What the watch needs of the command. */
 export interface GateWatchInput {
@@ -79,7 +80,7 @@ async function recordInterrupted(input: GateWatchInput): Promise<string> {
   const recording = await within(
     (async (): Promise<{ why?: string }> => {
       const deadline = createDeadline(Date.now() + INTERRUPT_RECORD_MS);
-      const books = await openRecordBooks(input.serverless, input.aws, deadline);
+      const books = await openRecordBooks(stagePlaceOf(input.serverless), input.aws, deadline);
       const context = { log: input.log, env: input.env };
       const written = await recordVerdict(context, books, own, 'interrupted', {
         note: 'interrupted',

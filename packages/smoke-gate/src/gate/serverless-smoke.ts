@@ -7,8 +7,7 @@ import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
-import { ownDeployment } from '../deployments/own-deployment.ts';
-import { recordManualRollback } from '../deployments/rollback-by-commit.ts';
+import { recordManualRollback, resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
 import { verifyMarkdown } from '../report/fleet-report.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { formatReport } from '../report/report.ts';
@@ -18,10 +17,23 @@ import { announceVerdict, gateEvents } from './announce-verdict.ts';
 import { watchGate } from './gate-interrupt.ts';
 import { failureLine, gateNote, jsonReport, writeGateJUnit } from './gate-reports.ts';
 import type { GateState, GateStep, SmokeTrigger } from './gate-steps.ts';
+import { ownDeployment } from './own-deployment.ts';
 import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
+import { stagePlaceOf } from './stage-place.ts';
 
 export { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
-export { resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
+/**
+ * Before the framework's rollback a person runs: the rollback check (rollback-by-commit.ts), with
+ * the stage and its AWS settings read from the framework.
+ */
+export async function checkManualRollback(input: {
+  serverless: ServerlessLike;
+  cliOptions: Record<string, unknown>;
+  log: PluginLog;
+}): Promise<void> {
+  const aws = await frameworkAws(input.serverless);
+  await resolveRollbackCommit({ ...input, stage: stagePlaceOf(input.serverless), aws });
+}
 
 export type { SmokeTrigger } from './gate-steps.ts';
 
@@ -108,7 +120,8 @@ async function afterVerdict(
   if (trigger === 'deploy') return { extra: await afterDeploy(context) };
   if (trigger === 'rollback') {
     const forced = context.cliOptions.force === true || context.cliOptions.force === 'true';
-    return { extra: {}, live: await recordManualRollback({ ...context, forced }) };
+    const stage = stagePlaceOf(context.serverless);
+    return { extra: {}, live: await recordManualRollback({ ...context, stage, forced }) };
   }
   if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
     log.notice(CODE_ONLY_NOTE);

@@ -201,8 +201,8 @@ export class SmokeTestPlugin {
   async resolveCommit(): Promise<void> {
     if (isGateRollback(this.cliOptions)) return;
     if (this.cliOptions.commit === undefined && this.cliOptions.timestamp === undefined) return;
-    const { resolveRollbackCommit } = await import('../gate/serverless-smoke.ts');
-    await this.frameworkErrors(() => resolveRollbackCommit(this.frameworkContext()));
+    const { checkManualRollback } = await import('../gate/serverless-smoke.ts');
+    await this.frameworkErrors(() => checkManualRollback(this.frameworkContext()));
   }
 
   /** Every `serverless rollback` to a deployment is verified and recorded (not the gate's own). */

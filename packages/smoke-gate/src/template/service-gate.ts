@@ -144,7 +144,7 @@ export function addGateToTemplate(
     contract: gate.contract,
     monitoring: gate.monitoring,
     deploymentPrefix: provider.getDeploymentPrefix?.() ?? 'serverless',
-    recordsKey: recordsKeyOf(serverless),
+    recordsKey: recordsKeyOf(smokeTestConfig(service.custom).recordsKey, gate.service),
   });
   return guardDeploymentBucket(template.Resources ?? {}, {
     deploymentPrefix: provider.getDeploymentPrefix?.() ?? 'serverless',

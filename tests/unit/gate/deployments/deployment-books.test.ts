@@ -13,7 +13,7 @@ import {
   recordVerdict,
 } from '../../../../packages/smoke-gate/src/deployments/deployment-books.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
-import { DEV_AWS, DEV_PREFIX, devServerless, s3Body } from '../../../helpers/dev-stage.ts';
+import { DEV_AWS, DEV_PREFIX, DEV_STAGE, s3Body } from '../../../helpers/dev-stage.ts';
 import { KEY_ARN, mockRecordsKey } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
@@ -49,9 +49,9 @@ const written = () =>
     .map((call) => JSON.parse(String(call.args[0].input.Body)) as Record<string, unknown>);
 
 describe('openRecordBooks: what writing a record needs, and nothing more', () => {
-  it('finds the stage’s bucket, prefix, stack and records key from the framework', async () => {
+  it('finds the stage’s bucket, prefix, stack and records key from the place it is given', async () => {
     // Act
-    const books = await openRecordBooks(devServerless, DEV_AWS);
+    const books = await openRecordBooks(DEV_STAGE, DEV_AWS);
     // Assess
     expect({ bucket: books.bucket, prefix: books.prefix, stack: books.stack }).toStrictEqual({
       bucket: 'bucket',
@@ -63,25 +63,10 @@ describe('openRecordBooks: what writing a record needs, and nothing more', () =>
     expect(cloudFormation.calls()).toHaveLength(0);
   });
 
-  it('refuses, in one line, a framework that exposes no deployment bucket', async () => {
-    // Prepare
-    const bare = {
-      ...devServerless,
-      getProvider: () => ({
-        ...devServerless.getProvider('aws'),
-        getServerlessDeploymentBucketName: undefined,
-      }),
-    };
-    // Act + Assess
-    await expect(openRecordBooks(bare, DEV_AWS)).rejects.toThrow(
-      /^this framework version exposes no deployment bucket to the plugin$/,
-    );
-  });
-
   it('hashes a deployment’s artifacts once per command, however often it is asked', async () => {
     // Prepare
     bucket();
-    const books = await openRecordBooks(devServerless, DEV_AWS);
+    const books = await openRecordBooks(DEV_STAGE, DEV_AWS);
     // Act
     const [first, second] = await Promise.all([
       books.artifactsOf(DEPLOYMENT),
@@ -101,7 +86,7 @@ async function record(
   verdict: Parameters<typeof recordVerdict>[3],
   extra?: Parameters<typeof recordVerdict>[4],
 ) {
-  const books = await openRecordBooks(devServerless, DEV_AWS);
+  const books = await openRecordBooks(DEV_STAGE, DEV_AWS);
   const notices: string[] = [];
   const context = { log: { notice: (text: string) => notices.push(text) }, env: {} };
   return { ok: await recordVerdict(context, books, OWN, verdict, extra), notices };

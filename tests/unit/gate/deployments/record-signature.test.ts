@@ -268,31 +268,11 @@ describe('keyPlace refuses anything but a key ARN', () => {
 });
 
 describe('recordsKeyOf', () => {
-  const service = (
-    smokeTest: Record<string, unknown> | undefined,
-    name: string | undefined = 'orders',
-  ) =>
-    ({
-      service: { service: name, custom: smokeTest === undefined ? undefined : { smokeTest } },
-    }) as never;
-
-  it('takes the key custom.smokeTest.recordsKey names', () => {
-    expect(recordsKeyOf(service({ recordsKey: 'alias/shared-records' }))).toBe(
-      'alias/shared-records',
-    );
+  it('takes the key the service names', () => {
+    expect(recordsKeyOf('alias/shared-records', 'orders')).toBe('alias/shared-records');
   });
 
-  it.each([
-    ['no custom section', undefined],
-    ['no recordsKey', {}],
-    ['an empty one', { recordsKey: '' }],
-    ['one that is not text', { recordsKey: 7 }],
-  ])('falls back to the service’s alias with %s', (_what, smokeTest) => {
-    expect(recordsKeyOf(service(smokeTest))).toBe('alias/orders-smoke-records');
-  });
-
-  it('names the default service’s alias when the service has no name', () => {
-    const unnamed = { service: { custom: { smokeTest: {} } } } as never;
-    expect(recordsKeyOf(unnamed)).toBe('alias/petsage-smoke-test-smoke-records');
+  it.each([undefined, '', 7])('falls back to the service’s alias when it names %j', (named) => {
+    expect(recordsKeyOf(named, 'orders')).toBe('alias/orders-smoke-records');
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '../../../../packages/smoke-gate/src/deployments/rollback-by-commit.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 import { devBucket, GOOD, LIVE } from '../../../helpers/dev-bucket.ts';
-import { DEV_AWS, devServerless } from '../../../helpers/dev-stage.ts';
+import { DEV_AWS, DEV_STAGE } from '../../../helpers/dev-stage.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
 const { s3, cloudFormation, world, reset } = devBucket();
@@ -21,7 +21,8 @@ async function resolve(options: Record<string, unknown>) {
   const cliOptions = { ...options };
   const notices: string[] = [];
   const error = await resolveRollbackCommit({
-    serverless: devServerless,
+    stage: DEV_STAGE,
+    aws: DEV_AWS,
     cliOptions,
     log: { notice: (text) => notices.push(text) },
   }).then(
@@ -190,7 +191,7 @@ describe('recordManualRollback', () => {
   const record = async (exitCode: number, forced?: boolean) => {
     const notices: string[] = [];
     const live = await recordManualRollback({
-      serverless: devServerless,
+      stage: DEV_STAGE,
       log: { notice: (text) => notices.push(text) },
       aws: DEV_AWS,
       outcome: outcome(exitCode),

@@ -1,9 +1,9 @@
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { ServerlessLike } from '../core/framework.ts';
-import { stampedFunction, type TemplateResources } from './build-stamp.ts';
-import { deploymentOfKey, liveDeployment } from './deployment-history.ts';
-import type { DeploymentIdentity } from './deployment-record.ts';
+import { stampedFunction, type TemplateResources } from '../deployments/build-stamp.ts';
+import { deploymentOfKey, liveDeployment } from '../deployments/deployment-history.ts';
+import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
 
 /**
  * The deployment this `serverless deploy` made, from the framework's own state when the deploy

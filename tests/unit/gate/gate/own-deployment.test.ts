@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
-import { ownDeployment } from '../../../../packages/smoke-gate/src/deployments/own-deployment.ts';
+import { ownDeployment } from '../../../../packages/smoke-gate/src/gate/own-deployment.ts';
 import { DEV_AWS, DEV_PREFIX, devServerless } from '../../../helpers/dev-stage.ts';
 
 const MINE = '1795435900000-2026-11-23T12:11:40.000Z';
