@@ -63,7 +63,6 @@ export function checkFleetFlags(values: Values): void {
 /** `--logs-rate`: CloudWatch Logs calls per second per region, in its range. */
 export const logsRateOf = (values: Values): number => rangedValue('logs-rate', values['logs-rate']);
 
-/** What `verify` verifies: a deployed stack or URL, or a local serverless-offline. */
 /** `--contract <file>`: the contract to verify against, read before anything runs. */
 export const contractOf = async (values: Values) => {
   if (values.contract === undefined) return undefined;
@@ -71,6 +70,7 @@ export const contractOf = async (values: Values) => {
   return readContractFile(values.contract);
 };
 
+/** What `verify` verifies: a deployed stack or URL, or a local serverless-offline. */
 export const targetOf = (values: Values): VerificationTarget => {
   const stage = oneOf(values.stage, '--stage', 'one target');
   if (values.local) {
