@@ -75,7 +75,8 @@ describe('the gate package’s layers', () => {
       const framework = `${up}/core/framework.ts`;
       // Act
       const found = lint({
-        'core/framework.ts': 'export type ServerlessLike = { a: 1 };\nexport type PluginLog = { b: 1 };\n',
+        'core/framework.ts':
+          'export type ServerlessLike = { a: 1 };\nexport type PluginLog = { b: 1 };\n',
         [file]: `import type { ServerlessLike } from '${framework}';\nexport type S = ServerlessLike;\n`,
         'deployments/log.ts': `import type { PluginLog } from '../core/framework.ts';\nexport type L = PluginLog;\n`,
       });
