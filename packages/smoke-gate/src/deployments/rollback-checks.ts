@@ -1,15 +1,16 @@
 // Every rollback is checked the same way, automatic or manual (`--commit`, `--timestamp`): a
 // record this pipeline signed, artifacts unchanged since (hashes and object versions), the
 // template's build stamp matching the record's commit, and a verdict worth returning to. A
-// deployment recorded as failed or rolled back is refused unless the operator forces it.
+// deployment whose record does not say it passed (failed, rolled back, interrupted, could not be
+// judged, superseded) is refused unless the operator forces it.
 
 import type { Books } from './deployment-books.ts';
 import { builtFrom } from './deployment-bucket.ts';
 import type { Deployment } from './deployment-history.ts';
 import { artifactChanges } from './deployment-record.ts';
 
-/** Verdicts a rollback refuses to return to unless forced (`--force`, recorded). */
-export const REFUSED_UNLESS_FORCED: readonly string[] = ['failed', 'rolled-back', 'interrupted'];
+/** The verdicts a rollback returns to without `--force`: a deployment that passed its gate. */
+export const PASSED_VERDICTS: readonly string[] = ['verified', 'restored'];
 
 /** Why the gate may not return to `to` now (one line), or undefined when it may. */
 export async function rollbackRefusal(
@@ -24,7 +25,7 @@ export async function rollbackRefusal(
   if (to.untrusted !== null) {
     return `refused: deployment ${to.directory}'s record is untrusted (${to.untrusted}); the gate restores only what this pipeline signed.`;
   }
-  if (REFUSED_UNLESS_FORCED.includes(record.verdict) && !options.force) {
+  if (!PASSED_VERDICTS.includes(record.verdict) && !options.force) {
     return `refused: deployment ${to.directory} is recorded as ${record.verdict}; pass --force to restore it anyway (recorded as forced).`;
   }
   if (Object.keys(record.artifacts).length === 0) {

@@ -82,7 +82,7 @@ describe('rollbackRefusal: every rollback checked the same way', () => {
     expect(await rollbackRefusal(books(), deployment(null))).toMatch(/has no record/);
   });
 
-  it.each(['failed', 'rolled-back', 'interrupted'] as const)(
+  it.each(['failed', 'rolled-back', 'interrupted', 'could-not-judge', 'superseded'] as const)(
     'refuses a deployment recorded as %s unless forced',
     async (verdict) => {
       templateStamped('good');
@@ -91,6 +91,13 @@ describe('rollbackRefusal: every rollback checked the same way', () => {
       expect(await rollbackRefusal(books(), to, { force: true })).toBeUndefined();
     },
   );
+
+  it('returns to a deployment recorded as restored (it passed again after a rollback)', async () => {
+    templateStamped('good');
+    expect(
+      await rollbackRefusal(books(), deployment(record({ verdict: 'restored' }))),
+    ).toBeUndefined();
+  });
 
   it('refuses artifacts replaced or written again since they were verified', async () => {
     templateStamped('good');
