@@ -137,9 +137,13 @@ async function rollBack(
     commit: to.record?.commit ?? null,
     version: to.record?.version ?? null,
   };
-  if (restored.exitCode === EXIT_VERIFIED) {
-    await recordVerdict(context, books, restoredIdentity, 'restored', { outcome: restored });
-  } else if (restored.report === undefined) {
+  // What the restored deployment did now is recorded, passed or not: a deployment that fails its
+  // re-verification is no longer one to return to.
+  const again = { exitCode: restored.exitCode, verdict: restored.report?.verdict };
+  await recordVerdict(context, books, restoredIdentity, recordedVerdictOf(again, 'restored'), {
+    outcome: restored,
+  });
+  if (restored.report === undefined) {
     log.notice(`The restored deployment could not be verified: ${restored.error}`);
   }
   log.notice(rollbackSummary(facts));

@@ -303,7 +303,7 @@ describe('afterDeploy', () => {
     expect(notices.some((line) => /^Rolled back|^Rollback to/.test(line))).toBe(false);
   });
 
-  it('records a restored deployment that fails again as nothing, and says it FAILS too', async () => {
+  it('records a restored deployment that fails again as failed, and says it FAILS too', async () => {
     // Prepare
     world(LIVE);
     // Act
@@ -313,6 +313,7 @@ describe('afterDeploy', () => {
     expect(written(records)).toStrictEqual([
       [LIVE, 'failed'],
       [LIVE, 'rolled-back'],
+      [GOOD, 'failed'],
     ]);
     expect(records[1]).toMatchObject({ rolledBackTo: GOOD });
     expect(notices.some((line) => line.includes('could not be verified'))).toBe(false);
@@ -321,7 +322,7 @@ describe('afterDeploy', () => {
     );
   });
 
-  it('says a restored deployment that could not be verified could not, and records no restore', async () => {
+  it('says a restored deployment that could not be verified could not, and records that', async () => {
     // Prepare
     world(LIVE);
     // Act
@@ -332,6 +333,7 @@ describe('afterDeploy', () => {
     expect(written(records)).toStrictEqual([
       [LIVE, 'failed'],
       [LIVE, 'rolled-back'],
+      [GOOD, 'could-not-judge'],
     ]);
     expect(notices).toContain(
       'The restored deployment could not be verified: stack outputs could not be read',
