@@ -620,18 +620,25 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     expect(await liveDirectory()).toBe(before);
   });
 
-  it('rolls back to a commit and verifies and records what it restored (rollback --commit)', {
-    timeout: DEPLOY_TIMEOUT,
+  it('rolls back to a commit only when forced past a verdict that did not pass, then verifies and records what it restored (rollback --commit)', {
+    timeout: 2 * DEPLOY_TIMEOUT,
   }, async () => {
-    // Prepare: the good release that a flood kept from being judged.
+    // Prepare: the good release that a flood kept from being judged (recorded could-not-judge).
     const { report } = await history();
     const target = report.deployments.find((entry) => entry.commit === 'v6-flooded');
+    const before = await liveDirectory();
     // Act: a prefix of the commit is enough.
-    const run = await serverless(v1, ['rollback', '--commit', 'v6-fl']);
-    // Assess
+    const refused = await serverless(v1, ['rollback', '--commit', 'v6-fl']);
+    const run = await serverless(v1, ['rollback', '--commit', 'v6-fl', '--force']);
+    // Assess: nothing it did not pass is restored without --force; forced, it is, and recorded.
+    expect(refused.code, refused.output).toBe(2);
+    expect(refused.output).toMatch(/recorded as could-not-judge; pass --force/);
     expect(run.code, run.output).toBe(0);
-    expect(run.output).toMatch(/Rolling back to \S+, the newest deployment of commit v6-flooded/);
+    expect(run.output).toMatch(
+      /Rolling back to \S+ \(forced\), the newest deployment of commit v6-flooded/,
+    );
     expect(run.output).toMatch(/PASS: verified/);
+    expect(before).not.toBe(target?.directory);
     expect(await liveDirectory()).toBe(target?.directory);
     expect((await recordedVerdicts())[String(target?.directory)]).toBe('restored');
   });
