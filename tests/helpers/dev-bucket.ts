@@ -49,8 +49,9 @@ export const GOOD_RECORD = {
 
 /**
  * Mocks S3, CloudFormation and KMS for a test file; `world(live)` sets the stack running `live`
- * and the bucket holding GOOD (verified, its zip `goodZip`) and LIVE (with `liveRecordCommit`, a record
- * for LIVE written by someone without the records key: unsigned). `reset()` after each test.
+ * and the bucket holding GOOD (verified, its zip `goodZip`) and LIVE (with `liveRecord`, a record
+ * for LIVE of that commit and verdict (verified when unsaid), signed by the records key only when
+ * `signed`: else as someone without the key writes it). `reset()` after each test.
  */
 export function devBucket() {
   const s3 = mockClient(S3Client);
@@ -62,7 +63,11 @@ export function devBucket() {
     kms.reset();
     answerKms();
   };
-  const world = (live: string, goodZip = ZIP, liveRecordCommit?: string) => {
+  const world = (
+    live: string,
+    goodZip = ZIP,
+    liveRecord?: { commit: string; verdict?: string; signed?: boolean },
+  ) => {
     cloudFormation.on(GetTemplateCommand).resolves({
       TemplateBody: JSON.stringify({
         Resources: {
@@ -83,7 +88,7 @@ export function devBucket() {
         `${DEV_PREFIX}${GOOD}/${TEMPLATE}`,
         `${DEV_PREFIX}${LIVE}/health.zip`,
         `${DEV_PREFIX}smoke-records/${GOOD}.json`,
-        ...(liveRecordCommit === undefined ? [] : [`${DEV_PREFIX}smoke-records/${LIVE}.json`]),
+        ...(liveRecord === undefined ? [] : [`${DEV_PREFIX}smoke-records/${LIVE}.json`]),
       ]
         .filter((key) => key.startsWith(input.Prefix))
         .map((Key) => ({ Key })),
@@ -92,12 +97,15 @@ export function devBucket() {
       if (input.Key === `${DEV_PREFIX}smoke-records/${GOOD}.json`) {
         return { Body: s3Body(JSON.stringify(signedRecord(GOOD_RECORD, DEV_SCOPE))) };
       }
-      if (input.Key === `${DEV_PREFIX}smoke-records/${LIVE}.json`) {
-        return {
-          Body: s3Body(
-            JSON.stringify({ ...GOOD_RECORD, deployment: LIVE, commit: liveRecordCommit }),
-          ),
+      if (input.Key === `${DEV_PREFIX}smoke-records/${LIVE}.json` && liveRecord !== undefined) {
+        const record = {
+          ...GOOD_RECORD,
+          deployment: LIVE,
+          commit: liveRecord.commit,
+          verdict: (liveRecord.verdict ?? 'verified') as 'verified',
         };
+        const body = liveRecord.signed === true ? signedRecord(record, DEV_SCOPE) : record;
+        return { Body: s3Body(JSON.stringify(body)) };
       }
       if (input.Key === `${DEV_PREFIX}${GOOD}/${TEMPLATE}`) return { Body: s3Body(GOOD_TEMPLATE) };
       return { Body: s3Body(input.Key.includes(GOOD) ? goodZip : 'live zip'), VersionId: 'v1' };

@@ -13,7 +13,7 @@ import {
 import type { Deployment } from './deployment-history.ts';
 import { type DeploymentIdentity, ID } from './deployment-record.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
-import { rollbackRefusal } from './rollback-checks.ts';
+import { PASSED_VERDICTS, rollbackRefusal } from './rollback-checks.ts';
 
 const listed = (entries: HistoryEntry[]) =>
   entries
@@ -83,10 +83,15 @@ export async function resolveRollbackCommit(input: {
         `commit prefix "${raw}" matches ${commits.size} commits; nothing was changed. Candidates:\n  ${listed(matches)}`,
       );
     }
-    // The newest trusted deployment of that commit, else the newest (refused below, with why).
+    // The newest deployment of that commit that passed its gate, else the newest one vouched for
+    // (refused below unless forced), else the newest (refused below, with why).
     const of = (entry: HistoryEntry) => deployments.find((d) => d.directory === entry.directory);
     const candidates = matches.map(of).filter((d) => d !== undefined);
-    target = candidates.find((d) => d.untrusted === null) ?? candidates[0];
+    const vouched = candidates.filter((d) => d.record !== null && d.untrusted === null);
+    target =
+      vouched.find((d) => PASSED_VERDICTS.includes(d.record?.verdict ?? '')) ??
+      vouched[0] ??
+      candidates[0];
   } else {
     target = deployments.find((deployment) => deployment.timestamp === askedAt);
   }

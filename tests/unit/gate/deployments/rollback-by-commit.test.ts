@@ -127,7 +127,7 @@ describe('resolveRollbackCommit', () => {
 
   it('prefers the trusted deployment of a commit to a newer one nothing vouches for', async () => {
     // Prepare: LIVE carries an unsigned record naming commit good too.
-    world(LIVE, undefined, 'good');
+    world(LIVE, undefined, { commit: 'good' });
     // Act
     const { cliOptions, notices } = await resolve({ commit: 'good' });
     // Assess
@@ -137,9 +137,23 @@ describe('resolveRollbackCommit', () => {
     ]);
   });
 
+  it.each([false, true])(
+    'prefers an older verified deployment of the commit to a newer failed one (--force: %s)',
+    async (force) => {
+      // Prepare: LIVE, newer, signed and recorded as failed, is of commit good too.
+      world(LIVE, undefined, { commit: 'good', verdict: 'failed', signed: true });
+      // Act
+      const { cliOptions, notices, error } = await resolve({ commit: 'good', force });
+      // Assess
+      expect(error).toBeUndefined();
+      expect(cliOptions.timestamp).toBe(msOf(GOOD));
+      expect(notices[0]).toMatch(new RegExp(`^Rolling back to ${GOOD}`));
+    },
+  );
+
   it('refuses a prefix two commits share, listing both', async () => {
     // Prepare
-    world(LIVE, undefined, 'goodbye');
+    world(LIVE, undefined, { commit: 'goodbye' });
     // Act
     const { error, cliOptions } = await resolve({ commit: 'good' });
     // Assess

@@ -417,7 +417,7 @@ describe('afterDeploy', () => {
 
   it('says which records it could not trust, before anything else', async () => {
     // Prepare
-    world(LIVE, ZIP, 'x');
+    world(LIVE, ZIP, { commit: 'x' });
     // Act
     const { notices } = await run(0);
     // Assess
