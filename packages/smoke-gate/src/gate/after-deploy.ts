@@ -82,9 +82,6 @@ async function rollBack(
     restored: null,
     error: null,
   };
-  log.notice(
-    `Rolling back: deployment ${own.directory} failed the smoke test; returning to ${to.directory}, verified ${to.verifiedAt}.`,
-  );
   const cloudFormation = createCloudFormationClient(context.aws);
   const deadline = context.hookDeadline;
   const stack = await waitForSettledStack(cloudFormation, books.stack, deadline);
@@ -109,6 +106,10 @@ async function rollBack(
     facts.error = 'the framework offers no way to run its rollback from a plugin.';
     return { rollback: facts };
   }
+  // Said once the rollback is about to start: every check before it passed.
+  log.notice(
+    `Rolling back: deployment ${own.directory} failed the smoke test; returning to ${to.directory}, verified ${to.verifiedAt}.`,
+  );
   try {
     // The framework's own `serverless rollback --timestamp <t>`: same template, same artifacts.
     cliOptions.timestamp = String(to.timestamp);

@@ -58,6 +58,12 @@ export function interruptedFirstLine(
   if (current.step === 'verifying-restored') {
     return `${by}: stack ${stack} was rolled back to deployment ${current.to}, which is live and NOT verified again.`;
   }
+  if (current.step === 'judged' && trigger === 'deploy') {
+    const deployment = `the new deployment${own === undefined ? '' : ` ${own.directory}`}`;
+    return current.verdict === 'verified'
+      ? `${by} after its verdict: ${deployment} of stack ${stack} is live and PASSED its smoke test.`
+      : `${by} after its verdict: ${deployment} of stack ${stack} is live and was judged ${current.verdict}; no rollback had started.`;
+  }
   if (trigger === 'command') {
     return `${by} before a verdict: stack ${stack} runs what it ran; this verification changed nothing and judged nothing.`;
   }
@@ -70,10 +76,19 @@ export function interruptedFirstLine(
   return `${by}: ${what} of stack ${stack} is live and NOT verified.`;
 }
 
-/** Records `interrupted` for this command's deployment if it fits in the time: what happened, in words. */
+/**
+ * Records this command's deployment if it fits in the time: `interrupted` before its verdict, the
+ * verdict itself when it had one and nothing had acted on it yet. What happened, in words.
+ */
 async function recordInterrupted(input: GateWatchInput): Promise<string> {
   const { own, current } = input.state;
-  if (input.trigger !== 'deploy' || current.step !== 'verifying' || own === undefined) {
+  const verdict =
+    current.step === 'verifying'
+      ? 'interrupted'
+      : current.step === 'judged'
+        ? current.verdict
+        : null;
+  if (input.trigger !== 'deploy' || verdict === null || own === undefined) {
     return 'Nothing was recorded: the gate had no verdict of its own to replace.';
   }
   const notRecorded = `The verdict was NOT recorded: deployment ${own.directory} keeps no verdict of this run.`;
@@ -82,9 +97,8 @@ async function recordInterrupted(input: GateWatchInput): Promise<string> {
       const deadline = createDeadline(Date.now() + INTERRUPT_RECORD_MS);
       const books = await openRecordBooks(stagePlaceOf(input.serverless), input.aws, deadline);
       const context = { log: input.log, env: input.env };
-      const written = await recordVerdict(context, books, own, 'interrupted', {
-        note: 'interrupted',
-      });
+      const note = verdict === 'interrupted' ? 'interrupted' : 'interrupted after its verdict';
+      const written = await recordVerdict(context, books, own, verdict, { note });
       return written ? {} : { why: 'writing it failed, as said above' };
     })().catch((error: unknown) => ({
       why: `the deployment bucket could not be opened: ${safeMessage(error, 160)}`,
@@ -93,7 +107,7 @@ async function recordInterrupted(input: GateWatchInput): Promise<string> {
     { why: `it did not fit in ${INTERRUPT_RECORD_MS / 1000} s` },
   );
   return recording.why === undefined
-    ? `Recorded deployment ${own.directory} as interrupted.`
+    ? `Recorded deployment ${own.directory} as ${verdict}.`
     : `${notRecorded} (${recording.why})`;
 }
 

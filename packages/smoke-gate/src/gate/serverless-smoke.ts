@@ -5,7 +5,12 @@ import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
-import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
+import {
+  EXIT_COULD_NOT_JUDGE,
+  EXIT_FAILED,
+  EXIT_VERIFIED,
+  recordedVerdictOf,
+} from '../core/verdicts.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
 import { recordManualRollback, resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
 import { verifyMarkdown } from '../report/fleet-report.ts';
@@ -197,6 +202,8 @@ async function gateSteps(
   state.own = own;
   // When: the verification; then what: record or roll back after a deploy, note a code-only one.
   const outcome = await verify(startedAt);
+  const judged = { exitCode: outcome.exitCode, verdict: outcome.report?.verdict };
+  state.current = { step: 'judged', verdict: recordedVerdictOf(judged, 'verified') };
   if (outcome.junitError !== undefined) log.notice(outcome.junitError);
   if (!settings.json && outcome.report !== undefined) {
     log.notice(formatReport(outcome.report).trimEnd());

@@ -19,7 +19,10 @@ import {
   interruptedFirstLine,
   reportGateInterrupted,
 } from '../../../../packages/smoke-gate/src/gate/gate-interrupt.ts';
-import type { SmokeTrigger } from '../../../../packages/smoke-gate/src/gate/gate-steps.ts';
+import type {
+  GateStep,
+  SmokeTrigger,
+} from '../../../../packages/smoke-gate/src/gate/gate-steps.ts';
 import {
   readSmokeSettings,
   type SmokeSettings,
@@ -48,6 +51,28 @@ describe('interruptedFirstLine: what an interrupted gate says is live', () => {
       `Smoke test interrupted by SIGINT: the new deployment ${OWN.directory} of stack orders-prod is live and NOT verified.`,
     );
   });
+
+  it.each([
+    ['failed', 'was judged failed; no rollback had started.'],
+    ['could-not-judge', 'was judged could-not-judge; no rollback had started.'],
+    ['verified', 'PASSED its smoke test.'],
+  ] as const)(
+    'says what the verdict was when interrupted after a %s verdict, nothing acting on it yet',
+    (verdict, end) => {
+      // Act
+      const line = interruptedFirstLine(
+        SIGINT,
+        'deploy',
+        { current: { step: 'judged', verdict }, own: OWN },
+        'orders-prod',
+      );
+      // Assess
+      expect(line).toBe(
+        `Smoke test interrupted by SIGINT after its verdict: the new deployment ${OWN.directory} of stack orders-prod is live and ${end}`,
+      );
+      expect(line).not.toMatch(/Rolling back|rollback .* was started/);
+    },
+  );
 
   it('says a started rollback is finished by CloudFormation on its own', () => {
     // Act
@@ -117,6 +142,7 @@ afterEach(() => {
 /** The gate's watch input after `serverless deploy`, verifying OWN; `notices` collects its lines. */
 const gateInput = (parts: {
   notices: string[];
+  step?: GateStep;
   trigger?: SmokeTrigger;
   serverless?: ServerlessLike;
   settings?: SmokeSettings;
@@ -129,7 +155,7 @@ const gateInput = (parts: {
   trigger: parts.trigger ?? 'deploy',
   settings: parts.settings ?? readSmokeSettings({ smokeTest: {} }),
   aws: DEV_AWS,
-  state: { current: { step: 'verifying' }, own: OWN },
+  state: { current: parts.step ?? { step: 'verifying' }, own: OWN },
   stdout: { write: (text: string) => parts.stdout?.push(text) },
   env: parts.env ?? {},
 });
@@ -180,6 +206,41 @@ describe('reportGateInterrupted: the record an interrupted deploy leaves', () =>
     expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toStrictEqual([
       `${DEV_PREFIX}${OWN.directory}/`,
     ]);
+  });
+
+  it('keeps a FAIL it had reached: records the verdict, not interrupted, saying it was interrupted after it', async () => {
+    // Prepare
+    bucketWithOwnZip();
+    const notices: string[] = [];
+    // Act
+    await reportGateInterrupted(
+      gateInput({ notices, step: { step: 'judged', verdict: 'failed' } }),
+      SIGINT,
+    );
+    // Assess
+    expect(notices).toContain(`Recorded deployment ${OWN.directory} as failed.`);
+    const written = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(JSON.parse(String(written[0]?.Body))).toMatchObject({
+      deployment: OWN.directory,
+      verdict: 'failed',
+      note: 'interrupted after its verdict',
+    });
+  });
+
+  it('records nothing once a rollback has started: the rollback records what it did', async () => {
+    // Prepare
+    bucketWithOwnZip();
+    const notices: string[] = [];
+    // Act
+    await reportGateInterrupted(
+      gateInput({ notices, step: { step: 'rolling-back', to: 'earlier' } }),
+      SIGINT,
+    );
+    // Assess
+    expect(notices).toContain(
+      'Nothing was recorded: the gate had no verdict of its own to replace.',
+    );
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it('says why it is not recorded when the write is refused', async () => {
