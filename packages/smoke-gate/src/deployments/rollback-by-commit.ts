@@ -37,9 +37,10 @@ export function frameworkTimestamp(raw: unknown): number | undefined {
 
 /**
  * Before any `serverless rollback` a person runs (`--commit` or `--timestamp`): `--commit <sha or
- * prefix>` becomes the framework's own `--timestamp` of the newest trusted deployment built from
- * it, and the deployment is checked as the gate checks its own rollbacks (rollback-checks.ts).
- * An unknown or ambiguous prefix, or a refused deployment, changes nothing (exit 2).
+ * prefix>` becomes the framework's own `--timestamp` of the newest deployment built from it that
+ * passed its gate, and the deployment is checked as the gate checks its own rollbacks
+ * (rollback-checks.ts). An unknown or ambiguous prefix, or a refused deployment, changes nothing
+ * (exit 2).
  */
 export async function resolveRollbackCommit(input: {
   stage: StagePlace;
