@@ -13,7 +13,7 @@ import {
 import type { Deployment } from './deployment-history.ts';
 import { type DeploymentIdentity, ID } from './deployment-record.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
-import { PASSED_VERDICTS, rollbackRefusal } from './rollback-checks.ts';
+import { forcedBy, PASSED_VERDICTS, rollbackRefusal } from './rollback-checks.ts';
 
 const listed = (entries: HistoryEntry[]) =>
   entries
@@ -98,8 +98,7 @@ export async function resolveRollbackCommit(input: {
   }
   // Not in the bucket: the framework's own rollback says so.
   if (target === undefined) return;
-  // The framework passes a boolean flag as true or 'true'.
-  const force = cliOptions.force === true || cliOptions.force === 'true';
+  const force = forcedBy(cliOptions);
   const refused = await rollbackRefusal(books, target, { force });
   if (refused !== undefined) throw fail(`Rollback ${refused} Nothing was changed.`);
   cliOptions.timestamp = String(target.timestamp);

@@ -12,6 +12,10 @@ import { artifactChanges } from './deployment-record.ts';
 /** The verdicts a rollback returns to without `--force`: a deployment that passed its gate. */
 export const PASSED_VERDICTS: readonly string[] = ['verified', 'restored'];
 
+/** True when the command line passed `--force` (the framework hands a boolean flag as true or 'true'). */
+export const forcedBy = (cliOptions: Record<string, unknown>): boolean =>
+  cliOptions.force === true || cliOptions.force === 'true';
+
 /** Why the gate may not return to `to` now (one line), or undefined when it may. */
 export async function rollbackRefusal(
   books: Books,

@@ -12,7 +12,8 @@ import {
   recordedVerdictOf,
 } from '../core/verdicts.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
-import { recordManualRollback, resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
+import { recordManualRollback } from '../deployments/rollback-by-commit.ts';
+import { forcedBy } from '../deployments/rollback-checks.ts';
 import { verifyMarkdown } from '../report/fleet-report.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { formatReport } from '../report/report.ts';
@@ -27,19 +28,6 @@ import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
 import { stagePlaceOf } from './stage-place.ts';
 
 export { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
-/**
- * Before the framework's rollback a person runs: the rollback check (rollback-by-commit.ts), with
- * the stage and its AWS settings read from the framework.
- */
-export async function checkManualRollback(input: {
-  serverless: ServerlessLike;
-  cliOptions: Record<string, unknown>;
-  log: PluginLog;
-}): Promise<void> {
-  const aws = await frameworkAws(input.serverless);
-  await resolveRollbackCommit({ ...input, stage: stagePlaceOf(input.serverless), aws });
-}
-
 export type { SmokeTrigger } from './gate-steps.ts';
 
 /** Input of {@link runServerlessSmoke}. */
@@ -124,7 +112,7 @@ async function afterVerdict(
   const { trigger, outcome, log } = context;
   if (trigger === 'deploy') return { extra: await afterDeploy(context) };
   if (trigger === 'rollback') {
-    const forced = context.cliOptions.force === true || context.cliOptions.force === 'true';
+    const forced = forcedBy(context.cliOptions);
     const stage = stagePlaceOf(context.serverless);
     return { extra: {}, live: await recordManualRollback({ ...context, stage, forced }) };
   }

@@ -201,7 +201,7 @@ export class SmokeTestPlugin {
   async resolveCommit(): Promise<void> {
     if (isGateRollback(this.cliOptions)) return;
     if (this.cliOptions.commit === undefined && this.cliOptions.timestamp === undefined) return;
-    const { checkManualRollback } = await import('../gate/serverless-smoke.ts');
+    const { checkManualRollback } = await import('../gate/manual-rollback.ts');
     await this.frameworkErrors(() => checkManualRollback(this.frameworkContext()));
   }
 
