@@ -10,6 +10,7 @@ import { SmokeTestFailedError } from '../../packages/smoke-gate/src/core/framewo
 import { publishGateEvent } from '../../packages/smoke-gate/src/gate/gate-events.ts';
 import { runServerlessSmoke } from '../../packages/smoke-gate/src/gate/serverless-smoke.ts';
 import { runCliProcess } from '../helpers/cli.ts';
+import { devFramework } from '../helpers/dev-stage.ts';
 
 let server: Server;
 let endpoint: string;
@@ -47,21 +48,20 @@ describe('a hanging AWS stand-in', () => {
 
   it('ends serverless smoke by custom.smokeTest.timeout, exit 2', ROOM, async () => {
     // Prepare: the framework's settings point at the hanging stand-in
-    const serverless = {
-      service: { service: 'petsage-smoke-test', custom: { smokeTest: { timeout: 2 } } },
-      getProvider: () => ({
-        getAwsSdkV3Config: async () => ({
+    const framework = devFramework({
+      custom: { smokeTest: { timeout: 2 } },
+      aws: async () => ({
+        base: {
           region: 'us-east-1',
           endpoint,
           credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-        }),
-        naming: { getStackName: () => 'petsage-smoke-test-dev' },
+        },
       }),
-    };
+    });
     const notices: string[] = [];
     // Act
     const smoke = runServerlessSmoke({
-      serverless,
+      framework,
       cliOptions: {},
       log: { notice: (text) => notices.push(text) },
       trigger: 'command',

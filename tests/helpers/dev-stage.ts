@@ -1,7 +1,11 @@
 // The dev stage of petsage-smoke-test as the plugin sees it through the framework, for unit tests
 // of what the gate reads and writes in the deployment bucket (S3, CloudFormation and KMS mocked).
-import type { ServerlessLike } from '../../packages/smoke-gate/src/core/framework.ts';
 import type { StagePlace } from '../../packages/smoke-gate/src/deployments/deployment-books.ts';
+import type {
+  DeployedState,
+  FrameworkStage,
+} from '../../packages/smoke-gate/src/gate/gate-steps.ts';
+import type { ServerlessLike } from '../../packages/smoke-gate/src/plugin/serverless-like.ts';
 
 /** Where the dev stage's deployments live in the bucket. */
 export const DEV_PREFIX = 'serverless/petsage-smoke-test/dev/';
@@ -26,6 +30,30 @@ export const DEV_STAGE: StagePlace = {
   deploymentPrefix: 'serverless',
   recordsKey: 'alias/petsage-smoke-test-smoke-records',
   bucket: async () => 'bucket',
+};
+
+/** The dev stage as the gate's steps take it from the plugin: nothing deployed, no rollback. */
+export const devFramework = (
+  overrides: Partial<FrameworkStage> & { deployedState?: Partial<DeployedState> } = {},
+): FrameworkStage => {
+  const { deployedState, ...rest } = overrides;
+  return {
+    service: 'petsage-smoke-test',
+    stage: 'dev',
+    region: 'us-east-1',
+    stack: 'petsage-smoke-test-dev',
+    custom: undefined,
+    place: DEV_STAGE,
+    aws: async () => DEV_AWS,
+    deployed: () => ({
+      artifactDirectoryName: undefined,
+      shouldNotDeploy: false,
+      resources: undefined,
+      ...deployedState,
+    }),
+    spawnRollback: undefined,
+    ...rest,
+  };
 };
 
 /** An S3 body as the SDK hands it over: the two readers the gate uses. */

@@ -1,7 +1,7 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
 import type { Deadline } from '../core/deadline.ts';
-import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED, recordedVerdictOf } from '../core/verdicts.ts';
 import { type Books, openBooks, recordVerdict } from '../deployments/deployment-books.ts';
@@ -20,14 +20,13 @@ import { rollbackRefusal } from '../deployments/rollback-checks.ts';
 import { waitForSettledStack } from '../deployments/stack-state.ts';
 import { formatReport } from '../report/report.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
-import type { GateStep } from './gate-steps.ts';
+import type { FrameworkStage, GateStep } from './gate-steps.ts';
 import { asGateRollback } from './internal-rollback.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
-import { stagePlaceOf } from './stage-place.ts';
 
 /** Everything the after-deploy step needs: one named context, not a list of parameters. */
 export interface AfterDeployContext {
-  serverless: ServerlessLike;
+  framework: Pick<FrameworkStage, 'place' | 'spawnRollback'>;
   cliOptions: Record<string, unknown>;
   log: PluginLog;
   settings: SmokeSettings;
@@ -74,7 +73,7 @@ async function rollBack(
   own: DeploymentIdentity,
   to: Deployment,
 ): Promise<AfterDeployResult> {
-  const { log, serverless, cliOptions } = context;
+  const { log, framework, cliOptions } = context;
   const facts: RollbackFacts = {
     from: own.directory,
     to: to.directory,
@@ -102,7 +101,8 @@ async function rollBack(
       superseded: { own, live: live ?? null },
     };
   }
-  if (serverless.pluginManager === undefined) {
+  const { spawnRollback } = framework;
+  if (spawnRollback === undefined) {
     facts.error = 'the framework offers no way to run its rollback from a plugin.';
     return { rollback: facts };
   }
@@ -114,8 +114,7 @@ async function rollBack(
     // The framework's own `serverless rollback --timestamp <t>`: same template, same artifacts.
     cliOptions.timestamp = String(to.timestamp);
     context.onStep?.({ step: 'rolling-back', to: to.directory });
-    const { pluginManager } = serverless;
-    await asGateRollback(cliOptions, () => pluginManager.spawn('rollback'));
+    await asGateRollback(cliOptions, spawnRollback);
   } catch (error) {
     facts.error = `${safeMessage(error)}.`;
     return { rollback: facts };
@@ -159,7 +158,7 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
   const { log, outcome, settings } = context;
   let books: Books;
   try {
-    books = await openBooks(stagePlaceOf(context.serverless), context.aws, context.hookDeadline);
+    books = await openBooks(context.framework.place, context.aws, context.hookDeadline);
   } catch (error) {
     const note = `deployment history unavailable (${safeMessage(error)}): nothing recorded, no rollback.`;
     log.notice(note);

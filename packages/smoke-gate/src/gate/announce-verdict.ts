@@ -2,7 +2,7 @@ import type { AwsSettings } from '../aws/aws-clients.ts';
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
 import { describeStackOutputs } from '../aws/stack-outputs.ts';
 import { createDeadline } from '../core/deadline.ts';
-import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import type { PluginLog } from '../core/framework.ts';
 import { EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { ciRunFrom, type DeploymentIdentity } from '../deployments/deployment-record.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
@@ -70,13 +70,13 @@ export function gateEvents(input: {
  * verdict and the exit code never change.
  */
 export async function announceVerdict(input: {
-  serverless: ServerlessLike;
+  stack: string;
   aws: AwsSettings;
   log: PluginLog;
   events: GateFacts[];
 }): Promise<void> {
   if (input.events.length === 0) return;
-  const stack = input.serverless.getProvider('aws').naming.getStackName();
+  const { stack } = input;
   let topicArn: string | undefined;
   try {
     const outputs = await describeStackOutputs(

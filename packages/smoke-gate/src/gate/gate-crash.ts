@@ -2,38 +2,14 @@
 // a permission it lacks), CloudFormation has already finished: the new deployment is live. Say
 // so, and the way out, instead of letting the framework print only that the deploy failed.
 
-import { type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
+import { SmokeTestFailedError } from '../core/framework.ts';
 import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { interruptedBlock, type NextStep } from '../report/interrupted.ts';
+import type { FrameworkStage } from './gate-steps.ts';
 
 /** Where the deploy went: what the way-out commands need. */
-export interface DeployedStack {
-  stack: string;
-  stage: string;
-  region: string | undefined;
-  service: string;
-}
-
-/** The stack a deploy just updated, as far as the framework can still say. */
-export function deployedStack(
-  serverless: ServerlessLike,
-  cliOptions: Record<string, unknown>,
-): DeployedStack {
-  const service = serverless.service.service ?? 'service';
-  const stage = String(cliOptions.stage ?? 'dev');
-  try {
-    const provider = serverless.getProvider('aws');
-    return {
-      stack: provider.naming.getStackName(),
-      stage: provider.getStage?.() ?? stage,
-      region: provider.getRegion?.(),
-      service,
-    };
-  } catch {
-    return { stack: `${service}-${stage}`, stage, region: undefined, service };
-  }
-}
+export type DeployedStack = Pick<FrameworkStage, 'stack' | 'stage' | 'region' | 'service'>;
 
 /** The error's first line, escaped (its stack and the rest stay out of the summary). */
 const firstLine = (error: unknown): string =>

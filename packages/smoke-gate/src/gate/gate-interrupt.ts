@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { createDeadline } from '../core/deadline.ts';
-import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+import type { PluginLog } from '../core/framework.ts';
 import {
   INTERRUPT_RECORD_MS,
   type Interruption,
@@ -25,15 +25,13 @@ import {
 } from '../report/interrupted.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { formatJUnitError } from '../verification/junit.ts';
-import { deployedStack, nextSteps } from './gate-crash.ts';
-import type { GateState, SmokeTrigger } from './gate-steps.ts';
+import { nextSteps } from './gate-crash.ts';
+import type { FrameworkStage, GateState, SmokeTrigger } from './gate-steps.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
-import { stagePlaceOf } from './stage-place.ts';
 
 /** What the watch needs of the command. */
 export interface GateWatchInput {
-  serverless: ServerlessLike;
-  cliOptions: Record<string, unknown>;
+  framework: FrameworkStage;
   log: PluginLog;
   trigger: SmokeTrigger;
   settings: SmokeSettings;
@@ -95,7 +93,7 @@ async function recordInterrupted(input: GateWatchInput): Promise<string> {
   const recording = await within(
     (async (): Promise<{ why?: string }> => {
       const deadline = createDeadline(Date.now() + INTERRUPT_RECORD_MS);
-      const books = await openRecordBooks(stagePlaceOf(input.serverless), input.aws, deadline);
+      const books = await openRecordBooks(input.framework.place, input.aws, deadline);
       const context = { log: input.log, env: input.env };
       const note = verdict === 'interrupted' ? 'interrupted' : 'interrupted after its verdict';
       const written = await recordVerdict(context, books, own, verdict, { note });
@@ -116,7 +114,7 @@ export async function reportGateInterrupted(
   input: GateWatchInput,
   interruption: Interruption,
 ): Promise<void> {
-  const deployed = deployedStack(input.serverless, input.cliOptions);
+  const deployed = input.framework;
   const first = interruptedFirstLine(interruption, input.trigger, input.state, deployed.stack);
   input.log.notice(interruptedBlock(first, nextSteps(deployed)).trimEnd());
   const recorded = await recordInterrupted(input);

@@ -1,8 +1,41 @@
-// Where the gate is and what started it: the words the after-deploy step, the gate and its
-// interruption block share.
+// The words the gate's steps share: the stage the framework runs, as plain values (the plugin
+// reads them from the framework's object in plugin/framework-stage.ts; nothing in gate/ sees that
+// object, so every step runs in a test without a framework), what started the gate and where it is.
 
+import type { AwsSettings } from '../aws/aws-clients.ts';
 import type { RecordedVerdict } from '../core/verdicts.ts';
+import type { TemplateResources } from '../deployments/build-stamp.ts';
+import type { StagePlace } from '../deployments/deployment-books.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
+
+/** What the framework's deploy step left behind, read once it ended. */
+export interface DeployedState {
+  /** `serverless/<service>/<stage>/<directory>`, the folder this deploy uploaded. */
+  artifactDirectoryName: string | undefined;
+  /** The framework found nothing to deploy ("No changes to deploy"). */
+  shouldNotDeploy: boolean;
+  /** The compiled template's resources (its function carries the build stamp). */
+  resources: TemplateResources | undefined;
+}
+
+/** One stage of one service, as the framework runs it. */
+export interface FrameworkStage {
+  service: string;
+  stage: string;
+  /** The region, when the framework names one (else the SDK's own chain decides). */
+  region: string | undefined;
+  stack: string;
+  /** The service's `custom` section (custom.smokeTest is read from it). */
+  custom: unknown;
+  /** Where the stage's records are: bucket, prefix, stack and records key. */
+  place: StagePlace;
+  /** The framework's AWS settings (region, credentials, endpoint). */
+  aws(): Promise<AwsSettings>;
+  /** What the deploy step left behind. */
+  deployed(): DeployedState;
+  /** The framework's own `rollback` lifecycle, when it lets a plugin run it. */
+  spawnRollback: (() => Promise<unknown>) | undefined;
+}
 
 /** Where the verification runs from: `serverless smoke`, after `deploy`, `deploy function` or `rollback`. */
 export type SmokeTrigger = 'command' | 'deploy' | 'deploy-function' | 'rollback';

@@ -1,16 +1,16 @@
 // `serverless rollback` a person runs, before the framework acts: the rollback check of
-// deployments/rollback-by-commit.ts, with the stage and its AWS settings read from the framework.
-import { frameworkAws } from '../aws/framework-aws.ts';
-import type { PluginLog, ServerlessLike } from '../core/framework.ts';
+// deployments/rollback-by-commit.ts, in the stage the framework runs, with its AWS settings.
+import type { PluginLog } from '../core/framework.ts';
 import { resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
-import { stagePlaceOf } from './stage-place.ts';
+import type { FrameworkStage } from './gate-steps.ts';
 
 /** Checks the deployment `--commit` or `--timestamp` names; `--commit` becomes its timestamp. */
 export async function checkManualRollback(input: {
-  serverless: ServerlessLike;
+  framework: Pick<FrameworkStage, 'place' | 'aws'>;
   cliOptions: Record<string, unknown>;
   log: PluginLog;
 }): Promise<void> {
-  const aws = await frameworkAws(input.serverless);
-  await resolveRollbackCommit({ ...input, stage: stagePlaceOf(input.serverless), aws });
+  const { framework, cliOptions, log } = input;
+  const aws = await framework.aws();
+  await resolveRollbackCommit({ cliOptions, log, stage: framework.place, aws });
 }

@@ -1,9 +1,9 @@
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import type { Deadline } from '../core/deadline.ts';
-import type { ServerlessLike } from '../core/framework.ts';
-import { stampedFunction, type TemplateResources } from '../deployments/build-stamp.ts';
+import { stampedFunction } from '../deployments/build-stamp.ts';
 import { deploymentOfKey, liveDeployment } from '../deployments/deployment-history.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
+import type { FrameworkStage } from './gate-steps.ts';
 
 /**
  * The deployment this `serverless deploy` made, from the framework's own state when the deploy
@@ -12,18 +12,17 @@ import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
  * nothing to deploy, the command vouches for what is live.
  */
 export async function ownDeployment(
-  serverless: ServerlessLike,
+  framework: Pick<FrameworkStage, 'stack' | 'deployed'>,
   aws: AwsSettings,
   deadline: Deadline,
 ): Promise<DeploymentIdentity | undefined> {
-  const directoryName = serverless.service.package?.artifactDirectoryName;
+  const deployed = framework.deployed();
+  const directoryName = deployed.artifactDirectoryName;
   const directory =
     typeof directoryName === 'string' ? deploymentOfKey(`${directoryName}/`) : undefined;
-  if (serverless.service.provider?.shouldNotDeploy === true || directory === undefined) {
-    const stack = serverless.getProvider('aws').naming.getStackName();
-    return liveDeployment(createCloudFormationClient(aws), stack, deadline);
+  if (deployed.shouldNotDeploy || directory === undefined) {
+    return liveDeployment(createCloudFormationClient(aws), framework.stack, deadline);
   }
-  const template = serverless.service.provider?.compiledCloudFormationTemplate;
-  const { commit, version } = stampedFunction(template?.Resources as TemplateResources | undefined);
+  const { commit, version } = stampedFunction(deployed.resources);
   return { directory, commit, version };
 }

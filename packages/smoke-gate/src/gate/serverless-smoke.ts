@@ -1,10 +1,9 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
-import { frameworkAws } from '../aws/framework-aws.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
-import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
+import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 import {
   EXIT_COULD_NOT_JUDGE,
   EXIT_FAILED,
@@ -22,17 +21,16 @@ import { type AfterDeployResult, afterDeploy } from './after-deploy.ts';
 import { announceVerdict, gateEvents } from './announce-verdict.ts';
 import { watchGate } from './gate-interrupt.ts';
 import { failureLine, gateNote, jsonReport, writeGateJUnit } from './gate-reports.ts';
-import type { GateState, GateStep, SmokeTrigger } from './gate-steps.ts';
+import type { FrameworkStage, GateState, GateStep, SmokeTrigger } from './gate-steps.ts';
 import { ownDeployment } from './own-deployment.ts';
 import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
-import { stagePlaceOf } from './stage-place.ts';
 
-export { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
+export { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 export type { SmokeTrigger } from './gate-steps.ts';
 
 /** Input of {@link runServerlessSmoke}. */
 export interface ServerlessSmokeInput {
-  serverless: ServerlessLike;
+  framework: FrameworkStage;
   cliOptions: Record<string, unknown>;
   log: PluginLog;
   trigger: SmokeTrigger;
@@ -49,7 +47,7 @@ const CODE_ONLY_NOTE =
 
 function settingsOf(input: ServerlessSmokeInput): SmokeSettings {
   try {
-    return readSmokeSettings(input.serverless.service.custom, input.cliOptions);
+    return readSmokeSettings(input.framework.custom, input.cliOptions);
   } catch (error) {
     if (!(error instanceof CouldNotJudgeError)) throw error;
     const why = `Smoke test could not run: ${error.message}`;
@@ -79,7 +77,7 @@ const verifierOf =
       target: {
         kind: 'aws',
         stackName: stack.stackName,
-        service: input.serverless.service.service ?? VERIFY_DEFAULTS.service,
+        service: input.framework.service,
       },
       aws: stack.aws,
       env: process.env,
@@ -113,7 +111,7 @@ async function afterVerdict(
   if (trigger === 'deploy') return { extra: await afterDeploy(context) };
   if (trigger === 'rollback') {
     const forced = forcedBy(context.cliOptions);
-    const stage = stagePlaceOf(context.serverless);
+    const stage = context.framework.place;
     return { extra: {}, live: await recordManualRollback({ ...context, stage, forced }) };
   }
   if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
@@ -133,7 +131,7 @@ async function afterVerdict(
 export async function runServerlessSmoke(
   input: ServerlessSmokeInput,
 ): Promise<VerificationOutcome | undefined> {
-  const { serverless, log, trigger } = input;
+  const { framework, log, trigger } = input;
   const startedAt = input.startedAt ?? Date.now();
   const stdout = input.stdout ?? process.stdout;
   const settings = settingsOf(input);
@@ -141,9 +139,8 @@ export async function runServerlessSmoke(
     log.notice(`Smoke test skipped (${settings.skippedBy})`);
     return undefined;
   }
-  const provider = serverless.getProvider('aws');
-  const stackName = provider.naming.getStackName();
-  const aws = await frameworkAws(serverless);
+  const stackName = framework.stack;
+  const aws = await framework.aws();
   // After a deploy the hook writes the JUnit file once, at the end: its report may add a rollback.
   const hookWritesJUnit = trigger === 'deploy';
   const hookDeadline = createDeadline(startedAt + 2 * settings.timeoutSeconds * 1000);
@@ -177,15 +174,14 @@ async function gateSteps(
     stdout: { write(text: string): unknown };
   },
 ): Promise<VerificationOutcome> {
-  const { serverless, log, trigger } = input;
+  const { framework, log, trigger } = input;
   const { settings, aws, hookDeadline, verify, state, stdout } = gate;
   const startedAt = input.startedAt ?? Date.now();
-  const provider = serverless.getProvider('aws');
-  const stackName = provider.naming.getStackName();
+  const stackName = framework.stack;
   // Whose deploy this is: captured now, before the verification, and held to after it.
   const own =
     trigger === 'deploy'
-      ? await ownDeployment(serverless, aws, hookDeadline).catch(() => undefined)
+      ? await ownDeployment(framework, aws, hookDeadline).catch(() => undefined)
       : undefined;
   state.own = own;
   // When: the verification; then what: record or roll back after a deploy, note a code-only one.
@@ -212,17 +208,17 @@ async function gateSteps(
   if (hookWritesJUnit) await writeGateJUnit(settings.junitPath, outcome, extra, log);
   if (settings.json) stdout.write(`${JSON.stringify(jsonReport(outcome, extra))}\n`);
   if (trigger === 'deploy' || trigger === 'rollback') {
-    const stage = serverless.getProvider('aws').getStage?.() ?? 'unknown';
+    const { stage } = framework;
     const deployment = trigger === 'deploy' ? own : live;
     const events = gateEvents({ stage, trigger, outcome, extra, deployment, env: process.env });
-    await announceVerdict({ serverless, aws, log, events });
+    await announceVerdict({ stack: stackName, aws, log, events });
   }
   await appendJobSummary(
     process.env,
     () =>
       verifyMarkdown({
         name: stackName,
-        region: provider.getRegion?.(),
+        region: framework.region,
         report: outcome.report,
         error: outcome.error,
         note: gateNote(extra),

@@ -3,9 +3,9 @@
 // Loading it costs little on other commands: the work is in serverless-smoke.ts, imported when a
 // verification runs.
 
-import { type PluginLog, type ServerlessLike, SmokeTestFailedError } from '../core/framework.ts';
+import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 import { OPTIONS, rangeText } from '../core/options.ts';
-import { deployedNotVerified, deployedStack } from '../gate/gate-crash.ts';
+import { deployedNotVerified } from '../gate/gate-crash.ts';
 import { isGateRollback } from '../gate/internal-rollback.ts';
 import type { SmokeTrigger } from '../gate/serverless-smoke.ts';
 import { applyDeployableLogLevel } from '../template/log-level.ts';
@@ -18,8 +18,11 @@ import {
   serviceGate,
 } from '../template/service-gate.ts';
 import { frameworkIdentity, untestedFramework } from './framework-range.ts';
+import { deployedStackOf, readFrameworkStage } from './framework-stage.ts';
 import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
+import { packagedService } from './packaged-service.ts';
 import { SMOKE_TEST_SCHEMA } from './schema.ts';
+import type { ServerlessLike } from './serverless-like.ts';
 
 export { applyDeployableLogLevel } from '../template/log-level.ts';
 export { stampRelease } from '../template/release-stamp.ts';
@@ -141,14 +144,14 @@ export class SmokeTestPlugin {
         const gate = this.checkedGate();
         const problem = monitoringProblem(gate);
         if (problem !== undefined) this.#gate = new Error(problem);
-        addMonitoringEvents(serverless, this.checkedGate());
+        addMonitoringEvents(packagedService(serverless), this.checkedGate());
       },
       'before:package:finalize': () => {
         const gate = this.checkedGate();
         if (gate.monitoring !== undefined && gate.monitoring.routeLine === undefined) {
           this.log.notice(ROUTE_HEARTBEAT_OFF);
         }
-        const unguarded = addGateToTemplate(serverless, gate);
+        const unguarded = addGateToTemplate(packagedService(serverless), gate);
         if (unguarded !== undefined) this.log.notice(unguarded);
       },
       'after:package:finalize': () => this.endOwnTmp?.(),
@@ -183,15 +186,16 @@ export class SmokeTestPlugin {
 
   /** The service's gate settings; their error, as the framework's, when they are wrong. */
   checkedGate(): ServiceGate {
-    this.#gate ??= serviceGate(this.serverless);
+    this.#gate ??= serviceGate(packagedService(this.serverless));
     if (!(this.#gate instanceof Error)) return this.#gate;
     const FrameworkError = this.serverless.classes?.Error ?? Error;
     throw new FrameworkError(this.#gate.message, 'SMOKE_TEST_CONFIG');
   }
 
-  /** What every step gets of the framework: itself, the command line and its logger. */
+  /** What every step gets of the framework: its stage as plain values, the command line, its logger. */
   frameworkContext() {
-    return { serverless: this.serverless, cliOptions: this.cliOptions, log: this.log };
+    const framework = readFrameworkStage(this.serverless, this.cliOptions);
+    return { framework, cliOptions: this.cliOptions, log: this.log };
   }
 
   /**
@@ -223,7 +227,7 @@ export class SmokeTestPlugin {
         // After a deploy the stack is updated whatever broke here (a crash, a broken install):
         // say so, and the way out.
         if (trigger !== 'deploy' || error instanceof SmokeTestFailedError) throw error;
-        throw deployedNotVerified(error, deployedStack(this.serverless, this.cliOptions));
+        throw deployedNotVerified(error, deployedStackOf(this.serverless, this.cliOptions));
       }
     });
   }

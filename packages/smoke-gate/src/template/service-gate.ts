@@ -4,7 +4,6 @@
 
 import type { SmokeContract } from '../core/contract.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
-import type { ServerlessLike } from '../core/framework.ts';
 import { safeJson } from '../core/safe-text.ts';
 import { recordsKeyOf } from '../deployments/record-signature.ts';
 import { guardDeploymentBucket } from './bucket-guard.ts';
@@ -27,10 +26,31 @@ export interface ServiceGate {
   enforceLogLevel: boolean;
 }
 
-/** The service as far as this module reads and writes it. */
-type GatedServerless = ServerlessLike & {
-  service: { functions?: Record<string, FunctionConfig>; provider?: { iam?: unknown } };
-};
+/**
+ * The service being packaged, as the plugin reads it from the framework (plugin/packaged-service.ts):
+ * plain values, and the parts of its configuration the gate writes into (its functions' events,
+ * the compiled template).
+ */
+export interface PackagedService {
+  name: string;
+  stage: string;
+  region: string;
+  /** The service's folder (its package.json and git checkout give the build stamp). */
+  serviceDir: string;
+  /** The bucket's key prefix before `<service>/<stage>/`. */
+  deploymentPrefix: string;
+  custom: unknown;
+  functions: Record<string, FunctionConfig> | undefined;
+  /** The compiled template, once the framework made it. */
+  template: GateTemplate | undefined;
+  /** provider.logs.lambda: the logging settings the framework compiles. */
+  lambdaLogs: Record<string, unknown> | undefined;
+  /** provider.iam.role.permissionsBoundary. */
+  boundary: unknown;
+  /** The framework's logical ids of a function and of its log group. */
+  functionId(fn: string): string;
+  logGroupId(fn: string): string;
+}
 
 /** custom.smokeTest.url: an http(s) URL without credentials. */
 function routeUrl(value: unknown): string {
@@ -50,13 +70,11 @@ export const enforcesLogLevel = (custom: unknown): boolean =>
   smokeTestConfig(custom).enforceLogLevel === true;
 
 /** Reads `custom.smokeTest` against the service's functions; its one-line error when wrong. */
-export function serviceGate(serverless: ServerlessLike): ServiceGate | Error {
-  const { service } = serverless as GatedServerless;
+export function serviceGate(
+  service: Pick<PackagedService, 'name' | 'stage' | 'region' | 'custom' | 'functions'>,
+): ServiceGate | Error {
   try {
-    const name = service.service ?? 'service';
-    const provider = serverless.getProvider('aws');
-    const stage = provider.getStage?.() ?? 'dev';
-    const region = provider.getRegion?.() ?? 'us-east-1';
+    const { name, stage, region } = service;
     const { functionName, contract, config } = readServiceContract(
       service.custom,
       service.functions,
@@ -95,11 +113,14 @@ export function monitoringProblem(gate: ServiceGate): string | undefined {
 }
 
 /** The direct heartbeat on the gated function, before the framework compiles its events. */
-export function addMonitoringEvents(serverless: ServerlessLike, gate: ServiceGate): void {
+export function addMonitoringEvents(
+  service: Pick<PackagedService, 'functions'>,
+  gate: ServiceGate,
+): void {
   const problem = monitoringProblem(gate);
   if (problem !== undefined) throw new CouldNotJudgeError(problem);
   if (gate.monitoring === undefined) return;
-  const fn = (serverless as GatedServerless).service.functions?.[gate.functionName];
+  const fn = service.functions?.[gate.functionName];
   if (fn === undefined) return;
   fn.events = [
     ...(fn.events ?? []),
@@ -107,47 +128,29 @@ export function addMonitoringEvents(serverless: ServerlessLike, gate: ServiceGat
   ];
 }
 
-/** The framework's logical name of a function, where its naming is not at hand. */
-const logicalName = (fn: string): string =>
-  `${fn.charAt(0).toUpperCase()}${fn.slice(1)}`
-    .replaceAll('-', 'Dash')
-    .replaceAll('_', 'Underscore');
-
 /** The build stamp, the contract, the gate's outputs and the monitoring, on the compiled template. */
-export function addGateToTemplate(
-  serverless: ServerlessLike,
-  gate: ServiceGate,
-): string | undefined {
-  const { service } = serverless as GatedServerless;
-  const template = service.provider?.compiledCloudFormationTemplate as GateTemplate | undefined;
-  stampRelease(
-    template as Parameters<typeof stampRelease>[0],
-    serverless.serviceDir ?? process.cwd(),
-  );
+export function addGateToTemplate(service: PackagedService, gate: ServiceGate): string | undefined {
+  const { template } = service;
+  stampRelease(template as Parameters<typeof stampRelease>[0], service.serviceDir);
   if (template === undefined) return undefined;
-  if (gate.enforceLogLevel) {
-    writeLoggingConfig(template as never, service.provider?.logs?.lambda);
-  }
-  const provider = serverless.getProvider('aws');
-  const { naming } = provider;
+  if (gate.enforceLogLevel) writeLoggingConfig(template as never, service.lambdaLogs);
   const fn = gate.functionName;
-  const iam = (service.provider?.iam ?? {}) as { role?: { permissionsBoundary?: unknown } };
   addGateTemplate(template, {
     name: gate.service,
     stage: gate.stage,
-    functionId: naming.getLambdaLogicalId?.(fn) ?? `${logicalName(fn)}LambdaFunction`,
-    logGroupId: naming.getLogGroupLogicalId?.(fn) ?? `${logicalName(fn)}LogGroup`,
+    functionId: service.functionId(fn),
+    logGroupId: service.logGroupId(fn),
     endpointUrl: gate.url ?? {
       'Fn::Join': ['', [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, gate.contract.path]],
     },
-    boundary: iam.role?.permissionsBoundary,
+    boundary: service.boundary,
     contract: gate.contract,
     monitoring: gate.monitoring,
-    deploymentPrefix: provider.getDeploymentPrefix?.() ?? 'serverless',
+    deploymentPrefix: service.deploymentPrefix,
     recordsKey: recordsKeyOf(smokeTestConfig(service.custom).recordsKey, gate.service),
   });
   return guardDeploymentBucket(template.Resources ?? {}, {
-    deploymentPrefix: provider.getDeploymentPrefix?.() ?? 'serverless',
+    deploymentPrefix: service.deploymentPrefix,
     service: gate.service,
     deployRoleName: gate.monitoring?.deployRoleName ?? `${gate.service}-deploy`,
   });

@@ -11,7 +11,7 @@ import {
 import { readSmokeSettings } from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 import { devBucket, GOOD, LIVE, NEWER, ZIP } from '../../../helpers/dev-bucket.ts';
-import { DEV_AWS, DEV_PREFIX, devServerless } from '../../../helpers/dev-stage.ts';
+import { DEV_AWS, DEV_PREFIX, devFramework } from '../../../helpers/dev-stage.ts';
 import { DEV_SCOPE, KEY_ARN } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
@@ -45,19 +45,15 @@ const run = async (exitCode: number, options: RunOptions = {}) => {
   const cliOptions: Record<string, unknown> = {};
   const spawn = options.spawn === undefined ? async () => undefined : options.spawn;
   const result = await afterDeploy({
-    serverless: {
-      ...devServerless,
-      ...(spawn === null
-        ? {}
-        : {
-            pluginManager: {
-              spawn: async (name) => {
-                spawned.push(name);
-                await spawn(name, cliOptions);
-              },
+    framework: devFramework({
+      spawnRollback:
+        spawn === null
+          ? undefined
+          : async () => {
+              spawned.push('rollback');
+              await spawn('rollback', cliOptions);
             },
-          }),
-    },
+    }),
     cliOptions,
     log: { notice: (text) => notices.push(text) },
     settings: readSmokeSettings({ smokeTest: { timeout: 5, ...options.smokeTest } }),

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SmokeTestFailedError } from '../../../../packages/smoke-gate/src/core/framework.ts';
-import {
-  deployedNotVerified,
-  deployedStack,
-} from '../../../../packages/smoke-gate/src/gate/gate-crash.ts';
+import { deployedNotVerified } from '../../../../packages/smoke-gate/src/gate/gate-crash.ts';
 
 const deployed = { stack: 'orders-prod', stage: 'prod', region: 'eu-west-1', service: 'orders' };
 
@@ -36,25 +33,5 @@ describe('deployedNotVerified: the gate broke after the stack deployed', () => {
     const [first] = error.message.split('\n');
     expect(first).toBe('Smoke test could not run after the stack deployed: first\\u{1b}[2J line');
     expect(error.message).not.toContain('second line');
-  });
-
-  it('names the stack from the stage and service when the framework itself is what broke', () => {
-    // Act
-    const stack = deployedStack(
-      {
-        service: { service: 'orders' },
-        getProvider: () => {
-          throw new Error('provider gone');
-        },
-      } as never,
-      { stage: 'prod' },
-    );
-    // Assess
-    expect(stack).toStrictEqual({
-      stack: 'orders-prod',
-      stage: 'prod',
-      region: undefined,
-      service: 'orders',
-    });
   });
 });

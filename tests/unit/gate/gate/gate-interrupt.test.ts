@@ -11,7 +11,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
 import { INTERRUPT_RECORD_MS } from '../../../../packages/smoke-gate/src/core/interruption.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import {
@@ -20,6 +19,7 @@ import {
   reportGateInterrupted,
 } from '../../../../packages/smoke-gate/src/gate/gate-interrupt.ts';
 import type {
+  FrameworkStage,
   GateStep,
   SmokeTrigger,
 } from '../../../../packages/smoke-gate/src/gate/gate-steps.ts';
@@ -27,7 +27,13 @@ import {
   readSmokeSettings,
   type SmokeSettings,
 } from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
-import { DEV_AWS, DEV_PREFIX, devServerless, s3Body } from '../../../helpers/dev-stage.ts';
+import {
+  DEV_AWS,
+  DEV_PREFIX,
+  DEV_STAGE,
+  devFramework,
+  s3Body,
+} from '../../../helpers/dev-stage.ts';
 import { KEY_ARN, mockRecordsKey } from '../../../helpers/records-key.ts';
 
 const SIGINT = { signal: 'SIGINT', exitCode: 130 } as const;
@@ -144,13 +150,12 @@ const gateInput = (parts: {
   notices: string[];
   step?: GateStep;
   trigger?: SmokeTrigger;
-  serverless?: ServerlessLike;
+  framework?: FrameworkStage;
   settings?: SmokeSettings;
   stdout?: string[];
   env?: NodeJS.ProcessEnv;
 }): GateWatchInput => ({
-  serverless: parts.serverless ?? devServerless,
-  cliOptions: {},
+  framework: parts.framework ?? devFramework(),
   log: { notice: (text) => parts.notices.push(text) },
   trigger: parts.trigger ?? 'deploy',
   settings: parts.settings ?? readSmokeSettings({ smokeTest: {} }),
@@ -264,15 +269,17 @@ describe('reportGateInterrupted: the record an interrupted deploy leaves', () =>
   it('says why it is not recorded when the deployment bucket cannot be opened', async () => {
     // Prepare: a framework that names no deployment bucket.
     const notices: string[] = [];
-    const bare = {
-      ...devServerless,
-      getProvider: () => ({ ...devServerless.getProvider('aws'), getStage: undefined }),
-    };
+    const bare = devFramework({
+      place: {
+        ...DEV_STAGE,
+        bucket: () => Promise.reject(new Error('this framework version exposes no bucket')),
+      },
+    });
     // Act
-    await reportGateInterrupted(gateInput({ notices, serverless: bare }), SIGINT);
+    await reportGateInterrupted(gateInput({ notices, framework: bare }), SIGINT);
     // Assess
     expect(notices.at(-1)).toBe(
-      `The verdict was NOT recorded: deployment ${OWN.directory} keeps no verdict of this run. (the deployment bucket could not be opened: this framework version exposes no deployment bucket to the plugin)`,
+      `The verdict was NOT recorded: deployment ${OWN.directory} keeps no verdict of this run. (the deployment bucket could not be opened: this framework version exposes no bucket)`,
     );
     expect(s3.calls()).toHaveLength(0);
   });
@@ -280,15 +287,11 @@ describe('reportGateInterrupted: the record an interrupted deploy leaves', () =>
   it('says it did not fit when recording takes longer than its 1.5 s', async () => {
     // Prepare: the framework never names the bucket.
     const notices: string[] = [];
-    const stuck = {
-      ...devServerless,
-      getProvider: () => ({
-        ...devServerless.getProvider('aws'),
-        getServerlessDeploymentBucketName: () => new Promise<string>(() => undefined),
-      }),
-    };
+    const stuck = devFramework({
+      place: { ...DEV_STAGE, bucket: () => new Promise<string>(() => undefined) },
+    });
     // Act
-    const reported = reportGateInterrupted(gateInput({ notices, serverless: stuck }), SIGINT);
+    const reported = reportGateInterrupted(gateInput({ notices, framework: stuck }), SIGINT);
     await vi.advanceTimersByTimeAsync(INTERRUPT_RECORD_MS);
     await reported;
     // Assess

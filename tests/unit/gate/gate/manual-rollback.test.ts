@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkManualRollback } from '../../../../packages/smoke-gate/src/gate/manual-rollback.ts';
 import { devBucket, GOOD, LIVE } from '../../../helpers/dev-bucket.ts';
-import { devServerless } from '../../../helpers/dev-stage.ts';
+import { devFramework } from '../../../helpers/dev-stage.ts';
 
 const { world, reset } = devBucket();
 afterEach(reset);
@@ -14,7 +14,7 @@ describe('checkManualRollback', () => {
     const notices: string[] = [];
     // Act
     await checkManualRollback({
-      serverless: devServerless,
+      framework: devFramework(),
       cliOptions,
       log: { notice: (text) => notices.push(text) },
     });
@@ -30,7 +30,7 @@ describe('checkManualRollback', () => {
     world(LIVE);
     // Act
     const checked = checkManualRollback({
-      serverless: devServerless,
+      framework: devFramework(),
       cliOptions: { timestamp: LIVE.split('-')[0] },
       log: { notice: () => undefined },
     });

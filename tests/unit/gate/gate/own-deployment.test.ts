@@ -2,9 +2,12 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
-import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
+import type {
+  DeployedState,
+  FrameworkStage,
+} from '../../../../packages/smoke-gate/src/gate/gate-steps.ts';
 import { ownDeployment } from '../../../../packages/smoke-gate/src/gate/own-deployment.ts';
-import { DEV_AWS, DEV_PREFIX, devServerless } from '../../../helpers/dev-stage.ts';
+import { DEV_AWS, DEV_PREFIX, devFramework } from '../../../helpers/dev-stage.ts';
 
 const MINE = '1795435900000-2026-11-23T12:11:40.000Z';
 const LIVE = '1795436000000-2026-11-23T12:13:20.000Z';
@@ -26,33 +29,23 @@ const stackRunsLive = () =>
     }),
   });
 
-/** The framework's state when the deploy step ended (its AWS provider asked for by name). */
-const afterDeployStep = (provider: Record<string, unknown>, directoryName?: string) =>
-  ({
-    ...devServerless,
-    getProvider: (name: string) => {
-      if (name !== 'aws') throw new Error(`no provider ${name}`);
-      return devServerless.getProvider(name);
-    },
-    service: {
-      ...devServerless.service,
-      ...(directoryName === undefined ? {} : { package: { artifactDirectoryName: directoryName } }),
-      provider: {
-        compiledCloudFormationTemplate: {
-          Resources: {
-            Fn: {
-              Type: 'AWS::Lambda::Function',
-              Metadata: { 'petsage:release': 'mine', 'petsage:version': '1.0.0' },
-            },
-          },
+/** The framework's state when the deploy step ended. */
+const afterDeployStep = (state: Partial<DeployedState>, directoryName?: string) =>
+  devFramework({
+    deployedState: {
+      artifactDirectoryName: directoryName,
+      resources: {
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Metadata: { 'petsage:release': 'mine', 'petsage:version': '1.0.0' },
         },
-        ...provider,
       },
+      ...state,
     },
-  }) as ServerlessLike;
+  });
 
-const own = (serverless: ServerlessLike) =>
-  ownDeployment(serverless, DEV_AWS, createDeadline(Date.now() + 10_000));
+const own = (framework: FrameworkStage) =>
+  ownDeployment(framework, DEV_AWS, createDeadline(Date.now() + 10_000));
 
 describe('ownDeployment', () => {
   it('names the deployment this deploy made from the framework’s own state, not the stack', async () => {
@@ -81,24 +74,11 @@ describe('ownDeployment', () => {
     });
   });
 
-  it('vouches for what is live when the framework holds no provider state at all', async () => {
-    // Prepare
-    stackRunsLive();
-    // Act
-    const mine = await own({ ...devServerless, service: { service: 'petsage-smoke-test' } });
-    // Assess
-    expect(mine).toMatchObject({ directory: LIVE });
-  });
-
   it('names no commit or version when the compiled template is not there', async () => {
     // Act
-    const mine = await own({
-      ...devServerless,
-      service: {
-        service: 'petsage-smoke-test',
-        package: { artifactDirectoryName: `${DEV_PREFIX}${MINE}` },
-      },
-    } as ServerlessLike);
+    const mine = await own(
+      devFramework({ deployedState: { artifactDirectoryName: `${DEV_PREFIX}${MINE}` } }),
+    );
     // Assess
     expect(mine).toStrictEqual({ directory: MINE, commit: null, version: null });
   });

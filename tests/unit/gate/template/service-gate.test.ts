@@ -1,31 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerlessLike } from '../../../../packages/smoke-gate/src/core/framework.ts';
 import {
   addGateToTemplate,
   addMonitoringEvents,
   monitoringProblem,
+  type PackagedService,
   type ServiceGate,
   serviceGate,
 } from '../../../../packages/smoke-gate/src/template/service-gate.ts';
 
-/** A service as the framework hands it to the plugin after resolving its variables. */
+/** A service as the plugin reads it from the framework after resolving its variables. */
 const serverless = (smokeTest: Record<string, unknown>) => {
   const template = { Resources: {}, Outputs: {} } as Record<string, Record<string, unknown>>;
   const service = {
-    service: 'orders',
-    custom: { smokeTest },
     functions: { ping: { events: [{ httpApi: { method: 'GET', path: '/ping' } }] as unknown[] } },
-    provider: { environment: {}, compiledCloudFormationTemplate: template },
   };
-  const framework = {
-    service,
+  const framework: PackagedService = {
+    name: 'orders',
+    stage: 'prod',
+    region: 'us-east-1',
     serviceDir: '/nonexistent',
-    getProvider: () => ({
-      getStage: () => 'prod',
-      getAwsSdkV3Config: async () => ({}),
-      naming: { getStackName: () => 'orders-prod' },
-    }),
-  } as unknown as ServerlessLike;
+    deploymentPrefix: 'serverless',
+    custom: { smokeTest },
+    functions: service.functions,
+    template,
+    lambdaLogs: undefined,
+    boundary: undefined,
+    functionId: () => 'PingLambdaFunction',
+    logGroupId: () => 'PingLogGroup',
+  };
   return { framework, service, template };
 };
 
@@ -100,7 +102,7 @@ describe('serviceGate and what it adds at package time', () => {
       logLine: { json: { msg: 'ping_done' } },
       monitoring: { routeLine: { key: 'via', values: ['http'] } },
     });
-    (framework.service as { service: string }).service = 'orders-with-a-rather-long-service-name';
+    framework.name = 'orders-with-a-rather-long-service-name';
     const gate = serviceGate(framework) as ServiceGate;
     // Act
     const problem = monitoringProblem(gate);
@@ -112,12 +114,11 @@ describe('serviceGate and what it adds at package time', () => {
 
   it('leaves the log settings alone unless enforceLogLevel is on', () => {
     // Prepare
-    const { framework, service } = serverless({ monitoring: false });
+    const { framework } = serverless({ monitoring: false });
     // Act
     const gate = serviceGate(framework);
     // Assess
     expect(gate).toMatchObject({ enforceLogLevel: false });
-    expect(service.provider.environment).toStrictEqual({});
   });
 
   it.each([['ftp://x/ping'], ['https://user:secret@x/ping']])(

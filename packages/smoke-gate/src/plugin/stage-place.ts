@@ -1,9 +1,9 @@
 // The framework's side of a stage's books: where its deployment bucket, prefix, stack and records
 // key are, read once from the framework into the plain values deployments/ takes.
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
-import type { ServerlessLike } from '../core/framework.ts';
 import type { StagePlace } from '../deployments/deployment-books.ts';
 import { recordsKeyOf } from '../deployments/record-signature.ts';
+import type { ServerlessLike } from './serverless-like.ts';
 
 /** The records key the service names (custom.smokeTest.recordsKey), else its default alias. */
 export const serviceRecordsKey = (serverless: ServerlessLike): string => {

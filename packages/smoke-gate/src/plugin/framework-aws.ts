@@ -1,5 +1,5 @@
-import type { ServerlessLike } from '../core/framework.ts';
-import type { AwsSettings } from './aws-clients.ts';
+import type { AwsSettings } from '../aws/aws-clients.ts';
+import type { ServerlessLike } from './serverless-like.ts';
 
 /** An AWS SDK v2 credentials object, as Serverless v3's provider hands it out. */
 interface V2Credentials {

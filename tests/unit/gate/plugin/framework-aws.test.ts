@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../../../harness/project/project.ts';
-import { frameworkAws } from '../../../../packages/smoke-gate/src/aws/framework-aws.ts';
+import { frameworkAws } from '../../../../packages/smoke-gate/src/plugin/framework-aws.ts';
 
 const SRC = join(PROJECT_DIR, 'packages/smoke-gate/src');
 
@@ -101,6 +101,6 @@ describe('frameworkAws, the gate’s AWS settings from the framework', () => {
         /getAwsSdkV3Config\(|getCredentials\(/.test(readFileSync(join(SRC, file), 'utf8')),
     );
     // Assess
-    expect(callers).toStrictEqual(['aws/framework-aws.ts']);
+    expect(callers).toStrictEqual(['plugin/framework-aws.ts']);
   });
 });

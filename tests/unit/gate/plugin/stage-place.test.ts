@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   serviceRecordsKey,
   stagePlaceOf,
-} from '../../../../packages/smoke-gate/src/gate/stage-place.ts';
+} from '../../../../packages/smoke-gate/src/plugin/stage-place.ts';
 import { devServerless } from '../../../helpers/dev-stage.ts';
 
 describe('stagePlaceOf', () => {
