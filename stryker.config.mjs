@@ -22,7 +22,7 @@ export default {
     'packages/smoke-gate/src/gate/after-deploy.ts',
     'packages/smoke-gate/src/fleet/fleet-targets.ts',
     'packages/smoke-gate/src/fleet/nesting-depth.ts',
-    'packages/smoke-gate/src/fleet/target-access.ts',
+    'packages/smoke-gate/src/aws/target-access.ts',
     'packages/smoke-gate/src/aws/aws-errors.ts',
     'packages/smoke-gate/src/aws/log-call-budget.ts',
     'packages/smoke-gate/src/core/safe-text.ts',

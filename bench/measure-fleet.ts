@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runNodeScript } from '../harness/project/node-script.ts';
 import { GATE_CLI } from '../harness/project/project.ts';
 import { FLEET_ACCOUNTS, FLEET_REGIONS, startFleet } from '../harness/route/fleet.ts';
-import { VERIFY_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';
+import { MANY_TARGETS_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';
 import type { FleetReport } from '../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { log } from './settings.ts';
 
@@ -56,7 +56,7 @@ export interface FleetFigures {
 
 /** One row per fleet. */
 export async function measureFleet(): Promise<FleetFigures[]> {
-  const budget = VERIFY_DEFAULTS.logsRatePerSecond;
+  const budget = MANY_TARGETS_DEFAULTS.logsRatePerSecond;
   const rows: FleetFigures[] = [];
   for (const { targets: size, accounts, regions } of FLEET_RUNS) {
     const fleet = await startFleet({

@@ -1,5 +1,5 @@
 import { sleep as realSleep, type Sleep } from '../core/deadline.ts';
-import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { MANY_TARGETS_DEFAULTS, VERIFY_DEFAULTS } from '../core/defaults.ts';
 
 /**
  * One region's CloudWatch Logs budget, shared by every target searched there: at most
@@ -31,7 +31,7 @@ export interface BudgetSlot {
 /** Options for {@link createLogCallBudget}. */
 export interface LogCallBudgetOptions {
   ratePerSecond: number;
-  /** The window the rate is counted over (default VERIFY_DEFAULTS.logBudgetWindowMs, 1 s). */
+  /** The window the rate is counted over (default MANY_TARGETS_DEFAULTS.logBudgetWindowMs, 1 s). */
   windowMs?: number;
   now?: () => number;
   sleep?: Sleep;
@@ -40,7 +40,7 @@ export interface LogCallBudgetOptions {
 /** Creates one region's budget (a sliding-window limiter with a FIFO queue). */
 export function createLogCallBudget(options: LogCallBudgetOptions): LogCallBudget {
   const rate = options.ratePerSecond;
-  const windowMs = options.windowMs ?? VERIFY_DEFAULTS.logBudgetWindowMs;
+  const windowMs = options.windowMs ?? MANY_TARGETS_DEFAULTS.logBudgetWindowMs;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const [firstBackoff, maxBackoff] = VERIFY_DEFAULTS.throttleBackoffMs;

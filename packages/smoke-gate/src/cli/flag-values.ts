@@ -1,9 +1,9 @@
 import { awsSettingsFrom } from '../aws/aws-clients.ts';
+import { checkAccess, type TargetAccess } from '../aws/target-access.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { rangedValue } from '../core/options.ts';
 import { type FleetTarget, readTargetsFile, targetsFromFlags } from '../fleet/fleet-targets.ts';
-import { checkAccess, type TargetAccess } from '../fleet/target-access.ts';
 import type { VerificationTarget } from '../verification/run-verification.ts';
 import { parseRouteUrl } from '../verification/targets.ts';
 import type { Values } from './flags.ts';

@@ -1,4 +1,4 @@
-import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
+import { MANY_TARGETS_DEFAULTS } from '../core/defaults.ts';
 import { OPTIONS, type OptionRange } from '../core/options.ts';
 
 /** The help column: options on the left, their help from the one options table on the right. */
@@ -46,7 +46,7 @@ serverless rollback --stage <stage> --commit <sha or prefix> (verified afterward
 
 Many targets, one run: every --stage in every --region, or the entries of --targets <file>
 (YAML or JSON: a targets: list of {name?, stage, region?, service?} or {name?, url, logGroup,
-region?}, at most ${D.maxTargets}). All run under the one deadline, route calls ${D.targetConcurrency} at a time, and
+region?}, at most ${MANY_TARGETS_DEFAULTS.maxTargets}). All run under the one deadline, route calls ${MANY_TARGETS_DEFAULTS.targetConcurrency} at a time, and
 CloudWatch Logs calls share one budget per region (--logs-rate). One table, one JSON entry and
 one JUnit suite per target; exit 1 if any failed, else 2 if any could not be judged, else 0.
 

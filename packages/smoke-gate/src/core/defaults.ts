@@ -1,8 +1,8 @@
 import { DEFAULT_HEALTH_PATH, DEFAULT_SERVICE_NAME } from './contract.ts';
 
 /**
- * Every default and limit of the verifier, in one place: the CLI, `serverless smoke`, the deploy
- * hook, the README and the tests all read them from here.
+ * Every default and limit of one verification (the CLI's verify, `serverless smoke`, the deploy
+ * hook): the README and the tests read them from here, as the three below.
  */
 export const VERIFY_DEFAULTS = {
   service: DEFAULT_SERVICE_NAME,
@@ -17,6 +17,39 @@ export const VERIFY_DEFAULTS = {
   bodyCapBytes: 64 * 1024,
   /** Minimum gap between two FilterLogEvents calls: at most 2 calls in any second. */
   logCallIntervalMs: 500,
+  /** Backoff between route attempts: doubles from the first value up to the second, +-25% jitter. */
+  routeBackoffMs: [250, 4_000] as const,
+  /** Backoff on throttling: doubles from the first value up to the second. */
+  throttleBackoffMs: [1_000, 8_000] as const,
+  /** Lines are searched from this long before the earlier of our clock and the route's. */
+  clockSkewMarginMs: 5 * 60_000,
+  /** Values echoed from outside (bodies, headers, log lines, AWS messages) are cut to this. */
+  valueMaxChars: 200,
+  /** At most this many reasons for rejected candidate lines are listed; the rest are counted. */
+  rejectedListCap: 10,
+  /** Plain (non-terminal) progress prints at most one line this often. */
+  progressIntervalMs: 5_000,
+  /** `--local`: how long serverless-offline may take to print "Server ready" (it bundles first). */
+  offlineReadyTimeoutMs: 90_000,
+  /** `--local`: how often serverless-offline's output is scanned for the line. */
+  localPollIntervalMs: 100,
+  /** Stopping a process group: SIGTERM, then SIGKILL after this long. */
+  stopGraceMs: 5_000,
+} as const;
+
+/** `status`: a stage's continuous health. */
+export const STATUS_DEFAULTS = {
+  /** `status`: the last heartbeat line may be at most this old (the heartbeat alarm's window). */
+  staleAfterMinutes: 15,
+  /** `status --stale-after`: the range accepted, in minutes. */
+  minStaleAfterMinutes: 1,
+  maxStaleAfterMinutes: 1440,
+  /** `status`: pages of FilterLogEvents read at most while looking for the last heartbeat. */
+  statusMaxPages: 20,
+} as const;
+
+/** Many targets in one run (verify and status over --targets or several --stage/--region). */
+export const MANY_TARGETS_DEFAULTS = {
   /**
    * Many targets: CloudWatch Logs calls per second per region, shared by all targets there
    * (--logs-rate; the pace one verification keeps), and the range --logs-rate accepts.
@@ -35,33 +68,12 @@ export const VERIFY_DEFAULTS = {
    * before it is parsed: a valid one nests 3 deep, and a deep one costs the parser time and memory.
    */
   maxTargetsFileDepth: 16,
-  /** Backoff between route attempts: doubles from the first value up to the second, +-25% jitter. */
-  routeBackoffMs: [250, 4_000] as const,
-  /** Backoff on throttling: doubles from the first value up to the second. */
-  throttleBackoffMs: [1_000, 8_000] as const,
-  /** Lines are searched from this long before the earlier of our clock and the route's. */
-  clockSkewMarginMs: 5 * 60_000,
-  /** Values echoed from outside (bodies, headers, log lines, AWS messages) are cut to this. */
-  valueMaxChars: 200,
-  /** At most this many reasons for rejected candidate lines are listed; the rest are counted. */
-  rejectedListCap: 10,
+} as const;
+
+/** The gate after a deploy: what only the hooks use. */
+export const GATE_DEFAULTS = {
   /** After `serverless deploy` only: how long a 404 counts as a route still propagating. */
   deployNotFoundGraceMs: 20_000,
-  /** `status`: the last heartbeat line may be at most this old (the heartbeat alarm's window). */
-  staleAfterMinutes: 15,
-  /** `status --stale-after`: the range accepted, in minutes. */
-  minStaleAfterMinutes: 1,
-  maxStaleAfterMinutes: 1440,
-  /** `status`: pages of FilterLogEvents read at most while looking for the last heartbeat. */
-  statusMaxPages: 20,
-  /** Plain (non-terminal) progress prints at most one line this often. */
-  progressIntervalMs: 5_000,
-  /** `--local`: how long serverless-offline may take to print "Server ready" (it bundles first). */
-  offlineReadyTimeoutMs: 90_000,
-  /** `--local`: how often serverless-offline's output is scanned for the line. */
-  localPollIntervalMs: 100,
   /** Publishing one gate event to the alarm topic: a bound of its own, so it never holds a hook. */
   gateEventTimeoutMs: 10_000,
-  /** Stopping a process group: SIGTERM, then SIGKILL after this long. */
-  stopGraceMs: 5_000,
 } as const;

@@ -1,4 +1,4 @@
-import { VERIFY_DEFAULTS as D } from './defaults.ts';
+import { VERIFY_DEFAULTS as D, MANY_TARGETS_DEFAULTS, STATUS_DEFAULTS } from './defaults.ts';
 import { CouldNotJudgeError } from './errors.ts';
 import { safeText } from './safe-text.ts';
 
@@ -81,8 +81,8 @@ export const OPTIONS = {
     help: 'CloudWatch Logs calls per second per region, shared by all targets\nthere',
     range: {
       min: 1,
-      max: D.maxLogsRatePerSecond,
-      default: D.logsRatePerSecond,
+      max: MANY_TARGETS_DEFAULTS.maxLogsRatePerSecond,
+      default: MANY_TARGETS_DEFAULTS.logsRatePerSecond,
       unit: 'calls per second',
       integer: true,
     },
@@ -130,9 +130,9 @@ export const OPTIONS = {
     value: '<min>',
     help: 'status: the last heartbeat may be this old',
     range: {
-      min: D.minStaleAfterMinutes,
-      max: D.maxStaleAfterMinutes,
-      default: D.staleAfterMinutes,
+      min: STATUS_DEFAULTS.minStaleAfterMinutes,
+      max: STATUS_DEFAULTS.maxStaleAfterMinutes,
+      default: STATUS_DEFAULTS.staleAfterMinutes,
       unit: 'minutes',
     },
   },

@@ -1,13 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { type AwsSettings, checkCallDestination } from '../aws/aws-clients.ts';
 import { stackName } from '../aws/stack-outputs.ts';
+import { ACCESS_KEYS, checkAccess, type TargetAccess } from '../aws/target-access.ts';
 import { closest } from '../core/closest.ts';
-import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
+import { VERIFY_DEFAULTS as D, MANY_TARGETS_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { checkLogGroupName, parseRouteUrl, type TargetRequest } from '../verification/targets.ts';
 import { nestingDepth } from './nesting-depth.ts';
-import { ACCESS_KEYS, checkAccess, type TargetAccess } from './target-access.ts';
 
 /** One target of a run over many: its name, its region and what to verify there. */
 export interface FleetTarget {
@@ -133,9 +133,9 @@ async function readCapped(path: string): Promise<string> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new CouldNotJudgeError(`targets file ${shown} is not a file`);
-    if (info.size > D.maxTargetsFileBytes) {
+    if (info.size > MANY_TARGETS_DEFAULTS.maxTargetsFileBytes) {
       throw new CouldNotJudgeError(
-        `targets file ${shown} is ${info.size} bytes; at most ${D.maxTargetsFileBytes} are read`,
+        `targets file ${shown} is ${info.size} bytes; at most ${MANY_TARGETS_DEFAULTS.maxTargetsFileBytes} are read`,
       );
     }
     return await readFile(path, 'utf8');
@@ -158,9 +158,12 @@ async function readCapped(path: string): Promise<string> {
 export async function readTargetsFile(path: string, service: string): Promise<FleetTarget[]> {
   const shown = quoted(path);
   const text = await readCapped(path);
-  if (nestingDepth(text, D.maxTargetsFileDepth) > D.maxTargetsFileDepth) {
+  if (
+    nestingDepth(text, MANY_TARGETS_DEFAULTS.maxTargetsFileDepth) >
+    MANY_TARGETS_DEFAULTS.maxTargetsFileDepth
+  ) {
     throw new CouldNotJudgeError(
-      `targets file ${shown} nests deeper than ${D.maxTargetsFileDepth} levels; a targets file needs 3`,
+      `targets file ${shown} nests deeper than ${MANY_TARGETS_DEFAULTS.maxTargetsFileDepth} levels; a targets file needs 3`,
     );
   }
   // Loaded here: only a targets file needs a YAML parser, and it costs memory to load.
@@ -188,9 +191,9 @@ export async function readTargetsFile(path: string, service: string): Promise<Fl
     throw new CouldNotJudgeError(`targets file ${shown} must have a targets: list`);
   }
   if (list.length === 0) throw new CouldNotJudgeError(`targets file ${shown} has no targets`);
-  if (list.length > D.maxTargets) {
+  if (list.length > MANY_TARGETS_DEFAULTS.maxTargets) {
     throw new CouldNotJudgeError(
-      `targets file ${shown} has ${list.length} targets; at most ${D.maxTargets} are verified in one run`,
+      `targets file ${shown} has ${list.length} targets; at most ${MANY_TARGETS_DEFAULTS.maxTargets} are verified in one run`,
     );
   }
   const seen = new Map<string, number>();

@@ -3,7 +3,7 @@ import { createRegionBudgets, type LogCallBudget } from '../aws/log-call-budget.
 import { createRoleCache, type RoleCache } from '../aws/role-credentials.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
+import { MANY_TARGETS_DEFAULTS } from '../core/defaults.ts';
 import { createLimit, type Limit } from '../core/limit.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED, VERDICTS } from '../core/verdicts.ts';
 import { runVerification } from '../verification/run-verification.ts';
@@ -102,10 +102,10 @@ export async function forEachTarget<E>(
   work: (target: FleetTarget, share: TargetShare, index: number) => Promise<E>,
   refused: (target: FleetTarget, share: TargetShare, problem: string) => E,
 ): Promise<{ entries: E[]; logCalls: FleetReport['logCalls'] }> {
-  const rate = request.logsRatePerSecond ?? D.logsRatePerSecond;
+  const rate = request.logsRatePerSecond ?? MANY_TARGETS_DEFAULTS.logsRatePerSecond;
   const budgets = createRegionBudgets({ ratePerSecond: rate });
   const clients = sharedClients;
-  const limit = createLimit(request.concurrency ?? D.targetConcurrency);
+  const limit = createLimit(request.concurrency ?? MANY_TARGETS_DEFAULTS.targetConcurrency);
   const roles =
     request.roles ??
     createRoleCache({ runId: runIdOf(request.env ?? {}), deadline: request.deadline });

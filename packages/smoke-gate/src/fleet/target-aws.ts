@@ -3,8 +3,8 @@
 
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { asRole, type RoleCache } from '../aws/role-credentials.ts';
+import { roleAccount } from '../aws/target-access.ts';
 import type { FleetTarget } from './fleet-targets.ts';
-import { roleAccount } from './target-access.ts';
 
 /** The run's id in role session names: the CI run's, else the time it started. */
 export const runIdOf = (env: NodeJS.ProcessEnv): string =>

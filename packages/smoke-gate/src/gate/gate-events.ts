@@ -3,7 +3,7 @@ import { awsErrorText, callAws } from '../aws/aws-call.ts';
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { snsClientFor } from '../aws/sns-client.ts';
 import { createDeadline } from '../core/deadline.ts';
-import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
@@ -85,7 +85,7 @@ export async function publishGateEvent(input: {
   topicArn: string;
   message: GateMessage;
   log: PluginLog;
-  /** The publish's own bound (default VERIFY_DEFAULTS.gateEventTimeoutMs). */
+  /** The publish's own bound (default GATE_DEFAULTS.gateEventTimeoutMs). */
   capMs?: number;
 }): Promise<boolean> {
   const topic = safeText(input.topicArn);
@@ -100,7 +100,7 @@ export async function publishGateEvent(input: {
       }),
       {
         what: `publishing the gate event to ${topic}`,
-        deadline: createDeadline(Date.now() + (input.capMs ?? VERIFY_DEFAULTS.gateEventTimeoutMs)),
+        deadline: createDeadline(Date.now() + (input.capMs ?? GATE_DEFAULTS.gateEventTimeoutMs)),
         explain: (error) =>
           new CouldNotJudgeError(
             `could not publish the gate event to ${topic}: ${awsErrorText(error)}`,

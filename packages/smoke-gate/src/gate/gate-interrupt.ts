@@ -24,7 +24,7 @@ import {
   interruptedReport,
 } from '../report/interrupted.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
-import { formatJUnitError } from '../verification/junit.ts';
+import { formatJUnitError } from '../report/junit.ts';
 import { nextSteps } from './gate-crash.ts';
 import type { FrameworkStage, GateState, SmokeTrigger } from './gate-steps.ts';
 import type { SmokeSettings } from './smoke-settings.ts';

@@ -1,5 +1,5 @@
 import type { RollbackFacts } from '../deployments/deployment-history.ts';
-import { formatJUnitSuite, junitCases } from '../verification/junit.ts';
+import { formatJUnitSuite, junitCases } from '../report/junit.ts';
 import type { VerifyReport } from '../verification/verify-deployment.ts';
 
 /** JUnit with both verdicts: the failed deployment, the rollback, and the restored one. */

@@ -4,8 +4,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { PluginLog } from '../core/framework.ts';
 import { safeText } from '../core/safe-text.ts';
+import { formatJUnit, formatJUnitError } from '../report/junit.ts';
 import { errorReport } from '../report/report.ts';
-import { formatJUnit, formatJUnitError } from '../verification/junit.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, rollbackSummary } from './after-deploy.ts';
 import { formatRollbackJUnit, formatSupersededJUnit } from './gate-junit.ts';

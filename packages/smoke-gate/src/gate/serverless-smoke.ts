@@ -1,7 +1,7 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
-import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 import {
@@ -15,6 +15,7 @@ import { recordManualRollback } from '../deployments/rollback-by-commit.ts';
 import { forcedBy } from '../deployments/rollback-checks.ts';
 import { verifyMarkdown } from '../report/fleet-report.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
+import { writeJUnitFile } from '../report/junit.ts';
 import { formatReport } from '../report/report.ts';
 import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, afterDeploy } from './after-deploy.ts';
@@ -67,7 +68,6 @@ const verifierOf =
     stack: {
       stackName: string;
       aws: AwsSettings;
-      writeJUnit: boolean;
       hookDeadline: Deadline;
     },
   ) =>
@@ -86,9 +86,8 @@ const verifierOf =
         Math.min(startedFrom + settings.timeoutSeconds * 1000, stack.hookDeadline.at),
       ),
       junitPath: settings.junitPath,
-      writeJUnit: stack.writeJUnit,
       // Right after a stack update a new route can answer 404 for a few seconds.
-      notFoundGraceMs: input.trigger === 'command' ? 0 : VERIFY_DEFAULTS.deployNotFoundGraceMs,
+      notFoundGraceMs: input.trigger === 'command' ? 0 : GATE_DEFAULTS.deployNotFoundGraceMs,
       onNotice: (text) => input.log.notice(text),
     });
 
@@ -141,14 +140,11 @@ export async function runServerlessSmoke(
   }
   const stackName = framework.stack;
   const aws = await framework.aws();
-  // After a deploy the hook writes the JUnit file once, at the end: its report may add a rollback.
-  const hookWritesJUnit = trigger === 'deploy';
   const hookDeadline = createDeadline(startedAt + 2 * settings.timeoutSeconds * 1000);
   if (trigger === 'deploy') log.notice(gateBound(settings.timeoutSeconds));
   const verify = verifierOf(input, settings, {
     stackName,
     aws,
-    writeJUnit: !hookWritesJUnit,
     hookDeadline,
   });
 
@@ -188,11 +184,15 @@ async function gateSteps(
   const outcome = await verify(startedAt);
   const judged = { exitCode: outcome.exitCode, verdict: outcome.report?.verdict };
   state.current = { step: 'judged', verdict: recordedVerdictOf(judged, 'verified') };
-  if (outcome.junitError !== undefined) log.notice(outcome.junitError);
+  // After a deploy the JUnit file is written once, at the end: its report may add a rollback.
+  const hookWritesJUnit = trigger === 'deploy';
+  if (!hookWritesJUnit) {
+    const junitError = await writeJUnitFile(settings.junitPath, outcome);
+    if (junitError !== undefined) log.notice(junitError);
+  }
   if (!settings.json && outcome.report !== undefined) {
     log.notice(formatReport(outcome.report).trimEnd());
   }
-  const hookWritesJUnit = trigger === 'deploy';
   const { extra, live } = await afterVerdict({
     ...input,
     settings,

@@ -2,7 +2,7 @@ import { type AwsClients, type AwsSettings, sharedClients } from '../aws/aws-cli
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import { createLogCallPacer, filterLogEventsOnce } from '../aws/log-reads.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
-import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { STATUS_DEFAULTS } from '../core/defaults.ts';
 import { DeadlineError } from '../core/errors.ts';
 import { parseJsonObject } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
@@ -47,7 +47,7 @@ interface Window {
 
 /**
  * Every event of one quoted term in each window in turn, paced and paged, reading at most
- * VERIFY_DEFAULTS.statusMaxPages pages over all the windows.
+ * STATUS_DEFAULTS.statusMaxPages pages over all the windows.
  */
 async function scan(
   request: LinesRequest,
@@ -65,7 +65,7 @@ async function scan(
   let pages = 0;
   for (const { startTime, endTime } of windows) {
     let nextToken: string | undefined;
-    while (pages < VERIFY_DEFAULTS.statusMaxPages) {
+    while (pages < STATUS_DEFAULTS.statusMaxPages) {
       if (!(await pacer.next(request.deadline.at))) {
         throw new DeadlineError(
           'reading the smoke lines did not finish before the deadline (--timeout)',

@@ -14,7 +14,7 @@ import { cloudWatchClientFor } from '../aws/cloudwatch-client.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
-import { VERIFY_DEFAULTS } from '../core/defaults.ts';
+import { STATUS_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { safeText } from '../core/safe-text.ts';
@@ -160,7 +160,7 @@ async function alarmStates(
 export async function checkStatus(request: StatusRequest): Promise<StatusReport> {
   const now = request.now ?? Date.now;
   const started = now();
-  const staleAfterMs = request.staleAfterMs ?? VERIFY_DEFAULTS.staleAfterMinutes * 60_000;
+  const staleAfterMs = request.staleAfterMs ?? STATUS_DEFAULTS.staleAfterMinutes * 60_000;
   const stack = stackName(request.service, request.stage);
   await checkCallDestination(request.aws, request.env);
   const names = await stageOutputs(request, stack);

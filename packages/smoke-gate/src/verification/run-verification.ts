@@ -1,4 +1,4 @@
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AwsClients, AwsSettings } from '../aws/aws-clients.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
@@ -8,7 +8,6 @@ import { CouldNotJudgeError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, exitCodeOf } from '../core/verdicts.ts';
-import { formatJUnit, formatJUnitError } from './junit.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { resolveLocalTarget } from './offline.ts';
 import { checkTargetRequest, resolveAwsTarget, type TargetRequest } from './targets.ts';
@@ -30,12 +29,11 @@ export interface VerificationRequest {
   env: NodeJS.ProcessEnv;
   /** The run's one deadline, started at the caller's first line. */
   deadline: Deadline;
-  junitPath?: string | undefined;
   /**
-   * False when the caller writes the JUnit file itself, once, at the end (the deploy hook, whose
-   * report may add a rollback); the path is still checked writable before anything runs.
+   * The JUnit file the caller writes when it is done (report/junit.ts: its report may add a
+   * rollback): checked writable here, before anything runs.
    */
-  writeJUnit?: boolean | undefined;
+  junitPath?: string | undefined;
   notFoundGraceMs?: number | undefined;
   onProgress?: (phase: 'http' | 'logs', detail: string) => void;
   onNotice?: (text: string) => void;
@@ -52,8 +50,6 @@ export interface VerificationOutcome {
   error?: string;
   /** True when the request itself was wrong (a flag, a URL): nothing was called. */
   badRequest?: boolean;
-  /** Set when the JUnit file could not be written at the end (the verdict stands). */
-  junitError?: string;
 }
 
 /** Checks before any call that the JUnit file can be written at the end. */
@@ -85,23 +81,10 @@ const resolveTarget = (
     ? resolveLocalTarget({ ...target, deadline: request.deadline, onNotice: request.onNotice })
     : resolveAwsTarget(target, request);
 
-/** Write: the JUnit file, on a verdict and on an error alike. */
-async function writeJUnit(path: string, outcome: VerificationOutcome): Promise<void> {
-  const xml =
-    outcome.report !== undefined
-      ? formatJUnit(outcome.report)
-      : formatJUnitError(outcome.error ?? 'verification did not run');
-  try {
-    await writeFile(path, xml);
-  } catch (error) {
-    outcome.junitError = `cannot write --junit file: ${safeMessage(error)}`;
-  }
-}
-
 /**
  * The one road from options to a verdict, for the CLI, `serverless smoke` and the deploy hook:
- * check -> resolve -> verify -> write, all under the request's deadline. Never throws; every
- * failure becomes an exit code and a one-line error.
+ * check -> resolve -> verify, all under the request's deadline. Never throws; every failure
+ * becomes an exit code and a one-line error. The caller writes the reports.
  */
 export async function runVerification(request: VerificationRequest): Promise<VerificationOutcome> {
   let target: VerificationTarget;
@@ -138,9 +121,6 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
     };
   } finally {
     await resolved?.stop();
-  }
-  if (request.junitPath !== undefined && request.writeJUnit !== false) {
-    await writeJUnit(request.junitPath, outcome);
   }
   return outcome;
 }

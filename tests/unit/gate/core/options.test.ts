@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../../../harness/project/project.ts';
 import { USAGE } from '../../../../packages/smoke-gate/src/cli/usage.ts';
-import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
+import {
+  MANY_TARGETS_DEFAULTS,
+  STATUS_DEFAULTS,
+  VERIFY_DEFAULTS,
+} from '../../../../packages/smoke-gate/src/core/defaults.ts';
 import {
   OPTIONS,
   type RangedOption,
@@ -67,8 +71,8 @@ describe('the one table of options', () => {
 
   it('takes its defaults from VERIFY_DEFAULTS', () => {
     expect(rangedValue('timeout', undefined)).toBe(VERIFY_DEFAULTS.timeoutSeconds);
-    expect(rangedValue('logs-rate', undefined)).toBe(VERIFY_DEFAULTS.logsRatePerSecond);
-    expect(rangedValue('stale-after', undefined)).toBe(VERIFY_DEFAULTS.staleAfterMinutes);
+    expect(rangedValue('logs-rate', undefined)).toBe(MANY_TARGETS_DEFAULTS.logsRatePerSecond);
+    expect(rangedValue('stale-after', undefined)).toBe(STATUS_DEFAULTS.staleAfterMinutes);
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
+import { MANY_TARGETS_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
 import {
   checkTargetRegions,
   readTargetsFile,
@@ -152,7 +152,7 @@ describe('readTargetsFile', () => {
 
   it('refuses more targets than one run verifies', async () => {
     const entries = Array.from(
-      { length: VERIFY_DEFAULTS.maxTargets + 1 },
+      { length: MANY_TARGETS_DEFAULTS.maxTargets + 1 },
       (_, i) => `  - stage: s${i}`,
     );
     await expect(read('huge.yml', `targets:\n${entries.join('\n')}\n`)).rejects.toThrow(
@@ -162,11 +162,11 @@ describe('readTargetsFile', () => {
 
   it('reads exactly as many targets as one run verifies', async () => {
     const entries = Array.from(
-      { length: VERIFY_DEFAULTS.maxTargets },
+      { length: MANY_TARGETS_DEFAULTS.maxTargets },
       (_, i) => `  - stage: s${i}`,
     );
     await expect(read('max.yml', `targets:\n${entries.join('\n')}\n`)).resolves.toHaveLength(
-      VERIFY_DEFAULTS.maxTargets,
+      MANY_TARGETS_DEFAULTS.maxTargets,
     );
   });
 
@@ -175,7 +175,7 @@ describe('readTargetsFile', () => {
   });
 
   it('refuses a file past its size cap without parsing it', async () => {
-    const text = `targets:\n${'#'.repeat(VERIFY_DEFAULTS.maxTargetsFileBytes)}\n`;
+    const text = `targets:\n${'#'.repeat(MANY_TARGETS_DEFAULTS.maxTargetsFileBytes)}\n`;
     await expect(read('big.yml', text)).rejects.toThrow(/bytes; at most 1048576 are read$/);
   });
 
@@ -198,7 +198,7 @@ describe('readTargetsFile', () => {
   });
 
   it.each([
-    ['brackets', '['.repeat(VERIFY_DEFAULTS.maxTargetsFileBytes - 1)],
+    ['brackets', '['.repeat(MANY_TARGETS_DEFAULTS.maxTargetsFileBytes - 1)],
     ['braces in JSON', `{"targets": ${'{"a": '.repeat(50_000)}`],
     ['block sequences', `targets:\n${'- '.repeat(100_000)}x\n`],
     [

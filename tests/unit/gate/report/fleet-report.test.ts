@@ -14,8 +14,8 @@ import {
   summaryLine,
   verifyMarkdown,
 } from '../../../../packages/smoke-gate/src/report/fleet-report.ts';
+import { formatFleetJUnit } from '../../../../packages/smoke-gate/src/report/junit.ts';
 import type { StatusReport } from '../../../../packages/smoke-gate/src/status/status.ts';
-import { formatFleetJUnit } from '../../../../packages/smoke-gate/src/verification/junit.ts';
 import type { VerifyReport } from '../../../../packages/smoke-gate/src/verification/verify-deployment.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 

@@ -5,7 +5,7 @@ import type {
 import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../../packages/smoke-gate/src/aws/aws-clients.ts';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
-import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
+import { STATUS_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
 import { readSmokeLines } from '../../../../packages/smoke-gate/src/status/heartbeat-lines.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
 
@@ -75,9 +75,9 @@ describe('readSmokeLines', () => {
     expect(lines.route?.timestamp).toBe(now - 10_000);
     expect(calls[0]?.startTime).toBe(now - 30 * 60_000);
     expect(calls.filter((c) => c.startTime === now - 24 * HOUR).length).toBeLessThan(
-      VERIFY_DEFAULTS.statusMaxPages,
+      STATUS_DEFAULTS.statusMaxPages,
     );
     const smokeCalls = calls.filter((c) => c.filterPattern === '"smoke_test_executed"');
-    expect(smokeCalls).toHaveLength(VERIFY_DEFAULTS.statusMaxPages);
+    expect(smokeCalls).toHaveLength(STATUS_DEFAULTS.statusMaxPages);
   });
 });

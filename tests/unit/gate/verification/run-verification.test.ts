@@ -14,7 +14,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A verification whose deadline has already passed: it ends at once, could not judge (exit 2). */
-const expired = (junitPath: string, writeJUnit?: boolean) =>
+const expired = (junitPath: string) =>
   runVerification({
     target: {
       kind: 'aws',
@@ -26,26 +26,24 @@ const expired = (junitPath: string, writeJUnit?: boolean) =>
     env: {},
     deadline: createDeadline(Date.now()),
     junitPath,
-    writeJUnit,
   });
 
 describe('runVerification', () => {
-  it('writes the JUnit of the verification, making its folder', async () => {
+  it('checks the JUnit path before anything runs, making its folder, and leaves the writing to its caller', async () => {
     // Prepare
     const path = join(dir, 'reports', 'smoke.xml');
     // Act
     const outcome = await expired(path);
-    // Assess
+    // Assess: made writable, nothing written
     expect(outcome.exitCode).toBe(2);
-    expect(readFileSync(path, 'utf8')).toMatch(/<testsuites[^>]*>[\s\S]*<failure/);
+    expect(readFileSync(path, 'utf8')).toBe('');
   });
 
-  it('checks the JUnit path but leaves the writing to a caller that writes it once itself', async () => {
-    // Prepare
-    const path = join(dir, 'hook.xml');
+  it('could not judge, nothing called, when the JUnit path cannot be written', async () => {
     // Act
-    await expired(path, false);
-    // Assess: made writable, nothing written
-    expect(readFileSync(path, 'utf8')).toBe('');
+    const outcome = await expired(join(dir, 'missing\0', 'smoke.xml'));
+    // Assess
+    expect(outcome).toMatchObject({ exitCode: 2, badRequest: true });
+    expect(outcome.error).toMatch(/^cannot write --junit file: /);
   });
 });

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { AwsSettings } from '../../aws/aws-clients.ts';
+import { checkProfiles } from '../../aws/target-access.ts';
 import type { Deadline } from '../../core/deadline.ts';
 import { watchInterruption } from '../../core/interruption.ts';
 import { safeMessage } from '../../core/safe-text.ts';
@@ -12,12 +13,11 @@ import {
   interruptedEntry,
   runFleet,
 } from '../../fleet/run-fleet.ts';
-import { checkProfiles } from '../../fleet/target-access.ts';
 import { fleetMarkdown, formatFleetReport, formatFleetStatus } from '../../report/fleet-report.ts';
 import { interruptedBlock, interruptedBy } from '../../report/interrupted.ts';
 import { appendJobSummary } from '../../report/job-summary.ts';
+import { formatFleetJUnit } from '../../report/junit.ts';
 import { createProgress } from '../../report/progress.ts';
-import { formatFleetJUnit } from '../../verification/junit.ts';
 import { checkJUnitPath } from '../../verification/run-verification.ts';
 import {
   awsSettingsOf,

@@ -11,9 +11,9 @@ import {
   interruptedReport,
 } from '../../report/interrupted.ts';
 import { appendJobSummary } from '../../report/job-summary.ts';
+import { formatJUnitError, writeJUnitFile } from '../../report/junit.ts';
 import { createProgress } from '../../report/progress.ts';
 import { formatReport } from '../../report/report.ts';
-import { formatJUnitError } from '../../verification/junit.ts';
 import { runVerification } from '../../verification/run-verification.ts';
 import { contractOf, isFleet, logsRateOf, targetOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
@@ -111,7 +111,8 @@ export async function runVerify(values: Values, out: Out, deadline: Deadline): P
     stopWatching();
     progress.done();
   }
-  if (outcome.junitError !== undefined) io.stderr.write(`petsage-smoke: ${outcome.junitError}\n`);
+  const junitError = await writeJUnitFile(values.junit, outcome);
+  if (junitError !== undefined) io.stderr.write(`petsage-smoke: ${junitError}\n`);
   if (outcome.badRequest !== true) {
     const { report, error } = outcome;
     const one = { name: report?.url ?? name, region: request.aws.region, report, error };

@@ -1,4 +1,6 @@
-import type { VerifyReport } from './verify-deployment.ts';
+import { writeFile } from 'node:fs/promises';
+import { safeMessage } from '../core/safe-text.ts';
+import type { VerifyReport } from '../verification/verify-deployment.ts';
 
 /** Escapes text for XML 1.0 and drops what XML 1.0 cannot carry at all. */
 export const xml = (text: string) =>
@@ -165,4 +167,26 @@ export function formatJUnitError(message: string, properties: Record<string, str
     0,
     properties,
   );
+}
+
+/**
+ * The JUnit file of one verification, written once its caller is done: the report's cases, or
+ * the one-line error that stopped it. Returns the one line to print when it cannot be written
+ * (the verdict stands), else undefined.
+ */
+export async function writeJUnitFile(
+  path: string | undefined,
+  outcome: { report?: VerifyReport | undefined; error?: string | undefined },
+): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  const xml =
+    outcome.report !== undefined
+      ? formatJUnit(outcome.report)
+      : formatJUnitError(outcome.error ?? 'verification did not run');
+  try {
+    await writeFile(path, xml);
+    return undefined;
+  } catch (error) {
+    return `cannot write --junit file: ${safeMessage(error)}`;
+  }
 }

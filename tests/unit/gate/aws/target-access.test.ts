@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readTargetsFile } from '../../../../packages/smoke-gate/src/fleet/fleet-targets.ts';
 import {
   checkAccess,
   checkProfiles,
   roleAccount,
-} from '../../../../packages/smoke-gate/src/fleet/target-access.ts';
+} from '../../../../packages/smoke-gate/src/aws/target-access.ts';
+import { readTargetsFile } from '../../../../packages/smoke-gate/src/fleet/fleet-targets.ts';
 
 const ROLE = 'arn:aws:iam::210987654321:role/petsage-verify';
 let dir: string;
