@@ -26,7 +26,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/plugin/serverless-like.ts',
   'packages/smoke-gate/src/deployments/build-stamp.ts',
   'packages/smoke-gate/src/deployments/deployment-bucket.ts',
-  'packages/smoke-gate/src/deployments/history.ts',
   'packages/smoke-gate/src/deployments/records-key.ts',
   'packages/smoke-gate/src/deployments/stack-state.ts',
   'packages/smoke-gate/src/fleet/fleet-status.ts',

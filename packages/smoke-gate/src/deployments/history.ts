@@ -3,15 +3,14 @@ import {
   checkCallDestination,
   createCloudFormationClient,
 } from '../aws/aws-clients.ts';
-import { s3ClientFor } from '../aws/s3-client.ts';
 import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
+import { openRecordBooks, type StagePlace } from './deployment-books.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
 import { type Deployment, deploymentHistory, liveCode } from './deployment-history.ts';
 import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';
 import { recordsKeyAlias } from './record-signature.ts';
-import { recordTrust } from './records-key.ts';
 
 /** One deployment as `history` shows it. */
 export interface HistoryEntry {
@@ -73,6 +72,17 @@ export async function deploymentEntries(
   return entries;
 }
 
+/**
+ * The framework's deploymentPrefix from the prefix a stage's code lives under
+ * (`<deploymentPrefix>/<service>/<stage>/`); the framework's default when there is none.
+ */
+export function deploymentPrefixOf(prefix: string | undefined, service: string, stage: string) {
+  const tail = `/${service}/${stage}/`;
+  return prefix?.endsWith(tail) && prefix.length > tail.length
+    ? prefix.slice(0, -tail.length)
+    : 'serverless';
+}
+
 /** What `history` needs: the stage, AWS settings and the one deadline. */
 export interface HistoryRequest {
   stage: string;
@@ -101,22 +111,24 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
   const work = (async () => {
     const code = await liveCode(cloudFormation, stack, request.deadline);
     const live = code?.live;
-    // The prefix comes from the stack (a custom deploymentPrefix), else the framework's default.
-    const place = {
-      s3: s3ClientFor(request.aws),
-      bucket,
-      prefix: code?.prefix ?? `serverless/${request.service}/${request.stage}/`,
-      deadline: request.deadline,
+    const { service } = request;
+    // The stage's books, opened as the gate opens them: the prefix from the stack (a custom
+    // deploymentPrefix), else the framework's default; the records key the stack names
+    // (custom.smokeTest.recordsKey), else the service's alias.
+    const place: StagePlace = {
+      service,
+      stage: request.stage,
+      stack,
+      deploymentPrefix: deploymentPrefixOf(code?.prefix, service, request.stage),
+      recordsKey: code?.recordsKey ?? recordsKeyAlias(service),
+      bucket: async () => bucket,
     };
-    // The records key the stack names (custom.smokeTest.recordsKey), else the service's alias.
-    const keyId = code?.recordsKey ?? recordsKeyAlias(request.service);
-    const stage = { service: request.service, stage: request.stage };
-    const trust = await recordTrust(request.aws, keyId, stage, request.deadline);
-    const history = await deploymentHistory(place, live, trust);
+    const books = await openRecordBooks(place, request.aws, request.deadline);
+    const history = await deploymentHistory(books, live, books.trust);
     return {
       stage: request.stage,
       stack,
-      deployments: await deploymentEntries(place, history.deployments, live?.directory),
+      deployments: await deploymentEntries(books, history.deployments, live?.directory),
       ignored: history.ignored,
     };
   })();
