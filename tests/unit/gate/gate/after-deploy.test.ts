@@ -211,11 +211,12 @@ describe('afterDeploy', () => {
     // Prepare
     cloudFormation.on(GetTemplateCommand).rejects(new Error('Stack does not exist'));
     // Act
-    const { result, records } = await run(0);
+    const { result, records, notices } = await run(0);
     // Assess
     expect(result.verdictNote).toMatch(
       /^deployment history unavailable \(reading the template of stack .*: Stack does not exist\): nothing recorded, no rollback\.$/,
     );
+    expect(notices).toStrictEqual([result.verdictNote]);
     expect(records).toStrictEqual([]);
   });
 
@@ -235,6 +236,38 @@ describe('afterDeploy', () => {
     expect(cliOptions.timestamp).toBeUndefined();
     expect(steps).toStrictEqual([`rolling-back ${GOOD}`, `verifying-restored ${GOOD}`]);
   });
+
+  it.each([
+    ['passed', 0],
+    ['failed', 1],
+  ])(
+    'records a deploy that %s as superseded, and acts on nothing, when the stack already runs another deployment (exit 2)',
+    async (_verdict, exitCode) => {
+      // Prepare: this deploy made NEWER; by the time the books open, the stack runs LIVE.
+      world(LIVE);
+      // Act
+      const { result, spawned, records, notices } = await run(exitCode, {
+        own: { directory: NEWER, commit: 'mine', version: '2.0.0' },
+      });
+      // Assess
+      expect(result).toStrictEqual({
+        verdictNote: expect.stringMatching(
+          new RegExp(
+            `^could not judge: another deploy took over\\. This command deployed ${NEWER}.*; the stack now runs ${LIVE}`,
+          ),
+        ),
+        exitCode: 2,
+        superseded: {
+          own: { directory: NEWER, commit: 'mine', version: '2.0.0' },
+          live: expect.objectContaining({ directory: LIVE }),
+        },
+      });
+      expect(notices).toContain(result.verdictNote);
+      expect(spawned).toStrictEqual([]);
+      expect(written(records)).toStrictEqual([[NEWER, 'superseded']]);
+      expect(records[0]?.note).toBe(result.verdictNote);
+    },
+  );
 
   it('rolls nothing back when another deploy took over while it was deciding (exit 2)', async () => {
     // Prepare: the books open on LIVE; right before acting, the stack runs NEWER.
