@@ -9,6 +9,7 @@ import {
 import {
   GetObjectCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -110,6 +111,8 @@ export function devBucket() {
       if (input.Key === `${DEV_PREFIX}${GOOD}/${TEMPLATE}`) return { Body: s3Body(GOOD_TEMPLATE) };
       return { Body: s3Body(input.Key.includes(GOOD) ? goodZip : 'live zip'), VersionId: 'v1' };
     });
+    // An unversioned stand-in: no versions listed, the current record alone is read.
+    s3.on(ListObjectVersionsCommand).resolves({});
     s3.on(PutObjectCommand).resolves({});
   };
   return { s3, kms, cloudFormation, world, reset };

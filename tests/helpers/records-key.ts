@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { DeploymentRecord } from '../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import {
   type RecordScope,
+  SIGNED_PAYLOAD,
   SIGNING_ALGORITHM,
   signedPayload,
 } from '../../packages/smoke-gate/src/deployments/record-signature.ts';
@@ -33,17 +34,26 @@ export function mockRecordsKey() {
   return { kms, answer };
 }
 
-/** `record` signed for `scope` with the test key (or `privateKey`, an attacker's). */
+/**
+ * `record` signed for `scope` with the test key (or `privateKey`, an attacker's), over today's
+ * payload, or over payload 1 as records were signed before 2026-12-07.
+ */
 export function signedRecord(
   record: DeploymentRecord,
   scope: RecordScope,
   privateKey = keyPair.privateKey,
+  payload: 1 | typeof SIGNED_PAYLOAD = SIGNED_PAYLOAD,
 ): DeploymentRecord {
-  const value = sign('sha256', Buffer.from(signedPayload(record, scope)), privateKey);
+  const value = sign('sha256', Buffer.from(signedPayload(record, scope, payload)), privateKey);
   return {
     ...record,
     scope,
-    signature: { keyArn: KEY_ARN, algorithm: SIGNING_ALGORITHM, value: value.toString('base64') },
+    signature: {
+      keyArn: KEY_ARN,
+      algorithm: SIGNING_ALGORITHM,
+      value: value.toString('base64'),
+      ...(payload === SIGNED_PAYLOAD ? { payload } : {}),
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
-import { type DeploymentBucket, hashArtifacts, writeRecord } from './deployment-bucket.ts';
+import { type DeploymentBucket, hashArtifacts } from './deployment-bucket.ts';
 import {
   type DeploymentHistory,
   deploymentHistory,
@@ -18,8 +18,10 @@ import {
   type DeploymentIdentity,
   type DeploymentRecord,
   type RecordedVerdict,
+  recordNote,
 } from './deployment-record.ts';
 import { signRecord } from './record-signature.ts';
+import { writeRecord } from './record-store.ts';
 import { recordTrust } from './records-key.ts';
 
 /**
@@ -145,7 +147,7 @@ export async function recordVerdict(
       artifacts: await books.artifactsOf(identity.directory),
       correlationId: extra.outcome?.report?.correlationId ?? null,
       rolledBackTo: extra.rolledBackTo ?? null,
-      note: extra.note ?? null,
+      note: extra.note === undefined ? null : recordNote(extra.note),
     };
     await writeRecord(books, await signedOrSaid(context, books, record));
     return true;

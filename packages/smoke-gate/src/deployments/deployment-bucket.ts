@@ -34,7 +34,7 @@ export interface DeploymentBucket {
 }
 
 /** One call to the deployment bucket, through the one way the gate calls AWS. */
-const s3Call = <Output>(
+export const s3Call = <Output>(
   place: DeploymentBucket,
   command: object,
   what: string,
@@ -105,93 +105,6 @@ export async function listDeployments(
 
 /** How far a folder's name may run ahead of when S3 wrote its objects. */
 export const FOLDER_CLOCK_SKEW_MS = 10 * 60_000;
-/** At most this many versions of one record are read (the current one first). */
-const MAX_RECORD_VERSIONS = 20;
-
-/**
- * Every stored version of a deployment's record (newest first, at most MAX_RECORD_VERSIONS),
- * each parsed or with the one-line reason it is ignored: an older version restored over a newer
- * one is seen, and the newest trusted one wins.
- */
-export async function readRecordVersions(
-  place: DeploymentBucket,
-  directory: string,
-): Promise<({ record: DeploymentRecord } | { problem: string })[]> {
-  const key = recordKey(place, directory);
-  let versions: (string | undefined)[];
-  try {
-    const listed = await s3Call<ListObjectVersionsCommandOutput>(
-      place,
-      new ListObjectVersionsCommand({
-        Bucket: place.bucket,
-        Prefix: key,
-        MaxKeys: MAX_RECORD_VERSIONS,
-      }),
-      'listing record versions',
-      's3:ListBucketVersions',
-    );
-    // The current version first (S3 lists newest first; IsLatest says so either way).
-    versions = (listed.Versions ?? [])
-      .filter((version) => version.Key === key)
-      .sort((a, b) => Number(b.IsLatest === true) - Number(a.IsLatest === true))
-      .map((version) => version.VersionId);
-  } catch {
-    versions = [undefined];
-  }
-  if (versions.length === 0) versions = [undefined];
-  const reads = [];
-  for (const id of versions.slice(0, MAX_RECORD_VERSIONS)) {
-    reads.push(await readRecord(place, directory, id === 'null' ? undefined : id));
-  }
-  return reads;
-}
-
-const recordKey = (place: DeploymentBucket, directory: string) =>
-  `${place.prefix}${RECORDS_FOLDER}/${directory}.json`;
-
-/**
- * Reads one deployment's record, at most RECORD_MAX_BYTES of it (a Range request: a huge object
- * costs nothing), or says in one line why it is ignored.
- */
-export async function readRecord(
-  place: DeploymentBucket,
-  directory: string,
-  versionId?: string,
-): Promise<{ record: DeploymentRecord } | { problem: string }> {
-  try {
-    const object = await s3Call<GetObjectCommandOutput>(
-      place,
-      new GetObjectCommand({
-        Bucket: place.bucket,
-        Key: recordKey(place, directory),
-        Range: `bytes=0-${RECORD_MAX_BYTES}`,
-        ...(versionId === undefined ? {} : { VersionId: versionId }),
-      }),
-      'reading a record',
-      versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
-    );
-    const text = (await object.Body?.transformToString('utf8')) ?? '';
-    return parseRecord(text, directory);
-  } catch (error) {
-    return { problem: `unreadable (${safeText(error instanceof Error ? error.name : error, 60)})` };
-  }
-}
-
-/** Writes a deployment's record (its latest verdict). */
-export async function writeRecord(place: DeploymentBucket, record: DeploymentRecord) {
-  await s3Call(
-    place,
-    new PutObjectCommand({
-      Bucket: place.bucket,
-      Key: recordKey(place, record.deployment),
-      ContentType: 'application/json',
-      Body: JSON.stringify(record),
-    }),
-    'writing a record',
-    's3:PutObject',
-  );
-}
-
 /** The sha256 and object version of every artifact of a deployment, as the bucket holds them now. */
 export async function hashArtifacts(
   place: DeploymentBucket,

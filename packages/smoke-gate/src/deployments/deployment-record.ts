@@ -11,6 +11,12 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 export const RECORDS_FOLDER = 'smoke-records';
 /** A record is a few hundred bytes; anything larger is not ours. */
 export const RECORD_MAX_BYTES = 16 * 1024;
+/** A record's note is cut to this many characters, when written and when read (it is signed). */
+const NOTE_MAX_CHARS = 400;
+
+/** A note as a record carries it: escaped and cut, the same when written and when read. */
+export const recordNote = (text: string): string => safeText(text, NOTE_MAX_CHARS);
+
 /** A deployment has a template, a zip or two and the framework's state: more is not ours. */
 const MAX_ARTIFACTS = 20;
 
@@ -184,7 +190,7 @@ export function parseRecord(text: string, directory: string): Parsed {
       artifacts: value.artifacts,
       correlationId: value.correlationId,
       rolledBackTo: value.rolledBackTo as string | null,
-      note: value.note === null ? null : safeText(value.note),
+      note: value.note === null ? null : recordNote(value.note),
       ...signed,
     },
   };

@@ -1,8 +1,10 @@
 // Signed records: only the pipeline can have written what the gate restores. Each record is
 // signed with the stage account's records key (KMS, ECC_NIST_P256, SIGN_VERIFY; its key policy
-// lets only the deploy role sign) over everything a rollback relies on: service, stage, account,
-// region, deployment folder, commit, version, artifact hashes and object versions, verdict and
-// time. The gate verifies with the key's public key, here, without a call per record. Anyone who
+// lets only the deploy role sign) over all of it: service, stage, account, region, deployment
+// folder, commit, version, artifact hashes and object versions, verdict, time, the deployment
+// rolled back to, and (payload 2) the CI run, the note (which says "forced") and the correlation
+// id. Records signed with payload 1 (before 2026-12-07) still verify over what it covered. The
+// gate verifies with the key's public key, here, without a call per record. Anyone who
 // can only write to the bucket cannot make a record the gate trusts.
 
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
@@ -27,6 +29,9 @@ export interface SignedFields {
   version: string | null;
   artifacts: Record<string, { sha256: string; versionId: string | null }>;
   rolledBackTo: string | null;
+  ci: { server: string; repository: string; runId: string } | null;
+  note: string | null;
+  correlationId: string | null;
   scope?: RecordScope | null;
   signature?: RecordSignature | null;
 }
@@ -45,7 +50,12 @@ export interface RecordSignature {
   algorithm: typeof SIGNING_ALGORITHM;
   /** base64 of the DER signature. */
   value: string;
+  /** What the signature covers: payload 2 (all of the record); absent on payload 1 records. */
+  payload?: typeof SIGNED_PAYLOAD;
 }
+
+/** The payload every new record is signed with (signedPayload). */
+export const SIGNED_PAYLOAD = 2;
 
 /** The records key as the gate holds it: its ARN, account and region, public key, and signing. */
 export interface RecordKey {
@@ -70,16 +80,23 @@ export const publicKeyOf = (der: Uint8Array): KeyObject =>
   createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
 
 /**
- * The bytes a signature covers: the scope and every field a rollback relies on, in one fixed
- * order (a JSON array, artifacts sorted by name), so no two records share them.
+ * The bytes a signature covers: the scope and every field of the record, in one fixed order (a
+ * JSON array, artifacts sorted by name), so no two records share them. Payload 1 covered the
+ * fields a rollback relies on; payload 2 adds the CI run, the note and the correlation id.
  */
-export function signedPayload(record: SignedFields, scope: RecordScope): Uint8Array {
+export function signedPayload(
+  record: SignedFields,
+  scope: RecordScope,
+  payload: 1 | typeof SIGNED_PAYLOAD = SIGNED_PAYLOAD,
+): Uint8Array {
   const artifacts = Object.entries(record.artifacts)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, hash]) => [name, hash.sha256, hash.versionId]);
+  const ci = record.ci === null ? null : [record.ci.server, record.ci.repository, record.ci.runId];
+  const all = payload === 1 ? [] : [ci, record.note, record.correlationId];
   return Buffer.from(
     JSON.stringify([
-      'petsage-smoke-record/1',
+      `petsage-smoke-record/${payload}`,
       scope.service,
       scope.stage,
       scope.account,
@@ -91,6 +108,7 @@ export function signedPayload(record: SignedFields, scope: RecordScope): Uint8Ar
       record.verdict,
       record.at,
       record.rolledBackTo,
+      ...all,
     ]),
   );
 }
@@ -115,6 +133,7 @@ export async function signRecord<R extends SignedFields>(
       keyArn: key.arn,
       algorithm: SIGNING_ALGORITHM,
       value: Buffer.from(signature).toString('base64'),
+      payload: SIGNED_PAYLOAD,
     },
   };
 }
@@ -138,7 +157,7 @@ export function untrustedBecause(
     account: key.account,
     region: key.region,
   };
-  const payload = signedPayload(record, expected);
+  const payload = signedPayload(record, expected, record.signature.payload ?? 1);
   let valid = false;
   try {
     valid = verify('sha256', payload, key.publicKey, Buffer.from(record.signature.value, 'base64'));
@@ -168,7 +187,8 @@ export function signedParts(
     keyPlace(signature.keyArn) === undefined ||
     signature.algorithm !== SIGNING_ALGORITHM ||
     typeof signature.value !== 'string' ||
-    !/^[A-Za-z0-9+/]{16,200}={0,2}$/.test(signature.value)
+    !/^[A-Za-z0-9+/]{16,200}={0,2}$/.test(signature.value) ||
+    (signature.payload !== undefined && signature.payload !== SIGNED_PAYLOAD)
   ) {
     return undefined;
   }
@@ -183,6 +203,7 @@ export function signedParts(
       keyArn: signature.keyArn,
       algorithm: SIGNING_ALGORITHM,
       value: signature.value,
+      ...(signature.payload === SIGNED_PAYLOAD ? { payload: SIGNED_PAYLOAD } : {}),
     },
   };
 }

@@ -214,7 +214,9 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
       const n = numbers.find((k) => input.Key.endsWith(`${dirOf(k)}.json`)) ?? 0;
       const record = versions[n]?.[Number(input.VersionId?.slice(1) ?? 0)];
       const text = typeof record === 'string' ? record : JSON.stringify(record);
-      return { Body: { transformToString: async () => text } as never };
+      // S3 wrote each version of deployment n's record at 12:0n:31.
+      const LastModified = new Date(`2026-11-23T12:0${n}:31.000Z`);
+      return { Body: { transformToString: async () => text } as never, LastModified };
     });
   };
   const read = () =>
@@ -306,6 +308,49 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
     expect(ignored).toStrictEqual([
       `deployment folder ${dirOf(2)} ignored: named more than 10 minutes after S3 wrote its objects`,
     ]);
+  });
+
+  it('does not trust a signed time far after S3 wrote the record: a year-9999 verdict never outranks a later one', async () => {
+    // Prepare: the genuine FAIL is current; an older version, signed, claims year 9999.
+    const future = signed(recordOf(1, 'verified', '9999-01-01T00:00:00.000Z'));
+    bucket({ 1: [signed(recordOf(1, 'failed')), future] });
+    // Act
+    const { deployments } = await read();
+    // Assess
+    expect(deployments[0]).toMatchObject({ verifiedAt: null, untrusted: null });
+    expect(deployments[0]?.record?.verdict).toBe('failed');
+  });
+
+  it('calls a record signed for a time far after S3 wrote it untrusted, and says when', async () => {
+    // Prepare
+    bucket({ 1: [signed(recordOf(1, 'verified', '9999-01-01T00:00:00.000Z'))] });
+    // Act
+    const { deployments, ignored } = await read();
+    // Assess
+    const why = 'dated 9999-01-01T00:00:00.000Z, more than 10 minutes after S3 wrote it';
+    expect(deployments[0]).toMatchObject({ verifiedAt: null, untrusted: why });
+    expect(ignored).toStrictEqual([`record of ${dirOf(1)} untrusted: ${why}`]);
+  });
+
+  it('trusts a record signed within 10 minutes of when S3 wrote it (clocks differ)', async () => {
+    // Prepare: S3 wrote it at 12:01:31; it says 12:10:30.
+    bucket({ 1: [signed(recordOf(1, 'verified', '2026-11-23T12:10:30.000Z'))] });
+    // Act
+    const { deployments } = await read();
+    // Assess
+    expect(deployments[0]?.verifiedAt).toBe('2026-11-23T12:10:30.000Z');
+  });
+
+  it('calls a deployment whose record has more versions than the gate reads untrusted, never a rollback target', async () => {
+    // Prepare: the signed verified version re-put past the bound.
+    const copies = Array.from({ length: 51 }, () => signed(recordOf(1, 'verified')));
+    bucket({ 1: copies });
+    // Act
+    const { deployments, ignored } = await read();
+    // Assess
+    expect(deployments[0]).toMatchObject({ record: null, verifiedAt: null });
+    expect(deployments[0]?.untrusted).toMatch(/^it has more than 50 stored versions/);
+    expect(ignored[0]).toMatch(new RegExp(`^record of ${dirOf(1)} untrusted: it has more than 50`));
   });
 
   it('never counts an unsigned verified record, and says why', async () => {

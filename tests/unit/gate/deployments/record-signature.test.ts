@@ -163,11 +163,66 @@ describe('the records key’s names', () => {
   });
 });
 
+describe('signed means all of it (payload 2)', () => {
+  const forced = {
+    ...record,
+    verdict: 'restored' as const,
+    ci: { server: 'https://github.com', repository: 'o/r', runId: '9' },
+    note: 'forced (--force) past its recorded verdict',
+  };
+
+  it.each([
+    ['an edited note (the forced flag dropped)', { note: null }],
+    ['another CI run', { ci: { server: 'https://github.com', repository: 'o/r', runId: '10' } }],
+    ['another correlation id', { correlationId: 'smoke-2' }],
+  ])('does not trust a copy with %s', (_what, change) => {
+    // Prepare
+    const copy = { ...signedRecord(forced, DEV_SCOPE), ...change };
+    // Act
+    const why = untrustedBecause(copy, key, STAGE);
+    // Assess
+    expect(why).toMatch(/^wrongly signed/);
+  });
+
+  it('still trusts a record signed before, over payload 1, and what payload 1 covered holds', () => {
+    // Prepare
+    const old = signedRecord(forced, DEV_SCOPE, keyPair.privateKey, 1);
+    // Act
+    const trusted = untrustedBecause(old, key, STAGE);
+    const altered = untrustedBecause({ ...old, verdict: 'verified' }, key, STAGE);
+    // Assess
+    expect(old.signature).not.toHaveProperty('payload');
+    expect(trusted).toBeUndefined();
+    expect(altered).toMatch(/^wrongly signed/);
+  });
+
+  it('does not trust a payload 2 signature claimed as payload 1', () => {
+    // Prepare
+    const signed = signedRecord(forced, DEV_SCOPE);
+    const { payload: _dropped, ...claimedOld } = signed.signature ?? {};
+    // Act
+    const why = untrustedBecause({ ...signed, signature: claimedOld as never }, key, STAGE);
+    // Assess
+    expect(why).toMatch(/^wrongly signed/);
+  });
+
+  it('signs every new record over payload 2, and says so', async () => {
+    // Prepare
+    const signer = { ...key, sign: async () => new Uint8Array([1, 2, 3]) };
+    // Act
+    const signed = await signRecord(forced, signer, STAGE);
+    // Assess
+    expect(signed.signature?.payload).toBe(2);
+  });
+});
+
 describe('what a signature covers, exactly', () => {
   it('is one JSON array in a fixed order, the artifacts sorted by name', () => {
     // Prepare: the artifacts given out of order.
     const twoArtifacts = {
       ...record,
+      ci: { server: 'https://github.com', repository: 'o/r', runId: '9' },
+      note: 'forced (--force) past its recorded verdict',
       artifacts: {
         'health.zip': { sha256: 'a'.repeat(64), versionId: 'v1' },
         'compiled-cloudformation-template.json': { sha256: 'b'.repeat(64), versionId: null },
@@ -177,7 +232,7 @@ describe('what a signature covers, exactly', () => {
     const payload = Buffer.from(signedPayload(twoArtifacts, DEV_SCOPE)).toString('utf8');
     // Assess
     expect(JSON.parse(payload)).toStrictEqual([
-      'petsage-smoke-record/1',
+      'petsage-smoke-record/2',
       'petsage-smoke-test',
       'dev',
       '123456789012',
@@ -189,6 +244,29 @@ describe('what a signature covers, exactly', () => {
         ['compiled-cloudformation-template.json', 'b'.repeat(64), null],
         ['health.zip', 'a'.repeat(64), 'v1'],
       ],
+      'verified',
+      '2026-11-23T12:10:40.000Z',
+      null,
+      ['https://github.com', 'o/r', '9'],
+      'forced (--force) past its recorded verdict',
+      'smoke-1',
+    ]);
+  });
+
+  it('was, in payload 1, the fields a rollback relies on only', () => {
+    // Act
+    const payload = Buffer.from(signedPayload(record, DEV_SCOPE, 1)).toString('utf8');
+    // Assess
+    expect(JSON.parse(payload)).toStrictEqual([
+      'petsage-smoke-record/1',
+      'petsage-smoke-test',
+      'dev',
+      '123456789012',
+      'us-east-1',
+      DIR,
+      'abc123',
+      '1.0.0',
+      [['health.zip', 'a'.repeat(64), 'v1']],
       'verified',
       '2026-11-23T12:10:40.000Z',
       null,
@@ -230,6 +308,15 @@ describe('what a signature covers, exactly', () => {
 describe('signedParts keeps exactly the four scope parts and the signature', () => {
   const signature = { keyArn: KEY_ARN, algorithm: 'ECDSA_SHA_256', value: 'A'.repeat(40) };
 
+  it('keeps the payload a signature says it covers', () => {
+    expect(
+      signedParts({ scope: DEV_SCOPE, signature: { ...signature, payload: 2 } }),
+    ).toStrictEqual({
+      scope: DEV_SCOPE,
+      signature: { ...signature, payload: 2 },
+    });
+  });
+
   it('reads a signed record’s parts, dropping anything else in its scope', () => {
     expect(
       signedParts({ scope: { ...DEV_SCOPE, extra: 'x' }, signature: { ...signature, extra: 1 } }),
@@ -244,6 +331,8 @@ describe('signedParts keeps exactly the four scope parts and the signature', () 
     ['a signature value that is not text', { ...signature, value: 7 }],
     ['junk before the signature', { ...signature, value: `<${'A'.repeat(40)}` }],
     ['junk after the signature', { ...signature, value: `${'A'.repeat(40)}<` }],
+    ['a payload the gate does not know', { ...signature, payload: 3 }],
+    ['a payload named as text', { ...signature, payload: '2' }],
   ])('refuses %s', (_what, bad) => {
     expect(signedParts({ scope: DEV_SCOPE, signature: bad })).toBeUndefined();
   });
