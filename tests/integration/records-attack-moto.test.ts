@@ -288,4 +288,45 @@ describe
       expect(back.code, back.output).toBe(0);
       expect(await liveDirectory()).toBe(goodDir);
     });
+
+    it('never trusts a signed record whose note was edited (the forced flag dropped): the genuine one stands', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare: the forced record of the broken deployment, its note removed, written back.
+      const b = await bucket();
+      const key = `${PREFIX}smoke-records/${brokenDir}.json`;
+      const forced = JSON.parse(await b.read(key));
+      await b.write(key, JSON.stringify({ ...forced, note: null }));
+      // Act
+      const listed = await history();
+      // Assess
+      expect(forced.note).toBe('forced (--force) past its recorded verdict');
+      expect(listed.deployments.find((d) => d.directory === brokenDir)?.verdict).toBe('failed');
+      expect(listed.ignored).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^record of ${brokenDir}: its current version is untrusted \\(wrongly signed`),
+        ),
+      );
+    });
+
+    it('never restores a deployment whose signed record was re-put past the bound of versions read', {
+      timeout: 2 * TIMEOUT,
+    }, async () => {
+      // Prepare: the good deployment's signed verified record put again, 51 times.
+      const b = await bucket();
+      const key = `${PREFIX}smoke-records/${goodDir}.json`;
+      const signed = await b.read(key);
+      for (let copy = 0; copy < 51; copy += 1) await b.write(key, signed);
+      await serverless(broken, ['rollback', '--commit', 'broken', '--force']);
+      // Act
+      const listed = await history();
+      const back = await serverless(good, ['rollback', '--commit', 'good']);
+      // Assess
+      expect(listed.deployments.find((d) => d.directory === goodDir)).toMatchObject({
+        verdict: 'untrusted',
+        untrusted: { why: expect.stringMatching(/^it has more than 50 stored versions/) },
+      });
+      expect(back.code, back.output).toBe(2);
+      expect(await liveDirectory()).not.toBe(goodDir);
+    });
   });

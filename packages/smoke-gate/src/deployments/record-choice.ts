@@ -1,0 +1,77 @@
+// Which of a deployment's stored records the gate believes: the newest signed by the records key
+// for this stage, dated no later than S3 allows; an edited, unsigned or postdated copy never
+// outranks it, and a record that cannot be read whole is believed not at all.
+import type { DeploymentBucket } from './deployment-bucket.ts';
+import type { DeploymentRecord } from './deployment-record.ts';
+import { type RecordKey, untrustedBecause } from './record-signature.ts';
+import { readRecordVersions } from './record-store.ts';
+
+/** What a record must be checked against: the records key (or why there is none) and the stage. */
+export interface RecordTrust {
+  key: RecordKey | undefined;
+  keyProblem: string;
+  service: string;
+  stage: string;
+}
+
+/** How far a record's signed time may run ahead of when S3 wrote it. */
+export const RECORD_CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Why a signed, well-formed record is not trusted for this stage, or undefined. */
+function untrustedRead(read: { record: DeploymentRecord; writtenAt?: number }, trust: RecordTrust) {
+  const why = untrustedBecause(read.record, trust.key, trust, trust.keyProblem);
+  if (why !== undefined) return why;
+  // A signed time in the future would win over every later verdict: bounded by S3's own clock.
+  if (
+    read.writtenAt !== undefined &&
+    Date.parse(read.record.at) > read.writtenAt + RECORD_CLOCK_SKEW_MS
+  ) {
+    return `dated ${read.record.at}, more than ${RECORD_CLOCK_SKEW_MS / 60_000} minutes after S3 wrote it`;
+  }
+  return undefined;
+}
+
+/**
+ * A deployment's record: of every stored version, the newest trusted one by its signed time (an
+ * older version restored over a newer verdict changes nothing); else the newest, untrusted. A
+ * record whose versions cannot all be read is untrusted as a whole.
+ */
+export async function chosenRecord(
+  place: DeploymentBucket,
+  directory: string,
+  trust: RecordTrust,
+  ignored: string[],
+): Promise<{ record: DeploymentRecord | null; untrusted: string | null }> {
+  const reads = await readRecordVersions(place, directory);
+  if ('incomplete' in reads) {
+    ignored.push(`record of ${directory} untrusted: ${reads.incomplete}`);
+    return { record: null, untrusted: reads.incomplete };
+  }
+  let newest: { record: DeploymentRecord; why: string } | undefined;
+  let trusted: DeploymentRecord | undefined;
+  for (const read of reads) {
+    if ('problem' in read) continue;
+    const why = untrustedRead(read, trust);
+    if (why === undefined) {
+      if (trusted === undefined || Date.parse(read.record.at) > Date.parse(trusted.at)) {
+        trusted = read.record;
+      }
+    } else newest ??= { record: read.record, why };
+  }
+  // The current version, when it is not a record at all, is named (a trusted older one stands).
+  const first = reads[0];
+  if (first !== undefined && 'problem' in first) {
+    ignored.push(`record of ${directory} ignored: ${first.problem}`);
+  }
+  if (trusted !== undefined) {
+    if (newest !== undefined && newest.record === (first as { record?: unknown })?.record) {
+      ignored.push(
+        `record of ${directory}: its current version is untrusted (${newest.why}); the older signed ${trusted.verdict} stands`,
+      );
+    }
+    return { record: trusted, untrusted: null };
+  }
+  if (newest === undefined) return { record: null, untrusted: null };
+  ignored.push(`record of ${directory} untrusted: ${newest.why}`);
+  return { record: newest.record, untrusted: newest.why };
+}
