@@ -7,7 +7,7 @@ import {
   type ListObjectVersionsCommandOutput,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { safeText } from '../core/safe-text.ts';
+import { safeMessage, safeText } from '../core/safe-text.ts';
 import { type DeploymentBucket, s3Call } from './deployment-bucket.ts';
 import {
   type DeploymentRecord,
@@ -33,7 +33,7 @@ export type RecordRead = { record: DeploymentRecord; writtenAt?: number } | { pr
 async function listRecordVersions(
   place: DeploymentBucket,
   key: string,
-): Promise<{ versions: string[] } | { tooMany: true }> {
+): Promise<string[] | 'too many'> {
   const versions: { id: string; latest: boolean }[] = [];
   let marker: { KeyMarker?: string; VersionIdMarker?: string } = {};
   // Other keys under the same prefix (`<key>.x`) fill pages too: the pages are bounded as well.
@@ -54,16 +54,16 @@ async function listRecordVersions(
         versions.push({ id: version.VersionId, latest: version.IsLatest === true });
       }
     }
-    if (versions.length > MAX_RECORD_VERSIONS) return { tooMany: true };
+    if (versions.length > MAX_RECORD_VERSIONS) return 'too many';
     if (page.IsTruncated !== true) break;
-    if (pages === MAX_VERSION_PAGES) return { tooMany: true };
+    if (pages === MAX_VERSION_PAGES) return 'too many';
     // A page that names no next marker cannot be followed: the read would be incomplete.
     if (page.NextKeyMarker === undefined) throw new Error('the listing ended without a marker');
     marker = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
   }
   // The current version first (S3 lists newest first; IsLatest says so either way).
   versions.sort((x, y) => Number(y.latest) - Number(x.latest));
-  return { versions: versions.map((version) => version.id) };
+  return versions.map((version) => version.id);
 }
 
 /**
@@ -85,13 +85,13 @@ export async function readRecordVersions(
       incomplete: `its versions could not all be listed (${safeText(error instanceof Error ? error.message : error, 240)})`,
     };
   }
-  if ('tooMany' in listed) {
+  if (listed === 'too many') {
     return {
       incomplete: `it has more than ${MAX_RECORD_VERSIONS} stored versions, more than the gate reads (re-put to hide a newer verdict?)`,
     };
   }
   // No versions listed (a stand-in without versioning): the current object alone.
-  const ids: (string | undefined)[] = listed.versions.length === 0 ? [undefined] : listed.versions;
+  const ids: (string | undefined)[] = listed.length === 0 ? [undefined] : listed;
   const reads: RecordRead[] = [];
   for (const id of ids) {
     reads.push(await readRecord(place, directory, id === 'null' ? undefined : id));
@@ -128,7 +128,7 @@ export async function readRecord(
     const writtenAt = object.LastModified?.getTime();
     return 'problem' in parsed || writtenAt === undefined ? parsed : { ...parsed, writtenAt };
   } catch (error) {
-    return { problem: `unreadable (${safeText(error instanceof Error ? error.name : error, 60)})` };
+    return { problem: `unreadable (${safeMessage(error, 160)})` };
   }
 }
 

@@ -129,7 +129,7 @@ describe('readRecordVersions: a complete read or none', () => {
     // Assess
     expect(reads).toMatchObject({
       incomplete: expect.stringMatching(
-        /^its versions could not all be listed \(.*access denied.*needs s3:ListBucketVersions on the deployment bucket.*\)$/,
+        /^its versions could not all be listed \(deployment bucket bucket: listing record versions: .*access denied.*needs s3:ListBucketVersions on the deployment bucket.*\)$/,
       ),
     });
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
@@ -158,6 +158,112 @@ describe('readRecordVersions: a complete read or none', () => {
       { record: { ...recordAt('verified'), scope: null, signature: null } },
     ]);
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input.VersionId).toBeUndefined();
+  });
+});
+
+describe('readRecordVersions: what it asks S3 and what it reads', () => {
+  it('lists the record’s versions one page past the bound, and reads each by its version, at most 16 KiB', async () => {
+    // Prepare
+    versions(2, 1000);
+    // Act
+    await readRecordVersions(place(), DIR);
+    // Assess
+    expect(s3.commandCalls(ListObjectVersionsCommand)[0]?.args[0].input).toStrictEqual({
+      Bucket: 'bucket',
+      Prefix: KEY,
+      MaxKeys: MAX_RECORD_VERSIONS + 1,
+    });
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toStrictEqual([
+      { Bucket: 'bucket', Key: KEY, Range: 'bytes=0-16384', VersionId: 'v0' },
+      { Bucket: 'bucket', Key: KEY, Range: 'bytes=0-16384', VersionId: 'v1' },
+    ]);
+  });
+
+  it('reads only the record’s own versions, never another key that shares its name, and the current one first', async () => {
+    // Prepare: the current version listed last, between a longer key's.
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: KEY, VersionId: 'v1', IsLatest: false },
+        { Key: `${KEY}.bak`, VersionId: 'b0', IsLatest: true },
+        { Key: KEY, VersionId: undefined },
+        { Key: KEY, VersionId: 'v0', IsLatest: true },
+      ],
+    });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: s3Body(JSON.stringify(recordAt('failed'))) }));
+    // Act
+    await readRecordVersions(place(), DIR);
+    // Assess
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.VersionId)).toStrictEqual([
+      'v0',
+      'v1',
+    ]);
+  });
+
+  it('reads the unversioned object’s one version (S3 names it "null") as the current object', async () => {
+    // Prepare
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [{ Key: KEY, VersionId: 'null', IsLatest: true }],
+    });
+    s3.on(GetObjectCommand).resolves({ Body: s3Body(JSON.stringify(recordAt('verified'))) });
+    // Act
+    await readRecordVersions(place(), DIR);
+    // Assess
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toStrictEqual({
+      Bucket: 'bucket',
+      Key: KEY,
+      Range: 'bytes=0-16384',
+    });
+  });
+
+  it('says in one line why a version it cannot read is ignored, and reads the rest', async () => {
+    // Prepare
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: KEY, VersionId: 'v0', IsLatest: true },
+        { Key: KEY, VersionId: 'v1' },
+      ],
+    });
+    s3.on(GetObjectCommand)
+      .rejectsOnce(Object.assign(new Error('gone'), { name: 'NoSuchVersion' }))
+      .resolves({ Body: s3Body(JSON.stringify(recordAt('verified'))) });
+    // Act
+    const reads = await readRecordVersions(place(), DIR);
+    // Assess
+    expect(reads).toMatchObject([
+      {
+        problem: expect.stringMatching(
+          /^unreadable \(deployment bucket bucket: reading a record: .*NoSuchVersion.*\)$/,
+        ),
+      },
+      { record: { verdict: 'verified' } },
+    ]);
+  });
+
+  it.each([
+    ['a version', [{ Key: KEY, VersionId: 'v0', IsLatest: true }], 's3:GetObjectVersion'],
+    ['the current object', [], 's3:GetObject'],
+  ])('names the permission it lacks to read %s', async (_what, listed, needs) => {
+    // Prepare
+    s3.on(ListObjectVersionsCommand).resolves({ Versions: listed });
+    s3.on(GetObjectCommand).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
+    );
+    // Act
+    const reads = await readRecordVersions(place(), DIR);
+    // Assess
+    expect(reads).toMatchObject([
+      { problem: expect.stringContaining(`It needs ${needs} on the deployment bucket`) },
+    ]);
+  });
+
+  it('reads an empty object as no record', async () => {
+    // Prepare
+    s3.on(ListObjectVersionsCommand).resolves({});
+    s3.on(GetObjectCommand).resolves({});
+    // Act
+    const reads = await readRecordVersions(place(), DIR);
+    // Assess
+    expect(reads).toStrictEqual([{ problem: 'not JSON' }]);
   });
 });
 
