@@ -57,3 +57,6 @@ export const recordedVerdictOf = (
     : outcome.verdict === 'failed'
       ? 'failed'
       : 'could-not-judge';
+
+/** The verdicts a rollback returns to without `--force`: a deployment that passed its gate. */
+export const PASSED_VERDICTS: readonly string[] = ['verified', 'restored'];

@@ -1,10 +1,11 @@
 // Which of a deployment's stored records the gate believes: the newest signed by the records key
 // for this stage, dated no later than S3 allows; an edited, unsigned or postdated copy never
 // outranks it, and a record that cannot be read whole is believed not at all.
+import { PASSED_VERDICTS } from '../core/verdicts.ts';
 import type { DeploymentBucket } from './deployment-bucket.ts';
 import type { DeploymentRecord } from './deployment-record.ts';
 import { type RecordKey, untrustedBecause } from './record-signature.ts';
-import { readRecordVersions } from './record-store.ts';
+import { type RecordRead, readRecordVersions } from './record-store.ts';
 
 /** What a record must be checked against: the records key (or why there is none) and the stage. */
 export interface RecordTrust {
@@ -27,6 +28,21 @@ function untrustedRead(read: { record: DeploymentRecord; writtenAt?: number }, t
     Date.parse(read.record.at) > read.writtenAt + RECORD_CLOCK_SKEW_MS
   ) {
     return `dated ${read.record.at}, more than ${RECORD_CLOCK_SKEW_MS / 60_000} minutes after S3 wrote it`;
+  }
+  return undefined;
+}
+
+/**
+ * Why a deployment whose trusted record passed is still no rollback target: a later record says
+ * it did not pass, signed or not (the gate writes a verdict unsigned when signing fails, and an
+ * older signed `verified` must not outlive it). Believing a later failure only ever refuses.
+ */
+function laterFailure(reads: RecordRead[], trusted: DeploymentRecord): string | undefined {
+  if (!PASSED_VERDICTS.includes(trusted.verdict)) return undefined;
+  for (const read of reads) {
+    if ('problem' in read || PASSED_VERDICTS.includes(read.record.verdict)) continue;
+    if (Date.parse(read.record.at) <= Date.parse(trusted.at)) continue;
+    return `a later record, itself untrusted, says ${read.record.verdict} (${read.record.at}), so the ${trusted.verdict} one of ${trusted.at} is not returned to`;
   }
   return undefined;
 }
@@ -64,6 +80,11 @@ export async function chosenRecord(
     ignored.push(`record of ${directory} ignored: ${first.problem}`);
   }
   if (trusted !== undefined) {
+    const demoted = laterFailure(reads, trusted);
+    if (demoted !== undefined) {
+      ignored.push(`record of ${directory} untrusted: ${demoted}`);
+      return { record: trusted, untrusted: demoted };
+    }
     if (newest !== undefined && newest.record === (first as { record?: unknown })?.record) {
       ignored.push(
         `record of ${directory}: its current version is untrusted (${newest.why}); the older signed ${trusted.verdict} stands`,

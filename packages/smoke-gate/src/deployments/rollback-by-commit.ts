@@ -1,7 +1,7 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
-import { EXIT_COULD_NOT_JUDGE, recordedVerdictOf } from '../core/verdicts.ts';
+import { EXIT_COULD_NOT_JUDGE, PASSED_VERDICTS, recordedVerdictOf } from '../core/verdicts.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import {
   liveOf,
@@ -13,7 +13,7 @@ import {
 import type { Deployment } from './deployment-history.ts';
 import { type DeploymentIdentity, ID } from './deployment-record.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
-import { forcedBy, PASSED_VERDICTS, rollbackRefusal } from './rollback-checks.ts';
+import { forcedBy, rollbackRefusal } from './rollback-checks.ts';
 
 const listed = (entries: HistoryEntry[]) =>
   entries

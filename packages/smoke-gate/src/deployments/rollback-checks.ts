@@ -4,13 +4,11 @@
 // deployment whose record does not say it passed (failed, rolled back, interrupted, could not be
 // judged, superseded) is refused unless the operator forces it.
 
+import { PASSED_VERDICTS } from '../core/verdicts.ts';
 import type { Books } from './deployment-books.ts';
 import { builtFrom } from './deployment-bucket.ts';
 import type { Deployment } from './deployment-history.ts';
 import { artifactChanges } from './deployment-record.ts';
-
-/** The verdicts a rollback returns to without `--force`: a deployment that passed its gate. */
-export const PASSED_VERDICTS: readonly string[] = ['verified', 'restored'];
 
 /** True when the command line passed `--force` (the framework hands a boolean flag as true or 'true'). */
 export const forcedBy = (cliOptions: Record<string, unknown>): boolean =>

@@ -108,6 +108,46 @@ describe('chosenRecord', () => {
     expect(record?.verdict).toBe('verified');
   });
 
+  it('never returns to a verified deployment a later record says failed, even an unsigned one (signing failed)', async () => {
+    // Prepare: verified and signed at :30; failed again at :50, written unsigned.
+    const later = recordOf('failed', '2026-11-23T12:10:50.000Z');
+    stored([later, signedRecord(recordOf('verified'), DEV_SCOPE)]);
+    // Act
+    const { record, untrusted, ignored } = await choose();
+    // Assess
+    const why =
+      'a later record, itself untrusted, says failed (2026-11-23T12:10:50.000Z), so the verified one of 2026-11-23T12:10:30.000Z is not returned to';
+    expect(record?.verdict).toBe('verified');
+    expect(untrusted).toBe(why);
+    expect(ignored).toStrictEqual([`record of ${DIR} untrusted: ${why}`]);
+  });
+
+  it.each([
+    ['an earlier unsigned failure', 'failed', '2026-11-23T12:10:10.000Z'],
+    ['a later unsigned pass', 'restored', '2026-11-23T12:10:50.000Z'],
+  ])('still returns to a signed verified deployment beside %s', async (_what, verdict, at) => {
+    // Prepare
+    stored([signedRecord(recordOf('verified'), DEV_SCOPE), recordOf(verdict, at)]);
+    // Act
+    const { record, untrusted } = await choose();
+    // Assess
+    expect(record?.verdict).toBe('verified');
+    expect(untrusted).toBeNull();
+  });
+
+  it('lets a later unsigned failure say nothing of a signed failure', async () => {
+    // Prepare
+    stored([
+      recordOf('interrupted', '2026-11-23T12:10:50.000Z'),
+      signedRecord(recordOf('failed'), DEV_SCOPE),
+    ]);
+    // Act
+    const { record, untrusted } = await choose();
+    // Assess
+    expect(record?.verdict).toBe('failed');
+    expect(untrusted).toBeNull();
+  });
+
   it('believes no version of a record it cannot read whole', async () => {
     // Prepare
     s3.on(ListObjectVersionsCommand).rejects(new Error('SlowDown'));
