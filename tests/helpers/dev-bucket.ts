@@ -16,7 +16,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { sha256 } from '../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import { DEV_PREFIX, s3Body } from './dev-stage.ts';
-import { DEV_SCOPE, mockRecordsKey, signedRecord } from './records-key.ts';
+import { DEV_SCOPE, KEY_PIN, mockRecordsKey, signedRecord } from './records-key.ts';
 
 export const GOOD = '1795435800000-2026-11-23T12:10:00.000Z';
 export const LIVE = '1795435900000-2026-11-23T12:11:40.000Z';
@@ -71,6 +71,8 @@ export function devBucket() {
   ) => {
     cloudFormation.on(GetTemplateCommand).resolves({
       TemplateBody: JSON.stringify({
+        // The gated stack pins the records key (what `history` checks records against).
+        Metadata: { SmokeGate: { RecordsKey: KEY_PIN } },
         Resources: {
           Fn: {
             Type: 'AWS::Lambda::Function',

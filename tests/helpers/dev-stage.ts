@@ -6,6 +6,7 @@ import type {
   FrameworkStage,
 } from '../../packages/smoke-gate/src/gate/gate-steps.ts';
 import type { ServerlessLike } from '../../packages/smoke-gate/src/plugin/serverless-like.ts';
+import { KEY_PIN } from './records-key.ts';
 
 /** Where the dev stage's deployments live in the bucket. */
 export const DEV_PREFIX = 'serverless/petsage-smoke-test/dev/';
@@ -28,7 +29,7 @@ export const DEV_STAGE: StagePlace = {
   stage: 'dev',
   stack: 'petsage-smoke-test-dev',
   deploymentPrefix: 'serverless',
-  recordsKey: 'alias/petsage-smoke-test-smoke-records',
+  recordsKey: KEY_PIN,
   bucket: async () => 'bucket',
 };
 

@@ -10,11 +10,21 @@ import {
   SIGNING_ALGORITHM,
   signedPayload,
 } from '../../packages/smoke-gate/src/deployments/record-signature.ts';
+import {
+  publicKeySha256,
+  type RecordsKeyPin,
+} from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 
 export const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-test';
 
 /** The key pair behind KEY_ARN (a fresh one per test file). */
 export const keyPair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+
+/** The pin of KEY_ARN: its ARN and the sha256 of its public key, as serverless.yml writes it. */
+export const KEY_PIN: RecordsKeyPin = {
+  arn: KEY_ARN,
+  publicKeySha256: publicKeySha256(keyPair.publicKey.export({ format: 'der', type: 'spki' })),
+};
 
 /** Answers GetPublicKey and Sign for KEY_ARN on every KMSClient, as KMS does. */
 export function mockRecordsKey() {

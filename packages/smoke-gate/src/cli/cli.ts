@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./commands/verify.ts')).runVerify,
   status: async () => (await import('./commands/status.ts')).runStatus,
   history: async () => (await import('./commands/history.ts')).runHistory,
+  'records-key': async () => (await import('./commands/records-key.ts')).runRecordsKey,
 };
 
 /** The package's own version, read from its package.json (beside src/ and dist/). */
@@ -56,7 +57,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (load === undefined || rest.length > 0) {
       throw new CouldNotJudgeError(
         positionals.length === 0
-          ? 'missing command: verify, status or history'
+          ? 'missing command: verify, status, history or records-key'
           : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}${didYouMean(name)}`,
       );
     }

@@ -31,6 +31,7 @@ export const USAGE = `Usage: petsage-smoke verify (--url <url> --log-group <name
        petsage-smoke verify (--stage <stage>... [--region <region>...] | --targets <file>) [options]
        petsage-smoke status (--stage <stage>... [--region <region>...] | --targets <file>) [options]
        petsage-smoke history --stage <stage> [options]
+       petsage-smoke records-key [--service <name>] [--region <region>] [options]
 
 Proves a deploy works end to end: calls the health route with a fresh correlation id, then waits
 for the function's structured log line with that id in CloudWatch Logs. Whatever the endpoint, the
@@ -43,6 +44,10 @@ history lists the deployments still in the stage's deployment bucket, newest fir
 commit, version, the gate's verdict, which one is live and which one a rollback would return to
 now (exit 0, or 2 when it could not be read). Roll back to a commit with the framework:
 serverless rollback --stage <stage> --commit <sha or prefix> (verified afterwards, like --timestamp).
+
+records-key finds the service's records key once, by its alias alias/<service>-smoke-records,
+and prints its pin for serverless.yml (custom.smokeTest.recordsKey: its ARN and the sha256 of
+its public key). The gate then reads the key by that ARN only and checks its public key.
 
 Many targets, one run: every --stage in every --region, or the entries of --targets <file>
 (YAML or JSON: a targets: list of {name?, stage, region?, service?} or {name?, url, logGroup,

@@ -21,7 +21,11 @@ export const SMOKE_TEST_KEY_TABLE = {
   timeout: { type: 'number', minimum: min, maximum: max },
   verifyAfterDeploy: flag,
   rollbackOnFailure: flag,
-  recordsKey: text,
+  recordsKey: {
+    type: 'object',
+    properties: { arn: text, publicKeySha256: text },
+    required: ['arn', 'publicKeySha256'],
+  },
   monitoring: { anyOf: [map, flag] },
   enforceLogLevel: flag,
 } as const;

@@ -23,6 +23,7 @@ import {
 import { signRecord } from './record-signature.ts';
 import { writeRecord } from './record-store.ts';
 import { recordTrust } from './records-key.ts';
+import type { RecordsKeyPin } from './records-key-pin.ts';
 
 /**
  * Where a stage's books are, as plain values: the framework's adapter (gate/stage-place.ts) reads
@@ -34,8 +35,8 @@ export interface StagePlace {
   stack: string;
   /** The bucket's key prefix before `<service>/<stage>/` (the framework's deploymentPrefix). */
   deploymentPrefix: string;
-  /** The records key: its ARN or alias. */
-  recordsKey: string;
+  /** The pinned records key (custom.smokeTest.recordsKey); none: records are written unsigned. */
+  recordsKey: RecordsKeyPin | undefined;
   /** The deployment bucket's name (the framework may have to look it up). */
   bucket(): Promise<string>;
 }

@@ -10,6 +10,7 @@ import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import { type DeploymentBucket, listDeployments } from './deployment-bucket.ts';
 import { type DeploymentIdentity, type DeploymentRecord, DIRECTORY } from './deployment-record.ts';
 import { chosenRecord, type RecordTrust } from './record-choice.ts';
+import { type RecordsKeyPin, readRecordsKeyPin } from './records-key-pin.ts';
 
 export type { RecordTrust } from './record-choice.ts';
 
@@ -123,7 +124,7 @@ export async function liveCode(
   stackName: string,
   deadline: Deadline,
 ): Promise<
-  { live: DeploymentIdentity; prefix: string; recordsKey: string | undefined } | undefined
+  { live: DeploymentIdentity; prefix: string; recordsKey: RecordsKeyPin | undefined } | undefined
 > {
   const { TemplateBody } = await callAws<GetTemplateCommandOutput>(
     cloudFormation,
@@ -143,7 +144,9 @@ export async function liveCode(
   const directory = codeKey === undefined ? undefined : deploymentOfKey(codeKey);
   if (codeKey === undefined || directory === undefined) return undefined;
   const prefix = codeKey.slice(0, codeKey.indexOf(`${directory}/`));
-  const recordsKey = typeof named === 'string' && named !== '' ? named : undefined;
+  // A pin the template carries, checked as any value from outside: a malformed one pins nothing.
+  const pin = readRecordsKeyPin(named, "the template's records key");
+  const recordsKey = pin instanceof Error ? undefined : pin;
   return { live: { directory, commit, version }, prefix, recordsKey };
 }
 

@@ -10,7 +10,6 @@ import { openRecordBooks, type StagePlace } from './deployment-books.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
 import { type Deployment, deploymentHistory, liveCode } from './deployment-history.ts';
 import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';
-import { recordsKeyAlias } from './record-signature.ts';
 
 /** One deployment as `history` shows it. */
 export interface HistoryEntry {
@@ -113,14 +112,14 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
     const live = code?.live;
     const { service } = request;
     // The stage's books, opened as the gate opens them: the prefix from the stack (a custom
-    // deploymentPrefix), else the framework's default; the records key the stack names
-    // (custom.smokeTest.recordsKey), else the service's alias.
+    // deploymentPrefix), else the framework's default; the records key the stack's template
+    // pins (custom.smokeTest.recordsKey), else none.
     const place: StagePlace = {
       service,
       stage: request.stage,
       stack,
       deploymentPrefix: deploymentPrefixOf(code?.prefix, service, request.stage),
-      recordsKey: code?.recordsKey ?? recordsKeyAlias(service),
+      recordsKey: code?.recordsKey,
       bucket: async () => bucket,
     };
     const books = await openRecordBooks(place, request.aws, request.deadline);

@@ -14,12 +14,22 @@ import { callAws } from '../aws/aws-call.ts';
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { kmsClientFor } from '../aws/kms-client.ts';
 import type { Deadline } from '../core/deadline.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import type { RecordTrust } from './deployment-history.ts';
 import { keyPlace, publicKeyOf, type RecordKey, SIGNING_ALGORITHM } from './record-signature.ts';
+import { publicKeySha256, type RecordsKeyPin } from './records-key-pin.ts';
 
 /** The records key, or why there is none to check records against (one line). */
 export type OpenedKey = { key: RecordKey } | { problem: string };
+
+/**
+ * A pinned records key that is not what the pin says: another key behind the ARN, a public key
+ * that does not match, or no key at all. Nothing is trusted, signed or written: exit 2.
+ */
+export class RecordsKeyPinError extends CouldNotJudgeError {
+  override name = 'RecordsKeyPinError';
+}
 
 /** The key's ARN, from DescribeKey. */
 async function keyArn(kms: KMSClient, keyId: string, deadline: Deadline): Promise<string> {
@@ -36,14 +46,15 @@ async function keyArn(kms: KMSClient, keyId: string, deadline: Deadline): Promis
 }
 
 /**
- * Opens the records key `keyId` (an alias, ARN or id): GetPublicKey once; signing goes to KMS
- * per record, under `deadline`. A key that is not ECC_NIST_P256 / SIGN_VERIFY is refused.
+ * Reads a records key's public key once (`keyId`: an ARN; at setup, an alias): its ARN, account,
+ * region, public key and fingerprint. Signing goes to KMS per record, under `deadline`. A key
+ * that is not ECC_NIST_P256 / SIGN_VERIFY is refused.
  */
-export async function openRecordsKey(
+export async function readRecordsKey(
   kms: KMSClient,
   keyId: string,
   deadline: Deadline,
-): Promise<OpenedKey> {
+): Promise<{ key: RecordKey; publicKeySha256: string } | { problem: string }> {
   const name = safeText(keyId, 120);
   try {
     const answer = await callAws<GetPublicKeyCommandOutput>(
@@ -85,21 +96,52 @@ export async function openRecordsKey(
       if (signed.Signature === undefined) throw new Error('KMS returned no signature');
       return signed.Signature;
     };
-    return { key: { arn, ...place, publicKey, sign } };
+    const fingerprint = publicKeySha256(answer.PublicKey);
+    return { key: { arn, ...place, publicKey, sign }, publicKeySha256: fingerprint };
   } catch (error) {
     return { problem: `records key ${name} could not be read: ${safeMessage(error, 200)}` };
   }
 }
 
-/** What records are checked against: the records key opened once, or why it could not be. */
+/**
+ * Opens the pinned records key: by its ARN only, its public key checked against the pin. Throws
+ * RecordsKeyPinError (one line naming both) when the key is missing, unreadable or not the pinned
+ * one.
+ */
+export async function openPinnedKey(
+  kms: KMSClient,
+  pin: RecordsKeyPin,
+  deadline: Deadline,
+): Promise<RecordKey> {
+  const read = await readRecordsKey(kms, pin.arn, deadline);
+  if ('problem' in read) {
+    throw new RecordsKeyPinError(
+      `the pinned records key cannot be checked, so nothing is trusted or written: ${read.problem}`,
+    );
+  }
+  if (read.key.arn !== pin.arn || read.publicKeySha256 !== pin.publicKeySha256) {
+    throw new RecordsKeyPinError(
+      `the records key is not the pinned one, so nothing is trusted or written: ${read.key.arn} has public key sha256 ${read.publicKeySha256}; the pin is ${pin.arn} with ${pin.publicKeySha256}`,
+    );
+  }
+  return read.key;
+}
+
+/** Why records are unsigned and untrusted when no key is pinned. */
+export const NO_PIN = 'no records key pinned (custom.smokeTest.recordsKey: docs/signed-records.md)';
+
+/**
+ * What records are checked against: the pinned records key, opened once; without a pin, none
+ * (records are written unsigned, and said so). A pin that does not hold throws
+ * RecordsKeyPinError.
+ */
 export async function recordTrust(
   aws: AwsSettings,
-  keyId: string,
+  pin: RecordsKeyPin | undefined,
   stage: { service: string; stage: string },
   deadline: Deadline,
 ): Promise<RecordTrust> {
-  const opened = await openRecordsKey(kmsClientFor(aws), keyId, deadline);
-  return 'key' in opened
-    ? { key: opened.key, keyProblem: '', ...stage }
-    : { key: undefined, keyProblem: opened.problem, ...stage };
+  if (pin === undefined) return { key: undefined, keyProblem: NO_PIN, ...stage };
+  const key = await openPinnedKey(kmsClientFor(aws), pin, deadline);
+  return { key, keyProblem: '', ...stage };
 }

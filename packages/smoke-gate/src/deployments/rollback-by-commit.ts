@@ -66,7 +66,11 @@ export async function resolveRollbackCommit(input: {
       `--timestamp ${JSON.stringify(safeText(String(cliOptions.timestamp), 60))} is neither a date nor a number of milliseconds; nothing was changed`,
     );
   }
-  const books = await openBooks(input.stage, input.aws);
+  // The books could not be opened (the pinned key does not hold, the bucket is unreadable):
+  // nothing is checked, so nothing is restored.
+  const books = await openBooks(input.stage, input.aws).catch((error: unknown) => {
+    throw fail(`${safeMessage(error)}; nothing was changed`);
+  });
   const { deployments } = books.history;
   const entries = await deploymentEntries(books, deployments, books.history.live?.directory);
   let target: Deployment | undefined;

@@ -16,6 +16,7 @@ import {
   describeDeployment,
   type RecordedVerdict,
 } from '../deployments/deployment-record.ts';
+import { RecordsKeyPinError } from '../deployments/records-key.ts';
 import { rollbackRefusal } from '../deployments/rollback-checks.ts';
 import { waitForSettledStack } from '../deployments/stack-state.ts';
 import { formatReport } from '../report/report.ts';
@@ -162,7 +163,10 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
   } catch (error) {
     const note = `deployment history unavailable (${safeMessage(error)}): nothing recorded, no rollback.`;
     log.notice(note);
-    return { verdictNote: note };
+    // A pinned records key that does not hold is not a verdict the pipeline may pass on.
+    return error instanceof RecordsKeyPinError
+      ? { verdictNote: note, exitCode: EXIT_COULD_NOT_JUDGE }
+      : { verdictNote: note };
   }
   for (const line of books.history.ignored) log.notice(line);
   const own = context.own ?? books.history.live;

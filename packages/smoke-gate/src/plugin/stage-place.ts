@@ -2,16 +2,17 @@
 // key are, read once from the framework into the plain values deployments/ takes.
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import type { StagePlace } from '../deployments/deployment-books.ts';
-import { recordsKeyOf } from '../deployments/record-signature.ts';
+import { type RecordsKeyPin, readRecordsKeyPin } from '../deployments/records-key-pin.ts';
 import type { ServerlessLike } from './serverless-like.ts';
 
-/** The records key the service names (custom.smokeTest.recordsKey), else its default alias. */
-export const serviceRecordsKey = (serverless: ServerlessLike): string => {
+/**
+ * The records key the service pins (custom.smokeTest.recordsKey), else none. A malformed pin is
+ * refused at package time (template/service-gate.ts); here it pins nothing.
+ */
+export const serviceRecordsKey = (serverless: ServerlessLike): RecordsKeyPin | undefined => {
   const custom = serverless.service.custom as { smokeTest?: { recordsKey?: unknown } } | undefined;
-  return recordsKeyOf(
-    custom?.smokeTest?.recordsKey,
-    serverless.service.service ?? VERIFY_DEFAULTS.service,
-  );
+  const pin = readRecordsKeyPin(custom?.smokeTest?.recordsKey, 'custom.smokeTest.recordsKey');
+  return pin instanceof Error ? undefined : pin;
 };
 
 /**

@@ -2,6 +2,7 @@
 // the CLI reads it), the outputs the gate reads, and the generated monitoring.
 
 import { contractConfig } from '../core/contract-config.ts';
+import type { RecordsKeyPin } from '../deployments/records-key-pin.ts';
 import type { MonitoringSettings } from './monitoring-config.ts';
 import { dashboard, monitoringOutputs, smokeQuery } from './monitoring-dashboard.ts';
 import {
@@ -32,7 +33,7 @@ export function addGateTemplate(
     monitoring: MonitoringSettings | undefined;
     deploymentPrefix: string;
     /** The records key (alias or ARN) the CLI checks this stage's records with. */
-    recordsKey?: string;
+    recordsKey?: RecordsKeyPin | undefined;
   },
 ): void {
   template.Metadata = {

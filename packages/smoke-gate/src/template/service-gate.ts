@@ -5,7 +5,7 @@
 import type { SmokeContract } from '../core/contract.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeJson } from '../core/safe-text.ts';
-import { recordsKeyOf } from '../deployments/record-signature.ts';
+import { type RecordsKeyPin, readRecordsKeyPin } from '../deployments/records-key-pin.ts';
 import { guardDeploymentBucket } from './bucket-guard.ts';
 import { addGateTemplate, type GateTemplate, heartbeatEvent } from './gate-template.ts';
 import { writeLoggingConfig } from './log-level.ts';
@@ -24,6 +24,8 @@ export interface ServiceGate {
   url: string | undefined;
   monitoring: MonitoringSettings | undefined;
   enforceLogLevel: boolean;
+  /** The pinned records key, written to the template's metadata; none: records are unsigned. */
+  recordsKey: RecordsKeyPin | undefined;
 }
 
 /**
@@ -83,6 +85,8 @@ export function serviceGate(
       throw new Error('custom.smokeTest.enforceLogLevel must be true or false');
     }
     const monitoring = readMonitoring(config.monitoring, { name, stage });
+    const recordsKey = readRecordsKeyPin(config.recordsKey, 'custom.smokeTest.recordsKey');
+    if (recordsKey instanceof Error) throw recordsKey;
     return {
       service: name,
       stage,
@@ -92,6 +96,7 @@ export function serviceGate(
       url: config.url === undefined ? undefined : routeUrl(config.url),
       monitoring,
       enforceLogLevel: config.enforceLogLevel === true,
+      recordsKey,
     };
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
@@ -147,7 +152,7 @@ export function addGateToTemplate(service: PackagedService, gate: ServiceGate): 
     contract: gate.contract,
     monitoring: gate.monitoring,
     deploymentPrefix: service.deploymentPrefix,
-    recordsKey: recordsKeyOf(smokeTestConfig(service.custom).recordsKey, gate.service),
+    recordsKey: gate.recordsKey,
   });
   return guardDeploymentBucket(template.Resources ?? {}, {
     deploymentPrefix: service.deploymentPrefix,

@@ -32,7 +32,7 @@ describe('petsage-smoke usage', () => {
   });
 
   it.each([
-    [[], /missing command: verify, status or history/],
+    [[], /missing command: verify, status, history or records-key/],
     [['status'], /status needs --stage/],
     [
       ['status', '--stage', 'dev', '--stale-after', '0'],

@@ -1,5 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -8,13 +8,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CouldNotJudgeError } from '../../../../packages/smoke-gate/src/core/errors.ts';
 import {
   openRecordBooks,
   recordVerdict,
+  type StagePlace,
 } from '../../../../packages/smoke-gate/src/deployments/deployment-books.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import { DEV_AWS, DEV_PREFIX, DEV_STAGE, s3Body } from '../../../helpers/dev-stage.ts';
-import { KEY_ARN, mockRecordsKey } from '../../../helpers/records-key.ts';
+import { KEY_ARN, KEY_PIN, mockRecordsKey } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
 const DEPLOYMENT = '1795435900000-2026-11-23T12:11:40.000Z';
@@ -63,6 +65,54 @@ describe('openRecordBooks: what writing a record needs, and nothing more', () =>
     expect(cloudFormation.calls()).toHaveLength(0);
   });
 
+  it('opens the pinned key by its ARN, never by an alias', async () => {
+    // Prepare
+    bucket();
+    // Act
+    await openRecordBooks(DEV_STAGE, DEV_AWS);
+    // Assess
+    expect(kms.commandCalls(GetPublicKeyCommand).map((c) => c.args[0].input)).toStrictEqual([
+      { KeyId: KEY_ARN },
+    ]);
+  });
+
+  it.each([
+    [
+      'another public key behind the pinned ARN',
+      { ...KEY_PIN, publicKeySha256: 'f'.repeat(64) },
+      `the records key is not the pinned one, so nothing is trusted or written: ${KEY_ARN} has public key sha256 ${KEY_PIN.publicKeySha256}; the pin is ${KEY_ARN} with ${'f'.repeat(64)}`,
+    ],
+    [
+      'another key answering for the pinned ARN',
+      { ...KEY_PIN, arn: 'arn:aws:kms:us-east-1:123456789012:key/pinned' },
+      `the records key is not the pinned one, so nothing is trusted or written: ${KEY_ARN} has public key sha256 ${KEY_PIN.publicKeySha256}; the pin is arn:aws:kms:us-east-1:123456789012:key/pinned with ${KEY_PIN.publicKeySha256}`,
+    ],
+  ])('refuses, could not judge, in one line naming both, %s', async (_what, pin, line) => {
+    // Prepare
+    bucket();
+    // Act
+    const opened = openRecordBooks({ ...DEV_STAGE, recordsKey: pin }, DEV_AWS);
+    // Assess
+    await expect(opened).rejects.toThrow(line);
+    await expect(opened).rejects.toBeInstanceOf(CouldNotJudgeError);
+    expect(kms.commandCalls(SignCommand)).toHaveLength(0);
+  });
+
+  it('refuses, could not judge, a pinned key that is gone, and writes nothing', async () => {
+    // Prepare
+    bucket();
+    kms
+      .on(GetPublicKeyCommand)
+      .rejects(Object.assign(new Error('Key is not found.'), { name: 'NotFoundException' }));
+    // Act
+    const opened = record('verified');
+    // Assess
+    await expect(opened).rejects.toThrow(
+      /^the pinned records key cannot be checked, so nothing is trusted or written: records key arn:aws:kms:\S+ could not be read: /,
+    );
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
   it('hashes a deployment’s artifacts once per command, however often it is asked', async () => {
     // Prepare
     bucket();
@@ -85,8 +135,9 @@ describe('openRecordBooks: what writing a record needs, and nothing more', () =>
 async function record(
   verdict: Parameters<typeof recordVerdict>[3],
   extra?: Parameters<typeof recordVerdict>[4],
+  stage: StagePlace = DEV_STAGE,
 ) {
-  const books = await openRecordBooks(DEV_STAGE, DEV_AWS);
+  const books = await openRecordBooks(stage, DEV_AWS);
   const notices: string[] = [];
   const context = { log: { notice: (text: string) => notices.push(text) }, env: {} };
   return { ok: await recordVerdict(context, books, OWN, verdict, extra), notices };
@@ -127,23 +178,21 @@ describe('recordVerdict', () => {
     expect(written()[0]).toMatchObject({ correlationId: null, rolledBackTo: null, note: null });
   });
 
-  it('writes the record unsigned when there is no records key, and says it will not be trusted', async () => {
+  it('writes the record unsigned when no records key is pinned, and says it will not be trusted', async () => {
     // Prepare
     bucket();
-    kms
-      .on(GetPublicKeyCommand)
-      .rejects(Object.assign(new Error('Alias is not found.'), { name: 'NotFoundException' }));
     // Act
-    const { ok, notices } = await record('verified');
+    const { ok, notices } = await record('verified', undefined, {
+      ...DEV_STAGE,
+      recordsKey: undefined,
+    });
     // Assess
     expect(ok).toBe(true);
     expect(written()[0]?.signature ?? null).toBeNull();
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(
-      new RegExp(
-        `^deployment ${DEPLOYMENT}'s verified record is written unsigned \\(.+\\): history shows it as untrusted`,
-      ),
-    );
+    expect(kms.calls()).toHaveLength(0);
+    expect(notices).toStrictEqual([
+      `deployment ${DEPLOYMENT}'s verified record is written unsigned (no records key pinned (custom.smokeTest.recordsKey: docs/signed-records.md)): history shows it as untrusted and no rollback returns to it. Records are signed by the deploy role with the records key: docs/signed-records.md.`,
+    ]);
   });
 
   it.each([

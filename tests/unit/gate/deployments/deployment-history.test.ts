@@ -21,7 +21,13 @@ import {
 import type { DeploymentRecord } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import { publicKeyOf } from '../../../../packages/smoke-gate/src/deployments/record-signature.ts';
 import type { Verdict } from '../../../../packages/smoke-gate/src/verification/verify-deployment.ts';
-import { DEV_SCOPE, KEY_ARN, keyPair, signedRecord } from '../../../helpers/records-key.ts';
+import {
+  DEV_SCOPE,
+  KEY_ARN,
+  KEY_PIN,
+  keyPair,
+  signedRecord,
+} from '../../../helpers/records-key.ts';
 
 const d = (n: number, verifiedAt: string | null = null): Deployment => ({
   directory: `179543${n}000000-2026-11-23T12:0${n}:00.000Z`,
@@ -389,12 +395,12 @@ describe('liveCode: what the stack runs, read from its template', () => {
       createDeadline(Date.now() + 10_000),
     );
 
-  it('reads the deployment, its build stamp, its prefix and the records key the stack names', async () => {
-    template(`custom/svc/dev/${DIR}/health.zip`, { SmokeGate: { RecordsKey: 'alias/other-key' } });
+  it('reads the deployment, its build stamp, its prefix and the records key the stack pins', async () => {
+    template(`custom/svc/dev/${DIR}/health.zip`, { SmokeGate: { RecordsKey: KEY_PIN } });
     expect(await read()).toStrictEqual({
       live: { directory: DIR, commit: 'abc123', version: '1.2.0' },
       prefix: 'custom/svc/dev/',
-      recordsKey: 'alias/other-key',
+      recordsKey: KEY_PIN,
     });
     expect(cloudFormation.commandCalls(GetTemplateCommand)[0]?.args[0].input).toStrictEqual({
       StackName: 'svc-dev',
@@ -403,9 +409,10 @@ describe('liveCode: what the stack runs, read from its template', () => {
 
   it.each([
     ['no records key', undefined],
-    ['an empty one', { SmokeGate: { RecordsKey: '' } }],
-    ['one that is not text', { SmokeGate: { RecordsKey: 7 } }],
-  ])('names no records key for a stack with %s', async (_what, metadata) => {
+    ['an alias, not a pin', { SmokeGate: { RecordsKey: 'alias/other-key' } }],
+    ['a pin without its fingerprint', { SmokeGate: { RecordsKey: { arn: KEY_ARN } } }],
+    ['one that is not an object', { SmokeGate: { RecordsKey: 7 } }],
+  ])('pins no records key for a stack with %s', async (_what, metadata) => {
     template(`serverless/svc/dev/${DIR}/health.zip`, metadata);
     expect((await read())?.recordsKey).toBeUndefined();
   });

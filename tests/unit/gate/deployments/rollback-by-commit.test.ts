@@ -1,6 +1,7 @@
 import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StagePlace } from '../../../../packages/smoke-gate/src/deployments/deployment-books.ts';
 import {
   frameworkTimestamp,
   recordManualRollback,
@@ -9,6 +10,7 @@ import {
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 import { devBucket, GOOD, LIVE } from '../../../helpers/dev-bucket.ts';
 import { DEV_AWS, DEV_STAGE } from '../../../helpers/dev-stage.ts';
+import { KEY_PIN } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
 const { s3, cloudFormation, world, reset } = devBucket();
@@ -17,11 +19,11 @@ afterEach(reset);
 const msOf = (directory: string) => directory.split('-')[0] ?? '';
 
 /** `serverless rollback` with these options, checked by the gate first; what it left and said. */
-async function resolve(options: Record<string, unknown>) {
+async function resolve(options: Record<string, unknown>, stage: StagePlace = DEV_STAGE) {
   const cliOptions = { ...options };
   const notices: string[] = [];
   const error = await resolveRollbackCommit({
-    stage: DEV_STAGE,
+    stage,
     aws: DEV_AWS,
     cliOptions,
     log: { notice: (text) => notices.push(text) },
@@ -91,6 +93,20 @@ describe('resolveRollbackCommit', () => {
     expect(unrecorded.error?.message).toBe(
       `Rollback refused: deployment ${LIVE} has no record, so nothing proves it passed its gate. Nothing was changed.`,
     );
+  });
+
+  it('restores nothing, exit 2, when the records key is not the pinned one', async () => {
+    // Prepare
+    world(LIVE);
+    const pinned = { ...DEV_STAGE, recordsKey: { ...KEY_PIN, publicKeySha256: 'f'.repeat(64) } };
+    // Act
+    const { error, cliOptions } = await resolve({ commit: 'good' }, pinned);
+    // Assess
+    expect(error?.exitCode).toBe(2);
+    expect(error?.message).toMatch(
+      /^the records key is not the pinned one, so nothing is trusted or written: .*; nothing was changed$/,
+    );
+    expect(cliOptions.timestamp).toBeUndefined();
   });
 
   it('refuses a deployment whose artifacts changed since they were verified', async () => {

@@ -4,6 +4,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import type { RecordsKeyPin } from '../../../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import {
   afterDeploy,
   rollbackSummary,
@@ -11,8 +12,8 @@ import {
 import { readSmokeSettings } from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 import { devBucket, GOOD, LIVE, NEWER, ZIP } from '../../../helpers/dev-bucket.ts';
-import { DEV_AWS, DEV_PREFIX, devFramework } from '../../../helpers/dev-stage.ts';
-import { DEV_SCOPE, KEY_ARN } from '../../../helpers/records-key.ts';
+import { DEV_AWS, DEV_PREFIX, DEV_STAGE, devFramework } from '../../../helpers/dev-stage.ts';
+import { DEV_SCOPE, KEY_ARN, KEY_PIN } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
 const { s3, kms, cloudFormation, world, reset } = devBucket();
@@ -36,6 +37,8 @@ interface RunOptions {
   smokeTest?: Record<string, unknown>;
   /** Pass an onStep listener and keep what it was told (else the gate is given none). */
   watchSteps?: boolean;
+  /** The stage's pinned records key (else the dev stage's). */
+  recordsKey?: RecordsKeyPin;
 }
 
 const run = async (exitCode: number, options: RunOptions = {}) => {
@@ -46,6 +49,7 @@ const run = async (exitCode: number, options: RunOptions = {}) => {
   const spawn = options.spawn === undefined ? async () => undefined : options.spawn;
   const result = await afterDeploy({
     framework: devFramework({
+      place: { ...DEV_STAGE, recordsKey: options.recordsKey ?? DEV_STAGE.recordsKey },
       spawnRollback:
         spawn === null
           ? undefined
@@ -206,6 +210,27 @@ describe('afterDeploy', () => {
     expect(result.rollback?.error).not.toContain('\n');
     expect(spawned).toStrictEqual([]);
   });
+
+  it.each([0, 1])(
+    'records and rolls back nothing, exit 2, when the records key is not the pinned one (verification exit %i)',
+    async (exitCode) => {
+      // Prepare
+      world(LIVE);
+      // Act
+      const { result, records, spawned } = await run(exitCode, {
+        recordsKey: { ...KEY_PIN, publicKeySha256: 'f'.repeat(64) },
+      });
+      // Assess
+      expect(result).toStrictEqual({
+        verdictNote: expect.stringMatching(
+          /^deployment history unavailable \(the records key is not the pinned one, so nothing is trusted or written: .*\): nothing recorded, no rollback\.$/,
+        ),
+        exitCode: 2,
+      });
+      expect(records).toStrictEqual([]);
+      expect(spawned).toStrictEqual([]);
+    },
+  );
 
   it('records nothing and rolls nothing back when the history cannot be read', async () => {
     // Prepare

@@ -4,6 +4,7 @@ import {
   stagePlaceOf,
 } from '../../../../packages/smoke-gate/src/plugin/stage-place.ts';
 import { devServerless } from '../../../helpers/dev-stage.ts';
+import { KEY_PIN } from '../../../helpers/records-key.ts';
 
 describe('stagePlaceOf', () => {
   it('reads the stage’s service, stage, stack, prefix, records key and bucket from the framework', async () => {
@@ -15,7 +16,7 @@ describe('stagePlaceOf', () => {
       stage: 'dev',
       stack: 'petsage-smoke-test-dev',
       deploymentPrefix: 'serverless',
-      recordsKey: 'alias/petsage-smoke-test-smoke-records',
+      recordsKey: undefined,
       bucket: 'bucket',
     });
   });
@@ -39,32 +40,22 @@ describe('stagePlaceOf', () => {
 });
 
 describe('serviceRecordsKey', () => {
-  const service = (
-    smokeTest: Record<string, unknown> | undefined,
-    name: string | undefined = 'orders',
-  ) =>
+  const service = (smokeTest: Record<string, unknown> | undefined) =>
     ({
       ...devServerless,
-      service: { service: name, custom: smokeTest === undefined ? undefined : { smokeTest } },
+      service: { service: 'orders', custom: smokeTest === undefined ? undefined : { smokeTest } },
     }) as never;
 
-  it('takes the key custom.smokeTest.recordsKey names', () => {
-    expect(serviceRecordsKey(service({ recordsKey: 'alias/shared-records' }))).toBe(
-      'alias/shared-records',
-    );
+  it('takes the key custom.smokeTest.recordsKey pins', () => {
+    expect(serviceRecordsKey(service({ recordsKey: KEY_PIN }))).toStrictEqual(KEY_PIN);
   });
 
   it.each([
     ['no custom section', undefined],
     ['no recordsKey', {}],
-    ['an empty one', { recordsKey: '' }],
-    ['one that is not text', { recordsKey: 7 }],
-  ])('falls back to the service’s alias with %s', (_what, smokeTest) => {
-    expect(serviceRecordsKey(service(smokeTest))).toBe('alias/orders-smoke-records');
-  });
-
-  it('names the default service’s alias when the service has no name', () => {
-    const unnamed = { ...devServerless, service: { custom: { smokeTest: {} } } } as never;
-    expect(serviceRecordsKey(unnamed)).toBe('alias/petsage-smoke-test-smoke-records');
+    ['an alias (no longer a way to name it)', { recordsKey: 'alias/orders-smoke-records' }],
+    ['a pin with a malformed fingerprint', { recordsKey: { ...KEY_PIN, publicKeySha256: 'abc' } }],
+  ])('pins nothing with %s (a malformed pin is refused at package time)', (_what, smokeTest) => {
+    expect(serviceRecordsKey(service(smokeTest))).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import {
   type ServiceGate,
   serviceGate,
 } from '../../../../packages/smoke-gate/src/template/service-gate.ts';
+import { KEY_PIN } from '../../../helpers/records-key.ts';
 
 /** A service as the plugin reads it from the framework after resolving its variables. */
 const serverless = (smokeTest: Record<string, unknown>) => {
@@ -119,6 +120,39 @@ describe('serviceGate and what it adds at package time', () => {
     const gate = serviceGate(framework);
     // Assess
     expect(gate).toMatchObject({ enforceLogLevel: false });
+  });
+
+  it('writes the pinned records key to the template’s metadata, where history reads it', () => {
+    // Prepare
+    const { framework, template } = serverless({ monitoring: false, recordsKey: KEY_PIN });
+    const gate = serviceGate(framework);
+    if (gate instanceof Error) throw gate;
+    // Act
+    addGateToTemplate(framework, gate);
+    // Assess
+    expect(template.Metadata).toMatchObject({ SmokeGate: { RecordsKey: KEY_PIN } });
+  });
+
+  it('pins no records key when none is set', () => {
+    // Prepare
+    const { framework, template } = serverless({ monitoring: false });
+    const gate = serviceGate(framework) as ServiceGate;
+    // Act
+    addGateToTemplate(framework, gate);
+    // Assess
+    expect(template.Metadata?.SmokeGate).not.toHaveProperty('RecordsKey');
+  });
+
+  it('refuses, at package time, a records key named by its alias: it must be pinned', () => {
+    // Act
+    const gate = serviceGate(
+      serverless({ monitoring: false, recordsKey: 'alias/orders-smoke-records' }).framework,
+    );
+    // Assess
+    expect(gate).toBeInstanceOf(Error);
+    expect((gate as Error).message).toMatch(
+      /^custom\.smokeTest\.recordsKey must be \{ arn: <the records key's ARN>, publicKeySha256: <64 hex characters> \} \(petsage-smoke records-key prints it\), not "alias\/orders-smoke-records"$/,
+    );
   });
 
   it.each([['ftp://x/ping'], ['https://user:secret@x/ping']])(
