@@ -16,7 +16,7 @@ import { createRecordsKey } from './aws/records-key.ts';
 import scheduledEvent from './lambda/events/scheduled-event.json' with { type: 'json' };
 import { SERVERLESS_BIN } from './project/packaged.ts';
 import { copyProject } from './project/project-copy.ts';
-import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from './project/service-copies.ts';
+import { BREAK_PAYLOAD, POINT_AT_STAND_IN, pinRecordsKey } from './project/service-copies.ts';
 import { startRouteStandIn } from './route/route-stand-in.ts';
 
 const STAGE = 'sandbox';
@@ -36,7 +36,7 @@ const moto = await startMoto();
 const dir = await mkdtemp(join(tmpdir(), 'petsage-sandbox-'));
 const aws = moto.settings();
 // The records key, created once per account and region (docs/signed-records.md).
-await createRecordsKey(aws);
+const pin = await createRecordsKey(aws);
 const route = await startRouteStandIn({ stackName: STACK, aws });
 const secondRoute = await startRouteStandIn({ stackName: `petsage-smoke-test-${SECOND}`, aws });
 let stopping: Promise<void> | undefined;
@@ -66,8 +66,12 @@ const orphanWatch = setInterval(() => {
 orphanWatch.unref();
 
 try {
-  const good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN]);
-  const broken = await copyProject(join(dir, 'broken'), [POINT_AT_STAND_IN, BREAK_PAYLOAD]);
+  const good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN, pinRecordsKey(pin)]);
+  const broken = await copyProject(join(dir, 'broken'), [
+    POINT_AT_STAND_IN,
+    pinRecordsKey(pin),
+    BREAK_PAYLOAD,
+  ]);
   const env = { ...MOTO_CREDENTIALS_ENV, AWS_ENDPOINT_URL: moto.endpoint };
   say(
     `sandbox: moto at ${moto.endpoint}, route stand-in at ${route.baseUrl}; deploying stage ${STAGE}...`,

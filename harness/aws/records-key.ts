@@ -3,13 +3,25 @@
 // that only the deploy role may sign is held by tests/unit/records-key-policy.test.ts instead.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  GetPublicKeyCommand,
+  KMSClient,
+} from '@aws-sdk/client-kms';
+import {
+  publicKeySha256,
+  type RecordsKeyPin,
+} from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { PROJECT_DIR } from '../project/project.ts';
 
 /** moto's account. */
 const MOTO_ACCOUNT = '123456789012';
 
-/** Creates `alias/<service>-smoke-records` (ECC_NIST_P256, SIGN_VERIFY); resolves to its ARN. */
+/**
+ * Creates `alias/<service>-smoke-records` (ECC_NIST_P256, SIGN_VERIFY); resolves to its pin (ARN
+ * and public key sha256), as `petsage-smoke records-key` prints it for serverless.yml.
+ */
 export async function createRecordsKey(
   aws: {
     region: string;
@@ -17,7 +29,7 @@ export async function createRecordsKey(
     credentials: { accessKeyId: string; secretAccessKey: string };
   },
   service = 'petsage-smoke-test',
-): Promise<string> {
+): Promise<RecordsKeyPin> {
   const policy = (
     await readFile(join(PROJECT_DIR, '.github/iam/records-key-policy.json'), 'utf8')
   ).replaceAll('<account-id>', MOTO_ACCOUNT);
@@ -36,6 +48,12 @@ export async function createRecordsKey(
       TargetKeyId: created.KeyMetadata?.KeyId,
     }),
   );
+  const { PublicKey } = await kms.send(
+    new GetPublicKeyCommand({ KeyId: created.KeyMetadata?.KeyId }),
+  );
   kms.destroy();
-  return created.KeyMetadata?.Arn ?? '';
+  return {
+    arn: created.KeyMetadata?.Arn ?? '',
+    publicKeySha256: publicKeySha256(PublicKey ?? new Uint8Array()),
+  };
 }

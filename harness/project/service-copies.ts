@@ -19,3 +19,13 @@ export const BREAK_PAYLOAD = {
   from: "status: 'ok',",
   to: "status: 'pass' as 'ok',",
 };
+
+/**
+ * The records key pinned in a copy's custom.smokeTest (its ARN and public key sha256, as
+ * `petsage-smoke records-key` prints them): the key is made per moto run, so per copy.
+ */
+export const pinRecordsKey = (pin: { arn: string; publicKeySha256: string }) => ({
+  file: 'serverless.yml',
+  from: '  smokeTest:\n',
+  to: `  smokeTest:\n    recordsKey: { arn: '${pin.arn}', publicKeySha256: '${pin.publicKeySha256}' }\n`,
+});

@@ -50,8 +50,13 @@ import {
 import { createRecordsKey } from '../../harness/aws/records-key.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
-import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
+import {
+  BREAK_PAYLOAD,
+  POINT_AT_STAND_IN,
+  pinRecordsKey,
+} from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
+import type { RecordsKeyPin } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { runNodeScript, startNodeScript } from '../helpers/cli.ts';
 import { gateJsonRun, historyOf, liveDirectoryOf } from '../helpers/moto-gate.ts';
 
@@ -74,6 +79,8 @@ let route: RouteStandIn;
 let firstRoute: RouteStandIn;
 let eventsRoute: RouteStandIn;
 let dir: string;
+/** The records key made for this moto run, pinned in every copy. */
+let pin: RecordsKeyPin;
 let v1: string;
 let broken: string;
 let brokenNoRollback: string;
@@ -141,7 +148,7 @@ const serverless = (cwd: string, args: string[], release = 'v1', stage = STAGE) 
 
 /** Copies the service for a deploy test, pointed at the route stand-in, with `edits`. */
 const copyForMoto = (name: string, edits: Parameters<typeof copyProject>[1] = []) =>
-  copyProject(join(dir, name), [POINT_AT_STAND_IN, ...edits]);
+  copyProject(join(dir, name), [POINT_AT_STAND_IN, pinRecordsKey(pin), ...edits]);
 
 const deploy = (cwd: string, extra: string[] = [], release = 'v1', stage = STAGE) =>
   serverless(
@@ -172,7 +179,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
   beforeAll(async () => {
     moto = await startMoto();
     // The records key, once per account and region (docs/signed-records.md).
-    await createRecordsKey(moto.settings());
+    pin = await createRecordsKey(moto.settings());
     route = await startRouteStandIn({ stackName: STACK, aws: moto.settings() });
     firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: moto.settings() });
     eventsRoute = await startRouteStandIn({ stackName: EVENTS_STACK, aws: moto.settings() });

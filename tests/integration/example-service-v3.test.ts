@@ -30,7 +30,9 @@ import {
   SERVERLESS_V3_ENV,
   serverlessV3Bin,
 } from '../../harness/project/serverless-v3.ts';
+import { pinRecordsKey } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
+import type { RecordsKeyPin } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 
 const hasMoto = motoForSuite('the Serverless v3 suite');
@@ -43,6 +45,8 @@ let v3: string;
 let dir: string;
 let good: string;
 let broken: string;
+/** The records key made for this moto run, pinned in every copy. */
+let pin: RecordsKeyPin;
 
 /** What a v3 copy needs: the moto plugin before the gate, nodejs22.x through v3's schema. */
 const V3_EDITS = [
@@ -60,7 +64,7 @@ async function v3Copy(
   gate: { tarball: string } | { from: string },
   edits = V3_EDITS,
 ) {
-  const copy = await exampleCopy(dir, name, edits);
+  const copy = await exampleCopy(dir, name, [pinRecordsKey(pin), ...edits]);
   await cp(
     join(PROJECT_DIR, 'harness/aws/moto-endpoint-v3.cjs'),
     join(copy, 'moto-endpoint-v3.cjs'),
@@ -92,7 +96,7 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
     v3 = await installServerlessV3();
     moto = await startMoto();
     // The records key, once per account and region (docs/signed-records.md).
-    await createRecordsKey(moto.settings(), 'petsage-plain-js');
+    pin = await createRecordsKey(moto.settings(), 'petsage-plain-js');
     route = await startRouteStandIn({
       stackName: `petsage-plain-js-${STAGE}`,
       aws: moto.settings(),

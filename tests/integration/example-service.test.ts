@@ -17,7 +17,9 @@ import {
   installGate,
 } from '../../harness/project/example-copies.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
+import { pinRecordsKey } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
+import type { RecordsKeyPin } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 
 const hasMoto = motoForSuite('the example-service suite');
@@ -30,6 +32,8 @@ let route: RouteStandIn;
 let dir: string;
 let good: string;
 let broken: string;
+/** The records key made for this moto run, pinned in every copy. */
+let pin: RecordsKeyPin;
 
 /** The environment of a run against moto. */
 const env = (release: string) => ({
@@ -66,16 +70,16 @@ describe
     beforeAll(async () => {
       moto = await startMoto();
       // The records key, once per account and region (docs/signed-records.md).
-      await createRecordsKey(moto.settings(), 'petsage-plain-js');
+      pin = await createRecordsKey(moto.settings(), 'petsage-plain-js');
       route = await startRouteStandIn({
         stackName: `${SERVICE}-${STAGE}`,
         aws: moto.settings(),
       });
       dir = await mkdtemp(join(tmpdir(), 'example-service-'));
       const { tarball } = inject('packedGate');
-      good = await exampleCopy(dir, 'good');
+      good = await exampleCopy(dir, 'good', [pinRecordsKey(pin)]);
       await installGate(good, tarball);
-      broken = await exampleCopy(dir, 'broken', [BREAK_PONG]);
+      broken = await exampleCopy(dir, 'broken', [pinRecordsKey(pin), BREAK_PONG]);
       await copyGateFrom(broken, good);
     }, TIMEOUT);
     afterAll(async () => {
@@ -150,7 +154,7 @@ describe
       timeout: TIMEOUT,
     }, async () => {
       // Prepare: a broken install of the gate.
-      const crashing = await exampleCopy(dir, 'crashing');
+      const crashing = await exampleCopy(dir, 'crashing', [pinRecordsKey(pin)]);
       await copyGateFrom(crashing, good);
       await breakGateInstall(crashing);
       // Act

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateKeyCommand, KMSClient, SignCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
 import {
   CopyObjectCommand,
   GetObjectCommand,
@@ -27,9 +28,18 @@ import {
 import { createRecordsKey } from '../../harness/aws/records-key.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
-import { BREAK_PAYLOAD, POINT_AT_STAND_IN } from '../../harness/project/service-copies.ts';
+import {
+  BREAK_PAYLOAD,
+  POINT_AT_STAND_IN,
+  pinRecordsKey,
+} from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
-import { sha256 } from '../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import {
+  type DeploymentRecord,
+  sha256,
+} from '../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import { signedPayload } from '../../packages/smoke-gate/src/deployments/record-signature.ts';
+import type { RecordsKeyPin } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 import { historyOf, liveDirectoryOf } from '../helpers/moto-gate.ts';
 
@@ -45,6 +55,8 @@ let route: RouteStandIn;
 let dir: string;
 let good: string;
 let broken: string;
+/** The records key made for this run, pinned in serverless.yml. */
+let pin: RecordsKeyPin;
 
 const serverless = (cwd: string, args: string[], release = 'good') =>
   runNodeScript(
@@ -132,11 +144,15 @@ describe
 
     beforeAll(async () => {
       moto = await startMoto();
-      await createRecordsKey(moto.settings());
+      pin = await createRecordsKey(moto.settings());
       route = await startRouteStandIn({ stackName: STACK, aws: moto.settings() });
       dir = await mkdtemp(join(tmpdir(), 'petsage-records-'));
-      good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN]);
-      broken = await copyProject(join(dir, 'broken'), [POINT_AT_STAND_IN, BREAK_PAYLOAD]);
+      good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN, pinRecordsKey(pin)]);
+      broken = await copyProject(join(dir, 'broken'), [
+        POINT_AT_STAND_IN,
+        pinRecordsKey(pin),
+        BREAK_PAYLOAD,
+      ]);
       const first = await serverless(good, ['deploy'], 'good');
       expect(first.code, first.output).toBe(0);
       goodDir = await liveDirectory();
@@ -276,7 +292,7 @@ describe
       const record = JSON.parse(
         await (await bucket()).read(`${PREFIX}smoke-records/${brokenDir}.json`),
       );
-      const back = await serverless(good, ['rollback', '--commit', 'good']);
+      const back = await serverless(good, ['rollback', '--timestamp', goodDir.split('-')[0] ?? '']);
       // Assess
       expect(refused.code, refused.output).toBe(2);
       expect(forced.output).toMatch(/Rolling back to \S+ \(forced\)/);
@@ -309,6 +325,75 @@ describe
       );
     });
 
+    it('trusts only the pinned key after the alias is re-pointed: genuine records stay trusted, the other key’s never are, and a deploy does not sign with it', {
+      timeout: 2 * TIMEOUT,
+    }, async () => {
+      // Prepare: another key, the service's alias re-pointed at it, and a verified record for the
+      // broken deployment that key signed.
+      const kms = new KMSClient(moto.settings());
+      const other = await kms.send(
+        new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+      );
+      const otherArn = other.KeyMetadata?.Arn ?? '';
+      await kms.send(
+        new UpdateAliasCommand({
+          AliasName: 'alias/petsage-smoke-test-smoke-records',
+          TargetKeyId: other.KeyMetadata?.KeyId,
+        }),
+      );
+      const b = await bucket();
+      const key = `${PREFIX}smoke-records/${brokenDir}.json`;
+      const claimed: DeploymentRecord = { ...JSON.parse(await b.read(key)), verdict: 'verified' };
+      const scope = {
+        service: 'petsage-smoke-test',
+        stage: STAGE,
+        account: '123456789012',
+        region: 'us-east-1',
+      };
+      const signed = await kms.send(
+        new SignCommand({
+          KeyId: otherArn,
+          Message: signedPayload(claimed, scope),
+          MessageType: 'RAW',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
+      await b.write(
+        key,
+        JSON.stringify({
+          ...claimed,
+          scope,
+          signature: {
+            keyArn: otherArn,
+            algorithm: 'ECDSA_SHA_256',
+            value: Buffer.from(signed.Signature ?? new Uint8Array()).toString('base64'),
+            payload: 2,
+          },
+        }),
+      );
+      kms.destroy();
+      // Act
+      const listed = await history();
+      const deployed = await serverless(good, ['deploy'], 'good');
+      const newest = JSON.parse(
+        await b.read(`${PREFIX}smoke-records/${await liveDirectory()}.json`),
+      );
+      // Assess
+      expect(listed.deployments.find((d) => d.directory === goodDir)?.verdict).toMatch(
+        /^(verified|restored)$/,
+      );
+      expect(listed.deployments.find((d) => d.directory === brokenDir)?.verdict).not.toBe(
+        'verified',
+      );
+      expect(listed.ignored).toContainEqual(
+        expect.stringContaining(
+          `record of ${brokenDir}: its current version is untrusted (signed by another key)`,
+        ),
+      );
+      expect(deployed.code, deployed.output).toBe(0);
+      expect(newest.signature.keyArn).toBe(pin.arn);
+    });
+
     it('never restores a deployment whose signed record was re-put past the bound of versions read', {
       timeout: 2 * TIMEOUT,
     }, async () => {
@@ -320,7 +405,7 @@ describe
       await serverless(broken, ['rollback', '--commit', 'broken', '--force']);
       // Act
       const listed = await history();
-      const back = await serverless(good, ['rollback', '--commit', 'good']);
+      const back = await serverless(good, ['rollback', '--timestamp', goodDir.split('-')[0] ?? '']);
       // Assess
       expect(listed.deployments.find((d) => d.directory === goodDir)).toMatchObject({
         verdict: 'untrusted',
@@ -328,5 +413,28 @@ describe
       });
       expect(back.code, back.output).toBe(2);
       expect(await liveDirectory()).not.toBe(goodDir);
+    });
+
+    it('refuses, exit 2 naming both, a pin whose fingerprint is not the key’s: nothing trusted or written', {
+      timeout: 2 * TIMEOUT,
+    }, async () => {
+      // Prepare: a copy pinning the genuine ARN with another fingerprint.
+      const wrong = { ...pin, publicKeySha256: 'f'.repeat(64) };
+      const mispinned = await copyProject(join(dir, 'mispinned'), [
+        POINT_AT_STAND_IN,
+        pinRecordsKey(wrong),
+      ]);
+      const recordKeys = async () => (await bucket()).keys(`${PREFIX}smoke-records/`);
+      const before = await recordKeys();
+      // Act
+      const deployed = await serverless(mispinned, ['deploy'], 'mispinned');
+      const listed = await historyOf(moto, STAGE);
+      // Assess
+      const both = `${pin.arn} has public key sha256 ${pin.publicKeySha256}; the pin is ${pin.arn} with ${'f'.repeat(64)}`;
+      expect(deployed.code, deployed.output).toBe(2);
+      expect(deployed.output).toContain(both);
+      expect(listed.run.code).toBe(2);
+      expect(listed.run.stderr).toContain(both);
+      expect(await recordKeys()).toStrictEqual(before);
     });
   });

@@ -31,7 +31,6 @@ const WITHOUT_OWN_TEST = [
   'packages/smoke-gate/src/fleet/fleet-status.ts',
   'packages/smoke-gate/src/fleet/target-aws.ts',
   'packages/smoke-gate/src/gate/announce-verdict.ts',
-  'packages/smoke-gate/src/gate/gate-reports.ts',
   'packages/smoke-gate/src/gate/gate-steps.ts',
   'packages/smoke-gate/src/plugin/schema.ts',
   'packages/smoke-gate/src/report/job-summary.ts',

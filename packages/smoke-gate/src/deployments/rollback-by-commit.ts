@@ -69,7 +69,7 @@ export async function resolveRollbackCommit(input: {
   // The books could not be opened (the pinned key does not hold, the bucket is unreadable):
   // nothing is checked, so nothing is restored.
   const books = await openBooks(input.stage, input.aws).catch((error: unknown) => {
-    throw fail(`${safeMessage(error)}; nothing was changed`);
+    throw fail(`${safeMessage(error, 600)}; nothing was changed`);
   });
   const { deployments } = books.history;
   const entries = await deploymentEntries(books, deployments, books.history.live?.directory);
@@ -138,7 +138,7 @@ export async function recordManualRollback(input: {
     return live;
   } catch (error) {
     input.log.notice(
-      `deployment history unavailable (${safeMessage(error)}): the rollback's verdict was not recorded.`,
+      `deployment history unavailable (${safeMessage(error, 600)}): the rollback's verdict was not recorded.`,
     );
     return undefined;
   }

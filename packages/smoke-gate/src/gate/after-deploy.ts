@@ -161,7 +161,7 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
   try {
     books = await openBooks(context.framework.place, context.aws, context.hookDeadline);
   } catch (error) {
-    const note = `deployment history unavailable (${safeMessage(error)}): nothing recorded, no rollback.`;
+    const note = `deployment history unavailable (${safeMessage(error, 600)}): nothing recorded, no rollback.`;
     log.notice(note);
     // A pinned records key that does not hold is not a verdict the pipeline may pass on.
     return error instanceof RecordsKeyPinError
