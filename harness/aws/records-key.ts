@@ -30,9 +30,9 @@ export async function createRecordsKey(
   },
   service = 'petsage-smoke-test',
 ): Promise<RecordsKeyPin> {
-  const policy = (
-    await readFile(join(PROJECT_DIR, '.github/iam/records-key-policy.json'), 'utf8')
-  ).replaceAll('<account-id>', MOTO_ACCOUNT);
+  const policy = (await readFile(join(PROJECT_DIR, '.github/iam/records-key-policy.json'), 'utf8'))
+    .replaceAll('<account-id>', MOTO_ACCOUNT)
+    .replaceAll('<records-key-admin-role>', `${service}-records-key-admin`);
   const kms = new KMSClient(aws);
   const created = await kms.send(
     new CreateKeyCommand({

@@ -14,7 +14,7 @@ import {
 interface Statement {
   Sid: string;
   Effect: 'Allow' | 'Deny';
-  Principal: '*' | { AWS: string };
+  Principal: '*' | { AWS: string | string[] };
   Action: string[];
   Condition?: Record<string, Record<string, string>>;
 }
@@ -34,8 +34,10 @@ function signingProblems(statements: Statement[]): string[] {
   const problems: string[] = [];
   for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
     const signs = statement.Action.some((action) => covers(action, 'kms:Sign'));
-    const who = statement.Principal === '*' ? '*' : statement.Principal.AWS;
-    if (signs && who !== DEPLOY_ROLE) problems.push(`${statement.Sid} lets ${who} sign`);
+    const who = statement.Principal === '*' ? ['*'] : [statement.Principal.AWS].flat();
+    for (const principal of who.filter((p) => p !== DEPLOY_ROLE)) {
+      if (signs) problems.push(`${statement.Sid} lets ${principal} sign`);
+    }
   }
   const denies = statements.some(
     (s) =>
@@ -56,12 +58,56 @@ describe('the records key policy', () => {
   it('would refuse a policy that gives the account kms:* (the check can fail)', () => {
     // Prepare: the console's default key policy, kms:* to the account root.
     const loosened = policy().Statement.map((s) =>
-      s.Sid === 'TheAccountAdministersTheKeyButNeverSigns' ? { ...s, Action: ['kms:*'] } : s,
+      s.Sid === 'OnlyTheNamedAdministratorAdministersTheKeyButNeverSigns'
+        ? { ...s, Principal: { AWS: 'arn:aws:iam::<account-id>:root' }, Action: ['kms:*'] }
+        : s,
     );
     // Act, Assess
     expect(signingProblems(loosened)).toStrictEqual([
-      'TheAccountAdministersTheKeyButNeverSigns lets arn:aws:iam::<account-id>:root sign',
+      'OnlyTheNamedAdministratorAdministersTheKeyButNeverSigns lets arn:aws:iam::<account-id>:root sign',
     ]);
+  });
+
+  it('gives administration (its policy, aliases, grants) to one named role, never to the account root (whoever IAM allows)', () => {
+    // Act
+    const administering = policy().Statement.filter(
+      (s) => s.Effect === 'Allow' && s.Action.some((action) => covers(action, 'kms:PutKeyPolicy')),
+    );
+    const principals = policy().Statement.flatMap((s) =>
+      s.Principal === '*' ? [] : [s.Principal.AWS].flat(),
+    );
+    // Assess
+    expect(administering.map((s) => s.Principal)).toStrictEqual([
+      { AWS: 'arn:aws:iam::<account-id>:role/<records-key-admin-role>' },
+    ]);
+    for (const action of ['kms:UpdateAlias', 'kms:CreateGrant', 'kms:PutKeyPolicy']) {
+      expect(
+        administering[0]?.Action.some((pattern) => covers(pattern, action)),
+        action,
+      ).toBe(true);
+    }
+    expect(principals.filter((p) => p.endsWith(':root'))).toStrictEqual([]);
+  });
+
+  it('lets the deploy and verify roles read the public key, with no condition those calls never carry', () => {
+    // Act
+    const reading = policy().Statement.filter(
+      (s) => s.Effect === 'Allow' && s.Action.includes('kms:GetPublicKey'),
+    );
+    // Assess
+    expect(reading).toHaveLength(1);
+    expect(reading[0]?.Principal).toStrictEqual({
+      AWS: [DEPLOY_ROLE, 'arn:aws:iam::<account-id>:role/petsage-smoke-test-verify'],
+    });
+    expect(reading[0]?.Condition).toBeUndefined();
+  });
+
+  it('puts kms:SigningAlgorithm only on statements that guard kms:Sign alone (other calls carry no such key)', () => {
+    for (const statement of policy().Statement) {
+      if (JSON.stringify(statement.Condition ?? {}).includes('kms:SigningAlgorithm')) {
+        expect(statement.Action, statement.Sid).toStrictEqual(['kms:Sign']);
+      }
+    }
   });
 
   it('would refuse a policy without the deny (the check can fail)', () => {
