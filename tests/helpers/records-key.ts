@@ -2,6 +2,7 @@
 // on a mocked KMS client, and records signed with it exactly as the gate signs them.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DeploymentRecord } from '../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import {
@@ -26,10 +27,19 @@ export const KEY_PIN: RecordsKeyPin = {
   publicKeySha256: publicKeySha256(keyPair.publicKey.export({ format: 'der', type: 'spki' })),
 };
 
-/** Answers GetPublicKey and Sign for KEY_ARN on every KMSClient, as KMS does. */
+/**
+ * Answers GetPublicKey and Sign for KEY_ARN on every KMSClient, as KMS does, and the stage's
+ * anchor on every SSMClient: none yet, and every write taken.
+ */
 export function mockRecordsKey() {
   const kms = mockClient(KMSClient);
+  const ssm = mockClient(SSMClient);
   const answer = () => {
+    ssm.reset();
+    ssm
+      .on(GetParameterCommand)
+      .rejects(Object.assign(new Error('parameter not found'), { name: 'ParameterNotFound' }));
+    ssm.on(PutParameterCommand).resolves({ Version: 1 });
     kms.on(GetPublicKeyCommand).resolves({
       KeyId: KEY_ARN,
       KeySpec: 'ECC_NIST_P256',
@@ -41,7 +51,7 @@ export function mockRecordsKey() {
     }));
   };
   answer();
-  return { kms, answer };
+  return { kms, ssm, answer };
 }
 
 /**

@@ -18,12 +18,14 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   GetCallerIdentity: [],
   // With a VersionId, GetObject is authorized as s3:GetObjectVersion.
   GetObject: ['s3:GetObject', 's3:GetObjectVersion'],
+  GetParameter: ['ssm:GetParameter'],
   GetPublicKey: ['kms:GetPublicKey'],
   GetTemplate: ['cloudformation:GetTemplate'],
   ListObjectsV2: ['s3:ListBucket'],
   ListObjectVersions: ['s3:ListBucketVersions'],
   Publish: ['sns:Publish'],
   PutObject: ['s3:PutObject'],
+  PutParameter: ['ssm:PutParameter'],
   Sign: ['kms:Sign'],
 };
 
@@ -119,7 +121,7 @@ describe('the permissions of every AWS call the gate makes', () => {
     // Act
     const granted = [...allowed('verify-policy.json'), ...allowed('member-verify-policy.json')];
     // Assess
-    expect(writes).toStrictEqual(['s3:PutObject', 'kms:Sign', 'sns:Publish']);
+    expect(writes).toStrictEqual(['s3:PutObject', 'kms:Sign', 'ssm:PutParameter', 'sns:Publish']);
     expect(granted.filter((action) => writes.includes(action))).toStrictEqual([]);
   });
 

@@ -169,6 +169,7 @@ describe('the member-account verify role', () => {
         's3:GetObjectVersion',
         's3:ListBucket',
         's3:ListBucketVersions',
+        'ssm:GetParameter',
       ].sort(),
     );
   });

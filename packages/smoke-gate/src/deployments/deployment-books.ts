@@ -1,5 +1,7 @@
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { s3ClientFor } from '../aws/s3-client.ts';
+import { ssmClientFor } from '../aws/ssm-client.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import type { PluginLog } from '../core/framework.ts';
@@ -24,6 +26,7 @@ import { signRecord } from './record-signature.ts';
 import { writeRecord } from './record-store.ts';
 import { recordTrust } from './records-key.ts';
 import type { RecordsKeyPin } from './records-key-pin.ts';
+import { recordSha256, writeAnchor } from './stage-anchor.ts';
 
 /**
  * Where a stage's books are, as plain values: the framework's adapter (gate/stage-place.ts) reads
@@ -48,6 +51,8 @@ export interface RecordBooks extends DeploymentBucket {
   trust: RecordTrust;
   /** A deployment's artifact hashes, read from the bucket once per command. */
   artifactsOf(directory: string): Promise<Record<string, ArtifactHash>>;
+  /** Where the stage's anchor is written (SSM). */
+  anchorClient: SSMClient;
 }
 
 /** The stage's deployment bucket and what it holds: the live deployment and the history. */
@@ -83,7 +88,7 @@ export async function openRecordBooks(
     hashes.set(directory, known);
     return known;
   };
-  return { ...place, stack: stage.stack, trust, artifactsOf };
+  return { ...place, stack: stage.stack, trust, artifactsOf, anchorClient: ssmClientFor(aws) };
 }
 
 /** What the stack runs now: its function's code directory and build stamp. */
@@ -125,6 +130,49 @@ async function signedOrSaid(
   return record;
 }
 
+/** The next record's sequence number, where the stage is anchored (a key, an anchor it signed). */
+function nextSequence(books: RecordBooks): number | undefined {
+  const state = books.trust.anchor?.state;
+  if (books.trust.key === undefined || state === undefined || state.kind === 'untrusted') {
+    return undefined;
+  }
+  return state.kind === 'anchored' ? state.sequence + 1 : 1;
+}
+
+/**
+ * Moves the stage's anchor to the record just written. A failure is said, never fatal: the
+ * record stands, unanchored (a bucket newer than its anchor is not a rewind).
+ */
+async function anchor(
+  context: { log: PluginLog },
+  books: RecordBooks,
+  record: DeploymentRecord,
+  sequence: number,
+): Promise<void> {
+  const { key, anchor: where } = books.trust;
+  if (key === undefined || where === undefined) return;
+  const body = {
+    sequence,
+    deployment: record.deployment,
+    recordSha256: recordSha256(JSON.stringify(record)),
+    at: record.at,
+  };
+  const scope = {
+    service: books.trust.service,
+    stage: books.trust.stage,
+    account: key.account,
+    region: key.region,
+  };
+  try {
+    await writeAnchor(books.anchorClient, where.name, body, { key, scope }, books.deadline);
+    where.state = { kind: 'anchored', ...body };
+  } catch (error) {
+    context.log.notice(
+      `the stage's anchor was not moved to deployment ${record.deployment}'s record (${safeMessage(error, 200)}): that record is not anchored.`,
+    );
+  }
+}
+
 /**
  * Records a verdict for a deployment, with its artifacts' hashes; a failure is reported, never
  * swallowed. Resolves true when the record was written.
@@ -150,7 +198,14 @@ export async function recordVerdict(
       rolledBackTo: extra.rolledBackTo ?? null,
       note: extra.note === undefined ? null : recordNote(extra.note),
     };
-    await writeRecord(books, await signedOrSaid(context, books, record));
+    const sequence = nextSequence(books);
+    const signed = await signedOrSaid(
+      context,
+      books,
+      sequence === undefined ? record : { ...record, sequence },
+    );
+    await writeRecord(books, signed);
+    if (sequence !== undefined && signed.signature) await anchor(context, books, signed, sequence);
     return true;
   } catch (error) {
     context.log.notice(

@@ -11,6 +11,7 @@ import { type DeploymentBucket, listDeployments } from './deployment-bucket.ts';
 import { type DeploymentIdentity, type DeploymentRecord, DIRECTORY } from './deployment-record.ts';
 import { chosenRecord, type RecordTrust } from './record-choice.ts';
 import { type RecordsKeyPin, readRecordsKeyPin } from './records-key-pin.ts';
+import { type AnchoredRead, rewoundBecause } from './stage-anchor.ts';
 
 export type { RecordTrust } from './record-choice.ts';
 
@@ -34,6 +35,8 @@ export interface DeploymentHistory {
   deployments: Deployment[];
   /** One line per record that was not trusted (missing, malformed, hostile). */
   ignored: string[];
+  /** Why the stage's records are untrusted as a whole (its anchor says more), or null. */
+  rewound: string | null;
 }
 
 /** What a rollback did, as `--json` carries it. */
@@ -174,9 +177,10 @@ export async function deploymentHistory(
       `deployment folder ${directory} ignored: named more than 10 minutes after S3 wrote its objects`,
   );
   const deployments: Deployment[] = [];
+  const seen: AnchoredRead[] = [];
   for (const directory of directories) {
     const { record, untrusted } = records.has(directory)
-      ? await chosenRecord(place, directory, trust, ignored)
+      ? await chosenRecord(place, directory, trust, ignored, seen)
       : { record: null, untrusted: null };
     deployments.push({
       directory,
@@ -187,5 +191,34 @@ export async function deploymentHistory(
     });
   }
   deployments.sort((a, b) => b.timestamp - a.timestamp);
-  return { live, deployments, ignored };
+  const rewound = await rewoundStage(place, trust, { records, directories, seen });
+  if (rewound === null) return { live, deployments, ignored, rewound };
+  // Nothing of a rewound stage is trusted: no deployment is one to return to.
+  ignored.push(`the stage's records are untrusted (rewound): ${rewound}`);
+  const untrusted = `the stage was rewound: ${rewound}`;
+  return {
+    live,
+    deployments: deployments.map((d) => ({ ...d, untrusted, verifiedAt: null })),
+    ignored,
+    rewound,
+  };
+}
+
+/**
+ * Why the stage's records are rewound (deployments/stage-anchor.ts), or null. The anchored
+ * deployment's record is read even when its folder is gone from the bucket.
+ */
+async function rewoundStage(
+  place: DeploymentBucket,
+  trust: RecordTrust,
+  read: { records: Set<string>; directories: string[]; seen: AnchoredRead[] },
+): Promise<string | null> {
+  if (trust.anchor === undefined) return null;
+  const { state } = trust.anchor;
+  if (state.kind === 'anchored' && !read.directories.includes(state.deployment)) {
+    if (read.records.has(state.deployment)) {
+      await chosenRecord(place, state.deployment, trust, [], read.seen);
+    }
+  }
+  return rewoundBecause(state, read.seen) ?? null;
 }

@@ -54,6 +54,11 @@ export interface DeploymentRecord {
   rolledBackTo: string | null;
   /** One line on why (superseded by whom, what could not be judged). */
   note: string | null;
+  /**
+   * The stage's record count when the deploy role wrote it: the stage's anchor outside the bucket
+   * (deployments/stage-anchor.ts) names the newest. Absent on records from before anchors.
+   */
+  sequence?: number;
   /** Where it was signed for (record-signature.ts); absent on records from before signing. */
   scope?: RecordScope | null;
   /** The records key's signature over the scope and the fields above; absent: unsigned. */
@@ -101,6 +106,10 @@ export const ciRunUrl = (ci: CiRun): string =>
   `${ci.server}/${ci.repository}/actions/runs/${ci.runId}`;
 
 type Parsed = { record: DeploymentRecord } | { problem: string };
+
+/** A stage's record count: a whole number from 1. */
+export const isSequence = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 1;
 
 const optionalId = (value: unknown): value is string | null =>
   value === null || (typeof value === 'string' && ID.test(value));
@@ -178,6 +187,10 @@ export function parseRecord(text: string, directory: string): Parsed {
   if (value.ci !== null && ci === null) return { problem: 'CI run of the wrong shape' };
   const signed = signedParts(value);
   if (signed === undefined) return { problem: 'signature of the wrong shape' };
+  const { sequence } = value;
+  if (sequence !== undefined && sequence !== null && !isSequence(sequence)) {
+    return { problem: 'sequence of the wrong shape' };
+  }
   return {
     record: {
       schema: 1,
@@ -191,6 +204,7 @@ export function parseRecord(text: string, directory: string): Parsed {
       correlationId: value.correlationId,
       rolledBackTo: value.rolledBackTo as string | null,
       note: value.note === null ? null : recordNote(value.note),
+      ...(isSequence(sequence) ? { sequence } : {}),
       ...signed,
     },
   };

@@ -36,6 +36,8 @@ export interface HistoryReport {
   stack: string;
   deployments: HistoryEntry[];
   ignored: string[];
+  /** Why the stage's records are untrusted as a whole (rewound past its anchor), or null. */
+  rewound: string | null;
 }
 
 /** The deployments of a stage, newest first, with commits, verdicts, which is live and which a rollback would restore. */
@@ -129,6 +131,7 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
       stack,
       deployments: await deploymentEntries(books, history.deployments, live?.directory),
       ignored: history.ignored,
+      rewound: history.rewound,
     };
   })();
   return request.deadline.race(work, 'reading the deployment history');

@@ -6,6 +6,7 @@ import type { DeploymentBucket } from './deployment-bucket.ts';
 import type { DeploymentRecord } from './deployment-record.ts';
 import { type RecordKey, untrustedBecause } from './record-signature.ts';
 import { type RecordRead, readRecordVersions } from './record-store.ts';
+import type { AnchoredRead, AnchorState } from './stage-anchor.ts';
 
 /** What a record must be checked against: the records key (or why there is none) and the stage. */
 export interface RecordTrust {
@@ -13,6 +14,11 @@ export interface RecordTrust {
   keyProblem: string;
   service: string;
   stage: string;
+  /**
+   * The stage's anchor outside the bucket (deployments/stage-anchor.ts), read with the key, and
+   * where it lives; undefined where there is no key to check it with.
+   */
+  anchor?: { state: AnchorState; name: string } | undefined;
 }
 
 /** How far a record's signed time may run ahead of when S3 wrote it. */
@@ -57,6 +63,8 @@ export async function chosenRecord(
   directory: string,
   trust: RecordTrust,
   ignored: string[],
+  /** Every trusted version that carries a sequence number, for the anchor check. */
+  seen: AnchoredRead[] = [],
 ): Promise<{ record: DeploymentRecord | null; untrusted: string | null }> {
   const reads = await readRecordVersions(place, directory);
   if ('incomplete' in reads) {
@@ -69,6 +77,9 @@ export async function chosenRecord(
     if ('problem' in read) continue;
     const why = untrustedRead(read, trust);
     if (why === undefined) {
+      const { sequence } = read.record;
+      if (sequence !== undefined)
+        seen.push({ deployment: directory, sequence, sha256: read.sha256 });
       if (trusted === undefined || Date.parse(read.record.at) > Date.parse(trusted.at)) {
         trusted = read.record;
       }

@@ -32,6 +32,7 @@ export interface SignedFields {
   ci: { server: string; repository: string; runId: string } | null;
   note: string | null;
   correlationId: string | null;
+  sequence?: number;
   scope?: RecordScope | null;
   signature?: RecordSignature | null;
 }
@@ -82,7 +83,8 @@ export const publicKeyOf = (der: Uint8Array): KeyObject =>
 /**
  * The bytes a signature covers: the scope and every field of the record, in one fixed order (a
  * JSON array, artifacts sorted by name), so no two records share them. Payload 1 covered the
- * fields a rollback relies on; payload 2 adds the CI run, the note and the correlation id.
+ * fields a rollback relies on; payload 2 adds the CI run, the note, the correlation id and the
+ * stage's sequence number.
  */
 export function signedPayload(
   record: SignedFields,
@@ -93,7 +95,7 @@ export function signedPayload(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, hash]) => [name, hash.sha256, hash.versionId]);
   const ci = record.ci === null ? null : [record.ci.server, record.ci.repository, record.ci.runId];
-  const all = payload === 1 ? [] : [ci, record.note, record.correlationId];
+  const all = payload === 1 ? [] : [ci, record.note, record.correlationId, record.sequence ?? null];
   return Buffer.from(
     JSON.stringify([
       `petsage-smoke-record/${payload}`,

@@ -15,6 +15,7 @@ import {
   RECORD_MAX_BYTES,
   RECORDS_FOLDER,
 } from './deployment-record.ts';
+import { recordSha256 } from './stage-anchor.ts';
 
 /**
  * At most this many stored versions of one record are read (the current one first). A record
@@ -27,7 +28,9 @@ export const MAX_RECORD_VERSIONS = 50;
 const MAX_VERSION_PAGES = 10;
 
 /** A record read from the bucket, with when S3 wrote it (epoch ms, when S3 says). */
-export type RecordRead = { record: DeploymentRecord; writtenAt?: number } | { problem: string };
+export type RecordRead =
+  | { record: DeploymentRecord; writtenAt?: number; sha256: string }
+  | { problem: string };
 
 /** Every stored version of one key (newest first), or `tooMany` past MAX_RECORD_VERSIONS. */
 async function listRecordVersions(
@@ -125,8 +128,10 @@ export async function readRecord(
     );
     const text = (await object.Body?.transformToString('utf8')) ?? '';
     const parsed = parseRecord(text, directory);
+    if ('problem' in parsed) return parsed;
     const writtenAt = object.LastModified?.getTime();
-    return 'problem' in parsed || writtenAt === undefined ? parsed : { ...parsed, writtenAt };
+    const read = { ...parsed, sha256: recordSha256(text) };
+    return writtenAt === undefined ? read : { ...read, writtenAt };
   } catch (error) {
     return { problem: `unreadable (${safeMessage(error, 160)})` };
   }

@@ -13,12 +13,14 @@ import {
 import { callAws } from '../aws/aws-call.ts';
 import type { AwsSettings } from '../aws/aws-clients.ts';
 import { kmsClientFor } from '../aws/kms-client.ts';
+import { ssmClientFor } from '../aws/ssm-client.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import type { RecordTrust } from './deployment-history.ts';
 import { keyPlace, publicKeyOf, type RecordKey, SIGNING_ALGORITHM } from './record-signature.ts';
 import { publicKeySha256, type RecordsKeyPin } from './records-key-pin.ts';
+import { anchorName, readAnchor } from './stage-anchor.ts';
 
 /** The records key, or why there is none to check records against (one line). */
 export type OpenedKey = { key: RecordKey } | { problem: string };
@@ -143,5 +145,8 @@ export async function recordTrust(
 ): Promise<RecordTrust> {
   if (pin === undefined) return { key: undefined, keyProblem: NO_PIN, ...stage };
   const key = await openPinnedKey(kmsClientFor(aws), pin, deadline);
-  return { key, keyProblem: '', ...stage };
+  const scope = { ...stage, account: key.account, region: key.region };
+  const name = anchorName(stage.service, stage.stage);
+  const state = await readAnchor(ssmClientFor(aws), name, { key, scope }, deadline);
+  return { key, keyProblem: '', ...stage, anchor: { state, name } };
 }

@@ -169,6 +169,11 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
       : { verdictNote: note };
   }
   for (const line of books.history.ignored) log.notice(line);
+  if (books.history.rewound !== null) {
+    // Writing now would move the anchor past the evidence: nothing is recorded or restored.
+    const note = `the stage's records are untrusted (rewound): ${books.history.rewound}. Nothing was recorded and nothing was rolled back; see docs/signed-records.md.`;
+    return { verdictNote: note, exitCode: EXIT_COULD_NOT_JUDGE };
+  }
   const own = context.own ?? books.history.live;
   const decision = decideRollback({
     exitCode: outcome.exitCode,

@@ -68,7 +68,7 @@ const decide = (
     verdict,
     enabled,
     disabledBy: enabled ? undefined : '--skip-rollback',
-    history: { live: identity(live), deployments, ignored: [] },
+    history: { live: identity(live), deployments, ignored: [], rewound: null },
   });
 
 describe('decideRollback (verdict x history -> action)', () => {
@@ -150,7 +150,7 @@ describe('decideRollback when another deploy took over', () => {
         exitCode: code,
         verdict,
         enabled: true,
-        history: { live: identity(v3), deployments: [v3, v2, v1], ignored: [] },
+        history: { live: identity(v3), deployments: [v3, v2, v1], ignored: [], rewound: null },
         own: identity(v2),
       });
       // Assess

@@ -166,6 +166,7 @@ describe('the records key’s names', () => {
 describe('signed means all of it (payload 2)', () => {
   const forced = {
     ...record,
+    sequence: 3,
     verdict: 'restored' as const,
     ci: { server: 'https://github.com', repository: 'o/r', runId: '9' },
     note: 'forced (--force) past its recorded verdict',
@@ -175,6 +176,7 @@ describe('signed means all of it (payload 2)', () => {
     ['an edited note (the forced flag dropped)', { note: null }],
     ['another CI run', { ci: { server: 'https://github.com', repository: 'o/r', runId: '10' } }],
     ['another correlation id', { correlationId: 'smoke-2' }],
+    ['another sequence number', { sequence: 1 }],
   ])('does not trust a copy with %s', (_what, change) => {
     // Prepare
     const copy = { ...signedRecord(forced, DEV_SCOPE), ...change };
@@ -223,6 +225,7 @@ describe('what a signature covers, exactly', () => {
       ...record,
       ci: { server: 'https://github.com', repository: 'o/r', runId: '9' },
       note: 'forced (--force) past its recorded verdict',
+      sequence: 7,
       artifacts: {
         'health.zip': { sha256: 'a'.repeat(64), versionId: 'v1' },
         'compiled-cloudformation-template.json': { sha256: 'b'.repeat(64), versionId: null },
@@ -250,6 +253,7 @@ describe('what a signature covers, exactly', () => {
       ['https://github.com', 'o/r', '9'],
       'forced (--force) past its recorded verdict',
       'smoke-1',
+      7,
     ]);
   });
 

@@ -13,6 +13,7 @@ import {
   readRecordVersions,
   writeRecord,
 } from '../../../../packages/smoke-gate/src/deployments/record-store.ts';
+import { recordSha256 } from '../../../../packages/smoke-gate/src/deployments/stage-anchor.ts';
 import { DEV_PREFIX, s3Body } from '../../../helpers/dev-stage.ts';
 
 const DIR = '1795435800000-2026-11-23T12:10:00.000Z';
@@ -155,7 +156,10 @@ describe('readRecordVersions: a complete read or none', () => {
     const reads = await readRecordVersions(place(), DIR);
     // Assess
     expect(reads).toStrictEqual([
-      { record: { ...recordAt('verified'), scope: null, signature: null } },
+      {
+        record: { ...recordAt('verified'), scope: null, signature: null },
+        sha256: recordSha256(JSON.stringify(recordAt('verified'))),
+      },
     ]);
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input.VersionId).toBeUndefined();
   });

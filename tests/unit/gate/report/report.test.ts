@@ -159,6 +159,7 @@ describe('formatHistory', () => {
         },
       ],
       ignored: ['record of 1796119200000-2026-12-01T10:00:00.000Z untrusted: unsigned'],
+      rewound: null,
     });
     // Assess
     const lines = text.split('\n');

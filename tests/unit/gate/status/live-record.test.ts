@@ -38,6 +38,7 @@ describe('readLiveRecord: the gate’s record of what is live', () => {
       stack: 'svc-prod',
       deployments: [entry('2', true, 'failed'), entry('1', false, 'verified')],
       ignored: [],
+      rewound: null,
     } as HistoryReport;
     // Act
     const live = await readLiveRecord(request);

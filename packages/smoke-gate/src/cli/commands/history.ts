@@ -28,5 +28,6 @@ export async function runHistory(values: Values, out: Out, deadline: Deadline): 
   const read = await readOrFail(out, 'history', () => checkHistory(request));
   if ('code' in read) return read.code;
   out.write(formatHistory(read.report, coloursOf(io)), read.report);
-  return EXIT_VERIFIED;
+  // A rewound stage's history is what someone left in the bucket: it could not be read as ours.
+  return read.report.rewound === null ? EXIT_VERIFIED : EXIT_COULD_NOT_JUDGE;
 }
