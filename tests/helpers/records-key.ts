@@ -15,6 +15,7 @@ import {
   publicKeySha256,
   type RecordsKeyPin,
 } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
+import { anchorPayload } from '../../packages/smoke-gate/src/deployments/stage-anchor.ts';
 
 export const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-test';
 
@@ -84,3 +85,20 @@ export const DEV_SCOPE: RecordScope = {
   account: '123456789012',
   region: 'us-east-1',
 };
+
+/** The dev stage's anchor, signed with the test key, naming record `sequence` of `deployment`. */
+export function signedAnchor(body: {
+  sequence: number;
+  deployment?: string;
+  recordSha256?: string;
+  at?: string;
+}) {
+  const full = {
+    deployment: '1795435900000-2026-11-23T12:11:40.000Z',
+    recordSha256: 'a'.repeat(64),
+    at: '2026-11-23T12:11:50.000Z',
+    ...body,
+  };
+  const signature = sign('sha256', anchorPayload(full, DEV_SCOPE), keyPair.privateKey);
+  return { ...full, algorithm: SIGNING_ALGORITHM, signature: signature.toString('base64') };
+}

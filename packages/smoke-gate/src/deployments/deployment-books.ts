@@ -127,7 +127,9 @@ async function signedOrSaid(
   context.log.notice(
     `deployment ${record.deployment}'s ${record.verdict} record is written unsigned (${why}): history shows it as untrusted and no rollback returns to it. Records are signed by the deploy role with the records key: docs/signed-records.md.`,
   );
-  return record;
+  // Unsigned, it is no link in the stage's numbered chain.
+  const { sequence: _unnumbered, ...unsigned } = record;
+  return unsigned;
 }
 
 /** The next record's sequence number, where the stage is anchored (a key, an anchor it signed). */

@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CouldNotJudgeError } from '../../../../packages/smoke-gate/src/core/errors.ts';
@@ -15,8 +16,9 @@ import {
   type StagePlace,
 } from '../../../../packages/smoke-gate/src/deployments/deployment-books.ts';
 import { sha256 } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import { recordSha256 } from '../../../../packages/smoke-gate/src/deployments/stage-anchor.ts';
 import { DEV_AWS, DEV_PREFIX, DEV_STAGE, s3Body } from '../../../helpers/dev-stage.ts';
-import { KEY_ARN, KEY_PIN, mockRecordsKey } from '../../../helpers/records-key.ts';
+import { KEY_ARN, KEY_PIN, mockRecordsKey, signedAnchor } from '../../../helpers/records-key.ts';
 import { failedReport } from '../../../helpers/verify-report.ts';
 
 const DEPLOYMENT = '1795435900000-2026-11-23T12:11:40.000Z';
@@ -24,7 +26,7 @@ const OWN = { directory: DEPLOYMENT, commit: 'abc123', version: '1.0.0' };
 
 const s3 = mockClient(S3Client);
 const cloudFormation = mockClient(CloudFormationClient);
-const { kms, answer: answerKms } = mockRecordsKey();
+const { kms, ssm, answer: answerKms } = mockRecordsKey();
 
 afterEach(() => {
   s3.reset();
@@ -166,6 +168,75 @@ describe('recordVerdict', () => {
         note: 'failed the smoke test',
         signature: expect.objectContaining({ keyArn: KEY_ARN }),
       }),
+    ]);
+  });
+
+  it('numbers each signed record in the stage and moves the stage’s anchor to it', async () => {
+    // Prepare: the stage's anchor names record #6.
+    bucket();
+    ssm.on(GetParameterCommand).resolves({
+      Parameter: { Value: JSON.stringify(signedAnchor({ sequence: 6 })) },
+    });
+    const books = await openRecordBooks(DEV_STAGE, DEV_AWS);
+    const context = { log: { notice: () => undefined }, env: {} };
+    // Act
+    await recordVerdict(context, books, OWN, 'failed');
+    await recordVerdict(context, books, OWN, 'rolled-back');
+    // Assess
+    const bodies = s3.commandCalls(PutObjectCommand).map((c) => String(c.args[0].input.Body));
+    const anchors = ssm
+      .commandCalls(PutParameterCommand)
+      .map((c) => ({ ...c.args[0].input, Value: JSON.parse(String(c.args[0].input.Value)) }));
+    expect(written().map((r) => r.sequence)).toStrictEqual([7, 8]);
+    expect(anchors).toMatchObject(
+      bodies.map((body, i) => ({
+        Name: '/petsage-smoke-test/smoke-gate/dev/anchor',
+        Overwrite: true,
+        Value: { sequence: 7 + i, deployment: OWN.directory, recordSha256: recordSha256(body) },
+      })),
+    );
+  });
+
+  it('starts the stage at #1 when it has no anchor yet', async () => {
+    // Prepare
+    bucket();
+    // Act
+    await record('verified');
+    // Assess
+    expect(written()[0]?.sequence).toBe(1);
+    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(1);
+  });
+
+  it('numbers and anchors nothing it could not sign', async () => {
+    // Prepare
+    bucket();
+    kms
+      .on(SignCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    // Act
+    await record('verified');
+    // Assess
+    expect(written()[0]).not.toHaveProperty('sequence');
+    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+  });
+
+  it('keeps the record and says so when the anchor cannot be moved', async () => {
+    // Prepare
+    bucket();
+    ssm
+      .on(PutParameterCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    // Act
+    const { ok, notices } = await record('verified');
+    // Assess
+    expect(ok).toBe(true);
+    expect(written()).toHaveLength(1);
+    expect(notices).toStrictEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^the stage's anchor was not moved to deployment ${OWN.directory}'s record \\(.*ssm:PutParameter.*\\): that record is not anchored\\.$`,
+        ),
+      ),
     ]);
   });
 

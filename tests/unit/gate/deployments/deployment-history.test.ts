@@ -20,6 +20,10 @@ import {
 } from '../../../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import type { DeploymentRecord } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import { publicKeyOf } from '../../../../packages/smoke-gate/src/deployments/record-signature.ts';
+import {
+  type AnchorState,
+  recordSha256,
+} from '../../../../packages/smoke-gate/src/deployments/stage-anchor.ts';
 import type { Verdict } from '../../../../packages/smoke-gate/src/verification/verify-deployment.ts';
 import {
   DEV_SCOPE,
@@ -225,7 +229,7 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
       return { Body: { transformToString: async () => text } as never, LastModified };
     });
   };
-  const read = () =>
+  const read = (anchor?: AnchorState) =>
     deploymentHistory(
       {
         s3: new S3Client({ region: 'us-east-1' }),
@@ -234,7 +238,13 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
         deadline: createDeadline(Date.now() + 10_000),
       },
       { directory: dirOf(4), commit: 'c4', version: null },
-      { key: testKey, keyProblem: '', service: 'petsage-smoke-test', stage: 'dev' },
+      {
+        key: testKey,
+        keyProblem: '',
+        service: 'petsage-smoke-test',
+        stage: 'dev',
+        ...(anchor === undefined ? {} : { anchor: { state: anchor, name: 'anchor' } }),
+      },
     );
   const signed = (record: DeploymentRecord) => signedRecord(record, DEV_SCOPE);
 
@@ -357,6 +367,74 @@ describe('deploymentHistory: what a rollback may return to, from the bucket', ()
     expect(deployments[0]).toMatchObject({ record: null, verifiedAt: null });
     expect(deployments[0]?.untrusted).toMatch(/^it has more than 50 stored versions/);
     expect(ignored[0]).toMatch(new RegExp(`^record of ${dirOf(1)} untrusted: it has more than 50`));
+  });
+
+  describe('against the stage’s anchor', () => {
+    const numbered = (n: number, verdict: RecordedVerdict, sequence: number, at?: string) =>
+      signed({ ...recordOf(n, verdict, at), sequence });
+    const anchoredAt = (record: DeploymentRecord, n: number): AnchorState => ({
+      kind: 'anchored',
+      sequence: record.sequence ?? 0,
+      deployment: dirOf(n),
+      recordSha256: recordSha256(JSON.stringify(record)),
+      at: record.at,
+    });
+
+    it('trusts a stage whose anchored record is in the bucket', async () => {
+      // Prepare
+      const newest = numbered(2, 'verified', 2);
+      bucket({ 1: [numbered(1, 'verified', 1)], 2: [newest] });
+      // Act
+      const history = await read(anchoredAt(newest, 2));
+      // Assess
+      expect(history.rewound).toBeNull();
+      expect(history.deployments.map((d) => d.verifiedAt !== null)).toStrictEqual([true, true]);
+    });
+
+    it('calls the stage rewound, and nothing in it a rollback target, when its anchored record was deleted', async () => {
+      // Prepare: #2 (failed) is what the anchor names; only #1 (verified) is left.
+      const deleted = numbered(1, 'failed', 2, '2026-11-23T12:01:50.000Z');
+      bucket({ 1: [numbered(1, 'verified', 1)] });
+      // Act
+      const history = await read(anchoredAt(deleted, 1));
+      // Assess
+      const why = `its newest record (#2, deployment ${dirOf(1)}, per the stage's anchor) is no longer in the bucket: a record was deleted or put back`;
+      expect(history.rewound).toBe(why);
+      expect(history.deployments[0]).toMatchObject({
+        verifiedAt: null,
+        untrusted: `the stage was rewound: ${why}`,
+      });
+      expect(history.ignored).toContain(`the stage's records are untrusted (rewound): ${why}`);
+    });
+
+    it('calls the stage rewound when its anchor is gone but a record was anchored', async () => {
+      // Prepare
+      bucket({ 1: [numbered(1, 'verified', 3)] });
+      // Act
+      const history = await read({ kind: 'none' });
+      // Assess
+      expect(history.rewound).toBe(
+        "the stage's anchor is gone, but its records were anchored up to #3",
+      );
+    });
+
+    it('reads the anchored record even when its deployment folder is gone', async () => {
+      // Prepare: deployment 2's folder pruned; its record (the anchored one) still there.
+      const newest = numbered(2, 'restored', 5);
+      bucket({ 1: [numbered(1, 'verified', 4)], 2: [newest] });
+      s3.on(ListObjectsV2Command).resolves({
+        Contents: [
+          { Key: `${PREFIX}${dirOf(1)}/health.zip`, LastModified: new Date(1795431001000) },
+          { Key: `${PREFIX}smoke-records/${dirOf(1)}.json`, LastModified: new Date(1795431001000) },
+          { Key: `${PREFIX}smoke-records/${dirOf(2)}.json`, LastModified: new Date(1795432001000) },
+        ],
+      });
+      // Act
+      const history = await read(anchoredAt(newest, 2));
+      // Assess
+      expect(history.rewound).toBeNull();
+      expect(history.deployments.map((d) => d.directory)).toStrictEqual([dirOf(1)]);
+    });
   });
 
   it('never counts an unsigned verified record, and says why', async () => {
