@@ -12,12 +12,14 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { CreateKeyCommand, KMSClient, SignCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MOTO_CREDENTIALS_ENV,
@@ -413,6 +415,41 @@ describe
       });
       expect(back.code, back.output).toBe(2);
       expect(await liveDirectory()).not.toBe(goodDir);
+    });
+
+    it('calls the stage untrusted (rewound) after one DeleteObjectVersion of its newest record, and restores nothing', {
+      timeout: 2 * TIMEOUT,
+    }, async () => {
+      // Prepare: the anchor names the newest record; its newest version is deleted.
+      const ssm = new SSMClient(moto.settings());
+      const parameter = await ssm.send(
+        new GetParameterCommand({ Name: `/petsage-smoke-test/smoke-gate/${STAGE}/anchor` }),
+      );
+      ssm.destroy();
+      const anchored = JSON.parse(parameter.Parameter?.Value ?? '{}');
+      const b = await bucket();
+      const key = `${PREFIX}smoke-records/${anchored.deployment}.json`;
+      const versions = await b.s3.send(
+        new ListObjectVersionsCommand({ Bucket: b.name, Prefix: key }),
+      );
+      const newest = versions.Versions?.find((v) => v.Key === key && v.IsLatest);
+      await b.s3.send(
+        new DeleteObjectCommand({ Bucket: b.name, Key: key, VersionId: newest?.VersionId }),
+      );
+      // Act
+      const listed = await historyOf(moto, STAGE);
+      const back = await serverless(good, ['rollback', '--timestamp', goodDir.split('-')[0] ?? '']);
+      // Assess
+      expect(anchored.sequence).toBeGreaterThan(1);
+      expect(listed.run.code).toBe(2);
+      expect(listed.report.rewound).toMatch(
+        new RegExp(
+          `^its newest record \\(#${anchored.sequence}, deployment ${anchored.deployment}, per the stage's anchor\\) is no longer in the bucket`,
+        ),
+      );
+      expect(listed.report.deployments.every((d) => d.verdict === 'untrusted')).toBe(true);
+      expect(back.code, back.output).toBe(2);
+      expect(back.output).toMatch(/the stage was rewound/);
     });
 
     it('refuses, exit 2 naming both, a pin whose fingerprint is not the key’s: nothing trusted or written', {

@@ -21,11 +21,12 @@ export async function rollbackRefusal(
   options: { force: boolean } = { force: false },
 ): Promise<string | undefined> {
   const record = to.record;
-  if (record === null) {
-    return `refused: deployment ${to.directory} has no record, so nothing proves it passed its gate.`;
-  }
+  // Untrusted first: a record read not at all (too many versions, a rewound stage) says why.
   if (to.untrusted !== null) {
     return `refused: deployment ${to.directory}'s record is untrusted (${to.untrusted}); the gate restores only what this pipeline signed.`;
+  }
+  if (record === null) {
+    return `refused: deployment ${to.directory} has no record, so nothing proves it passed its gate.`;
   }
   if (!PASSED_VERDICTS.includes(record.verdict) && !options.force) {
     return `refused: deployment ${to.directory} is recorded as ${record.verdict}; pass --force to restore it anyway (recorded as forced).`;
