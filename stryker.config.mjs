@@ -18,6 +18,8 @@ export default {
     'packages/smoke-gate/src/deployments/record-signature.ts',
     'packages/smoke-gate/src/deployments/record-choice.ts',
     'packages/smoke-gate/src/deployments/record-store.ts',
+    'packages/smoke-gate/src/deployments/records-key-pin.ts',
+    'packages/smoke-gate/src/deployments/stage-anchor.ts',
     'packages/smoke-gate/src/deployments/rollback-checks.ts',
     'packages/smoke-gate/src/deployments/rollback-by-commit.ts',
     'packages/smoke-gate/src/gate/own-deployment.ts',

@@ -110,6 +110,52 @@ describe('the stage’s anchor', () => {
     });
   });
 
+  it.each([
+    ['a deployment that is not a folder name', { deployment: `x${DIR}` }],
+    ['a deployment with a tail', { deployment: `${DIR}/x` }],
+    ['a hash with a head', { recordSha256: `b${'a'.repeat(64)}` }],
+    ['a hash with a tail', { recordSha256: `${'a'.repeat(64)}b` }],
+    ['a time longer than a time', { at: `${'9'.repeat(41)}` }],
+    ['a sequence that is text', { sequence: '4' }],
+  ])('is not the gate’s when it holds %s, even signed by the key', async (_what, change) => {
+    // Prepare
+    holds(signedValue({ ...BODY, ...change } as AnchorBody));
+    // Act
+    const read = await readAnchor(client(), NAME, check, deadline());
+    // Assess
+    expect(read).toStrictEqual({
+      kind: 'untrusted',
+      why: `the stage's anchor ${NAME} is not one the gate wrote`,
+    });
+  });
+
+  it('reads a time of 40 characters, and an anchor up to 4096 characters long', async () => {
+    // Prepare
+    const body = { ...BODY, at: `${'9'.repeat(40)}` };
+    const value = signedValue(body);
+    holds(JSON.stringify({ ...JSON.parse(value), pad: 'x'.repeat(4096 - value.length - 10) }));
+    // Act
+    const read = await readAnchor(client(), NAME, check, deadline());
+    // Assess
+    expect(read).toStrictEqual({ kind: 'anchored', ...body });
+  });
+
+  it('is not the gate’s when the parameter holds no value', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: NAME } });
+    // Act
+    const read = await readAnchor(client(), NAME, check, deadline());
+    // Assess
+    expect(read).toMatchObject({ kind: 'untrusted' });
+  });
+
+  it('asks SSM for the anchor by its name', async () => {
+    // Act
+    await readAnchor(client(), NAME, check, deadline());
+    // Assess
+    expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toStrictEqual({ Name: NAME });
+  });
+
   it('cannot be read without ssm:GetParameter: one line naming it', async () => {
     // Prepare
     ssm
