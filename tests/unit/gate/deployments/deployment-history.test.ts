@@ -142,6 +142,36 @@ describe('decideRollback (verdict x history -> action)', () => {
   });
 });
 
+describe('decideRollback keeps what it cannot act on, and says why', () => {
+  it('keeps a verified deploy whose live deployment it cannot name', () => {
+    expect(
+      decideRollback({
+        exitCode: 0,
+        verdict: 'verified',
+        enabled: true,
+        history: { live: undefined, deployments: [], ignored: [], rewound: null },
+      }),
+    ).toStrictEqual({
+      action: 'keep',
+      reason: 'verified, but the live deployment could not be identified',
+    });
+  });
+
+  it.each([
+    [2, 'inconclusive'],
+    [1, 'inconclusive'],
+  ] as const)(
+    'rolls nothing back on exit %i (%s): only a definitive FAIL does',
+    (code, verdict) => {
+      expect(decide(code, verdict, v2, [v2, v1])).toStrictEqual({
+        action: 'keep',
+        reason:
+          'the verification could not judge this deployment (exit 2), so nothing is rolled back: only a definitive FAIL rolls back. The deployment stays live.',
+      });
+    },
+  );
+});
+
 describe('decideRollback when another deploy took over', () => {
   it.each([
     ['a PASS', 0, 'verified'],
@@ -473,6 +503,11 @@ describe('liveCode: what the stack runs, read from its template', () => {
       createDeadline(Date.now() + 10_000),
     );
 
+  it('knows no live deployment for a stack that sends no template', async () => {
+    cloudFormation.on(GetTemplateCommand).resolves({});
+    expect(await read()).toBeUndefined();
+  });
+
   it('reads the deployment, its build stamp, its prefix and the records key the stack pins', async () => {
     template(`custom/svc/dev/${DIR}/health.zip`, { SmokeGate: { RecordsKey: KEY_PIN } });
     expect(await read()).toStrictEqual({
@@ -487,6 +522,7 @@ describe('liveCode: what the stack runs, read from its template', () => {
 
   it.each([
     ['no records key', undefined],
+    ['metadata of its own, but not the gate’s', { Other: {} }],
     ['an alias, not a pin', { SmokeGate: { RecordsKey: 'alias/other-key' } }],
     ['a pin without its fingerprint', { SmokeGate: { RecordsKey: { arn: KEY_ARN } } }],
     ['one that is not an object', { SmokeGate: { RecordsKey: 7 } }],
