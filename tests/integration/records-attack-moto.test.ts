@@ -43,7 +43,7 @@ import {
 import { signedPayload } from '../../packages/smoke-gate/src/deployments/record-signature.ts';
 import type { RecordsKeyPin } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { runNodeScript } from '../helpers/cli.ts';
-import { historyOf, liveDirectoryOf } from '../helpers/moto-gate.ts';
+import { gateJsonRun, historyOf, liveDirectoryOf } from '../helpers/moto-gate.ts';
 
 const hasMoto = motoForSuite('the signed-records suite');
 
@@ -438,9 +438,12 @@ describe
       );
       // Act
       const listed = await historyOf(moto, STAGE);
+      const status = await gateJsonRun(moto, 'status', STAGE);
       const back = await serverless(good, ['rollback', '--timestamp', goodDir.split('-')[0] ?? '']);
       // Assess
       expect(anchored.sequence).toBeGreaterThan(1);
+      expect(status.code, status.stderr).toBe(2);
+      expect(JSON.parse(status.stdout).live.rewound).toBe(listed.report.rewound);
       expect(listed.run.code).toBe(2);
       expect(listed.report.rewound).toMatch(
         new RegExp(

@@ -13,12 +13,15 @@ export interface LiveRecord {
   verdict: RecordedVerdict | 'unrecorded' | 'untrusted' | null;
   /** Why there is no verdict, when there is none. */
   note: string | null;
+  /** Why the stage's records are untrusted as a whole (rewound past its anchor), if they are. */
+  rewound?: string | undefined;
 }
 
 /** Reads the stage's records for its live deployment; what could not be read is a note. */
 export async function readLiveRecord(request: HistoryRequest): Promise<LiveRecord> {
   try {
     const history = await checkHistory(request);
+    const rewound = history.rewound === null ? {} : { rewound: history.rewound };
     const live = history.deployments.find((entry) => entry.live);
     if (live === undefined) {
       return {
@@ -26,6 +29,7 @@ export async function readLiveRecord(request: HistoryRequest): Promise<LiveRecor
         commit: null,
         verdict: null,
         note: 'no deployment in the bucket is live',
+        ...rewound,
       };
     }
     return {
@@ -38,6 +42,7 @@ export async function readLiveRecord(request: HistoryRequest): Promise<LiveRecor
           : live.untrusted === null
             ? null
             : `its record is untrusted: ${live.untrusted.why}`,
+      ...rewound,
     };
   } catch (error) {
     if (!(error instanceof CouldNotJudgeError)) throw error;

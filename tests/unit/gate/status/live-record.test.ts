@@ -51,6 +51,33 @@ describe('readLiveRecord: the gate’s record of what is live', () => {
     });
   });
 
+  it('says the stage was rewound, with the live deployment’s untrusted record', async () => {
+    // Prepare
+    history.error = undefined;
+    history.report = {
+      stage: 'prod',
+      stack: 'svc-prod',
+      deployments: [
+        {
+          ...entry('2', true, 'untrusted'),
+          untrusted: { claims: 'verified', why: 'the stage was rewound: gone' },
+        },
+      ],
+      ignored: [],
+      rewound: 'gone',
+    } as HistoryReport;
+    // Act
+    const live = await readLiveRecord(request);
+    // Assess
+    expect(live).toStrictEqual({
+      directory: '2',
+      commit: 'commit-2',
+      verdict: 'untrusted',
+      note: 'its record is untrusted: the stage was rewound: gone',
+      rewound: 'gone',
+    });
+  });
+
   it('says when the records cannot be read, and does not fail status for it', async () => {
     // Prepare
     history.error = new CouldNotJudgeError(

@@ -34,5 +34,7 @@ export async function runStatus(values: Values, out: Out, deadline: Deadline): P
   if ('code' in read) return read.code;
   const chart = { unicode: unicodeOk(io.env), width: io.stdout.columns ?? 80 };
   out.write(formatStatus(read.report, coloursOf(io), chart), read.report);
+  // A rewound stage's records say nothing of what is live: status cannot tell.
+  if (read.report.live.rewound !== undefined) return EXIT_COULD_NOT_JUDGE;
   return read.report.ok ? EXIT_VERIFIED : EXIT_FAILED;
 }
