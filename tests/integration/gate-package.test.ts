@@ -84,6 +84,8 @@ describe('the packed gate (@petsage/smoke-gate)', () => {
       '@aws-sdk/client-kms',
       '@aws-sdk/client-s3',
       '@aws-sdk/client-sns',
+      // The stage's anchor outside the bucket (signed records).
+      '@aws-sdk/client-ssm',
       '@aws-sdk/client-sts',
       // The SDK's shared config loader: a targets file's profiles are checked before any call.
       '@smithy/core',
