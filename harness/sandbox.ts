@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deployRoleEnv } from './aws/deploy-role.ts';
 import { MOTO_CREDENTIALS_ENV, motoAvailable, startMoto } from './aws/moto.ts';
 import { createRecordsKey } from './aws/records-key.ts';
 import scheduledEvent from './lambda/events/scheduled-event.json' with { type: 'json' };
@@ -72,7 +73,9 @@ try {
     pinRecordsKey(pin),
     BREAK_PAYLOAD,
   ]);
-  const env = { ...MOTO_CREDENTIALS_ENV, AWS_ENDPOINT_URL: moto.endpoint };
+  // As the pipeline's deploy role: the bucket guard lets no one else deploy.
+  const asDeployRole = await deployRoleEnv(moto, 'petsage-smoke-test-deploy');
+  const env = { ...MOTO_CREDENTIALS_ENV, ...asDeployRole, AWS_ENDPOINT_URL: moto.endpoint };
   say(
     `sandbox: moto at ${moto.endpoint}, route stand-in at ${route.baseUrl}; deploying stage ${STAGE}...`,
   );

@@ -41,6 +41,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
 import {
   MOTO_CREDENTIALS_ENV,
   type Moto,
@@ -81,6 +82,8 @@ let eventsRoute: RouteStandIn;
 let dir: string;
 /** The records key made for this moto run, pinned in every copy. */
 let pin: RecordsKeyPin;
+/** The deploy role's credentials in moto (the bucket guard lets no one else deploy). */
+let asDeployRole: Awaited<ReturnType<typeof deployRoleEnv>>;
 let v1: string;
 let broken: string;
 let brokenNoRollback: string;
@@ -90,6 +93,7 @@ let lastGood: string | undefined;
 /** The environment of a framework run against moto. */
 const deployEnv = (release: string) => ({
   ...MOTO_CREDENTIALS_ENV,
+  ...asDeployRole,
   AWS_ENDPOINT_URL: moto.endpoint,
   // osls's documented stack polling interval (default 5 s).
   SLS_AWS_MONITORING_FREQUENCY: '200',
@@ -180,6 +184,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     moto = await startMoto();
     // The records key, once per account and region (docs/signed-records.md).
     pin = await createRecordsKey(moto.settings());
+    asDeployRole = await deployRoleEnv(moto, 'petsage-smoke-test-deploy');
     route = await startRouteStandIn({ stackName: STACK, aws: moto.settings() });
     firstRoute = await startRouteStandIn({ stackName: FIRST_STACK, aws: moto.settings() });
     eventsRoute = await startRouteStandIn({ stackName: EVENTS_STACK, aws: moto.settings() });

@@ -10,6 +10,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
 import {
   MOTO_CREDENTIALS_ENV,
   type Moto,
@@ -47,6 +48,8 @@ let good: string;
 let broken: string;
 /** The records key made for this moto run, pinned in every copy. */
 let pin: RecordsKeyPin;
+/** The deploy role's credentials in moto (the bucket guard lets no one else deploy). */
+let asDeployRole: Awaited<ReturnType<typeof deployRoleEnv>>;
 
 /** What a v3 copy needs: the moto plugin before the gate, nodejs22.x through v3's schema. */
 const V3_EDITS = [
@@ -81,6 +84,7 @@ const serverless = (cwd: string, args: string[], release: string) =>
     [...args, '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
     {
       ...MOTO_CREDENTIALS_ENV,
+      ...asDeployRole,
       ...SERVERLESS_V3_ENV,
       AWS_ENDPOINT_URL: moto.endpoint,
       SLS_V3_DIR: v3,
@@ -97,6 +101,7 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
     moto = await startMoto();
     // The records key, once per account and region (docs/signed-records.md).
     pin = await createRecordsKey(moto.settings(), 'petsage-plain-js');
+    asDeployRole = await deployRoleEnv(moto, 'petsage-plain-js-deploy');
     route = await startRouteStandIn({
       stackName: `petsage-plain-js-${STAGE}`,
       aws: moto.settings(),

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
 import {
   MOTO_CREDENTIALS_ENV,
   type Moto,
@@ -34,10 +35,13 @@ let good: string;
 let broken: string;
 /** The records key made for this moto run, pinned in every copy. */
 let pin: RecordsKeyPin;
+/** The deploy role's credentials in moto (the bucket guard lets no one else deploy). */
+let asDeployRole: Awaited<ReturnType<typeof deployRoleEnv>>;
 
 /** The environment of a run against moto. */
 const env = (release: string) => ({
   ...MOTO_CREDENTIALS_ENV,
+  ...asDeployRole,
   AWS_ENDPOINT_URL: moto.endpoint,
   SLS_AWS_MONITORING_FREQUENCY: '200',
   RELEASE_ID: release,
@@ -71,6 +75,7 @@ describe
       moto = await startMoto();
       // The records key, once per account and region (docs/signed-records.md).
       pin = await createRecordsKey(moto.settings(), 'petsage-plain-js');
+      asDeployRole = await deployRoleEnv(moto, 'petsage-plain-js-deploy');
       route = await startRouteStandIn({
         stackName: `${SERVICE}-${STAGE}`,
         aws: moto.settings(),

@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
 import {
   MOTO_CREDENTIALS_ENV,
   type Moto,
@@ -59,6 +60,8 @@ let good: string;
 let broken: string;
 /** The records key made for this run, pinned in serverless.yml. */
 let pin: RecordsKeyPin;
+/** The deploy role's credentials in moto (the bucket guard lets no one else deploy). */
+let asDeployRole: Awaited<ReturnType<typeof deployRoleEnv>>;
 
 const serverless = (cwd: string, args: string[], release = 'good') =>
   runNodeScript(
@@ -66,6 +69,7 @@ const serverless = (cwd: string, args: string[], release = 'good') =>
     [...args, '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
     {
       ...MOTO_CREDENTIALS_ENV,
+      ...asDeployRole,
       AWS_ENDPOINT_URL: moto.endpoint,
       SLS_AWS_MONITORING_FREQUENCY: '200',
       RELEASE_ID: release,
@@ -147,6 +151,7 @@ describe
     beforeAll(async () => {
       moto = await startMoto();
       pin = await createRecordsKey(moto.settings());
+      asDeployRole = await deployRoleEnv(moto, 'petsage-smoke-test-deploy');
       route = await startRouteStandIn({ stackName: STACK, aws: moto.settings() });
       dir = await mkdtemp(join(tmpdir(), 'petsage-records-'));
       good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN, pinRecordsKey(pin)]);

@@ -72,6 +72,8 @@ export const MANY_TARGETS_DEFAULTS = {
 
 /** The gate after a deploy: what only the hooks use. */
 export const GATE_DEFAULTS = {
+  /** Asking STS who deploys, before anything is uploaded (the bucket guard's lockout check). */
+  callerCheckTimeoutMs: 30_000,
   /** After `serverless deploy` only: how long a 404 counts as a route still propagating. */
   deployNotFoundGraceMs: 20_000,
   /** Publishing one gate event to the alarm topic: a bound of its own, so it never holds a hook. */

@@ -3,8 +3,10 @@
 // Loading it costs little on other commands: the work is in serverless-smoke.ts, imported when a
 // verification runs.
 
+import { createDeadline } from '../core/deadline.ts';
+import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
-import { OPTIONS, rangeText } from '../core/options.ts';
+import { safeMessage } from '../core/safe-text.ts';
 import { deployedNotVerified } from '../gate/gate-crash.ts';
 import { isGateRollback } from '../gate/internal-rollback.ts';
 import type { SmokeTrigger } from '../gate/serverless-smoke.ts';
@@ -13,10 +15,12 @@ import {
   addGateToTemplate,
   addMonitoringEvents,
   enforcesLogLevel,
+  guardedRoleName,
   monitoringProblem,
   type ServiceGate,
   serviceGate,
 } from '../template/service-gate.ts';
+import { PLUGIN_COMMANDS } from './commands.ts';
 import { frameworkIdentity, untestedFramework } from './framework-range.ts';
 import { deployedStackOf, readFrameworkStage } from './framework-stage.ts';
 import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
@@ -47,6 +51,7 @@ type HookName =
   | 'before:rollback:initialize'
   | 'after:rollback:rollback'
   | 'smoke:verify'
+  | 'before:deploy:deploy'
   | 'after:deploy:deploy'
   | 'after:deploy:function:deploy';
 
@@ -58,15 +63,6 @@ export const pluginLog = (utils?: { log?: PluginLog }): PluginLog =>
     error: (message) => console.error(message),
   };
 
-const SMOKE_OPTIONS = {
-  timeout: {
-    usage: `Deadline in seconds, ${rangeText('timeout')} unless custom.smokeTest.timeout sets one`,
-    type: 'string',
-  },
-  json: { usage: OPTIONS.json.help, type: 'boolean' },
-  junit: { usage: OPTIONS.junit.help.replace(/\n/g, ' '), type: 'string' },
-} as const;
-
 /** The one line a service with monitoring but no route line is told at package time. */
 export const ROUTE_HEARTBEAT_OFF =
   'Smoke test: no route heartbeat: set custom.smokeTest.monitoring.routeLine to a key and value the function writes for route calls to have EventBridge walk the public route too.';
@@ -77,50 +73,13 @@ export class SmokeTestPlugin {
   readonly cliOptions: Record<string, unknown>;
   readonly log: PluginLog;
   readonly logLevelProblem: string | undefined;
+  /** The role the bucket guard this packaging added lets write (none: no guard added). */
+  guardedRole: string | undefined;
   /** Ends the temporary folder of the packaging in progress, if any. */
   endOwnTmp: EndOwnTmp | undefined;
   /** The service's contract and monitoring, read once at the first hook (variables resolved). */
   #gate: ServiceGate | Error | undefined;
-  readonly commands = {
-    smoke: {
-      usage: 'Verify the deployed route answers and its log line reaches CloudWatch Logs',
-      lifecycleEvents: ['verify'],
-      options: SMOKE_OPTIONS,
-    },
-    // Extends the framework's own rollback command: listed in `serverless rollback --help`.
-    rollback: {
-      options: {
-        commit: {
-          usage:
-            'Roll back to the newest deployment built from this commit (sha or prefix); verified afterwards',
-          type: 'string',
-        },
-        force: {
-          usage:
-            'Roll back to a deployment recorded as failed, rolled back or interrupted (recorded as forced)',
-          type: 'boolean',
-        },
-      },
-    },
-    // Extends the framework's own deploy command: listed in `serverless deploy --help`.
-    deploy: {
-      options: {
-        'skip-smoke': {
-          usage: 'Deploy without the post-deploy smoke test (this deploy only)',
-          type: 'boolean',
-        },
-        'skip-rollback': {
-          usage: 'Leave a deploy that fails the smoke test live (this deploy only)',
-          type: 'boolean',
-        },
-        junit: { usage: 'Write the smoke test JUnit XML report to this file', type: 'string' },
-        json: {
-          usage: 'Print the smoke test report (and any rollback) as one JSON object on stdout',
-          type: 'boolean',
-        },
-      },
-    },
-  };
+  readonly commands = PLUGIN_COMMANDS;
   readonly hooks: Record<HookName, () => unknown>;
 
   constructor(
@@ -153,6 +112,7 @@ export class SmokeTestPlugin {
         }
         const unguarded = addGateToTemplate(packagedService(serverless), gate);
         if (unguarded !== undefined) this.log.notice(unguarded);
+        this.guardedRole = unguarded === undefined ? guardedRoleName(gate) : undefined;
       },
       'after:package:finalize': () => this.endOwnTmp?.(),
       // Before any bundler's packageFunction hook (serverless-esbuild zips there, listed first).
@@ -160,6 +120,7 @@ export class SmokeTestPlugin {
       'after:deploy:function:packageFunction': () => this.endOwnTmp?.(),
       'before:rollback:initialize': () => this.resolveCommit(),
       'after:rollback:rollback': () => this.verifyRollback(),
+      'before:deploy:deploy': () => this.checkDeployCaller(),
       'smoke:verify': () => this.verify('command'),
       'after:deploy:deploy': () => this.verify('deploy'),
       'after:deploy:function:deploy': () => this.verify('deploy-function'),
@@ -169,6 +130,29 @@ export class SmokeTestPlugin {
       type: 'object',
       properties: { smokeTest: SMOKE_TEST_SCHEMA },
     });
+  }
+
+  /**
+   * Before anything is uploaded: a deploy run as a principal the bucket guard would lock out of
+   * its own bucket stops here, in one line (gate/guard-caller.ts).
+   */
+  async checkDeployCaller(): Promise<void> {
+    if (this.guardedRole === undefined) return;
+    const { checkGuardCaller } = await import('../gate/guard-caller.ts');
+    const FrameworkError = this.serverless.classes?.Error ?? Error;
+    const guard = {
+      deployRoleName: this.guardedRole,
+      setting: 'custom.smokeTest.monitoring.deployRoleName',
+    };
+    let problem: string | undefined;
+    try {
+      const aws = await readFrameworkStage(this.serverless, this.cliOptions).aws();
+      const deadline = createDeadline(Date.now() + GATE_DEFAULTS.callerCheckTimeoutMs);
+      problem = await checkGuardCaller({ aws, deadline, guard });
+    } catch (error) {
+      problem = `Smoke test: could not tell who deploys (${safeMessage(error, 200)}), so the bucket guard could lock this deploy out: nothing was uploaded.`;
+    }
+    if (problem !== undefined) throw new FrameworkError(problem, 'SMOKE_TEST_GUARD_LOCKOUT');
   }
 
   /** Throws the framework's error when POWERTOOLS_LOG_LEVEL would hide the smoke line. */

@@ -133,6 +133,10 @@ export function addMonitoringEvents(
   ];
 }
 
+/** The one role the bucket guard lets write deployments: monitoring.deployRoleName, else `<service>-deploy`. */
+export const guardedRoleName = (gate: ServiceGate): string =>
+  gate.monitoring?.deployRoleName ?? `${gate.service}-deploy`;
+
 /** The build stamp, the contract, the gate's outputs and the monitoring, on the compiled template. */
 export function addGateToTemplate(service: PackagedService, gate: ServiceGate): string | undefined {
   const { template } = service;
@@ -157,6 +161,6 @@ export function addGateToTemplate(service: PackagedService, gate: ServiceGate): 
   return guardDeploymentBucket(template.Resources ?? {}, {
     deploymentPrefix: service.deploymentPrefix,
     service: gate.service,
-    deployRoleName: gate.monitoring?.deployRoleName ?? `${gate.service}-deploy`,
+    deployRoleName: guardedRoleName(gate),
   });
 }

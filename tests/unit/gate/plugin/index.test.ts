@@ -1,3 +1,5 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   pluginLog,
@@ -47,6 +49,7 @@ describe('the plugin schema and defaults', () => {
       'after:deploy:function:packageFunction',
       'after:package:finalize',
       'after:rollback:rollback',
+      'before:deploy:deploy',
       'before:deploy:function:initialize',
       'before:package:finalize',
       'before:package:initialize',
@@ -104,7 +107,10 @@ describe('the plugin at package time', () => {
         classes: { Error },
         getProvider: () => ({
           getStage: () => 'prod',
-          getAwsSdkV3Config: async () => ({}),
+          getAwsSdkV3Config: async () => ({
+            region: 'us-east-1',
+            credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+          }),
           naming: { getStackName: () => 'orders-prod' },
         }),
       } as never,
@@ -113,6 +119,59 @@ describe('the plugin at package time', () => {
     );
     return { plugin, template, notices };
   };
+
+  describe('before the deploy uploads anything', () => {
+    const sts = mockClient(STSClient);
+    afterEach(() => sts.reset());
+    const caller = (Arn: string) =>
+      sts.on(GetCallerIdentityCommand).resolves({ Arn, Account: '123456789012' });
+
+    it('stops a deploy whose caller the bucket guard would lock out, naming the caller', async () => {
+      // Prepare
+      const { plugin } = service({ logLine: { json: { msg: 'ping_done' } } });
+      await plugin.hooks['before:package:finalize']();
+      caller('arn:aws:iam::123456789012:user/alice');
+      // Act
+      const checked = plugin.hooks['before:deploy:deploy']();
+      // Assess
+      await expect(checked).rejects.toThrow(
+        /^Smoke test: this deploy would lock itself out of its own deployment bucket: its caller arn:aws:iam::123456789012:user\/alice is not role orders-deploy/,
+      );
+    });
+
+    it('lets the deploy role’s session deploy', async () => {
+      // Prepare
+      const { plugin } = service({ logLine: { json: { msg: 'ping_done' } } });
+      await plugin.hooks['before:package:finalize']();
+      caller('arn:aws:sts::123456789012:assumed-role/orders-deploy/gha-7');
+      // Act, Assess
+      await expect(plugin.hooks['before:deploy:deploy']()).resolves.toBeUndefined();
+    });
+
+    it('stops the deploy when it cannot tell who deploys', async () => {
+      // Prepare
+      const { plugin } = service({ logLine: { json: { msg: 'ping_done' } } });
+      await plugin.hooks['before:package:finalize']();
+      sts
+        .on(GetCallerIdentityCommand)
+        .rejects(Object.assign(new Error('nope'), { name: 'InvalidClientTokenId' }));
+      // Act, Assess
+      await expect(plugin.hooks['before:deploy:deploy']()).rejects.toThrow(
+        /^Smoke test: could not tell who deploys \(.*\), so the bucket guard could lock this deploy out: nothing was uploaded\.$/,
+      );
+    });
+
+    it('asks nothing when this packaging added no guard (a bucket of the service’s own)', async () => {
+      // Prepare
+      const { plugin, template } = service({ logLine: { json: { msg: 'ping_done' } } });
+      delete (template.Resources as Record<string, unknown>).ServerlessDeploymentBucketPolicy;
+      await plugin.hooks['before:package:finalize']();
+      // Act
+      await plugin.hooks['before:deploy:deploy']();
+      // Assess
+      expect(sts.calls()).toHaveLength(0);
+    });
+  });
 
   it('says in one line that there is no route heartbeat when no route line is described', async () => {
     // Prepare

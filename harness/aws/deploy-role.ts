@@ -1,0 +1,39 @@
+// The pipeline's deploy role, against moto: credentials of `role/<name>` in moto's account
+// (STS AssumeRole), as a CI job holds them. moto's default caller is a user, whom the deployment
+// bucket's guard would lock out (docs/signed-records.md), so the suites that deploy use these.
+// moto evaluates no IAM here: the role needs no policy, and its trust is not checked.
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Moto } from './moto.ts';
+
+/** moto's account. */
+const MOTO_ACCOUNT = '123456789012';
+
+/** The environment of a process acting as `role/<roleName>` in moto's account. */
+export async function deployRoleEnv(
+  moto: Moto,
+  roleName: string,
+): Promise<{
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+  AWS_SESSION_TOKEN: string;
+}> {
+  const sts = new STSClient(moto.settings());
+  try {
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/${roleName}`,
+        RoleSessionName: 'ci-deploy',
+      }),
+    );
+    if (Credentials?.AccessKeyId === undefined || Credentials.SecretAccessKey === undefined) {
+      throw new Error(`moto assumed no credentials for role ${roleName}`);
+    }
+    return {
+      AWS_ACCESS_KEY_ID: Credentials.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: Credentials.SecretAccessKey,
+      AWS_SESSION_TOKEN: Credentials.SessionToken ?? '',
+    };
+  } finally {
+    sts.destroy();
+  }
+}
