@@ -1,7 +1,9 @@
 // The pipeline's deploy role, against moto: credentials of `role/<name>` in moto's account
 // (STS AssumeRole), as a CI job holds them. moto's default caller is a user, whom the deployment
 // bucket's guard would lock out (docs/signed-records.md), so the suites that deploy use these.
-// moto evaluates no IAM here: the role needs no policy, and its trust is not checked.
+// The role is created as the deploy trust policy would make it assumable (by the account); moto
+// evaluates no IAM policy here, so the role needs no permissions.
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Moto } from './moto.ts';
 
@@ -17,6 +19,27 @@ export async function deployRoleEnv(
   AWS_SECRET_ACCESS_KEY: string;
   AWS_SESSION_TOKEN: string;
 }> {
+  const iam = new IAMClient(moto.settings());
+  await iam
+    .send(
+      new CreateRoleCommand({
+        RoleName: roleName,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:root` },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'EntityAlreadyExists') throw error;
+    })
+    .finally(() => iam.destroy());
   const sts = new STSClient(moto.settings());
   try {
     const { Credentials } = await sts.send(

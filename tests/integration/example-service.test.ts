@@ -49,11 +49,11 @@ const env = (release: string) => ({
 });
 
 /** This repository's osls (the example's devDependency, the same package), deploying to moto. */
-const deploy = (cwd: string, release: string) =>
+const deploy = (cwd: string, release: string, as: Record<string, string> = asDeployRole) =>
   runNodeScript(
     SERVERLESS_BIN,
     ['deploy', '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
-    env(release),
+    { ...env(release), ...as },
     { cwd },
   ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
 
@@ -170,5 +170,26 @@ describe
       expect(run.output).toMatch(
         /Stack petsage-plain-js-example IS deployed: its new deployment is live and NOT verified/,
       );
+    });
+
+    it('stops a deploy run as a user the bucket guard would lock out, before anything is uploaded', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare: moto's own default caller, a user (as a laptop deploys).
+      const user = {
+        AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS_ENV.AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS_ENV.AWS_SECRET_ACCESS_KEY,
+        AWS_SESSION_TOKEN: MOTO_CREDENTIALS_ENV.AWS_SESSION_TOKEN,
+      };
+      const before = (await gate(['history', '--stage', STAGE, '--json'])).stdout;
+      // Act
+      const run = await deploy(good, 'v4', user);
+      const after = (await gate(['history', '--stage', STAGE, '--json'])).stdout;
+      // Assess
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toMatch(
+        /this deploy would lock itself out of its own deployment bucket: its caller arn:aws:sts::123456789012:user\/moto is not role petsage-plain-js-deploy/,
+      );
+      expect(JSON.parse(after).deployments).toStrictEqual(JSON.parse(before).deployments);
     });
   });
