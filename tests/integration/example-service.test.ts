@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
 import {
@@ -107,6 +109,25 @@ describe
       expect(route.served()?.routes).toStrictEqual(['GET /ping']);
     });
 
+    it('keeps versions in its deployment bucket, which the service never asked for: the gate turned them on', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Act
+      const stacks = await new CloudFormationClient(moto.settings()).send(
+        new DescribeStacksCommand({ StackName: `${SERVICE}-${STAGE}` }),
+      );
+      const bucket = stacks.Stacks?.[0]?.Outputs?.find(
+        (o) => o.OutputKey === 'ServerlessDeploymentBucketName',
+      )?.OutputValue;
+      const versioning = await new S3Client({ ...moto.settings(), forcePathStyle: true }).send(
+        new GetBucketVersioningCommand({ Bucket: bucket }),
+      );
+      const listed = JSON.parse((await gate(['history', '--json'])).stdout);
+      // Assess
+      expect(versioning.Status).toBe('Enabled');
+      expect(listed.deployments[0]).toMatchObject({ verdict: 'verified', untrusted: null });
+    });
+
     it('fails a version that breaks one configured value, and rolls back to the verified one', {
       timeout: TIMEOUT,
     }, async () => {
@@ -181,15 +202,16 @@ describe
         AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS_ENV.AWS_SECRET_ACCESS_KEY,
         AWS_SESSION_TOKEN: MOTO_CREDENTIALS_ENV.AWS_SESSION_TOKEN,
       };
-      const before = (await gate(['history', '--stage', STAGE, '--json'])).stdout;
+      const before = (await gate(['history', '--json'])).stdout;
       // Act
       const run = await deploy(good, 'v4', user);
-      const after = (await gate(['history', '--stage', STAGE, '--json'])).stdout;
+      const after = (await gate(['history', '--json'])).stdout;
       // Assess
       expect(run.code, run.output).toBe(1);
       expect(run.output).toMatch(
         /this deploy would lock itself out of its own deployment bucket: its caller arn:aws:sts::123456789012:user\/moto is not role petsage-plain-js-deploy/,
       );
+      expect(JSON.parse(before).deployments.length).toBeGreaterThan(0);
       expect(JSON.parse(after).deployments).toStrictEqual(JSON.parse(before).deployments);
     });
   });

@@ -25,9 +25,16 @@ export interface RecordTrust {
 export const RECORD_CLOCK_SKEW_MS = 10 * 60_000;
 
 /** Why a signed, well-formed record is not trusted for this stage, or undefined. */
-function untrustedRead(read: { record: DeploymentRecord; writtenAt?: number }, trust: RecordTrust) {
+function untrustedRead(
+  read: { record: DeploymentRecord; writtenAt?: number; unversioned?: true },
+  trust: RecordTrust,
+) {
   const why = untrustedBecause(read.record, trust.key, trust, trust.keyProblem);
   if (why !== undefined) return why;
+  // Overwritten in a bucket that keeps no versions, a newer verdict would leave no trace.
+  if (read.unversioned === true) {
+    return 'written while the deployment bucket kept no versions, so an overwrite would leave no trace (turn versioning on: docs/signed-records.md)';
+  }
   // A signed time in the future would win over every later verdict: bounded by S3's own clock.
   if (
     read.writtenAt !== undefined &&

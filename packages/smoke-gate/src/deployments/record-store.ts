@@ -29,7 +29,13 @@ const MAX_VERSION_PAGES = 10;
 
 /** A record read from the bucket, with when S3 wrote it (epoch ms, when S3 says). */
 export type RecordRead =
-  | { record: DeploymentRecord; writtenAt?: number; sha256: string }
+  | {
+      record: DeploymentRecord;
+      writtenAt?: number;
+      sha256: string;
+      /** Written while the bucket kept no versions (S3 lists its version as "null"). */
+      unversioned?: true;
+    }
   | { problem: string };
 
 /** Every stored version of one key (newest first), or `tooMany` past MAX_RECORD_VERSIONS. */
@@ -97,7 +103,8 @@ export async function readRecordVersions(
   const ids: (string | undefined)[] = listed.length === 0 ? [undefined] : listed;
   const reads: RecordRead[] = [];
   for (const id of ids) {
-    reads.push(await readRecord(place, directory, id === 'null' ? undefined : id));
+    const read = await readRecord(place, directory, id === 'null' ? undefined : id);
+    reads.push(id === 'null' && 'record' in read ? { ...read, unversioned: true } : read);
   }
   return reads;
 }

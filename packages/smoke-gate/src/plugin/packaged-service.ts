@@ -27,6 +27,7 @@ export function packagedService(serverless: ServerlessLike): PackagedService {
     custom: service.custom,
     functions: service.functions as Record<string, FunctionConfig> | undefined,
     template: service.provider?.compiledCloudFormationTemplate as GateTemplate | undefined,
+    coreResources: service.provider?.coreCloudFormationTemplate?.Resources,
     lambdaLogs: service.provider?.logs?.lambda,
     boundary: iam?.role?.permissionsBoundary,
     functionId: (fn) => naming.getLambdaLogicalId?.(fn) ?? `${logicalName(fn)}LambdaFunction`,

@@ -18,6 +18,8 @@ export interface ServerlessLike {
       compiledCloudFormationTemplate?: {
         Resources?: Record<string, { Type?: string; Metadata?: Record<string, unknown> }>;
       };
+      /** The template a new stack is first created with (the deployment bucket alone). */
+      coreCloudFormationTemplate?: { Resources?: Record<string, unknown> };
       environment?: Record<string, unknown>;
       logs?: { lambda?: Record<string, unknown> } & Record<string, unknown>;
       iam?: unknown;

@@ -64,3 +64,16 @@ export function guardDeploymentBucket(
   statements.splice(0, statements.length, ...kept, bucketGuardStatement(guard));
   return undefined;
 }
+
+/**
+ * Turns versioning on for the framework's deployment bucket: without it a record overwritten
+ * leaves no trace, and no older signed verdict to fall back on (records in a bucket that keeps no
+ * versions are untrusted: deployments/record-choice.ts). A bucket of the service's own is its own.
+ */
+export function versionDeploymentBucket(resources: Record<string, unknown>): void {
+  const bucket = resources.ServerlessDeploymentBucket as
+    | { Properties?: Record<string, unknown> }
+    | undefined;
+  if (bucket === undefined) return;
+  bucket.Properties = { ...bucket.Properties, VersioningConfiguration: { Status: 'Enabled' } };
+}

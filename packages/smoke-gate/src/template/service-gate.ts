@@ -6,7 +6,7 @@ import type { SmokeContract } from '../core/contract.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeJson } from '../core/safe-text.ts';
 import { type RecordsKeyPin, readRecordsKeyPin } from '../deployments/records-key-pin.ts';
-import { guardDeploymentBucket } from './bucket-guard.ts';
+import { guardDeploymentBucket, versionDeploymentBucket } from './bucket-guard.ts';
 import { addGateTemplate, type GateTemplate, heartbeatEvent } from './gate-template.ts';
 import { writeLoggingConfig } from './log-level.ts';
 import { type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
@@ -45,6 +45,8 @@ export interface PackagedService {
   functions: Record<string, FunctionConfig> | undefined;
   /** The compiled template, once the framework made it. */
   template: GateTemplate | undefined;
+  /** The template a new stack is first created with: its deployment bucket is made there. */
+  coreResources: Record<string, unknown> | undefined;
   /** provider.logs.lambda: the logging settings the framework compiles. */
   lambdaLogs: Record<string, unknown> | undefined;
   /** provider.iam.role.permissionsBoundary. */
@@ -158,6 +160,9 @@ export function addGateToTemplate(service: PackagedService, gate: ServiceGate): 
     deploymentPrefix: service.deploymentPrefix,
     recordsKey: gate.recordsKey,
   });
+  // Versioned from the bucket's first day (the stack is created with the core template first).
+  versionDeploymentBucket(service.coreResources ?? {});
+  versionDeploymentBucket(template.Resources ?? {});
   return guardDeploymentBucket(template.Resources ?? {}, {
     deploymentPrefix: service.deploymentPrefix,
     service: gate.service,

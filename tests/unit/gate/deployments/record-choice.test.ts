@@ -148,6 +148,26 @@ describe('chosenRecord', () => {
     expect(untrusted).toBeNull();
   });
 
+  it('does not trust a signed record written while the bucket kept no versions, and says why', async () => {
+    // Prepare: an unversioned bucket lists the one object as version "null".
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: `${DEV_PREFIX}smoke-records/${DIR}.json`, VersionId: 'null', IsLatest: true },
+      ],
+    });
+    s3.on(GetObjectCommand).resolves({
+      Body: s3Body(JSON.stringify(signedRecord(recordOf('verified'), DEV_SCOPE))),
+      LastModified: new Date(WRITTEN),
+    });
+    // Act
+    const { record, untrusted } = await choose();
+    // Assess
+    expect(record?.verdict).toBe('verified');
+    expect(untrusted).toBe(
+      'written while the deployment bucket kept no versions, so an overwrite would leave no trace (turn versioning on: docs/signed-records.md)',
+    );
+  });
+
   it('believes no version of a record it cannot read whole', async () => {
     // Prepare
     s3.on(ListObjectVersionsCommand).rejects(new Error('SlowDown'));

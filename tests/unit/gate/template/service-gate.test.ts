@@ -24,6 +24,7 @@ const serverless = (smokeTest: Record<string, unknown>) => {
     custom: { smokeTest },
     functions: service.functions,
     template,
+    coreResources: { ServerlessDeploymentBucket: { Type: 'AWS::S3::Bucket' } },
     lambdaLogs: undefined,
     boundary: undefined,
     functionId: () => 'PingLambdaFunction',
@@ -131,6 +132,22 @@ describe('serviceGate and what it adds at package time', () => {
     addGateToTemplate(framework, gate);
     // Assess
     expect(template.Metadata).toMatchObject({ SmokeGate: { RecordsKey: KEY_PIN } });
+  });
+
+  it('versions the deployment bucket from the stack’s first day, in the core template too', () => {
+    // Prepare
+    const { framework, template } = serverless({ monitoring: false });
+    template.Resources = { ServerlessDeploymentBucket: { Type: 'AWS::S3::Bucket' } };
+    const gate = serviceGate(framework) as ServiceGate;
+    // Act
+    addGateToTemplate(framework, gate);
+    // Assess
+    for (const resources of [framework.coreResources, template.Resources]) {
+      expect(resources?.ServerlessDeploymentBucket).toStrictEqual({
+        Type: 'AWS::S3::Bucket',
+        Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+      });
+    }
   });
 
   it('pins no records key when none is set', () => {
