@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 import {
   bucketGuardStatement,
+  bucketSettingsGuardStatement,
   GUARDED_ACTIONS,
+  GUARDED_BUCKET_ACTIONS,
 } from '../../packages/smoke-gate/src/template/bucket-guard.ts';
 
 interface Statement {
@@ -141,6 +143,35 @@ describe('the deployment bucket guard', () => {
     }
     expect(JSON.stringify(statement.Resource)).toContain('/serverless/petsage-smoke-test/*');
     expect(JSON.stringify(statement.Condition)).toContain('role/petsage-smoke-test-deploy');
+  });
+
+  /** The bucket settings one call could use to remove the guard or expire the records. */
+  const settingsProblems = (actions: readonly string[]) =>
+    [
+      's3:PutBucketPolicy',
+      's3:DeleteBucketPolicy',
+      's3:PutLifecycleConfiguration',
+      's3:PutBucketVersioning',
+      's3:PutBucketObjectLockConfiguration',
+    ].filter((action) => !actions.some((guarded) => covers(guarded, action)));
+
+  it('denies the bucket’s policy, versioning, lifecycle and Object Lock settings to all but the deploy role and CloudFormation’s role', () => {
+    // Act
+    const statement = bucketSettingsGuardStatement({
+      deployRoleName: 'petsage-smoke-test-deploy',
+      cloudFormationRole: 'arn:aws:iam::1:role/petsage-smoke-test-cloudformation',
+    });
+    // Assess
+    expect(statement).toMatchObject({ Effect: 'Deny', Principal: '*' });
+    expect(settingsProblems(GUARDED_BUCKET_ACTIONS)).toStrictEqual([]);
+    expect(JSON.stringify(statement.Resource)).toMatch(/s3:::\$\{ServerlessDeploymentBucket\}"/);
+    expect(JSON.stringify(statement.Condition)).toContain('role/petsage-smoke-test-deploy');
+    expect(JSON.stringify(statement.Condition)).toContain('role/petsage-smoke-test-cloudformation');
+  });
+
+  it('would name a bucket setting the guard leaves open (the check can fail)', () => {
+    const loosened = GUARDED_BUCKET_ACTIONS.filter((action) => action !== 's3:PutBucketVersioning');
+    expect(settingsProblems(loosened)).toStrictEqual(['s3:PutBucketVersioning']);
   });
 });
 

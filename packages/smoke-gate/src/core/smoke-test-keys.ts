@@ -28,6 +28,7 @@ export const SMOKE_TEST_KEY_TABLE = {
   },
   monitoring: { anyOf: [map, flag] },
   enforceLogLevel: flag,
+  guardsOwnBucket: flag,
 } as const;
 
 /** The keys `custom.smokeTest` takes (''), and those of its sections. */

@@ -110,7 +110,13 @@ export class SmokeTestPlugin {
         if (gate.monitoring !== undefined && gate.monitoring.routeLine === undefined) {
           this.log.notice(ROUTE_HEARTBEAT_OFF);
         }
-        const unguarded = addGateToTemplate(packagedService(serverless), gate);
+        let unguarded: string | undefined;
+        try {
+          unguarded = addGateToTemplate(packagedService(serverless), gate);
+        } catch (error) {
+          const FrameworkError = this.serverless.classes?.Error ?? Error;
+          throw new FrameworkError((error as Error).message, 'SMOKE_TEST_CONFIG');
+        }
         if (unguarded !== undefined) this.log.notice(unguarded);
         this.guardedRole = unguarded === undefined ? guardedRoleName(gate) : undefined;
       },

@@ -17,7 +17,9 @@ export function packagedService(serverless: ServerlessLike): PackagedService {
   const { service } = serverless;
   const provider = serverless.getProvider('aws');
   const { naming } = provider;
-  const iam = service.provider?.iam as { role?: { permissionsBoundary?: unknown } } | undefined;
+  const iam = service.provider?.iam as
+    | { role?: { permissionsBoundary?: unknown }; deploymentRole?: unknown }
+    | undefined;
   return {
     name: service.service ?? 'service',
     stage: provider.getStage?.() ?? 'dev',
@@ -30,6 +32,7 @@ export function packagedService(serverless: ServerlessLike): PackagedService {
     coreResources: service.provider?.coreCloudFormationTemplate?.Resources,
     lambdaLogs: service.provider?.logs?.lambda,
     boundary: iam?.role?.permissionsBoundary,
+    cloudFormationRole: iam?.deploymentRole ?? service.provider?.cfnRole,
     functionId: (fn) => naming.getLambdaLogicalId?.(fn) ?? `${logicalName(fn)}LambdaFunction`,
     logGroupId: (fn) => naming.getLogGroupLogicalId?.(fn) ?? `${logicalName(fn)}LogGroup`,
   };

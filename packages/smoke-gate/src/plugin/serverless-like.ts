@@ -23,6 +23,8 @@ export interface ServerlessLike {
       environment?: Record<string, unknown>;
       logs?: { lambda?: Record<string, unknown> } & Record<string, unknown>;
       iam?: unknown;
+      /** Serverless v3's CloudFormation service role. */
+      cfnRole?: unknown;
     };
   };
   getProvider(name: 'aws'): {

@@ -23,6 +23,49 @@ export const GUARDED_ACTIONS = [
   's3:ReplicateObject',
 ] as const;
 
+/** The bucket's own settings that would remove the guard or the records' history if changed. */
+export const GUARDED_BUCKET_ACTIONS = [
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketVersioning',
+  's3:PutBucketObjectLockConfiguration',
+] as const;
+
+/** The second statement's id: the bucket's settings, changed by the deploy role and CloudFormation only. */
+export const BUCKET_SETTINGS_GUARD_SID = 'OnlyTheDeployRoleChangesTheBucketsSettings';
+
+/** The deploy role's ARN, in the stack's own partition and account. */
+const deployRoleArn = (deployRoleName: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${deployRoleName}`,
+});
+
+/**
+ * The deny statement for the bucket's policy, versioning, lifecycle and Object Lock settings:
+ * every principal but the deploy role and CloudFormation's role (which applies the policy), so
+ * one call cannot remove the guard or expire the records.
+ */
+export function bucketSettingsGuardStatement(guard: {
+  deployRoleName: string;
+  cloudFormationRole?: unknown;
+}): Record<string, unknown> {
+  const exempt = [
+    deployRoleArn(guard.deployRoleName),
+    ...(guard.cloudFormationRole === undefined || guard.cloudFormationRole === null
+      ? []
+      : [guard.cloudFormationRole]),
+  ];
+  return {
+    Sid: BUCKET_SETTINGS_GUARD_SID,
+    Effect: 'Deny',
+    Principal: '*',
+    Action: [...GUARDED_BUCKET_ACTIONS],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub, not JS.
+    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${ServerlessDeploymentBucket}' },
+    Condition: { ArnNotEquals: { 'aws:PrincipalArn': exempt } },
+  };
+}
+
 /** The deny statement for `<bucket>/<prefix>/<service>/*`, every principal but the deploy role. */
 export function bucketGuardStatement(guard: {
   deploymentPrefix: string;
@@ -38,30 +81,48 @@ export function bucketGuardStatement(guard: {
       'Fn::Sub': `arn:\${AWS::Partition}:s3:::\${ServerlessDeploymentBucket}/${guard.deploymentPrefix}/${guard.service}/*`,
     },
     Condition: {
-      ArnNotEquals: {
-        'aws:PrincipalArn': {
-          'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${guard.deployRoleName}`,
-        },
-      },
+      ArnNotEquals: { 'aws:PrincipalArn': deployRoleArn(guard.deployRoleName) },
     },
   };
 }
 
 /**
- * Adds the guard to the framework's deployment bucket policy; a service that brings its own
- * bucket (no ServerlessDeploymentBucketPolicy) is told to add the same statement itself.
+ * Adds the guard (objects under the prefix, and the bucket's settings) to the framework's
+ * deployment bucket policy. A service that brings its own bucket (no
+ * ServerlessDeploymentBucketPolicy) must say it guards that bucket itself
+ * (`guardsOwnBucket: true`), else packaging stops with the statements to add: a guard that is
+ * silently missing protects nothing. Returns the notice for a self-guarded bucket, or undefined.
  */
 export function guardDeploymentBucket(
   resources: Record<string, unknown>,
-  guard: { deploymentPrefix: string; service: string; deployRoleName: string },
+  guard: {
+    deploymentPrefix: string;
+    service: string;
+    deployRoleName: string;
+    cloudFormationRole?: unknown;
+    guardsOwnBucket?: boolean;
+  },
 ): string | undefined {
   const policy = resources.ServerlessDeploymentBucketPolicy as BucketPolicyResource | undefined;
   const statements = policy?.Properties?.PolicyDocument?.Statement;
   if (!Array.isArray(statements)) {
-    return `Smoke test: the deployment bucket is not the framework's own, so its policy was not guarded: deny writes under ${guard.deploymentPrefix}/${guard.service}/ to all but role ${guard.deployRoleName} yourself (docs/signed-records.md).`;
+    const what = `deny object writes under ${guard.deploymentPrefix}/${guard.service}/ and ${GUARDED_BUCKET_ACTIONS.join(', ')} on the bucket to all but role ${guard.deployRoleName} (docs/signed-records.md)`;
+    if (guard.guardsOwnBucket === true) {
+      return `Smoke test: the deployment bucket is the service's own, which it guards itself (custom.smokeTest.guardsOwnBucket): ${what}.`;
+    }
+    throw new Error(
+      `the deployment bucket is not the framework's own, so the gate cannot guard it: ${what} in its policy, then set custom.smokeTest.guardsOwnBucket: true`,
+    );
   }
-  const kept = statements.filter((s) => (s as { Sid?: unknown }).Sid !== BUCKET_GUARD_SID);
-  statements.splice(0, statements.length, ...kept, bucketGuardStatement(guard));
+  const ours = new Set<unknown>([BUCKET_GUARD_SID, BUCKET_SETTINGS_GUARD_SID]);
+  const kept = statements.filter((s) => !ours.has((s as { Sid?: unknown }).Sid));
+  statements.splice(
+    0,
+    statements.length,
+    ...kept,
+    bucketGuardStatement(guard),
+    bucketSettingsGuardStatement(guard),
+  );
   return undefined;
 }
 

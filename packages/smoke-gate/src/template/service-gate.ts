@@ -51,6 +51,8 @@ export interface PackagedService {
   lambdaLogs: Record<string, unknown> | undefined;
   /** provider.iam.role.permissionsBoundary. */
   boundary: unknown;
+  /** CloudFormation's service role (provider.iam.deploymentRole, v3's provider.cfnRole), if any. */
+  cloudFormationRole: unknown;
   /** The framework's logical ids of a function and of its log group. */
   functionId(fn: string): string;
   logGroupId(fn: string): string;
@@ -83,8 +85,10 @@ export function serviceGate(
       service.custom,
       service.functions,
     );
-    if (config.enforceLogLevel !== undefined && typeof config.enforceLogLevel !== 'boolean') {
-      throw new Error('custom.smokeTest.enforceLogLevel must be true or false');
+    for (const flag of ['enforceLogLevel', 'guardsOwnBucket']) {
+      if (config[flag] !== undefined && typeof config[flag] !== 'boolean') {
+        throw new Error(`custom.smokeTest.${flag} must be true or false`);
+      }
     }
     const monitoring = readMonitoring(config.monitoring, { name, stage });
     const recordsKey = readRecordsKeyPin(config.recordsKey, 'custom.smokeTest.recordsKey');
@@ -167,5 +171,7 @@ export function addGateToTemplate(service: PackagedService, gate: ServiceGate): 
     deploymentPrefix: service.deploymentPrefix,
     service: gate.service,
     deployRoleName: guardedRoleName(gate),
+    cloudFormationRole: service.cloudFormationRole,
+    guardsOwnBucket: smokeTestConfig(service.custom).guardsOwnBucket === true,
   });
 }

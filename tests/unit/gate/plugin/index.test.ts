@@ -163,7 +163,10 @@ describe('the plugin at package time', () => {
 
     it('asks nothing when this packaging added no guard (a bucket of the service’s own)', async () => {
       // Prepare
-      const { plugin, template } = service({ logLine: { json: { msg: 'ping_done' } } });
+      const { plugin, template } = service({
+        logLine: { json: { msg: 'ping_done' } },
+        guardsOwnBucket: true,
+      });
       delete (template.Resources as Record<string, unknown>).ServerlessDeploymentBucketPolicy;
       await plugin.hooks['before:package:finalize']();
       // Act

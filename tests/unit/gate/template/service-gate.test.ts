@@ -11,7 +11,16 @@ import { KEY_PIN } from '../../../helpers/records-key.ts';
 
 /** A service as the plugin reads it from the framework after resolving its variables. */
 const serverless = (smokeTest: Record<string, unknown>) => {
-  const template = { Resources: {}, Outputs: {} } as Record<string, Record<string, unknown>>;
+  // The framework's own deployment bucket policy (TLS only), which the guard joins.
+  const template = {
+    Resources: {
+      ServerlessDeploymentBucketPolicy: {
+        Type: 'AWS::S3::BucketPolicy',
+        Properties: { PolicyDocument: { Statement: [{ Sid: 'TLS' }] } },
+      },
+    },
+    Outputs: {},
+  } as Record<string, Record<string, unknown>>;
   const service = {
     functions: { ping: { events: [{ httpApi: { method: 'GET', path: '/ping' } }] as unknown[] } },
   };
@@ -27,6 +36,7 @@ const serverless = (smokeTest: Record<string, unknown>) => {
     coreResources: { ServerlessDeploymentBucket: { Type: 'AWS::S3::Bucket' } },
     lambdaLogs: undefined,
     boundary: undefined,
+    cloudFormationRole: undefined,
     functionId: () => 'PingLambdaFunction',
     logGroupId: () => 'PingLogGroup',
   };
@@ -71,7 +81,9 @@ describe('serviceGate and what it adds at package time', () => {
     addGateToTemplate(framework, gate);
     // Assess
     expect(service.functions.ping.events).toHaveLength(1);
-    expect(Object.keys(template.Resources ?? {})).toStrictEqual([]);
+    expect(Object.keys(template.Resources ?? {})).toStrictEqual([
+      'ServerlessDeploymentBucketPolicy',
+    ]);
     expect(Object.keys(template.Outputs ?? {})).toStrictEqual([
       'HealthEndpointUrl',
       'HealthLogGroupName',
@@ -137,7 +149,10 @@ describe('serviceGate and what it adds at package time', () => {
   it('versions the deployment bucket from the stack’s first day, in the core template too', () => {
     // Prepare
     const { framework, template } = serverless({ monitoring: false });
-    template.Resources = { ServerlessDeploymentBucket: { Type: 'AWS::S3::Bucket' } };
+    template.Resources = {
+      ...template.Resources,
+      ServerlessDeploymentBucket: { Type: 'AWS::S3::Bucket' },
+    };
     const gate = serviceGate(framework) as ServiceGate;
     // Act
     addGateToTemplate(framework, gate);
