@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
@@ -174,6 +175,31 @@ describe
         ]),
       );
       expect(entries).toHaveLength(2);
+    });
+
+    it('calls the live deployment changed outside the pipeline after update-function-code, and status unhealthy', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare: the function's code replaced by hand, as `aws lambda update-function-code` does.
+      const lambda = new LambdaClient(moto.settings());
+      await lambda.send(
+        new UpdateFunctionCodeCommand({
+          FunctionName: `${SERVICE}-${STAGE}-ping`,
+          ZipFile: new Uint8Array(Buffer.from('code uploaded by hand')),
+        }),
+      );
+      lambda.destroy();
+      // Act
+      const listed = JSON.parse((await gate(['history', '--json'])).stdout);
+      const status = await gate(['status', '--json']);
+      // Assess
+      const live = listed.deployments.find((d: { live: boolean }) => d.live);
+      expect(live.verdict).toBe('untrusted');
+      expect(live.untrusted.why).toMatch(
+        /^changed outside the pipeline: the function runs code sha256/,
+      );
+      expect(status.code, status.stderr).toBe(1);
+      expect(JSON.parse(status.stdout).live.note).toMatch(/changed outside the pipeline/);
     });
 
     it('says the stack is deployed, live and not verified when the gate breaks after it (exit 2)', {

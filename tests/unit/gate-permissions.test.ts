@@ -18,6 +18,7 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   GetCallerIdentity: [],
   // With a VersionId, GetObject is authorized as s3:GetObjectVersion.
   GetObject: ['s3:GetObject', 's3:GetObjectVersion'],
+  GetFunctionConfiguration: ['lambda:GetFunctionConfiguration'],
   GetParameter: ['ssm:GetParameter'],
   GetPublicKey: ['kms:GetPublicKey'],
   GetTemplate: ['cloudformation:GetTemplate'],

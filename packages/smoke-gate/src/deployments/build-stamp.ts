@@ -7,7 +7,11 @@ export const VERSION_METADATA = 'petsage:version';
 /** A template's resources, as far as the build stamp and the code location go. */
 export type TemplateResources = Record<
   string,
-  { Type?: string; Metadata?: Record<string, unknown>; Properties?: { Code?: { S3Key?: unknown } } }
+  {
+    Type?: string;
+    Metadata?: Record<string, unknown>;
+    Properties?: { Code?: { S3Key?: unknown }; FunctionName?: unknown };
+  }
 >;
 
 const stampText = (value: unknown): string | null =>
@@ -19,13 +23,17 @@ const stampText = (value: unknown): string | null =>
  */
 export function stampedFunction(resources: TemplateResources | undefined): {
   codeKey: string | undefined;
+  /** The function's name, where the template names it (the framework always does). */
+  functionName: string | undefined;
   commit: string | null;
   version: string | null;
 } {
   const fn = Object.values(resources ?? {}).find((r) => r.Type === 'AWS::Lambda::Function');
   const key = fn?.Properties?.Code?.S3Key;
+  const name = fn?.Properties?.FunctionName;
   return {
     codeKey: typeof key === 'string' ? key : undefined,
+    functionName: typeof name === 'string' && /^[\w-]{1,140}$/.test(name) ? name : undefined,
     commit: stampText(fn?.Metadata?.[RELEASE_METADATA]),
     version: stampText(fn?.Metadata?.[VERSION_METADATA]),
   };

@@ -127,7 +127,14 @@ export async function liveCode(
   stackName: string,
   deadline: Deadline,
 ): Promise<
-  { live: DeploymentIdentity; prefix: string; recordsKey: RecordsKeyPin | undefined } | undefined
+  | {
+      live: DeploymentIdentity;
+      prefix: string;
+      recordsKey: RecordsKeyPin | undefined;
+      /** The function and the name of its zip in the deployment, where the template says. */
+      code: { functionName: string; zip: string } | undefined;
+    }
+  | undefined
 > {
   const { TemplateBody } = await callAws<GetTemplateCommandOutput>(
     cloudFormation,
@@ -143,14 +150,16 @@ export async function liveCode(
     Metadata?: { SmokeGate?: { RecordsKey?: unknown } };
   };
   const named = template.Metadata?.SmokeGate?.RecordsKey;
-  const { codeKey, commit, version } = stampedFunction(template.Resources);
+  const { codeKey, commit, version, functionName } = stampedFunction(template.Resources);
   const directory = codeKey === undefined ? undefined : deploymentOfKey(codeKey);
   if (codeKey === undefined || directory === undefined) return undefined;
   const prefix = codeKey.slice(0, codeKey.indexOf(`${directory}/`));
   // A pin the template carries, checked as any value from outside: a malformed one pins nothing.
   const pin = readRecordsKeyPin(named, "the template's records key");
   const recordsKey = pin instanceof Error ? undefined : pin;
-  return { live: { directory, commit, version }, prefix, recordsKey };
+  const zip = codeKey.slice(codeKey.indexOf(`${directory}/`) + directory.length + 1);
+  const code = functionName === undefined ? undefined : { functionName, zip };
+  return { live: { directory, commit, version }, prefix, recordsKey, code };
 }
 
 /** The deployment the stack runs now: its function's code directory and build stamp. */

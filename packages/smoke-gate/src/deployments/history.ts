@@ -3,6 +3,7 @@ import {
   checkCallDestination,
   createCloudFormationClient,
 } from '../aws/aws-clients.ts';
+import { lambdaClientFor } from '../aws/lambda-client.ts';
 import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
@@ -10,6 +11,7 @@ import { openRecordBooks, type StagePlace } from './deployment-books.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
 import { type Deployment, deploymentHistory, liveCode } from './deployment-history.ts';
 import { ciRunUrl, type RecordedVerdict } from './deployment-record.ts';
+import { changedOutsideBecause, runningCodeSha256 } from './running-code.ts';
 
 /** One deployment as `history` shows it. */
 export interface HistoryEntry {
@@ -74,6 +76,27 @@ export async function deploymentEntries(
 }
 
 /**
+ * "Live" is what runs: the live deployment whose function runs other code than its trusted record
+ * vouches for is untrusted, `changed outside the pipeline` (deployments/running-code.ts).
+ */
+async function markChangedOutside(
+  deployments: Deployment[],
+  live: string | undefined,
+  code: { functionName: string; zip: string } | undefined,
+  request: HistoryRequest,
+): Promise<void> {
+  const current = deployments.find((d) => d.directory === live);
+  if (current?.record === null || current === undefined || current.untrusted !== null) return;
+  if (code === undefined) return;
+  const lambda = lambdaClientFor(request.aws);
+  const running = await runningCodeSha256(lambda, code.functionName, request.deadline);
+  const why = changedOutsideBecause(current.record, code.zip, running);
+  if (why === undefined) return;
+  current.untrusted = why;
+  current.verifiedAt = null;
+}
+
+/**
  * The framework's deploymentPrefix from the prefix a stage's code lives under
  * (`<deploymentPrefix>/<service>/<stage>/`); the framework's default when there is none.
  */
@@ -126,6 +149,7 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
     };
     const books = await openRecordBooks(place, request.aws, request.deadline);
     const history = await deploymentHistory(books, live, books.trust);
+    await markChangedOutside(history.deployments, live?.directory, code?.code, request);
     return {
       stage: request.stage,
       stack,

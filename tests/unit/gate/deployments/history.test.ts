@@ -1,13 +1,17 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { createHash } from 'node:crypto';
+import { DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import {
   checkHistory,
   deploymentPrefixOf,
 } from '../../../../packages/smoke-gate/src/deployments/history.ts';
-import { devBucket, GOOD, LIVE } from '../../../helpers/dev-bucket.ts';
+import { devBucket, GOOD, LIVE, ZIP } from '../../../helpers/dev-bucket.ts';
 import { DEV_AWS, DEV_PREFIX } from '../../../helpers/dev-stage.ts';
+import { KEY_PIN } from '../../../helpers/records-key.ts';
 
 const { world, reset, cloudFormation, s3 } = devBucket();
 afterEach(reset);
@@ -74,6 +78,60 @@ describe('checkHistory', () => {
     expect(
       s3.commandCalls(GetObjectCommand).every((c) => c.args[0].input.Bucket === 'bucket'),
     ).toBe(true);
+  });
+
+  describe('live is what runs', () => {
+    const lambda = mockClient(LambdaClient);
+    afterEach(() => lambda.reset());
+    /** The stack runs LIVE, its function named, and Lambda runs code of these bytes. */
+    const runs = (code: string) => {
+      cloudFormation.on(GetTemplateCommand).resolves({
+        TemplateBody: JSON.stringify({
+          Metadata: { SmokeGate: { RecordsKey: KEY_PIN } },
+          Resources: {
+            Fn: {
+              Type: 'AWS::Lambda::Function',
+              Properties: {
+                FunctionName: 'petsage-smoke-test-dev-health',
+                Code: { S3Key: `${DEV_PREFIX}${LIVE}/health.zip` },
+              },
+            },
+          },
+        }),
+      });
+      lambda.on(GetFunctionConfigurationCommand).resolves({
+        CodeSha256: createHash('sha256').update(code).digest('base64'),
+      });
+    };
+
+    it('calls a verified live deployment whose function runs other code changed outside the pipeline', async () => {
+      // Prepare: LIVE's signed record vouches for ZIP; the function runs something else.
+      world(LIVE, ZIP, { commit: 'live', signed: true });
+      stackWithBucket();
+      runs('code uploaded by hand');
+      // Act
+      const report = await history();
+      // Assess
+      const live = report.deployments.find((d) => d.live);
+      expect(live).toMatchObject({ verdict: 'untrusted', rollbackTarget: false });
+      expect(live?.untrusted?.why).toMatch(
+        /^changed outside the pipeline: the function runs code sha256 [0-9a-f]{64}, not the health\.zip its record vouches for/,
+      );
+      expect(lambda.commandCalls(GetFunctionConfigurationCommand)[0]?.args[0].input).toStrictEqual({
+        FunctionName: 'petsage-smoke-test-dev-health',
+      });
+    });
+
+    it('keeps a live deployment verified while its function runs the zip its record vouches for', async () => {
+      // Prepare
+      world(LIVE, ZIP, { commit: 'live', signed: true });
+      stackWithBucket();
+      runs(ZIP);
+      // Act
+      const report = await history();
+      // Assess
+      expect(report.deployments.find((d) => d.live)).toMatchObject({ verdict: 'verified' });
+    });
   });
 
   it('could not judge, in one line, a stack the framework did not deploy', async () => {
