@@ -82,6 +82,8 @@ describe('the packed gate (@petsage/smoke-gate)', () => {
       '@aws-sdk/client-cloudwatch-logs',
       // The records key (signed records) and assumed roles (stages in other accounts).
       '@aws-sdk/client-kms',
+      // The code a function runs (live is what runs: history and status).
+      '@aws-sdk/client-lambda',
       '@aws-sdk/client-s3',
       '@aws-sdk/client-sns',
       // The stage's anchor outside the bucket (signed records).

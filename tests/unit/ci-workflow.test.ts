@@ -138,6 +138,16 @@ describe('the manual rollback job', () => {
     });
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not JS.
     expect(rollback?.concurrency?.group).toBe('deploy-${{ inputs.stage }}');
+    // Every stage the rollback may name gives the deploy's own group (no "Prod" beside "prod").
+    const stage = (
+      parse(text) as {
+        on: { workflow_dispatch: { inputs: { stage: { type: string; options: string[] } } } };
+      }
+    ).on.workflow_dispatch.inputs.stage;
+    expect(stage.type).toBe('choice');
+    expect(stage.options.map((name) => `deploy-${name}`)).toStrictEqual([
+      workflow.jobs.deploy?.concurrency?.group,
+    ]);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not JS.
     expect(role?.with?.['role-to-assume']).toBe('${{ secrets.AWS_DEPLOY_ROLE_ARN }}');
     expect(step?.run).toMatch(/--commit "\$ROLLBACK_COMMIT"/);
@@ -156,9 +166,13 @@ function trustProblems(
       problems.push('the audience is not sts.amazonaws.com');
     }
     const sub = claims['token.actions.githubusercontent.com:sub'] ?? '';
-    if (sub !== `repo:OWNER/REPO:environment:${environment}:ref:refs/heads/main`) {
+    const workflow = 'OWNER/REPO/.github/workflows/deploy.yml@refs/heads/main';
+    if (
+      sub !==
+      `repo:OWNER/REPO:environment:${environment}:ref:refs/heads/main:job_workflow_ref:${workflow}`
+    ) {
       problems.push(
-        `sub ${JSON.stringify(sub)} is not this repository's ${environment} environment on main`,
+        `sub ${JSON.stringify(sub)} is not this repository's ${environment} environment on main, in deploy.yml`,
       );
     }
   }
@@ -187,6 +201,11 @@ describe('the OIDC trust policies', () => {
     ['the environment alone (any branch naming it)', 'repo:OWNER/REPO:environment:production'],
     ['any ref', 'repo:OWNER/REPO:environment:production:ref:*'],
     ['another branch', 'repo:OWNER/REPO:environment:production:ref:refs/heads/dev'],
+    ['main in any workflow file', 'repo:OWNER/REPO:environment:production:ref:refs/heads/main'],
+    [
+      'another workflow file',
+      'repo:OWNER/REPO:environment:production:ref:refs/heads/main:job_workflow_ref:OWNER/REPO/.github/workflows/other.yml@refs/heads/main',
+    ],
   ])('rejects a deploy trust policy that takes %s (the check can fail)', async (_name, sub) => {
     // Prepare
     const policy = await read('deploy-trust-policy.json');
@@ -195,7 +214,9 @@ describe('the OIDC trust policies', () => {
     const problems = trustProblems(policy, 'production');
     // Assess
     expect(problems).toStrictEqual([
-      expect.stringMatching(/is not this repository's production environment on main/),
+      expect.stringMatching(
+        /is not this repository's production environment on main, in deploy\.yml/,
+      ),
     ]);
   });
 });
