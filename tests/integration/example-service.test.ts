@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
-import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketVersioningCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
 import {
@@ -239,5 +243,31 @@ describe
       );
       expect(JSON.parse(before).deployments.length).toBeGreaterThan(0);
       expect(JSON.parse(after).deployments).toStrictEqual(JSON.parse(before).deployments);
+    });
+
+    it('does not trust a record written while the bucket kept no versions, and says why', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare: versioning suspended on the deployment bucket (drift CloudFormation leaves be).
+      const stacks = await new CloudFormationClient(moto.settings()).send(
+        new DescribeStacksCommand({ StackName: `${SERVICE}-${STAGE}` }),
+      );
+      const bucket = stacks.Stacks?.[0]?.Outputs?.find(
+        (o) => o.OutputKey === 'ServerlessDeploymentBucketName',
+      )?.OutputValue;
+      await new S3Client({ ...moto.settings(), forcePathStyle: true }).send(
+        new PutBucketVersioningCommand({
+          Bucket: bucket,
+          VersioningConfiguration: { Status: 'Suspended' },
+        }),
+      );
+      // Act
+      const run = await deploy(good, 'v5');
+      const listed = JSON.parse((await gate(['history', '--json'])).stdout);
+      // Assess
+      expect(run.code, run.output).toBe(0);
+      const newest = listed.deployments.find((d: { commit: string }) => d.commit === 'v5');
+      expect(newest).toMatchObject({ verdict: 'untrusted', rollbackTarget: false });
+      expect(newest.untrusted.why).toMatch(/^written while the deployment bucket kept no versions/);
     });
   });

@@ -70,7 +70,7 @@ export async function chosenRecord(
   directory: string,
   trust: RecordTrust,
   ignored: string[],
-  /** Every trusted version that carries a sequence number, for the anchor check. */
+  /** Every signed version that carries a sequence number, for the anchor check. */
   seen: AnchoredRead[] = [],
 ): Promise<{ record: DeploymentRecord | null; untrusted: string | null }> {
   const reads = await readRecordVersions(place, directory);
@@ -82,11 +82,14 @@ export async function chosenRecord(
   let trusted: DeploymentRecord | undefined;
   for (const read of reads) {
     if ('problem' in read) continue;
+    // The anchor asks only whether its record is still there, signed: any signed version counts.
+    const { sequence } = read.record;
+    const signed = untrustedBecause(read.record, trust.key, trust, trust.keyProblem) === undefined;
+    if (signed && sequence !== undefined) {
+      seen.push({ deployment: directory, sequence, sha256: read.sha256 });
+    }
     const why = untrustedRead(read, trust);
     if (why === undefined) {
-      const { sequence } = read.record;
-      if (sequence !== undefined)
-        seen.push({ deployment: directory, sequence, sha256: read.sha256 });
       if (trusted === undefined || Date.parse(read.record.at) > Date.parse(trusted.at)) {
         trusted = read.record;
       }

@@ -503,6 +503,27 @@ describe('liveCode: what the stack runs, read from its template', () => {
       createDeadline(Date.now() + 10_000),
     );
 
+  it('names the function and its zip in the deployment, for the code it runs', async () => {
+    // Prepare
+    cloudFormation.on(GetTemplateCommand).resolves({
+      TemplateBody: JSON.stringify({
+        Resources: {
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              FunctionName: 'svc-dev-health',
+              Code: { S3Key: `serverless/svc/dev/${DIR}/health.zip` },
+            },
+          },
+        },
+      }),
+    });
+    // Act
+    const code = await read();
+    // Assess
+    expect(code?.code).toStrictEqual({ functionName: 'svc-dev-health', zip: 'health.zip' });
+  });
+
   it('knows no live deployment for a stack that sends no template', async () => {
     cloudFormation.on(GetTemplateCommand).resolves({});
     expect(await read()).toBeUndefined();
@@ -514,6 +535,7 @@ describe('liveCode: what the stack runs, read from its template', () => {
       live: { directory: DIR, commit: 'abc123', version: '1.2.0' },
       prefix: 'custom/svc/dev/',
       recordsKey: KEY_PIN,
+      code: undefined,
     });
     expect(cloudFormation.commandCalls(GetTemplateCommand)[0]?.args[0].input).toStrictEqual({
       StackName: 'svc-dev',

@@ -328,9 +328,23 @@ describe('stampedFunction', () => {
     // Assess
     expect(stamped).toStrictEqual({
       codeKey: `serverless/s/dev/${DIR}/health.zip`,
+      functionName: undefined,
       commit: 'abc123',
       version: null,
     });
+  });
+
+  it.each([
+    ['svc-dev-health', 'svc-dev-health'],
+    ['svc dev; rm', undefined],
+    [7, undefined],
+  ])('reads the function name %j as %j', (name, expected) => {
+    // Act
+    const stamped = stampedFunction({
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: name } },
+    });
+    // Assess
+    expect(stamped.functionName).toBe(expected);
   });
 });
 
