@@ -154,7 +154,10 @@ describe('the manual rollback job', () => {
   });
 });
 
-/** What a reviewer refuses in an OIDC trust policy, as one-line problems. */
+/**
+ * What a reviewer refuses in an OIDC trust policy, as one-line problems. No stand-in issues
+ * GitHub's tokens and moto evaluates no trust policy: the policies are held by reading them.
+ */
 function trustProblems(
   policy: { Statement: { Action: string; Condition: { StringEquals: Record<string, string> } }[] },
   environment: string,
