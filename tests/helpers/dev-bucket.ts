@@ -115,7 +115,7 @@ export function devBucket() {
     });
     // An unversioned stand-in: no versions listed, the current record alone is read.
     s3.on(ListObjectVersionsCommand).resolves({});
-    s3.on(PutObjectCommand).resolves({});
+    s3.on(PutObjectCommand).resolves({ VersionId: 'v-written' });
   };
   return { s3, kms, cloudFormation, world, reset };
 }

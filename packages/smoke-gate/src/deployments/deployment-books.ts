@@ -206,7 +206,12 @@ export async function recordVerdict(
       books,
       sequence === undefined ? record : { ...record, sequence },
     );
-    await writeRecord(books, signed);
+    const { versioned } = await writeRecord(books, signed);
+    if (!versioned && signed.signature) {
+      context.log.notice(
+        `deployment ${identity.directory}'s ${verdict} record is written into a deployment bucket that keeps no versions: it is untrusted, and no rollback returns to it (turn versioning on: docs/bucket-and-live.md).`,
+      );
+    }
     if (sequence !== undefined && signed.signature) await anchor(context, books, signed, sequence);
     return true;
   } catch (error) {

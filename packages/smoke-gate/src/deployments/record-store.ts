@@ -6,6 +6,7 @@ import {
   ListObjectVersionsCommand,
   type ListObjectVersionsCommandOutput,
   PutObjectCommand,
+  type PutObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { type DeploymentBucket, s3Call } from './deployment-bucket.ts';
@@ -145,8 +146,11 @@ export async function readRecord(
 }
 
 /** Writes a deployment's record (its latest verdict). */
-export async function writeRecord(place: DeploymentBucket, record: DeploymentRecord) {
-  await s3Call(
+export async function writeRecord(
+  place: DeploymentBucket,
+  record: DeploymentRecord,
+): Promise<{ versioned: boolean }> {
+  const written = await s3Call<PutObjectCommandOutput>(
     place,
     new PutObjectCommand({
       Bucket: place.bucket,
@@ -157,4 +161,6 @@ export async function writeRecord(place: DeploymentBucket, record: DeploymentRec
     'writing a record',
     's3:PutObject',
   );
+  // S3 names a version only where the bucket keeps them ("null" where it is suspended).
+  return { versioned: written.VersionId !== undefined && written.VersionId !== 'null' };
 }

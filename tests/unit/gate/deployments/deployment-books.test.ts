@@ -43,7 +43,7 @@ const bucket = (refuse?: Error) => {
     ),
   }));
   s3.on(GetObjectCommand).resolves({ Body: s3Body('zip'), VersionId: 'v7' });
-  if (refuse === undefined) s3.on(PutObjectCommand).resolves({});
+  if (refuse === undefined) s3.on(PutObjectCommand).resolves({ VersionId: 'v-written' });
   else s3.on(PutObjectCommand).rejects(refuse);
 };
 
@@ -237,6 +237,22 @@ describe('recordVerdict', () => {
           `^the stage's anchor was not moved to deployment ${OWN.directory}'s record \\(.*ssm:PutParameter.*\\): that record is not anchored\\.$`,
         ),
       ),
+    ]);
+  });
+
+  it.each([
+    ['names no version', {}],
+    ['names the version "null" (versioning suspended)', { VersionId: 'null' }],
+  ])('says the record is untrusted when the bucket %s', async (_when, answer) => {
+    // Prepare
+    bucket();
+    s3.on(PutObjectCommand).resolves(answer);
+    // Act
+    const { ok, notices } = await record('verified');
+    // Assess
+    expect(ok).toBe(true);
+    expect(notices).toStrictEqual([
+      `deployment ${OWN.directory}'s verified record is written into a deployment bucket that keeps no versions: it is untrusted, and no rollback returns to it (turn versioning on: docs/bucket-and-live.md).`,
     ]);
   });
 

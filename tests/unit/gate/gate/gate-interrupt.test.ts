@@ -176,7 +176,7 @@ const bucketWithOwnZip = () => {
     Body: s3Body('zip'),
     VersionId: 'v1',
   });
-  s3.on(PutObjectCommand).resolves({});
+  s3.on(PutObjectCommand).resolves({ VersionId: 'v-written' });
 };
 
 describe('reportGateInterrupted: the record an interrupted deploy leaves', () => {
