@@ -266,7 +266,9 @@ describe
       const listed = JSON.parse((await gate(['history', '--json'])).stdout);
       // Assess
       expect(run.code, run.output).toBe(0);
-      expect(run.output).toMatch(/record is written into a deployment bucket that keeps no versions/);
+      expect(run.output).toMatch(
+        /record is written into a deployment bucket that keeps no versions/,
+      );
       const newest = listed.deployments.find((d: { commit: string }) => d.commit === 'v5');
       expect(newest).toMatchObject({ verdict: 'untrusted', rollbackTarget: false });
       expect(newest.untrusted.why).toMatch(/^written while the deployment bucket kept no versions/);
