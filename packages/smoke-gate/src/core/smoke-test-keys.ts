@@ -29,6 +29,7 @@ export const SMOKE_TEST_KEY_TABLE = {
   monitoring: { anyOf: [map, flag] },
   enforceLogLevel: flag,
   guardsOwnBucket: flag,
+  guardExemptRoles: { type: 'array', items: text, maxItems: 10 },
 } as const;
 
 /** The keys `custom.smokeTest` takes (''), and those of its sections. */

@@ -3,9 +3,6 @@ import {
   type GetObjectCommandOutput,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
-  ListObjectVersionsCommand,
-  type ListObjectVersionsCommandOutput,
-  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { callAws } from '../aws/aws-call.ts';
@@ -14,10 +11,7 @@ import { safeText } from '../core/safe-text.ts';
 import { stampedFunction, type TemplateResources } from './build-stamp.ts';
 import {
   type ArtifactHash,
-  type DeploymentRecord,
   DIRECTORY,
-  parseRecord,
-  RECORD_MAX_BYTES,
   RECORDS_FOLDER,
   sha256,
   timestampOf,

@@ -3,7 +3,7 @@ import { createCloudFormationClient } from '../aws/aws-clients.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
-import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED, recordedVerdictOf } from '../core/verdicts.ts';
+import { EXIT_COULD_NOT_JUDGE, recordedVerdictOf } from '../core/verdicts.ts';
 import { type Books, openBooks, recordVerdict } from '../deployments/deployment-books.ts';
 import {
   type Deployment,

@@ -15,20 +15,27 @@ import type { Deadline } from '../core/deadline.ts';
  */
 export function lockedOutBecause(
   caller: { arn: string },
-  guard: { deployRoleName: string; setting: string },
+  guard: { deployRoleName: string; setting: string; exemptRoles?: readonly string[] | undefined },
 ): string | undefined {
   const principal = principalArnOf(caller.arn);
-  const roleName = guard.deployRoleName.split('/').at(-1);
+  const allowed = [guard.deployRoleName, ...(guard.exemptRoles ?? [])];
   const role = /^arn:aws[a-z-]*:iam::\d{12}:role\/(.+)$/.exec(principal)?.[1];
-  if (role !== undefined && role === roleName) return undefined;
-  return `Smoke test: this deploy would lock itself out of its own deployment bucket: its caller ${caller.arn} is not role ${guard.deployRoleName}, the only principal the bucket guard lets write there (${guard.setting}). Deploy as that role, or set ${guard.setting} to the role you deploy with. Nothing was uploaded.`;
+  if (role !== undefined && allowed.some((name) => name.split('/').at(-1) === role)) {
+    return undefined;
+  }
+  const others = guard.exemptRoles ?? [];
+  const who =
+    others.length === 0
+      ? `role ${guard.deployRoleName}, the only principal`
+      : `role ${guard.deployRoleName} or ${others.join(', ')} (custom.smokeTest.guardExemptRoles), the principals`;
+  return `Smoke test: this deploy would lock itself out of its own deployment bucket: its caller ${caller.arn} is not ${who} the bucket guard lets write there (${guard.setting}). Deploy as that role, or set ${guard.setting} to the role you deploy with. Nothing was uploaded.`;
 }
 
 /** Asks STS who deploys and refuses, in one line, a caller the guard would lock out. */
 export async function checkGuardCaller(input: {
   aws: AwsSettings;
   deadline: Deadline;
-  guard: { deployRoleName: string; setting: string };
+  guard: { deployRoleName: string; setting: string; exemptRoles?: readonly string[] | undefined };
 }): Promise<string | undefined> {
   const caller = await callerIdentity(input.aws, input.deadline);
   return lockedOutBecause(caller, input.guard);

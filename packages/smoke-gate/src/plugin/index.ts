@@ -75,6 +75,8 @@ export class SmokeTestPlugin {
   readonly logLevelProblem: string | undefined;
   /** The role the bucket guard this packaging added lets write (none: no guard added). */
   guardedRole: string | undefined;
+  /** The other roles it lets write (custom.smokeTest.guardExemptRoles). */
+  exemptRoles: string[] = [];
   /** Ends the temporary folder of the packaging in progress, if any. */
   endOwnTmp: EndOwnTmp | undefined;
   /** The service's contract and monitoring, read once at the first hook (variables resolved). */
@@ -119,6 +121,7 @@ export class SmokeTestPlugin {
         }
         if (unguarded !== undefined) this.log.notice(unguarded);
         this.guardedRole = unguarded === undefined ? guardedRoleName(gate) : undefined;
+        this.exemptRoles = gate.guardExemptRoles;
       },
       'after:package:finalize': () => this.endOwnTmp?.(),
       // Before any bundler's packageFunction hook (serverless-esbuild zips there, listed first).
@@ -148,6 +151,7 @@ export class SmokeTestPlugin {
     const FrameworkError = this.serverless.classes?.Error ?? Error;
     const guard = {
       deployRoleName: this.guardedRole,
+      exemptRoles: this.exemptRoles,
       setting: 'custom.smokeTest.monitoring.deployRoleName',
     };
     let problem: string | undefined;

@@ -40,6 +40,10 @@ const deployRoleArn = (deployRoleName: string) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${deployRoleName}`,
 });
 
+/** The roles the guard lets write: the deploy role, and those the service lists (guardExemptRoles). */
+const writers = (guard: { deployRoleName: string; exemptRoles?: readonly string[] | undefined }) =>
+  [guard.deployRoleName, ...(guard.exemptRoles ?? [])].map(deployRoleArn);
+
 /**
  * The deny statement for the bucket's policy, versioning, lifecycle and Object Lock settings:
  * every principal but the deploy role and CloudFormation's role (which applies the policy), so
@@ -47,10 +51,11 @@ const deployRoleArn = (deployRoleName: string) => ({
  */
 export function bucketSettingsGuardStatement(guard: {
   deployRoleName: string;
+  exemptRoles?: readonly string[] | undefined;
   cloudFormationRole?: unknown;
 }): Record<string, unknown> {
   const exempt = [
-    deployRoleArn(guard.deployRoleName),
+    ...writers(guard),
     ...(guard.cloudFormationRole === undefined || guard.cloudFormationRole === null
       ? []
       : [guard.cloudFormationRole]),
@@ -71,7 +76,9 @@ export function bucketGuardStatement(guard: {
   deploymentPrefix: string;
   service: string;
   deployRoleName: string;
+  exemptRoles?: readonly string[] | undefined;
 }): Record<string, unknown> {
+  const exempt = writers(guard);
   return {
     Sid: BUCKET_GUARD_SID,
     Effect: 'Deny',
@@ -81,7 +88,7 @@ export function bucketGuardStatement(guard: {
       'Fn::Sub': `arn:\${AWS::Partition}:s3:::\${ServerlessDeploymentBucket}/${guard.deploymentPrefix}/${guard.service}/*`,
     },
     Condition: {
-      ArnNotEquals: { 'aws:PrincipalArn': deployRoleArn(guard.deployRoleName) },
+      ArnNotEquals: { 'aws:PrincipalArn': exempt.length === 1 ? exempt[0] : exempt },
     },
   };
 }
@@ -99,6 +106,7 @@ export function guardDeploymentBucket(
     deploymentPrefix: string;
     service: string;
     deployRoleName: string;
+    exemptRoles?: readonly string[] | undefined;
     cloudFormationRole?: unknown;
     guardsOwnBucket?: boolean;
   },

@@ -26,6 +26,8 @@ export interface ServiceGate {
   enforceLogLevel: boolean;
   /** The pinned records key, written to the template's metadata; none: records are unsigned. */
   recordsKey: RecordsKeyPin | undefined;
+  /** Roles the bucket guard lets write besides the deploy role (custom.smokeTest.guardExemptRoles). */
+  guardExemptRoles: string[];
 }
 
 /**
@@ -71,6 +73,21 @@ function routeUrl(value: unknown): string {
   return url.href;
 }
 
+/** custom.smokeTest.guardExemptRoles: at most 10 IAM role names (a path allowed), no wildcard. */
+function exemptRoles(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (
+    !Array.isArray(value) ||
+    value.length > 10 ||
+    !value.every((name) => typeof name === 'string' && /^[\w+=,.@/-]{1,512}$/.test(name))
+  ) {
+    throw new Error(
+      `custom.smokeTest.guardExemptRoles must be a list of at most 10 IAM role names (no wildcard), not ${safeJson(value)}`,
+    );
+  }
+  return value;
+}
+
 /** Whether `custom.smokeTest.enforceLogLevel` is on (read before variables are resolved). */
 export const enforcesLogLevel = (custom: unknown): boolean =>
   smokeTestConfig(custom).enforceLogLevel === true;
@@ -103,6 +120,7 @@ export function serviceGate(
       monitoring,
       enforceLogLevel: config.enforceLogLevel === true,
       recordsKey,
+      guardExemptRoles: exemptRoles(config.guardExemptRoles),
     };
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
@@ -171,6 +189,7 @@ export function addGateToTemplate(service: PackagedService, gate: ServiceGate): 
     deploymentPrefix: service.deploymentPrefix,
     service: gate.service,
     deployRoleName: guardedRoleName(gate),
+    exemptRoles: gate.guardExemptRoles,
     cloudFormationRole: service.cloudFormationRole,
     guardsOwnBucket: smokeTestConfig(service.custom).guardsOwnBucket === true,
   });

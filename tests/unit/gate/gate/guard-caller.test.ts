@@ -29,6 +29,22 @@ describe('lockedOutBecause: a deploy the bucket guard would lock out of its own 
     expect(lockedOutBecause({ arn }, { ...GUARD, deployRoleName: 'ci/deploy' })).toBeUndefined();
   });
 
+  it('lets through a role the service lists besides the deploy role, and names them all when stopping', () => {
+    // Prepare
+    const guard = { ...GUARD, exemptRoles: ['admin/break-glass', 'release'] };
+    // Act
+    const admin = lockedOutBecause(
+      { arn: 'arn:aws:sts::123456789012:assumed-role/break-glass/alice' },
+      guard,
+    );
+    const other = lockedOutBecause({ arn: 'arn:aws:iam::123456789012:user/bob' }, guard);
+    // Assess
+    expect(admin).toBeUndefined();
+    expect(other).toMatch(
+      /is not role petsage-smoke-test-deploy or admin\/break-glass, release \(custom\.smokeTest\.guardExemptRoles\), the principals the bucket guard lets write there/,
+    );
+  });
+
   it.each([
     ['a user (a laptop)', 'arn:aws:iam::123456789012:user/alice'],
     ['a CI role of another name', 'arn:aws:sts::123456789012:assumed-role/github-ci/run-9'],

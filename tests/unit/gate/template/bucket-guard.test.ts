@@ -117,3 +117,29 @@ describe('versionDeploymentBucket', () => {
     expect(resources).toStrictEqual({ Other: { Type: 'AWS::S3::Bucket' } });
   });
 });
+
+describe('the roles a service lists besides its deploy role', () => {
+  it('joins them to the deploy role in both statements', () => {
+    // Prepare
+    const statements: unknown[] = [];
+    const resources = {
+      ServerlessDeploymentBucketPolicy: {
+        Properties: { PolicyDocument: { Statement: statements } },
+      },
+    };
+    // Act
+    guardDeploymentBucket(resources, { ...GUARD, exemptRoles: ['release'] });
+    // Assess
+    const exempt = (statements as { Condition: { ArnNotEquals: Record<string, unknown> } }[]).map(
+      (s) => s.Condition.ArnNotEquals['aws:PrincipalArn'],
+    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub, not JS.
+    const role = (name: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}`,
+    });
+    expect(exempt).toStrictEqual([
+      [role('orders-deploy'), role('release')],
+      [role('orders-deploy'), role('release')],
+    ]);
+  });
+});

@@ -165,6 +165,19 @@ describe('serviceGate and what it adds at package time', () => {
     }
   });
 
+  it.each([
+    ['not a list', 'release'],
+    ['a wildcard', ['*']],
+    ['more than 10', Array.from({ length: 11 }, (_, i) => `r${i}`)],
+  ])('refuses guardExemptRoles that is %s, in one line', (_what, value) => {
+    // Act
+    const gate = serviceGate(serverless({ monitoring: false, guardExemptRoles: value }).framework);
+    // Assess
+    expect((gate as Error).message).toMatch(
+      /^custom\.smokeTest\.guardExemptRoles must be a list of at most 10 IAM role names \(no wildcard\), not /,
+    );
+  });
+
   it('pins no records key when none is set', () => {
     // Prepare
     const { framework, template } = serverless({ monitoring: false });
