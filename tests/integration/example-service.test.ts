@@ -64,6 +64,17 @@ const deploy = (cwd: string, release: string, as: Record<string, string> = asDep
     { cwd },
   ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
 
+/** The stage's deployment bucket (the stack's output) and an S3 client for it, against moto. */
+async function deploymentBucket() {
+  const stacks = await new CloudFormationClient(moto.settings()).send(
+    new DescribeStacksCommand({ StackName: `${SERVICE}-${STAGE}` }),
+  );
+  const bucket = stacks.Stacks?.[0]?.Outputs?.find(
+    (o) => o.OutputKey === 'ServerlessDeploymentBucketName',
+  )?.OutputValue;
+  return { s3: new S3Client({ ...moto.settings(), forcePathStyle: true }), bucket };
+}
+
 /** The installed gate's CLI, run from a folder that holds no service. */
 const gate = async (args: string[]) => {
   const elsewhere = await mkdtemp(join(dir, 'elsewhere-'));
@@ -118,15 +129,8 @@ describe
       timeout: TIMEOUT,
     }, async () => {
       // Act
-      const stacks = await new CloudFormationClient(moto.settings()).send(
-        new DescribeStacksCommand({ StackName: `${SERVICE}-${STAGE}` }),
-      );
-      const bucket = stacks.Stacks?.[0]?.Outputs?.find(
-        (o) => o.OutputKey === 'ServerlessDeploymentBucketName',
-      )?.OutputValue;
-      const versioning = await new S3Client({ ...moto.settings(), forcePathStyle: true }).send(
-        new GetBucketVersioningCommand({ Bucket: bucket }),
-      );
+      const { s3, bucket } = await deploymentBucket();
+      const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
       const listed = JSON.parse((await gate(['history', '--json'])).stdout);
       // Assess
       expect(versioning.Status).toBe('Enabled');
@@ -249,13 +253,8 @@ describe
       timeout: TIMEOUT,
     }, async () => {
       // Prepare: versioning suspended on the deployment bucket (drift CloudFormation leaves be).
-      const stacks = await new CloudFormationClient(moto.settings()).send(
-        new DescribeStacksCommand({ StackName: `${SERVICE}-${STAGE}` }),
-      );
-      const bucket = stacks.Stacks?.[0]?.Outputs?.find(
-        (o) => o.OutputKey === 'ServerlessDeploymentBucketName',
-      )?.OutputValue;
-      await new S3Client({ ...moto.settings(), forcePathStyle: true }).send(
+      const { s3, bucket } = await deploymentBucket();
+      await s3.send(
         new PutBucketVersioningCommand({
           Bucket: bucket,
           VersioningConfiguration: { Status: 'Suspended' },
