@@ -24,13 +24,15 @@ export interface RecordTrust {
 /** How far a record's signed time may run ahead of when S3 wrote it. */
 export const RECORD_CLOCK_SKEW_MS = 10 * 60_000;
 
-/** Why a signed, well-formed record is not trusted for this stage, or undefined. */
-function untrustedRead(
-  read: { record: DeploymentRecord; writtenAt?: number; unversioned?: true },
-  trust: RecordTrust,
-) {
-  const why = untrustedBecause(read.record, trust.key, trust, trust.keyProblem);
-  if (why !== undefined) return why;
+/**
+ * Why a record whose signature holds is still not trusted, or undefined: written where the bucket
+ * kept no versions, or dated far after S3 wrote it.
+ */
+function untrustedSigned(read: {
+  record: DeploymentRecord;
+  writtenAt?: number;
+  unversioned?: true;
+}): string | undefined {
   // Overwritten in a bucket that keeps no versions, a newer verdict would leave no trace.
   if (read.unversioned === true) {
     return 'written while the deployment bucket kept no versions, so an overwrite would leave no trace (turn versioning on: docs/signed-records.md)';
@@ -82,13 +84,14 @@ export async function chosenRecord(
   let trusted: DeploymentRecord | undefined;
   for (const read of reads) {
     if ('problem' in read) continue;
-    // The anchor asks only whether its record is still there, signed: any signed version counts.
+    // Each signature is checked once. The anchor asks only whether its record is still there,
+    // signed: any signed version counts.
+    const unsigned = untrustedBecause(read.record, trust.key, trust, trust.keyProblem);
     const { sequence } = read.record;
-    const signed = untrustedBecause(read.record, trust.key, trust, trust.keyProblem) === undefined;
-    if (signed && sequence !== undefined) {
+    if (unsigned === undefined && sequence !== undefined) {
       seen.push({ deployment: directory, sequence, sha256: read.sha256 });
     }
-    const why = untrustedRead(read, trust);
+    const why = unsigned ?? untrustedSigned(read);
     if (why === undefined) {
       if (trusted === undefined || Date.parse(read.record.at) > Date.parse(trusted.at)) {
         trusted = read.record;
