@@ -5,10 +5,7 @@
 // evaluates no IAM policy here, so the role needs no permissions.
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Moto } from './moto.ts';
-
-/** moto's account. */
-const MOTO_ACCOUNT = '123456789012';
+import { MOTO_ACCOUNT, type Moto } from './moto.ts';
 
 /** The environment of a process acting as `role/<roleName>` in moto's account. */
 export async function deployRoleEnv(

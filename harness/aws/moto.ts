@@ -20,6 +20,9 @@ export function motoForSuite(suite: string): boolean {
   return false;
 }
 
+/** The account moto acts in for its default credentials (and for roles assumed in it). */
+export const MOTO_ACCOUNT = '123456789012';
+
 /** Fake credentials for moto, and nothing that lets the SDK look elsewhere (IMDS, ~/.aws). */
 export const MOTO_CREDENTIALS_ENV = {
   AWS_ACCESS_KEY_ID: 'testing',

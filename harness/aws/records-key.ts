@@ -14,9 +14,7 @@ import {
   type RecordsKeyPin,
 } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { PROJECT_DIR } from '../project/project.ts';
-
-/** moto's account. */
-const MOTO_ACCOUNT = '123456789012';
+import { MOTO_ACCOUNT } from './moto.ts';
 
 /**
  * Creates `alias/<service>-smoke-records` (ECC_NIST_P256, SIGN_VERIFY); resolves to its pin (ARN
