@@ -49,6 +49,23 @@ export const GOOD_RECORD = {
 };
 
 /**
+ * The dev stack's template while it runs `live`: the records key pinned, its function's code in
+ * `live`'s folder, with `properties` more on the function (its FunctionName).
+ */
+export const stackTemplate = (live: string, properties: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    // The gated stack pins the records key (what `history` checks records against).
+    Metadata: { SmokeGate: { RecordsKey: KEY_PIN } },
+    Resources: {
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Metadata: { 'petsage:release': `commit-${live.slice(0, 4)}` },
+        Properties: { Code: { S3Key: `${DEV_PREFIX}${live}/health.zip` }, ...properties },
+      },
+    },
+  });
+
+/**
  * Mocks S3, CloudFormation and KMS for a test file; `world(live)` sets the stack running `live`
  * and the bucket holding GOOD (verified, its zip `goodZip`) and LIVE (with `liveRecord`, a record
  * for LIVE of that commit and verdict (verified when unsaid), signed by the records key only when
@@ -69,19 +86,7 @@ export function devBucket() {
     goodZip = ZIP,
     liveRecord?: { commit: string; verdict?: string; signed?: boolean },
   ) => {
-    cloudFormation.on(GetTemplateCommand).resolves({
-      TemplateBody: JSON.stringify({
-        // The gated stack pins the records key (what `history` checks records against).
-        Metadata: { SmokeGate: { RecordsKey: KEY_PIN } },
-        Resources: {
-          Fn: {
-            Type: 'AWS::Lambda::Function',
-            Metadata: { 'petsage:release': `commit-${live.slice(0, 4)}` },
-            Properties: { Code: { S3Key: `${DEV_PREFIX}${live}/health.zip` } },
-          },
-        },
-      }),
-    });
+    cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: stackTemplate(live) });
     cloudFormation
       .on(DescribeStacksCommand)
       .resolves({ Stacks: [{ StackStatus: 'UPDATE_COMPLETE' } as never] });

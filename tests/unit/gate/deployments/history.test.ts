@@ -9,9 +9,8 @@ import {
   checkHistory,
   deploymentPrefixOf,
 } from '../../../../packages/smoke-gate/src/deployments/history.ts';
-import { devBucket, GOOD, LIVE, ZIP } from '../../../helpers/dev-bucket.ts';
+import { devBucket, GOOD, LIVE, stackTemplate, ZIP } from '../../../helpers/dev-bucket.ts';
 import { DEV_AWS, DEV_PREFIX } from '../../../helpers/dev-stage.ts';
-import { KEY_PIN } from '../../../helpers/records-key.ts';
 
 const { world, reset, cloudFormation, s3 } = devBucket();
 afterEach(reset);
@@ -86,18 +85,7 @@ describe('checkHistory', () => {
     /** The stack runs LIVE, its function named, and Lambda runs code of these bytes. */
     const runs = (code: string) => {
       cloudFormation.on(GetTemplateCommand).resolves({
-        TemplateBody: JSON.stringify({
-          Metadata: { SmokeGate: { RecordsKey: KEY_PIN } },
-          Resources: {
-            Fn: {
-              Type: 'AWS::Lambda::Function',
-              Properties: {
-                FunctionName: 'petsage-smoke-test-dev-health',
-                Code: { S3Key: `${DEV_PREFIX}${LIVE}/health.zip` },
-              },
-            },
-          },
-        }),
+        TemplateBody: stackTemplate(LIVE, { FunctionName: 'petsage-smoke-test-dev-health' }),
       });
       lambda.on(GetFunctionConfigurationCommand).resolves({
         CodeSha256: createHash('sha256').update(code).digest('base64'),
