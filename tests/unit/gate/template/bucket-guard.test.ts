@@ -133,7 +133,6 @@ describe('the roles a service lists besides its deploy role', () => {
     const exempt = (statements as { Condition: { ArnNotEquals: Record<string, unknown> } }[]).map(
       (s) => s.Condition.ArnNotEquals['aws:PrincipalArn'],
     );
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub, not JS.
     const role = (name: string) => ({
       'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}`,
     });
