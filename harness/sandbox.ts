@@ -17,7 +17,12 @@ import { createRecordsKey } from './aws/records-key.ts';
 import scheduledEvent from './lambda/events/scheduled-event.json' with { type: 'json' };
 import { SERVERLESS_BIN } from './project/packaged.ts';
 import { copyProject } from './project/project-copy.ts';
-import { BREAK_PAYLOAD, POINT_AT_STAND_IN, pinRecordsKey } from './project/service-copies.ts';
+import {
+  ALL_AT_ONCE,
+  BREAK_PAYLOAD,
+  POINT_AT_STAND_IN,
+  pinRecordsKey,
+} from './project/service-copies.ts';
 import { startRouteStandIn } from './route/route-stand-in.ts';
 
 const STAGE = 'sandbox';
@@ -67,9 +72,14 @@ const orphanWatch = setInterval(() => {
 orphanWatch.unref();
 
 try {
-  const good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN, pinRecordsKey(pin)]);
+  const good = await copyProject(join(dir, 'good'), [
+    POINT_AT_STAND_IN,
+    ALL_AT_ONCE,
+    pinRecordsKey(pin),
+  ]);
   const broken = await copyProject(join(dir, 'broken'), [
     POINT_AT_STAND_IN,
+    ALL_AT_ONCE,
     pinRecordsKey(pin),
     BREAK_PAYLOAD,
   ]);

@@ -6,9 +6,9 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 
-/** A log stream name as Lambda makes them: `YYYY/MM/DD/[$LATEST]<32 hex>`. */
-const lambdaStreamName = (now = new Date()): string =>
-  `${now.toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`;
+/** A log stream name as Lambda makes them: `YYYY/MM/DD/[<version>]<32 hex>`. */
+export const lambdaStreamName = (version = '$LATEST', now = new Date()): string =>
+  `${now.toISOString().slice(0, 10).replaceAll('-', '/')}/[${version}]${randomUUID().replaceAll('-', '')}`;
 
 /** Lambda's log agent, played against a CloudWatch Logs stand-in (moto). */
 export interface LogAgent {

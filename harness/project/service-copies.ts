@@ -29,3 +29,21 @@ export const pinRecordsKey = (pin: { arn: string; publicKeySha256: string }) => 
   from: '  smokeTest:\n',
   to: `  smokeTest:\n    recordsKey: { arn: '${pin.arn}', publicKeySha256: '${pin.publicKeySha256}' }\n`,
 });
+
+/**
+ * The traffic mode's candidate stage at the route stand-in (custom.smokeTest.traffic.candidateUrl):
+ * moto creates no HTTP API stage, so the copy names the stand-in's `/candidate` prefix.
+ */
+export const CANDIDATE_AT_STAND_IN = {
+  file: 'serverless.yml',
+  from: '    traffic: true\n',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
+  to: "    traffic:\n      candidateUrl: ${param:standInUrl, 'http://stand-in.invalid'}/candidate${param:healthPath}\n",
+};
+
+/** A copy that deploys all at once (the suites of the mode before docs/traffic.md). */
+export const ALL_AT_ONCE = {
+  file: 'serverless.yml',
+  from: '    traffic: true\n',
+  to: '    traffic: false\n',
+};

@@ -7,11 +7,13 @@ import {
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createLogAgent, type LogAgent } from '../aws/log-agent.ts';
+import { createLogAgent, type LogAgent, lambdaStreamName } from '../aws/log-agent.ts';
 import { type RunningCode, startDeployedCode } from '../lambda/deployed-code.ts';
 import { toEvent } from '../lambda/http-api-event.ts';
 import { healthFunction, resourcesOfType, type Template } from '../project/packaged.ts';
+import { aliasStagesOf, resolveAlias, stageOfPath, zipFinder } from './alias-route.ts';
 
 /** What the stand-in is serving now, for the test's assertions. */
 export interface Served {
@@ -19,6 +21,14 @@ export interface Served {
   codeKey: string;
   routes: string[];
   logGroupName: string;
+}
+
+/** One request the stand-in answered: the stage it came in on, the version that ran (traffic mode). */
+export interface ServedRequest {
+  stage: string;
+  /** The function version that answered; undefined when no code ran (API Gateway's own answer). */
+  version: string | undefined;
+  status: number;
 }
 
 /** A running route stand-in. */
@@ -31,6 +41,8 @@ export interface RouteStandIn {
   dropLines(drop: boolean): void;
   /** When true, every request gets API Gateway's 429 (a flood eating the route's throttle). */
   throttle(on: boolean): void;
+  /** Every answered request, in order: its stage and the version that served it (traffic mode). */
+  servedLog(): ServedRequest[];
   /** Requests that have arrived so far (served, held or queued). */
   received(): number;
   /** The correlation ids of the requests that have arrived so far, in order. */
@@ -44,6 +56,8 @@ export interface RouteStandIn {
 
 interface Deployed extends RunningCode {
   codeKey: string;
+  /** The function version it runs (traffic mode), else undefined ($LATEST). */
+  version: string | undefined;
   routes: Set<string>;
   logGroupName: string;
   shipped: { stdout: number; stderr: number };
@@ -72,6 +86,12 @@ export async function startRouteStandIn(options: {
   const cloudFormation = new CloudFormationClient(options.aws);
   const s3 = new S3Client({ ...options.aws, forcePathStyle: true });
   const logs = new CloudWatchLogsClient(options.aws);
+  const lambda = new LambdaClient(options.aws);
+  const findZip = zipFinder(s3);
+  /** The code running now, by code key (and version): at most MAX_RUNNING, least recent stopped. */
+  const running = new Map<string, Deployed>();
+  const MAX_RUNNING = 2;
+  const servedLog: ServedRequest[] = [];
   let current: Deployed | undefined;
   let dropLines = false;
   let throttled = false;
@@ -90,45 +110,113 @@ export async function startRouteStandIn(options: {
       )
     ).StackResourceDetail?.PhysicalResourceId ?? '';
 
-  const stopCurrent = async () => {
-    await current?.stop();
+  const stopAll = async () => {
+    await Promise.all([...running.values()].map((deployed) => deployed.stop()));
+    running.clear();
     current = undefined;
   };
 
-  /** Makes `current` the code the stack points at now. */
-  const refresh = async (): Promise<Deployed> => {
+  /** The stack's template now: its function, routes and log group. */
+  const deployedTemplate = async () => {
     const { TemplateBody } = await cloudFormation.send(
       new GetTemplateCommand({ StackName: options.stackName }),
     );
     const template = JSON.parse(TemplateBody ?? '{}') as Template;
-    const fn = healthFunction(template);
-    const code = fn.Properties.Code as { S3Key: string };
     const routes = new Set(
       resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) =>
         String(route.Properties.RouteKey),
       ),
     );
     const group = resourcesOfType(template, 'AWS::Logs::LogGroup')[0]?.[1].Properties;
-    if (current?.codeKey === code.S3Key) {
-      current.routes = routes;
-      return current;
-    }
-    await stopCurrent();
-    const running = await startDeployedCode({
-      s3,
-      bucket: await physicalId('ServerlessDeploymentBucket'),
-      key: code.S3Key,
-      fn,
-    });
-    current = {
-      ...running,
-      codeKey: code.S3Key,
+    return {
+      template,
+      fn: healthFunction(template),
       routes,
       logGroupName: String(group?.LogGroupName),
-      shipped: { stdout: 0, stderr: 0 },
-      agent: createLogAgent({ logs, logGroupName: String(group?.LogGroupName) }),
     };
-    return current;
+  };
+
+  /** Runs the zip at `key` (for `version`, in the traffic mode), or reuses it if it runs. */
+  const serve = async (
+    deployedNow: Awaited<ReturnType<typeof deployedTemplate>>,
+    key: string,
+    version: string | undefined,
+  ): Promise<Deployed> => {
+    const id = `${version ?? '$LATEST'} ${key}`;
+    let deployed = running.get(id);
+    if (deployed === undefined) {
+      // All at once, one deployment runs at a time, as the stack points at one.
+      if (version === undefined) await stopAll();
+      for (const [oldId, old] of [...running].slice(
+        0,
+        Math.max(0, running.size - MAX_RUNNING + 1),
+      )) {
+        running.delete(oldId);
+        await old.stop();
+      }
+      const code = await startDeployedCode({
+        s3,
+        bucket: await physicalId('ServerlessDeploymentBucket'),
+        key,
+        fn: deployedNow.fn,
+      });
+      deployed = {
+        ...code,
+        codeKey: key,
+        version,
+        routes: deployedNow.routes,
+        logGroupName: deployedNow.logGroupName,
+        shipped: { stdout: 0, stderr: 0 },
+        agent: createLogAgent({
+          logs,
+          logGroupName: deployedNow.logGroupName,
+          streamName: lambdaStreamName(version),
+        }),
+      };
+    }
+    running.delete(id);
+    running.set(id, deployed);
+    deployed.routes = deployedNow.routes;
+    current = deployed;
+    return deployed;
+  };
+
+  /**
+   * What answers a request on `pathname` now: the code the stack points at (all at once), or the
+   * version the stage's alias points at (the traffic mode; alias-route.ts), or API Gateway's 500.
+   */
+  const resolve = async (
+    pathname: string,
+  ): Promise<
+    | { kind: 'code'; deployed: Deployed; stage: string; path: string }
+    | { kind: 'error'; stage: string; path: string; routes: Set<string> }
+  > => {
+    const deployedNow = await deployedTemplate();
+    const aliasStages = aliasStagesOf(deployedNow.template);
+    if (aliasStages === undefined) {
+      const key = (deployedNow.fn.Properties.Code as { S3Key: string }).S3Key;
+      const deployed = await serve(deployedNow, key, undefined);
+      return { kind: 'code', deployed, stage: '$default', path: pathname };
+    }
+    const { stage, path } = stageOfPath(aliasStages, pathname);
+    const alias = aliasStages.stages.get(stage) ?? '';
+    const functionName = String(deployedNow.fn.Properties.FunctionName);
+    const target = await resolveAlias(lambda, functionName, alias);
+    const key =
+      target.kind === 'version'
+        ? await findZip(await physicalId('ServerlessDeploymentBucket'), target.codeSha256)
+        : undefined;
+    if (target.kind === 'error' || key === undefined) {
+      return { kind: 'error', stage, path, routes: deployedNow.routes };
+    }
+    return { kind: 'code', deployed: await serve(deployedNow, key, target.version), stage, path };
+  };
+
+  /** Makes `current` the code the stack (or its live alias) points at now. */
+  const refresh = async (): Promise<Deployed> => {
+    const resolved = await resolve('/');
+    if (resolved.kind === 'error') throw new Error('the live alias does not resolve');
+    return resolved.deployed;
   };
 
   /** Plays Lambda's log agent: ships new output lines of the function into its log group. */
@@ -159,24 +247,40 @@ export async function startRouteStandIn(options: {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const deployed = await refresh();
+    const resolved = await resolve(url.pathname);
     if (hold !== undefined) {
       const held = hold;
       hold = undefined;
       held.arrive(String(req.headers['x-correlation-id'] ?? ''));
       await held.released;
     }
-    if (!deployed.routes.has(`${req.method} ${url.pathname}`)) {
+    const routes = resolved.kind === 'code' ? resolved.deployed.routes : resolved.routes;
+    const version = resolved.kind === 'code' ? resolved.deployed.version : undefined;
+    const answered = (status: number) => servedLog.push({ stage: resolved.stage, version, status });
+    if (!routes.has(`${req.method} ${resolved.path}`)) {
+      answered(404);
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
       return;
     }
-    const result = await deployed.api.invoke(toEvent(req, url, body));
-    // Like Lambda's agent: a line that cannot be shipped (log group deleted) is lost, the answer is not.
-    await shipLines(deployed).catch(() => undefined);
-    if (result.kind === 'error') {
+    const internalError = () => {
       res
         .writeHead(500, { 'content-type': 'application/json' })
         .end('{"message":"Internal Server Error"}');
+    };
+    if (resolved.kind === 'error') {
+      // API Gateway's answer when its integration cannot invoke the alias.
+      servedLog.push({ stage: resolved.stage, version: undefined, status: 500 });
+      internalError();
+      return;
+    }
+    const { deployed } = resolved;
+    const routedUrl = new URL(resolved.path + url.search, url);
+    const result = await deployed.api.invoke(toEvent(req, routedUrl, body));
+    // Like Lambda's agent: a line that cannot be shipped (log group deleted) is lost, the answer is not.
+    await shipLines(deployed).catch(() => undefined);
+    if (result.kind === 'error') {
+      answered(500);
+      internalError();
       return;
     }
     const answer = JSON.parse(result.body) as {
@@ -184,6 +288,7 @@ export async function startRouteStandIn(options: {
       headers?: Record<string, string>;
       body?: string;
     };
+    answered(answer.statusCode ?? 200);
     res.writeHead(answer.statusCode ?? 200, answer.headers ?? {});
     res.end(req.method === 'HEAD' ? undefined : (answer.body ?? ''));
   };
@@ -229,6 +334,7 @@ export async function startRouteStandIn(options: {
     throttle: (on) => {
       throttled = on;
     },
+    servedLog: () => [...servedLog],
     received: () => arrivals,
     receivedIds: () => [...arrivalIds],
     invokeDirect: (event) => {
@@ -244,7 +350,7 @@ export async function startRouteStandIn(options: {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queue.catch(() => undefined);
-      await stopCurrent();
+      await stopAll();
     },
   };
 }

@@ -52,6 +52,7 @@ import { createRecordsKey } from '../../harness/aws/records-key.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
 import {
+  ALL_AT_ONCE,
   BREAK_PAYLOAD,
   POINT_AT_STAND_IN,
   pinRecordsKey,
@@ -152,7 +153,7 @@ const serverless = (cwd: string, args: string[], release = 'v1', stage = STAGE) 
 
 /** Copies the service for a deploy test, pointed at the route stand-in, with `edits`. */
 const copyForMoto = (name: string, edits: Parameters<typeof copyProject>[1] = []) =>
-  copyProject(join(dir, name), [POINT_AT_STAND_IN, pinRecordsKey(pin), ...edits]);
+  copyProject(join(dir, name), [POINT_AT_STAND_IN, ALL_AT_ONCE, pinRecordsKey(pin), ...edits]);
 
 const deploy = (cwd: string, extra: string[] = [], release = 'v1', stage = STAGE) =>
   serverless(

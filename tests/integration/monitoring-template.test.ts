@@ -44,6 +44,12 @@ const only = (type: string) => {
   return found[0]?.[1].Properties as Record<string, unknown>;
 };
 
+/** The HTTP API's public stage (`$default`; the traffic mode adds a candidate stage beside it). */
+const publicStage = () =>
+  resourcesOfType(template, 'AWS::ApiGatewayV2::Stage').find(
+    ([, stage]) => stage.Properties.StageName === '$default',
+  )?.[1].Properties as Record<string, unknown>;
+
 /** Lines the real handler writes for a GET and a heartbeat, and one forced failure. */
 const handlerLines = async () => {
   const output = captureOutput();
@@ -107,14 +113,16 @@ function topicPolicyProblems(document: TopicPolicyDocument): string[] {
 }
 
 describe('continuous verification in the packaged template', () => {
-  it('schedules the direct heartbeat at the configured rate, targeting the function', () => {
+  it('schedules the direct heartbeat at the configured rate, targeting the live alias', () => {
     const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
     expect(rules).toContainEqual(
       expect.objectContaining({
         ScheduleExpression: 'rate(2 minutes)',
         State: 'ENABLED',
         Targets: [
-          expect.objectContaining({ Arn: { 'Fn::GetAtt': ['HealthLambdaFunction', 'Arn'] } }),
+          expect.objectContaining({
+            Arn: { 'Fn::Join': [':', [{ 'Fn::GetAtt': ['HealthLambdaFunction', 'Arn'] }, 'live']] },
+          }),
         ],
       }),
     );
@@ -414,7 +422,7 @@ describe('continuous verification in the packaged template', () => {
     const filters = resourcesOfType(template, 'AWS::Logs::MetricFilter').map(
       ([, r]) => (r.Properties.MetricTransformations as { MetricName: string }[])[0]?.MetricName,
     );
-    const stage = only('AWS::ApiGatewayV2::Stage');
+    const stage = publicStage();
     // Act
     const metrics = dashboard.widgets
       .filter((widget) => widget.type === 'metric')
@@ -452,10 +460,7 @@ describe('continuous verification in the packaged template', () => {
 
   it('applies the caps from params', () => {
     expect(only('AWS::Lambda::Function').ReservedConcurrentExecutions).toBe(3);
-    const settings = only('AWS::ApiGatewayV2::Stage').DefaultRouteSettings as Record<
-      string,
-      unknown
-    >;
+    const settings = publicStage().DefaultRouteSettings as Record<string, unknown>;
     expect([
       Number(settings.ThrottlingRateLimit),
       Number(settings.ThrottlingBurstLimit),

@@ -202,7 +202,7 @@ describe('serverless package', () => {
     });
   });
 
-  it('invokes the function and calls the route every 5 minutes by default (the heartbeats)', () => {
+  it('invokes the live alias and calls the route every 5 minutes by default (the heartbeats)', () => {
     const rules = resourcesOfType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     expect(rules).toStrictEqual([
       expect.objectContaining({
@@ -210,7 +210,9 @@ describe('serverless package', () => {
         ScheduleExpression: 'rate(5 minutes)',
         State: 'ENABLED',
         Targets: [
-          expect.objectContaining({ Arn: { 'Fn::GetAtt': ['HealthLambdaFunction', 'Arn'] } }),
+          expect.objectContaining({
+            Arn: { 'Fn::Join': [':', [{ 'Fn::GetAtt': ['HealthLambdaFunction', 'Arn'] }, 'live']] },
+          }),
         ],
       }),
       expect.objectContaining({
@@ -220,6 +222,30 @@ describe('serverless package', () => {
           expect.objectContaining({ Arn: { 'Fn::GetAtt': ['RouteHeartbeatDestination', 'Arn'] } }),
         ],
       }),
+    ]);
+  });
+
+  it('lets nothing invoke the bare function: the route and the schedule reach an alias (docs/traffic.md)', () => {
+    // Act
+    const permissions = resourcesOfType('AWS::Lambda::Permission');
+    const integrations = resourcesOfType('AWS::ApiGatewayV2::Integration').map(([, integration]) =>
+      JSON.stringify(integration.Properties.IntegrationUri),
+    );
+    const stages = resourcesOfType('AWS::ApiGatewayV2::Stage').map(([, stage]) => [
+      stage.Properties.StageName,
+      stage.Properties.StageVariables,
+    ]);
+    // Assess: the gate puts each permission on an alias (its SmokeGateInvokers output says whose).
+    expect(permissions).toStrictEqual([]);
+    expect(JSON.stringify(template.Outputs.SmokeGateInvokers)).toContain(
+      'apigateway.amazonaws.com',
+    );
+    expect(integrations).toStrictEqual([
+      expect.stringContaining(':${stageVariables.lambdaAlias}/invocations'),
+    ]);
+    expect(stages).toStrictEqual([
+      ['$default', { lambdaAlias: 'live' }],
+      ['candidate', { lambdaAlias: 'candidate' }],
     ]);
   });
 

@@ -32,6 +32,7 @@ import { createRecordsKey } from '../../harness/aws/records-key.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
 import {
+  ALL_AT_ONCE,
   BREAK_PAYLOAD,
   POINT_AT_STAND_IN,
   pinRecordsKey,
@@ -154,9 +155,14 @@ describe
       asDeployRole = await deployRoleEnv(moto, 'petsage-smoke-test-deploy');
       route = await startRouteStandIn({ stackName: STACK, aws: moto.settings() });
       dir = await mkdtemp(join(tmpdir(), 'petsage-records-'));
-      good = await copyProject(join(dir, 'good'), [POINT_AT_STAND_IN, pinRecordsKey(pin)]);
+      good = await copyProject(join(dir, 'good'), [
+        POINT_AT_STAND_IN,
+        ALL_AT_ONCE,
+        pinRecordsKey(pin),
+      ]);
       broken = await copyProject(join(dir, 'broken'), [
         POINT_AT_STAND_IN,
+        ALL_AT_ONCE,
         pinRecordsKey(pin),
         BREAK_PAYLOAD,
       ]);
@@ -467,6 +473,7 @@ describe
       const wrong = { ...pin, publicKeySha256: 'f'.repeat(64) };
       const mispinned = await copyProject(join(dir, 'mispinned'), [
         POINT_AT_STAND_IN,
+        ALL_AT_ONCE,
         pinRecordsKey(wrong),
       ]);
       const recordKeys = async () => (await bucket()).keys(`${PREFIX}smoke-records/`);

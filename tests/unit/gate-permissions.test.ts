@@ -9,7 +9,9 @@ import { PROJECT_DIR } from '../../harness/project/project.ts';
 
 /** The IAM actions each SDK command needs (AWS's service authorization reference). */
 const COMMAND_ACTIONS: Record<string, string[]> = {
+  AddPermission: ['lambda:AddPermission'],
   AssumeRole: ['sts:AssumeRole'],
+  CreateAlias: ['lambda:CreateAlias'],
   DescribeAlarms: ['cloudwatch:DescribeAlarms'],
   DescribeKey: ['kms:DescribeKey'],
   DescribeStacks: ['cloudformation:DescribeStacks'],
@@ -18,16 +20,20 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   GetCallerIdentity: [],
   // With a VersionId, GetObject is authorized as s3:GetObjectVersion.
   GetObject: ['s3:GetObject', 's3:GetObjectVersion'],
+  GetAlias: ['lambda:GetAlias'],
   GetFunctionConfiguration: ['lambda:GetFunctionConfiguration'],
   GetParameter: ['ssm:GetParameter'],
+  GetPolicy: ['lambda:GetPolicy'],
   GetPublicKey: ['kms:GetPublicKey'],
   GetTemplate: ['cloudformation:GetTemplate'],
   ListObjectsV2: ['s3:ListBucket'],
   ListObjectVersions: ['s3:ListBucketVersions'],
   Publish: ['sns:Publish'],
+  PublishVersion: ['lambda:PublishVersion'],
   PutObject: ['s3:PutObject'],
   PutParameter: ['ssm:PutParameter'],
   Sign: ['kms:Sign'],
+  UpdateAlias: ['lambda:UpdateAlias'],
 };
 
 const SRC = join(PROJECT_DIR, 'packages/smoke-gate/src');
@@ -122,7 +128,19 @@ describe('the permissions of every AWS call the gate makes', () => {
     // Act
     const granted = [...allowed('verify-policy.json'), ...allowed('member-verify-policy.json')];
     // Assess
-    expect(writes).toStrictEqual(['s3:PutObject', 'kms:Sign', 'ssm:PutParameter', 'sns:Publish']);
+    expect(writes).toStrictEqual([
+      's3:PutObject',
+      'kms:Sign',
+      'ssm:PutParameter',
+      'sns:Publish',
+      'lambda:PublishVersion',
+      // Reads the verify roles have no use for: only the traffic mode's moves need them.
+      'lambda:GetAlias',
+      'lambda:CreateAlias',
+      'lambda:UpdateAlias',
+      'lambda:GetPolicy',
+      'lambda:AddPermission',
+    ]);
     expect(granted.filter((action) => writes.includes(action))).toStrictEqual([]);
   });
 

@@ -30,6 +30,12 @@ export const SMOKE_TEST_KEY_TABLE = {
   enforceLogLevel: flag,
   guardsOwnBucket: flag,
   guardExemptRoles: { type: 'array', items: text, maxItems: 10 },
+  traffic: {
+    anyOf: [
+      flag,
+      { type: 'object', properties: { candidateUrl: text }, additionalProperties: false },
+    ],
+  },
 } as const;
 
 /** The keys `custom.smokeTest` takes (''), and those of its sections. */

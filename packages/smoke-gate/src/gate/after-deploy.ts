@@ -24,6 +24,7 @@ import type { VerificationOutcome } from '../verification/run-verification.ts';
 import type { FrameworkStage, GateStep } from './gate-steps.ts';
 import { asGateRollback } from './internal-rollback.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
+import type { TrafficResult } from './traffic-gate.ts';
 
 /** Everything the after-deploy step needs: one named context, not a list of parameters. */
 export interface AfterDeployContext {
@@ -47,6 +48,11 @@ export interface AfterDeployContext {
   env?: NodeJS.ProcessEnv;
   /** Told when the gate starts a rollback and verifies what it restored (for an interruption). */
   onStep?: ((step: GateStep) => void) | undefined;
+  /**
+   * The traffic mode's result (gate/traffic-gate.ts): the aliases already did what a stack
+   * rollback would, so the verdict is recorded and the stack is left as it is.
+   */
+  traffic?: TrafficResult | undefined;
 }
 
 /** What the after-deploy step adds to the report, and the exit code when it changes it. */
@@ -56,6 +62,8 @@ export interface AfterDeployResult {
   exitCode?: number;
   /** Another deploy took over during the verification: both deployments, named. */
   superseded?: { own: DeploymentIdentity; live: DeploymentIdentity | null };
+  /** The traffic mode: where the public route's callers are (which version `live` serves). */
+  traffic?: string;
 }
 
 /** One line on what the rollback did. */
@@ -195,6 +203,8 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
   }
   // Every verdict is recorded; a rollback then records what it did on top.
   if (own !== undefined) await recordVerdict(context, books, own, verdictOf(outcome), { outcome });
+  if (context.traffic !== undefined)
+    return { verdictNote: context.traffic.note, traffic: context.traffic.note };
   if (decision.action === 'record') return {};
   if (decision.action === 'keep') {
     log.notice(`No rollback: ${decision.reason}`);

@@ -18,6 +18,8 @@ export function failureLine(outcome: VerificationOutcome, extra: AfterDeployResu
       ? `Smoke test could not run: ${outcome.error}`
       : `Smoke test ${report.verdict === 'inconclusive' ? 'could not judge' : 'failed for'} ${report.url} (correlation id ${report.correlationId}); see the report above`;
   if (extra.superseded !== undefined) return `Smoke test ${extra.verdictNote}`;
+  if (extra.traffic !== undefined && report?.verdict !== 'verified')
+    return `${failed}. ${extra.traffic}`;
   // It passed, and the gate could not do what follows a verdict (the records key's pin failed).
   if (report?.verdict === 'verified' && extra.verdictNote !== undefined) {
     return `Smoke test passed for ${report.url}, but ${extra.verdictNote}`;

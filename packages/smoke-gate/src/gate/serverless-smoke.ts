@@ -1,9 +1,12 @@
-import type { AwsSettings } from '../aws/aws-clients.ts';
+import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
+import { lambdaClientFor } from '../aws/lambda-client.ts';
+import { describeStackOutputs } from '../aws/stack-outputs.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
+import { safeMessage } from '../core/safe-text.ts';
 import {
   EXIT_COULD_NOT_JUDGE,
   EXIT_FAILED,
@@ -17,6 +20,8 @@ import { verifyMarkdown } from '../report/fleet-report.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { writeJUnitFile } from '../report/junit.ts';
 import { formatReport } from '../report/report.ts';
+import { trafficModeOf } from '../template/traffic-template.ts';
+import { TRAFFIC_OUTPUTS, trafficStageOf } from '../traffic/traffic-stage.ts';
 import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, afterDeploy } from './after-deploy.ts';
 import { announceVerdict, gateEvents } from './announce-verdict.ts';
@@ -25,6 +30,7 @@ import { failureLine, gateNote, jsonReport, writeGateJUnit } from './gate-report
 import type { FrameworkStage, GateState, GateStep, SmokeTrigger } from './gate-steps.ts';
 import { ownDeployment } from './own-deployment.ts';
 import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
+import { runTrafficGate, type TrafficResult, type TrafficVerification } from './traffic-gate.ts';
 
 export { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 export type { SmokeTrigger } from './gate-steps.ts';
@@ -60,6 +66,12 @@ function settingsOf(input: ServerlessSmokeInput): SmokeSettings {
 export const gateBound = (timeoutSeconds: number): string =>
   `Smoke test: deadline ${timeoutSeconds} s; with a rollback and its verification the gate ends within ${2 * timeoutSeconds} s, plus the framework's own rollback while it runs.`;
 
+/** Where a verification looks, when not the stack's own route and any version's line (the traffic mode). */
+export interface VerifyAt {
+  url?: string | undefined;
+  logStreamVersion?: string | undefined;
+}
+
 /** The verification of this stack with the framework's settings, deadline counted from `startedFrom`. */
 const verifierOf =
   (
@@ -71,13 +83,14 @@ const verifierOf =
       hookDeadline: Deadline;
     },
   ) =>
-  (startedFrom: number) =>
+  (startedFrom: number, at: VerifyAt = {}) =>
     runVerification({
       contract: input.contract,
       target: {
         kind: 'aws',
         stackName: stack.stackName,
         service: input.framework.service,
+        ...at,
       },
       aws: stack.aws,
       env: process.env,
@@ -104,6 +117,7 @@ async function afterVerdict(
     verify: (startedFrom: number) => Promise<VerificationOutcome>;
     hookDeadline: Deadline;
     onStep?: (step: GateStep) => void;
+    traffic: TrafficResult | undefined;
   },
 ): Promise<{ extra: AfterDeployResult; live?: DeploymentIdentity | undefined }> {
   const { trigger, outcome, log } = context;
@@ -158,6 +172,51 @@ export async function runServerlessSmoke(
   }
 }
 
+/**
+ * The traffic mode (custom.smokeTest.traffic, docs/traffic.md): the candidate, then the promotion.
+ * Undefined when the service deploys all at once; an error of its own is a verdict of exit 2.
+ */
+async function trafficGate(
+  input: ServerlessSmokeInput,
+  gate: {
+    settings: SmokeSettings;
+    aws: AwsSettings;
+    hookDeadline: Deadline;
+    verify: (startedFrom: number, at?: VerifyAt) => Promise<VerificationOutcome>;
+  },
+  startedAt: number,
+): Promise<{ outcome: VerificationOutcome; result?: TrafficResult } | undefined> {
+  if (!trafficModeOf(input.framework.custom)) return undefined;
+  const { aws, hookDeadline, verify } = gate;
+  try {
+    const cloudFormation = createCloudFormationClient(aws);
+    const outputs = await describeStackOutputs(cloudFormation, input.framework.stack, hookDeadline);
+    const stage = trafficStageOf(outputs, input.framework.stack);
+    if (stage === undefined) {
+      throw new CouldNotJudgeError(
+        `stack ${input.framework.stack} has no ${TRAFFIC_OUTPUTS.candidateUrl} output though custom.smokeTest.traffic is on`,
+      );
+    }
+    const context = {
+      lambda: lambdaClientFor(aws),
+      log: input.log,
+      deadline: hookDeadline,
+      printReports: !gate.settings.json,
+      verify: (request: TrafficVerification) =>
+        verify(request.startedFrom, { url: request.url, logStreamVersion: request.version }),
+    };
+    const result = await runTrafficGate(context, stage, startedAt);
+    return { outcome: result.outcome, result };
+  } catch (error) {
+    return {
+      outcome: {
+        exitCode: EXIT_COULD_NOT_JUDGE,
+        error: `traffic mode: ${safeMessage(error)}; live was not moved by this deploy`,
+      },
+    };
+  }
+}
+
 /** The gate's steps once it runs: whose deploy, the verification, then what; the reports. */
 async function gateSteps(
   input: ServerlessSmokeInput,
@@ -165,7 +224,7 @@ async function gateSteps(
     settings: SmokeSettings;
     aws: AwsSettings;
     hookDeadline: Deadline;
-    verify: (startedFrom: number) => Promise<VerificationOutcome>;
+    verify: (startedFrom: number, at?: VerifyAt) => Promise<VerificationOutcome>;
     state: GateState;
     stdout: { write(text: string): unknown };
   },
@@ -180,8 +239,10 @@ async function gateSteps(
       ? await ownDeployment(framework, aws, hookDeadline).catch(() => undefined)
       : undefined;
   state.own = own;
-  // When: the verification; then what: record or roll back after a deploy, note a code-only one.
-  const outcome = await verify(startedAt);
+  // When: the verification (in the traffic mode, of the candidate first); then what: record or
+  // roll back after a deploy, note a code-only one.
+  const traffic = trigger === 'deploy' ? await trafficGate(input, gate, startedAt) : undefined;
+  const outcome = traffic?.outcome ?? (await verify(startedAt));
   const judged = { exitCode: outcome.exitCode, verdict: outcome.report?.verdict };
   state.current = { step: 'judged', verdict: recordedVerdictOf(judged, 'verified') };
   // After a deploy the JUnit file is written once, at the end: its report may add a rollback.
@@ -204,6 +265,7 @@ async function gateSteps(
     onStep: (step) => {
       state.current = step;
     },
+    traffic: traffic?.result,
   });
   if (hookWritesJUnit) await writeGateJUnit(settings.junitPath, outcome, extra, log);
   if (settings.json) stdout.write(`${JSON.stringify(jsonReport(outcome, extra))}\n`);

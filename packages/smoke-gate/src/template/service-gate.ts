@@ -12,6 +12,12 @@ import { writeLoggingConfig } from './log-level.ts';
 import { type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
 import { stampRelease } from './release-stamp.ts';
 import { type FunctionConfig, readServiceContract, smokeTestConfig } from './service-contract.ts';
+import {
+  readTraffic,
+  routeThroughAliases,
+  type TrafficSettings,
+  trafficProblem,
+} from './traffic-template.ts';
 
 /** What the plugin knows of the service's gate. */
 export interface ServiceGate {
@@ -28,6 +34,8 @@ export interface ServiceGate {
   recordsKey: RecordsKeyPin | undefined;
   /** Roles the bucket guard lets write besides the deploy role (custom.smokeTest.guardExemptRoles). */
   guardExemptRoles: string[];
+  /** custom.smokeTest.traffic: the route serves the `live` alias the gate moves (docs/traffic.md). */
+  traffic: TrafficSettings | undefined;
 }
 
 /**
@@ -110,6 +118,10 @@ export function serviceGate(
     const monitoring = readMonitoring(config.monitoring, { name, stage });
     const recordsKey = readRecordsKeyPin(config.recordsKey, 'custom.smokeTest.recordsKey');
     if (recordsKey instanceof Error) throw recordsKey;
+    const traffic = readTraffic(config.traffic);
+    const notForTraffic =
+      traffic === undefined ? undefined : trafficProblem(service.functions?.[functionName]);
+    if (notForTraffic !== undefined) throw new Error(notForTraffic);
     return {
       service: name,
       stage,
@@ -121,6 +133,7 @@ export function serviceGate(
       enforceLogLevel: config.enforceLogLevel === true,
       recordsKey,
       guardExemptRoles: exemptRoles(config.guardExemptRoles),
+      traffic,
     };
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
@@ -182,6 +195,14 @@ export function addGateToTemplate(service: PackagedService, gate: ServiceGate): 
     deploymentPrefix: service.deploymentPrefix,
     recordsKey: gate.recordsKey,
   });
+  if (gate.traffic !== undefined) {
+    const traffic = gate.traffic;
+    routeThroughAliases(template, {
+      functionId: service.functionId(fn),
+      path: gate.contract.path,
+      traffic,
+    });
+  }
   // Versioned from the bucket's first day (the stack is created with the core template first).
   versionDeploymentBucket(service.coreResources ?? {});
   versionDeploymentBucket(template.Resources ?? {});

@@ -21,6 +21,17 @@ export interface CloudWatchSourceOptions {
   budget?: LogCallBudget | undefined;
   sleep?: Sleep;
   now?: () => number;
+  /** Only a line in this version's log stream (`[<version>]` in its name) counts. */
+  streamVersion?: string | undefined;
+}
+
+/** Why a line with the id does not count for `version`, or undefined when it does. */
+export function otherVersionBecause(
+  logStreamName: string | undefined,
+  version: string | undefined,
+): string | undefined {
+  if (version === undefined || logStreamName?.includes(`[${version}]`) === true) return undefined;
+  return `a line with the id came from log stream ${safeText(logStreamName ?? '(none)', 120)}, not version ${version}'s`;
 }
 
 /**
@@ -87,7 +98,10 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
       pacer.answered();
       for (const event of page.events ?? []) {
         const verdict = judgeLogMessage(event.message ?? '', search.correlationId, search.line);
-        if (verdict.match) {
+        const otherVersion = otherVersionBecause(event.logStreamName, options.streamVersion);
+        if (verdict.match && otherVersion !== undefined) {
+          rejected.add(otherVersion);
+        } else if (verdict.match) {
           return result({
             line: verdict.line,
             requestId: verdict.requestId,
@@ -95,8 +109,9 @@ export function cloudWatchLogSource(options: CloudWatchSourceOptions): LogSource
             timestamp: event.timestamp,
             ingestionTime: event.ingestionTime,
           });
+        } else {
+          rejected.add(verdict.reason);
         }
-        rejected.add(verdict.reason);
       }
       // No token: this scan is complete; the next poll starts over to see newly ingested lines.
       nextToken = page.nextToken;

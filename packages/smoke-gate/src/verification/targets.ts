@@ -88,6 +88,11 @@ export interface TargetRequest {
   service: string;
   /** Read the contract from the stack's template (when the caller does not know it). */
   readContract?: boolean | undefined;
+  /**
+   * The function version whose line counts (the traffic mode): Lambda names a version's log
+   * streams `…/[<version>]…`, so a line from another version's stream is rejected.
+   */
+  logStreamVersion?: string | undefined;
 }
 
 /** The route and log group to verify. */
@@ -208,6 +213,7 @@ export async function resolveAwsTarget(
       region: aws.region,
       profile: aws.profile,
       budget: deps.budget,
+      streamVersion: request.logStreamVersion,
     }),
     stop: async () => undefined,
   };

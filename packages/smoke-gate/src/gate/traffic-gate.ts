@@ -1,0 +1,119 @@
+// The traffic mode after `serverless deploy` (docs/traffic.md): the version the deploy made is
+// proved on the candidate stage, through the real route, before any caller reaches it; only a PASS
+// moves `live`, in one alias update, and the public route is then verified once more. A FAIL
+// leaves `live` where it was; a FAIL on the public route after promotion moves it back in one call.
+
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Deadline } from '../core/deadline.ts';
+import type { PluginLog } from '../core/framework.ts';
+import { EXIT_VERIFIED } from '../core/verdicts.ts';
+import { formatReport } from '../report/report.ts';
+import {
+  aliasVersion,
+  allowInvokers,
+  pointAlias,
+  publishDeployedVersion,
+} from '../traffic/aliases.ts';
+import { type GateAlias, TRAFFIC_NAMES, type TrafficStage } from '../traffic/traffic-stage.ts';
+import type { VerificationOutcome } from '../verification/run-verification.ts';
+
+/** One verification of the traffic mode: where (the candidate stage's URL, else the public route), which version's line. */
+export interface TrafficVerification {
+  startedFrom: number;
+  url?: string | undefined;
+  version: string;
+}
+
+/** What the traffic mode needs: the Lambda client, the gate's bound, and the verification. */
+export interface TrafficGateContext {
+  lambda: LambdaClient;
+  log: PluginLog;
+  /** The gate's bound after a deploy (every alias move ends by it). */
+  deadline: Deadline;
+  /** Print reports (false under --json, whose one object carries them). */
+  printReports: boolean;
+  verify: (request: TrafficVerification) => Promise<VerificationOutcome>;
+}
+
+/** How the traffic mode ended. */
+export interface TrafficResult {
+  /** The verdict the gate stands on: the public route's after promotion, else the candidate's. */
+  outcome: VerificationOutcome;
+  /** The version this deploy made, and the one `live` pointed at before (none: first deploy). */
+  version: string;
+  liveBefore: string | undefined;
+  /** `live` moved to the new version (and stayed, unless movedBack). */
+  promoted: boolean;
+  /** After promotion the public route failed: `live` is back on liveBefore. */
+  movedBack: boolean;
+  /** One line on where traffic is, for the output, the job summary and the failure line. */
+  note: string;
+}
+
+/** Moves an alias and lets the stage's invokers call it. */
+async function moveAlias(
+  context: TrafficGateContext,
+  stage: TrafficStage,
+  alias: GateAlias,
+  version: string,
+): Promise<void> {
+  const target = { functionName: stage.functionName, alias };
+  await pointAlias(context.lambda, { ...target, version }, context.deadline);
+  await allowInvokers(context.lambda, { ...target, invokers: stage.invokers }, context.deadline);
+}
+
+/** Where the public route's callers are when the new version did not pass on the candidate stage. */
+export const untouchedLive = (version: string, liveBefore: string | undefined): string =>
+  liveBefore === undefined
+    ? `no caller reached version ${version}: there is no live alias yet, so the public route answers 500 Internal Server Error until a version passes (docs/traffic.md).`
+    : `no caller reached version ${version}: live still serves version ${liveBefore}.`;
+
+/** Proves the deploy's version on the candidate stage, then promotes it (or not). */
+export async function runTrafficGate(
+  context: TrafficGateContext,
+  stage: TrafficStage,
+  startedAt: number,
+): Promise<TrafficResult> {
+  const { lambda, log, deadline } = context;
+  const { version } = await publishDeployedVersion(lambda, stage.functionName, deadline);
+  const liveBefore = await aliasVersion(lambda, stage.functionName, TRAFFIC_NAMES.live, deadline);
+  await moveAlias(context, stage, TRAFFIC_NAMES.candidate, version);
+  log.notice(
+    `Traffic mode: version ${version} is on the candidate stage; ${liveBefore === undefined ? 'no live alias exists yet: it is made only when a version passes there' : `live stays on version ${liveBefore} unless it passes there`}.`,
+  );
+  const candidate = await context.verify({
+    startedFrom: startedAt,
+    url: stage.candidateUrl,
+    version,
+  });
+  const base = { version, liveBefore };
+  if (candidate.exitCode !== EXIT_VERIFIED) {
+    const note = untouchedLive(version, liveBefore);
+    log.notice(`Traffic mode: version ${version} did not pass on the candidate stage; ${note}`);
+    return { ...base, outcome: candidate, promoted: false, movedBack: false, note };
+  }
+  if (context.printReports && candidate.report !== undefined) {
+    log.notice(formatReport(candidate.report).trimEnd());
+  }
+  await moveAlias(context, stage, TRAFFIC_NAMES.live, version);
+  log.notice(
+    `Traffic mode: live moved to version ${version}${liveBefore === undefined ? '' : ` from version ${liveBefore}`} in one alias update; verifying the public route.`,
+  );
+  const publicRoute = await context.verify({ startedFrom: Date.now(), version });
+  if (publicRoute.exitCode === EXIT_VERIFIED) {
+    const note = `live serves version ${version}, which passed on the candidate stage and on the public route.`;
+    return { ...base, outcome: publicRoute, promoted: true, movedBack: false, note };
+  }
+  if (liveBefore === undefined) {
+    const note = `version ${version} passed on the candidate stage but not on the public route, and there is no earlier version to return to: live stays on version ${version}.`;
+    return { ...base, outcome: publicRoute, promoted: true, movedBack: false, note };
+  }
+  await pointAlias(
+    lambda,
+    { functionName: stage.functionName, alias: TRAFFIC_NAMES.live, version: liveBefore },
+    deadline,
+  );
+  const note = `version ${version} passed on the candidate stage but not on the public route: live moved back to version ${liveBefore} in one alias update.`;
+  log.notice(`Traffic mode: ${note}`);
+  return { ...base, outcome: publicRoute, promoted: true, movedBack: true, note };
+}

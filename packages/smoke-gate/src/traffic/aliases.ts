@@ -1,0 +1,221 @@
+// The traffic mode's moves, one Lambda API call each: the version this deploy made, where an alias
+// points, an alias moved (created the first time), and the invoke permissions on an alias. The
+// stack never declares the aliases, so no stack update, rollback or drift check moves traffic.
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  GetAliasCommand,
+  type GetAliasCommandOutput,
+  GetFunctionConfigurationCommand,
+  type GetFunctionConfigurationCommandOutput,
+  GetPolicyCommand,
+  type GetPolicyCommandOutput,
+  type LambdaClient,
+  PublishVersionCommand,
+  type PublishVersionCommandOutput,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-lambda';
+import { callAws } from '../aws/aws-call.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
+import { isRecord, parseJsonObject } from '../core/json.ts';
+import type { GateAlias, Invoker } from './traffic-stage.ts';
+
+/** Lambda's answer for an alias, version or policy that is not there. */
+class NotThere extends CouldNotJudgeError {
+  override name = 'NotThere';
+}
+
+const notThere = (error: unknown) =>
+  error instanceof Error && error.name === 'ResourceNotFoundException'
+    ? new NotThere(error.message)
+    : undefined;
+
+/** A published version of a function: its number and the code it runs (Lambda's CodeSha256). */
+export interface FunctionVersion {
+  version: string;
+  codeSha256: string;
+}
+
+/**
+ * The version of what the deploy left in `$LATEST`: Lambda publishes one only when code or
+ * configuration changed since the last (else it answers that one), so a deploy that published a
+ * version through the stack gets the same number. `CodeSha256` makes Lambda refuse to publish
+ * code that changed in between (another deploy).
+ */
+export async function publishDeployedVersion(
+  lambda: LambdaClient,
+  functionName: string,
+  deadline: Deadline,
+): Promise<FunctionVersion> {
+  const latest = await callAws<GetFunctionConfigurationCommandOutput>(
+    lambda,
+    new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+    {
+      what: `reading function ${functionName}`,
+      deadline,
+      needs: 'lambda:GetFunctionConfiguration on the function',
+    },
+  );
+  const published = await callAws<PublishVersionCommandOutput>(
+    lambda,
+    new PublishVersionCommand({ FunctionName: functionName, CodeSha256: latest.CodeSha256 }),
+    {
+      what: `publishing a version of function ${functionName}`,
+      deadline,
+      needs: 'lambda:PublishVersion on the function',
+    },
+  );
+  if (published.Version === undefined || !/^\d{1,10}$/.test(published.Version)) {
+    throw new CouldNotJudgeError(
+      `publishing a version of function ${functionName} returned no version number`,
+    );
+  }
+  return { version: published.Version, codeSha256: published.CodeSha256 ?? '' };
+}
+
+/** The version an alias points at; undefined when the alias does not exist (yet). */
+export async function aliasVersion(
+  lambda: LambdaClient,
+  functionName: string,
+  alias: GateAlias,
+  deadline: Deadline,
+): Promise<string | undefined> {
+  try {
+    const answer = await callAws<GetAliasCommandOutput>(
+      lambda,
+      new GetAliasCommand({ FunctionName: functionName, Name: alias }),
+      {
+        what: `reading alias ${alias} of function ${functionName}`,
+        deadline,
+        needs: 'lambda:GetAlias on the function',
+        explain: notThere,
+      },
+    );
+    return answer.FunctionVersion;
+  } catch (error) {
+    if (error instanceof NotThere) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Points `alias` at `version` in one call (UpdateAlias; CreateAlias the first time). Never
+ * weighted: every call through the alias then runs `version`.
+ */
+export async function pointAlias(
+  lambda: LambdaClient,
+  target: { functionName: string; alias: GateAlias; version: string },
+  deadline: Deadline,
+): Promise<void> {
+  const { functionName, alias, version } = target;
+  const call = {
+    what: `moving alias ${alias} of function ${functionName} to version ${version}`,
+    deadline,
+    needs: 'lambda:UpdateAlias and lambda:CreateAlias on the function',
+  };
+  try {
+    await callAws(
+      lambda,
+      new UpdateAliasCommand({
+        FunctionName: functionName,
+        Name: alias,
+        FunctionVersion: version,
+        // A weighted alias left by anything else is made whole: all calls to `version`.
+        RoutingConfig: { AdditionalVersionWeights: {} },
+      }),
+      { ...call, explain: notThere },
+    );
+  } catch (error) {
+    if (!(error instanceof NotThere)) throw error;
+    await callAws(
+      lambda,
+      new CreateAliasCommand({
+        FunctionName: functionName,
+        Name: alias,
+        FunctionVersion: version,
+        Description: 'Moved by the smoke gate only (docs/traffic.md)',
+      }),
+      call,
+    );
+  }
+}
+
+/** The statement id of one invoker's permission on an alias. */
+export const statementId = (alias: GateAlias, index: number): string =>
+  `smoke-gate-${alias}-${index}`;
+
+/** The statement ids already on an alias's policy (none when it has no policy). */
+async function statementIds(
+  lambda: LambdaClient,
+  functionName: string,
+  alias: GateAlias,
+  deadline: Deadline,
+): Promise<Set<string>> {
+  try {
+    const answer = await callAws<GetPolicyCommandOutput>(
+      lambda,
+      new GetPolicyCommand({ FunctionName: functionName, Qualifier: alias }),
+      {
+        what: `reading the policy of ${functionName}:${alias}`,
+        deadline,
+        needs: 'lambda:GetPolicy on the function',
+        explain: notThere,
+      },
+    );
+    const statements = parseJsonObject(answer.Policy)?.Statement;
+    return new Set(
+      (Array.isArray(statements) ? statements : []).flatMap((statement) =>
+        isRecord(statement) && typeof statement.Sid === 'string' ? [statement.Sid] : [],
+      ),
+    );
+  } catch (error) {
+    if (error instanceof NotThere) return new Set();
+    throw error;
+  }
+}
+
+/**
+ * Lets every invoker call `alias` (the permissions the stack would have put on the bare function):
+ * one AddPermission per invoker the alias's policy does not hold yet, so a second run adds none.
+ */
+export async function allowInvokers(
+  lambda: LambdaClient,
+  target: { functionName: string; alias: GateAlias; invokers: Invoker[] },
+  deadline: Deadline,
+): Promise<number> {
+  const { functionName, alias, invokers } = target;
+  const present = await statementIds(lambda, functionName, alias, deadline);
+  let added = 0;
+  for (const [index, invoker] of invokers.entries()) {
+    const sid = statementId(alias, index);
+    if (present.has(sid)) continue;
+    try {
+      await callAws(
+        lambda,
+        new AddPermissionCommand({
+          FunctionName: functionName,
+          Qualifier: alias,
+          StatementId: sid,
+          Action: 'lambda:InvokeFunction',
+          Principal: invoker.principal,
+          SourceArn: invoker.sourceArn,
+        }),
+        {
+          what: `letting ${invoker.principal} invoke ${functionName}:${alias}`,
+          deadline,
+          needs: 'lambda:AddPermission on the function',
+          // Another gate added it in between: it is there, as wanted.
+          explain: (error) =>
+            error instanceof Error && error.name === 'ResourceConflictException'
+              ? new NotThere('already there')
+              : undefined,
+        },
+      );
+      added++;
+    } catch (error) {
+      if (!(error instanceof NotThere)) throw error;
+    }
+  }
+  return added;
+}

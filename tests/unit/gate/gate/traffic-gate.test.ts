@@ -1,0 +1,144 @@
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
+import {
+  runTrafficGate,
+  type TrafficVerification,
+} from '../../../../packages/smoke-gate/src/gate/traffic-gate.ts';
+import type { TrafficStage } from '../../../../packages/smoke-gate/src/traffic/traffic-stage.ts';
+import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
+
+const lambda = mockClient(LambdaClient);
+const notFound = Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
+
+const STAGE: TrafficStage = {
+  functionName: 'svc-dev-health',
+  candidateUrl: 'https://api.example/candidate/health',
+  invokers: [
+    {
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: 'arn:aws:execute-api:us-east-1:123456789012:abc/*',
+    },
+  ],
+};
+
+const PASS: VerificationOutcome = { exitCode: 0 };
+const FAIL: VerificationOutcome = { exitCode: 1 };
+
+/** Runs the traffic mode with verifications that answer `verdicts` in turn. */
+async function run(verdicts: VerificationOutcome[]) {
+  const asked: TrafficVerification[] = [];
+  const notices: string[] = [];
+  const result = await runTrafficGate(
+    {
+      lambda: new LambdaClient({ region: 'us-east-1' }),
+      log: { notice: (text) => notices.push(text) },
+      deadline: createDeadline(Date.now() + 10_000),
+      printReports: false,
+      verify: async (request) => {
+        asked.push(request);
+        return verdicts[asked.length - 1] ?? PASS;
+      },
+    },
+    STAGE,
+    0,
+  );
+  return { result, asked, notices };
+}
+
+/** The versions `live` was moved to, in order. */
+const liveMoves = () =>
+  lambda
+    .commandCalls(UpdateAliasCommand)
+    .map((c) => c.args[0].input)
+    .filter((input) => input.Name === 'live')
+    .map((input) => input.FunctionVersion);
+
+beforeEach(() => {
+  lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: 'abc=' });
+  lambda.on(PublishVersionCommand).resolves({ Version: '8', CodeSha256: 'abc=' });
+  lambda.on(GetAliasCommand, { Name: 'live' }).resolves({ FunctionVersion: '7' });
+  lambda.on(UpdateAliasCommand).resolves({});
+  lambda.on(GetPolicyCommand).rejects(notFound);
+  lambda.on(AddPermissionCommand).resolves({});
+});
+afterEach(() => lambda.reset());
+
+describe('runTrafficGate', () => {
+  it('proves the new version on the candidate stage, by its own log stream, before live moves', async () => {
+    // Act
+    const { result, asked } = await run([PASS, PASS]);
+    // Assess
+    expect(asked).toStrictEqual([
+      { startedFrom: 0, url: STAGE.candidateUrl, version: '8' },
+      { startedFrom: expect.any(Number), version: '8' },
+    ]);
+    expect(liveMoves()).toStrictEqual(['8']);
+    expect(result).toMatchObject({
+      version: '8',
+      liveBefore: '7',
+      promoted: true,
+      movedBack: false,
+    });
+    expect(
+      lambda.commandCalls(AddPermissionCommand).map((c) => c.args[0].input.Qualifier),
+    ).toStrictEqual(['candidate', 'live']);
+  });
+
+  it('leaves live where it was when the candidate fails, and says no caller reached it', async () => {
+    // Act
+    const { result, asked } = await run([FAIL]);
+    // Assess
+    expect(asked).toHaveLength(1);
+    expect(liveMoves()).toStrictEqual([]);
+    expect(result.outcome).toBe(FAIL);
+    expect(result.note).toBe('no caller reached version 8: live still serves version 7.');
+  });
+
+  it('on a first deploy that fails, says the public route answers 500 until a version passes', async () => {
+    // Prepare
+    lambda.on(GetAliasCommand, { Name: 'live' }).rejects(notFound);
+    // Act
+    const { result } = await run([FAIL]);
+    // Assess
+    expect(lambda.commandCalls(CreateAliasCommand).map((c) => c.args[0].input.Name)).toStrictEqual(
+      [],
+    );
+    expect(result.note).toBe(
+      'no caller reached version 8: there is no live alias yet, so the public route answers 500 Internal Server Error until a version passes (docs/traffic.md).',
+    );
+  });
+
+  it('moves live back in one update when the public route fails after promotion', async () => {
+    // Act
+    const { result } = await run([PASS, FAIL]);
+    // Assess
+    expect(liveMoves()).toStrictEqual(['8', '7']);
+    expect(result).toMatchObject({ promoted: true, movedBack: true, outcome: FAIL });
+    expect(result.note).toBe(
+      'version 8 passed on the candidate stage but not on the public route: live moved back to version 7 in one alias update.',
+    );
+  });
+
+  it('keeps the only version it has when the first promotion fails on the public route', async () => {
+    // Prepare
+    lambda.on(GetAliasCommand, { Name: 'live' }).rejects(notFound);
+    // Act
+    const { result } = await run([PASS, FAIL]);
+    // Assess
+    expect(result).toMatchObject({ promoted: true, movedBack: false, liveBefore: undefined });
+    expect(result.note).toMatch(
+      /there is no earlier version to return to: live stays on version 8\.$/,
+    );
+  });
+});

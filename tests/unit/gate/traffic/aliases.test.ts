@@ -1,0 +1,177 @@
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
+import {
+  aliasVersion,
+  allowInvokers,
+  pointAlias,
+  publishDeployedVersion,
+  statementId,
+} from '../../../../packages/smoke-gate/src/traffic/aliases.ts';
+
+const lambda = mockClient(LambdaClient);
+afterEach(() => lambda.reset());
+
+const client = () => new LambdaClient({ region: 'us-east-1' });
+const deadline = () => createDeadline(Date.now() + 10_000);
+const named = (name: string) => Object.assign(new Error(name), { name });
+const FN = 'svc-dev-health';
+const API = 'arn:aws:execute-api:us-east-1:123456789012:abc123/*';
+
+describe('publishDeployedVersion', () => {
+  it('publishes what $LATEST holds, guarded by its CodeSha256', async () => {
+    // Prepare
+    lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: 'abc=' });
+    lambda.on(PublishVersionCommand).resolves({ Version: '7', CodeSha256: 'abc=' });
+    // Act
+    const published = await publishDeployedVersion(client(), FN, deadline());
+    // Assess
+    expect(published).toStrictEqual({ version: '7', codeSha256: 'abc=' });
+    expect(lambda.commandCalls(PublishVersionCommand)[0]?.args[0].input).toStrictEqual({
+      FunctionName: FN,
+      CodeSha256: 'abc=',
+    });
+  });
+
+  it('refuses an answer without a version number', async () => {
+    // Prepare
+    lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: 'abc=' });
+    lambda.on(PublishVersionCommand).resolves({ Version: '$LATEST' });
+    // Act
+    const published = publishDeployedVersion(client(), FN, deadline());
+    // Assess
+    await expect(published).rejects.toThrow(
+      `publishing a version of function ${FN} returned no version number`,
+    );
+  });
+});
+
+describe('aliasVersion', () => {
+  it('reads the version an alias points at', async () => {
+    lambda.on(GetAliasCommand).resolves({ FunctionVersion: '3' });
+    expect(await aliasVersion(client(), FN, 'live', deadline())).toBe('3');
+  });
+
+  it('says undefined when the alias does not exist yet', async () => {
+    lambda.on(GetAliasCommand).rejects(named('ResourceNotFoundException'));
+    expect(await aliasVersion(client(), FN, 'live', deadline())).toBeUndefined();
+  });
+
+  it('names the permission it lacks when access is denied', async () => {
+    lambda.on(GetAliasCommand).rejects(named('AccessDeniedException'));
+    await expect(aliasVersion(client(), FN, 'live', deadline())).rejects.toThrow(/lambda:GetAlias/);
+  });
+});
+
+describe('pointAlias', () => {
+  it('moves an alias in one update, with no weights left on it', async () => {
+    // Prepare
+    lambda.on(UpdateAliasCommand).resolves({});
+    // Act
+    await pointAlias(client(), { functionName: FN, alias: 'live', version: '4' }, deadline());
+    // Assess
+    expect(lambda.commandCalls(UpdateAliasCommand).map((c) => c.args[0].input)).toStrictEqual([
+      {
+        FunctionName: FN,
+        Name: 'live',
+        FunctionVersion: '4',
+        RoutingConfig: { AdditionalVersionWeights: {} },
+      },
+    ]);
+    expect(lambda.commandCalls(CreateAliasCommand)).toHaveLength(0);
+  });
+
+  it('creates the alias the first time', async () => {
+    // Prepare
+    lambda.on(UpdateAliasCommand).rejects(named('ResourceNotFoundException'));
+    lambda.on(CreateAliasCommand).resolves({});
+    // Act
+    await pointAlias(client(), { functionName: FN, alias: 'candidate', version: '1' }, deadline());
+    // Assess
+    expect(lambda.commandCalls(CreateAliasCommand)[0]?.args[0].input).toMatchObject({
+      FunctionName: FN,
+      Name: 'candidate',
+      FunctionVersion: '1',
+    });
+  });
+});
+
+describe('allowInvokers', () => {
+  const invokers = [
+    { principal: 'apigateway.amazonaws.com', sourceArn: API },
+    { principal: 'events.amazonaws.com', sourceArn: undefined },
+  ];
+
+  it('adds one permission per invoker on the alias', async () => {
+    // Prepare
+    lambda.on(GetPolicyCommand).rejects(named('ResourceNotFoundException'));
+    lambda.on(AddPermissionCommand).resolves({});
+    // Act
+    const added = await allowInvokers(
+      client(),
+      { functionName: FN, alias: 'live', invokers },
+      deadline(),
+    );
+    // Assess
+    expect(added).toBe(2);
+    expect(lambda.commandCalls(AddPermissionCommand).map((c) => c.args[0].input)).toStrictEqual([
+      {
+        FunctionName: FN,
+        Qualifier: 'live',
+        StatementId: 'smoke-gate-live-0',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: API,
+      },
+      {
+        FunctionName: FN,
+        Qualifier: 'live',
+        StatementId: 'smoke-gate-live-1',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: undefined,
+      },
+    ]);
+  });
+
+  it('adds none that the alias’s policy already holds', async () => {
+    // Prepare
+    const policy = {
+      Statement: [{ Sid: statementId('live', 0) }, { Sid: statementId('live', 1) }],
+    };
+    lambda.on(GetPolicyCommand).resolves({ Policy: JSON.stringify(policy) });
+    // Act
+    const added = await allowInvokers(
+      client(),
+      { functionName: FN, alias: 'live', invokers },
+      deadline(),
+    );
+    // Assess
+    expect(added).toBe(0);
+    expect(lambda.commandCalls(AddPermissionCommand)).toHaveLength(0);
+  });
+
+  it('takes a permission another gate added in between as there', async () => {
+    // Prepare
+    lambda.on(GetPolicyCommand).rejects(named('ResourceNotFoundException'));
+    lambda.on(AddPermissionCommand).rejects(named('ResourceConflictException'));
+    // Act
+    const added = await allowInvokers(
+      client(),
+      { functionName: FN, alias: 'candidate', invokers },
+      deadline(),
+    );
+    // Assess
+    expect(added).toBe(0);
+  });
+});
