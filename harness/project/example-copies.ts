@@ -101,3 +101,14 @@ export const BREAK_PONG: CopyEdit = {
   from: 'JSON.stringify({ pong: true,',
   to: 'JSON.stringify({ pong: false,',
 };
+
+/**
+ * The example in the traffic mode (docs/traffic.md), its candidate stage at the route stand-in
+ * (moto creates no HTTP API stage): `/candidate/ping`.
+ */
+export const TRAFFIC_AT_STAND_IN: CopyEdit = {
+  file: 'serverless.yml',
+  from: '  smokeTest:\n',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless.yml variable, not JS.
+  to: '  smokeTest:\n    traffic:\n      candidateUrl: ${param:standInUrl}/candidate/ping\n',
+};

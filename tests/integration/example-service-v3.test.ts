@@ -24,6 +24,7 @@ import {
   copyGateFrom,
   exampleCopy,
   installGate,
+  TRAFFIC_AT_STAND_IN,
 } from '../../harness/project/example-copies.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 import {
@@ -35,13 +36,17 @@ import { pinRecordsKey } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
 import type { RecordsKeyPin } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { runNodeScript } from '../helpers/cli.ts';
+import { underLoad, versionRuns } from '../helpers/route-load.ts';
 
 const hasMoto = motoForSuite('the Serverless v3 suite');
 const STAGE = 'vthree';
+/** A second stage, in the traffic mode from its first deploy (docs/traffic.md). */
+const TRAFFIC_STAGE = 'vthreetraffic';
 const TIMEOUT = 120_000;
 
 let moto: Moto;
 let route: RouteStandIn;
+let trafficRoute: RouteStandIn;
 let v3: string;
 let dir: string;
 let good: string;
@@ -77,11 +82,16 @@ async function v3Copy(
   return copy;
 }
 
-/** Serverless v3 in a copy, against moto. */
-const serverless = (cwd: string, args: string[], release: string) =>
+/** Serverless v3 in a copy, against moto (on `stage`, served by its route stand-in). */
+const serverless = (
+  cwd: string,
+  args: string[],
+  release: string,
+  stage = { name: STAGE, route: () => route },
+) =>
   runNodeScript(
     serverlessV3Bin(v3),
-    [...args, '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
+    [...args, '--stage', stage.name, '--param', `standInUrl=${stage.route().baseUrl}`],
     {
       ...MOTO_CREDENTIALS_ENV,
       ...asDeployRole,
@@ -106,6 +116,10 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
       stackName: `petsage-plain-js-${STAGE}`,
       aws: moto.settings(),
     });
+    trafficRoute = await startRouteStandIn({
+      stackName: `petsage-plain-js-${TRAFFIC_STAGE}`,
+      aws: moto.settings(),
+    });
     dir = await mkdtemp(join(tmpdir(), 'example-v3-'));
     const { tarball } = inject('packedGate');
     good = await v3Copy('good', { tarball });
@@ -113,6 +127,7 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
   }, 240_000);
   afterAll(async () => {
     await route?.stop();
+    await trafficRoute?.stop();
     await moto?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -185,5 +200,44 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
       /Stack petsage-plain-js-vthree IS deployed: its new deployment is live and NOT verified/,
     );
     expect(run.output).toMatch(/serverless rollback --stage vthree --region us-east-1 --commit/);
+  });
+
+  /** A deploy of the traffic-mode stage under v3, while a caller keeps hitting its public route. */
+  const deployTraffic = (copy: string, release: string) =>
+    underLoad(trafficRoute, '/ping', () =>
+      serverless(copy, ['deploy'], release, { name: TRAFFIC_STAGE, route: () => trafficRoute }),
+    );
+
+  it('in the traffic mode, promotes a version that passed on the candidate stage', {
+    timeout: TIMEOUT,
+  }, async () => {
+    // Prepare
+    const copy = await v3Copy('traffic-good', { from: good }, [...V3_EDITS, TRAFFIC_AT_STAND_IN]);
+    // Act
+    const { result: run, served } = await deployTraffic(copy, 't1');
+    // Assess
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/Traffic mode: live moved to version \d+ in one alias update/);
+    expect(versionRuns(served).at(-1)).toMatch(/^\d+$/);
+  });
+
+  it('in the traffic mode, serves every caller the old version while a broken one fails', {
+    timeout: TIMEOUT,
+  }, async () => {
+    // Prepare
+    const copy = await v3Copy('traffic-broken', { from: good }, [
+      ...V3_EDITS,
+      TRAFFIC_AT_STAND_IN,
+      BREAK_PONG,
+    ]);
+    const before = trafficRoute.servedLog().at(-1)?.version;
+    // Act
+    const { result: run, served } = await deployTraffic(copy, 't2');
+    // Assess
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(
+      new RegExp(`no caller reached version \\d+: live still serves version ${before}`),
+    );
+    expect(versionRuns(served)).toStrictEqual([before]);
   });
 });

@@ -23,20 +23,25 @@ import {
   copyGateFrom,
   exampleCopy,
   installGate,
+  TRAFFIC_AT_STAND_IN,
 } from '../../harness/project/example-copies.ts';
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { pinRecordsKey } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
 import type { RecordsKeyPin } from '../../packages/smoke-gate/src/deployments/records-key-pin.ts';
 import { runNodeScript } from '../helpers/cli.ts';
+import { underLoad, versionRuns } from '../helpers/route-load.ts';
 
 const hasMoto = motoForSuite('the example-service suite');
 const STAGE = 'example';
+/** A second stage of the example, in the traffic mode from its first deploy (docs/traffic.md). */
+const TRAFFIC_STAGE = 'extraffic';
 const SERVICE = 'petsage-plain-js';
 const TIMEOUT = 120_000;
 
 let moto: Moto;
 let route: RouteStandIn;
+let trafficRoute: RouteStandIn;
 let dir: string;
 let good: string;
 let broken: string;
@@ -63,6 +68,17 @@ const deploy = (cwd: string, release: string, as: Record<string, string> = asDep
     { ...env(release), ...as },
     { cwd },
   ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
+
+/** A deploy of the traffic-mode stage, while a caller keeps hitting its public route. */
+const deployTraffic = (cwd: string, release: string) =>
+  underLoad(trafficRoute, '/ping', () =>
+    runNodeScript(
+      SERVERLESS_BIN,
+      ['deploy', '--stage', TRAFFIC_STAGE, '--param', `standInUrl=${trafficRoute.baseUrl}`],
+      env(release),
+      { cwd },
+    ).then((run) => ({ ...run, output: run.stdout + run.stderr })),
+  );
 
 /** The stage's deployment bucket (the stack's output) and an S3 client for it, against moto. */
 async function deploymentBucket() {
@@ -98,6 +114,10 @@ describe
         stackName: `${SERVICE}-${STAGE}`,
         aws: moto.settings(),
       });
+      trafficRoute = await startRouteStandIn({
+        stackName: `${SERVICE}-${TRAFFIC_STAGE}`,
+        aws: moto.settings(),
+      });
       dir = await mkdtemp(join(tmpdir(), 'example-service-'));
       const { tarball } = inject('packedGate');
       good = await exampleCopy(dir, 'good', [pinRecordsKey(pin)]);
@@ -107,6 +127,7 @@ describe
     }, TIMEOUT);
     afterAll(async () => {
       await route?.stop();
+      await trafficRoute?.stop();
       await moto?.stop();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
@@ -271,5 +292,48 @@ describe
       const newest = listed.deployments.find((d: { commit: string }) => d.commit === 'v5');
       expect(newest).toMatchObject({ verdict: 'untrusted', rollbackTarget: false });
       expect(newest.untrusted.why).toMatch(/^written while the deployment bucket kept no versions/);
+    });
+
+    it('in the traffic mode, promotes a version that passed on the candidate stage', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare
+      const copy = await exampleCopy(dir, 'traffic-good', [
+        TRAFFIC_AT_STAND_IN,
+        pinRecordsKey(pin),
+      ]);
+      await copyGateFrom(copy, good);
+      // Act
+      const { result: run, served } = await deployTraffic(copy, 't1');
+      // Assess
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toMatch(/Traffic mode: live moved to version (\d+) in one alias update/);
+      expect(versionRuns(served).at(-1)).toMatch(/^\d+$/);
+      expect(
+        versionRuns(served)
+          .slice(0, -1)
+          .every((run) => run === '(500)'),
+      ).toBe(true);
+    });
+
+    it('in the traffic mode, serves every caller the old version while a broken one fails', {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare
+      const copy = await exampleCopy(dir, 'traffic-broken', [
+        TRAFFIC_AT_STAND_IN,
+        pinRecordsKey(pin),
+        BREAK_PONG,
+      ]);
+      await copyGateFrom(copy, good);
+      const before = trafficRoute.servedLog().at(-1)?.version;
+      // Act
+      const { result: run, served } = await deployTraffic(copy, 't2');
+      // Assess
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toMatch(
+        new RegExp(`no caller reached version \\d+: live still serves version ${before}`),
+      );
+      expect(versionRuns(served)).toStrictEqual([before]);
     });
   });

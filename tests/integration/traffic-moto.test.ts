@@ -35,13 +35,10 @@ import {
   POINT_AT_STAND_IN,
   pinRecordsKey,
 } from '../../harness/project/service-copies.ts';
-import {
-  type RouteStandIn,
-  type ServedRequest,
-  startRouteStandIn,
-} from '../../harness/route/route-stand-in.ts';
+import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
 import { runNodeScript } from '../helpers/cli.ts';
 import { historyOf } from '../helpers/moto-gate.ts';
+import { underLoad, versionRuns } from '../helpers/route-load.ts';
 
 const hasMoto = motoForSuite('the traffic-mode suite');
 
@@ -74,44 +71,6 @@ const deploy = (cwd: string, release: string) =>
     { cwd },
   ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
 
-/**
- * A caller on the public route for as long as `work` runs: one request at a time, every one
- * counted at the stand-in. Returns what `work` returned and the public requests answered meanwhile.
- */
-async function underLoad<T>(
-  work: () => Promise<T>,
-): Promise<{ result: T; served: ServedRequest[] }> {
-  const before = route.servedLog().length;
-  let running = true;
-  const caller = (async () => {
-    while (running) {
-      await fetch(`${route.baseUrl}/health`)
-        .then((r) => r.arrayBuffer())
-        .catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
-  try {
-    const result = await work();
-    return {
-      result,
-      served: route
-        .servedLog()
-        .slice(before)
-        .filter((r) => r.stage === '$default'),
-    };
-  } finally {
-    running = false;
-    await caller;
-  }
-}
-
-/** The version each public request was served by, runs of one version collapsed. */
-const versionRuns = (served: ServedRequest[]) =>
-  served
-    .map((r) => r.version ?? `(${r.status})`)
-    .filter((version, i, all) => i === 0 || all[i - 1] !== version);
-
 const liveVersion = async () =>
   (
     await new LambdaClient(moto.settings())
@@ -143,7 +102,9 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
     'never lets the public route serve a first deploy that fails on the candidate stage',
     async () => {
       // Act
-      const { result: run, served } = await underLoad(() => deploy(broken, 'broken-1'));
+      const { result: run, served } = await underLoad(route, '/health', () =>
+        deploy(broken, 'broken-1'),
+      );
       // Assess
       expect(run.code, run.output).toBe(1);
       expect(run.output).toMatch(/no caller reached version \d+: there is no live alias yet/);
@@ -160,7 +121,9 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
     'moves live to a version that passed on the candidate stage, and verifies the public route',
     async () => {
       // Act
-      const { result: run, served } = await underLoad(() => deploy(good, 'good-1'));
+      const { result: run, served } = await underLoad(route, '/health', () =>
+        deploy(good, 'good-1'),
+      );
       // Assess
       expect(run.code, run.output).toBe(0);
       const live = await liveVersion();
@@ -176,7 +139,9 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
       // Prepare
       const before = await liveVersion();
       // Act
-      const { result: run, served } = await underLoad(() => deploy(broken, 'broken-2'));
+      const { result: run, served } = await underLoad(route, '/health', () =>
+        deploy(broken, 'broken-2'),
+      );
       // Assess
       expect(run.code, run.output).toBe(1);
       expect(run.output).toMatch(
@@ -197,7 +162,9 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
       // Prepare
       const before = await liveVersion();
       // Act
-      const { result: run, served } = await underLoad(() => deploy(good, 'good-2'));
+      const { result: run, served } = await underLoad(route, '/health', () =>
+        deploy(good, 'good-2'),
+      );
       // Assess
       expect(run.code, run.output).toBe(0);
       const after = await liveVersion();
