@@ -53,6 +53,16 @@ export function interruptedFirstLine(
   if (current.step === 'rolling-back') {
     return `${by}: a rollback of stack ${stack} to deployment ${current.to} was started; CloudFormation finishes it on its own (see where it ended with history).`;
   }
+  if (current.step === 'verifying-candidate') {
+    const live =
+      current.live === undefined
+        ? 'there is no live alias yet'
+        : `live still serves version ${current.live}`;
+    return `${by}: version ${current.version} of stack ${stack} was on the candidate stage only and NOT verified; no caller reached it: ${live}.`;
+  }
+  if (current.step === 'verifying-promoted') {
+    return `${by}: live of stack ${stack} was moved to version ${current.version}, which passed on the candidate stage; its check on the public route did not finish${current.live === undefined ? '' : ` (version ${current.live} served before)`}.`;
+  }
   if (current.step === 'verifying-restored') {
     return `${by}: stack ${stack} was rolled back to deployment ${current.to}, which is live and NOT verified again.`;
   }
@@ -81,7 +91,9 @@ export function interruptedFirstLine(
 async function recordInterrupted(input: GateWatchInput): Promise<string> {
   const { own, current } = input.state;
   const verdict =
-    current.step === 'verifying'
+    current.step === 'verifying' ||
+    current.step === 'verifying-candidate' ||
+    current.step === 'verifying-promoted'
       ? 'interrupted'
       : current.step === 'judged'
         ? current.verdict

@@ -46,6 +46,10 @@ export type GateStep =
   /** The verification has its verdict; nothing has acted on it yet (record, rollback). */
   | { step: 'judged'; verdict: RecordedVerdict }
   | { step: 'rolling-back'; to: string }
+  /** The traffic mode: the version is on the candidate stage only; `live` is where it was. */
+  | { step: 'verifying-candidate'; version: string; live: string | undefined }
+  /** The traffic mode: `live` moved to the version; its public verification runs. */
+  | { step: 'verifying-promoted'; version: string; live: string | undefined }
   | { step: 'verifying-restored'; to: string };
 
 /** What the watch reads when the signal comes: the gate's step and this command's deployment. */

@@ -183,6 +183,7 @@ async function trafficGate(
     aws: AwsSettings;
     hookDeadline: Deadline;
     verify: (startedFrom: number, at?: VerifyAt) => Promise<VerificationOutcome>;
+    onStep: (step: GateStep) => void;
   },
   startedAt: number,
 ): Promise<{ outcome: VerificationOutcome; result?: TrafficResult } | undefined> {
@@ -202,6 +203,7 @@ async function trafficGate(
       log: input.log,
       deadline: hookDeadline,
       printReports: !gate.settings.json,
+      onStep: gate.onStep,
       verify: (request: TrafficVerification) =>
         verify(request.startedFrom, { url: request.url, logStreamVersion: request.version }),
     };
@@ -241,7 +243,11 @@ async function gateSteps(
   state.own = own;
   // When: the verification (in the traffic mode, of the candidate first); then what: record or
   // roll back after a deploy, note a code-only one.
-  const traffic = trigger === 'deploy' ? await trafficGate(input, gate, startedAt) : undefined;
+  const onStep = (step: GateStep) => {
+    state.current = step;
+  };
+  const traffic =
+    trigger === 'deploy' ? await trafficGate(input, { ...gate, onStep }, startedAt) : undefined;
   const outcome = traffic?.outcome ?? (await verify(startedAt));
   const judged = { exitCode: outcome.exitCode, verdict: outcome.report?.verdict };
   state.current = { step: 'judged', verdict: recordedVerdictOf(judged, 'verified') };

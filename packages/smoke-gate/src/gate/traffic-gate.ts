@@ -16,6 +16,7 @@ import {
 } from '../traffic/aliases.ts';
 import { type GateAlias, TRAFFIC_NAMES, type TrafficStage } from '../traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
+import type { GateStep } from './gate-steps.ts';
 
 /** One verification of the traffic mode: where (the candidate stage's URL, else the public route), which version's line. */
 export interface TrafficVerification {
@@ -33,6 +34,8 @@ export interface TrafficGateContext {
   /** Print reports (false under --json, whose one object carries them). */
   printReports: boolean;
   verify: (request: TrafficVerification) => Promise<VerificationOutcome>;
+  /** Told where the traffic mode is (for an interruption: where `live` is). */
+  onStep?: ((step: GateStep) => void) | undefined;
 }
 
 /** How the traffic mode ended. */
@@ -81,6 +84,7 @@ export async function runTrafficGate(
   log.notice(
     `Traffic mode: version ${version} is on the candidate stage; ${liveBefore === undefined ? 'no live alias exists yet: it is made only when a version passes there' : `live stays on version ${liveBefore} unless it passes there`}.`,
   );
+  context.onStep?.({ step: 'verifying-candidate', version, live: liveBefore });
   const candidate = await context.verify({
     startedFrom: startedAt,
     url: stage.candidateUrl,
@@ -99,6 +103,7 @@ export async function runTrafficGate(
   log.notice(
     `Traffic mode: live moved to version ${version}${liveBefore === undefined ? '' : ` from version ${liveBefore}`} in one alias update; verifying the public route.`,
   );
+  context.onStep?.({ step: 'verifying-promoted', version, live: liveBefore });
   const publicRoute = await context.verify({ startedFrom: Date.now(), version });
   if (publicRoute.exitCode === EXIT_VERIFIED) {
     const note = `live serves version ${version}, which passed on the candidate stage and on the public route.`;

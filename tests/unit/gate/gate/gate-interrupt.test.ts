@@ -108,6 +108,38 @@ describe('interruptedFirstLine: what an interrupted gate says is live', () => {
     );
   });
 
+  it.each([
+    ['7', 'no caller reached it: live still serves version 7.'],
+    [undefined, 'no caller reached it: there is no live alias yet.'],
+  ])('in the traffic mode, says no caller reached a candidate (live before: %s)', (live, end) => {
+    // Act
+    const line = interruptedFirstLine(
+      SIGINT,
+      'deploy',
+      { current: { step: 'verifying-candidate', version: '8', live }, own: OWN },
+      'orders-prod',
+    );
+    // Assess
+    expect(line).toMatch(
+      /version 8 of stack orders-prod was on the candidate stage only and NOT verified/,
+    );
+    expect(line.endsWith(end)).toBe(true);
+  });
+
+  it('in the traffic mode, says live moved and its public check did not finish', () => {
+    // Act
+    const line = interruptedFirstLine(
+      SIGINT,
+      'deploy',
+      { current: { step: 'verifying-promoted', version: '8', live: '7' }, own: OWN },
+      'orders-prod',
+    );
+    // Assess
+    expect(line).toContain(
+      'live of stack orders-prod was moved to version 8, which passed on the candidate stage; its check on the public route did not finish (version 7 served before).',
+    );
+  });
+
   it('says serverless smoke changed nothing', () => {
     // Act
     const line = interruptedFirstLine(

@@ -39,6 +39,7 @@ const FAIL: VerificationOutcome = { exitCode: 1 };
 async function run(verdicts: VerificationOutcome[]) {
   const asked: TrafficVerification[] = [];
   const notices: string[] = [];
+  const steps: unknown[] = [];
   const result = await runTrafficGate(
     {
       lambda: new LambdaClient({ region: 'us-east-1' }),
@@ -49,11 +50,12 @@ async function run(verdicts: VerificationOutcome[]) {
         asked.push(request);
         return verdicts[asked.length - 1] ?? PASS;
       },
+      onStep: (step) => steps.push(step),
     },
     STAGE,
     0,
   );
-  return { result, asked, notices };
+  return { result, asked, notices, steps };
 }
 
 /** The versions `live` was moved to, in order. */
@@ -77,8 +79,12 @@ afterEach(() => lambda.reset());
 describe('runTrafficGate', () => {
   it('proves the new version on the candidate stage, by its own log stream, before live moves', async () => {
     // Act
-    const { result, asked } = await run([PASS, PASS]);
+    const { result, asked, steps } = await run([PASS, PASS]);
     // Assess
+    expect(steps).toStrictEqual([
+      { step: 'verifying-candidate', version: '8', live: '7' },
+      { step: 'verifying-promoted', version: '8', live: '7' },
+    ]);
     expect(asked).toStrictEqual([
       { startedFrom: 0, url: STAGE.candidateUrl, version: '8' },
       { startedFrom: expect.any(Number), version: '8' },

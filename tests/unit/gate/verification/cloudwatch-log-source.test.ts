@@ -63,6 +63,33 @@ describe('cloudWatchLogSource', () => {
     });
   });
 
+  it('takes only the line in the asked version’s log stream (the traffic mode)', async () => {
+    // Prepare
+    const clock = fakeClock();
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        event(smokeLine(), '2026/12/07/[7]old'),
+        event(smokeLine(), '2026/12/07/[18]not-8'),
+        event(smokeLine(), '2026/12/07/[8]new'),
+      ],
+    });
+    const source = cloudWatchLogSource({
+      client: new CloudWatchLogsClient({ region: 'us-east-1' }),
+      logGroupName: '/aws/lambda/petsage-smoke-test-dev-health',
+      sleep: clock.sleep,
+      now: clock.now,
+      streamVersion: '8',
+    });
+    // Act
+    const result = await source.findSmokeLine(search(clock));
+    // Assess
+    expect(result.match?.logStreamName).toBe('2026/12/07/[8]new');
+    expect(result.rejected).toStrictEqual([
+      "a line with the id came from log stream 2026/12/07/[7]old, not version 8's",
+      "a line with the id came from log stream 2026/12/07/[18]not-8, not version 8's",
+    ]);
+  });
+
   it('keeps polling at most twice a second until the line is ingested', async () => {
     // Prepare
     const clock = fakeClock();
