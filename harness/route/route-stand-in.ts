@@ -1,19 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { text as readBody } from 'node:stream/consumers';
-import {
-  CloudFormationClient,
-  DescribeStackResourceCommand,
-  GetTemplateCommand,
-} from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createLogAgent, type LogAgent, lambdaStreamName } from '../aws/log-agent.ts';
-import { type RunningCode, startDeployedCode } from '../lambda/deployed-code.ts';
 import { toEvent } from '../lambda/http-api-event.ts';
-import { healthFunction, resourcesOfType, type Template } from '../project/packaged.ts';
-import { aliasStagesOf, resolveAlias, stageOfPath, zipFinder } from './alias-route.ts';
+import { servedCode } from './served-code.ts';
 
 /** What the stand-in is serving now, for the test's assertions. */
 export interface Served {
@@ -54,16 +47,6 @@ export interface RouteStandIn {
   stop(): Promise<void>;
 }
 
-interface Deployed extends RunningCode {
-  codeKey: string;
-  /** The function version it runs (traffic mode), else undefined ($LATEST). */
-  version: string | undefined;
-  routes: Set<string>;
-  logGroupName: string;
-  shipped: { stdout: number; stderr: number };
-  agent: LogAgent;
-}
-
 /**
  * The route stand-in for a stack deployed to moto, which creates neither the HTTP API nor runs
  * Lambda: an HTTP server that serves **the code the stack points at now**. On each request it
@@ -73,6 +56,8 @@ interface Deployed extends RunningCode {
  * emulator) with the template's handler, environment and logging controls. Requests on the
  * template's route keys become HTTP API 2.0 events; anything else is API Gateway's 404. It also
  * plays Lambda's log agent: the function's output lines go into the stack's log group in moto.
+ * In the traffic mode (docs/traffic.md) a request's stage names an alias and the version it points
+ * at answers (served-code.ts, alias-route.ts); the event carries the path without the stage.
  * Not proven by it: API Gateway itself (throttling, stages, TLS), Lambda's sandbox and scaling.
  */
 export async function startRouteStandIn(options: {
@@ -87,156 +72,14 @@ export async function startRouteStandIn(options: {
   const s3 = new S3Client({ ...options.aws, forcePathStyle: true });
   const logs = new CloudWatchLogsClient(options.aws);
   const lambda = new LambdaClient(options.aws);
-  const findZip = zipFinder(s3);
-  /** The code running now, by code key (and version): at most MAX_RUNNING, least recent stopped. */
-  const running = new Map<string, Deployed>();
-  const MAX_RUNNING = 2;
+  const code = servedCode({ stackName: options.stackName, cloudFormation, s3, logs, lambda });
   const servedLog: ServedRequest[] = [];
-  let current: Deployed | undefined;
   let dropLines = false;
   let throttled = false;
   let arrivals = 0;
   const arrivalIds: string[] = [];
   let hold: { arrive: (id: string) => void; released: Promise<void> } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
-
-  const physicalId = async (logicalId: string) =>
-    (
-      await cloudFormation.send(
-        new DescribeStackResourceCommand({
-          StackName: options.stackName,
-          LogicalResourceId: logicalId,
-        }),
-      )
-    ).StackResourceDetail?.PhysicalResourceId ?? '';
-
-  const stopAll = async () => {
-    await Promise.all([...running.values()].map((deployed) => deployed.stop()));
-    running.clear();
-    current = undefined;
-  };
-
-  /** The stack's template now: its function, routes and log group. */
-  const deployedTemplate = async () => {
-    const { TemplateBody } = await cloudFormation.send(
-      new GetTemplateCommand({ StackName: options.stackName }),
-    );
-    const template = JSON.parse(TemplateBody ?? '{}') as Template;
-    const routes = new Set(
-      resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) =>
-        String(route.Properties.RouteKey),
-      ),
-    );
-    const group = resourcesOfType(template, 'AWS::Logs::LogGroup')[0]?.[1].Properties;
-    return {
-      template,
-      fn: healthFunction(template),
-      routes,
-      logGroupName: String(group?.LogGroupName),
-    };
-  };
-
-  /** Runs the zip at `key` (for `version`, in the traffic mode), or reuses it if it runs. */
-  const serve = async (
-    deployedNow: Awaited<ReturnType<typeof deployedTemplate>>,
-    key: string,
-    version: string | undefined,
-  ): Promise<Deployed> => {
-    const id = `${version ?? '$LATEST'} ${key}`;
-    let deployed = running.get(id);
-    if (deployed === undefined) {
-      // All at once, one deployment runs at a time, as the stack points at one.
-      if (version === undefined) await stopAll();
-      for (const [oldId, old] of [...running].slice(
-        0,
-        Math.max(0, running.size - MAX_RUNNING + 1),
-      )) {
-        running.delete(oldId);
-        await old.stop();
-      }
-      const code = await startDeployedCode({
-        s3,
-        bucket: await physicalId('ServerlessDeploymentBucket'),
-        key,
-        fn: deployedNow.fn,
-      });
-      deployed = {
-        ...code,
-        codeKey: key,
-        version,
-        routes: deployedNow.routes,
-        logGroupName: deployedNow.logGroupName,
-        shipped: { stdout: 0, stderr: 0 },
-        agent: createLogAgent({
-          logs,
-          logGroupName: deployedNow.logGroupName,
-          streamName: lambdaStreamName(version),
-        }),
-      };
-    }
-    running.delete(id);
-    running.set(id, deployed);
-    deployed.routes = deployedNow.routes;
-    current = deployed;
-    return deployed;
-  };
-
-  /**
-   * What answers a request on `pathname` now: the code the stack points at (all at once), or the
-   * version the stage's alias points at (the traffic mode; alias-route.ts), or API Gateway's 500.
-   */
-  const resolve = async (
-    pathname: string,
-  ): Promise<
-    | { kind: 'code'; deployed: Deployed; stage: string; path: string }
-    | { kind: 'error'; stage: string; path: string; routes: Set<string> }
-  > => {
-    const deployedNow = await deployedTemplate();
-    const aliasStages = aliasStagesOf(deployedNow.template);
-    if (aliasStages === undefined) {
-      const key = (deployedNow.fn.Properties.Code as { S3Key: string }).S3Key;
-      const deployed = await serve(deployedNow, key, undefined);
-      return { kind: 'code', deployed, stage: '$default', path: pathname };
-    }
-    const { stage, path } = stageOfPath(aliasStages, pathname);
-    const alias = aliasStages.stages.get(stage) ?? '';
-    const functionName = String(deployedNow.fn.Properties.FunctionName);
-    const target = await resolveAlias(lambda, functionName, alias);
-    const key =
-      target.kind === 'version'
-        ? await findZip(await physicalId('ServerlessDeploymentBucket'), target.codeSha256)
-        : undefined;
-    if (target.kind === 'error' || key === undefined) {
-      return { kind: 'error', stage, path, routes: deployedNow.routes };
-    }
-    return { kind: 'code', deployed: await serve(deployedNow, key, target.version), stage, path };
-  };
-
-  /** Makes `current` the code the stack (or its live alias) points at now. */
-  const refresh = async (): Promise<Deployed> => {
-    const resolved = await resolve('/');
-    if (resolved.kind === 'error') throw new Error('the live alias does not resolve');
-    return resolved.deployed;
-  };
-
-  /** Plays Lambda's log agent: ships new output lines of the function into its log group. */
-  const shipLines = async (deployed: Deployed) => {
-    for (let i = 0; i < 50; i++) {
-      const text = deployed.runtime.stdout() + deployed.runtime.stderr();
-      if (text.length > deployed.shipped.stdout + deployed.shipped.stderr) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const fresh = (which: 'stdout' | 'stderr') => {
-      const text = deployed.runtime[which]();
-      const end = text.lastIndexOf('\n') + 1;
-      const lines = text.slice(deployed.shipped[which], end).split('\n').filter(Boolean);
-      deployed.shipped[which] = Math.max(end, deployed.shipped[which]);
-      return lines;
-    };
-    const lines = [...fresh('stdout'), ...fresh('stderr')];
-    if (dropLines) return;
-    await deployed.agent.ship(lines.map((message) => ({ timestamp: Date.now(), message })));
-  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
@@ -247,7 +90,7 @@ export async function startRouteStandIn(options: {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const resolved = await resolve(url.pathname);
+    const resolved = await code.resolve(url.pathname);
     if (hold !== undefined) {
       const held = hold;
       hold = undefined;
@@ -277,7 +120,7 @@ export async function startRouteStandIn(options: {
     const routedUrl = new URL(resolved.path + url.search, url);
     const result = await deployed.api.invoke(toEvent(req, routedUrl, body));
     // Like Lambda's agent: a line that cannot be shipped (log group deleted) is lost, the answer is not.
-    await shipLines(deployed).catch(() => undefined);
+    await code.shipLines(deployed, dropLines).catch(() => undefined);
     if (result.kind === 'error') {
       answered(500);
       internalError();
@@ -308,14 +151,16 @@ export async function startRouteStandIn(options: {
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    served: () =>
-      current === undefined
+    served: () => {
+      const current = code.current();
+      return current === undefined
         ? undefined
         : {
             codeKey: current.codeKey,
             routes: [...current.routes],
             logGroupName: current.logGroupName,
-          },
+          };
+    },
     holdNext: () => {
       let arrive: (id: string) => void = () => undefined;
       let release: () => void = () => undefined;
@@ -339,9 +184,9 @@ export async function startRouteStandIn(options: {
     receivedIds: () => [...arrivalIds],
     invokeDirect: (event) => {
       const invoked = queue.then(async () => {
-        const deployed = await refresh();
+        const deployed = await code.refresh();
         await deployed.api.invoke(event);
-        await shipLines(deployed).catch(() => undefined);
+        await code.shipLines(deployed, dropLines).catch(() => undefined);
       });
       queue = invoked.catch(() => undefined);
       return invoked;
@@ -350,7 +195,7 @@ export async function startRouteStandIn(options: {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queue.catch(() => undefined);
-      await stopAll();
+      await code.stopAll();
     },
   };
 }
