@@ -241,6 +241,7 @@ describe('serverless package', () => {
       'apigateway.amazonaws.com',
     );
     expect(integrations).toStrictEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's stage variable, not JS.
       expect.stringContaining(':${stageVariables.lambdaAlias}/invocations'),
     ]);
     expect(stages).toStrictEqual([

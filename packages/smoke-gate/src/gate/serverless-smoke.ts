@@ -1,12 +1,9 @@
-import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
-import { lambdaClientFor } from '../aws/lambda-client.ts';
-import { describeStackOutputs } from '../aws/stack-outputs.ts';
+import type { AwsSettings } from '../aws/aws-clients.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
-import { safeMessage } from '../core/safe-text.ts';
 import {
   EXIT_COULD_NOT_JUDGE,
   EXIT_FAILED,
@@ -20,8 +17,6 @@ import { verifyMarkdown } from '../report/fleet-report.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { writeJUnitFile } from '../report/junit.ts';
 import { formatReport } from '../report/report.ts';
-import { trafficModeOf } from '../template/traffic-template.ts';
-import { TRAFFIC_OUTPUTS, trafficStageOf } from '../traffic/traffic-stage.ts';
 import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, afterDeploy } from './after-deploy.ts';
 import { announceVerdict, gateEvents } from './announce-verdict.ts';
@@ -30,7 +25,7 @@ import { failureLine, gateNote, jsonReport, writeGateJUnit } from './gate-report
 import type { FrameworkStage, GateState, GateStep, SmokeTrigger } from './gate-steps.ts';
 import { ownDeployment } from './own-deployment.ts';
 import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
-import { runTrafficGate, type TrafficResult, type TrafficVerification } from './traffic-gate.ts';
+import { type TrafficResult, trafficAfterDeploy } from './traffic-gate.ts';
 
 export { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 export type { SmokeTrigger } from './gate-steps.ts';
@@ -172,52 +167,33 @@ export async function runServerlessSmoke(
   }
 }
 
-/**
- * The traffic mode (custom.smokeTest.traffic, docs/traffic.md): the candidate, then the promotion.
- * Undefined when the service deploys all at once; an error of its own is a verdict of exit 2.
- */
-async function trafficGate(
+/** The traffic mode after a deploy (gate/traffic-gate.ts); undefined when the service has none. */
+const trafficOf = (
   input: ServerlessSmokeInput,
   gate: {
     settings: SmokeSettings;
     aws: AwsSettings;
     hookDeadline: Deadline;
     verify: (startedFrom: number, at?: VerifyAt) => Promise<VerificationOutcome>;
-    onStep: (step: GateStep) => void;
+    state: GateState;
   },
   startedAt: number,
-): Promise<{ outcome: VerificationOutcome; result?: TrafficResult } | undefined> {
-  if (!trafficModeOf(input.framework.custom)) return undefined;
-  const { aws, hookDeadline, verify } = gate;
-  try {
-    const cloudFormation = createCloudFormationClient(aws);
-    const outputs = await describeStackOutputs(cloudFormation, input.framework.stack, hookDeadline);
-    const stage = trafficStageOf(outputs, input.framework.stack);
-    if (stage === undefined) {
-      throw new CouldNotJudgeError(
-        `stack ${input.framework.stack} has no ${TRAFFIC_OUTPUTS.candidateUrl} output though custom.smokeTest.traffic is on`,
-      );
-    }
-    const context = {
-      lambda: lambdaClientFor(aws),
+) =>
+  trafficAfterDeploy(
+    {
+      framework: input.framework,
       log: input.log,
-      deadline: hookDeadline,
+      aws: gate.aws,
+      deadline: gate.hookDeadline,
       printReports: !gate.settings.json,
-      onStep: gate.onStep,
-      verify: (request: TrafficVerification) =>
-        verify(request.startedFrom, { url: request.url, logStreamVersion: request.version }),
-    };
-    const result = await runTrafficGate(context, stage, startedAt);
-    return { outcome: result.outcome, result };
-  } catch (error) {
-    return {
-      outcome: {
-        exitCode: EXIT_COULD_NOT_JUDGE,
-        error: `traffic mode: ${safeMessage(error)}; live was not moved by this deploy`,
+      onStep: (step) => {
+        gate.state.current = step;
       },
-    };
-  }
-}
+      verify: (request) =>
+        gate.verify(request.startedFrom, { url: request.url, logStreamVersion: request.version }),
+    },
+    startedAt,
+  );
 
 /** The gate's steps once it runs: whose deploy, the verification, then what; the reports. */
 async function gateSteps(
@@ -243,11 +219,7 @@ async function gateSteps(
   state.own = own;
   // When: the verification (in the traffic mode, of the candidate first); then what: record or
   // roll back after a deploy, note a code-only one.
-  const onStep = (step: GateStep) => {
-    state.current = step;
-  };
-  const traffic =
-    trigger === 'deploy' ? await trafficGate(input, { ...gate, onStep }, startedAt) : undefined;
+  const traffic = trigger === 'deploy' ? await trafficOf(input, gate, startedAt) : undefined;
   const outcome = traffic?.outcome ?? (await verify(startedAt));
   const judged = { exitCode: outcome.exitCode, verdict: outcome.report?.verdict };
   state.current = { step: 'judged', verdict: recordedVerdictOf(judged, 'verified') };

@@ -4,19 +4,31 @@
 // leaves `live` where it was; a FAIL on the public route after promotion moves it back in one call.
 
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
+import { lambdaClientFor } from '../aws/lambda-client.ts';
+import { describeStackOutputs } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
+import { CouldNotJudgeError } from '../core/errors.ts';
 import type { PluginLog } from '../core/framework.ts';
-import { EXIT_VERIFIED } from '../core/verdicts.ts';
+import { safeMessage } from '../core/safe-text.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { formatReport } from '../report/report.ts';
+import { trafficModeOf } from '../template/traffic-template.ts';
 import {
   aliasVersion,
   allowInvokers,
   pointAlias,
   publishDeployedVersion,
 } from '../traffic/aliases.ts';
-import { type GateAlias, TRAFFIC_NAMES, type TrafficStage } from '../traffic/traffic-stage.ts';
+import {
+  type GateAlias,
+  TRAFFIC_NAMES,
+  TRAFFIC_OUTPUTS,
+  type TrafficStage,
+  trafficStageOf,
+} from '../traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
-import type { GateStep } from './gate-steps.ts';
+import type { FrameworkStage, GateStep } from './gate-steps.ts';
 
 /** One verification of the traffic mode: where (the candidate stage's URL, else the public route), which version's line. */
 export interface TrafficVerification {
@@ -121,4 +133,55 @@ export async function runTrafficGate(
   const note = `version ${version} passed on the candidate stage but not on the public route: live moved back to version ${liveBefore} in one alias update.`;
   log.notice(`Traffic mode: ${note}`);
   return { ...base, outcome: publicRoute, promoted: true, movedBack: true, note };
+}
+
+/**
+ * After `serverless deploy` in the traffic mode (custom.smokeTest.traffic): reads the stage from
+ * the stack's outputs, then the candidate and the promotion. Undefined when the service deploys
+ * all at once; an error of its own is a verdict of exit 2 that says where `live` is.
+ */
+export async function trafficAfterDeploy(
+  context: Omit<TrafficGateContext, 'lambda'> & {
+    framework: Pick<FrameworkStage, 'custom' | 'stack'>;
+    aws: AwsSettings;
+  },
+  startedAt: number,
+): Promise<{ outcome: VerificationOutcome; result?: TrafficResult } | undefined> {
+  const { framework, aws } = context;
+  if (!trafficModeOf(framework.custom)) return undefined;
+  let last: GateStep | undefined;
+  const onStep = (step: GateStep) => {
+    last = step;
+    context.onStep?.(step);
+  };
+  try {
+    const outputs = await describeStackOutputs(
+      createCloudFormationClient(aws),
+      framework.stack,
+      context.deadline,
+    );
+    const stage = trafficStageOf(outputs, framework.stack);
+    if (stage === undefined) {
+      throw new CouldNotJudgeError(
+        `stack ${framework.stack} has no ${TRAFFIC_OUTPUTS.candidateUrl} output though custom.smokeTest.traffic is on`,
+      );
+    }
+    const result = await runTrafficGate(
+      { ...context, lambda: lambdaClientFor(aws), onStep },
+      stage,
+      startedAt,
+    );
+    return { outcome: result.outcome, result };
+  } catch (error) {
+    const where =
+      last?.step === 'verifying-promoted'
+        ? `live was moved to version ${last.version} before this error`
+        : 'live was not moved by this deploy';
+    return {
+      outcome: {
+        exitCode: EXIT_COULD_NOT_JUDGE,
+        error: `traffic mode: ${safeMessage(error)}; ${where}`,
+      },
+    };
+  }
 }

@@ -1,3 +1,4 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   AddPermissionCommand,
   CreateAliasCommand,
@@ -14,6 +15,7 @@ import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadlin
 import {
   runTrafficGate,
   type TrafficVerification,
+  trafficAfterDeploy,
 } from '../../../../packages/smoke-gate/src/gate/traffic-gate.ts';
 import type { TrafficStage } from '../../../../packages/smoke-gate/src/traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
@@ -146,5 +148,66 @@ describe('runTrafficGate', () => {
     expect(result.note).toMatch(
       /there is no earlier version to return to: live stays on version 8\.$/,
     );
+  });
+});
+
+describe('trafficAfterDeploy', () => {
+  const cloudFormation = mockClient(CloudFormationClient);
+  afterEach(() => cloudFormation.reset());
+
+  const after = (custom: unknown, verdicts: VerificationOutcome[] = [PASS, PASS]) =>
+    trafficAfterDeploy(
+      {
+        framework: { custom, stack: 'svc-dev' },
+        aws: { region: 'us-east-1' },
+        log: { notice: () => undefined },
+        deadline: createDeadline(Date.now() + 10_000),
+        printReports: false,
+        verify: async () => verdicts.shift() ?? PASS,
+      },
+      0,
+    );
+
+  it('does nothing for a service that deploys all at once', async () => {
+    expect(await after({ smokeTest: { traffic: false } })).toBeUndefined();
+    expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it('reads the stage from the stack’s outputs and promotes a passing version', async () => {
+    // Prepare
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'svc-dev',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'SmokeGateFunctionName', OutputValue: STAGE.functionName },
+            { OutputKey: 'SmokeGateCandidateUrl', OutputValue: STAGE.candidateUrl },
+          ],
+        },
+      ],
+    });
+    // Act
+    const done = await after({ smokeTest: { traffic: true } });
+    // Assess
+    expect(done?.result).toMatchObject({ version: '8', promoted: true });
+    expect(liveMoves()).toStrictEqual(['8']);
+  });
+
+  it('could not judge (exit 2) a stack without the traffic outputs, and says live did not move', async () => {
+    // Prepare
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'svc-dev', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE' }],
+    });
+    // Act
+    const done = await after({ smokeTest: { traffic: true } });
+    // Assess
+    expect(done?.outcome).toStrictEqual({
+      exitCode: 2,
+      error:
+        'traffic mode: stack svc-dev has no SmokeGateCandidateUrl output though custom.smokeTest.traffic is on; live was not moved by this deploy',
+    });
+    expect(liveMoves()).toStrictEqual([]);
   });
 });

@@ -129,6 +129,7 @@ describe('routeThroughAliases', () => {
     // Assess
     const uri = JSON.stringify(Resources.HttpApiIntegrationHealth?.Properties.IntegrationUri);
     expect(uri).toContain(':lambda:path/2015-03-31/functions/');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's stage variable, not JS.
     expect(uri).toContain(':${stageVariables.lambdaAlias}/invocations');
     expect(Resources.HttpApiStage?.Properties.StageVariables).toStrictEqual({
       lambdaAlias: 'live',
