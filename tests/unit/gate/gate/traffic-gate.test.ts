@@ -155,7 +155,7 @@ describe('trafficAfterDeploy', () => {
   const cloudFormation = mockClient(CloudFormationClient);
   afterEach(() => cloudFormation.reset());
 
-  const after = (custom: unknown, verdicts: VerificationOutcome[] = [PASS, PASS]) =>
+  const deployed = (custom: unknown, verdicts: VerificationOutcome[] = [PASS, PASS]) =>
     trafficAfterDeploy(
       {
         framework: { custom, stack: 'svc-dev' },
@@ -169,7 +169,7 @@ describe('trafficAfterDeploy', () => {
     );
 
   it('does nothing for a service that deploys all at once', async () => {
-    expect(await after({ smokeTest: { traffic: false } })).toBeUndefined();
+    expect(await deployed({ smokeTest: { traffic: false } })).toBeUndefined();
     expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
 
@@ -189,7 +189,7 @@ describe('trafficAfterDeploy', () => {
       ],
     });
     // Act
-    const done = await after({ smokeTest: { traffic: true } });
+    const done = await deployed({ smokeTest: { traffic: true } });
     // Assess
     expect(done?.result).toMatchObject({ version: '8', promoted: true });
     expect(liveMoves()).toStrictEqual(['8']);
@@ -201,7 +201,7 @@ describe('trafficAfterDeploy', () => {
       Stacks: [{ StackName: 'svc-dev', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE' }],
     });
     // Act
-    const done = await after({ smokeTest: { traffic: true } });
+    const done = await deployed({ smokeTest: { traffic: true } });
     // Assess
     expect(done?.outcome).toStrictEqual({
       exitCode: 2,
