@@ -22,7 +22,7 @@ import {
   type RecordedVerdict,
   recordNote,
 } from './deployment-record.ts';
-import { signRecord } from './record-signature.ts';
+import { type FunctionVersionRecord, signRecord } from './record-signature.ts';
 import { writeRecord } from './record-store.ts';
 import { recordTrust } from './records-key.ts';
 import type { RecordsKeyPin } from './records-key-pin.ts';
@@ -184,7 +184,13 @@ export async function recordVerdict(
   books: RecordBooks,
   identity: DeploymentIdentity,
   verdict: RecordedVerdict,
-  extra: { outcome?: VerificationOutcome; rolledBackTo?: string; note?: string } = {},
+  extra: {
+    outcome?: VerificationOutcome;
+    rolledBackTo?: string;
+    note?: string;
+    /** The traffic mode: the function version the deployment ran as. */
+    functionVersion?: FunctionVersionRecord | undefined;
+  } = {},
 ): Promise<boolean> {
   try {
     const record: DeploymentRecord = {
@@ -199,6 +205,7 @@ export async function recordVerdict(
       correlationId: extra.outcome?.report?.correlationId ?? null,
       rolledBackTo: extra.rolledBackTo ?? null,
       note: extra.note === undefined ? null : recordNote(extra.note),
+      ...(extra.functionVersion === undefined ? {} : { functionVersion: extra.functionVersion }),
     };
     const sequence = nextSequence(books);
     const signed = await signedOrSaid(

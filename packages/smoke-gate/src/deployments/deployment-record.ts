@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { isRecord } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
 import { RECORDED_VERDICTS, type RecordedVerdict } from '../core/verdicts.ts';
-import { type RecordScope, type RecordSignature, signedParts } from './record-signature.ts';
+import {
+  type FunctionVersionRecord,
+  type RecordScope,
+  type RecordSignature,
+  signedParts,
+} from './record-signature.ts';
 
 /** A time as the gate and the framework write it (`toISOString()`); `Date.parse` takes far more. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
@@ -59,6 +64,8 @@ export interface DeploymentRecord {
    * (deployments/stage-anchor.ts) names the newest. Absent on records from before anchors.
    */
   sequence?: number;
+  /** The traffic mode: the function version this deployment ran as (absent: all at once). */
+  functionVersion?: FunctionVersionRecord | null;
   /** Where it was signed for (record-signature.ts); absent on records from before signing. */
   scope?: RecordScope | null;
   /** The records key's signature over the scope and the fields above; absent: unsigned. */
@@ -106,6 +113,15 @@ export const ciRunUrl = (ci: CiRun): string =>
   `${ci.server}/${ci.repository}/actions/runs/${ci.runId}`;
 
 type Parsed = { record: DeploymentRecord } | { problem: string };
+
+/** A published version's number and Lambda's CodeSha256 (base64 of 32 bytes). */
+export const isFunctionVersion = (value: unknown): value is FunctionVersionRecord =>
+  isRecord(value) &&
+  typeof value.number === 'string' &&
+  /^\d{1,10}$/.test(value.number) &&
+  typeof value.codeSha256 === 'string' &&
+  /^[A-Za-z0-9+/]{43}=$/.test(value.codeSha256) &&
+  Object.keys(value).length === 2;
 
 /** A stage's record count: a whole number from 1. */
 export const isSequence = (value: unknown): value is number =>
@@ -191,6 +207,10 @@ export function parseRecord(text: string, directory: string): Parsed {
   if (sequence !== undefined && sequence !== null && !isSequence(sequence)) {
     return { problem: 'sequence of the wrong shape' };
   }
+  const functionVersion = value.functionVersion ?? null;
+  if (functionVersion !== null && !isFunctionVersion(functionVersion)) {
+    return { problem: 'function version of the wrong shape' };
+  }
   return {
     record: {
       schema: 1,
@@ -205,6 +225,7 @@ export function parseRecord(text: string, directory: string): Parsed {
       rolledBackTo: value.rolledBackTo as string | null,
       note: value.note === null ? null : recordNote(value.note),
       ...(isSequence(sequence) ? { sequence } : {}),
+      ...(functionVersion === null ? {} : { functionVersion }),
       ...signed,
     },
   };

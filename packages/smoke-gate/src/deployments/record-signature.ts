@@ -2,8 +2,9 @@
 // signed with the stage account's records key (KMS, ECC_NIST_P256, SIGN_VERIFY; its key policy
 // lets only the deploy role sign) over all of it: service, stage, account, region, deployment
 // folder, commit, version, artifact hashes and object versions, verdict, time, the deployment
-// rolled back to, and (payload 2) the CI run, the note (which says "forced") and the correlation
-// id. Records signed with payload 1 (before 2026-12-07) still verify over what it covered. The
+// rolled back to, (payload 2) the CI run, the note (which says "forced") and the correlation
+// id, and (payload 3) the function version the traffic mode served it as, with its CodeSha256.
+// Records signed with payloads 1 and 2 still verify over what those covered. The
 // gate verifies with the key's public key, here, without a call per record. Anyone who
 // can only write to the bucket cannot make a record the gate trusts.
 
@@ -33,8 +34,16 @@ export interface SignedFields {
   note: string | null;
   correlationId: string | null;
   sequence?: number;
+  /** The traffic mode: the function version the deployment ran as (docs/traffic.md). */
+  functionVersion?: FunctionVersionRecord | null;
   scope?: RecordScope | null;
   signature?: RecordSignature | null;
+}
+
+/** A published function version as a record names it: its number and Lambda's CodeSha256 (base64). */
+export interface FunctionVersionRecord {
+  number: string;
+  codeSha256: string;
 }
 
 /** Where a record belongs: what the signature binds it to besides its own fields. */
@@ -51,12 +60,15 @@ export interface RecordSignature {
   algorithm: typeof SIGNING_ALGORITHM;
   /** base64 of the DER signature. */
   value: string;
-  /** What the signature covers: payload 2 (all of the record); absent on payload 1 records. */
-  payload?: typeof SIGNED_PAYLOAD;
+  /** What the signature covers: payload 3 (all of the record), 2 (before function versions); absent on payload 1 records. */
+  payload?: SignedPayload;
 }
 
 /** The payload every new record is signed with (signedPayload). */
-export const SIGNED_PAYLOAD = 2;
+export const SIGNED_PAYLOAD = 3;
+
+/** Every payload a record may be signed with (1 is the absence of the field). */
+export type SignedPayload = 2 | typeof SIGNED_PAYLOAD;
 
 /** The records key as the gate holds it: its ARN, account and region, public key, and signing. */
 export interface RecordKey {
@@ -84,18 +96,20 @@ export const publicKeyOf = (der: Uint8Array): KeyObject =>
  * The bytes a signature covers: the scope and every field of the record, in one fixed order (a
  * JSON array, artifacts sorted by name), so no two records share them. Payload 1 covered the
  * fields a rollback relies on; payload 2 adds the CI run, the note, the correlation id and the
- * stage's sequence number.
+ * stage's sequence number; payload 3 the function version and its CodeSha256.
  */
 export function signedPayload(
   record: SignedFields,
   scope: RecordScope,
-  payload: 1 | typeof SIGNED_PAYLOAD = SIGNED_PAYLOAD,
+  payload: 1 | SignedPayload = SIGNED_PAYLOAD,
 ): Uint8Array {
   const artifacts = Object.entries(record.artifacts)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, hash]) => [name, hash.sha256, hash.versionId]);
   const ci = record.ci === null ? null : [record.ci.server, record.ci.repository, record.ci.runId];
+  const fn = record.functionVersion ?? null;
   const all = payload === 1 ? [] : [ci, record.note, record.correlationId, record.sequence ?? null];
+  const versioned = payload === 3 ? [fn === null ? null : [fn.number, fn.codeSha256]] : [];
   return Buffer.from(
     JSON.stringify([
       `petsage-smoke-record/${payload}`,
@@ -111,6 +125,7 @@ export function signedPayload(
       record.at,
       record.rolledBackTo,
       ...all,
+      ...versioned,
     ]),
   );
 }
@@ -190,7 +205,7 @@ export function signedParts(
     signature.algorithm !== SIGNING_ALGORITHM ||
     typeof signature.value !== 'string' ||
     !/^[A-Za-z0-9+/]{16,200}={0,2}$/.test(signature.value) ||
-    (signature.payload !== undefined && signature.payload !== SIGNED_PAYLOAD)
+    (signature.payload !== undefined && signature.payload !== 2 && signature.payload !== 3)
   ) {
     return undefined;
   }
@@ -205,7 +220,7 @@ export function signedParts(
       keyArn: signature.keyArn,
       algorithm: SIGNING_ALGORITHM,
       value: signature.value,
-      ...(signature.payload === SIGNED_PAYLOAD ? { payload: SIGNED_PAYLOAD } : {}),
+      ...(signature.payload === undefined ? {} : { payload: signature.payload as SignedPayload }),
     },
   };
 }

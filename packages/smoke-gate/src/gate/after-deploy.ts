@@ -202,9 +202,13 @@ export async function afterDeploy(context: AfterDeployContext): Promise<AfterDep
     };
   }
   // Every verdict is recorded; a rollback then records what it did on top.
-  if (own !== undefined) await recordVerdict(context, books, own, verdictOf(outcome), { outcome });
-  if (context.traffic !== undefined)
-    return { verdictNote: context.traffic.note, traffic: context.traffic.note };
+  const { traffic } = context;
+  const functionVersion =
+    traffic === undefined ? undefined : { number: traffic.version, codeSha256: traffic.codeSha256 };
+  if (own !== undefined) {
+    await recordVerdict(context, books, own, verdictOf(outcome), { outcome, functionVersion });
+  }
+  if (traffic !== undefined) return { verdictNote: traffic.note, traffic: traffic.note };
   if (decision.action === 'record') return {};
   if (decision.action === 'keep') {
     log.notice(`No rollback: ${decision.reason}`);

@@ -56,6 +56,8 @@ export interface TrafficResult {
   outcome: VerificationOutcome;
   /** The version this deploy made, and the one `live` pointed at before (none: first deploy). */
   version: string;
+  /** Lambda's CodeSha256 of that version (base64), as its record names it. */
+  codeSha256: string;
   liveBefore: string | undefined;
   /** `live` moved to the new version (and stayed, unless movedBack). */
   promoted: boolean;
@@ -90,7 +92,11 @@ export async function runTrafficGate(
   startedAt: number,
 ): Promise<TrafficResult> {
   const { lambda, log, deadline } = context;
-  const { version } = await publishDeployedVersion(lambda, stage.functionName, deadline);
+  const { version, codeSha256 } = await publishDeployedVersion(
+    lambda,
+    stage.functionName,
+    deadline,
+  );
   const liveBefore = await aliasVersion(lambda, stage.functionName, TRAFFIC_NAMES.live, deadline);
   await moveAlias(context, stage, TRAFFIC_NAMES.candidate, version);
   log.notice(
@@ -102,7 +108,7 @@ export async function runTrafficGate(
     url: stage.candidateUrl,
     version,
   });
-  const base = { version, liveBefore };
+  const base = { version, codeSha256, liveBefore };
   if (candidate.exitCode !== EXIT_VERIFIED) {
     const note = untouchedLive(version, liveBefore);
     log.notice(`Traffic mode: version ${version} did not pass on the candidate stage; ${note}`);

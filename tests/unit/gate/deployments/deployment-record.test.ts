@@ -109,6 +109,15 @@ describe('parseRecord', () => {
     });
   });
 
+  it('reads the function version a traffic-mode record names', () => {
+    // Prepare
+    const functionVersion = { number: '12', codeSha256: `${'Z'.repeat(43)}=` };
+    // Act
+    const parsed = parseRecord(JSON.stringify({ ...record, functionVersion }), DIR);
+    // Assess
+    expect(parsed).toMatchObject({ record: { functionVersion } });
+  });
+
   it('reads a record of this deployment', () => {
     expect(parseRecord(JSON.stringify(record), DIR)).toStrictEqual({
       record: { ...record, scope: null, signature: null },
@@ -245,6 +254,22 @@ describe('parseRecord', () => {
       'with a signature of the wrong shape',
       JSON.stringify({ ...record, scope: { service: 's' }, signature: { keyArn: 'x' } }),
       /signature of the wrong shape/,
+    ],
+    [
+      'with a function version that is not a number',
+      JSON.stringify({
+        ...record,
+        functionVersion: { number: '$LATEST', codeSha256: `${'Z'.repeat(43)}=` },
+      }),
+      /function version of the wrong shape/,
+    ],
+    [
+      'with a function version carrying more',
+      JSON.stringify({
+        ...record,
+        functionVersion: { number: '1', codeSha256: `${'Z'.repeat(43)}=`, extra: 1 },
+      }),
+      /function version of the wrong shape/,
     ],
     [
       'timed in another format',

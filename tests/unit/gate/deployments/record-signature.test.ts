@@ -208,13 +208,13 @@ describe('signed means all of it (payload 2)', () => {
     expect(why).toMatch(/^wrongly signed/);
   });
 
-  it('signs every new record over payload 2, and says so', async () => {
+  it('signs every new record over payload 3, and says so', async () => {
     // Prepare
     const signer = { ...key, sign: async () => new Uint8Array([1, 2, 3]) };
     // Act
     const signed = await signRecord(forced, signer, STAGE);
     // Assess
-    expect(signed.signature?.payload).toBe(2);
+    expect(signed.signature?.payload).toBe(3);
   });
 });
 
@@ -226,6 +226,7 @@ describe('what a signature covers, exactly', () => {
       ci: { server: 'https://github.com', repository: 'o/r', runId: '9' },
       note: 'forced (--force) past its recorded verdict',
       sequence: 7,
+      functionVersion: { number: '12', codeSha256: `${'A'.repeat(43)}=` },
       artifacts: {
         'health.zip': { sha256: 'a'.repeat(64), versionId: 'v1' },
         'compiled-cloudformation-template.json': { sha256: 'b'.repeat(64), versionId: null },
@@ -235,7 +236,7 @@ describe('what a signature covers, exactly', () => {
     const payload = Buffer.from(signedPayload(twoArtifacts, DEV_SCOPE)).toString('utf8');
     // Assess
     expect(JSON.parse(payload)).toStrictEqual([
-      'petsage-smoke-record/2',
+      'petsage-smoke-record/3',
       'petsage-smoke-test',
       'dev',
       '123456789012',
@@ -254,7 +255,38 @@ describe('what a signature covers, exactly', () => {
       'forced (--force) past its recorded verdict',
       'smoke-1',
       7,
+      ['12', `${'A'.repeat(43)}=`],
     ]);
+  });
+
+  it('was, in payload 2, all of it but the function version', () => {
+    // Act
+    const payload = JSON.parse(
+      Buffer.from(
+        signedPayload(
+          { ...record, functionVersion: { number: '1', codeSha256: 'x' } },
+          DEV_SCOPE,
+          2,
+        ),
+      ).toString('utf8'),
+    );
+    // Assess
+    expect(payload[0]).toBe('petsage-smoke-record/2');
+    expect(payload).toHaveLength(16);
+    expect(JSON.stringify(payload)).not.toContain('"x"');
+  });
+
+  it('covers the function version: a record moved to another version is wrongly signed', () => {
+    // Prepare
+    const signed = signedRecord(
+      { ...record, functionVersion: { number: '4', codeSha256: `${'A'.repeat(43)}=` } },
+      DEV_SCOPE,
+    );
+    // Act
+    const moved = { ...signed, functionVersion: { number: '5', codeSha256: `${'A'.repeat(43)}=` } };
+    // Assess
+    expect(untrustedBecause(signed, key, STAGE)).toBeUndefined();
+    expect(untrustedBecause(moved, key, STAGE)).toMatch(/^wrongly signed/);
   });
 
   it('was, in payload 1, the fields a rollback relies on only', () => {
@@ -335,7 +367,7 @@ describe('signedParts keeps exactly the four scope parts and the signature', () 
     ['a signature value that is not text', { ...signature, value: 7 }],
     ['junk before the signature', { ...signature, value: `<${'A'.repeat(40)}` }],
     ['junk after the signature', { ...signature, value: `${'A'.repeat(40)}<` }],
-    ['a payload the gate does not know', { ...signature, payload: 3 }],
+    ['a payload the gate does not know', { ...signature, payload: 4 }],
     ['a payload named as text', { ...signature, payload: '2' }],
   ])('refuses %s', (_what, bad) => {
     expect(signedParts({ scope: DEV_SCOPE, signature: bad })).toBeUndefined();
