@@ -147,6 +147,42 @@ function checkArtifacts(value: unknown): value is Record<string, ArtifactHash> {
   );
 }
 
+/** The fields records gained over time (CI run, signature, sequence, function version), checked. */
+function laterFields(value: Record<string, unknown>):
+  | { problem: string }
+  | {
+      ci: CiRun | null;
+      signed: Pick<DeploymentRecord, 'scope' | 'signature'>;
+      sequence: unknown;
+      functionVersion: FunctionVersionRecord | null;
+    } {
+  const ci =
+    // Stryker disable next-line ConditionalExpression: equivalent, ciRunFrom({}) is null as well.
+    value.ci === null
+      ? null
+      : ciRunFrom(
+          isRecord(value.ci)
+            ? {
+                GITHUB_SERVER_URL: String(value.ci.server),
+                GITHUB_REPOSITORY: String(value.ci.repository),
+                GITHUB_RUN_ID: String(value.ci.runId),
+              }
+            : {},
+        );
+  if (value.ci !== null && ci === null) return { problem: 'CI run of the wrong shape' };
+  const signed = signedParts(value);
+  if (signed === undefined) return { problem: 'signature of the wrong shape' };
+  const { sequence } = value;
+  if (sequence !== undefined && sequence !== null && !isSequence(sequence)) {
+    return { problem: 'sequence of the wrong shape' };
+  }
+  const functionVersion = value.functionVersion ?? null;
+  if (functionVersion !== null && !isFunctionVersion(functionVersion)) {
+    return { problem: 'function version of the wrong shape' };
+  }
+  return { ci, signed, sequence, functionVersion };
+}
+
 /**
  * Reads a record for `directory` from outside (the deployment bucket): size-capped, JSON, every
  * field of the right shape and for this deployment, or a one-line reason it is ignored. Nothing
@@ -187,30 +223,9 @@ export function parseRecord(text: string, directory: string): Parsed {
   if (value.note !== null && typeof value.note !== 'string')
     return { problem: 'note of the wrong shape' };
   if (!checkArtifacts(value.artifacts)) return { problem: 'artifacts of the wrong shape' };
-  const ci =
-    // Stryker disable next-line ConditionalExpression: equivalent, ciRunFrom({}) is null as well.
-    value.ci === null
-      ? null
-      : ciRunFrom(
-          isRecord(value.ci)
-            ? {
-                GITHUB_SERVER_URL: String(value.ci.server),
-                GITHUB_REPOSITORY: String(value.ci.repository),
-                GITHUB_RUN_ID: String(value.ci.runId),
-              }
-            : {},
-        );
-  if (value.ci !== null && ci === null) return { problem: 'CI run of the wrong shape' };
-  const signed = signedParts(value);
-  if (signed === undefined) return { problem: 'signature of the wrong shape' };
-  const { sequence } = value;
-  if (sequence !== undefined && sequence !== null && !isSequence(sequence)) {
-    return { problem: 'sequence of the wrong shape' };
-  }
-  const functionVersion = value.functionVersion ?? null;
-  if (functionVersion !== null && !isFunctionVersion(functionVersion)) {
-    return { problem: 'function version of the wrong shape' };
-  }
+  const later = laterFields(value);
+  if ('problem' in later) return { problem: later.problem };
+  const { ci, signed, sequence, functionVersion } = later;
   return {
     record: {
       schema: 1,
