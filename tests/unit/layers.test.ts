@@ -1,4 +1,4 @@
-// The gate package's folders are layers (core < aws < verification < deployments < traffic < status
+// The gate package's folders are layers (core < aws < traffic < verification < deployments < status
 // < fleet < report < template < gate < plugin, cli): biome.json's noRestrictedImports, one override per layer, keeps imports
 // pointing down, and noImportCycles keeps them acyclic. These tests prove the rules fire: Biome
 // lints fixture files placed in a copy of the package's folders, under this repository's biome.json.
@@ -47,10 +47,10 @@ const EXPORT = 'export const x = 1;\n';
 describe('the gate package’s layers', () => {
   it.each([
     ['core/climb.ts', '../aws/aws-clients.ts'],
-    ['aws/climb.ts', '../verification/targets.ts'],
+    ['aws/climb.ts', '../traffic/aliases.ts'],
+    ['traffic/climb.ts', '../verification/targets.ts'],
     ['verification/climb.ts', '../deployments/history.ts'],
-    ['deployments/climb.ts', '../traffic/aliases.ts'],
-    ['traffic/climb.ts', '../status/status.ts'],
+    ['deployments/climb.ts', '../status/status.ts'],
     ['status/climb.ts', '../fleet/run-fleet.ts'],
     ['fleet/climb.ts', '../report/report.ts'],
     ['report/climb.ts', '../template/service-gate.ts'],
