@@ -134,10 +134,9 @@ describe('the permissions of every AWS call the gate makes', () => {
       'ssm:PutParameter',
       'sns:Publish',
       'lambda:PublishVersion',
-      // Reads the verify roles have no use for: only the traffic mode's moves need them.
-      'lambda:GetAlias',
       'lambda:CreateAlias',
       'lambda:UpdateAlias',
+      // A read the verify roles have no use for: only the traffic mode's moves need it.
       'lambda:GetPolicy',
       'lambda:AddPermission',
     ]);

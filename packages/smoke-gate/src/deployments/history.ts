@@ -7,6 +7,8 @@ import { lambdaClientFor } from '../aws/lambda-client.ts';
 import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
+import { aliasVersion } from '../traffic/aliases.ts';
+import { TRAFFIC_NAMES, type TrafficStage, trafficStageOf } from '../traffic/traffic-stage.ts';
 import { openRecordBooks, type StagePlace } from './deployment-books.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
 import { type Deployment, deploymentHistory, liveCode } from './deployment-history.ts';
@@ -30,6 +32,16 @@ export interface HistoryEntry {
   live: boolean;
   /** What a rollback would return to now: the newest verified deployment that is not live. */
   rollbackTarget: boolean;
+  /** The traffic mode: the function version its record says it ran as (docs/traffic.md). */
+  functionVersion: string | null;
+}
+
+/** The traffic mode's aliases: the versions `live` and `candidate` point at, and why live is not vouched for. */
+export interface TrafficAliases {
+  live: string | null;
+  candidate: string | null;
+  /** `live` points at a version no trusted record names: changed outside the pipeline. */
+  note: string | null;
 }
 
 /** `petsage-smoke history --json`. */
@@ -40,6 +52,8 @@ export interface HistoryReport {
   ignored: string[];
   /** Why the stage's records are untrusted as a whole (rewound past its anchor), or null. */
   rewound: string | null;
+  /** The traffic mode's aliases; null when the stage deploys all at once. */
+  traffic: TrafficAliases | null;
 }
 
 /** The deployments of a stage, newest first, with commits, verdicts, which is live and which a rollback would restore. */
@@ -70,6 +84,7 @@ export async function deploymentEntries(
       ci: deployment.record?.ci ? ciRunUrl(deployment.record.ci) : null,
       live: deployment.directory === live,
       rollbackTarget: deployment === target,
+      functionVersion: deployment.record?.functionVersion?.number ?? null,
     });
   }
   return entries;
@@ -94,6 +109,30 @@ async function markChangedOutside(
   if (why === undefined) return;
   current.untrusted = why;
   current.verifiedAt = null;
+}
+
+/**
+ * The traffic mode: "live" is the deployment whose trusted record names the version the `live`
+ * alias points at. A `live` on a version no trusted record names was moved outside the pipeline.
+ */
+async function trafficAliases(
+  stage: TrafficStage,
+  deployments: Deployment[],
+  request: HistoryRequest,
+): Promise<{ aliases: TrafficAliases; live: string | undefined }> {
+  const lambda = lambdaClientFor(request.aws);
+  const version = (alias: 'live' | 'candidate') =>
+    aliasVersion(lambda, stage.functionName, alias, request.deadline);
+  const live = (await version(TRAFFIC_NAMES.live)) ?? null;
+  const candidate = (await version(TRAFFIC_NAMES.candidate)) ?? null;
+  const vouching = deployments.find(
+    (d) => d.untrusted === null && d.record?.functionVersion?.number === live,
+  );
+  const note =
+    live !== null && vouching === undefined
+      ? `changed outside the pipeline: live points at version ${live}, which no trusted record names`
+      : null;
+  return { aliases: { live, candidate, note }, live: vouching?.directory };
 }
 
 /**
@@ -149,13 +188,26 @@ export async function checkHistory(request: HistoryRequest): Promise<HistoryRepo
     };
     const books = await openRecordBooks(place, request.aws, request.deadline);
     const history = await deploymentHistory(books, live, books.trust);
-    await markChangedOutside(history.deployments, live?.directory, code?.code, request);
+    const traffic = trafficStageOf(outputs, stack);
+    let liveDirectory = live?.directory;
+    let aliases: TrafficAliases | null = null;
+    if (traffic === undefined) {
+      await markChangedOutside(history.deployments, liveDirectory, code?.code, request);
+    } else {
+      // Versions are immutable: the version's own record is the check, not the stack's template.
+      ({ aliases, live: liveDirectory } = await trafficAliases(
+        traffic,
+        history.deployments,
+        request,
+      ));
+    }
     return {
       stage: request.stage,
       stack,
-      deployments: await deploymentEntries(books, history.deployments, live?.directory),
+      deployments: await deploymentEntries(books, history.deployments, liveDirectory),
       ignored: history.ignored,
       rewound: history.rewound,
+      traffic: aliases,
     };
   })();
   return request.deadline.race(work, 'reading the deployment history');

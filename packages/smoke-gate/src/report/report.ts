@@ -153,6 +153,7 @@ export function formatHistory(report: HistoryReport, colours: Palette = palette(
     const marks = [
       entry.live ? colours.pass('LIVE') : '',
       entry.rollbackTarget ? 'rollback target' : '',
+      entry.functionVersion === null ? '' : `function version ${entry.functionVersion}`,
     ]
       .filter(Boolean)
       .join(', ');
@@ -161,6 +162,13 @@ export function formatHistory(report: HistoryReport, colours: Palette = palette(
     );
   }
   if (report.deployments.length === 0) lines.push('  (no deployment in the bucket)');
+  const { traffic } = report;
+  if (traffic !== null) {
+    lines.push(
+      `  traffic mode: live -> ${traffic.live === null ? 'no alias yet' : `version ${traffic.live}`}, candidate -> ${traffic.candidate === null ? 'none (no gate running)' : `version ${traffic.candidate}`}`,
+    );
+    if (traffic.note !== null) lines.push(colours.fail(`  ${traffic.note}`));
+  }
   for (const line of report.ignored) lines.push(colours.dim(`  note: ${line}`));
   return `${lines.join('\n')}\n`;
 }

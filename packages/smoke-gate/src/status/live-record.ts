@@ -23,6 +23,10 @@ export async function readLiveRecord(request: HistoryRequest): Promise<LiveRecor
     const history = await checkHistory(request);
     const rewound = history.rewound === null ? {} : { rewound: history.rewound };
     const live = history.deployments.find((entry) => entry.live);
+    if (history.traffic?.note) {
+      // The traffic mode: live serves a version no trusted record names.
+      return { directory: null, commit: null, verdict: 'untrusted', note: history.traffic.note };
+    }
     if (live === undefined) {
       return {
         directory: null,

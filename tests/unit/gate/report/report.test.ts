@@ -127,6 +127,39 @@ describe('formatStatus', () => {
 });
 
 describe('formatHistory', () => {
+  it('in the traffic mode, names each deployment’s version and where live and candidate point', () => {
+    // Act
+    const text = formatHistory({
+      stage: 'prod',
+      stack: 'orders-prod',
+      deployments: [
+        {
+          timestamp: '2026-12-02T10:00:00.000Z',
+          directory: '1796205600000-2026-12-02T10:00:00.000Z',
+          commit: '3f2a9c1d00e1',
+          version: '1.2.0',
+          verdict: 'verified',
+          untrusted: null,
+          at: null,
+          ci: null,
+          live: true,
+          rollbackTarget: false,
+          functionVersion: '12',
+        },
+      ],
+      ignored: [],
+      rewound: null,
+      traffic: { live: '12', candidate: null, note: 'changed outside the pipeline: x' },
+    });
+    // Assess
+    const lines = text.split('\n');
+    expect(lines[2]).toMatch(/verified {9}LIVE, function version 12$/);
+    expect(lines[3]).toBe(
+      '  traffic mode: live -> version 12, candidate -> none (no gate running)',
+    );
+    expect(lines[4]).toBe('  changed outside the pipeline: x');
+  });
+
   it('puts a header row over the columns, then one line per deployment, newest first', () => {
     // Act
     const text = formatHistory({
@@ -144,6 +177,7 @@ describe('formatHistory', () => {
           ci: null,
           live: true,
           rollbackTarget: false,
+          functionVersion: null,
         },
         {
           timestamp: '2026-12-01T10:00:00.000Z',
@@ -156,10 +190,12 @@ describe('formatHistory', () => {
           ci: null,
           live: false,
           rollbackTarget: false,
+          functionVersion: null,
         },
       ],
       ignored: ['record of 1796119200000-2026-12-01T10:00:00.000Z untrusted: unsigned'],
       rewound: null,
+      traffic: null,
     });
     // Assess
     const lines = text.split('\n');

@@ -27,6 +27,7 @@ const entry = (directory: string, live: boolean, verdict: string) => ({
   live,
   rollbackTarget: false,
   untrusted: null,
+  functionVersion: null,
 });
 
 describe('readLiveRecord: the gate’s record of what is live', () => {
@@ -39,6 +40,7 @@ describe('readLiveRecord: the gate’s record of what is live', () => {
       deployments: [entry('2', true, 'failed'), entry('1', false, 'verified')],
       ignored: [],
       rewound: null,
+      traffic: null,
     } as HistoryReport;
     // Act
     const live = await readLiveRecord(request);
@@ -49,6 +51,25 @@ describe('readLiveRecord: the gate’s record of what is live', () => {
       verdict: 'failed',
       note: null,
     });
+  });
+
+  it('in the traffic mode, calls a live alias on a version no trusted record names untrusted', async () => {
+    // Prepare
+    history.error = undefined;
+    const note =
+      'changed outside the pipeline: live points at version 9, which no trusted record names';
+    history.report = {
+      stage: 'prod',
+      stack: 'svc-prod',
+      deployments: [entry('2', false, 'verified')],
+      ignored: [],
+      rewound: null,
+      traffic: { live: '9', candidate: null, note },
+    } as HistoryReport;
+    // Act
+    const live = await readLiveRecord(request);
+    // Assess
+    expect(live).toStrictEqual({ directory: null, commit: null, verdict: 'untrusted', note });
   });
 
   it('says the stage was rewound, with the live deployment’s untrusted record', async () => {
@@ -65,6 +86,7 @@ describe('readLiveRecord: the gate’s record of what is live', () => {
       ],
       ignored: [],
       rewound: 'gone',
+      traffic: null,
     } as HistoryReport;
     // Act
     const live = await readLiveRecord(request);
