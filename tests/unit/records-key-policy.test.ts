@@ -195,6 +195,7 @@ describe('the member-account verify role', () => {
         'cloudwatch:DescribeAlarms',
         'kms:DescribeKey',
         'kms:GetPublicKey',
+        'lambda:GetAlias',
         'lambda:GetFunctionConfiguration',
         'logs:FilterLogEvents',
         's3:GetObject',
