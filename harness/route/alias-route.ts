@@ -23,17 +23,26 @@ const DEFAULT_STAGE = '$default';
 /** The traffic mode of a deployed template: stage name -> alias, and the function's name. */
 export interface AliasStages {
   stages: Map<string, string>;
+  /** Each named stage's throttle (DefaultRouteSettings), which the stand-in applies. */
+  throttles: Map<string, { rate: number; burst: number }>;
 }
 
 /** The stages whose variable names an alias; undefined when the template deploys all at once. */
 export function aliasStagesOf(template: Template): AliasStages | undefined {
   const stages = new Map<string, string>();
+  const throttles = new Map<string, { rate: number; burst: number }>();
   for (const [, stage] of resourcesOfType(template, 'AWS::ApiGatewayV2::Stage')) {
     const variables = stage.Properties.StageVariables as Record<string, string> | undefined;
     const alias = variables?.[STAGE_VARIABLE];
     if (alias !== undefined) stages.set(String(stage.Properties.StageName), alias);
+    const settings = stage.Properties.DefaultRouteSettings as Record<string, unknown> | undefined;
+    if (alias !== undefined && stage.Properties.StageName !== DEFAULT_STAGE && settings) {
+      const rate = Number(settings.ThrottlingRateLimit);
+      const burst = Number(settings.ThrottlingBurstLimit);
+      throttles.set(String(stage.Properties.StageName), { rate, burst });
+    }
   }
-  return stages.size === 0 ? undefined : { stages };
+  return stages.size === 0 ? undefined : { stages, throttles };
 }
 
 /** The stage a request reaches and its path within the stage. */
@@ -123,5 +132,24 @@ export function zipFinder(s3: S3Client) {
       token = page.NextContinuationToken;
     } while (token !== undefined);
     return undefined;
+  };
+}
+
+/**
+ * API Gateway's throttle on a stage, as a token bucket: `burst` requests at once, refilled at
+ * `rate` per second, each request taken at its arrival time. Applied by the stand-in to the
+ * gate's candidate stage only (the public stage's own throttle is not played here).
+ */
+export function stageThrottle() {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (stage: string, limit: { rate: number; burst: number }, arrivedAt: number): boolean => {
+    const bucket = buckets.get(stage) ?? { tokens: limit.burst, at: arrivedAt };
+    const tokens = Math.min(
+      limit.burst,
+      bucket.tokens + ((arrivedAt - bucket.at) / 1000) * limit.rate,
+    );
+    const allowed = tokens >= 1;
+    buckets.set(stage, { tokens: allowed ? tokens - 1 : tokens, at: arrivedAt });
+    return allowed;
   };
 }

@@ -6,6 +6,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { toEvent } from '../lambda/http-api-event.ts';
+import { stageThrottle } from './alias-route.ts';
 import { servedCode } from './served-code.ts';
 
 /** What the stand-in is serving now, for the test's assertions. */
@@ -24,6 +25,12 @@ export interface ServedRequest {
   status: number;
 }
 
+/**
+ * Which requests' lines are lost (a log path broken for one stage or version only: the traffic
+ * mode's tests break the public stage of one version while its candidate stage works).
+ */
+export type DropWhen = (served: { stage: string; version: string | undefined }) => boolean;
+
 /** A running route stand-in. */
 export interface RouteStandIn {
   /** Base URL (http://127.0.0.1:port); the route path comes from the deployed template. */
@@ -31,7 +38,7 @@ export interface RouteStandIn {
   /** What the last request was served from, if any. */
   served(): Served | undefined;
   /** When true, the function's lines are not copied into CloudWatch Logs (a broken log path). */
-  dropLines(drop: boolean): void;
+  dropLines(drop: boolean | DropWhen): void;
   /** When true, every request gets API Gateway's 429 (a flood eating the route's throttle). */
   throttle(on: boolean): void;
   /** Every answered request, in order: its stage and the version that served it (traffic mode). */
@@ -74,23 +81,37 @@ export async function startRouteStandIn(options: {
   const lambda = new LambdaClient(options.aws);
   const code = servedCode({ stackName: options.stackName, cloudFormation, s3, logs, lambda });
   const servedLog: ServedRequest[] = [];
-  let dropLines = false;
+  const stageAllows = stageThrottle();
+  let dropLines: boolean | DropWhen = false;
+  const dropsFor = (stage: string, version: string | undefined) =>
+    typeof dropLines === 'function' ? dropLines({ stage, version }) : dropLines;
   let throttled = false;
   let arrivals = 0;
   const arrivalIds: string[] = [];
   let hold: { arrive: (id: string) => void; released: Promise<void> } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const tooMany = (res: ServerResponse) =>
+    res
+      .writeHead(429, { 'content-type': 'application/json' })
+      .end('{"message":"Too Many Requests"}');
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, arrivedAt: number) => {
     const body = await readBody(req);
     if (throttled) {
-      res
-        .writeHead(429, { 'content-type': 'application/json' })
-        .end('{"message":"Too Many Requests"}');
+      tooMany(res);
       return;
     }
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const resolved = await code.resolve(url.pathname);
+    if (
+      resolved.throttle !== undefined &&
+      !stageAllows(resolved.stage, resolved.throttle, arrivedAt)
+    ) {
+      servedLog.push({ stage: resolved.stage, version: undefined, status: 429 });
+      tooMany(res);
+      return;
+    }
     if (hold !== undefined) {
       const held = hold;
       hold = undefined;
@@ -120,7 +141,9 @@ export async function startRouteStandIn(options: {
     const routedUrl = new URL(resolved.path + url.search, url);
     const result = await deployed.api.invoke(toEvent(req, routedUrl, body));
     // Like Lambda's agent: a line that cannot be shipped (log group deleted) is lost, the answer is not.
-    await code.shipLines(deployed, dropLines).catch(() => undefined);
+    await code
+      .shipLines(deployed, dropsFor(resolved.stage, deployed.version))
+      .catch(() => undefined);
     if (result.kind === 'error') {
       answered(500);
       internalError();
@@ -137,11 +160,12 @@ export async function startRouteStandIn(options: {
   };
 
   const server = createServer((req, res) => {
+    const arrivedAt = Date.now();
     arrivals++;
     arrivalIds.push(String(req.headers['x-correlation-id'] ?? ''));
     // One request at a time, as one Lambda execution environment serves them.
     queue = queue
-      .then(() => handle(req, res))
+      .then(() => handle(req, res, arrivedAt))
       .catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(502).end(String(error));
       });
@@ -186,7 +210,9 @@ export async function startRouteStandIn(options: {
       const invoked = queue.then(async () => {
         const deployed = await code.refresh();
         await deployed.api.invoke(event);
-        await code.shipLines(deployed, dropLines).catch(() => undefined);
+        await code
+          .shipLines(deployed, dropsFor('$default', deployed.version))
+          .catch(() => undefined);
       });
       queue = invoked.catch(() => undefined);
       return invoked;

@@ -26,9 +26,13 @@ export interface Deployed extends RunningCode {
 }
 
 /** What answers a request: running code on a stage, or API Gateway's own 500 (no alias to call). */
-export type Resolved =
+export type Resolved = (
   | { kind: 'code'; deployed: Deployed; stage: string; path: string }
-  | { kind: 'error'; stage: string; path: string; routes: Set<string> };
+  | { kind: 'error'; stage: string; path: string; routes: Set<string> }
+) & {
+  /** The stage's throttle, when the stand-in plays it (the candidate stage). */
+  throttle?: { rate: number; burst: number } | undefined;
+};
 
 /** At most this many deployments or versions run at once; the least recent is stopped. */
 const MAX_RUNNING = 2;
@@ -131,12 +135,7 @@ export function servedCode(options: {
    * What answers a request on `pathname` now: the code the stack points at (all at once), or the
    * version the stage's alias points at (the traffic mode; alias-route.ts), or API Gateway's 500.
    */
-  const resolve = async (
-    pathname: string,
-  ): Promise<
-    | { kind: 'code'; deployed: Deployed; stage: string; path: string }
-    | { kind: 'error'; stage: string; path: string; routes: Set<string> }
-  > => {
+  const resolve = async (pathname: string): Promise<Resolved> => {
     const deployedNow = await deployedTemplate();
     const aliasStages = aliasStagesOf(deployedNow.template);
     if (aliasStages === undefined) {
@@ -145,6 +144,7 @@ export function servedCode(options: {
       return { kind: 'code', deployed, stage: '$default', path: pathname };
     }
     const { stage, path } = stageOfPath(aliasStages, pathname);
+    const throttle = aliasStages.throttles.get(stage);
     const alias = aliasStages.stages.get(stage) ?? '';
     const functionName = String(deployedNow.fn.Properties.FunctionName);
     const target = await resolveAlias(lambda, functionName, alias);
@@ -153,9 +153,10 @@ export function servedCode(options: {
         ? await findZip(await physicalId('ServerlessDeploymentBucket'), target.codeSha256)
         : undefined;
     if (target.kind === 'error' || key === undefined) {
-      return { kind: 'error', stage, path, routes: deployedNow.routes };
+      return { kind: 'error', stage, path, routes: deployedNow.routes, throttle };
     }
-    return { kind: 'code', deployed: await serve(deployedNow, key, target.version), stage, path };
+    const deployed = await serve(deployedNow, key, target.version);
+    return { kind: 'code', deployed, stage, path, throttle };
   };
 
   /** Makes `current` the code the stack (or its live alias) points at now. */

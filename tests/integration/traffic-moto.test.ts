@@ -16,8 +16,18 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CloudFormationClient,
+  DescribeStackEventsCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  DeleteAliasCommand,
+  GetAliasCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
 import {
@@ -52,6 +62,8 @@ let route: RouteStandIn;
 let dir: string;
 let good: string;
 let broken: string;
+/** A good copy whose gate gives up sooner (20 s), for a public route that never shows a line. */
+let goodShort: string;
 let asDeployRole: Awaited<ReturnType<typeof deployRoleEnv>>;
 
 /** `serverless deploy` of a copy against moto, as the deploy role. */
@@ -70,6 +82,31 @@ const deploy = (cwd: string, release: string) =>
     },
     { cwd },
   ).then((run) => ({ ...run, output: run.stdout + run.stderr }));
+
+const lambda = () => new LambdaClient(moto.settings());
+
+/** The stack's own update events so far (each stack update ends in one). */
+const stackUpdates = async () =>
+  (
+    (
+      await new CloudFormationClient(moto.settings()).send(
+        new DescribeStackEventsCommand({ StackName: STACK }),
+      )
+    ).StackEvents ?? []
+  ).filter(
+    (event) => event.LogicalResourceId === STACK && /_COMPLETE$/.test(event.ResourceStatus ?? ''),
+  ).length;
+
+/** Requests sent at once to the candidate stage: their HTTP statuses. */
+const candidateBurst = (count: number) =>
+  Promise.all(
+    Array.from({ length: count }, () =>
+      fetch(`${route.baseUrl}/candidate/health`).then(async (answer) => {
+        await answer.arrayBuffer();
+        return answer.status;
+      }),
+    ),
+  );
 
 const liveVersion = async () =>
   (
@@ -91,6 +128,10 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
     const edits = [POINT_AT_STAND_IN, CANDIDATE_AT_STAND_IN, pinRecordsKey(pin)];
     good = await copyProject(join(dir, 'good'), edits);
     broken = await copyProject(join(dir, 'broken'), [...edits, BREAK_PAYLOAD]);
+    goodShort = await copyProject(join(dir, 'good-short'), [
+      ...edits,
+      { file: 'serverless.yml', from: '    timeout: 120\n', to: '    timeout: 20\n' },
+    ]);
   });
   afterAll(async () => {
     await route?.stop();
@@ -173,6 +214,96 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
     },
     DEPLOY_TIMEOUT,
   );
+
+  it('leaves no way in through the candidate stage once the gate is done', async () => {
+    // Act: an outside caller on the candidate stage.
+    const statuses = await candidateBurst(3);
+    const { report } = await historyOf(moto, STAGE);
+    // Assess: no candidate alias, so API Gateway (the stand-in) answers 500.
+    expect(statuses).toStrictEqual([500, 500, 500]);
+    expect(report.traffic).toStrictEqual({
+      live: await liveVersion(),
+      candidate: null,
+      note: null,
+    });
+    const live = report.deployments.find((d) => d.live);
+    expect(live?.functionVersion).toBe(await liveVersion());
+    expect(live?.verdict).toBe('verified');
+  });
+
+  it('while a gate runs, bounds the candidate stage by its throttle (2/s, burst 5); a second deploy stops before it deploys, naming it', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: another gate holds the candidate alias, as a running gate does.
+    const before = await liveVersion();
+    const since = new Date().toISOString();
+    await lambda().send(
+      new CreateAliasCommand({
+        FunctionName: FUNCTION,
+        Name: 'candidate',
+        FunctionVersion: before,
+        Description: `smoke-gate run other-1 since ${since}`,
+      }),
+    );
+    await lambda().send(
+      new AddPermissionCommand({
+        FunctionName: FUNCTION,
+        Qualifier: 'candidate',
+        StatementId: 'smoke-gate-candidate-0',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+      }),
+    );
+    const updates = await stackUpdates();
+    try {
+      // Act
+      const statuses = await candidateBurst(20);
+      const run = await deploy(good, 'good-overlap');
+      // Assess: at most the burst and what refilled meanwhile got through; the rest 429.
+      const through = statuses.filter((status) => status === 200).length;
+      expect(through).toBeGreaterThanOrEqual(1);
+      expect(through).toBeLessThanOrEqual(8);
+      expect(statuses.filter((status) => status === 429).length).toBe(20 - through);
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toContain(
+        `another gate (run other-1, since ${since}) is proving version ${before}`,
+      );
+      expect(run.output).toContain('Nothing was deployed: retry when that gate ends');
+      expect(await liveVersion()).toBe(before);
+      expect(await stackUpdates()).toBe(updates);
+    } finally {
+      await lambda().send(new DeleteAliasCommand({ FunctionName: FUNCTION, Name: 'candidate' }));
+    }
+  });
+
+  it('moves live back in one alias update when the public route fails after promotion, with no stack update', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: the public stage loses the lines of any version but the one live now.
+    const before = await liveVersion();
+    route.dropLines(({ stage, version }) => stage === '$default' && version !== before);
+    const updates = await stackUpdates();
+    try {
+      // Act
+      const { result: run, served } = await underLoad(route, '/health', () =>
+        deploy(goodShort, 'good-public-fails'),
+      );
+      // Assess
+      expect(run.code, run.output).toBe(1);
+      const moved =
+        /version (\d+) passed on the candidate stage but not on the public route: live moved back to version (\d+) in one alias update/.exec(
+          run.output,
+        );
+      expect(moved?.[2]).toBe(before);
+      expect(await liveVersion()).toBe(before);
+      // Callers had the new version for the public check only, then the old one again.
+      expect(versionRuns(served)).toStrictEqual([before, moved?.[1], before]);
+      // One stack update: the deploy's own; nothing rolled the stack back.
+      expect(await stackUpdates()).toBe(updates + 1);
+    } finally {
+      route.dropLines(false);
+    }
+  });
 
   it('points every permission and the heartbeat schedule at an alias, never the bare function', async () => {
     // Act

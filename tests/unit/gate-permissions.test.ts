@@ -12,6 +12,7 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   AddPermission: ['lambda:AddPermission'],
   AssumeRole: ['sts:AssumeRole'],
   CreateAlias: ['lambda:CreateAlias'],
+  DeleteAlias: ['lambda:DeleteAlias'],
   DescribeAlarms: ['cloudwatch:DescribeAlarms'],
   DescribeKey: ['kms:DescribeKey'],
   DescribeStacks: ['cloudformation:DescribeStacks'],
@@ -136,6 +137,7 @@ describe('the permissions of every AWS call the gate makes', () => {
       'lambda:PublishVersion',
       'lambda:CreateAlias',
       'lambda:UpdateAlias',
+      'lambda:DeleteAlias',
       // A read the verify roles have no use for: only the traffic mode's moves need it.
       'lambda:GetPolicy',
       'lambda:AddPermission',

@@ -78,4 +78,9 @@ export const GATE_DEFAULTS = {
   deployNotFoundGraceMs: 20_000,
   /** Publishing one gate event to the alarm topic: a bound of its own, so it never holds a hook. */
   gateEventTimeoutMs: 10_000,
+  /**
+   * The traffic mode: a candidate claim older than the longest gate there can be (twice the
+   * longest --timeout) was left by a gate that died, and is taken over.
+   */
+  candidateClaimStaleMs: 2 * VERIFY_DEFAULTS.maxTimeoutSeconds * 1000,
 } as const;

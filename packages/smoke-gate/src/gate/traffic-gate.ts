@@ -3,11 +3,13 @@
 // moves `live`, in one alias update, and the public route is then verified once more. A FAIL
 // leaves `live` where it was; a FAIL on the public route after promotion moves it back in one call.
 
+import { randomUUID } from 'node:crypto';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { lambdaClientFor } from '../aws/lambda-client.ts';
 import { describeStackOutputs } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
+import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
@@ -20,6 +22,7 @@ import {
   pointAlias,
   publishDeployedVersion,
 } from '../traffic/aliases.ts';
+import { candidateBusy, claimCandidate, releaseCandidate } from '../traffic/candidate-claim.ts';
 import {
   type GateAlias,
   TRAFFIC_NAMES,
@@ -48,6 +51,8 @@ export interface TrafficGateContext {
   verify: (request: TrafficVerification) => Promise<VerificationOutcome>;
   /** Told where the traffic mode is (for an interruption: where `live` is). */
   onStep?: ((step: GateStep) => void) | undefined;
+  /** This gate's claim on the candidate alias (traffic/candidate-claim.ts). */
+  claim: { run: string; staleAfterMs: number; now: () => number };
 }
 
 /** How the traffic mode ended. */
@@ -85,6 +90,44 @@ export const untouchedLive = (version: string, liveBefore: string | undefined): 
     ? `no caller reached version ${version}: there is no live alias yet, so the public route answers 500 Internal Server Error until a version passes (docs/traffic.md).`
     : `no caller reached version ${version}: live still serves version ${liveBefore}.`;
 
+/**
+ * Claims the candidate alias for `version`, lets the invokers call it, verifies the candidate
+ * stage, and releases the alias again: outside a gate the candidate stage reaches nothing.
+ */
+async function onCandidate(
+  context: TrafficGateContext,
+  stage: TrafficStage,
+  versions: { version: string; liveBefore: string | undefined },
+  startedAt: number,
+): Promise<VerificationOutcome> {
+  const { lambda, log, deadline } = context;
+  const { version, liveBefore } = versions;
+  const { functionName } = stage;
+  const claim = { functionName, version, ...context.claim };
+  const takenOver = await claimCandidate(lambda, claim, deadline);
+  if (takenOver !== undefined) {
+    log.notice(
+      `Traffic mode: took over the candidate stage from run ${takenOver.run}, whose claim had gone stale (a gate that died).`,
+    );
+  }
+  try {
+    const invokers = { functionName, alias: TRAFFIC_NAMES.candidate, invokers: stage.invokers };
+    await allowInvokers(lambda, invokers, deadline);
+    log.notice(
+      `Traffic mode: version ${version} is on the candidate stage; ${liveBefore === undefined ? 'no live alias exists yet: it is made only when a version passes there' : `live stays on version ${liveBefore} unless it passes there`}.`,
+    );
+    context.onStep?.({ step: 'verifying-candidate', version, live: liveBefore });
+    return await context.verify({ startedFrom: startedAt, url: stage.candidateUrl, version });
+  } finally {
+    await releaseCandidate(lambda, { functionName, run: context.claim.run }, deadline).catch(
+      (error: unknown) =>
+        log.notice(
+          `Traffic mode: the candidate alias could not be removed (${safeMessage(error, 200)}); the candidate stage still reaches version ${version}.`,
+        ),
+    );
+  }
+}
+
 /** Proves the deploy's version on the candidate stage, then promotes it (or not). */
 export async function runTrafficGate(
   context: TrafficGateContext,
@@ -98,16 +141,7 @@ export async function runTrafficGate(
     deadline,
   );
   const liveBefore = await aliasVersion(lambda, stage.functionName, TRAFFIC_NAMES.live, deadline);
-  await moveAlias(context, stage, TRAFFIC_NAMES.candidate, version);
-  log.notice(
-    `Traffic mode: version ${version} is on the candidate stage; ${liveBefore === undefined ? 'no live alias exists yet: it is made only when a version passes there' : `live stays on version ${liveBefore} unless it passes there`}.`,
-  );
-  context.onStep?.({ step: 'verifying-candidate', version, live: liveBefore });
-  const candidate = await context.verify({
-    startedFrom: startedAt,
-    url: stage.candidateUrl,
-    version,
-  });
+  const candidate = await onCandidate(context, stage, { version, liveBefore }, startedAt);
   const base = { version, codeSha256, liveBefore };
   if (candidate.exitCode !== EXIT_VERIFIED) {
     const note = untouchedLive(version, liveBefore);
@@ -147,7 +181,7 @@ export async function runTrafficGate(
  * all at once; an error of its own is a verdict of exit 2 that says where `live` is.
  */
 export async function trafficAfterDeploy(
-  context: Omit<TrafficGateContext, 'lambda'> & {
+  context: Omit<TrafficGateContext, 'lambda' | 'claim'> & {
     framework: Pick<FrameworkStage, 'custom' | 'stack'>;
     aws: AwsSettings;
   },
@@ -172,8 +206,13 @@ export async function trafficAfterDeploy(
         `stack ${framework.stack} has no ${TRAFFIC_OUTPUTS.candidateUrl} output though custom.smokeTest.traffic is on`,
       );
     }
+    const claim = {
+      run: `${process.pid}-${randomUUID().slice(0, 8)}`,
+      staleAfterMs: GATE_DEFAULTS.candidateClaimStaleMs,
+      now: Date.now,
+    };
     const result = await runTrafficGate(
-      { ...context, lambda: lambdaClientFor(aws), onStep },
+      { ...context, lambda: lambdaClientFor(aws), onStep, claim },
       stage,
       startedAt,
     );
@@ -190,4 +229,27 @@ export async function trafficAfterDeploy(
       },
     };
   }
+}
+
+/**
+ * Before `serverless deploy` uploads anything (the plugin's before:deploy:deploy): another gate's
+ * fresh claim on the candidate alias stops this deploy in one line, so the two never overlap.
+ */
+export async function candidateFreeBeforeDeploy(input: {
+  aws: AwsSettings;
+  functionName: string;
+  deadline: Deadline;
+}): Promise<string | undefined> {
+  const busy = await candidateBusy(
+    lambdaClientFor(input.aws),
+    {
+      functionName: input.functionName,
+      now: Date.now,
+      staleAfterMs: GATE_DEFAULTS.candidateClaimStaleMs,
+    },
+    input.deadline,
+  );
+  return busy === undefined
+    ? undefined
+    : `Smoke test: ${busy}. Nothing was deployed: retry when that gate ends (docs/traffic.md).`;
 }

@@ -21,6 +21,7 @@ import {
   serviceGate,
 } from '../template/service-gate.ts';
 import { PLUGIN_COMMANDS } from './commands.ts';
+import { checkCandidateFree, checkDeployCaller } from './deploy-checks.ts';
 import { frameworkIdentity, untestedFramework } from './framework-range.ts';
 import { deployedStackOf, readFrameworkStage } from './framework-stage.ts';
 import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
@@ -129,7 +130,11 @@ export class SmokeTestPlugin {
       'after:deploy:function:packageFunction': () => this.endOwnTmp?.(),
       'before:rollback:initialize': () => this.resolveCommit(),
       'after:rollback:rollback': () => this.verifyRollback(),
-      'before:deploy:deploy': () => this.checkDeployCaller(),
+      'before:deploy:deploy': async () => {
+        const guard = { deployRoleName: this.guardedRole, exemptRoles: this.exemptRoles };
+        await checkDeployCaller(this.serverless, this.cliOptions, guard);
+        await checkCandidateFree(this.serverless, this.cliOptions, this.checkedGate());
+      },
       'smoke:verify': () => this.verify('command'),
       'after:deploy:deploy': () => this.verify('deploy'),
       'after:deploy:function:deploy': () => this.verify('deploy-function'),
@@ -139,30 +144,6 @@ export class SmokeTestPlugin {
       type: 'object',
       properties: { smokeTest: SMOKE_TEST_SCHEMA },
     });
-  }
-
-  /**
-   * Before anything is uploaded: a deploy run as a principal the bucket guard would lock out of
-   * its own bucket stops here, in one line (gate/guard-caller.ts).
-   */
-  async checkDeployCaller(): Promise<void> {
-    if (this.guardedRole === undefined) return;
-    const { checkGuardCaller } = await import('../gate/guard-caller.ts');
-    const FrameworkError = this.serverless.classes?.Error ?? Error;
-    const guard = {
-      deployRoleName: this.guardedRole,
-      exemptRoles: this.exemptRoles,
-      setting: 'custom.smokeTest.monitoring.deployRoleName',
-    };
-    let problem: string | undefined;
-    try {
-      const aws = await readFrameworkStage(this.serverless, this.cliOptions).aws();
-      const deadline = createDeadline(Date.now() + GATE_DEFAULTS.callerCheckTimeoutMs);
-      problem = await checkGuardCaller({ aws, deadline, guard });
-    } catch (error) {
-      problem = `Smoke test: could not tell who deploys (${safeMessage(error, 200)}), so the bucket guard could lock this deploy out: nothing was uploaded.`;
-    }
-    if (problem !== undefined) throw new FrameworkError(problem, 'SMOKE_TEST_GUARD_LOCKOUT');
   }
 
   /** Throws the framework's error when POWERTOOLS_LOG_LEVEL would hide the smoke line. */

@@ -4,6 +4,7 @@
 import {
   AddPermissionCommand,
   CreateAliasCommand,
+  DeleteAliasCommand,
   GetAliasCommand,
   type GetAliasCommandOutput,
   GetFunctionConfigurationCommand,
@@ -26,10 +27,18 @@ class NotThere extends CouldNotJudgeError {
   override name = 'NotThere';
 }
 
+/** CreateAlias found the alias made already (by another gate, in between). */
+export class AliasTakenError extends CouldNotJudgeError {
+  override name = 'AliasTakenError';
+}
+
 const notThere = (error: unknown) =>
   error instanceof Error && error.name === 'ResourceNotFoundException'
     ? new NotThere(error.message)
     : undefined;
+
+/** What an alias the gate made says of itself. */
+export const ALIAS_DESCRIPTION = 'Moved by the smoke gate only (docs/traffic.md)';
 
 /** A published version of a function: its number and the code it runs (Lambda's CodeSha256). */
 export interface FunctionVersion {
@@ -81,6 +90,16 @@ export async function aliasVersion(
   alias: GateAlias,
   deadline: Deadline,
 ): Promise<string | undefined> {
+  return (await aliasState(lambda, functionName, alias, deadline))?.version;
+}
+
+/** An alias as Lambda holds it: its version and description; undefined when it does not exist. */
+export async function aliasState(
+  lambda: LambdaClient,
+  functionName: string,
+  alias: GateAlias,
+  deadline: Deadline,
+): Promise<{ version: string; description: string } | undefined> {
   try {
     const answer = await callAws<GetAliasCommandOutput>(
       lambda,
@@ -92,10 +111,29 @@ export async function aliasVersion(
         explain: notThere,
       },
     );
-    return answer.FunctionVersion;
+    return { version: answer.FunctionVersion ?? '', description: answer.Description ?? '' };
   } catch (error) {
     if (error instanceof NotThere) return undefined;
     throw error;
+  }
+}
+
+/** Deletes an alias (and the permissions on it); one that is gone already is fine. */
+export async function deleteAlias(
+  lambda: LambdaClient,
+  functionName: string,
+  alias: GateAlias,
+  deadline: Deadline,
+): Promise<void> {
+  try {
+    await callAws(lambda, new DeleteAliasCommand({ FunctionName: functionName, Name: alias }), {
+      what: `deleting alias ${alias} of function ${functionName}`,
+      deadline,
+      needs: 'lambda:DeleteAlias on the function',
+      explain: notThere,
+    });
+  } catch (error) {
+    if (!(error instanceof NotThere)) throw error;
   }
 }
 
@@ -105,15 +143,44 @@ export async function aliasVersion(
  */
 export async function pointAlias(
   lambda: LambdaClient,
-  target: { functionName: string; alias: GateAlias; version: string },
+  target: {
+    functionName: string;
+    alias: GateAlias;
+    version: string;
+    /** Says who moved it (the candidate's claim); the alias's own when absent. */
+    description?: string | undefined;
+    /** Only create it: another gate that created it first makes this fail (ConflictException). */
+    createOnly?: boolean | undefined;
+  },
   deadline: Deadline,
 ): Promise<void> {
-  const { functionName, alias, version } = target;
+  const { functionName, alias, version, description } = target;
   const call = {
     what: `moving alias ${alias} of function ${functionName} to version ${version}`,
     deadline,
     needs: 'lambda:UpdateAlias and lambda:CreateAlias on the function',
   };
+  const create = () =>
+    callAws(
+      lambda,
+      new CreateAliasCommand({
+        FunctionName: functionName,
+        Name: alias,
+        FunctionVersion: version,
+        Description: description ?? ALIAS_DESCRIPTION,
+      }),
+      {
+        ...call,
+        explain: (error) =>
+          error instanceof Error && /Conflict/.test(error.name)
+            ? new AliasTakenError(`alias ${alias} of function ${functionName} exists already`)
+            : undefined,
+      },
+    );
+  if (target.createOnly === true) {
+    await create();
+    return;
+  }
   try {
     await callAws(
       lambda,
@@ -123,21 +190,13 @@ export async function pointAlias(
         FunctionVersion: version,
         // A weighted alias left by anything else is made whole: all calls to `version`.
         RoutingConfig: { AdditionalVersionWeights: {} },
+        ...(description === undefined ? {} : { Description: description }),
       }),
       { ...call, explain: notThere },
     );
   } catch (error) {
     if (!(error instanceof NotThere)) throw error;
-    await callAws(
-      lambda,
-      new CreateAliasCommand({
-        FunctionName: functionName,
-        Name: alias,
-        FunctionVersion: version,
-        Description: 'Moved by the smoke gate only (docs/traffic.md)',
-      }),
-      call,
-    );
+    await create();
   }
 }
 

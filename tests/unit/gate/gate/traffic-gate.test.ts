@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import {
   AddPermissionCommand,
   CreateAliasCommand,
+  DeleteAliasCommand,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
   GetPolicyCommand,
@@ -17,6 +18,7 @@ import {
   type TrafficVerification,
   trafficAfterDeploy,
 } from '../../../../packages/smoke-gate/src/gate/traffic-gate.ts';
+import { claimText } from '../../../../packages/smoke-gate/src/traffic/candidate-claim.ts';
 import type { TrafficStage } from '../../../../packages/smoke-gate/src/traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 
@@ -33,6 +35,10 @@ const STAGE: TrafficStage = {
     },
   ],
 };
+
+const NOW = Date.parse('2026-12-07T03:00:00.000Z');
+const CLAIM = { run: 'run-1', staleAfterMs: 60_000, now: () => NOW };
+const OURS = claimText({ run: 'run-1', since: NOW });
 
 const PASS: VerificationOutcome = { exitCode: 0 };
 const FAIL: VerificationOutcome = { exitCode: 1 };
@@ -53,6 +59,7 @@ async function run(verdicts: VerificationOutcome[]) {
         return verdicts[asked.length - 1] ?? PASS;
       },
       onStep: (step) => steps.push(step),
+      claim: CLAIM,
     },
     STAGE,
     0,
@@ -72,6 +79,13 @@ beforeEach(() => {
   lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: 'abc=' });
   lambda.on(PublishVersionCommand).resolves({ Version: '8', CodeSha256: 'abc=' });
   lambda.on(GetAliasCommand, { Name: 'live' }).resolves({ FunctionVersion: '7' });
+  // No candidate until this gate claims it; then it holds this gate's claim.
+  lambda
+    .on(GetAliasCommand, { Name: 'candidate' })
+    .rejectsOnce(notFound)
+    .resolves({ FunctionVersion: '8', Description: OURS });
+  lambda.on(CreateAliasCommand).resolves({});
+  lambda.on(DeleteAliasCommand).resolves({});
   lambda.on(UpdateAliasCommand).resolves({});
   lambda.on(GetPolicyCommand).rejects(notFound);
   lambda.on(AddPermissionCommand).resolves({});
@@ -119,9 +133,10 @@ describe('runTrafficGate', () => {
     // Act
     const { result } = await run([FAIL]);
     // Assess
-    expect(lambda.commandCalls(CreateAliasCommand).map((c) => c.args[0].input.Name)).toStrictEqual(
-      [],
-    );
+    // live is never made for a version that did not pass.
+    expect(lambda.commandCalls(CreateAliasCommand).map((c) => c.args[0].input.Name)).toStrictEqual([
+      'candidate',
+    ]);
     expect(result.note).toBe(
       'no caller reached version 8: there is no live alias yet, so the public route answers 500 Internal Server Error until a version passes (docs/traffic.md).',
     );

@@ -1,0 +1,75 @@
+// What `serverless deploy` checks before it uploads anything (before:deploy:deploy): that its
+// caller is one the bucket guard lets write, and, in the traffic mode, that no other gate is
+// proving a version on the candidate stage. Either stops the deploy in one line.
+
+import { createDeadline } from '../core/deadline.ts';
+import { GATE_DEFAULTS } from '../core/defaults.ts';
+import { safeMessage } from '../core/safe-text.ts';
+import type { ServiceGate } from '../template/service-gate.ts';
+import { readFrameworkStage } from './framework-stage.ts';
+import type { PluginServerless } from './index.ts';
+import { packagedService } from './packaged-service.ts';
+
+const frameworkError = (serverless: PluginServerless, message: string, code: string) => {
+  const FrameworkError = serverless.classes?.Error ?? Error;
+  return new FrameworkError(message, code);
+};
+
+/**
+ * A deploy run as a principal the bucket guard would lock out of its own bucket stops here, in
+ * one line (gate/guard-caller.ts). No guard added at packaging: nothing to check.
+ */
+export async function checkDeployCaller(
+  serverless: PluginServerless,
+  cliOptions: Record<string, unknown>,
+  guarded: { deployRoleName: string | undefined; exemptRoles: string[] },
+): Promise<void> {
+  if (guarded.deployRoleName === undefined) return;
+  const { checkGuardCaller } = await import('../gate/guard-caller.ts');
+  const guard = {
+    deployRoleName: guarded.deployRoleName,
+    exemptRoles: guarded.exemptRoles,
+    setting: 'custom.smokeTest.monitoring.deployRoleName',
+  };
+  let problem: string | undefined;
+  try {
+    const aws = await readFrameworkStage(serverless, cliOptions).aws();
+    const deadline = createDeadline(Date.now() + GATE_DEFAULTS.callerCheckTimeoutMs);
+    problem = await checkGuardCaller({ aws, deadline, guard });
+  } catch (error) {
+    problem = `Smoke test: could not tell who deploys (${safeMessage(error, 200)}), so the bucket guard could lock this deploy out: nothing was uploaded.`;
+  }
+  if (problem !== undefined) throw frameworkError(serverless, problem, 'SMOKE_TEST_GUARD_LOCKOUT');
+}
+
+/**
+ * The traffic mode: another gate proving a version on the candidate stage stops this deploy in
+ * one line, naming it, with exit 2 (docs/traffic.md). A function not deployed yet has no alias.
+ */
+export async function checkCandidateFree(
+  serverless: PluginServerless,
+  cliOptions: Record<string, unknown>,
+  gate: ServiceGate,
+): Promise<void> {
+  if (gate.traffic === undefined) return;
+  const service = packagedService(serverless);
+  const fn = service.template?.Resources?.[service.functionId(gate.functionName)] as
+    | { Properties?: { FunctionName?: unknown } }
+    | undefined;
+  const functionName = fn?.Properties?.FunctionName;
+  if (typeof functionName !== 'string') return;
+  const { candidateFreeBeforeDeploy } = await import('../gate/traffic-gate.ts');
+  let busy: string | undefined;
+  try {
+    const aws = await readFrameworkStage(serverless, cliOptions).aws();
+    const deadline = createDeadline(Date.now() + GATE_DEFAULTS.callerCheckTimeoutMs);
+    busy = await candidateFreeBeforeDeploy({ aws, functionName, deadline });
+  } catch (error) {
+    busy = `Smoke test: could not tell whether another gate holds the candidate stage (${safeMessage(error, 200)}): nothing was deployed.`;
+  }
+  if (busy === undefined) return;
+  process.once('exit', () => {
+    process.exitCode = 2;
+  });
+  throw frameworkError(serverless, busy, 'SMOKE_TEST_CANDIDATE_BUSY');
+}

@@ -1,0 +1,103 @@
+import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkCandidateFree } from '../../../../packages/smoke-gate/src/plugin/deploy-checks.ts';
+import type { PluginServerless } from '../../../../packages/smoke-gate/src/plugin/index.ts';
+import type { ServiceGate } from '../../../../packages/smoke-gate/src/template/service-gate.ts';
+import { claimText } from '../../../../packages/smoke-gate/src/traffic/candidate-claim.ts';
+
+const lambda = mockClient(LambdaClient);
+
+/** The framework as before:deploy:deploy hands it over: the compiled template names the function. */
+const serverless = {
+  service: {
+    service: 'orders',
+    custom: {},
+    provider: {
+      compiledCloudFormationTemplate: {
+        Resources: {
+          PingLambdaFunction: {
+            Type: 'AWS::Lambda::Function',
+            Properties: { FunctionName: 'orders-prod-ping' },
+          },
+        },
+      },
+    },
+  },
+  classes: { Error },
+  getProvider: () => ({
+    getStage: () => 'prod',
+    getAwsSdkV3Config: async () => ({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    }),
+    naming: { getStackName: () => 'orders-prod' },
+  }),
+} as unknown as PluginServerless;
+
+const gate = (traffic: ServiceGate['traffic']) =>
+  ({ functionName: 'ping', traffic }) as unknown as ServiceGate;
+
+/** Runs the check, then drops the exit-code listener it adds (this test process keeps its own). */
+async function checked(traffic: ServiceGate['traffic']) {
+  const listeners = process.listeners('exit');
+  try {
+    await checkCandidateFree(serverless, {}, gate(traffic));
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  } finally {
+    for (const listener of process.listeners('exit')) {
+      if (!listeners.includes(listener)) process.removeListener('exit', listener);
+    }
+  }
+}
+
+afterEach(() => lambda.reset());
+
+describe('checkCandidateFree (before the deploy uploads anything)', () => {
+  it('asks nothing of a service that deploys all at once', async () => {
+    expect(await checked(undefined)).toBeUndefined();
+    expect(lambda.commandCalls(GetAliasCommand)).toHaveLength(0);
+  });
+
+  it('lets the deploy go on when no gate holds the candidate alias (or the function is new)', async () => {
+    // Prepare
+    lambda
+      .on(GetAliasCommand)
+      .rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
+    // Act, Assess
+    expect(await checked({ candidateUrl: undefined })).toBeUndefined();
+    expect(lambda.commandCalls(GetAliasCommand)[0]?.args[0].input).toStrictEqual({
+      FunctionName: 'orders-prod-ping',
+      Name: 'candidate',
+    });
+  });
+
+  it('stops the deploy in one line naming the gate that holds it', async () => {
+    // Prepare
+    lambda.on(GetAliasCommand).resolves({
+      FunctionVersion: '4',
+      Description: claimText({ run: 'run-9', since: Date.now() - 5_000 }),
+    });
+    // Act
+    const error = await checked({ candidateUrl: undefined });
+    // Assess
+    expect(error?.message).toMatch(
+      /^Smoke test: another gate \(run run-9, since .*\) is proving version 4 on the candidate stage of orders-prod-ping .*\. Nothing was deployed: retry when that gate ends \(docs\/traffic\.md\)\.$/,
+    );
+  });
+
+  it('stops the deploy when it cannot tell, saying nothing was deployed', async () => {
+    // Prepare
+    lambda
+      .on(GetAliasCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    // Act
+    const error = await checked({ candidateUrl: undefined });
+    // Assess
+    expect(error?.message).toMatch(
+      /^Smoke test: could not tell whether another gate holds the candidate stage \(.*lambda:GetAlias.*\): nothing was deployed\.$/,
+    );
+  });
+});
