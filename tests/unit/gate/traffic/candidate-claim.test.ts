@@ -62,7 +62,7 @@ describe('claimCandidate', () => {
     const claimed = claim('run-2', NOW);
     // Assess
     await expect(claimed).rejects.toThrow(
-      'another gate (run run-1, since 2026-12-07T02:59:30.000Z) is proving version 7 on the candidate stage of svc-dev-health: nothing was changed; retry when it ends (its claim goes stale at 2026-12-07T03:00:30.000Z; if that gate died: aws lambda delete-alias --function-name svc-dev-health --name candidate)',
+      'another gate (run run-1, since 2026-12-07T02:59:30.000Z) is proving version 7 on the candidate stage of svc-dev-health (its claim goes stale at 2026-12-07T03:00:30.000Z; if that gate died: aws lambda delete-alias --function-name svc-dev-health --name candidate); live was not moved',
     );
     expect(lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
     expect(lambda.commandCalls(CreateAliasCommand)).toHaveLength(0);
