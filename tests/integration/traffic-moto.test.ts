@@ -67,10 +67,13 @@ let goodShort: string;
 let asDeployRole: Awaited<ReturnType<typeof deployRoleEnv>>;
 
 /** `serverless deploy` of a copy against moto, as the deploy role. */
-const deploy = (cwd: string, release: string) =>
+const deploy = (cwd: string, release: string) => serverless(cwd, ['deploy'], release);
+
+/** The framework CLI in a copy against moto, as the deploy role. */
+const serverless = (cwd: string, args: string[], release: string) =>
   runNodeScript(
     SERVERLESS_BIN,
-    ['deploy', '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
+    [...args, '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
     {
       ...MOTO_CREDENTIALS_ENV,
       ...asDeployRole,
@@ -303,6 +306,49 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
     } finally {
       route.dropLines(false);
     }
+  });
+
+  it('rolls back to a commit by moving live to its version, with no stack update', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: good-1's version, which live served before good-2.
+    const before = await liveVersion();
+    const { report } = await historyOf(moto, STAGE);
+    const target = report.deployments.find(
+      (d) => d.commit === 'good-1' && d.verdict === 'verified',
+    );
+    const updates = await stackUpdates();
+    // Act
+    const { result: run, served } = await underLoad(route, '/health', () =>
+      serverless(good, ['rollback', '--commit', 'good-1'], 'rollback'),
+    );
+    // Assess
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(
+      `Traffic mode: live moved from version ${before} to version ${target?.functionVersion} (deployment ${target?.directory}, commit good-1) in one alias update; the stack was not updated.`,
+    );
+    expect(await liveVersion()).toBe(target?.functionVersion);
+    expect(versionRuns(served)).toStrictEqual([before, target?.functionVersion]);
+    expect(await stackUpdates()).toBe(updates);
+    const after = (await historyOf(moto, STAGE)).report;
+    const restored = after.deployments.find((d) => d.directory === target?.directory);
+    expect(restored).toMatchObject({ verdict: 'restored', live: true });
+    expect(after.traffic?.live).toBe(target?.functionVersion);
+  });
+
+  it('refuses a rollback to a deployment that failed, changing nothing', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare
+    const before = await liveVersion();
+    // Act
+    const run = await serverless(good, ['rollback', '--commit', 'broken-2'], 'rollback');
+    // Assess
+    expect(run.code, run.output).toBe(2);
+    expect(run.output).toMatch(
+      /Rollback refused: deployment .* is recorded as failed; pass --force/,
+    );
+    expect(await liveVersion()).toBe(before);
   });
 
   it('points every permission and the heartbeat schedule at an alias, never the bare function', async () => {

@@ -83,4 +83,6 @@ export const GATE_DEFAULTS = {
    * longest --timeout) was left by a gate that died, and is taken over.
    */
   candidateClaimStaleMs: 2 * VERIFY_DEFAULTS.maxTimeoutSeconds * 1000,
+  /** The traffic mode's `rollback --commit`: reading the stage and moving `live`, before the check runs. */
+  rollbackCheckTimeoutMs: 60_000,
 } as const;

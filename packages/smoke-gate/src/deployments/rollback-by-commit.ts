@@ -1,7 +1,11 @@
 import type { AwsSettings } from '../aws/aws-clients.ts';
+import { lambdaClientFor } from '../aws/lambda-client.ts';
+import type { Deadline } from '../core/deadline.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, PASSED_VERDICTS, recordedVerdictOf } from '../core/verdicts.ts';
+import { aliasVersion, pointAlias } from '../traffic/aliases.ts';
+import { TRAFFIC_NAMES, type TrafficStage } from '../traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import {
   liveOf,
@@ -13,7 +17,8 @@ import {
 import type { Deployment } from './deployment-history.ts';
 import { type DeploymentIdentity, ID } from './deployment-record.ts';
 import { deploymentEntries, type HistoryEntry } from './history.ts';
-import { forcedBy, rollbackRefusal } from './rollback-checks.ts';
+import type { FunctionVersionRecord } from './record-signature.ts';
+import { forcedBy, rollbackRefusal, versionRefusal } from './rollback-checks.ts';
 
 const listed = (entries: HistoryEntry[]) =>
   entries
@@ -47,7 +52,9 @@ export async function resolveRollbackCommit(input: {
   aws: AwsSettings;
   cliOptions: Record<string, unknown>;
   log: PluginLog;
-}): Promise<void> {
+  /** The traffic mode: `live` moves back instead of the stack (docs/traffic.md). */
+  traffic?: TrafficRollback | undefined;
+}): Promise<LiveRollback | undefined> {
   const { cliOptions } = input;
   const raw = cliOptions.commit;
   const fail = (message: string) => new SmokeTestFailedError(message, EXIT_COULD_NOT_JUDGE);
@@ -101,8 +108,15 @@ export async function resolveRollbackCommit(input: {
     target = deployments.find((deployment) => deployment.timestamp === askedAt);
   }
   // Not in the bucket: the framework's own rollback says so.
-  if (target === undefined) return;
+  if (target === undefined) {
+    if (input.traffic !== undefined)
+      throw fail('no such deployment in the bucket; nothing was changed');
+    return undefined;
+  }
   const force = forcedBy(cliOptions);
+  if (input.traffic !== undefined) {
+    return rollBackLive({ ...input, traffic: input.traffic }, target, { force, commit: raw });
+  }
   const refused = await rollbackRefusal(books, target, { force });
   if (refused !== undefined) throw fail(`Rollback ${refused} Nothing was changed.`);
   cliOptions.timestamp = String(target.timestamp);
@@ -110,6 +124,59 @@ export async function resolveRollbackCommit(input: {
   input.log.notice(
     `Rolling back to ${target.directory}${forced}, ${typeof raw === 'string' ? `the newest deployment of commit ${target.record?.commit}` : 'as asked'}.`,
   );
+  return undefined;
+}
+
+/** The traffic mode's way back: the stage's aliases, and the framework's stack rollback skipped. */
+export interface TrafficRollback {
+  stage: TrafficStage;
+  /** Takes the framework's stack rollback out of this command; false when it cannot. */
+  skipStackRollback: () => boolean;
+  deadline: Deadline;
+}
+
+/** What a rollback in the traffic mode did: the deployment `live` serves again, and from what. */
+export interface LiveRollback {
+  identity: DeploymentIdentity;
+  functionVersion: FunctionVersionRecord;
+  from: string | undefined;
+  forced: boolean;
+}
+
+/**
+ * The traffic mode: `live` moves to `target`'s version in one alias update, after the same record
+ * checks as a stack rollback and the version's own code check (rollback-checks.ts); the stack is
+ * not updated.
+ */
+async function rollBackLive(
+  input: { aws: AwsSettings; log: PluginLog; traffic: TrafficRollback },
+  target: Deployment,
+  options: { force: boolean; commit: unknown },
+): Promise<LiveRollback> {
+  const { stage, deadline } = input.traffic;
+  const fail = (message: string) => new SmokeTestFailedError(message, EXIT_COULD_NOT_JUDGE);
+  const lambda = lambdaClientFor(input.aws);
+  const { functionName } = stage;
+  const refused = await versionRefusal(lambda, functionName, target, { ...options, deadline });
+  if (refused !== undefined) throw fail(`Rollback ${refused} Nothing was changed.`);
+  const functionVersion = target.record?.functionVersion as FunctionVersionRecord;
+  if (!input.traffic.skipStackRollback()) {
+    throw fail(
+      "Rollback refused: this framework's stack rollback cannot be left out, and in the traffic mode only live moves. Nothing was changed.",
+    );
+  }
+  const from = await aliasVersion(lambda, functionName, TRAFFIC_NAMES.live, deadline);
+  const version = functionVersion.number;
+  await pointAlias(lambda, { functionName, alias: TRAFFIC_NAMES.live, version }, deadline);
+  input.log.notice(
+    `Traffic mode: live moved ${from === undefined ? '' : `from version ${from} `}to version ${version} (deployment ${target.directory}${options.force ? ', forced' : ''}${typeof options.commit === 'string' ? `, commit ${target.record?.commit}` : ''}) in one alias update; the stack was not updated.`,
+  );
+  const identity = {
+    directory: target.directory,
+    commit: target.record?.commit ?? null,
+    version: target.record?.version ?? null,
+  };
+  return { identity, functionVersion, from, forced: options.force };
 }
 
 /**
@@ -123,10 +190,12 @@ export async function recordManualRollback(input: {
   outcome: VerificationOutcome;
   /** The operator passed --force: recorded with the verdict. */
   forced?: boolean;
+  /** The traffic mode: the deployment `live` serves again (the stack's template names another). */
+  restored?: LiveRollback | undefined;
 }): Promise<DeploymentIdentity | undefined> {
   try {
     const books = await openRecordBooks(input.stage, input.aws);
-    const live = await liveOf(input.aws, books);
+    const live = input.restored?.identity ?? (await liveOf(input.aws, books));
     if (live === undefined) return undefined;
     const { exitCode, report } = input.outcome;
     const verdict = recordedVerdictOf({ exitCode, verdict: report?.verdict }, 'restored');
@@ -134,6 +203,7 @@ export async function recordManualRollback(input: {
     await recordVerdict(input, books, live, verdict, {
       outcome: input.outcome,
       ...(note === undefined ? {} : { note }),
+      functionVersion: input.restored?.functionVersion,
     });
     return live;
   } catch (error) {

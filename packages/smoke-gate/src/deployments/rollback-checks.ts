@@ -4,7 +4,10 @@
 // deployment whose record does not say it passed (failed, rolled back, interrupted, could not be
 // judged, superseded) is refused unless the operator forces it.
 
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Deadline } from '../core/deadline.ts';
 import { PASSED_VERDICTS } from '../core/verdicts.ts';
+import { versionCode } from '../traffic/aliases.ts';
 import type { Books } from './deployment-books.ts';
 import { builtFrom } from './deployment-bucket.ts';
 import type { Deployment } from './deployment-history.ts';
@@ -14,12 +17,8 @@ import { artifactChanges } from './deployment-record.ts';
 export const forcedBy = (cliOptions: Record<string, unknown>): boolean =>
   cliOptions.force === true || cliOptions.force === 'true';
 
-/** Why the gate may not return to `to` now (one line), or undefined when it may. */
-export async function rollbackRefusal(
-  books: Books,
-  to: Deployment,
-  options: { force: boolean } = { force: false },
-): Promise<string | undefined> {
+/** Why `to`'s record does not let the gate return to it (one line), or undefined when it does. */
+export function recordRefusal(to: Deployment, options: { force: boolean }): string | undefined {
   const record = to.record;
   // Untrusted first: a record read not at all (too many versions, a rewound stage) says why.
   if (to.untrusted !== null) {
@@ -31,6 +30,45 @@ export async function rollbackRefusal(
   if (!PASSED_VERDICTS.includes(record.verdict) && !options.force) {
     return `refused: deployment ${to.directory} is recorded as ${record.verdict}; pass --force to restore it anyway (recorded as forced).`;
   }
+  return undefined;
+}
+
+/**
+ * The traffic mode (docs/traffic.md): why `live` may not return to `to`'s version, or undefined
+ * when it may. Versions are immutable: the version must still exist and run the code its record
+ * names (CodeSha256); the S3 artifacts play no part.
+ */
+export async function versionRefusal(
+  lambda: LambdaClient,
+  functionName: string,
+  to: Deployment,
+  options: { force: boolean; deadline: Deadline },
+): Promise<string | undefined> {
+  const refused = recordRefusal(to, options);
+  if (refused !== undefined) return refused;
+  const version = to.record?.functionVersion ?? null;
+  if (version === null) {
+    return `refused: deployment ${to.directory}'s record names no function version (it was deployed all at once), so live cannot return to it.`;
+  }
+  const running = await versionCode(lambda, functionName, version.number, options.deadline);
+  if (running === undefined) {
+    return `refused: version ${version.number} of ${functionName} no longer exists.`;
+  }
+  if (running !== version.codeSha256) {
+    return `refused: version ${version.number} of ${functionName} runs code ${running}, not the ${version.codeSha256} its record vouches for.`;
+  }
+  return undefined;
+}
+
+/** Why the gate may not return to `to` now (one line), or undefined when it may. */
+export async function rollbackRefusal(
+  books: Books,
+  to: Deployment,
+  options: { force: boolean } = { force: false },
+): Promise<string | undefined> {
+  const refused = recordRefusal(to, options);
+  if (refused !== undefined) return refused;
+  const record = to.record as NonNullable<Deployment['record']>;
   if (Object.keys(record.artifacts).length === 0) {
     return `refused: deployment ${to.directory} has no recorded artifact hashes, so what it would apply cannot be checked.`;
   }

@@ -11,7 +11,7 @@ import {
   recordedVerdictOf,
 } from '../core/verdicts.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
-import { recordManualRollback } from '../deployments/rollback-by-commit.ts';
+import { type LiveRollback, recordManualRollback } from '../deployments/rollback-by-commit.ts';
 import { forcedBy } from '../deployments/rollback-checks.ts';
 import { verifyMarkdown } from '../report/fleet-report.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
@@ -42,6 +42,8 @@ export interface ServerlessSmokeInput {
   startedAt?: number;
   /** `--json`'s one object goes here (default process.stdout). */
   stdout?: { write(text: string): unknown };
+  /** The traffic mode's `rollback --commit`: the deployment `live` serves again (its version's line is checked). */
+  restored?: LiveRollback | undefined;
 }
 
 const CODE_ONLY_NOTE =
@@ -120,7 +122,8 @@ async function afterVerdict(
   if (trigger === 'rollback') {
     const forced = forcedBy(context.cliOptions);
     const stage = context.framework.place;
-    return { extra: {}, live: await recordManualRollback({ ...context, stage, forced }) };
+    const live = await recordManualRollback({ ...context, stage, forced });
+    return { extra: {}, live };
   }
   if (trigger === 'deploy-function' && outcome.exitCode === EXIT_FAILED) {
     log.notice(CODE_ONLY_NOTE);
@@ -195,6 +198,22 @@ const trafficOf = (
     startedAt,
   );
 
+/**
+ * The verification the verdict stands on: in the traffic mode after a deploy, the candidate's and
+ * the promotion's; after the traffic mode's rollback, the restored version's line; else the route.
+ */
+async function firstVerdict(
+  input: ServerlessSmokeInput,
+  gate: Parameters<typeof trafficOf>[1],
+  startedAt: number,
+) {
+  const traffic = input.trigger === 'deploy' ? await trafficOf(input, gate, startedAt) : undefined;
+  if (traffic !== undefined) return { traffic, outcome: traffic.outcome };
+  const restored = input.restored?.functionVersion.number;
+  const at = restored === undefined ? {} : { logStreamVersion: restored };
+  return { traffic, outcome: await gate.verify(startedAt, at) };
+}
+
 /** The gate's steps once it runs: whose deploy, the verification, then what; the reports. */
 async function gateSteps(
   input: ServerlessSmokeInput,
@@ -219,8 +238,7 @@ async function gateSteps(
   state.own = own;
   // When: the verification (in the traffic mode, of the candidate first); then what: record or
   // roll back after a deploy, note a code-only one.
-  const traffic = trigger === 'deploy' ? await trafficOf(input, gate, startedAt) : undefined;
-  const outcome = traffic?.outcome ?? (await verify(startedAt));
+  const { traffic, outcome } = await firstVerdict(input, gate, startedAt);
   const judged = { exitCode: outcome.exitCode, verdict: outcome.report?.verdict };
   state.current = { step: 'judged', verdict: recordedVerdictOf(judged, 'verified') };
   // After a deploy the JUnit file is written once, at the end: its report may add a rollback.

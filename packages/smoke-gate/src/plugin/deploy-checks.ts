@@ -1,6 +1,7 @@
 // What `serverless deploy` checks before it uploads anything (before:deploy:deploy): that its
 // caller is one the bucket guard lets write, and, in the traffic mode, that no other gate is
-// proving a version on the candidate stage. Either stops the deploy in one line.
+// proving a version on the candidate stage. Either stops the deploy in one line. And what the
+// traffic mode's `serverless rollback` needs of the framework: its stack rollback left out.
 
 import { createDeadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
@@ -72,4 +73,20 @@ export async function checkCandidateFree(
     process.exitCode = 2;
   });
   throw frameworkError(serverless, busy, 'SMOKE_TEST_CANDIDATE_BUSY');
+}
+
+/**
+ * The traffic mode's `rollback --commit` moves `live`, not the stack: the framework's own
+ * `rollback:rollback` hook (osls 4 and Serverless 3: AwsRollback) is taken out of this command's
+ * hooks, in place, as the lifecycle holds them. False when the framework holds them otherwise.
+ */
+export function skipFrameworkRollback(serverless: PluginServerless): boolean {
+  const hooks = (
+    serverless as { pluginManager?: { hooks?: Record<string, { pluginName?: string }[]> } }
+  ).pluginManager?.hooks?.['rollback:rollback'];
+  if (!Array.isArray(hooks)) return false;
+  const index = hooks.findIndex((entry) => entry.pluginName === 'AwsRollback');
+  if (index === -1) return false;
+  hooks.splice(index, 1);
+  return true;
 }

@@ -7,6 +7,7 @@ import { createDeadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
+import type { LiveRollback } from '../deployments/rollback-by-commit.ts';
 import { deployedNotVerified } from '../gate/gate-crash.ts';
 import { isGateRollback } from '../gate/internal-rollback.ts';
 import type { SmokeTrigger } from '../gate/serverless-smoke.ts';
@@ -21,7 +22,7 @@ import {
   serviceGate,
 } from '../template/service-gate.ts';
 import { PLUGIN_COMMANDS } from './commands.ts';
-import { checkCandidateFree, checkDeployCaller } from './deploy-checks.ts';
+import { checkCandidateFree, checkDeployCaller, skipFrameworkRollback } from './deploy-checks.ts';
 import { frameworkIdentity, untestedFramework } from './framework-range.ts';
 import { deployedStackOf, readFrameworkStage } from './framework-stage.ts';
 import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
@@ -78,6 +79,8 @@ export class SmokeTestPlugin {
   guardedRole: string | undefined;
   /** The other roles it lets write (custom.smokeTest.guardExemptRoles). */
   exemptRoles: string[] = [];
+  /** The traffic mode's `rollback --commit`: what `live` was moved to, verified after the hook. */
+  liveRollback: LiveRollback | undefined;
   /** Ends the temporary folder of the packaging in progress, if any. */
   endOwnTmp: EndOwnTmp | undefined;
   /** The service's contract and monitoring, read once at the first hook (variables resolved). */
@@ -181,12 +184,19 @@ export class SmokeTestPlugin {
     if (isGateRollback(this.cliOptions)) return;
     if (this.cliOptions.commit === undefined && this.cliOptions.timestamp === undefined) return;
     const { checkManualRollback } = await import('../gate/manual-rollback.ts');
-    await this.frameworkErrors(() => checkManualRollback(this.frameworkContext()));
+    const skipStackRollback = () => skipFrameworkRollback(this.serverless);
+    await this.frameworkErrors(async () => {
+      this.liveRollback = await checkManualRollback({
+        ...this.frameworkContext(),
+        skipStackRollback,
+      });
+    });
   }
 
   /** Every `serverless rollback` to a deployment is verified and recorded (not the gate's own). */
   async verifyRollback(): Promise<void> {
-    if (isGateRollback(this.cliOptions) || this.cliOptions.timestamp === undefined) return;
+    if (isGateRollback(this.cliOptions)) return;
+    if (this.cliOptions.timestamp === undefined && this.liveRollback === undefined) return;
     await this.verify('rollback');
   }
 
@@ -197,7 +207,14 @@ export class SmokeTestPlugin {
     await this.frameworkErrors(async () => {
       try {
         const { runServerlessSmoke } = await import('../gate/serverless-smoke.ts');
-        await runServerlessSmoke({ ...this.frameworkContext(), trigger, startedAt, contract });
+        const restored = trigger === 'rollback' ? this.liveRollback : undefined;
+        await runServerlessSmoke({
+          ...this.frameworkContext(),
+          trigger,
+          startedAt,
+          contract,
+          restored,
+        });
       } catch (error) {
         // After a deploy the stack is updated whatever broke here (a crash, a broken install):
         // say so, and the way out.

@@ -83,6 +83,31 @@ export async function publishDeployedVersion(
   return { version: published.Version, codeSha256: published.CodeSha256 ?? '' };
 }
 
+/** The code a published version runs (Lambda's CodeSha256); undefined when it no longer exists. */
+export async function versionCode(
+  lambda: LambdaClient,
+  functionName: string,
+  version: string,
+  deadline: Deadline,
+): Promise<string | undefined> {
+  try {
+    const answer = await callAws<GetFunctionConfigurationCommandOutput>(
+      lambda,
+      new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }),
+      {
+        what: `reading version ${version} of function ${functionName}`,
+        deadline,
+        needs: 'lambda:GetFunctionConfiguration on the function',
+        explain: notThere,
+      },
+    );
+    return answer.CodeSha256 ?? '';
+  } catch (error) {
+    if (error instanceof NotThere) return undefined;
+    throw error;
+  }
+}
+
 /** The version an alias points at; undefined when the alias does not exist (yet). */
 export async function aliasVersion(
   lambda: LambdaClient,

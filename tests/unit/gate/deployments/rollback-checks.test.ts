@@ -1,3 +1,4 @@
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,7 +6,10 @@ import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadlin
 import type { Books } from '../../../../packages/smoke-gate/src/deployments/deployment-books.ts';
 import type { Deployment } from '../../../../packages/smoke-gate/src/deployments/deployment-history.ts';
 import type { DeploymentRecord } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
-import { rollbackRefusal } from '../../../../packages/smoke-gate/src/deployments/rollback-checks.ts';
+import {
+  rollbackRefusal,
+  versionRefusal,
+} from '../../../../packages/smoke-gate/src/deployments/rollback-checks.ts';
 
 const DIR = '1795435800000-2026-11-23T12:10:00.000Z';
 const HASH = 'a'.repeat(64);
@@ -118,5 +122,61 @@ describe('rollbackRefusal: every rollback checked the same way', () => {
     expect(await rollbackRefusal(books(), deployment(record({ artifacts: {} })))).toMatch(
       /no recorded artifact hashes/,
     );
+  });
+});
+
+describe('versionRefusal (the traffic mode: live moves to a version, not the stack)', () => {
+  const lambda = mockClient(LambdaClient);
+  afterEach(() => lambda.reset());
+  const SHA = `${'Q'.repeat(43)}=`;
+  const refusal = (to: Deployment, force = false) =>
+    versionRefusal(new LambdaClient({ region: 'us-east-1' }), 'svc-dev-health', to, {
+      force,
+      deadline: createDeadline(Date.now() + 10_000),
+    });
+
+  it('lets live return to a version that still runs the code its record names', async () => {
+    // Prepare
+    lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: SHA });
+    // Act
+    const refused = await refusal(
+      deployment(record({ functionVersion: { number: '4', codeSha256: SHA } })),
+    );
+    // Assess
+    expect(refused).toBeUndefined();
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)[0]?.args[0].input).toStrictEqual({
+      FunctionName: 'svc-dev-health',
+      Qualifier: '4',
+    });
+  });
+
+  it('refuses a version that runs other code than its record names', async () => {
+    lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: `${'R'.repeat(43)}=` });
+    expect(
+      await refusal(deployment(record({ functionVersion: { number: '4', codeSha256: SHA } }))),
+    ).toBe(
+      `refused: version 4 of svc-dev-health runs code ${'R'.repeat(43)}=, not the ${SHA} its record vouches for.`,
+    );
+  });
+
+  it('refuses a version that no longer exists', async () => {
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
+    expect(
+      await refusal(deployment(record({ functionVersion: { number: '4', codeSha256: SHA } }))),
+    ).toBe('refused: version 4 of svc-dev-health no longer exists.');
+  });
+
+  it('refuses a deployment whose record names no version (deployed all at once)', async () => {
+    expect(await refusal(deployment(record()))).toMatch(/record names no function version/);
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('holds the record checks first: a failed one needs --force', async () => {
+    const failed = deployment(
+      record({ verdict: 'failed', functionVersion: { number: '4', codeSha256: SHA } }),
+    );
+    expect(await refusal(failed)).toMatch(/is recorded as failed; pass --force/);
   });
 });

@@ -25,6 +25,25 @@ describe('checkManualRollback', () => {
     ]);
   });
 
+  it('in the traffic mode, refuses (exit 2) a stack not deployed in it, changing nothing', async () => {
+    // Prepare
+    world(LIVE);
+    const cliOptions: Record<string, unknown> = { commit: 'good' };
+    // Act
+    const checked = checkManualRollback({
+      framework: { ...devFramework(), custom: { smokeTest: { traffic: true } } },
+      cliOptions,
+      log: { notice: () => undefined },
+      skipStackRollback: () => true,
+    });
+    // Assess
+    await expect(checked).rejects.toMatchObject({ exitCode: 2 });
+    await expect(checked).rejects.toThrow(
+      /has no SmokeGateCandidateUrl output though custom.smokeTest.traffic is on: deploy it in the traffic mode first; nothing was changed$/,
+    );
+    expect(cliOptions.timestamp).toBeUndefined();
+  });
+
   it('refuses, exit 2, a deployment the framework’s stage has no passing record for', async () => {
     // Prepare
     world(LIVE);

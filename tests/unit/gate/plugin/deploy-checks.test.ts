@@ -1,7 +1,10 @@
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkCandidateFree } from '../../../../packages/smoke-gate/src/plugin/deploy-checks.ts';
+import {
+  checkCandidateFree,
+  skipFrameworkRollback,
+} from '../../../../packages/smoke-gate/src/plugin/deploy-checks.ts';
 import type { PluginServerless } from '../../../../packages/smoke-gate/src/plugin/index.ts';
 import type { ServiceGate } from '../../../../packages/smoke-gate/src/template/service-gate.ts';
 import { claimText } from '../../../../packages/smoke-gate/src/traffic/candidate-claim.ts';
@@ -99,5 +102,25 @@ describe('checkCandidateFree (before the deploy uploads anything)', () => {
     expect(error?.message).toMatch(
       /^Smoke test: could not tell whether another gate holds the candidate stage \(.*lambda:GetAlias.*\): nothing was deployed\.$/,
     );
+  });
+});
+
+describe('skipFrameworkRollback (the traffic mode moves live, not the stack)', () => {
+  it('takes the framework’s own rollback hook out of the lifecycle’s list, in place', () => {
+    // Prepare: the lifecycle holds this very array (osls 4 and Serverless 3 alike).
+    const hooks = [{ pluginName: 'AwsRollback' }, { pluginName: 'SmokeTestPlugin' }];
+    const framework = { pluginManager: { hooks: { 'rollback:rollback': hooks } } };
+    // Act
+    const skipped = skipFrameworkRollback(framework as unknown as PluginServerless);
+    // Assess
+    expect(skipped).toBe(true);
+    expect(hooks).toStrictEqual([{ pluginName: 'SmokeTestPlugin' }]);
+  });
+
+  it.each([
+    ['no plugin manager', {}],
+    ['no AwsRollback hook', { pluginManager: { hooks: { 'rollback:rollback': [] } } }],
+  ])('says it cannot with %s', (_what, framework) => {
+    expect(skipFrameworkRollback(framework as unknown as PluginServerless)).toBe(false);
   });
 });
