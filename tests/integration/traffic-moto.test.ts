@@ -377,4 +377,18 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
       '"Arn":{"Fn::GetAtt":["HealthLambdaFunction","Arn"]}',
     );
   });
+
+  it('leaves nothing of its own behind after serverless remove: the aliases go with the function', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Act
+    const run = await serverless(good, ['remove'], 'remove');
+    // Assess
+    expect(run.code, run.output).toBe(0);
+    expect(await liveVersion()).toBeUndefined();
+    const candidate = await lambda()
+      .send(new GetAliasCommand({ FunctionName: FUNCTION, Name: 'candidate' }))
+      .catch((error: Error) => error.name);
+    expect(candidate).toBe('ResourceNotFoundException');
+  });
 });
