@@ -2,9 +2,10 @@
 // cold starts in the runtime harness (aws-lambda-ric against the Runtime API emulator, a fresh
 // process each, as Lambda reports Init), warm cost in-process, then the verifier's time to verdict
 // against moto, many targets over 4 regions (and 4 accounts) against a quota-enforcing CloudWatch Logs stand-in,
-// serverless-offline's start and throughput, and the CLI's start against `node -e 0`. Prints a
-// table and writes bench/results/latest.json (untracked); BENCHMARKS.md, which is tracked, only
-// with `npm run bench -- --write`. About 3 minutes. Figures are never asserted.
+// serverless-offline's start and throughput, the CLI's start against `node -e 0`, and failing
+// deploys under load in the traffic mode against the all-at-once mode. Prints a table and writes
+// bench/results/latest.json (untracked); BENCHMARKS.md, which is tracked, only with
+// `npm run bench -- --write`. About 4 minutes. Figures are never asserted.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildVariants } from './build-variants.ts';
@@ -12,6 +13,7 @@ import { measureCliStart } from './measure-cli-start.ts';
 import { measureCold } from './measure-cold.ts';
 import { measureFleet } from './measure-fleet.ts';
 import { measureOffline } from './measure-offline.ts';
+import { measureTraffic } from './measure-traffic.ts';
 import { measureVerifier } from './measure-verifier.ts';
 import { measureWarm } from './measure-warm.ts';
 import { render } from './render.ts';
@@ -21,7 +23,7 @@ import { ROOT } from './settings.ts';
 const write = process.argv.includes('--write');
 const started = Date.now();
 process.stdout.write(
-  `bench: about 3 minutes on a 2-core machine${write ? '; BENCHMARKS.md is rewritten at the end' : ' (BENCHMARKS.md only with --write)'}\n`,
+  `bench: about 4 minutes on a 2-core machine${write ? '; BENCHMARKS.md is rewritten at the end' : ' (BENCHMARKS.md only with --write)'}\n`,
 );
 
 const { built, sizes, settings } = await buildVariants();
@@ -31,10 +33,11 @@ const verifier = await measureVerifier();
 const fleet = await measureFleet();
 const offline = await measureOffline();
 const cliStart = await measureCliStart();
+const traffic = await measureTraffic();
 
 const analysis = await readFile(join(ROOT, 'bench/analysis.md'), 'utf8').catch(() => '');
 const { results, markdown, summary } = render(
-  { sizes, cold, warm, verifier, fleet, offline, cliStart },
+  { sizes, cold, warm, verifier, fleet, offline, cliStart, traffic },
   analysis,
 );
 await mkdir(join(ROOT, 'bench/results'), { recursive: true });

@@ -22,7 +22,11 @@ export interface ServedRequest {
   stage: string;
   /** The function version that answered; undefined when no code ran (API Gateway's own answer). */
   version: string | undefined;
+  /** The deployment's code key (S3) that answered, when code ran. */
+  code?: string | undefined;
   status: number;
+  /** When it was answered (epoch ms). */
+  at: number;
 }
 
 /**
@@ -108,7 +112,7 @@ export async function startRouteStandIn(options: {
       resolved.throttle !== undefined &&
       !stageAllows(resolved.stage, resolved.throttle, arrivedAt)
     ) {
-      servedLog.push({ stage: resolved.stage, version: undefined, status: 429 });
+      servedLog.push({ stage: resolved.stage, version: undefined, status: 429, at: Date.now() });
       tooMany(res);
       return;
     }
@@ -120,7 +124,9 @@ export async function startRouteStandIn(options: {
     }
     const routes = resolved.kind === 'code' ? resolved.deployed.routes : resolved.routes;
     const version = resolved.kind === 'code' ? resolved.deployed.version : undefined;
-    const answered = (status: number) => servedLog.push({ stage: resolved.stage, version, status });
+    const codeKey = resolved.kind === 'code' ? resolved.deployed.codeKey : undefined;
+    const answered = (status: number) =>
+      servedLog.push({ stage: resolved.stage, version, code: codeKey, status, at: Date.now() });
     if (!routes.has(`${req.method} ${resolved.path}`)) {
       answered(404);
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
@@ -133,7 +139,7 @@ export async function startRouteStandIn(options: {
     };
     if (resolved.kind === 'error') {
       // API Gateway's answer when its integration cannot invoke the alias.
-      servedLog.push({ stage: resolved.stage, version: undefined, status: 500 });
+      servedLog.push({ stage: resolved.stage, version: undefined, status: 500, at: Date.now() });
       internalError();
       return;
     }

@@ -165,6 +165,9 @@ export async function runTrafficGate(
     const note = `version ${version} passed on the candidate stage but not on the public route, and there is no earlier version to return to: live stays on version ${version}.`;
     return { ...base, outcome: publicRoute, promoted: true, movedBack: false, note };
   }
+  log.notice(
+    `Traffic mode: version ${version} FAILED on the public route; moving live back to version ${liveBefore}.`,
+  );
   await pointAlias(
     lambda,
     { functionName: stage.functionName, alias: TRAFFIC_NAMES.live, version: liveBefore },
