@@ -149,7 +149,7 @@ export function render(figures: Figures, analysis: string) {
           '| --- | --- | --- | --- |',
           ...traffic.results.map(
             (r) =>
-              `| ${r.case} | ${r.requests} | ${r.servedByFailing} | ${r.failToOldMs === null ? 'never left it' : `${r.failToOldMs} ms`} |`,
+              `| ${r.case} | ${r.requests} | ${r.servedByFailing} | ${r.failToOldMs === null ? 'the old version never stopped' : `${r.failToOldMs} ms`} |`,
           ),
         ].join('\n')
       : `skipped: ${traffic.skipped}`;

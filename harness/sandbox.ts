@@ -3,7 +3,9 @@
 // CloudWatch, deploys a stage to it with the project's own framework CLI (verification on),
 // serves the deployed route with the deployed bundle (harness/route/route-stand-in.ts, which also plays
 // Lambda's log agent into moto's CloudWatch Logs), plays both heartbeats once, and stays up,
-// printing the exact commands to try verify, status, history, a failing deploy and its rollback.
+// printing the exact commands to try verify, status, history, a failing deploy and its rollback,
+// and a third stage in the traffic mode (docs/traffic.md): a broken deploy no caller sees, and a
+// rollback by alias.
 // Ctrl-C stops everything it started and removes its files. Not proven here: IAM (moto does not
 // enforce it), real ingestion delays, API Gateway itself, EventBridge firing schedules.
 import { spawn } from 'node:child_process';
@@ -20,6 +22,7 @@ import { copyProject } from './project/project-copy.ts';
 import {
   ALL_AT_ONCE,
   BREAK_PAYLOAD,
+  CANDIDATE_AT_STAND_IN,
   POINT_AT_STAND_IN,
   pinRecordsKey,
 } from './project/service-copies.ts';
@@ -29,6 +32,8 @@ const STAGE = 'sandbox';
 const STACK = `petsage-smoke-test-${STAGE}`;
 /** A second stage, so a run over many targets (examples/fleet.yml) has two to verify. */
 const SECOND = 'sandbox-two';
+/** A third stage, in the traffic mode: its route serves the live alias (docs/traffic.md). */
+const TRAFFIC = 'sandbox-traffic';
 const say = (text: string) => process.stdout.write(`${text}\n`);
 // Whoever read our output may be gone (npm stopped alone): a closed pipe must not stop the cleanup.
 process.stdout.on('error', () => undefined);
@@ -45,9 +50,11 @@ const aws = moto.settings();
 const pin = await createRecordsKey(aws);
 const route = await startRouteStandIn({ stackName: STACK, aws });
 const secondRoute = await startRouteStandIn({ stackName: `petsage-smoke-test-${SECOND}`, aws });
+const trafficRoute = await startRouteStandIn({ stackName: `petsage-smoke-test-${TRAFFIC}`, aws });
 let stopping: Promise<void> | undefined;
 const stop = () => {
   stopping ??= (async () => {
+    await trafficRoute.stop();
     await secondRoute.stop();
     await route.stop();
     await moto.stop();
@@ -83,6 +90,17 @@ try {
     pinRecordsKey(pin),
     BREAK_PAYLOAD,
   ]);
+  const trafficGood = await copyProject(join(dir, 'traffic-good'), [
+    POINT_AT_STAND_IN,
+    CANDIDATE_AT_STAND_IN,
+    pinRecordsKey(pin),
+  ]);
+  await copyProject(join(dir, 'traffic-broken'), [
+    POINT_AT_STAND_IN,
+    CANDIDATE_AT_STAND_IN,
+    pinRecordsKey(pin),
+    BREAK_PAYLOAD,
+  ]);
   // As the pipeline's deploy role: the bucket guard lets no one else deploy.
   const asDeployRole = await deployRoleEnv(moto, 'petsage-smoke-test-deploy');
   const env = { ...MOTO_CREDENTIALS_ENV, ...asDeployRole, AWS_ENDPOINT_URL: moto.endpoint };
@@ -90,12 +108,12 @@ try {
     `sandbox: moto at ${moto.endpoint}, route stand-in at ${route.baseUrl}; deploying stage ${STAGE}...`,
   );
   /** `serverless deploy` of the good copy to `stage`, its route the stand-in at `url`. */
-  const deploy = async (stage: string, url: string) => {
+  const deploy = async (stage: string, url: string, cwd = good) => {
     const child = spawn(
       process.execPath,
       [SERVERLESS_BIN, 'deploy', '--stage', stage, '--param', `standInUrl=${url}`],
       {
-        cwd: good,
+        cwd,
         env: {
           ...process.env,
           ...env,
@@ -111,13 +129,16 @@ try {
   await deploy(STAGE, route.baseUrl);
   say(`sandbox: deploying a second stage, ${SECOND}, for a run over many targets...`);
   await deploy(SECOND, secondRoute.baseUrl);
+  say(`sandbox: deploying a third stage, ${TRAFFIC}, in the traffic mode...`);
+  await deploy(TRAFFIC, trafficRoute.baseUrl, trafficGood);
   // Both heartbeats once, as EventBridge would: the direct one and the route's.
   const schedule = structuredClone(scheduledEvent);
   schedule.resources = [`arn:aws:events:us-east-1:123456789012:rule/${STACK}-heartbeat`];
   await route.invokeDirect(schedule);
   await fetch(`${route.baseUrl}/health`, { headers: { 'x-petsage-heartbeat': 'route-heartbeat' } });
   // The README's walkthrough (its `sh sandbox` blocks) runs with exactly these variables.
-  const exports = Object.entries({ ...env, SANDBOX: dir, STAND_IN_URL: route.baseUrl })
+  const urls = { STAND_IN_URL: route.baseUrl, TRAFFIC_URL: trafficRoute.baseUrl };
+  const exports = Object.entries({ ...env, SANDBOX: dir, ...urls })
     .map(([name, value]) => `${name}=${value}`)
     .join(' ');
   say(`
@@ -141,6 +162,13 @@ The same broken deploy left live (--skip-rollback): status names it (exit 1); th
   npx petsage-smoke history --stage ${STAGE} --endpoint-url ${moto.endpoint}
   (cd ${good} && npx serverless rollback --stage ${STAGE} --param standInUrl=${route.baseUrl} --commit sandbox-good)
   npx petsage-smoke verify --stage ${STAGE} --endpoint-url ${moto.endpoint}
+
+The traffic mode (stage ${TRAFFIC}): a broken deploy no caller sees, then a rollback by alias:
+
+  (cd ${dir}/traffic-broken && RELEASE_ID=sandbox-broken npx serverless deploy --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl})
+  (cd ${trafficGood} && RELEASE_ID=sandbox-good-2 npx serverless deploy --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl})
+  (cd ${trafficGood} && npx serverless rollback --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl} --commit sandbox-good)
+  npx petsage-smoke history --stage ${TRAFFIC} --endpoint-url ${moto.endpoint}
 
 Both stages in one run, as a run over many stages and regions reads them:
 

@@ -1,6 +1,7 @@
 // npm run sandbox, exactly as the README says a newcomer runs it: the sandbox as a process,
 // then the commands it prints, run as printed (through a shell), then Ctrl-C. Stand-ins as in
-// harness/sandbox.ts: moto (no IAM), the route stand-in (no API Gateway, no ingestion delay).
+// harness/sandbox.ts: moto (no IAM), the route stand-in (no API Gateway, no ingestion delay; in
+// the traffic mode it resolves stage -> alias -> version, docs/traffic.md).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
@@ -176,10 +177,10 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
     const runs = [];
     for (const block of blocks) runs.push(await shell(`set -e\n${block}`));
     // Assess
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
     for (const [index, run] of runs.entries())
       expect(run.code, `block ${index + 1}: ${run.output}`).toBe(0);
-    const [passing, rolledBack, recovered, fleet] = runs.map((run) => run.output);
+    const [passing, rolledBack, recovered, traffic, fleet] = runs.map((run) => run.output);
     expect(passing).toMatch(/PASS: verified[\s\S]*HEALTHY/);
     expect(rolledBack).toMatch(/Rolled back to the last verified deployment \S+ .*PASSES again/);
     expect(rolledBack).toMatch(/rolled-back/);
@@ -187,6 +188,12 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
     expect(recovered).toMatch(/FAILED its smoke test and was left live/);
     expect(recovered).toMatch(/Rolling back to \S+, the newest deployment of commit sandbox-good/);
     expect((recovered ?? '').trimEnd()).toMatch(/PASS: verified/);
+    // The traffic mode: the broken version never served; the rollback moved live, not the stack.
+    expect(traffic).toMatch(/no caller reached version 2: live still serves version 1\./);
+    expect(traffic).toMatch(
+      /Traffic mode: live moved from version 3 to version 1 \(deployment \S+, commit sandbox-good\) in one alias update; the stack was not updated\./,
+    );
+    expect(traffic).toMatch(/traffic mode: live -> version 1, candidate -> none/);
     expect(fleet).toMatch(/2 verified, 0 failed, 0 could not judge/);
   });
 
