@@ -166,7 +166,7 @@ The same broken deploy left live (--skip-rollback): status names it (exit 1); th
 The traffic mode (stage ${TRAFFIC}): a broken deploy no caller sees, then a rollback by alias:
 
   (cd ${dir}/traffic-broken && RELEASE_ID=sandbox-broken npx serverless deploy --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl})
-  (cd ${trafficGood} && RELEASE_ID=sandbox-good-2 npx serverless deploy --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl})
+  (cd ${trafficGood} && RELEASE_ID=sandbox-next npx serverless deploy --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl})
   (cd ${trafficGood} && npx serverless rollback --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl} --commit sandbox-good)
   npx petsage-smoke history --stage ${TRAFFIC} --endpoint-url ${moto.endpoint}
 

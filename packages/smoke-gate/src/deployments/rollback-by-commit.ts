@@ -83,7 +83,12 @@ export async function resolveRollbackCommit(input: {
   let target: Deployment | undefined;
   if (typeof raw === 'string') {
     const wanted = raw.toLowerCase();
-    const matches = entries.filter((entry) => entry.commit?.toLowerCase().startsWith(wanted));
+    // A commit named in full wins over longer ones it is a prefix of (`v1` against `v1-hotfix`).
+    const exact = entries.filter((entry) => entry.commit?.toLowerCase() === wanted);
+    const matches =
+      exact.length > 0
+        ? exact
+        : entries.filter((entry) => entry.commit?.toLowerCase().startsWith(wanted));
     const commits = new Set(matches.map((entry) => entry.commit));
     if (matches.length === 0) {
       throw fail(

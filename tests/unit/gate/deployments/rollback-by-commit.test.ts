@@ -167,15 +167,25 @@ describe('resolveRollbackCommit', () => {
     },
   );
 
-  it('refuses a prefix two commits share, listing both', async () => {
+  it('takes a commit named in full over a longer one it is a prefix of', async () => {
     // Prepare
     world(LIVE, undefined, { commit: 'goodbye' });
     // Act
     const { error, cliOptions } = await resolve({ commit: 'good' });
     // Assess
+    expect(error).toBeUndefined();
+    expect(cliOptions.timestamp).toBe(msOf(GOOD));
+  });
+
+  it('refuses a prefix two commits share, listing both', async () => {
+    // Prepare
+    world(LIVE, undefined, { commit: 'goodbye' });
+    // Act
+    const { error, cliOptions } = await resolve({ commit: 'goo' });
+    // Assess
     expect(error?.exitCode).toBe(2);
     expect(error?.message.split('\n')).toStrictEqual([
-      'commit prefix "good" matches 2 commits; nothing was changed. Candidates:',
+      'commit prefix "goo" matches 2 commits; nothing was changed. Candidates:',
       `  ${LIVE}  commit goodbye  untrusted  LIVE`,
       `  ${GOOD}  commit good  verified`,
     ]);
