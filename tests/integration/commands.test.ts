@@ -84,6 +84,20 @@ describe('npm start on a taken port', () => {
   });
 });
 
+describe('npx serverless, through npx’s .bin link', () => {
+  it('prints the help with no notice that the framework is untested', async () => {
+    // Act: as `npx serverless deploy --help` runs it: the link beside the service's package.json.
+    const { stdout, stderr } = await run(
+      'npx',
+      ['--no-install', 'serverless', 'deploy', '--help'],
+      { cwd: PROJECT_DIR, env: { ...process.env, NO_COLOR: '1' } },
+    );
+    // Assess
+    expect(stdout + stderr).toMatch(/deploy/);
+    expect(stdout + stderr).not.toMatch(/untested|is tested on/);
+  });
+});
+
 describe('serverless invoke local', () => {
   it('answers a non-HTTP invocation with the payload and the log line', async () => {
     // Act

@@ -2,7 +2,7 @@
 // Serverless v4, which also reports 4.x, by its package name) and Serverless v3.38-3.40. Outside
 // that range the plugin still runs, and says so in one line (docs/frameworks.md).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The framework's package name and version. */
@@ -11,9 +11,21 @@ export interface FrameworkIdentity {
   version: string | undefined;
 }
 
-/** The package.json name at or above the framework's entry (its bin), at most four folders up. */
+/** A path with its links followed (npx runs `node_modules/.bin/serverless`, a link to the bin). */
+const followed = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
+
+/**
+ * The package.json name at or above the framework's entry (its bin, links followed), at most four
+ * folders up: the framework's own package, never the service's beside `node_modules/.bin`.
+ */
 function packageNameAbove(entry: string | undefined): string | undefined {
-  let folder = entry === undefined ? undefined : dirname(entry);
+  let folder = entry === undefined ? undefined : dirname(followed(entry));
   for (let depth = 0; folder !== undefined && depth < 4; depth++) {
     try {
       const { name } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));

@@ -30,6 +30,17 @@ describe('which framework runs the plugin', () => {
     expect(untestedFramework(id)).toBeUndefined();
   });
 
+  it('tells this repository’s osls through npx’s .bin link, never by the service’s own package', () => {
+    // Act: npx runs node_modules/.bin/serverless, a link beside the service's package.json.
+    const id = frameworkIdentity(
+      { version: '4.3.1' },
+      join(PROJECT_DIR, 'node_modules/.bin/serverless'),
+    );
+    // Assess
+    expect(id).toStrictEqual({ name: 'osls', version: '4.3.1' });
+    expect(untestedFramework(id)).toBeUndefined();
+  });
+
   it('tells Serverless v4 from osls though both report 4.x, and says it is untested', () => {
     // Act
     const id = frameworkIdentity(
