@@ -8,8 +8,8 @@ import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import type { ServiceGate } from '../template/service-gate.ts';
 import { readFrameworkStage } from './framework-stage.ts';
-import type { PluginServerless } from './index.ts';
 import { packagedService } from './packaged-service.ts';
+import type { PluginServerless } from './serverless-like.ts';
 
 const frameworkError = (serverless: PluginServerless, message: string, code: string) => {
   const FrameworkError = serverless.classes?.Error ?? Error;

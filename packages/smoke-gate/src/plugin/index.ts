@@ -28,20 +28,14 @@ import { deployedStackOf, readFrameworkStage } from './framework-stage.ts';
 import { type EndOwnTmp, useOwnTmp } from './package-tmp.ts';
 import { packagedService } from './packaged-service.ts';
 import { SMOKE_TEST_SCHEMA } from './schema.ts';
-import type { ServerlessLike } from './serverless-like.ts';
+import type { PluginServerless } from './serverless-like.ts';
 
 export { applyDeployableLogLevel } from '../template/log-level.ts';
 export { stampRelease } from '../template/release-stamp.ts';
 export { readServiceContract } from '../template/service-contract.ts';
 export { SMOKE_TEST_SCHEMA } from './schema.ts';
 
-/** What the framework hands a plugin besides the service: its error class and schema handler. */
-export type PluginServerless = ServerlessLike & {
-  /** The framework's version as it reports it (osls and Serverless v4 both say 4.x). */
-  version?: string;
-  classes?: { Error: new (message: string, code?: string) => Error };
-  configSchemaHandler?: { defineCustomProperties(schema: unknown): void };
-};
+export type { PluginServerless } from './serverless-like.ts';
 
 /** The framework's lifecycle events the plugin hooks into. */
 type HookName =

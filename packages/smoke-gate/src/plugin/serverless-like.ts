@@ -46,3 +46,11 @@ export interface ServerlessLike {
   /** Runs another framework command's lifecycle (here: `rollback`). */
   pluginManager?: { spawn(command: string): Promise<unknown> };
 }
+
+/** What the framework hands a plugin besides the service: its version, error class and schema handler. */
+export type PluginServerless = ServerlessLike & {
+  /** The framework's version as it reports it (osls and Serverless v4 both say 4.x). */
+  version?: string;
+  classes?: { Error: new (message: string, code?: string) => Error };
+  configSchemaHandler?: { defineCustomProperties(schema: unknown): void };
+};
