@@ -27,6 +27,9 @@ import {
   DeleteAliasCommand,
   GetAliasCommand,
   LambdaClient,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
@@ -47,7 +50,7 @@ import {
 } from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
 import { runNodeScript } from '../helpers/cli.ts';
-import { historyOf } from '../helpers/moto-gate.ts';
+import { gateJsonRun, historyOf } from '../helpers/moto-gate.ts';
 import { underLoad, versionRuns } from '../helpers/route-load.ts';
 
 const hasMoto = motoForSuite('the traffic-mode suite');
@@ -376,6 +379,38 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
     expect(JSON.stringify(targets)).not.toContain(
       '"Arn":{"Fn::GetAtt":["HealthLambdaFunction","Arn"]}',
     );
+  });
+
+  it('calls a live alias moved by hand to an unrecorded version changed outside the pipeline (status exits 1)', {
+    timeout: DEPLOY_TIMEOUT,
+  }, async () => {
+    // Prepare: code published and put live by hand, as `aws lambda update-alias` would.
+    const before = await liveVersion();
+    await lambda().send(
+      new UpdateFunctionCodeCommand({
+        FunctionName: FUNCTION,
+        ZipFile: new Uint8Array(Buffer.from('code uploaded by hand')),
+      }),
+    );
+    const { Version } = await lambda().send(new PublishVersionCommand({ FunctionName: FUNCTION }));
+    await lambda().send(
+      new UpdateAliasCommand({ FunctionName: FUNCTION, Name: 'live', FunctionVersion: Version }),
+    );
+    try {
+      // Act
+      const status = await gateJsonRun(moto, 'status', STAGE);
+      const { report } = await historyOf(moto, STAGE);
+      // Assess
+      const note = `changed outside the pipeline: live points at version ${Version}, which no trusted record names`;
+      expect(status.code, status.stderr).toBe(1);
+      expect(JSON.parse(status.stdout).live).toMatchObject({ verdict: 'untrusted', note });
+      expect(report.traffic?.note).toBe(note);
+      expect(report.deployments.some((d) => d.live)).toBe(false);
+    } finally {
+      await lambda().send(
+        new UpdateAliasCommand({ FunctionName: FUNCTION, Name: 'live', FunctionVersion: before }),
+      );
+    }
   });
 
   it('leaves nothing of its own behind after serverless remove: the aliases go with the function', {
