@@ -39,7 +39,11 @@ export function gateEvents(input: {
     ];
   }
   const exitCode = extra.exitCode ?? outcome.exitCode;
-  const reasons = outcome.error === undefined ? [] : [outcome.error];
+  // The traffic mode says where the public route's callers are (no caller reached it, or back on M).
+  const reasons = [
+    ...(outcome.error === undefined ? [] : [outcome.error]),
+    ...(extra.traffic === undefined ? [] : [extra.traffic]),
+  ];
   if (extra.superseded !== undefined) {
     return [
       {

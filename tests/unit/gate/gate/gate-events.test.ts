@@ -64,6 +64,22 @@ describe('gateEvents', () => {
     expect(events[1]).toMatchObject({ rolledBackTo: 'x', restored: { verdict: 'verified' } });
   });
 
+  it('in the traffic mode, tells on-call where the callers are in the FAIL', () => {
+    // Act
+    const note = 'no caller reached version 8: live still serves version 7.';
+    const events = gateEvents({
+      stage: 'prod',
+      trigger: 'deploy',
+      outcome: failed,
+      extra: { traffic: note, verdictNote: note },
+      deployment,
+      env,
+    });
+    // Assess
+    expect(events).toStrictEqual([expect.objectContaining({ event: 'FAIL', reasons: [note] })]);
+    expect(gateMessage(events[0] as never).body).toContain(`- ${note}`);
+  });
+
   it('is COULD NOT JUDGE when another deploy took over, even after a PASS', () => {
     const events = gateEvents({
       stage: 'prod',
