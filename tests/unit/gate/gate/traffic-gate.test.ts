@@ -18,8 +18,13 @@ import {
   type TrafficVerification,
   trafficAfterDeploy,
 } from '../../../../packages/smoke-gate/src/gate/traffic-gate.ts';
+import { formatReport } from '../../../../packages/smoke-gate/src/report/report.ts';
 import { claimText } from '../../../../packages/smoke-gate/src/traffic/candidate-claim.ts';
 import type { TrafficStage } from '../../../../packages/smoke-gate/src/traffic/traffic-stage.ts';
+import { failedReport } from '../../../helpers/verify-report.ts';
+
+const passedReport = { ...failedReport, ok: true, verdict: 'verified' as const };
+
 import type { VerificationOutcome } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 
 const lambda = mockClient(LambdaClient);
@@ -44,7 +49,10 @@ const PASS: VerificationOutcome = { exitCode: 0 };
 const FAIL: VerificationOutcome = { exitCode: 1 };
 
 /** Runs the traffic mode with verifications that answer `verdicts` in turn. */
-async function run(verdicts: VerificationOutcome[]) {
+async function run(
+  verdicts: VerificationOutcome[],
+  options: { printReports?: boolean; watched?: boolean } = {},
+) {
   const asked: TrafficVerification[] = [];
   const notices: string[] = [];
   const steps: unknown[] = [];
@@ -53,12 +61,12 @@ async function run(verdicts: VerificationOutcome[]) {
       lambda: new LambdaClient({ region: 'us-east-1' }),
       log: { notice: (text) => notices.push(text) },
       deadline: createDeadline(Date.now() + 10_000),
-      printReports: false,
+      printReports: options.printReports ?? false,
       verify: async (request) => {
         asked.push(request);
         return verdicts[asked.length - 1] ?? PASS;
       },
-      onStep: (step) => steps.push(step),
+      ...(options.watched === false ? {} : { onStep: (step: unknown) => steps.push(step) }),
       claim: CLAIM,
     },
     STAGE,
@@ -166,6 +174,62 @@ describe('runTrafficGate', () => {
   });
 });
 
+describe('runTrafficGate: what it says', () => {
+  it('says live stays where it is while the candidate is checked, then that it moved', async () => {
+    // Act
+    const { notices } = await run([PASS, PASS]);
+    // Assess
+    expect(notices).toStrictEqual([
+      'Traffic mode: version 8 is on the candidate stage; live stays on version 7 unless it passes there.',
+      'Traffic mode: live moved to version 8 from version 7 in one alias update; verifying the public route.',
+    ]);
+  });
+
+  it('says a first version makes live only when it passes', async () => {
+    // Prepare
+    lambda.on(GetAliasCommand, { Name: 'live' }).rejects(notFound);
+    // Act
+    const { notices } = await run([PASS, PASS]);
+    // Assess
+    expect(notices).toStrictEqual([
+      'Traffic mode: version 8 is on the candidate stage; no live alias exists yet: it is made only when a version passes there.',
+      'Traffic mode: live moved to version 8 in one alias update; verifying the public route.',
+    ]);
+  });
+
+  it('prints the candidate’s report when reports are printed', async () => {
+    // Act
+    const { notices } = await run([{ exitCode: 0, report: passedReport }, PASS], {
+      printReports: true,
+    });
+    // Assess
+    expect(notices[1]).toBe(formatReport(passedReport).trimEnd());
+  });
+
+  it('runs without anyone watching its steps', async () => {
+    const { result } = await run([PASS, PASS], { watched: false });
+    expect(result.promoted).toBe(true);
+  });
+
+  it('says so when the candidate alias cannot be removed, and keeps its verdict', async () => {
+    // Prepare
+    lambda
+      .on(DeleteAliasCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    // Act
+    const { result, notices } = await run([FAIL]);
+    // Assess
+    expect(result.outcome).toBe(FAIL);
+    expect(
+      notices.some((n) =>
+        /the candidate alias could not be removed \(.*lambda:DeleteAlias.*\); the candidate stage still reaches version 8\./.test(
+          n,
+        ),
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('trafficAfterDeploy', () => {
   const cloudFormation = mockClient(CloudFormationClient);
   afterEach(() => cloudFormation.reset());
@@ -208,6 +272,31 @@ describe('trafficAfterDeploy', () => {
     // Assess
     expect(done?.result).toMatchObject({ version: '8', promoted: true });
     expect(liveMoves()).toStrictEqual(['8']);
+  });
+
+  it('says live moved when an error comes after the promotion', async () => {
+    // Prepare: the public route fails, and moving live back is refused.
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'svc-dev',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'SmokeGateFunctionName', OutputValue: STAGE.functionName },
+            { OutputKey: 'SmokeGateCandidateUrl', OutputValue: STAGE.candidateUrl },
+          ],
+        },
+      ],
+    });
+    lambda
+      .on(UpdateAliasCommand, { Name: 'live', FunctionVersion: '7' })
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    // Act
+    const done = await deployed({ smokeTest: { traffic: true } }, [PASS, FAIL]);
+    // Assess
+    expect(done?.outcome.exitCode).toBe(2);
+    expect(done?.outcome.error).toMatch(/; live was moved to version 8 before this error$/);
   });
 
   it('could not judge (exit 2) a stack without the traffic outputs, and says live did not move', async () => {

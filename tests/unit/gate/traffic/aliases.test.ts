@@ -43,17 +43,20 @@ describe('publishDeployedVersion', () => {
     });
   });
 
-  it('refuses an answer without a version number', async () => {
-    // Prepare
-    lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: 'abc=' });
-    lambda.on(PublishVersionCommand).resolves({ Version: '$LATEST' });
-    // Act
-    const published = publishDeployedVersion(client(), FN, deadline());
-    // Assess
-    await expect(published).rejects.toThrow(
-      `publishing a version of function ${FN} returned no version number`,
-    );
-  });
+  it.each([['$LATEST'], ['7a'], ['a7'], [undefined]])(
+    'refuses an answer whose version is %s',
+    async (Version) => {
+      // Prepare
+      lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: 'abc=' });
+      lambda.on(PublishVersionCommand).resolves({ Version });
+      // Act
+      const published = publishDeployedVersion(client(), FN, deadline());
+      // Assess
+      await expect(published).rejects.toThrow(
+        `publishing a version of function ${FN} returned no version number`,
+      );
+    },
+  );
 });
 
 describe('aliasVersion', () => {
@@ -88,6 +91,20 @@ describe('pointAlias', () => {
         RoutingConfig: { AdditionalVersionWeights: {} },
       },
     ]);
+    expect(lambda.commandCalls(CreateAliasCommand)).toHaveLength(0);
+  });
+
+  it('stops on an update Lambda refuses for any reason but a missing alias', async () => {
+    // Prepare
+    lambda.on(UpdateAliasCommand).rejects(named('AccessDeniedException'));
+    // Act
+    const moved = pointAlias(
+      client(),
+      { functionName: FN, alias: 'live', version: '4' },
+      deadline(),
+    );
+    // Assess
+    await expect(moved).rejects.toThrow(/lambda:UpdateAlias and lambda:CreateAlias/);
     expect(lambda.commandCalls(CreateAliasCommand)).toHaveLength(0);
   });
 
@@ -159,6 +176,37 @@ describe('allowInvokers', () => {
     // Assess
     expect(added).toBe(0);
     expect(lambda.commandCalls(AddPermissionCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['a policy that is not JSON', 'not json'],
+    [
+      'a policy whose statements are not a list',
+      JSON.stringify({ Statement: { Sid: 'smoke-gate-live-0' } }),
+    ],
+    ['statements without ids', JSON.stringify({ Statement: ['x', { Sid: 7 }] })],
+  ])('adds every permission when the alias has %s', async (_, Policy) => {
+    // Prepare
+    lambda.on(GetPolicyCommand).resolves({ Policy });
+    lambda.on(AddPermissionCommand).resolves({});
+    // Act
+    const added = await allowInvokers(
+      client(),
+      { functionName: FN, alias: 'live', invokers },
+      deadline(),
+    );
+    // Assess
+    expect(added).toBe(2);
+  });
+
+  it('stops on a permission Lambda refuses for any reason but a conflict', async () => {
+    // Prepare
+    lambda.on(GetPolicyCommand).rejects(named('ResourceNotFoundException'));
+    lambda.on(AddPermissionCommand).rejects(named('AccessDeniedException'));
+    // Act, Assess
+    await expect(
+      allowInvokers(client(), { functionName: FN, alias: 'live', invokers }, deadline()),
+    ).rejects.toThrow(/lambda:AddPermission/);
   });
 
   it('takes a permission another gate added in between as there', async () => {

@@ -85,6 +85,29 @@ describe('claimCandidate', () => {
     });
   });
 
+  it('takes over an alias whose description holds no claim (made by hand)', async () => {
+    // Prepare
+    lambda.on(GetAliasCommand).resolves({ FunctionVersion: '3', Description: 'made by hand' });
+    lambda.on(UpdateAliasCommand).resolves({});
+    // Act
+    const { taken } = await claim('run-2', NOW);
+    // Assess
+    expect(taken).toStrictEqual({ run: 'unknown', since: 0 });
+    expect(lambda.commandCalls(UpdateAliasCommand)).toHaveLength(1);
+    expect(lambda.commandCalls(CreateAliasCommand)).toHaveLength(0);
+  });
+
+  it('says what it lacks, not that another gate claimed it, when creating is denied', async () => {
+    // Prepare
+    lambda.on(GetAliasCommand).rejects(named('ResourceNotFoundException'));
+    lambda.on(CreateAliasCommand).rejects(named('AccessDeniedException'));
+    // Act
+    const claimed = claim('run-2', NOW);
+    // Assess
+    await expect(claimed).rejects.toThrow(/lambda:UpdateAlias and lambda:CreateAlias/);
+    await expect(claimed).rejects.not.toThrow(/another gate/);
+  });
+
   it('stops when another gate created the alias at the same moment', async () => {
     // Prepare
     lambda.on(GetAliasCommand).rejects(named('ResourceNotFoundException'));
@@ -111,6 +134,18 @@ describe('releaseCandidate', () => {
     expect(lambda.commandCalls(DeleteAliasCommand)).toHaveLength(1);
   });
 
+  it('leaves an alias that is gone already', async () => {
+    lambda.on(GetAliasCommand).rejects(named('ResourceNotFoundException'));
+    expect(await release()).toBe(false);
+    expect(lambda.commandCalls(DeleteAliasCommand)).toHaveLength(0);
+  });
+
+  it('takes an alias deleted in between as deleted', async () => {
+    lambda.on(GetAliasCommand).resolves({ Description: claimText({ run: 'run-2', since: NOW }) });
+    lambda.on(DeleteAliasCommand).rejects(named('ResourceNotFoundException'));
+    expect(await release()).toBe(true);
+  });
+
   it('leaves an alias another run took over', async () => {
     lambda.on(GetAliasCommand).resolves({ Description: claimText({ run: 'run-3', since: NOW }) });
     expect(await release()).toBe(false);
@@ -119,10 +154,13 @@ describe('releaseCandidate', () => {
 });
 
 describe('readClaim', () => {
-  it.each(['', 'Moved by the smoke gate only (docs/traffic.md)', 'smoke-gate run a b since x'])(
-    'finds no claim in %j',
-    (description) => {
-      expect(readClaim(description)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'Moved by the smoke gate only (docs/traffic.md)',
+    'smoke-gate run a b since x',
+    'xsmoke-gate run run-1 since 2026-12-07T03:00:00.000Z',
+    'smoke-gate run run-1 since 2026-12-07T03:00:00.000Z and more',
+  ])('finds no claim in %j', (description) => {
+    expect(readClaim(description)).toBeUndefined();
+  });
 });

@@ -62,6 +62,20 @@ describe('parseInvokers', () => {
     );
   });
 
+  it.each([
+    ['a principal with something before it', 'Evil:events.amazonaws.com'],
+    ['a principal with something after it', 'events.amazonaws.com.evil'],
+    ['a source ARN with something before it', `events.amazonaws.com x${RULE}`],
+    ['a source ARN with something after it', `events.amazonaws.com ${RULE} `],
+  ])('refuses %s', (_, entry) => {
+    expect(() => parseInvokers(entry, 'output X')).toThrow(/^output X holds/);
+  });
+
+  it(`takes exactly ${MAX_INVOKERS} invokers`, () => {
+    const most = Array.from({ length: MAX_INVOKERS }, () => 'events.amazonaws.com').join(',');
+    expect(parseInvokers(most, 'output X')).toHaveLength(MAX_INVOKERS);
+  });
+
   it(`reads at most ${MAX_INVOKERS} invokers`, () => {
     const many = Array.from({ length: MAX_INVOKERS + 1 }, () => 'events.amazonaws.com').join(',');
     expect(() => parseInvokers(many, 'output X')).toThrow(
