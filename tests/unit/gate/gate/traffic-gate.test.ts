@@ -127,12 +127,15 @@ describe('runTrafficGate', () => {
 
   it('leaves live where it was when the candidate fails, and says no caller reached it', async () => {
     // Act
-    const { result, asked } = await run([FAIL]);
+    const { result, asked, notices } = await run([FAIL]);
     // Assess
     expect(asked).toHaveLength(1);
     expect(liveMoves()).toStrictEqual([]);
     expect(result.outcome).toBe(FAIL);
     expect(result.note).toBe('no caller reached version 8: live still serves version 7.');
+    expect(notices.at(-1)).toBe(
+      'Traffic mode: version 8 did not pass on the candidate stage; no caller reached version 8: live still serves version 7.',
+    );
   });
 
   it('on a first deploy that fails, says the public route answers 500 until a version passes', async () => {
@@ -204,6 +207,28 @@ describe('runTrafficGate: what it says', () => {
     });
     // Assess
     expect(notices[1]).toBe(formatReport(passedReport).trimEnd());
+  });
+
+  it('prints no report of its own under --json (reports not printed)', async () => {
+    const { notices } = await run([{ exitCode: 0, report: passedReport }, PASS]);
+    expect(notices).not.toContain(formatReport(passedReport).trimEnd());
+  });
+
+  it('says when it took over a claim a dead gate left', async () => {
+    // Prepare
+    lambda
+      .on(GetAliasCommand, { Name: 'candidate' })
+      .resolvesOnce({
+        FunctionVersion: '6',
+        Description: claimText({ run: 'dead-1', since: NOW - 120_000 }),
+      })
+      .resolves({ FunctionVersion: '8', Description: OURS });
+    // Act
+    const { notices } = await run([PASS, PASS]);
+    // Assess
+    expect(notices[0]).toBe(
+      'Traffic mode: took over the candidate stage from run dead-1, whose claim had gone stale (a gate that died).',
+    );
   });
 
   it('runs without anyone watching its steps', async () => {

@@ -17,6 +17,7 @@ import {
   pointAlias,
   publishDeployedVersion,
   statementId,
+  versionCode,
 } from '../../../../packages/smoke-gate/src/traffic/aliases.ts';
 
 const lambda = mockClient(LambdaClient);
@@ -32,11 +33,11 @@ describe('publishDeployedVersion', () => {
   it('publishes what $LATEST holds, guarded by its CodeSha256', async () => {
     // Prepare
     lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: 'abc=' });
-    lambda.on(PublishVersionCommand).resolves({ Version: '7', CodeSha256: 'abc=' });
+    lambda.on(PublishVersionCommand).resolves({ Version: '17', CodeSha256: 'abc=' });
     // Act
     const published = await publishDeployedVersion(client(), FN, deadline());
     // Assess
-    expect(published).toStrictEqual({ version: '7', codeSha256: 'abc=' });
+    expect(published).toStrictEqual({ version: '17', codeSha256: 'abc=' });
     expect(lambda.commandCalls(PublishVersionCommand)[0]?.args[0].input).toStrictEqual({
       FunctionName: FN,
       CodeSha256: 'abc=',
@@ -199,6 +200,14 @@ describe('allowInvokers', () => {
     expect(added).toBe(2);
   });
 
+  it('stops when the alias’s policy cannot be read', async () => {
+    lambda.on(GetPolicyCommand).rejects(named('AccessDeniedException'));
+    await expect(
+      allowInvokers(client(), { functionName: FN, alias: 'live', invokers }, deadline()),
+    ).rejects.toThrow(/lambda:GetPolicy/);
+    expect(lambda.commandCalls(AddPermissionCommand)).toHaveLength(0);
+  });
+
   it('stops on a permission Lambda refuses for any reason but a conflict', async () => {
     // Prepare
     lambda.on(GetPolicyCommand).rejects(named('ResourceNotFoundException'));
@@ -221,5 +230,19 @@ describe('allowInvokers', () => {
     );
     // Assess
     expect(added).toBe(0);
+  });
+});
+
+describe('versionCode', () => {
+  it('reads the code a published version runs', async () => {
+    lambda.on(GetFunctionConfigurationCommand).resolves({ CodeSha256: 'xyz=' });
+    expect(await versionCode(client(), FN, '3', deadline())).toBe('xyz=');
+  });
+
+  it('stops when the version cannot be read', async () => {
+    lambda.on(GetFunctionConfigurationCommand).rejects(named('AccessDeniedException'));
+    await expect(versionCode(client(), FN, '3', deadline())).rejects.toThrow(
+      /lambda:GetFunctionConfiguration/,
+    );
   });
 });
