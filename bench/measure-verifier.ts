@@ -10,7 +10,6 @@ import { createDeadline } from '../packages/smoke-gate/src/core/deadline.ts';
 import { VERIFY_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';
 import { cloudWatchLogSource } from '../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { startOffline } from '../packages/smoke-gate/src/verification/offline.ts';
-import { defaultLogGroupName } from '../packages/smoke-gate/src/verification/targets.ts';
 import { verifyDeployment } from '../packages/smoke-gate/src/verification/verify-deployment.ts';
 import { log, ROOT } from './settings.ts';
 
@@ -36,7 +35,8 @@ export async function measureVerifier(): Promise<{ results?: VerdictFigures[]; s
       endpoint: moto.endpoint,
       base: { credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } },
     });
-    const group = defaultLogGroupName(VERIFY_DEFAULTS.service, 'bench');
+    // The log group serverless-offline's function would have on AWS, for this one stage.
+    const group = '/aws/lambda/petsage-smoke-test-bench-health';
     await client.send(new CreateLogGroupCommand({ logGroupName: group }));
     const results: VerdictFigures[] = [];
     for (const delayMs of [0, 2_000, 5_000]) {

@@ -7,6 +7,7 @@ import { type FleetTarget, readTargetsFile, targetsFromFlags } from '../fleet/fl
 import type { VerificationTarget } from '../verification/run-verification.ts';
 import { parseRouteUrl } from '../verification/targets.ts';
 import type { Values } from './flags.ts';
+import { requiredService, serviceOf } from './service-name.ts';
 
 /** The one value of a repeatable flag, for a command (or a run) that takes one. */
 export const oneOf = (given: string[] | undefined, flag: string, what: string) => {
@@ -28,16 +29,16 @@ export const isFleet = (values: Values): boolean =>
 
 /** The targets of a run over many: the targets file's entries, or every --stage in every --region. */
 export async function fleetOf(values: Values): Promise<FleetTarget[]> {
-  const service = values.service ?? D.service;
   if (values.targets === undefined) {
     const access = accessOf(values);
     return targetsFromFlags({
       stages: values.stage ?? [],
       regions: values.region ?? [],
-      service,
+      service: requiredService(values),
       access,
     });
   }
+  const service = serviceOf(values);
   return readTargetsFile(values.targets, service);
 }
 
@@ -86,7 +87,8 @@ export const targetOf = (values: Values): VerificationTarget => {
     url: values.url,
     logGroupName: values['log-group'],
     stage,
-    service: values.service ?? D.service,
+    // Only a stage's run names a stack: a --url and --log-group run needs no service.
+    service: stage === undefined ? (values.service ?? '') : requiredService(values),
   };
 };
 

@@ -3,8 +3,6 @@
 // reads it); the plugin stores it in the stack's template Metadata, where the CLI reads it back.
 // Without one (a bare --url and --log-group), the defaults below apply.
 
-/** The service name when none is given, and the stack name's prefix. */
-export const DEFAULT_SERVICE_NAME = 'petsage-smoke-test';
 /** The route path when none is given. */
 export const DEFAULT_HEALTH_PATH = '/health';
 

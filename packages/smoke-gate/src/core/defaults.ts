@@ -1,11 +1,10 @@
-import { DEFAULT_HEALTH_PATH, DEFAULT_SERVICE_NAME } from './contract.ts';
+import { DEFAULT_HEALTH_PATH } from './contract.ts';
 
 /**
  * Every default and limit of one verification (the CLI's verify, `serverless smoke`, the deploy
  * hook): the README and the tests read them from here, as the three below.
  */
 export const VERIFY_DEFAULTS = {
-  service: DEFAULT_SERVICE_NAME,
   healthPath: DEFAULT_HEALTH_PATH,
   /** Overall deadline, and the range --timeout / custom.smokeTest.timeout accept (seconds). */
   timeoutSeconds: 120,

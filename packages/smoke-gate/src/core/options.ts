@@ -52,13 +52,13 @@ export const OPTIONS = {
     type: 'string',
     section: 'options',
     value: '<name>',
-    help: 'log group to search (default: stack output HealthLogGroupName, else\n/aws/lambda/<service>-<stage>-health)',
+    help: 'log group to search (default: the stack output HealthLogGroupName)',
   },
   service: {
     type: 'string',
     section: 'options',
     value: '<name>',
-    help: `service name (default ${D.service})`,
+    help: 'service name (default: the service: of ./serverless.yml; required elsewhere)',
   },
   region: {
     type: 'string',

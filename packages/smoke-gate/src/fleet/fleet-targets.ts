@@ -38,10 +38,15 @@ const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
 
 const quoted = (value: unknown) => JSON.stringify(safeText(value, 80));
 
-const nameOf = (request: TargetRequest, region: string | undefined): string => {
+/** A target as the report names it: the stage alone when it is of the run's own service. */
+const nameOf = (
+  request: TargetRequest,
+  region: string | undefined,
+  runService: string | undefined,
+): string => {
   const where = region === undefined ? '' : ` ${region}`;
   if (request.stage !== undefined) {
-    return `${request.service === D.service ? request.stage : stackName(request.service, request.stage)}${where}`;
+    return `${request.service === runService ? request.stage : stackName(request.service, request.stage)}${where}`;
   }
   const url = new URL(request.url ?? '');
   return `${url.host}${url.pathname}`;
@@ -61,7 +66,7 @@ export function targetsFromFlags(options: {
       throw new CouldNotJudgeError(`--stage ${quoted(stage)} is not a stage name`);
     return regions.map((region) => {
       const request = { stage, service: options.service };
-      const name = nameOf(request, regions.length > 1 ? region : undefined);
+      const name = nameOf(request, regions.length > 1 ? region : undefined, options.service);
       const source = `--stage ${quoted(stage)}${region === undefined ? '' : ` --region ${quoted(region)}`}`;
       return { name, region, request, source, access: options.access };
     });
@@ -69,7 +74,7 @@ export function targetsFromFlags(options: {
 }
 
 /** Reads one entry of a targets file; `where` names it in every error. */
-function entryOf(raw: unknown, where: string, service: string): FleetTarget {
+function entryOf(raw: unknown, where: string, service: string | undefined): FleetTarget {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CouldNotJudgeError(
       `${where}: must be a mapping with a stage, or a url and a logGroup`,
@@ -105,13 +110,19 @@ function entryOf(raw: unknown, where: string, service: string): FleetTarget {
     }
   }
   const region = value('region');
+  const stageService = value('service') ?? service;
+  if (stage !== undefined && stageService === undefined) {
+    throw new CouldNotJudgeError(
+      `${where}: names no service: give it service:, pass --service <name>, or run beside the service's serverless.yml`,
+    );
+  }
   const request: TargetRequest =
     stage !== undefined
-      ? { stage, service: value('service') ?? service }
+      ? { stage, service: stageService as string }
       : {
           url: parseRouteUrl(url as string, `${where}: url`),
           logGroupName: checkLogGroupName(logGroup as string, `${where}: logGroup`),
-          service,
+          service: service ?? '',
         };
   const name = value('name');
   const access = checkAccess(
@@ -119,7 +130,7 @@ function entryOf(raw: unknown, where: string, service: string): FleetTarget {
     where,
   );
   return {
-    name: name === undefined ? nameOf(request, region) : safeText(name, 80),
+    name: name === undefined ? nameOf(request, region, service) : safeText(name, 80),
     region,
     request,
     source: where,
@@ -155,7 +166,10 @@ async function readCapped(path: string): Promise<string> {
  * `{name?, stage, region?, service?}` or `{name?, url, logGroup, region?}`. Anything wrong is one
  * CouldNotJudgeError naming the file and the entry, before any call.
  */
-export async function readTargetsFile(path: string, service: string): Promise<FleetTarget[]> {
+export async function readTargetsFile(
+  path: string,
+  service: string | undefined,
+): Promise<FleetTarget[]> {
   const shown = quoted(path);
   const text = await readCapped(path);
   if (

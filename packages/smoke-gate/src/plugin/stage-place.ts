@@ -1,6 +1,3 @@
-// The framework's side of a stage's books: where its deployment bucket, prefix, stack and records
-// key are, read once from the framework into the plain values deployments/ takes.
-import { VERIFY_DEFAULTS } from '../core/defaults.ts';
 import type { StagePlace } from '../deployments/deployment-books.ts';
 import { type RecordsKeyPin, readRecordsKeyPin } from '../deployments/records-key-pin.ts';
 import type { ServerlessLike } from './serverless-like.ts';
@@ -23,7 +20,8 @@ export function stagePlaceOf(serverless: ServerlessLike): StagePlace {
   const provider = serverless.getProvider('aws');
   const { getServerlessDeploymentBucketName: bucketName, getDeploymentPrefix, getStage } = provider;
   return {
-    service: serverless.service.service ?? VERIFY_DEFAULTS.service,
+    // The framework always names its service (it refuses a serverless.yml without one).
+    service: String(serverless.service.service),
     stage: getStage?.call(provider) ?? '',
     stack: provider.naming.getStackName(),
     deploymentPrefix: getDeploymentPrefix?.call(provider) ?? '',

@@ -15,10 +15,6 @@ import { safeText } from '../core/safe-text.ts';
 import { cloudWatchLogSource } from './cloudwatch-log-source.ts';
 import type { ResolvedTarget } from './log-source.ts';
 
-/** The default log group of the health function for a stage. */
-export const defaultLogGroupName = (service: string, stage: string): string =>
-  `/aws/lambda/${service}-${stage}-health`;
-
 /**
  * Parses a URL given on the command line or read from a stack: http(s) only, no credentials in
  * it. `kind` says what it is for, so the message fits (the public route, or an AWS endpoint).
@@ -151,11 +147,13 @@ export async function resolveRouteAndLogGroup(
         `stack ${stack} has no HealthEndpointUrl output: deploy this service first${request.stage === undefined ? '' : ', or pass --url'}`,
       );
     }
-    logGroupName ??=
-      outputs.logGroupName ??
-      (request.stage === undefined
-        ? undefined
-        : defaultLogGroupName(request.service, request.stage));
+    if (logGroupName === undefined && outputs.logGroupName === undefined) {
+      // Never guessed from the function's name: the stack says where the line lands, or a flag.
+      throw new CouldNotJudgeError(
+        `stack ${stack} has no HealthLogGroupName output: deploy this service with the gate's plugin first${request.stage === undefined ? '' : ', or pass --log-group'}`,
+      );
+    }
+    logGroupName ??= outputs.logGroupName;
   }
   if (url === undefined) {
     throw new CouldNotJudgeError('no endpoint: pass --url <url>, --stage <stage> or --local');

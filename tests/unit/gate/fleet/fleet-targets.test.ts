@@ -51,6 +51,31 @@ describe('readTargetsFile', () => {
     expect(targets[3]?.request.logGroupName).toBe('/aws/lambda/petsage-smoke-test-x-health');
   });
 
+  it('needs a service for a stage entry when the run names none, saying how to give one', async () => {
+    // Prepare
+    const path = join(dir, 'no-service.yml');
+    await writeFile(path, 'targets:\n  - { stage: dev, service: orders }\n  - stage: prod\n');
+    // Act
+    const read = readTargetsFile(path, undefined);
+    // Assess
+    await expect(read).rejects.toThrow(
+      /entry 2: names no service: give it service:, pass --service <name>, or run beside the service's serverless.yml$/,
+    );
+  });
+
+  it('takes url entries and entries with their own service when the run names none', async () => {
+    // Prepare
+    const path = join(dir, 'own-services.yml');
+    await writeFile(
+      path,
+      'targets:\n  - { stage: dev, service: orders }\n  - { url: "https://x.example/health", logGroup: /aws/lambda/x }\n',
+    );
+    // Act
+    const targets = await readTargetsFile(path, undefined);
+    // Assess
+    expect(targets.map((t) => t.name)).toStrictEqual(['orders-dev', 'x.example/health']);
+  });
+
   it('reads JSON too', async () => {
     const targets = await read(
       'fleet.json',
@@ -227,7 +252,7 @@ describe('readTargetsFile', () => {
 });
 
 describe('targetsFromFlags, one region', () => {
-  it('names a target by its stage alone, or by its stack for another service, with where it came from', () => {
+  it('names a target by its stage alone (the run’s own service), with where it came from', () => {
     // Act
     const ours = targetsFromFlags({
       stages: ['dev'],
@@ -246,7 +271,7 @@ describe('targetsFromFlags, one region', () => {
       },
     ]);
     expect(theirs.map((t) => [t.name, t.region, t.source])).toStrictEqual([
-      ['orders-dev', undefined, '--stage "dev"'],
+      ['dev', undefined, '--stage "dev"'],
     ]);
   });
 

@@ -4,7 +4,6 @@ import { CouldNotJudgeError } from '../../../../packages/smoke-gate/src/core/err
 import {
   checkLogGroupName,
   checkTargetRequest,
-  defaultLogGroupName,
   parseRouteUrl,
 } from '../../../../packages/smoke-gate/src/verification/targets.ts';
 
@@ -70,11 +69,8 @@ describe('checkTargetRequest', () => {
   });
 });
 
-describe('stack and log group names', () => {
-  it('follow the framework: <service>-<stage> and /aws/lambda/<service>-<stage>-health', () => {
+describe('stack names', () => {
+  it('follow the framework: <service>-<stage>', () => {
     expect(stackName('petsage-smoke-test', 'prod')).toBe('petsage-smoke-test-prod');
-    expect(defaultLogGroupName('petsage-smoke-test', 'prod')).toBe(
-      '/aws/lambda/petsage-smoke-test-prod-health',
-    );
   });
 });

@@ -8,6 +8,7 @@ import { oneOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
 import { coloursOf, type Out, readOrFail } from '../output.ts';
 import { awsAsRoleOf } from '../role-settings.ts';
+import { requiredService } from '../service-name.ts';
 
 /** `petsage-smoke history`: the stage's deployments, which is live, what a rollback restores. */
 export async function runHistory(values: Values, out: Out, deadline: Deadline): Promise<number> {
@@ -20,7 +21,7 @@ export async function runHistory(values: Values, out: Out, deadline: Deadline): 
   if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
   const request = {
     stage,
-    service: values.service ?? D.service,
+    service: requiredService(values),
     aws,
     env: io.env,
     deadline,

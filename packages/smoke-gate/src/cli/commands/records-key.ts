@@ -1,6 +1,7 @@
 // `petsage-smoke records-key`: the pin of a service's records key, found once by its alias
 // (alias/<service>-smoke-records) at setup, to paste into serverless.yml. From then on the gate
 // reads the key by the pinned ARN only and checks its public key: the alias is never asked again.
+
 import { checkCallDestination } from '../../aws/aws-clients.ts';
 import { kmsClientFor } from '../../aws/kms-client.ts';
 import type { Deadline } from '../../core/deadline.ts';
@@ -13,6 +14,7 @@ import type { RecordsKeyPin } from '../../deployments/records-key-pin.ts';
 import type { Values } from '../flags.ts';
 import { type Out, readOrFail } from '../output.ts';
 import { awsAsRoleOf } from '../role-settings.ts';
+import { requiredService } from '../service-name.ts';
 
 /** The pin as serverless.yml takes it. */
 export const pinYaml = (pin: RecordsKeyPin): string =>
@@ -23,7 +25,7 @@ export async function runRecordsKey(values: Values, out: Out, deadline: Deadline
   const { io } = out;
   const aws = await awsAsRoleOf(values, io.env, deadline);
   if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
-  const alias = recordsKeyAlias(values.service ?? D.service);
+  const alias = recordsKeyAlias(requiredService(values));
   const read = await readOrFail(out, 'records-key', async () => {
     await checkCallDestination(aws, io.env);
     const key = await readRecordsKey(kmsClientFor(aws), alias, deadline);

@@ -9,6 +9,7 @@ import { isFleet, oneOf, staleAfterOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
 import { coloursOf, type Out, readOrFail } from '../output.ts';
 import { awsAsRoleOf } from '../role-settings.ts';
+import { requiredService } from '../service-name.ts';
 
 /** `petsage-smoke status`: the same deadline, AWS settings and exit codes as verify. */
 export async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<number> {
@@ -23,7 +24,7 @@ export async function runStatus(values: Values, out: Out, deadline: Deadline): P
   if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
   const request: StatusRequest = {
     stage,
-    service: values.service ?? D.service,
+    service: requiredService(values),
     aws,
     env: io.env,
     deadline,
