@@ -180,7 +180,7 @@ describe.skipIf(!hasMoto)('many stages in two regions against moto', () => {
     );
     expect(run.stdout).toMatch(/^ {2}broken-us +us-east-1 +200 in \d+ ms +- +FAILED$/m);
     expect(run.stdout).toMatch(
-      /^ {2}staging-us: stack petsage-smoke-test-staging does not exist in this region/m,
+      /^ {2}staging-us: stack petsage-smoke-test-staging does not exist in region us-east-1/m,
     );
     expect(run.stdout).toMatch(/^FAIL: 4 target\(s\): 2 verified, 1 failed, 1 could not judge/m);
   }, 90_000);

@@ -183,7 +183,8 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
     const [passing, rolledBack, recovered, traffic, fleet] = runs.map((run) => run.output);
     expect(passing).toMatch(/PASS: verified[\s\S]*HEALTHY/);
     expect(rolledBack).toMatch(/Rolled back to the last verified deployment \S+ .*PASSES again/);
-    expect(rolledBack).toMatch(/rolled-back/);
+    expect(rolledBack).toMatch(/ rolled-back /);
+    expect(rolledBack).toMatch(/ restored /);
     expect(recovered).toMatch(/UNVERIFIED/);
     expect(recovered).toMatch(/FAILED its smoke test and was left live/);
     expect(recovered).toMatch(/Rolling back to \S+, the newest deployment of commit sandbox-good/);

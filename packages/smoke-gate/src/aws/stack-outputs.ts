@@ -23,6 +23,13 @@ export async function describeStackOutputs(
   context: { region?: string | undefined; profile?: string | undefined } = {},
 ): Promise<Record<string, string>> {
   const what = `CloudFormation stack ${name}`;
+  // Named in a missing stack's message: the region asked, else the one the SDK chain resolved.
+  const region =
+    context.region ??
+    (await Promise.resolve()
+      .then(() => client.config.region())
+      .catch(() => undefined)) ??
+    'the default';
   let outputs: { OutputKey?: string; OutputValue?: string }[];
   try {
     const result = await callAws<DescribeStacksCommandOutput>(
@@ -35,7 +42,7 @@ export async function describeStackOutputs(
         explain: (error) =>
           error instanceof Error && /does not exist/.test(error.message)
             ? new CouldNotJudgeError(
-                `stack ${name} does not exist in this region. Check the stage and the region, or deploy the stage first.`,
+                `stack ${name} does not exist in region ${region}. Check the stage and the region, or deploy the stage first.`,
               )
             : undefined,
       },

@@ -20,14 +20,15 @@ export function nextSteps(deployed: DeployedStack): NextStep[] {
   const region = deployed.region === undefined ? '' : ` --region ${deployed.region}`;
   const where = `--stage ${deployed.stage}${region}`;
   return [
-    { what: 'verify it now', command: `serverless smoke ${where}` },
+    // Each with npx: a new terminal has no `serverless` on its PATH, the service's node_modules has.
+    { what: 'verify it now', command: `npx serverless smoke ${where}` },
     {
       what: 'see the deployments',
       command: `npx petsage-smoke history --service ${deployed.service} ${where}`,
     },
     {
       what: 'go back',
-      command: `serverless rollback ${where} --commit <a verified commit from history>`,
+      command: `npx serverless rollback ${where} --commit <a verified commit from history>`,
     },
   ];
 }

@@ -94,5 +94,5 @@ function liveProblem(live: HealthFacts['live']): string | undefined {
     ? UNHEALTHY_LIVE[live?.verdict ?? '']
     : undefined;
   if (live === undefined || why === undefined) return undefined;
-  return `the live deployment ${live.directory ?? '?'} (commit ${live.commit ?? 'unknown'}) ${why}: roll back to a verified one (serverless rollback --commit <commit>, see petsage-smoke history) or deploy a fix.`;
+  return `the live deployment ${live.directory ?? '?'} (commit ${live.commit ?? 'unknown'}) ${why}: roll back to a verified one (npx serverless rollback --commit <commit>, see npx petsage-smoke history) or deploy a fix.`;
 }

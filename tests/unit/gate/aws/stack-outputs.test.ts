@@ -28,7 +28,7 @@ describe('describeStackOutputs', () => {
     expect(outputs).toStrictEqual({ HealthEndpointUrl: 'https://a.example/health' });
   });
 
-  it('says a missing stack does not exist in this region, with what to check', async () => {
+  it('says a missing stack does not exist in the region it names, with what to check', async () => {
     // Prepare
     const missing = Object.assign(new Error('Stack with id svc-dev does not exist'), {
       name: 'ValidationError',
@@ -38,10 +38,26 @@ describe('describeStackOutputs', () => {
       cloudFormation(() => Promise.reject(missing)),
       'svc-dev',
       deadline(),
+      { region: 'eu-west-1' },
     );
     // Assess
     await expect(read).rejects.toThrow(
-      'stack svc-dev does not exist in this region. Check the stage and the region, or deploy the stage first.',
+      'stack svc-dev does not exist in region eu-west-1. Check the stage and the region, or deploy the stage first.',
+    );
+  });
+
+  it('names the region the SDK resolved when the run named none', async () => {
+    // Prepare
+    const missing = Object.assign(new Error('Stack with id svc-dev does not exist'), {
+      name: 'ValidationError',
+    });
+    const client = {
+      send: () => Promise.reject(missing),
+      config: { region: async () => 'ap-south-1' },
+    } as unknown as CloudFormationClient;
+    // Act, Assess
+    await expect(describeStackOutputs(client, 'svc-dev', deadline())).rejects.toThrow(
+      'stack svc-dev does not exist in region ap-south-1.',
     );
   });
 

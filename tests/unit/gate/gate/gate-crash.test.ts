@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SmokeTestFailedError } from '../../../../packages/smoke-gate/src/core/framework.ts';
-import { deployedNotVerified } from '../../../../packages/smoke-gate/src/gate/gate-crash.ts';
+import {
+  deployedNotVerified,
+  nextSteps,
+} from '../../../../packages/smoke-gate/src/gate/gate-crash.ts';
 
 const deployed = { stack: 'orders-prod', stage: 'prod', region: 'eu-west-1', service: 'orders' };
 
@@ -17,9 +20,9 @@ describe('deployedNotVerified: the gate broke after the stack deployed', () => {
     expect(error.message.split('\n')).toStrictEqual([
       'Smoke test could not run after the stack deployed: provider.getAwsSdkV3Config is not a function',
       'Stack orders-prod IS deployed: its new deployment is live and NOT verified (nothing was recorded or rolled back).',
-      '  verify it now:       serverless smoke --stage prod --region eu-west-1',
+      '  verify it now:       npx serverless smoke --stage prod --region eu-west-1',
       '  see the deployments: npx petsage-smoke history --service orders --stage prod --region eu-west-1',
-      '  go back:             serverless rollback --stage prod --region eu-west-1 --commit <a verified commit from history>',
+      '  go back:             npx serverless rollback --stage prod --region eu-west-1 --commit <a verified commit from history>',
     ]);
   });
 
@@ -33,5 +36,17 @@ describe('deployedNotVerified: the gate broke after the stack deployed', () => {
     const [first] = error.message.split('\n');
     expect(first).toBe('Smoke test could not run after the stack deployed: first\\u{1b}[2J line');
     expect(error.message).not.toContain('second line');
+  });
+});
+
+describe('the recovery commands', () => {
+  it('each start with npx, so they run in a new terminal of the service', () => {
+    const steps = nextSteps({
+      stack: 'orders-prod',
+      service: 'orders',
+      stage: 'prod',
+      region: undefined,
+    });
+    expect(steps.map((step) => step.command.split(' ')[0])).toStrictEqual(['npx', 'npx', 'npx']);
   });
 });
