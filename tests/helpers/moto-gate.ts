@@ -7,7 +7,10 @@ import { liveDeployment } from '../../packages/smoke-gate/src/deployments/deploy
 import type { HistoryReport } from '../../packages/smoke-gate/src/deployments/history.ts';
 import { runCliProcess } from './cli.ts';
 
-/** `petsage-smoke <command> --json` for a stage in us-east-1 against moto, run from `cwd` if given. */
+/**
+ * `petsage-smoke <command> --json` for a stage of this service in us-east-1 against moto, run from
+ * `cwd` if given (the service named, so it runs from any folder).
+ */
 export const gateJsonRun = (
   moto: Moto,
   command: 'history' | 'status',
@@ -15,7 +18,11 @@ export const gateJsonRun = (
   cwd?: string,
 ) =>
   runCliProcess(
-    [command, '--stage', stage, '--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--json'],
+    [
+      command,
+      ...['--service', 'petsage-smoke-test', '--stage', stage],
+      ...['--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--json'],
+    ],
     { ...MOTO_CREDENTIALS_ENV },
     cwd === undefined ? {} : { cwd },
   );

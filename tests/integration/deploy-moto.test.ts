@@ -569,7 +569,9 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     expect(output).toContain(
       `Smoke test interrupted by SIGINT: the new deployment ${interrupted} of stack ${STACK} is live and NOT verified.`,
     );
-    expect(output).toMatch(/go back: +serverless rollback --stage \S+ --region us-east-1 --commit/);
+    expect(output).toMatch(
+      /go back: +npx serverless rollback --stage \S+ --region us-east-1 --commit/,
+    );
     // The record fits in its 1.5 s on most machines; on a loaded one the block says it did not,
     // and then the deployment is never left looking verified.
     const recorded = output.includes(`Recorded deployment ${interrupted} as interrupted.`);

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
+import { USAGE, VERIFY_ROLE_ACTIONS } from '../../packages/smoke-gate/src/cli/usage.ts';
 
 /** The IAM actions each SDK command needs (AWS's service authorization reference). */
 const COMMAND_ACTIONS: Record<string, string[]> = {
@@ -143,6 +144,14 @@ describe('the permissions of every AWS call the gate makes', () => {
       'lambda:AddPermission',
     ]);
     expect(granted.filter((action) => writes.includes(action))).toStrictEqual([]);
+  });
+
+  it('names in the CLI’s help exactly the actions the table gives the verify role', () => {
+    // Act
+    const help = new Set(USAGE.split('IAM permissions')[1]?.match(/[a-z0-9]+:[A-Za-z]+/g) ?? []);
+    // Assess
+    expect([...VERIFY_ROLE_ACTIONS].sort()).toStrictEqual(tableActions((r) => r.verify).sort());
+    expect([...help].sort()).toStrictEqual([...VERIFY_ROLE_ACTIONS].sort());
   });
 
   it('would name an action a policy lacks (the check can fail)', () => {

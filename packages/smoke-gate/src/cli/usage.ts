@@ -27,6 +27,37 @@ const section = (which: 'target' | 'options'): string =>
     .join('\n');
 
 /** `petsage-smoke --help`, its options built from the one options table. */
+/**
+ * Every IAM action the CLI's read-only commands may need (verify, status, history, many targets),
+ * as the verify role's policy grants them: held equal to the permissions table of
+ * docs/use-the-gate.md and to .github/iam/verify-policy.json by tests/unit/gate-permissions.test.ts.
+ */
+export const VERIFY_ROLE_ACTIONS = [
+  'cloudformation:DescribeStacks',
+  'cloudformation:GetTemplate',
+  'logs:FilterLogEvents',
+  's3:ListBucket',
+  's3:ListBucketVersions',
+  's3:GetObject',
+  's3:GetObjectVersion',
+  'kms:GetPublicKey',
+  'kms:DescribeKey',
+  'ssm:GetParameter',
+  'cloudwatch:DescribeAlarms',
+  'lambda:GetFunctionConfiguration',
+  'lambda:GetAlias',
+  'sts:AssumeRole',
+] as const;
+
+/** The actions, a few to a line. */
+const actionLines = (): string => {
+  const lines: string[] = [];
+  for (let i = 0; i < VERIFY_ROLE_ACTIONS.length; i += 4) {
+    lines.push(`  ${VERIFY_ROLE_ACTIONS.slice(i, i + 4).join(', ')}`);
+  }
+  return lines.join('\n');
+};
+
 export const USAGE = `Usage: petsage-smoke verify (--url <url> --log-group <name> | --stage <stage> | --local) [options]
        petsage-smoke verify (--stage <stage>... [--region <region>...] | --targets <file>) [options]
        petsage-smoke status (--stage <stage>... [--region <region>...] | --targets <file>) [options]
@@ -71,7 +102,7 @@ Exit codes:
      access denied, log group or stack not found, a lookup that outran the deadline, or the log
      service throttled or unreachable to the end
 
-IAM permissions: logs:FilterLogEvents on the log group; cloudformation:DescribeStacks with --stage;
-cloudwatch:DescribeAlarms for status; cloudformation:GetTemplate, s3:ListBucket and s3:GetObject on
-the deployment bucket for history.
+IAM permissions (read-only; on the service's stack, log group, deployment bucket, records key,
+anchor parameter and function; sts:AssumeRole only for a target in another account):
+${actionLines()}
 `;
