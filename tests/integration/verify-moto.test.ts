@@ -1,3 +1,4 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
@@ -159,8 +160,34 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     });
     expect(report.log.ingestionDelayMs).toBeGreaterThanOrEqual(0);
     expect(report.log.polls).toBeGreaterThan(1);
+    expect(report.contract).toMatch(/^--contract ".*serverless\.yml"$/);
     expect(report.elapsedMs).toBeGreaterThanOrEqual(3_000);
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says a bare --url run away from any service judged by the defaults, and what they check', async () => {
+    // Prepare: a folder with no serverless.yml, and no --contract.
+    const elsewhere = await mkdtemp(join(tmpdir(), 'bare-url-'));
+    try {
+      // Act: the verdict does not matter here (no line is shipped); what it judged by does.
+      // Without its last three: --json (text output) and --contract <file>.
+      const run = await runCliProcess(verifyArgs(5).slice(0, -3), MOTO_CREDENTIALS_ENV, {
+        cwd: elsewhere,
+      });
+      // Assess
+      expect(run.stdout).toContain(
+        'judged by the defaults (no contract given): HTTP 200, and one line in any format whose correlation_id is the id sent; nothing of the body',
+      );
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('uses the custom.smokeTest of ./serverless.yml for a bare --url run beside the service', async () => {
+    // Act: from the project (its serverless.yml), no --contract.
+    const run = await runCliProcess(verifyArgs(5).slice(0, -2), MOTO_CREDENTIALS_ENV);
+    // Assess
+    expect(JSON.parse(run.stdout).contract).toBe('custom.smokeTest of ./serverless.yml');
   });
 
   it('fails with exit 1 when only decoys arrive', async () => {

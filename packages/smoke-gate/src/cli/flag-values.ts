@@ -1,8 +1,10 @@
 import { awsSettingsFrom } from '../aws/aws-clients.ts';
 import { checkAccess, type TargetAccess } from '../aws/target-access.ts';
+import type { SmokeContract } from '../core/contract.ts';
 import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { rangedValue } from '../core/options.ts';
+import { safeText } from '../core/safe-text.ts';
 import { type FleetTarget, readTargetsFile, targetsFromFlags } from '../fleet/fleet-targets.ts';
 import type { VerificationTarget } from '../verification/run-verification.ts';
 import { parseRouteUrl } from '../verification/targets.ts';
@@ -65,11 +67,30 @@ export function checkFleetFlags(values: Values): void {
 export const logsRateOf = (values: Values): number => rangedValue('logs-rate', values['logs-rate']);
 
 /** `--contract <file>`: the contract to verify against, read before anything runs. */
-export const contractOf = async (values: Values) => {
-  if (values.contract === undefined) return undefined;
-  const { readContractFile } = await import('../verification/contract-file.ts');
-  return readContractFile(values.contract);
-};
+export const contractOf = async (values: Values) => (await judgedBy(values))?.contract;
+
+/**
+ * The contract a run gives, and where from: `--contract <file>`; else, for a bare `--url` run (no
+ * stack to read one from), the `custom.smokeTest` of ./serverless.yml when it has one; else none
+ * (the stack's, or the defaults, and the report says which).
+ */
+export async function judgedBy(
+  values: Values,
+  cwd = process.cwd(),
+): Promise<{ contract: SmokeContract; from: string } | undefined> {
+  const { readContractFile, serviceContractIn } = await import('../verification/contract-file.ts');
+  if (values.contract !== undefined) {
+    const contract = await readContractFile(values.contract);
+    return { contract, from: `--contract ${JSON.stringify(safeText(values.contract, 120))}` };
+  }
+  if (values.url === undefined || values.stage !== undefined || values.targets !== undefined) {
+    return undefined;
+  }
+  const contract = await serviceContractIn(cwd);
+  return contract === undefined
+    ? undefined
+    : { contract, from: 'custom.smokeTest of ./serverless.yml' };
+}
 
 /** What `verify` verifies: a deployed stack or URL, or a local serverless-offline. */
 export const targetOf = (values: Values): VerificationTarget => {

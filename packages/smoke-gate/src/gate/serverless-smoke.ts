@@ -83,6 +83,7 @@ const verifierOf =
   (startedFrom: number, at: VerifyAt = {}) =>
     runVerification({
       contract: input.contract,
+      contractFrom: input.contract === undefined ? undefined : 'custom.smokeTest of serverless.yml',
       target: {
         kind: 'aws',
         stackName: stack.stackName,

@@ -46,6 +46,7 @@ export function formatReport(report: VerifyReport, colours: Palette = palette(fa
   lines.push(`  ${logMark}  log line  ${logDetail}`);
   for (const problem of log.problems) lines.push(`          ${problem}`);
   lines.push(colours.dim(`  correlation id ${report.correlationId}`));
+  if (report.contract !== undefined) lines.push(colours.dim(`  judged by ${report.contract}`));
   for (const hint of report.hints) lines.push(`  hint: ${hint}`);
   lines.push(
     report.verdict === 'verified'

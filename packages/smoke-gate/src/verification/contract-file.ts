@@ -2,6 +2,7 @@
 // or a file holding that map alone, YAML or JSON), and serverless.yml for `--local`.
 
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { SmokeContract } from '../core/contract.ts';
 import { readContract } from '../core/contract-config.ts';
@@ -52,4 +53,21 @@ export async function readContractFile(
       `${source} ${JSON.stringify(safeText(path))}: ${safeMessage(error)}`,
     );
   }
+}
+
+/**
+ * The `custom.smokeTest` contract of the serverless.yml in `cwd`, when there is one that has it;
+ * undefined when there is no serverless.yml or it names no `custom.smokeTest`.
+ */
+export async function serviceContractIn(cwd: string): Promise<SmokeContract | undefined> {
+  const path = join(cwd, 'serverless.yml');
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined || text.length > FILE_CAP) return undefined;
+  const document = parseDocument(text, { logLevel: 'silent' });
+  // A serverless.yml that is not YAML: read as a contract file, which says why in one line.
+  if (document.errors.length > 0) return readContractFile(path, './serverless.yml');
+  const parsed: unknown = document.toJS({ maxAliasCount: 100 });
+  const custom = isRecord(parsed) && isRecord(parsed.custom) ? parsed.custom : undefined;
+  if (custom?.smokeTest === undefined) return undefined;
+  return readContractFile(path, './serverless.yml');
 }

@@ -23,6 +23,8 @@ export interface VerificationRequest {
   target: VerificationTarget;
   /** The contract, when the caller knows it (the plugin); else the target's, else the defaults. */
   contract?: SmokeContract | undefined;
+  /** Where `contract` comes from, as the report names it (`custom.smokeTest of serverless.yml`). */
+  contractFrom?: string | undefined;
   /** The contract of a target that carries none (many targets: `--contract`). */
   fallbackContract?: SmokeContract | undefined;
   aws: AwsSettings;
@@ -81,6 +83,30 @@ const resolveTarget = (
     ? resolveLocalTarget({ ...target, deadline: request.deadline, onNotice: request.onNotice })
     : resolveAwsTarget(target, request);
 
+/** What the contract's defaults check, as a report names them. */
+export const DEFAULTS_JUDGE =
+  'the defaults (no contract given): HTTP 200, and one line in any format whose correlation_id is the id sent; nothing of the body';
+
+/** The contract a verification judges by, and where it comes from, in words. */
+export function chosenContract(
+  request: Pick<VerificationRequest, 'contract' | 'contractFrom' | 'fallbackContract'>,
+  fromStack: SmokeContract | undefined,
+): { contract: SmokeContract | undefined; from: string } {
+  if (request.contract !== undefined) {
+    return { contract: request.contract, from: request.contractFrom ?? 'the contract given' };
+  }
+  if (fromStack !== undefined) {
+    return {
+      contract: fromStack,
+      from: "the stack's (its template's Metadata.SmokeGate.Contract)",
+    };
+  }
+  if (request.fallbackContract !== undefined) {
+    return { contract: request.fallbackContract, from: request.contractFrom ?? '--contract' };
+  }
+  return { contract: undefined, from: DEFAULTS_JUDGE };
+}
+
 /**
  * The one road from options to a verdict, for the CLI, `serverless smoke` and the deploy hook:
  * check -> resolve -> verify, all under the request's deadline. Never throws; every failure
@@ -101,16 +127,20 @@ export async function runVerification(request: VerificationRequest): Promise<Ver
     const asked: VerificationTarget =
       target.kind === 'aws' ? { ...target, readContract: !known } : target;
     resolved = await limit(() => resolveTarget(asked, request));
+    const judgedBy = chosenContract(request, resolved.contract);
     const report = await verifyDeployment({
       url: resolved.url,
       logSource: resolved.logSource,
-      contract: request.contract ?? resolved.contract ?? request.fallbackContract,
+      contract: judgedBy.contract,
       deadline: request.deadline,
       notFoundGraceMs: request.notFoundGraceMs,
       onProgress: request.onProgress,
       limit,
     });
-    outcome = { exitCode: exitCodeOf(report.verdict), report };
+    outcome = {
+      exitCode: exitCodeOf(report.verdict),
+      report: { ...report, contract: judgedBy.from },
+    };
   } catch (error) {
     outcome = {
       exitCode: EXIT_COULD_NOT_JUDGE,

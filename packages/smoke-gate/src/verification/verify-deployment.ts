@@ -54,6 +54,8 @@ export interface VerifyReport {
   };
   elapsedMs: number;
   hints: string[];
+  /** What it judged by: the contract's source, or the defaults and what they check. */
+  contract?: string | undefined;
 }
 
 /** Options for {@link verifyDeployment}. */

@@ -11,6 +11,14 @@ import type { VerifyReport } from '../../../../packages/smoke-gate/src/verificat
 import { failedReport as report } from '../../../helpers/verify-report.ts';
 
 describe('formatReport', () => {
+  it('names the contract it judged by, when the run said', () => {
+    // Act
+    const named = formatReport({ ...report, contract: 'custom.smokeTest of serverless.yml' });
+    // Assess
+    expect(named).toContain('\n  judged by custom.smokeTest of serverless.yml\n');
+    expect(formatReport(report)).not.toContain('judged by');
+  });
+
   it('say PASS or FAIL per step and what to check', () => {
     const text = formatReport(report);
     expect(text).toMatch(/PASS {2}route {5}HTTP 200 in 87 ms/);

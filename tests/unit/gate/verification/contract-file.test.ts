@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../../../harness/project/project.ts';
-import { readContractFile } from '../../../../packages/smoke-gate/src/verification/contract-file.ts';
+import {
+  readContractFile,
+  serviceContractIn,
+} from '../../../../packages/smoke-gate/src/verification/contract-file.ts';
 import { PETSAGE_CONTRACT } from '../../../helpers/petsage-contract.ts';
 
 let dir: string;
@@ -44,5 +47,30 @@ describe('readContractFile (--contract, and serverless.yml for --local)', () => 
     // Assess
     await expect(read).rejects.toThrow(message);
     await expect(read).rejects.toThrow(/^[^\n]+$/);
+  });
+});
+
+describe('serviceContractIn (a bare --url run beside a service)', () => {
+  it('reads the custom.smokeTest of the serverless.yml in the folder', async () => {
+    expect(await serviceContractIn(PROJECT_DIR)).toStrictEqual(PETSAGE_CONTRACT);
+  });
+
+  it('finds none beside a serverless.yml without custom.smokeTest, or no serverless.yml', async () => {
+    // Prepare
+    await writeFile(join(dir, 'serverless.yml'), 'service: orders\nprovider:\n  name: aws\n');
+    // Act, Assess
+    expect(await serviceContractIn(dir)).toBeUndefined();
+    expect(await serviceContractIn(join(dir, 'nowhere'))).toBeUndefined();
+  });
+
+  it('says in one line why a serverless.yml that is not YAML cannot give one', async () => {
+    // Prepare
+    const broken = join(dir, 'broken');
+    await import('node:fs/promises').then((fs) => fs.mkdir(broken));
+    await writeFile(join(broken, 'serverless.yml'), 'custom: [unclosed\n');
+    // Act, Assess
+    await expect(serviceContractIn(broken)).rejects.toThrow(
+      /^\.\/serverless\.yml ".*" is not YAML or JSON: /,
+    );
   });
 });

@@ -2,8 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONTRACT } from '../../../../packages/smoke-gate/src/core/contract.ts';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
-import { runVerification } from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
+import {
+  chosenContract,
+  DEFAULTS_JUDGE,
+  runVerification,
+} from '../../../../packages/smoke-gate/src/verification/run-verification.ts';
 
 // Made in beforeAll, not on import: a run that filters every test of this file out (-t) runs
 // neither hook, and leaves nothing behind.
@@ -45,5 +50,42 @@ describe('runVerification', () => {
     // Assess
     expect(outcome).toMatchObject({ exitCode: 2, badRequest: true });
     expect(outcome.error).toMatch(/^cannot write --junit file: /);
+  });
+});
+
+describe('chosenContract: what a report says it judged by', () => {
+  const other = { ...DEFAULT_CONTRACT, path: '/ping' };
+
+  it('takes the caller’s contract, named as the caller names it', () => {
+    expect(
+      chosenContract(
+        { contract: other, contractFrom: 'custom.smokeTest of serverless.yml' },
+        DEFAULT_CONTRACT,
+      ),
+    ).toStrictEqual({ contract: other, from: 'custom.smokeTest of serverless.yml' });
+  });
+
+  it('takes the stack’s next, saying so', () => {
+    expect(chosenContract({}, other)).toStrictEqual({
+      contract: other,
+      from: "the stack's (its template's Metadata.SmokeGate.Contract)",
+    });
+  });
+
+  it('takes a run’s --contract for a stack that carries none', () => {
+    expect(
+      chosenContract({ fallbackContract: other, contractFrom: '--contract "c.yml"' }, undefined),
+    ).toStrictEqual({
+      contract: other,
+      from: '--contract "c.yml"',
+    });
+  });
+
+  it('says it judged by the defaults, and what they check, when nothing gives one', () => {
+    expect(chosenContract({}, undefined)).toStrictEqual({
+      contract: undefined,
+      from: DEFAULTS_JUDGE,
+    });
+    expect(DEFAULTS_JUDGE).toMatch(/^the defaults \(no contract given\): HTTP 200, and one line/);
   });
 });

@@ -15,7 +15,7 @@ import { formatJUnitError, writeJUnitFile } from '../../report/junit.ts';
 import { createProgress } from '../../report/progress.ts';
 import { formatReport } from '../../report/report.ts';
 import { runVerification } from '../../verification/run-verification.ts';
-import { contractOf, isFleet, logsRateOf, targetOf } from '../flag-values.ts';
+import { isFleet, judgedBy, logsRateOf, targetOf } from '../flag-values.ts';
 import type { Values } from '../flags.ts';
 import { coloursOf, notice, type Out } from '../output.ts';
 import { awsAsRoleOf } from '../role-settings.ts';
@@ -73,9 +73,11 @@ export async function runVerify(values: Values, out: Out, deadline: Deadline): P
   const target = targetOf(values);
   const aws = await awsAsRoleOf(values, io.env, deadline);
   if ('problem' in aws) return out.fail(EXIT_COULD_NOT_JUDGE, aws.problem);
+  const given = await judgedBy(values);
   const request = {
     target,
-    contract: await contractOf(values),
+    contract: given?.contract,
+    contractFrom: given?.from,
     aws,
     env: io.env,
     deadline,
