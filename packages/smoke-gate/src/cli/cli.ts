@@ -7,7 +7,7 @@ import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { parseCli, type Values } from './flags.ts';
 import { type CliIo, type Out, outputOf } from './output.ts';
-import { USAGE } from './usage.ts';
+import { commandUsage } from './usage.ts';
 
 export type { CliIo } from './output.ts';
 export { USAGE } from './usage.ts';
@@ -45,7 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCli(argv);
     out = outputOf(io, values.json === true);
     if (values.help) {
-      io.stdout.write(USAGE);
+      io.stdout.write(commandUsage(positionals[0]));
       return EXIT_VERIFIED;
     }
     if (values.version) {

@@ -26,7 +26,6 @@ const section = (which: 'target' | 'options'): string =>
     .flatMap(([name]) => optionLines(name))
     .join('\n');
 
-/** `petsage-smoke --help`, its options built from the one options table. */
 /**
  * Every IAM action the CLI's read-only commands may need (verify, status, history, many targets),
  * as the verify role's policy grants them: held equal to the permissions table of
@@ -58,6 +57,7 @@ const actionLines = (): string => {
   return lines.join('\n');
 };
 
+/** `petsage-smoke --help` (and `verify --help`), its options built from the one options table. */
 export const USAGE = `Usage: petsage-smoke verify (--url <url> --log-group <name> | --stage <stage> | --local) [options]
        petsage-smoke verify (--stage <stage>... [--region <region>...] | --targets <file>) [options]
        petsage-smoke status (--stage <stage>... [--region <region>...] | --targets <file>) [options]
@@ -106,3 +106,54 @@ IAM permissions (read-only; on the service's stack, log group, deployment bucket
 anchor parameter and function; sts:AssumeRole only for a target in another account):
 ${actionLines()}
 `;
+
+/** The exit codes every command shares. */
+const EXIT_CODES = `Exit 2 (could not judge) is also bad or missing arguments, no credentials, access
+denied, a missing stack, or the deadline passing first.`;
+
+/** What `<command> --help` says of the commands other than verify: usage, what it does, its options. */
+const COMMAND_HELP: Record<string, { usage: string; text: string; options: string[] }> = {
+  status: {
+    usage:
+      'petsage-smoke status (--stage <stage>... [--region <region>...] | --targets <file>) [options]',
+    text: `Reads a stage's continuous health: the heartbeat and failure alarms' states, the age of the
+last heartbeat line, and the gate's record of what is live (exit 0 healthy, 1 alarming, stale or
+unverified, 2 could not tell).`,
+    options: ['stage', 'region', 'targets', 'service', 'profile', 'role-arn', 'external-id'],
+  },
+  history: {
+    usage: 'petsage-smoke history --stage <stage> [options]',
+    text: `Lists the deployments still in the stage's deployment bucket, newest first: time, commit,
+version, the gate's verdict, which one is live and which one a rollback would return to now; in
+the traffic mode each one's function version and where live and candidate point (exit 0, or 2
+when it could not be read). Roll back with the framework:
+npx serverless rollback --stage <stage> --commit <sha or prefix>.`,
+    options: ['stage', 'service', 'region', 'profile', 'role-arn', 'external-id'],
+  },
+  'records-key': {
+    usage: 'petsage-smoke records-key [--service <name>] [--region <region>] [options]',
+    text: `Finds the service's records key once, by its alias alias/<service>-smoke-records, and prints
+its pin for serverless.yml (custom.smokeTest.recordsKey: its ARN and the sha256 of its public key).`,
+    options: ['service', 'region', 'profile'],
+  },
+};
+
+/** The common options every command takes, after its own. */
+const COMMON = ['endpoint-url', 'timeout', 'json', 'help'];
+
+/** `petsage-smoke <command> --help`: that command's own help; verify's is the whole usage. */
+export function commandUsage(command: string | undefined): string {
+  const help = command === undefined ? undefined : COMMAND_HELP[command];
+  if (help === undefined) return USAGE;
+  const extra = command === 'status' ? ['stale-after'] : [];
+  const options = [...help.options, ...extra, ...COMMON].flatMap((name) => optionLines(name));
+  return `Usage: ${help.usage}
+
+${help.text}
+
+Options:
+${options.join('\n')}
+
+${EXIT_CODES}
+`;
+}

@@ -25,6 +25,27 @@ describe('petsage-smoke usage', () => {
     expect(run.stdout()).toMatch(/logs:FilterLogEvents/);
   });
 
+  it('prints each command’s own help: its usage, what it does and its options', async () => {
+    // Act
+    const help = async (command: string) => {
+      const run = io();
+      expect(await runCli([command, '--help'], run.io)).toBe(0);
+      return run.stdout();
+    };
+    const [verify, status, history, recordsKey] = await Promise.all(
+      ['verify', 'status', 'history', 'records-key'].map(help),
+    );
+    // Assess
+    expect(new Set([verify, status, history, recordsKey]).size).toBe(4);
+    expect(status).toMatch(/^Usage: petsage-smoke status /);
+    expect(status).toContain('--stale-after');
+    expect(history).toMatch(/^Usage: petsage-smoke history --stage <stage> \[options\]\n/);
+    expect(history).not.toContain('--stale-after');
+    expect(history).not.toContain('--url <url>');
+    expect(recordsKey).toMatch(/^Usage: petsage-smoke records-key /);
+    expect(verify).toContain('Exit codes:\n  0  verified');
+  });
+
   it('prints the package version', async () => {
     const run = io();
     expect(await runCli(['--version'], run.io)).toBe(0);
