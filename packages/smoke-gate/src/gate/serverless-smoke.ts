@@ -171,18 +171,17 @@ export async function runServerlessSmoke(
   }
 }
 
+/** What the gate's steps share once it runs: settings, AWS, its bound, the verification, its state. */
+interface GateRun {
+  settings: SmokeSettings;
+  aws: AwsSettings;
+  hookDeadline: Deadline;
+  verify: (startedFrom: number, at?: VerifyAt) => Promise<VerificationOutcome>;
+  state: GateState;
+}
+
 /** The traffic mode after a deploy (gate/traffic-gate.ts); undefined when the service has none. */
-const trafficOf = (
-  input: ServerlessSmokeInput,
-  gate: {
-    settings: SmokeSettings;
-    aws: AwsSettings;
-    hookDeadline: Deadline;
-    verify: (startedFrom: number, at?: VerifyAt) => Promise<VerificationOutcome>;
-    state: GateState;
-  },
-  startedAt: number,
-) =>
+const trafficOf = (input: ServerlessSmokeInput, gate: GateRun, startedAt: number) =>
   trafficAfterDeploy(
     {
       framework: input.framework,
@@ -203,11 +202,7 @@ const trafficOf = (
  * The verification the verdict stands on: in the traffic mode after a deploy, the candidate's and
  * the promotion's; after the traffic mode's rollback, the restored version's line; else the route.
  */
-async function firstVerdict(
-  input: ServerlessSmokeInput,
-  gate: Parameters<typeof trafficOf>[1],
-  startedAt: number,
-) {
+async function firstVerdict(input: ServerlessSmokeInput, gate: GateRun, startedAt: number) {
   const traffic = input.trigger === 'deploy' ? await trafficOf(input, gate, startedAt) : undefined;
   if (traffic !== undefined) return { traffic, outcome: traffic.outcome };
   const restored = input.restored?.functionVersion.number;
@@ -218,14 +213,7 @@ async function firstVerdict(
 /** The gate's steps once it runs: whose deploy, the verification, then what; the reports. */
 async function gateSteps(
   input: ServerlessSmokeInput,
-  gate: {
-    settings: SmokeSettings;
-    aws: AwsSettings;
-    hookDeadline: Deadline;
-    verify: (startedFrom: number, at?: VerifyAt) => Promise<VerificationOutcome>;
-    state: GateState;
-    stdout: { write(text: string): unknown };
-  },
+  gate: GateRun & { stdout: { write(text: string): unknown } },
 ): Promise<VerificationOutcome> {
   const { framework, log, trigger } = input;
   const { settings, aws, hookDeadline, verify, state, stdout } = gate;

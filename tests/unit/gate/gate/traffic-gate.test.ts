@@ -259,6 +259,22 @@ describe('trafficAfterDeploy', () => {
   const cloudFormation = mockClient(CloudFormationClient);
   afterEach(() => cloudFormation.reset());
 
+  /** The stack's outputs in the traffic mode, as DescribeStacks answers them. */
+  const trafficStack = () =>
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'svc-dev',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'SmokeGateFunctionName', OutputValue: STAGE.functionName },
+            { OutputKey: 'SmokeGateCandidateUrl', OutputValue: STAGE.candidateUrl },
+          ],
+        },
+      ],
+    });
+
   const deployed = (custom: unknown, verdicts: VerificationOutcome[] = [PASS, PASS]) =>
     trafficAfterDeploy(
       {
@@ -279,19 +295,7 @@ describe('trafficAfterDeploy', () => {
 
   it('reads the stage from the stack’s outputs and promotes a passing version', async () => {
     // Prepare
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'svc-dev',
-          CreationTime: new Date(),
-          StackStatus: 'UPDATE_COMPLETE',
-          Outputs: [
-            { OutputKey: 'SmokeGateFunctionName', OutputValue: STAGE.functionName },
-            { OutputKey: 'SmokeGateCandidateUrl', OutputValue: STAGE.candidateUrl },
-          ],
-        },
-      ],
-    });
+    trafficStack();
     // Act
     const done = await deployed({ smokeTest: { traffic: true } });
     // Assess
@@ -301,19 +305,7 @@ describe('trafficAfterDeploy', () => {
 
   it('says live moved when an error comes after the promotion', async () => {
     // Prepare: the public route fails, and moving live back is refused.
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'svc-dev',
-          CreationTime: new Date(),
-          StackStatus: 'UPDATE_COMPLETE',
-          Outputs: [
-            { OutputKey: 'SmokeGateFunctionName', OutputValue: STAGE.functionName },
-            { OutputKey: 'SmokeGateCandidateUrl', OutputValue: STAGE.candidateUrl },
-          ],
-        },
-      ],
-    });
+    trafficStack();
     lambda
       .on(UpdateAliasCommand, { Name: 'live', FunctionVersion: '7' })
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));

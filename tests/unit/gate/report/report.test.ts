@@ -135,26 +135,27 @@ describe('formatStatus', () => {
 });
 
 describe('formatHistory', () => {
+  /** The live, verified deployment of the history below. */
+  const liveEntry = {
+    timestamp: '2026-12-02T10:00:00.000Z',
+    directory: '1796205600000-2026-12-02T10:00:00.000Z',
+    commit: '3f2a9c1d00e1',
+    version: '1.2.0',
+    verdict: 'verified' as const,
+    untrusted: null,
+    at: null,
+    ci: null,
+    live: true,
+    rollbackTarget: false,
+    functionVersion: null,
+  };
+
   it('in the traffic mode, names each deployment’s version and where live and candidate point', () => {
     // Act
     const text = formatHistory({
       stage: 'prod',
       stack: 'orders-prod',
-      deployments: [
-        {
-          timestamp: '2026-12-02T10:00:00.000Z',
-          directory: '1796205600000-2026-12-02T10:00:00.000Z',
-          commit: '3f2a9c1d00e1',
-          version: '1.2.0',
-          verdict: 'verified',
-          untrusted: null,
-          at: null,
-          ci: null,
-          live: true,
-          rollbackTarget: false,
-          functionVersion: '12',
-        },
-      ],
+      deployments: [{ ...liveEntry, functionVersion: '12' }],
       ignored: [],
       rewound: null,
       traffic: { live: '12', candidate: null, note: 'changed outside the pipeline: x' },
@@ -174,19 +175,7 @@ describe('formatHistory', () => {
       stage: 'prod',
       stack: 'orders-prod',
       deployments: [
-        {
-          timestamp: '2026-12-02T10:00:00.000Z',
-          directory: '1796205600000-2026-12-02T10:00:00.000Z',
-          commit: '3f2a9c1d00e1',
-          version: '1.2.0',
-          verdict: 'verified',
-          untrusted: null,
-          at: null,
-          ci: null,
-          live: true,
-          rollbackTarget: false,
-          functionVersion: null,
-        },
+        liveEntry,
         {
           timestamp: '2026-12-01T10:00:00.000Z',
           directory: '1796119200000-2026-12-01T10:00:00.000Z',
