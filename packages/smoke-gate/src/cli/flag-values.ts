@@ -1,7 +1,6 @@
 import { awsSettingsFrom } from '../aws/aws-clients.ts';
 import { checkAccess, type TargetAccess } from '../aws/target-access.ts';
 import type { SmokeContract } from '../core/contract.ts';
-import { VERIFY_DEFAULTS as D } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { rangedValue } from '../core/options.ts';
 import { safeText } from '../core/safe-text.ts';

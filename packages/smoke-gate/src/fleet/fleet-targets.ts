@@ -3,7 +3,7 @@ import { type AwsSettings, checkCallDestination } from '../aws/aws-clients.ts';
 import { stackName } from '../aws/stack-outputs.ts';
 import { ACCESS_KEYS, checkAccess, type TargetAccess } from '../aws/target-access.ts';
 import { closest } from '../core/closest.ts';
-import { VERIFY_DEFAULTS as D, MANY_TARGETS_DEFAULTS } from '../core/defaults.ts';
+import { MANY_TARGETS_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { checkLogGroupName, parseRouteUrl, type TargetRequest } from '../verification/targets.ts';

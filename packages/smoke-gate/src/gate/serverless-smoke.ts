@@ -2,14 +2,8 @@ import type { AwsSettings } from '../aws/aws-clients.ts';
 import type { SmokeContract } from '../core/contract.ts';
 import { createDeadline, type Deadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
-import { CouldNotJudgeError } from '../core/errors.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
-import {
-  EXIT_COULD_NOT_JUDGE,
-  EXIT_FAILED,
-  EXIT_VERIFIED,
-  recordedVerdictOf,
-} from '../core/verdicts.ts';
+import { EXIT_FAILED, EXIT_VERIFIED, recordedVerdictOf } from '../core/verdicts.ts';
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
 import { type LiveRollback, recordManualRollback } from '../deployments/rollback-by-commit.ts';
 import { forcedBy } from '../deployments/rollback-checks.ts';
@@ -24,7 +18,7 @@ import { watchGate } from './gate-interrupt.ts';
 import { failureLine, gateNote, jsonReport, writeGateJUnit } from './gate-reports.ts';
 import type { FrameworkStage, GateState, GateStep, SmokeTrigger } from './gate-steps.ts';
 import { ownDeployment } from './own-deployment.ts';
-import { readSmokeSettings, type SmokeSettings } from './smoke-settings.ts';
+import { gateSettings, type SmokeSettings } from './smoke-settings.ts';
 import { type TrafficResult, trafficAfterDeploy } from './traffic-gate.ts';
 
 export { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
@@ -48,16 +42,6 @@ export interface ServerlessSmokeInput {
 
 const CODE_ONLY_NOTE =
   'code-only deploy (`deploy function`): no automatic rollback, as that would need published versions; `serverless deploy --force` redeploys the whole service from source.';
-
-function settingsOf(input: ServerlessSmokeInput): SmokeSettings {
-  try {
-    return readSmokeSettings(input.framework.custom, input.cliOptions);
-  } catch (error) {
-    if (!(error instanceof CouldNotJudgeError)) throw error;
-    const why = `Smoke test could not run: ${error.message}`;
-    throw new SmokeTestFailedError(why, EXIT_COULD_NOT_JUDGE);
-  }
-}
 
 /** The gate's stated bound after a deploy: what the deadline covers, and what it does not. */
 export const gateBound = (timeoutSeconds: number): string =>
@@ -146,7 +130,7 @@ export async function runServerlessSmoke(
   const { framework, log, trigger } = input;
   const startedAt = input.startedAt ?? Date.now();
   const stdout = input.stdout ?? process.stdout;
-  const settings = settingsOf(input);
+  const settings = gateSettings(input.framework.custom, input.cliOptions);
   if (trigger !== 'command' && !settings.verifyAfterDeploy) {
     log.notice(`Smoke test skipped (${settings.skippedBy})`);
     return undefined;

@@ -1,4 +1,7 @@
+import { CouldNotJudgeError } from '../core/errors.ts';
+import { SmokeTestFailedError } from '../core/framework.ts';
 import { rangedValue } from '../core/options.ts';
+import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { smokeTestConfig } from '../template/service-contract.ts';
 
 /** The `custom.smokeTest` settings of serverless.yml, with the command line applied. */
@@ -56,4 +59,15 @@ export function readSmokeSettings(
     json: flag(cliOptions, 'json'),
     junitPath: typeof cliOptions.junit === 'string' ? cliOptions.junit : undefined,
   };
+}
+
+/** The settings of a gate that runs now: a wrong one is the framework's error, exit 2. */
+export function gateSettings(custom: unknown, cliOptions: Record<string, unknown>): SmokeSettings {
+  try {
+    return readSmokeSettings(custom, cliOptions);
+  } catch (error) {
+    if (!(error instanceof CouldNotJudgeError)) throw error;
+    const why = `Smoke test could not run: ${error.message}`;
+    throw new SmokeTestFailedError(why, EXIT_COULD_NOT_JUDGE);
+  }
 }

@@ -16,13 +16,9 @@ import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { formatReport } from '../report/report.ts';
 import { trafficModeOf } from '../template/traffic-template.ts';
-import {
-  aliasVersion,
-  allowInvokers,
-  pointAlias,
-  publishDeployedVersion,
-} from '../traffic/aliases.ts';
-import { candidateBusy, claimCandidate, releaseCandidate } from '../traffic/candidate-claim.ts';
+import { allowInvokers } from '../traffic/alias-permissions.ts';
+import { aliasVersion, pointAlias, publishDeployedVersion } from '../traffic/aliases.ts';
+import { claimCandidate, releaseCandidate } from '../traffic/candidate-claim.ts';
 import {
   type GateAlias,
   TRAFFIC_NAMES,
@@ -232,27 +228,4 @@ export async function trafficAfterDeploy(
       },
     };
   }
-}
-
-/**
- * Before `serverless deploy` uploads anything (the plugin's before:deploy:deploy): another gate's
- * fresh claim on the candidate alias stops this deploy in one line, so the two never overlap.
- */
-export async function candidateFreeBeforeDeploy(input: {
-  aws: AwsSettings;
-  functionName: string;
-  deadline: Deadline;
-}): Promise<string | undefined> {
-  const busy = await candidateBusy(
-    lambdaClientFor(input.aws),
-    {
-      functionName: input.functionName,
-      now: Date.now,
-      staleAfterMs: GATE_DEFAULTS.candidateClaimStaleMs,
-    },
-    input.deadline,
-  );
-  return busy === undefined
-    ? undefined
-    : `Smoke test: ${busy}. Nothing was deployed: retry when that gate ends (docs/traffic.md).`;
 }

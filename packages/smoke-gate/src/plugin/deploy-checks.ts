@@ -59,7 +59,7 @@ export async function checkCandidateFree(
     | undefined;
   const functionName = fn?.Properties?.FunctionName;
   if (typeof functionName !== 'string') return;
-  const { candidateFreeBeforeDeploy } = await import('../gate/traffic-gate.ts');
+  const { candidateFreeBeforeDeploy } = await import('../traffic/candidate-claim.ts');
   let busy: string | undefined;
   try {
     const aws = await readFrameworkStage(serverless, cliOptions).aws();

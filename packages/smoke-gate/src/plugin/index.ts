@@ -3,10 +3,7 @@
 // Loading it costs little on other commands: the work is in serverless-smoke.ts, imported when a
 // verification runs.
 
-import { createDeadline } from '../core/deadline.ts';
-import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
-import { safeMessage } from '../core/safe-text.ts';
 import type { LiveRollback } from '../deployments/rollback-by-commit.ts';
 import { deployedNotVerified } from '../gate/gate-crash.ts';
 import { isGateRollback } from '../gate/internal-rollback.ts';

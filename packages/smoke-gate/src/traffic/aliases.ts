@@ -2,15 +2,12 @@
 // points, an alias moved (created the first time), and the invoke permissions on an alias. The
 // stack never declares the aliases, so no stack update, rollback or drift check moves traffic.
 import {
-  AddPermissionCommand,
   CreateAliasCommand,
   DeleteAliasCommand,
   GetAliasCommand,
   type GetAliasCommandOutput,
   GetFunctionConfigurationCommand,
   type GetFunctionConfigurationCommandOutput,
-  GetPolicyCommand,
-  type GetPolicyCommandOutput,
   type LambdaClient,
   PublishVersionCommand,
   type PublishVersionCommandOutput,
@@ -19,11 +16,10 @@ import {
 import { callAws } from '../aws/aws-call.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
-import { isRecord, parseJsonObject } from '../core/json.ts';
-import type { GateAlias, Invoker } from './traffic-stage.ts';
+import type { GateAlias } from './traffic-stage.ts';
 
 /** Lambda's answer for an alias, version or policy that is not there. */
-class NotThere extends CouldNotJudgeError {
+export class NotThere extends CouldNotJudgeError {
   override name = 'NotThere';
 }
 
@@ -32,7 +28,7 @@ export class AliasTakenError extends CouldNotJudgeError {
   override name = 'AliasTakenError';
 }
 
-const notThere = (error: unknown) =>
+export const notThere = (error: unknown) =>
   error instanceof Error && error.name === 'ResourceNotFoundException'
     ? new NotThere(error.message)
     : undefined;
@@ -223,83 +219,4 @@ export async function pointAlias(
     if (!(error instanceof NotThere)) throw error;
     await create();
   }
-}
-
-/** The statement id of one invoker's permission on an alias. */
-export const statementId = (alias: GateAlias, index: number): string =>
-  `smoke-gate-${alias}-${index}`;
-
-/** The statement ids already on an alias's policy (none when it has no policy). */
-async function statementIds(
-  lambda: LambdaClient,
-  functionName: string,
-  alias: GateAlias,
-  deadline: Deadline,
-): Promise<Set<string>> {
-  try {
-    const answer = await callAws<GetPolicyCommandOutput>(
-      lambda,
-      new GetPolicyCommand({ FunctionName: functionName, Qualifier: alias }),
-      {
-        what: `reading the policy of ${functionName}:${alias}`,
-        deadline,
-        needs: 'lambda:GetPolicy on the function',
-        explain: notThere,
-      },
-    );
-    const statements = parseJsonObject(answer.Policy)?.Statement;
-    return new Set(
-      (Array.isArray(statements) ? statements : []).flatMap((statement) =>
-        isRecord(statement) && typeof statement.Sid === 'string' ? [statement.Sid] : [],
-      ),
-    );
-  } catch (error) {
-    if (error instanceof NotThere) return new Set();
-    throw error;
-  }
-}
-
-/**
- * Lets every invoker call `alias` (the permissions the stack would have put on the bare function):
- * one AddPermission per invoker the alias's policy does not hold yet, so a second run adds none.
- */
-export async function allowInvokers(
-  lambda: LambdaClient,
-  target: { functionName: string; alias: GateAlias; invokers: Invoker[] },
-  deadline: Deadline,
-): Promise<number> {
-  const { functionName, alias, invokers } = target;
-  const present = await statementIds(lambda, functionName, alias, deadline);
-  let added = 0;
-  for (const [index, invoker] of invokers.entries()) {
-    const sid = statementId(alias, index);
-    if (present.has(sid)) continue;
-    try {
-      await callAws(
-        lambda,
-        new AddPermissionCommand({
-          FunctionName: functionName,
-          Qualifier: alias,
-          StatementId: sid,
-          Action: 'lambda:InvokeFunction',
-          Principal: invoker.principal,
-          SourceArn: invoker.sourceArn,
-        }),
-        {
-          what: `letting ${invoker.principal} invoke ${functionName}:${alias}`,
-          deadline,
-          needs: 'lambda:AddPermission on the function',
-          // Another gate added it in between: it is there, as wanted.
-          explain: (error) =>
-            error instanceof Error && error.name === 'ResourceConflictException'
-              ? new NotThere('already there')
-              : undefined,
-        },
-      );
-      added++;
-    } catch (error) {
-      if (!(error instanceof NotThere)) throw error;
-    }
-  }
-  return added;
 }

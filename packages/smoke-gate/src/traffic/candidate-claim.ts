@@ -4,7 +4,10 @@
 // gate's fresh claim stops (exit 2), naming it; a claim older than a gate's whole bound was left
 // by a gate that died, and is taken over.
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AwsSettings } from '../aws/aws-clients.ts';
+import { lambdaClientFor } from '../aws/lambda-client.ts';
 import type { Deadline } from '../core/deadline.ts';
+import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { AliasTakenError, aliasState, deleteAlias, pointAlias } from './aliases.ts';
@@ -110,4 +113,27 @@ export async function releaseCandidate(
   if (held === undefined || readClaim(held.description)?.run !== request.run) return false;
   await deleteAlias(lambda, request.functionName, TRAFFIC_NAMES.candidate, deadline);
   return true;
+}
+
+/**
+ * Before `serverless deploy` uploads anything (the plugin's before:deploy:deploy): another gate's
+ * fresh claim on the candidate alias stops this deploy in one line, so the two never overlap.
+ */
+export async function candidateFreeBeforeDeploy(input: {
+  aws: AwsSettings;
+  functionName: string;
+  deadline: Deadline;
+}): Promise<string | undefined> {
+  const busy = await candidateBusy(
+    lambdaClientFor(input.aws),
+    {
+      functionName: input.functionName,
+      now: Date.now,
+      staleAfterMs: GATE_DEFAULTS.candidateClaimStaleMs,
+    },
+    input.deadline,
+  );
+  return busy === undefined
+    ? undefined
+    : `Smoke test: ${busy}. Nothing was deployed: retry when that gate ends (docs/traffic.md).`;
 }

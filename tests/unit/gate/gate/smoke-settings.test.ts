@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { VERIFY_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
-import { readSmokeSettings } from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
+import {
+  gateSettings,
+  readSmokeSettings,
+} from '../../../../packages/smoke-gate/src/gate/smoke-settings.ts';
 
 describe('readSmokeSettings', () => {
   it('verifies and rolls back by default, with the default deadline', () => {
@@ -63,5 +66,21 @@ describe('readSmokeSettings', () => {
     [{}, { timeout: 'soon' }, /--timeout "soon" must be a number/],
   ])('refuses a deadline out of range, naming where it came from', (custom, cli, message) => {
     expect(() => readSmokeSettings(custom, cli)).toThrow(message);
+  });
+});
+
+describe('gateSettings', () => {
+  it('makes a wrong setting the framework’s error, exit 2, in one line', () => {
+    // Act
+    const read = () => gateSettings({ smokeTest: { timeout: 0 } }, {});
+    // Assess
+    expect(read).toThrow(/^Smoke test could not run: custom\.smokeTest\.timeout /);
+    expect(() => read()).toThrow(expect.objectContaining({ exitCode: 2 }));
+  });
+
+  it('reads good settings as readSmokeSettings does', () => {
+    expect(gateSettings({ smokeTest: { timeout: 30 } }, {})).toStrictEqual(
+      readSmokeSettings({ smokeTest: { timeout: 30 } }, {}),
+    );
   });
 });

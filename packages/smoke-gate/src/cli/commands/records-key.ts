@@ -5,7 +5,6 @@
 import { checkCallDestination } from '../../aws/aws-clients.ts';
 import { kmsClientFor } from '../../aws/kms-client.ts';
 import type { Deadline } from '../../core/deadline.ts';
-import { VERIFY_DEFAULTS as D } from '../../core/defaults.ts';
 import { CouldNotJudgeError } from '../../core/errors.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../../core/verdicts.ts';
 import { recordsKeyAlias } from '../../deployments/record-signature.ts';

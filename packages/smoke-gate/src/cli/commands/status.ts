@@ -1,5 +1,4 @@
 import type { Deadline } from '../../core/deadline.ts';
-import { VERIFY_DEFAULTS as D } from '../../core/defaults.ts';
 import { CouldNotJudgeError } from '../../core/errors.ts';
 import { unicodeOk } from '../../core/sparkline.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../../core/verdicts.ts';
