@@ -26,6 +26,7 @@ export default {
     'packages/smoke-gate/src/gate/after-deploy.ts',
     'packages/smoke-gate/src/gate/traffic-gate.ts',
     'packages/smoke-gate/src/traffic/aliases.ts',
+    'packages/smoke-gate/src/traffic/alias-permissions.ts',
     'packages/smoke-gate/src/traffic/candidate-claim.ts',
     'packages/smoke-gate/src/traffic/traffic-stage.ts',
     'packages/smoke-gate/src/fleet/fleet-targets.ts',
