@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_DIR } from '../../../../harness/project/project.ts';
 import { readContract } from '../../../../packages/smoke-gate/src/core/contract-config.ts';
 import {
   MONITORING_KEYS,
@@ -12,6 +15,21 @@ const propertiesOf = (schema: unknown): string[] =>
   Object.keys((schema as { properties: Record<string, unknown> }).properties).sort();
 
 describe('the one key table of custom.smokeTest', () => {
+  it('documents every key in docs/use-the-gate.md’s table, once', () => {
+    // Prepare
+    const docs = readFileSync(join(PROJECT_DIR, 'docs/use-the-gate.md'), 'utf8');
+    // Act
+    // Sections (response, logLine) are documented key by key: `response.status`, ….
+    const keys = SMOKE_TEST_KEYS[''].flatMap((key) =>
+      key === 'response' || key === 'logLine'
+        ? SMOKE_TEST_KEYS[key].map((sub) => `${key}.${sub}`)
+        : [key],
+    );
+    const rows = keys.map((key) => [key, docs.split(`\n| \`${key}\` |`).length - 1]);
+    // Assess
+    expect(rows.filter(([, count]) => count !== 1)).toStrictEqual([]);
+  });
+
   it('gives the schema exactly the keys the readers take, section by section', () => {
     // Act
     const { properties } = SMOKE_TEST_SCHEMA;
