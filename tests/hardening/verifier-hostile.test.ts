@@ -301,9 +301,7 @@ describe('the verifier against a hostile AWS', () => {
     const run = await verify(`${endpoint.url}/health`, logs.url, 10);
     // Assess
     expect(run.code).toBe(2);
-    expect(run.stderr.split('\n').filter((line) => line.startsWith('petsage-smoke:'))).toHaveLength(
-      1,
-    );
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('smoke-gate:'))).toHaveLength(1);
     expect(run.stderr).toMatch(/rejected the request \(InvalidParameterException/);
     expect(run.stderr).not.toMatch(/at .*node_modules|\$metadata/);
   });
@@ -407,7 +405,7 @@ describe('the verifier against a hostile AWS', () => {
     // Assess
     expect(run.code).toBe(2);
     const xmlText = await readFile(junit, 'utf8');
-    expect(xmlText).toMatch(/<testsuites name="petsage-smoke" tests="1" failures="1"/);
+    expect(xmlText).toMatch(/<testsuites name="smoke-gate" tests="1" failures="1"/);
     expect(xmlText).toMatch(/<failure message="CloudWatch Logs group .* not found/);
   });
 });

@@ -254,7 +254,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     const report = JSON.parse(run.stdout.split('\n').find((line) => line.startsWith('{')) ?? '');
     expect(report).toMatchObject({ verdict: 'verified', url: `${route.baseUrl}/health` });
     expect(await lastJobSummary()).toMatch(
-      /^PetSage smoke test: 1 verified, 0 failed, 0 could not judge\n[\s\S]*\n\| petsage-smoke-test-\S+ \| us-east-1 \| 200 in \d+ ms \| \d+\.\d s \| ✅ verified \|\n/,
+      /^Smoke gate: 1 verified, 0 failed, 0 could not judge\n[\s\S]*\n\| petsage-smoke-test-\S+ \| us-east-1 \| 200 in \d+ ms \| \d+\.\d s \| ✅ verified \|\n/,
     );
   });
 
@@ -390,7 +390,7 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
     );
     expect(xml).toMatch(/<testcase [^>]*name="rollback to \S+ \(verified [^)]+\)"[^>]*\/>/);
     const summary = await lastJobSummary();
-    expect(summary).toMatch(/^PetSage smoke test: 0 verified, 1 failed, 0 could not judge\n/);
+    expect(summary).toMatch(/^Smoke gate: 0 verified, 1 failed, 0 could not judge\n/);
     expect(summary).toMatch(
       /\n\| petsage-smoke-test-\S+ \| us-east-1 \| 200 in \d+ ms \| - \| ❌ FAILED: /,
     );
@@ -833,9 +833,9 @@ describe.skipIf(!hasMoto).sequential('the real deploy path against moto', () => 
       (m) => JSON.parse(m.Body ?? '{}') as { Subject: string; Message: string },
     );
     expect(messages.map((m) => m.Subject).sort()).toStrictEqual([
-      '[PetSage smoke] events FAIL',
-      '[PetSage smoke] events PASS',
-      '[PetSage smoke] events ROLLED BACK',
+      '[Smoke gate] events FAIL',
+      '[Smoke gate] events PASS',
+      '[Smoke gate] events ROLLED BACK',
     ]);
     const rolledBack = messages.find((m) => m.Subject.endsWith('ROLLED BACK'));
     expect(rolledBack?.Message).toMatch(/commit e3-broken/);

@@ -258,7 +258,7 @@ describe.skipIf(!hasMoto)('stages in three accounts and two regions, in one run'
     // Assess
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')[0]).toMatch(
-      new RegExp(`^petsage-smoke: role ${roleIn(PROD)} could not be assumed: AccessDenied`),
+      new RegExp(`^smoke-gate: role ${roleIn(PROD)} could not be assumed: AccessDenied`),
     );
   });
 

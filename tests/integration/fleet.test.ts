@@ -82,7 +82,7 @@ describe('verify over 40 targets in 4 regions', () => {
     const markdown = await readFile(summary, 'utf8');
     expect(
       markdown.startsWith(
-        '# earlier step\n### PetSage smoke test: 39 verified, 1 failed, 0 could not judge',
+        '# earlier step\n### Smoke gate: 39 verified, 1 failed, 0 could not judge',
       ),
     ).toBe(true);
     expect(markdown.split('\n').filter((line) => /^\| stage\d{3} \|/.test(line))).toHaveLength(40);

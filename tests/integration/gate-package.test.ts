@@ -70,7 +70,11 @@ describe('the packed gate (@petsage/smoke-gate)', () => {
 
   it('is publishable, with JavaScript entries and the framework as an optional peer', () => {
     expect(manifest.private).toBeUndefined();
-    expect(manifest.bin).toStrictEqual({ 'petsage-smoke': 'bin/petsage-smoke.js' });
+    // One program, two names: smoke-gate, and petsage-smoke as it was first called.
+    expect(manifest.bin).toStrictEqual({
+      'smoke-gate': 'bin/petsage-smoke.js',
+      'petsage-smoke': 'bin/petsage-smoke.js',
+    });
     expect(manifest.exports['.'].default).toBe('./dist/plugin/index.js');
     expect(manifest.peerDependenciesMeta).toStrictEqual({
       osls: { optional: true },
@@ -103,7 +107,7 @@ describe('the packed gate (@petsage/smoke-gate)', () => {
     const usage = runInstalled([bin, 'verify', '--stge', 'dev']);
     // Assess
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: petsage-smoke verify/);
+    expect(help.stdout).toMatch(/^Usage: smoke-gate verify/);
     expect(version.stdout).toBe(`${manifest.version}\n`);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/did you mean --stage\?/);

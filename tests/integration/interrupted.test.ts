@@ -73,7 +73,7 @@ describe('a verification stopped by a signal', () => {
     // Assess
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toMatch(
-      /petsage-smoke: interrupted by SIGINT before a verdict: .* was not verified by this run/,
+      /smoke-gate: interrupted by SIGINT before a verdict: .* was not verified by this run/,
     );
     expect(JSON.parse(run.stdout)).toMatchObject({
       ok: false,

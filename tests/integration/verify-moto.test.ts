@@ -232,7 +232,7 @@ describe.skipIf(!hasMoto)('petsage-smoke verify against serverless-offline and m
     const { readFile, rm } = await import('node:fs/promises');
     const xml = await readFile(junit, 'utf8');
     await rm(junit, { force: true });
-    expect(xml).toMatch(/<testsuites name="petsage-smoke" tests="2" failures="1"/);
+    expect(xml).toMatch(/<testsuites name="smoke-gate" tests="2" failures="1"/);
     expect(xml).toMatch(/<failure message="no smoke-test line/);
   });
 

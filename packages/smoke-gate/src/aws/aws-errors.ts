@@ -63,7 +63,7 @@ export function classifyAwsError(error: unknown): AwsErrorClass {
 
 /** Where the error came from, for messages: the service call and the settings involved. */
 export interface AwsCallContext {
-  /** e.g. `CloudWatch Logs group /aws/lambda/x` or `CloudFormation stack petsage-smoke-test-dev`. */
+  /** e.g. `CloudWatch Logs group /aws/lambda/x` or `CloudFormation stack orders-dev`. */
   what: string;
   region?: string | undefined;
   profile?: string | undefined;

@@ -13,6 +13,7 @@ import {
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
+import { CLI_NAME } from '../core/product.ts';
 import { safeText } from '../core/safe-text.ts';
 import { callAws } from './aws-call.ts';
 import { type AwsSettings, clientConfig, sharedClient } from './aws-clients.ts';
@@ -27,9 +28,9 @@ export interface TargetRole {
 /** Credentials are refreshed this long before they expire (a call may take a while). */
 export const REFRESH_BEFORE_MS = 5 * 60_000;
 
-/** A role session name: `petsage-smoke-<run id>`, at most 64 of STS's allowed characters. */
+/** A role session name: `smoke-gate-<run id>`, at most 64 of STS's allowed characters. */
 export const sessionName = (runId: string): string =>
-  `petsage-smoke-${runId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  `${CLI_NAME}-${runId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 
 /** The one call of STS the roles need, injectable (a fake in tests). */
 export type StsSend = (settings: AwsSettings, command: object) => Promise<unknown>;

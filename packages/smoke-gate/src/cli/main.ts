@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `petsage-smoke` command: runs the CLI on this process's arguments and streams.
+// The `smoke-gate` command (also `petsage-smoke`): runs the CLI on this process's arguments and streams.
 import { runCli } from './cli.ts';
 
 const code = await runCli(process.argv.slice(2), {

@@ -1,5 +1,6 @@
 import { CouldNotJudgeError } from '../core/errors.ts';
 import type { SignalSource } from '../core/interruption.ts';
+import { CLI_NAME } from '../core/product.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { errorReport, palette } from '../report/report.ts';
@@ -27,8 +28,8 @@ export const outputOf = (io: CliIo, json: boolean): Out => ({
   json,
   fail(code, message, usage = false) {
     if (json) io.stdout.write(`${JSON.stringify(errorReport(code, message))}\n`);
-    io.stderr.write(`petsage-smoke: ${message}\n`);
-    if (usage) io.stderr.write("Run 'petsage-smoke --help' for usage.\n");
+    io.stderr.write(`${CLI_NAME}: ${message}\n`);
+    if (usage) io.stderr.write(`Run '${CLI_NAME} --help' for usage.\n`);
     return code;
   },
   write(human, machine) {

@@ -57,12 +57,12 @@ const actionLines = (): string => {
   return lines.join('\n');
 };
 
-/** `petsage-smoke --help` (and `verify --help`), its options built from the one options table. */
-export const USAGE = `Usage: petsage-smoke verify (--url <url> --log-group <name> | --stage <stage> | --local) [options]
-       petsage-smoke verify (--stage <stage>... [--region <region>...] | --targets <file>) [options]
-       petsage-smoke status (--stage <stage>... [--region <region>...] | --targets <file>) [options]
-       petsage-smoke history --stage <stage> [options]
-       petsage-smoke records-key [--service <name>] [--region <region>] [options]
+/** `smoke-gate --help` (and `verify --help`), its options built from the one options table. */
+export const USAGE = `Usage: smoke-gate verify (--url <url> --log-group <name> | --stage <stage> | --local) [options]
+       smoke-gate verify (--stage <stage>... [--region <region>...] | --targets <file>) [options]
+       smoke-gate status (--stage <stage>... [--region <region>...] | --targets <file>) [options]
+       smoke-gate history --stage <stage> [options]
+       smoke-gate records-key [--service <name>] [--region <region>] [options]
 
 Proves a deploy works end to end: calls the health route with a fresh correlation id, then waits
 for the function's structured log line with that id in CloudWatch Logs. Whatever the endpoint, the
@@ -115,14 +115,14 @@ denied, a missing stack, or the deadline passing first.`;
 const COMMAND_HELP: Record<string, { usage: string; text: string; options: string[] }> = {
   status: {
     usage:
-      'petsage-smoke status (--stage <stage>... [--region <region>...] | --targets <file>) [options]',
+      'smoke-gate status (--stage <stage>... [--region <region>...] | --targets <file>) [options]',
     text: `Reads a stage's continuous health: the heartbeat and failure alarms' states, the age of the
 last heartbeat line, and the gate's record of what is live (exit 0 healthy, 1 alarming, stale or
 unverified, 2 could not tell).`,
     options: ['stage', 'region', 'targets', 'service', 'profile', 'role-arn', 'external-id'],
   },
   history: {
-    usage: 'petsage-smoke history --stage <stage> [options]',
+    usage: 'smoke-gate history --stage <stage> [options]',
     text: `Lists the deployments still in the stage's deployment bucket, newest first: time, commit,
 version, the gate's verdict, which one is live and which one a rollback would return to now; in
 the traffic mode each one's function version and where live and candidate point (exit 0, or 2
@@ -131,7 +131,7 @@ npx serverless rollback --stage <stage> --commit <sha or prefix>.`,
     options: ['stage', 'service', 'region', 'profile', 'role-arn', 'external-id'],
   },
   'records-key': {
-    usage: 'petsage-smoke records-key [--service <name>] [--region <region>] [options]',
+    usage: 'smoke-gate records-key [--service <name>] [--region <region>] [options]',
     text: `Finds the service's records key once, by its alias alias/<service>-smoke-records, and prints
 its pin for serverless.yml (custom.smokeTest.recordsKey: its ARN and the sha256 of its public key).`,
     options: ['service', 'region', 'profile'],
@@ -141,7 +141,7 @@ its pin for serverless.yml (custom.smokeTest.recordsKey: its ARN and the sha256 
 /** The common options every command takes, after its own. */
 const COMMON = ['endpoint-url', 'timeout', 'json', 'help'];
 
-/** `petsage-smoke <command> --help`: that command's own help; verify's is the whole usage. */
+/** `smoke-gate <command> --help`: that command's own help; verify's is the whole usage. */
 export function commandUsage(command: string | undefined): string {
   const help = command === undefined ? undefined : COMMAND_HELP[command];
   if (help === undefined) return USAGE;

@@ -1,7 +1,7 @@
 // The one table of verdicts and exit codes: what a verification concludes, what each command
 // exits with, and what the gate records about a deployment. Later verdicts are added here.
 
-/** Exit codes of `petsage-smoke`, `serverless smoke` and the deploy hook. */
+/** Exit codes of `smoke-gate`, `serverless smoke` and the deploy hook. */
 export const EXIT_VERIFIED = 0;
 export const EXIT_FAILED = 1;
 /** Could not judge: a bad request, an unreachable or throttled service, a deadline, a takeover. */

@@ -44,7 +44,7 @@ export interface TrafficAliases {
   note: string | null;
 }
 
-/** `petsage-smoke history --json`. */
+/** `smoke-gate history --json`. */
 export interface HistoryReport {
   stage: string;
   stack: string;

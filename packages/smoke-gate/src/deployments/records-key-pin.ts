@@ -2,7 +2,7 @@
 // template's metadata at package time. The gate reads the key by that ARN only and checks its
 // public key against the fingerprint: re-pointing an alias, or a key policy changed to let
 // another key in, changes nothing it trusts. An alias only helps find the ARN once, at setup
-// (`petsage-smoke records-key`).
+// (`smoke-gate records-key`).
 import { createHash } from 'node:crypto';
 import { isRecord } from '../core/json.ts';
 import { safeJson } from '../core/safe-text.ts';
@@ -29,7 +29,7 @@ export function readRecordsKeyPin(
   where: string,
 ): RecordsKeyPin | undefined | Error {
   if (value === undefined || value === null) return undefined;
-  const form = `${where} must be { arn: <the records key's ARN>, publicKeySha256: <64 hex characters> } (petsage-smoke records-key prints it)`;
+  const form = `${where} must be { arn: <the records key's ARN>, publicKeySha256: <64 hex characters> } (npx smoke-gate records-key prints it)`;
   if (!isRecord(value)) return new Error(`${form}, not ${safeJson(value)}`);
   const extra = Object.keys(value).filter((key) => key !== 'arn' && key !== 'publicKeySha256');
   const { arn, publicKeySha256: fingerprint } = value;

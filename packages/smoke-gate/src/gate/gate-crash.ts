@@ -3,6 +3,7 @@
 // so, and the way out, instead of letting the framework print only that the deploy failed.
 
 import { SmokeTestFailedError } from '../core/framework.ts';
+import { CLI_NAME } from '../core/product.ts';
 import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { interruptedBlock, type NextStep } from '../report/interrupted.ts';
@@ -24,7 +25,7 @@ export function nextSteps(deployed: DeployedStack): NextStep[] {
     { what: 'verify it now', command: `npx serverless smoke ${where}` },
     {
       what: 'see the deployments',
-      command: `npx petsage-smoke history --service ${deployed.service} ${where}`,
+      command: `npx ${CLI_NAME} history --service ${deployed.service} ${where}`,
     },
     {
       what: 'go back',

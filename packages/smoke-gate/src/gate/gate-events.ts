@@ -6,6 +6,7 @@ import { createDeadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import type { PluginLog } from '../core/framework.ts';
+import { PRODUCT } from '../core/product.ts';
 import { safeMessage, safeText } from '../core/safe-text.ts';
 import { type CiRun, ciRunUrl, type DeploymentIdentity } from '../deployments/deployment-record.ts';
 import type { VerifyReport } from '../verification/verify-deployment.ts';
@@ -36,14 +37,14 @@ export interface GateFacts {
 const subjectText = (text: string) => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 
 /**
- * The message: subject `[PetSage smoke] <stage> <EVENT>`, a plain-text body (commit, deployment,
+ * The message: subject `[Smoke gate] <stage> <EVENT>`, a plain-text body (commit, deployment,
  * URL with the query redacted, correlation id, reasons, the restored deployment's verdict, the CI
  * run) and attributes to filter on. Every value from outside is cut and escaped; no secret is in
  * any of them (the report's URL is already redacted).
  */
 export function gateMessage(facts: GateFacts): GateMessage {
   const stage = safeText(facts.stage, 60);
-  const lines = [`PetSage smoke test, stage ${stage}: ${facts.event}`];
+  const lines = [`${PRODUCT}, stage ${stage}: ${facts.event}`];
   const d = facts.deployment;
   if (d !== undefined) {
     lines.push(
@@ -66,7 +67,7 @@ export function gateMessage(facts: GateFacts): GateMessage {
   if (facts.ci) lines.push(`CI run: ${ciRunUrl(facts.ci)}`);
   const attribute = (value: string) => ({ DataType: 'String' as const, StringValue: value });
   return {
-    subject: subjectText(`[PetSage smoke] ${stage} ${facts.event}`),
+    subject: subjectText(`[${PRODUCT}] ${stage} ${facts.event}`),
     body: lines.join('\n'),
     attributes: {
       stage: attribute(stage),

@@ -1,3 +1,4 @@
+import { PRODUCT } from '../core/product.ts';
 import { safeText } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, exitCodeOf, VERDICTS, type Verdict } from '../core/verdicts.ts';
 import type { FleetStatusEntry, FleetStatusReport } from '../fleet/fleet-status.ts';
@@ -95,7 +96,7 @@ export function formatFleetReport(report: FleetReport, colours: Palette = palett
     good: report.targets[index]?.verdict === 'verified',
   }));
   const lines = [
-    `PetSage smoke test: ${report.targets.length} target(s) in ${regionCount(report.targets)} region(s)`,
+    `${PRODUCT}: ${report.targets.length} target(s) in ${regionCount(report.targets)} region(s)`,
     ...table(headerOf(report), rows, colours),
   ];
   const failures = report.targets.filter((entry) => entry.verdict !== 'verified');
@@ -150,7 +151,7 @@ export function fleetMarkdown(report: FleetReport): string {
   });
   const header = headerOf(report).map((title) => title[0]?.toUpperCase() + title.slice(1));
   return [
-    `### PetSage smoke test: ${summaryLine(report.summary)}`,
+    `### ${PRODUCT}: ${summaryLine(report.summary)}`,
     '',
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
@@ -225,7 +226,7 @@ export function formatFleetStatus(
     good: entry.status === 'healthy',
   }));
   const lines = [
-    `PetSage smoke status: ${report.targets.length} target(s) in ${regionCount(report.targets)} region(s)`,
+    `${PRODUCT} status: ${report.targets.length} target(s) in ${regionCount(report.targets)} region(s)`,
     ...table([...whereHeader(withAccount), ...STATUS_COLUMNS], rows, colours),
   ];
   for (const entry of report.targets) {

@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import { CLI_NAME } from '../core/product.ts';
 import { safeMessage } from '../core/safe-text.ts';
 
 /**
@@ -15,6 +16,6 @@ export async function appendJobSummary(
   try {
     await appendFile(path, markdown());
   } catch (error) {
-    onNotice(`petsage-smoke: could not write the job summary: ${safeMessage(error, 160)}`);
+    onNotice(`${CLI_NAME}: could not write the job summary: ${safeMessage(error, 160)}`);
   }
 }

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { CLI_NAME } from '../core/product.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import type { VerifyReport } from '../verification/verify-deployment.ts';
 
@@ -42,7 +43,7 @@ function junitSuite(
   const time = (elapsedMs / 1000).toFixed(3);
   const body = cases
     .map((c) => {
-      const open = `    <testcase classname="petsage-smoke.verify" name="${xml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;
+      const open = `    <testcase classname="${CLI_NAME}.verify" name="${xml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;
       if (c.ok) return `${open}/>`;
       const message = xml(c.problems[0] ?? 'failed');
       return `${open}>\n      <failure message="${message}">${xml(c.problems.join('\n'))}</failure>\n    </testcase>`;
@@ -69,7 +70,7 @@ function junitDocument(suites: JUnitSuite[], elapsedMs: number): string {
   const sum = (key: 'tests' | 'failures') => suites.reduce((total, s) => total + s[key], 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="petsage-smoke" tests="${sum('tests')}" failures="${sum('failures')}" time="${(elapsedMs / 1000).toFixed(3)}">`,
+    `<testsuites name="${CLI_NAME}" tests="${sum('tests')}" failures="${sum('failures')}" time="${(elapsedMs / 1000).toFixed(3)}">`,
     ...suites.map((suite) => suite.xml),
     '</testsuites>',
     '',

@@ -1,3 +1,4 @@
+import { PRODUCT } from '../core/product.ts';
 import { fitWidth, sparkline } from '../core/sparkline.ts';
 import type { HistoryReport } from '../deployments/history.ts';
 import type { LineAge, StatusReport } from '../status/status.ts';
@@ -21,7 +22,7 @@ export function palette(enabled: boolean): Palette {
 /** The human report: one PASS/FAIL line per step, then what to check on failure. */
 export function formatReport(report: VerifyReport, colours: Palette = palette(false)): string {
   const mark = (ok: boolean) => (ok ? colours.pass('PASS') : colours.fail('FAIL'));
-  const lines = [`PetSage smoke test: ${report.url}`];
+  const lines = [`${PRODUCT}: ${report.url}`];
   const http = report.http;
   const httpDetail =
     http.status === null
@@ -79,14 +80,14 @@ function liveLine(live: StatusReport['live'], colours: Palette): string {
   return `  live deployment   ${live.directory} (commit ${(live.commit ?? 'unknown').slice(0, 12)}): ${verdict} by the gate`;
 }
 
-/** The human report of `petsage-smoke status`. */
+/** The human report of `smoke-gate status`. */
 export function formatStatus(
   report: StatusReport,
   colours: Palette = palette(false),
   chart: { unicode: boolean; width: number } = { unicode: false, width: 80 },
 ): string {
   const lines = [
-    `PetSage smoke status: stage ${report.stage} (stack ${report.stack})`,
+    `${PRODUCT} status: stage ${report.stage} (stack ${report.stack})`,
     liveLine(report.live, colours),
   ];
   for (const alarm of report.alarms) {
@@ -141,10 +142,10 @@ export function formatStatus(
   return `${lines.join('\n')}\n`;
 }
 
-/** The human table of `petsage-smoke history`: newest first, which is live, what a rollback restores. */
+/** The human table of `smoke-gate history`: newest first, which is live, what a rollback restores. */
 export function formatHistory(report: HistoryReport, colours: Palette = palette(false)): string {
   const lines = [
-    `PetSage deployments: stage ${report.stage} (stack ${report.stack}), newest first`,
+    `${PRODUCT} deployments: stage ${report.stage} (stack ${report.stack}), newest first`,
   ];
   if (report.deployments.length > 0) {
     const header = `  ${'deployed at'.padEnd(24)}  ${'commit'.padEnd(12)}  ${'version'.padEnd(8)}  ${'verdict'.padEnd(15)}  live, rollback target`;

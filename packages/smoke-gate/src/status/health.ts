@@ -1,3 +1,5 @@
+import { CLI_NAME } from '../core/product.ts';
+
 /** One alarm's state, as `status` reports it. */
 export interface AlarmStatus {
   role: 'heartbeat' | 'route' | 'failure';
@@ -94,5 +96,5 @@ function liveProblem(live: HealthFacts['live']): string | undefined {
     ? UNHEALTHY_LIVE[live?.verdict ?? '']
     : undefined;
   if (live === undefined || why === undefined) return undefined;
-  return `the live deployment ${live.directory ?? '?'} (commit ${live.commit ?? 'unknown'}) ${why}: roll back to a verified one (npx serverless rollback --commit <commit>, see npx petsage-smoke history) or deploy a fix.`;
+  return `the live deployment ${live.directory ?? '?'} (commit ${live.commit ?? 'unknown'}) ${why}: roll back to a verified one (npx serverless rollback --commit <commit>, see npx ${CLI_NAME} history) or deploy a fix.`;
 }

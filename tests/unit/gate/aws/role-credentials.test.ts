@@ -52,7 +52,7 @@ describe('createRoleCache', () => {
     expect(sts.calls).toStrictEqual([
       {
         name: 'AssumeRoleCommand',
-        input: { RoleArn: ROLE.arn, RoleSessionName: 'petsage-smoke-42', ExternalId: 'petsage-ci' },
+        input: { RoleArn: ROLE.arn, RoleSessionName: 'smoke-gate-42', ExternalId: 'petsage-ci' },
       },
     ]);
   });
@@ -100,7 +100,7 @@ describe('createRoleCache', () => {
 
 describe('sessionName', () => {
   it('names the run within STS’s 64 characters and alphabet', () => {
-    expect(sessionName('42')).toBe('petsage-smoke-42');
+    expect(sessionName('42')).toBe('smoke-gate-42');
     const long = sessionName(`${'x'.repeat(80)} y/z`);
     expect(long.length).toBe(64);
     expect(long).toMatch(/^[\w+=,.@-]+$/);

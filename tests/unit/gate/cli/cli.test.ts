@@ -37,12 +37,12 @@ describe('petsage-smoke usage', () => {
     );
     // Assess
     expect(new Set([verify, status, history, recordsKey]).size).toBe(4);
-    expect(status).toMatch(/^Usage: petsage-smoke status /);
+    expect(status).toMatch(/^Usage: smoke-gate status /);
     expect(status).toContain('--stale-after');
-    expect(history).toMatch(/^Usage: petsage-smoke history --stage <stage> \[options\]\n/);
+    expect(history).toMatch(/^Usage: smoke-gate history --stage <stage> \[options\]\n/);
     expect(history).not.toContain('--stale-after');
     expect(history).not.toContain('--url <url>');
-    expect(recordsKey).toMatch(/^Usage: petsage-smoke records-key /);
+    expect(recordsKey).toMatch(/^Usage: smoke-gate records-key /);
     expect(verify).toContain('Exit codes:\n  0  verified');
   });
 
@@ -117,7 +117,7 @@ describe('petsage-smoke usage', () => {
     const code = await runCli(args, run.io);
     expect(code).toBe(2);
     expect(run.stderr()).toMatch(message);
-    expect(run.stderr()).toMatch(/petsage-smoke --help/);
+    expect(run.stderr()).toMatch(/smoke-gate --help/);
     expect(run.stdout()).toBe('');
   });
 
@@ -135,7 +135,7 @@ describe('petsage-smoke usage', () => {
     const code = await runCli(args, run.io);
     expect(code).toBe(2);
     expect(run.stderr()).toBe(
-      'petsage-smoke: unknown region "eu-westt-1" (did you mean eu-west-1?)\n',
+      'smoke-gate: unknown region "eu-westt-1" (did you mean eu-west-1?)\n',
     );
   });
 

@@ -6,7 +6,7 @@ import {
 import { KEY_ARN, KEY_PIN, keyPair } from '../../../helpers/records-key.ts';
 
 const WHERE = 'custom.smokeTest.recordsKey';
-const FORM = `${WHERE} must be { arn: <the records key's ARN>, publicKeySha256: <64 hex characters> } (petsage-smoke records-key prints it)`;
+const FORM = `${WHERE} must be { arn: <the records key's ARN>, publicKeySha256: <64 hex characters> } (npx smoke-gate records-key prints it)`;
 
 describe('readRecordsKeyPin', () => {
   it('reads a pin: the key’s ARN and the sha256 of its public key', () => {

@@ -419,9 +419,7 @@ describe('afterDeploy', () => {
     expect(notices[0]).toBe(
       `Rolling back: deployment ${LIVE} failed the smoke test; returning to ${GOOD}, verified 2026-11-23T12:10:30.000Z.`,
     );
-    expect(notices.some((line) => line.includes('PetSage smoke test') || /route/.test(line))).toBe(
-      true,
-    );
+    expect(notices.some((line) => line.includes('Smoke gate:') || /route/.test(line))).toBe(true);
     expect(notices.at(-1)).toBe(
       `Rolled back to the last verified deployment ${GOOD} (verified 2026-11-23T12:10:30.000Z), which PASSES again.`,
     );

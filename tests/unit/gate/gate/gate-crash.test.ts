@@ -21,7 +21,7 @@ describe('deployedNotVerified: the gate broke after the stack deployed', () => {
       'Smoke test could not run after the stack deployed: provider.getAwsSdkV3Config is not a function',
       'Stack orders-prod IS deployed: its new deployment is live and NOT verified (nothing was recorded or rolled back).',
       '  verify it now:       npx serverless smoke --stage prod --region eu-west-1',
-      '  see the deployments: npx petsage-smoke history --service orders --stage prod --region eu-west-1',
+      '  see the deployments: npx smoke-gate history --service orders --stage prod --region eu-west-1',
       '  go back:             npx serverless rollback --stage prod --region eu-west-1 --commit <a verified commit from history>',
     ]);
   });

@@ -113,7 +113,7 @@ describe('gateMessage', () => {
       ci: { server: 'https://github.com', repository: 'o/r', runId: '5' },
     });
     // Assess
-    expect(message.subject).toBe('[PetSage smoke] prod FAIL');
+    expect(message.subject).toBe('[Smoke gate] prod FAIL');
     expect(message.body).toContain(
       `deployment: ${deployment.directory} (commit 0123456789abcdef, version 1.0.0)`,
     );
@@ -159,7 +159,7 @@ describe('publishGateEvent', () => {
     // Assess
     expect(ok).toBe(true);
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toMatchObject({
-      Subject: '[PetSage smoke] prod PASS',
+      Subject: '[Smoke gate] prod PASS',
       MessageAttributes: { verdict: { StringValue: 'PASS' } },
     });
     expect(notices).toStrictEqual([]);

@@ -73,7 +73,7 @@ describe('formatFleetReport', () => {
     // Act
     const lines = formatFleetReport(fleet).trimEnd().split('\n');
     // Assess
-    expect(lines[0]).toBe('PetSage smoke test: 3 target(s) in 2 region(s)');
+    expect(lines[0]).toBe('Smoke gate: 3 target(s) in 2 region(s)');
     expect(lines[1]).toMatch(/^ {2}target +region +route +line found after +verdict$/);
     expect(lines[2]).toMatch(/^ {2}dev eu-west-1 +eu-west-1 +200 in 87 ms +2\.4 s +verified$/);
     expect(lines[3]).toMatch(/^ {2}prod \| eu `x` +eu-west-1 +200 in 87 ms +- +FAILED$/);
@@ -112,7 +112,7 @@ describe('fleetMarkdown', () => {
     // Act
     const lines = fleetMarkdown(fleet).trimEnd().split('\n');
     // Assess
-    expect(lines[0]).toBe('### PetSage smoke test: 1 verified, 1 failed, 1 could not judge');
+    expect(lines[0]).toBe('### Smoke gate: 1 verified, 1 failed, 1 could not judge');
     expect(lines[2]).toBe('| Target | Region | Route | Line found after | Verdict |');
     const rows = lines.slice(4);
     expect(rows).toHaveLength(3);
@@ -126,7 +126,7 @@ describe('fleetMarkdown', () => {
   it('writes one row for one verification', () => {
     const one = { name: 'dev', region: 'eu-west-1', report: failedReport };
     const lines = verifyMarkdown(one).trimEnd().split('\n');
-    expect(lines[0]).toBe('### PetSage smoke test: 0 verified, 1 failed, 0 could not judge');
+    expect(lines[0]).toBe('### Smoke gate: 0 verified, 1 failed, 0 could not judge');
     expect(lines.slice(4)).toHaveLength(1);
     expect(lines[4]).toMatch(
       /^\| dev \| eu-west-1 \| 200 in 87 ms \| - \| ❌ FAILED: no smoke-test line/,
@@ -187,7 +187,7 @@ describe('formatFleetJUnit', () => {
       ['verify prod | eu `x` (eu-west-1)', '2', '1'],
       ['verify prod us-east-1 (us-east-1)', '1', '1'],
     ]);
-    expect(xml).toMatch(/<testsuites name="petsage-smoke" tests="5" failures="2" time="7.300">/);
+    expect(xml).toMatch(/<testsuites name="smoke-gate" tests="5" failures="2" time="7.300">/);
   });
 });
 
@@ -247,7 +247,7 @@ describe('formatFleetStatus', () => {
     // Act
     const lines = formatFleetStatus(report).trimEnd().split('\n');
     // Assess
-    expect(lines[0]).toBe('PetSage smoke status: 3 target(s) in 2 region(s)');
+    expect(lines[0]).toBe('Smoke gate status: 3 target(s) in 2 region(s)');
     expect(lines[2]).toMatch(
       /^ {2}dev eu-west-1 +eu-west-1 +healthy +heartbeat OK, route OK, failure OK +45 s ago +30 s ago$/,
     );

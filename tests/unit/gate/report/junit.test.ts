@@ -26,7 +26,7 @@ describe('formatJUnit', () => {
 
   it('writes JUnit XML with one testcase per step, escaped', () => {
     const xml = formatJUnit(report);
-    expect(xml).toMatch(/<testsuites name="petsage-smoke" tests="2" failures="1"/);
+    expect(xml).toMatch(/<testsuites name="smoke-gate" tests="2" failures="1"/);
     expect(xml.match(/<testcase /g)).toHaveLength(2);
     expect(xml).toContain('&amp; &lt;friends&gt;');
   });

@@ -196,7 +196,7 @@ describe('serviceGate and what it adds at package time', () => {
     // Assess
     expect(gate).toBeInstanceOf(Error);
     expect((gate as Error).message).toMatch(
-      /^custom\.smokeTest\.recordsKey must be \{ arn: <the records key's ARN>, publicKeySha256: <64 hex characters> \} \(petsage-smoke records-key prints it\), not "alias\/orders-smoke-records"$/,
+      /^custom\.smokeTest\.recordsKey must be \{ arn: <the records key's ARN>, publicKeySha256: <64 hex characters> \} \(npx smoke-gate records-key prints it\), not "alias\/orders-smoke-records"$/,
     );
   });
 

@@ -3,6 +3,7 @@ import type { AwsSettings } from '../../aws/aws-clients.ts';
 import { checkProfiles } from '../../aws/target-access.ts';
 import type { Deadline } from '../../core/deadline.ts';
 import { watchInterruption } from '../../core/interruption.ts';
+import { CLI_NAME } from '../../core/product.ts';
 import { safeMessage } from '../../core/safe-text.ts';
 import { checkTargetRegions, type FleetTarget } from '../../fleet/fleet-targets.ts';
 import {
@@ -65,7 +66,7 @@ async function checkedFleet(
   return 'code' in read ? read : { targets: read.report, aws, logsRatePerSecond };
 }
 
-/** `petsage-smoke verify` over many targets: one pool, one budget per region, one report. */
+/** `smoke-gate verify` over many targets: one pool, one budget per region, one report. */
 export async function runFleetVerify(
   values: Values,
   out: Out,
@@ -91,8 +92,8 @@ export async function runFleetVerify(
       const left = report.summary.interrupted ?? 0;
       io.stderr.write(
         interruptedBlock(
-          `petsage-smoke: ${interruptedBy(interruption)}: ${left} of ${targets.length} targets had no verdict yet (interrupted); the others are reported as they ended.`,
-          [{ what: 'verify again', command: 'run the same petsage-smoke verify command' }],
+          `${CLI_NAME}: ${interruptedBy(interruption)}: ${left} of ${targets.length} targets had no verdict yet (interrupted); the others are reported as they ended.`,
+          [{ what: 'verify again', command: `run the same ${CLI_NAME} verify command` }],
         ),
       );
       await writeReports(values, out, report);
@@ -128,14 +129,14 @@ async function writeReports(values: Values, out: Out, report: FleetReport): Prom
   const { io } = out;
   if (values.junit !== undefined) {
     await writeFile(values.junit, formatFleetJUnit(report)).catch((error: unknown) =>
-      io.stderr.write(`petsage-smoke: cannot write --junit file: ${safeMessage(error)}\n`),
+      io.stderr.write(`${CLI_NAME}: cannot write --junit file: ${safeMessage(error)}\n`),
     );
   }
   await appendJobSummary(io.env, () => fleetMarkdown(report), notice(io));
   out.write(formatFleetReport(report, coloursOf(io)), report);
 }
 
-/** `petsage-smoke status` over many targets: one table, the same exit rule as verify. */
+/** `smoke-gate status` over many targets: one table, the same exit rule as verify. */
 export async function runFleetStatus(
   values: Values,
   out: Out,

@@ -9,7 +9,7 @@ import { coloursOf, type Out, readOrFail } from '../output.ts';
 import { awsAsRoleOf } from '../role-settings.ts';
 import { requiredService } from '../service-name.ts';
 
-/** `petsage-smoke history`: the stage's deployments, which is live, what a rollback restores. */
+/** `smoke-gate history`: the stage's deployments, which is live, what a rollback restores. */
 export async function runHistory(values: Values, out: Out, deadline: Deadline): Promise<number> {
   const { io } = out;
   const stage = oneOf(values.stage, '--stage', 'history');

@@ -1,4 +1,4 @@
-// `petsage-smoke records-key`: the pin of a service's records key, found once by its alias
+// `smoke-gate records-key`: the pin of a service's records key, found once by its alias
 // (alias/<service>-smoke-records) at setup, to paste into serverless.yml. From then on the gate
 // reads the key by the pinned ARN only and checks its public key: the alias is never asked again.
 

@@ -10,7 +10,7 @@ import { coloursOf, type Out, readOrFail } from '../output.ts';
 import { awsAsRoleOf } from '../role-settings.ts';
 import { requiredService } from '../service-name.ts';
 
-/** `petsage-smoke status`: the same deadline, AWS settings and exit codes as verify. */
+/** `smoke-gate status`: the same deadline, AWS settings and exit codes as verify. */
 export async function runStatus(values: Values, out: Out, deadline: Deadline): Promise<number> {
   if (isFleet(values)) {
     const { runFleetStatus } = await import('./fleet.ts');

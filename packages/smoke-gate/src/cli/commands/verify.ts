@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Deadline } from '../../core/deadline.ts';
 import { type Interruption, watchInterruption } from '../../core/interruption.ts';
+import { CLI_NAME } from '../../core/product.ts';
 import { safeText } from '../../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../../core/verdicts.ts';
 import { verifyMarkdown } from '../../report/fleet-report.ts';
@@ -40,19 +41,19 @@ async function reportInterrupted(
       : ` --stage ${target.stage}${target.region === undefined ? '' : ` --region ${target.region}`}`;
   const steps =
     target.stage === undefined
-      ? [{ what: 'verify again', command: 'run the same petsage-smoke verify command' }]
+      ? [{ what: 'verify again', command: `run the same ${CLI_NAME} verify command` }]
       : [
-          { what: 'verify again', command: `npx petsage-smoke verify${where}` },
+          { what: 'verify again', command: `npx ${CLI_NAME} verify${where}` },
           {
             what: 'see the deployments',
-            command: `npx petsage-smoke history --service ${target.service}${where}`,
+            command: `npx ${CLI_NAME} history --service ${target.service}${where}`,
           },
         ];
-  io.stderr.write(interruptedBlock(`petsage-smoke: ${safeText(message, 300)}`, steps));
+  io.stderr.write(interruptedBlock(`${CLI_NAME}: ${safeText(message, 300)}`, steps));
   if (out.json) io.stdout.write(`${JSON.stringify(interruptedReport(interruption, message))}\n`);
   if (target.junitPath !== undefined) {
     await writeFile(target.junitPath, formatJUnitError(message, { verdict: 'interrupted' })).catch(
-      () => io.stderr.write('petsage-smoke: cannot write --junit file\n'),
+      () => io.stderr.write(`${CLI_NAME}: cannot write --junit file\n`),
     );
   }
   await appendJobSummary(
@@ -62,7 +63,7 @@ async function reportInterrupted(
   );
 }
 
-/** `petsage-smoke verify`: the one road (runVerification), with progress on stderr. */
+/** `smoke-gate verify`: the one road (runVerification), with progress on stderr. */
 export async function runVerify(values: Values, out: Out, deadline: Deadline): Promise<number> {
   if (isFleet(values)) {
     const { runFleetVerify } = await import('./fleet.ts');
@@ -114,7 +115,7 @@ export async function runVerify(values: Values, out: Out, deadline: Deadline): P
     progress.done();
   }
   const junitError = await writeJUnitFile(values.junit, outcome);
-  if (junitError !== undefined) io.stderr.write(`petsage-smoke: ${junitError}\n`);
+  if (junitError !== undefined) io.stderr.write(`${CLI_NAME}: ${junitError}\n`);
   if (outcome.badRequest !== true) {
     const { report, error } = outcome;
     const one = { name: report?.url ?? name, region: request.aws.region, report, error };

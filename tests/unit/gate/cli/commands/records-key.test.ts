@@ -55,7 +55,7 @@ describe('petsage-smoke records-key', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      /^petsage-smoke: records key alias\/petsage-smoke-test-smoke-records could not be read: .*\n$/,
+      /^smoke-gate: records key alias\/petsage-smoke-test-smoke-records could not be read: .*\n$/,
     );
   });
 });
