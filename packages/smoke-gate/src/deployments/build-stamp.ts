@@ -1,8 +1,14 @@
 import { ID } from './deployment-record.ts';
 
 /** Template metadata the plugin stamps on the function: what the code was built from. */
-export const RELEASE_METADATA = 'petsage:release';
-export const VERSION_METADATA = 'petsage:version';
+export const RELEASE_METADATA = 'smoke-gate:release';
+export const VERSION_METADATA = 'smoke-gate:version';
+
+/** The keys stacks and deployments stamped before the gate had its own name: still read. */
+export const LEGACY_STAMP_KEYS = {
+  release: 'petsage:release',
+  version: 'petsage:version',
+} as const;
 
 /** A template's resources, as far as the build stamp and the code location go. */
 export type TemplateResources = Record<
@@ -34,7 +40,11 @@ export function stampedFunction(resources: TemplateResources | undefined): {
   return {
     codeKey: typeof key === 'string' ? key : undefined,
     functionName: typeof name === 'string' && /^[\w-]{1,140}$/.test(name) ? name : undefined,
-    commit: stampText(fn?.Metadata?.[RELEASE_METADATA]),
-    version: stampText(fn?.Metadata?.[VERSION_METADATA]),
+    commit: stampText(
+      fn?.Metadata?.[RELEASE_METADATA] ?? fn?.Metadata?.[LEGACY_STAMP_KEYS.release],
+    ),
+    version: stampText(
+      fn?.Metadata?.[VERSION_METADATA] ?? fn?.Metadata?.[LEGACY_STAMP_KEYS.version],
+    ),
   };
 }

@@ -340,7 +340,24 @@ describe('ciRunFrom', () => {
 });
 
 describe('stampedFunction', () => {
-  it("reads the function's code key and build stamp, and distrusts odd values", () => {
+  it('reads the gate’s own stamp keys first, and the ones stacks were stamped with before', () => {
+    // Act
+    const both = stampedFunction({
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Metadata: {
+          'smoke-gate:release': 'new',
+          'smoke-gate:version': '2.0.0',
+          'petsage:release': 'old',
+          'petsage:version': '1.0.0',
+        },
+      },
+    });
+    // Assess
+    expect([both.commit, both.version]).toStrictEqual(['new', '2.0.0']);
+  });
+
+  it("reads the function's code key and build stamp (an older stack's keys), and distrusts odd values", () => {
     // Act
     const stamped = stampedFunction({
       Log: { Type: 'AWS::Logs::LogGroup' },
