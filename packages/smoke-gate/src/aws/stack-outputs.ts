@@ -15,6 +15,11 @@ import { AwsRetryableError, callAws } from './aws-call.ts';
 /** The deployed stack's name for a stage, as the framework names it. */
 export const stackName = (service: string, stage: string): string => `${service}-${stage}`;
 
+/** CloudFormation's answer for a stack that is not there (worded with its region by the caller). */
+class StackMissing extends CouldNotJudgeError {
+  override name = 'StackMissing';
+}
+
 /** Reads a stack's outputs (key to value), within the deadline. */
 export async function describeStackOutputs(
   client: CloudFormationClient,
@@ -23,13 +28,6 @@ export async function describeStackOutputs(
   context: { region?: string | undefined; profile?: string | undefined } = {},
 ): Promise<Record<string, string>> {
   const what = `CloudFormation stack ${name}`;
-  // Named in a missing stack's message: the region asked, else the one the SDK chain resolved.
-  const region =
-    context.region ??
-    (await Promise.resolve()
-      .then(() => client.config.region())
-      .catch(() => undefined)) ??
-    'the default';
   let outputs: { OutputKey?: string; OutputValue?: string }[];
   try {
     const result = await callAws<DescribeStacksCommandOutput>(
@@ -41,14 +39,24 @@ export async function describeStackOutputs(
         ...context,
         explain: (error) =>
           error instanceof Error && /does not exist/.test(error.message)
-            ? new CouldNotJudgeError(
-                `stack ${name} does not exist in region ${region}. Check the stage and the region, or deploy the stage first.`,
-              )
+            ? new StackMissing(name)
             : undefined,
       },
     );
     outputs = result.Stacks?.[0]?.Outputs ?? [];
   } catch (error) {
+    if (error instanceof StackMissing) {
+      // Only now, for its message: the region asked, else the one the SDK chain resolved.
+      const region =
+        context.region ??
+        (await Promise.resolve()
+          .then(() => client.config.region())
+          .catch(() => undefined)) ??
+        'the default';
+      throw new CouldNotJudgeError(
+        `stack ${name} does not exist in region ${region}. Check the stage and the region, or deploy the stage first.`,
+      );
+    }
     if (!(error instanceof AwsRetryableError)) throw error;
     throw new CouldNotJudgeError(
       `${what}: could not be read (${error.detail}); nothing was verified`,
