@@ -246,29 +246,6 @@ export function parseRecord(text: string, directory: string): Parsed {
   };
 }
 
-/**
- * How the artifacts in the bucket now differ from a record's (one line each): changed, missing
- * or added. Empty when they are exactly what was verified.
- */
-export function artifactChanges(
-  recorded: Record<string, ArtifactHash>,
-  current: Record<string, ArtifactHash>,
-): string[] {
-  const changes: string[] = [];
-  for (const [name, hash] of Object.entries(recorded)) {
-    const now = current[name];
-    if (now === undefined) changes.push(`${name} is gone`);
-    else if (now.sha256 !== hash.sha256) changes.push(`${name} was replaced (sha256 differs)`);
-    else if (hash.versionId !== null && now.versionId !== hash.versionId) {
-      changes.push(`${name} was written again (object version differs)`);
-    }
-  }
-  for (const name of Object.keys(current)) {
-    if (!(name in recorded)) changes.push(`${name} was added`);
-  }
-  return changes;
-}
-
 /** `1795435817943-2026-11-23T12:10:17.943Z` -> its epoch ms (the framework's rollback timestamp). */
 export const timestampOf = (directory: string): number => Number(directory.split('-')[0]);
 

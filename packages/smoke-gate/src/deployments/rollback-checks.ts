@@ -11,7 +11,7 @@ import { versionCode } from '../traffic/aliases.ts';
 import type { Books } from './deployment-books.ts';
 import { builtFrom } from './deployment-bucket.ts';
 import type { Deployment } from './deployment-history.ts';
-import { artifactChanges } from './deployment-record.ts';
+import type { ArtifactHash } from './deployment-record.ts';
 
 /** True when the command line passed `--force` (the framework hands a boolean flag as true or 'true'). */
 export const forcedBy = (cliOptions: Record<string, unknown>): boolean =>
@@ -81,4 +81,27 @@ export async function rollbackRefusal(
     return `refused: deployment ${to.directory}'s template is stamped with commit ${stamp.commit ?? 'none'}, its record with ${record.commit ?? 'none'}.`;
   }
   return undefined;
+}
+
+/**
+ * How the artifacts in the bucket now differ from a record's (one line each): changed, missing
+ * or added. Empty when they are exactly what was verified.
+ */
+export function artifactChanges(
+  recorded: Record<string, ArtifactHash>,
+  current: Record<string, ArtifactHash>,
+): string[] {
+  const changes: string[] = [];
+  for (const [name, hash] of Object.entries(recorded)) {
+    const now = current[name];
+    if (now === undefined) changes.push(`${name} is gone`);
+    else if (now.sha256 !== hash.sha256) changes.push(`${name} was replaced (sha256 differs)`);
+    else if (hash.versionId !== null && now.versionId !== hash.versionId) {
+      changes.push(`${name} was written again (object version differs)`);
+    }
+  }
+  for (const name of Object.keys(current)) {
+    if (!(name in recorded)) changes.push(`${name} was added`);
+  }
+  return changes;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stampedFunction } from '../../../../packages/smoke-gate/src/deployments/build-stamp.ts';
 import {
-  artifactChanges,
   ciRunFrom,
   type DeploymentRecord,
   DIRECTORY,
@@ -279,40 +278,6 @@ describe('parseRecord', () => {
   ])('ignores a record that is %s, saying why in one line', (_name, text, problem) => {
     const parsed = parseRecord(text, DIR);
     expect(parsed).toStrictEqual({ problem: expect.stringMatching(problem) });
-  });
-});
-
-describe('artifactChanges', () => {
-  it('is empty when the artifacts are what was verified', () => {
-    expect(
-      artifactChanges(record.artifacts, { 'health.zip': { sha256: HASH, versionId: 'v1' } }),
-    ).toStrictEqual([]);
-  });
-
-  it('names an artifact written again with the same bytes (another object version)', () => {
-    expect(
-      artifactChanges(record.artifacts, { 'health.zip': { sha256: HASH, versionId: 'v2' } }),
-    ).toStrictEqual(['health.zip was written again (object version differs)']);
-  });
-
-  it('names a replaced, a missing and an added artifact', () => {
-    // Act
-    const changes = artifactChanges(
-      {
-        'health.zip': { sha256: HASH, versionId: null },
-        't.json': { sha256: HASH, versionId: null },
-      },
-      {
-        'health.zip': { sha256: sha256(new Uint8Array([1])), versionId: null },
-        'evil.zip': { sha256: HASH, versionId: null },
-      },
-    );
-    // Assess
-    expect(changes).toStrictEqual([
-      'health.zip was replaced (sha256 differs)',
-      't.json is gone',
-      'evil.zip was added',
-    ]);
   });
 });
 

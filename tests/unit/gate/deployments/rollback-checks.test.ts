@@ -5,8 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import type { Books } from '../../../../packages/smoke-gate/src/deployments/deployment-books.ts';
 import type { Deployment } from '../../../../packages/smoke-gate/src/deployments/deployment-history.ts';
-import type { DeploymentRecord } from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
 import {
+  type DeploymentRecord,
+  sha256,
+} from '../../../../packages/smoke-gate/src/deployments/deployment-record.ts';
+import {
+  artifactChanges,
   rollbackRefusal,
   versionRefusal,
 } from '../../../../packages/smoke-gate/src/deployments/rollback-checks.ts';
@@ -178,5 +182,39 @@ describe('versionRefusal (the traffic mode: live moves to a version, not the sta
       record({ verdict: 'failed', functionVersion: { number: '4', codeSha256: SHA } }),
     );
     expect(await refusal(failed)).toMatch(/is recorded as failed; pass --force/);
+  });
+});
+
+describe('artifactChanges', () => {
+  it('is empty when the artifacts are what was verified', () => {
+    expect(
+      artifactChanges(record().artifacts, { 'health.zip': { sha256: HASH, versionId: 'v1' } }),
+    ).toStrictEqual([]);
+  });
+
+  it('names an artifact written again with the same bytes (another object version)', () => {
+    expect(
+      artifactChanges(record().artifacts, { 'health.zip': { sha256: HASH, versionId: 'v2' } }),
+    ).toStrictEqual(['health.zip was written again (object version differs)']);
+  });
+
+  it('names a replaced, a missing and an added artifact', () => {
+    // Act
+    const changes = artifactChanges(
+      {
+        'health.zip': { sha256: HASH, versionId: null },
+        't.json': { sha256: HASH, versionId: null },
+      },
+      {
+        'health.zip': { sha256: sha256(new Uint8Array([1])), versionId: null },
+        'evil.zip': { sha256: HASH, versionId: null },
+      },
+    );
+    // Assess
+    expect(changes).toStrictEqual([
+      'health.zip was replaced (sha256 differs)',
+      't.json is gone',
+      'evil.zip was added',
+    ]);
   });
 });
