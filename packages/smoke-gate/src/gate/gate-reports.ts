@@ -1,14 +1,21 @@
 // What the gate writes when it ends: the framework's one line, the JUnit file after a deploy,
-// `--json`'s object and the job summary's note.
+// `--json`'s object, the events to the alarm topic and the job summary (reportGateEnd).
 
 import { writeFile } from 'node:fs/promises';
+import type { AwsSettings } from '../aws/aws-clients.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeText } from '../core/safe-text.ts';
+import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
+import { verifyMarkdown } from '../report/fleet-report.ts';
+import { appendJobSummary } from '../report/job-summary.ts';
 import { formatJUnit, formatJUnitError } from '../report/junit.ts';
 import { errorReport } from '../report/report.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, rollbackSummary } from './after-deploy.ts';
+import { announceVerdict, gateEvents } from './announce-verdict.ts';
 import { formatRollbackJUnit, formatSupersededJUnit } from './gate-junit.ts';
+import type { FrameworkStage, SmokeTrigger } from './gate-steps.ts';
+import type { SmokeSettings } from './smoke-settings.ts';
 
 /** The framework's one line when the command fails. */
 export function failureLine(outcome: VerificationOutcome, extra: AfterDeployResult): string {
@@ -66,3 +73,42 @@ export const jsonReport = (outcome: VerificationOutcome, extra: AfterDeployResul
   const { rollback, verdictNote: note, superseded } = extra;
   return { ...report, ...{ rollback }, ...{ note }, ...{ superseded } };
 };
+
+/**
+ * What the gate writes once it is done: the JUnit file after a deploy (its report may add a
+ * rollback), `--json`'s object, the events to the alarm topic, and the job summary.
+ */
+export async function reportGateEnd(input: {
+  framework: Pick<FrameworkStage, 'stage' | 'stack' | 'region'>;
+  trigger: SmokeTrigger;
+  settings: Pick<SmokeSettings, 'junitPath' | 'json'>;
+  outcome: VerificationOutcome;
+  extra: AfterDeployResult;
+  deployment: DeploymentIdentity | undefined;
+  aws: AwsSettings;
+  log: PluginLog;
+  stdout: { write(text: string): unknown };
+  writesJUnit: boolean;
+}): Promise<void> {
+  const { framework, trigger, settings, outcome, extra, log } = input;
+  if (input.writesJUnit) await writeGateJUnit(settings.junitPath, outcome, extra, log);
+  if (settings.json) input.stdout.write(`${JSON.stringify(jsonReport(outcome, extra))}\n`);
+  if (trigger === 'deploy' || trigger === 'rollback') {
+    const { stage } = framework;
+    const { deployment } = input;
+    const events = gateEvents({ stage, trigger, outcome, extra, deployment, env: process.env });
+    await announceVerdict({ stack: framework.stack, aws: input.aws, log, events });
+  }
+  await appendJobSummary(
+    process.env,
+    () =>
+      verifyMarkdown({
+        name: framework.stack,
+        region: framework.region,
+        report: outcome.report,
+        error: outcome.error,
+        note: gateNote(extra),
+      }),
+    (text) => log.notice(text),
+  );
+}

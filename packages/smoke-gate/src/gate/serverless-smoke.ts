@@ -7,15 +7,12 @@ import { EXIT_FAILED, EXIT_VERIFIED, recordedVerdictOf } from '../core/verdicts.
 import type { DeploymentIdentity } from '../deployments/deployment-record.ts';
 import { type LiveRollback, recordManualRollback } from '../deployments/rollback-by-commit.ts';
 import { forcedBy } from '../deployments/rollback-checks.ts';
-import { verifyMarkdown } from '../report/fleet-report.ts';
-import { appendJobSummary } from '../report/job-summary.ts';
 import { writeJUnitFile } from '../report/junit.ts';
 import { formatReport } from '../report/report.ts';
 import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, afterDeploy } from './after-deploy.ts';
-import { announceVerdict, gateEvents } from './announce-verdict.ts';
 import { watchGate } from './gate-interrupt.ts';
-import { failureLine, gateNote, jsonReport, writeGateJUnit } from './gate-reports.ts';
+import { failureLine, reportGateEnd } from './gate-reports.ts';
 import type { FrameworkStage, GateState, GateStep, SmokeTrigger } from './gate-steps.ts';
 import { ownDeployment } from './own-deployment.ts';
 import { gateSettings, type SmokeSettings } from './smoke-settings.ts';
@@ -236,26 +233,11 @@ async function gateSteps(
     },
     traffic: traffic?.result,
   });
-  if (hookWritesJUnit) await writeGateJUnit(settings.junitPath, outcome, extra, log);
-  if (settings.json) stdout.write(`${JSON.stringify(jsonReport(outcome, extra))}\n`);
-  if (trigger === 'deploy' || trigger === 'rollback') {
-    const { stage } = framework;
-    const deployment = trigger === 'deploy' ? own : live;
-    const events = gateEvents({ stage, trigger, outcome, extra, deployment, env: process.env });
-    await announceVerdict({ stack: stackName, aws, log, events });
-  }
-  await appendJobSummary(
-    process.env,
-    () =>
-      verifyMarkdown({
-        name: stackName,
-        region: framework.region,
-        report: outcome.report,
-        error: outcome.error,
-        note: gateNote(extra),
-      }),
-    (text) => log.notice(text),
-  );
+  await reportGateEnd({
+    ...{ framework, trigger, settings, outcome, extra, aws, log, stdout },
+    deployment: trigger === 'deploy' ? own : live,
+    writesJUnit: hookWritesJUnit,
+  });
   const exitCode = extra.exitCode ?? outcome.exitCode;
   if (exitCode === EXIT_VERIFIED) {
     log.success?.(
