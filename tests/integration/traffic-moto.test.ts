@@ -263,12 +263,16 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
     const updates = await stackUpdates();
     try {
       // Act
+      const burstStarted = Date.now();
       const statuses = await candidateBurst(20);
+      const burstSeconds = (Date.now() - burstStarted) / 1000;
       const run = await deploy(good, 'good-overlap');
-      // Assess: at most the burst and what refilled meanwhile got through; the rest 429.
+      // Assess: at most the burst (5) and what refilled while the requests came in (2/s) got
+      // through, however slowly a loaded machine sent them; the rest 429.
       const through = statuses.filter((status) => status === 200).length;
       expect(through).toBeGreaterThanOrEqual(1);
-      expect(through).toBeLessThanOrEqual(8);
+      expect(through).toBeLessThanOrEqual(5 + Math.ceil(2 * burstSeconds));
+      expect(through).toBeLessThan(20);
       expect(statuses.filter((status) => status === 429).length).toBe(20 - through);
       expect(run.code, run.output).toBe(2);
       expect(run.output).toContain(
