@@ -1,20 +1,26 @@
 import { AddPermissionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import {
   allowInvokers,
   statementId,
 } from '../../../../packages/smoke-gate/src/traffic/alias-permissions.ts';
+import {
+  API_SOURCE_ARN,
+  awsError,
+  callDeadline,
+  FUNCTION_NAME,
+  lambdaClient,
+} from '../../../helpers/lambda-calls.ts';
 
 const lambda = mockClient(LambdaClient);
 afterEach(() => lambda.reset());
 
-const client = () => new LambdaClient({ region: 'us-east-1' });
-const deadline = () => createDeadline(Date.now() + 10_000);
-const named = (name: string) => Object.assign(new Error(name), { name });
-const FN = 'svc-dev-health';
-const API = 'arn:aws:execute-api:us-east-1:123456789012:abc123/*';
+const client = lambdaClient;
+const deadline = callDeadline;
+const named = awsError;
+const FN = FUNCTION_NAME;
+const API = API_SOURCE_ARN;
 
 describe('allowInvokers', () => {
   const invokers = [

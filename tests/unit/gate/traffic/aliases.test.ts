@@ -8,22 +8,26 @@ import {
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import {
   aliasVersion,
   pointAlias,
   publishDeployedVersion,
   versionCode,
 } from '../../../../packages/smoke-gate/src/traffic/aliases.ts';
+import {
+  awsError,
+  callDeadline,
+  FUNCTION_NAME,
+  lambdaClient,
+} from '../../../helpers/lambda-calls.ts';
 
 const lambda = mockClient(LambdaClient);
 afterEach(() => lambda.reset());
 
-const client = () => new LambdaClient({ region: 'us-east-1' });
-const deadline = () => createDeadline(Date.now() + 10_000);
-const named = (name: string) => Object.assign(new Error(name), { name });
-const FN = 'svc-dev-health';
-const _API = 'arn:aws:execute-api:us-east-1:123456789012:abc123/*';
+const client = lambdaClient;
+const deadline = callDeadline;
+const named = awsError;
+const FN = FUNCTION_NAME;
 
 describe('publishDeployedVersion', () => {
   it('publishes what $LATEST holds, guarded by its CodeSha256', async () => {
