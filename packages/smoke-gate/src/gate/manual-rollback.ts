@@ -2,7 +2,6 @@
 // deployments/rollback-by-commit.ts, in the stage the framework runs, with its AWS settings. In
 // the traffic mode (docs/traffic.md) `live` moves back instead, and the stack is not updated.
 import { createCloudFormationClient } from '../aws/aws-clients.ts';
-import { describeStackOutputs } from '../aws/stack-outputs.ts';
 import { createDeadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
@@ -10,7 +9,11 @@ import { type PluginLog, SmokeTestFailedError } from '../core/framework.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { type LiveRollback, resolveRollbackCommit } from '../deployments/rollback-by-commit.ts';
 import { trafficModeOf } from '../template/traffic-template.ts';
-import { TRAFFIC_OUTPUTS, trafficStageOf } from '../traffic/traffic-stage.ts';
+import {
+  NotInTrafficMode,
+  requiredTrafficStage,
+  type TrafficStage,
+} from '../traffic/traffic-stage.ts';
 import type { FrameworkStage } from './gate-steps.ts';
 
 /**
@@ -31,21 +34,18 @@ export async function checkManualRollback(input: {
     return resolveRollbackCommit({ cliOptions, log, stage, aws });
   }
   const deadline = createDeadline(Date.now() + GATE_DEFAULTS.rollbackCheckTimeoutMs);
-  let traffic: ReturnType<typeof trafficStageOf>;
+  let traffic: TrafficStage;
   try {
-    const outputs = await describeStackOutputs(
+    traffic = await requiredTrafficStage(
       createCloudFormationClient(aws),
       framework.stack,
       deadline,
     );
-    traffic = trafficStageOf(outputs, framework.stack);
   } catch (error) {
     if (!(error instanceof CouldNotJudgeError)) throw error;
-    throw new SmokeTestFailedError(`${error.message}; nothing was changed`, EXIT_COULD_NOT_JUDGE);
-  }
-  if (traffic === undefined) {
+    const hint = error instanceof NotInTrafficMode ? ': deploy it in the traffic mode first' : '';
     throw new SmokeTestFailedError(
-      `stack ${framework.stack} has no ${TRAFFIC_OUTPUTS.candidateUrl} output though custom.smokeTest.traffic is on: deploy it in the traffic mode first; nothing was changed`,
+      `${error.message}${hint}; nothing was changed`,
       EXIT_COULD_NOT_JUDGE,
     );
   }

@@ -7,10 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { lambdaClientFor } from '../aws/lambda-client.ts';
-import { describeStackOutputs } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
-import { CouldNotJudgeError } from '../core/errors.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../core/verdicts.ts';
@@ -21,10 +19,9 @@ import { aliasVersion, pointAlias, publishDeployedVersion } from '../traffic/ali
 import { claimCandidate, releaseCandidate } from '../traffic/candidate-claim.ts';
 import {
   type GateAlias,
+  requiredTrafficStage,
   TRAFFIC_NAMES,
-  TRAFFIC_OUTPUTS,
   type TrafficStage,
-  trafficStageOf,
 } from '../traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import type { FrameworkStage, GateStep } from './gate-steps.ts';
@@ -194,17 +191,8 @@ export async function trafficAfterDeploy(
     context.onStep?.(step);
   };
   try {
-    const outputs = await describeStackOutputs(
-      createCloudFormationClient(aws),
-      framework.stack,
-      context.deadline,
-    );
-    const stage = trafficStageOf(outputs, framework.stack);
-    if (stage === undefined) {
-      throw new CouldNotJudgeError(
-        `stack ${framework.stack} has no ${TRAFFIC_OUTPUTS.candidateUrl} output though custom.smokeTest.traffic is on`,
-      );
-    }
+    const cloudFormation = createCloudFormationClient(aws);
+    const stage = await requiredTrafficStage(cloudFormation, framework.stack, context.deadline);
     const claim = {
       run: `${process.pid}-${randomUUID().slice(0, 8)}`,
       staleAfterMs: GATE_DEFAULTS.candidateClaimStaleMs,

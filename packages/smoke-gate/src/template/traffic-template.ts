@@ -8,7 +8,7 @@ import { isRecord } from '../core/json.ts';
 import { safeJson } from '../core/safe-text.ts';
 import { TRAFFIC_NAMES, TRAFFIC_OUTPUTS } from '../traffic/traffic-stage.ts';
 import type { GateTemplate } from './gate-template.ts';
-import type { FunctionConfig } from './service-contract.ts';
+import { type FunctionConfig, smokeTestConfig } from './service-contract.ts';
 
 /** custom.smokeTest.traffic, read. */
 export interface TrafficSettings {
@@ -47,8 +47,7 @@ export function readTraffic(value: unknown): TrafficSettings | undefined {
 
 /** Whether custom.smokeTest turns the traffic mode on (read after packaging checked it). */
 export const trafficModeOf = (custom: unknown): boolean => {
-  const smokeTest = isRecord(custom) ? custom.smokeTest : undefined;
-  const traffic = isRecord(smokeTest) ? smokeTest.traffic : undefined;
+  const { traffic } = smokeTestConfig(custom);
   return traffic === true || isRecord(traffic);
 };
 

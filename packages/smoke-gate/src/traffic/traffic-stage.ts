@@ -2,6 +2,9 @@
 // the function whose aliases the gate moves, the candidate stage's URL, and who may invoke the
 // aliases (the invoke permissions the stack would have put on the bare function).
 
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { describeStackOutputs } from '../aws/stack-outputs.ts';
+import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 
@@ -85,4 +88,27 @@ export function trafficStageOf(
     `stack ${stack} output ${TRAFFIC_OUTPUTS.invokers}`,
   );
   return { functionName, candidateUrl, invokers };
+}
+
+/** A stack deployed all at once where the traffic mode was asked for. */
+export class NotInTrafficMode extends CouldNotJudgeError {
+  override name = 'NotInTrafficMode';
+}
+
+/**
+ * The traffic stage of a stack that must be in the traffic mode (custom.smokeTest.traffic is
+ * on): its outputs read under the deadline; a stack without them is one line, exit 2.
+ */
+export async function requiredTrafficStage(
+  cloudFormation: CloudFormationClient,
+  stack: string,
+  deadline: Deadline,
+): Promise<TrafficStage> {
+  const stage = trafficStageOf(await describeStackOutputs(cloudFormation, stack, deadline), stack);
+  if (stage === undefined) {
+    throw new NotInTrafficMode(
+      `stack ${stack} has no ${TRAFFIC_OUTPUTS.candidateUrl} output though custom.smokeTest.traffic is on`,
+    );
+  }
+  return stage;
 }
