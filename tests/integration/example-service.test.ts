@@ -17,6 +17,7 @@ import {
   startMoto,
 } from '../../harness/aws/moto.ts';
 import { createRecordsKey } from '../../harness/aws/records-key.ts';
+import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
 import {
   BREAK_PONG,
   breakGateInstall,
@@ -204,6 +205,26 @@ describe
         ]),
       );
       expect(entries).toHaveLength(2);
+    });
+
+    it("shows its heartbeat in status, found in Lambda's Text format by its own line names (exit 0)", {
+      timeout: TIMEOUT,
+    }, async () => {
+      // Prepare: the direct heartbeat, as its schedule invokes the deployed handler (the runtime
+      // harness writes its line in Lambda's Text format); the route's lines are the gate's calls.
+      await route.invokeDirect(scheduledEvent);
+      // Act
+      const run = await gate(['status', '--json']);
+      // Assess
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout);
+      expect(report).toMatchObject({
+        status: 'healthy',
+        heartbeat: { found: true },
+        routeHeartbeat: { found: true, trigger: 'http' },
+        broken: null,
+      });
+      expect(report.heartbeat.ageMs).toBeLessThan(TIMEOUT);
     });
 
     it('calls the live deployment changed outside the pipeline after update-function-code, and status unhealthy', {

@@ -23,7 +23,14 @@ import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-hear
 };
 import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
 import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
+import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
+import {
+  readFailureLine,
+  readRouteLine,
+  watchedLinesConfig,
+} from '../../packages/smoke-gate/src/core/watched-lines.ts';
 import { runCliProcess } from '../helpers/cli.ts';
+import { PETSAGE_CONTRACT, petsageSmokeTest } from '../helpers/petsage-contract.ts';
 import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
@@ -58,6 +65,7 @@ const deployStage = async (
   heartbeatAgeMs: number | undefined,
   routeAgeMs: number | undefined = heartbeatAgeMs,
   failureAlarm = true,
+  metadata: object = PETSAGE_METADATA,
 ) => {
   const names = {
     heartbeat: `petsage-smoke-test-${stage}-heartbeat-missing`,
@@ -69,6 +77,7 @@ const deployStage = async (
     new CreateStackCommand({
       StackName: `petsage-smoke-test-${stage}`,
       TemplateBody: JSON.stringify({
+        Metadata: metadata,
         Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
         Outputs: {
           HeartbeatAlarmName: { Value: names.heartbeat },
@@ -108,6 +117,20 @@ const deployStage = async (
   return names;
 };
 
+/** What the plugin stores of this service in its template: its contract and watched lines. */
+const PETSAGE_METADATA = (() => {
+  const { monitoring } = petsageSmokeTest() as { monitoring: Record<string, unknown> };
+  return {
+    SmokeGate: {
+      Contract: contractConfig(PETSAGE_CONTRACT),
+      WatchedLines: watchedLinesConfig(
+        readRouteLine(monitoring.routeLine),
+        readFailureLine(monitoring.failureLine),
+      ),
+    },
+  };
+})();
+
 const status = (stage: string, extra: string[] = []) =>
   runCliProcess(['status', '--stage', stage, '--timeout', '20', ...extra], {
     ...MOTO_CREDENTIALS_ENV,
@@ -138,7 +161,7 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
         { role: 'route', state: 'OK' },
         { role: 'failure', state: 'OK' },
       ],
-      heartbeat: { found: true, rule: 'petsage-smoke-test-dev-heartbeat' },
+      heartbeat: { found: true },
       routeHeartbeat: { found: true, trigger: 'route-heartbeat' },
       broken: null,
     });
@@ -241,6 +264,20 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'stale', broken: 'function' });
+  });
+
+  it('reads no lines of a stack whose template stores no contract, and says so (stale, exit 1)', async () => {
+    // Prepare: fresh lines, but a stack deployed without the gate's Metadata.
+    await deployStage('nometadata', 60_000, 60_000, true, {});
+    // Act
+    const run = await status('nometadata', ['--json']);
+    // Assess
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ status: 'stale', heartbeat: { found: false } });
+    expect(report.hints).toContain(
+      "the stack's template stores no smoke-test contract (Metadata.SmokeGate), so its lines were not read: deploy it with this version of the gate.",
+    );
   });
 
   it('exits 2 when the stage has no stack', async () => {

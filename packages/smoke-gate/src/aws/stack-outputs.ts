@@ -75,16 +75,16 @@ export async function describeStackOutputs(
 const TEMPLATE_CAP = 1_048_576;
 
 /**
- * The contract a stack's template declares under Metadata.SmokeGate.Contract (the plugin writes
- * it at package time), checked as custom.smokeTest is; undefined when the stack has none (deployed
- * before the gate stored it). Needs cloudformation:GetTemplate.
+ * What the gate stored in a stack's template at package time (Metadata.SmokeGate: the contract,
+ * the watched lines, the records key): undefined when the stack has none (deployed without the
+ * gate, or before it stored it). Needs cloudformation:GetTemplate.
  */
-export async function describeStackContract(
+export async function describeStackGate(
   client: CloudFormationClient,
   name: string,
   deadline: Deadline,
   context: { region?: string | undefined; profile?: string | undefined } = {},
-): Promise<SmokeContract | undefined> {
+): Promise<Record<string, unknown> | undefined> {
   const what = `CloudFormation stack ${name}'s template`;
   let body: string | undefined;
   try {
@@ -101,12 +101,31 @@ export async function describeStackContract(
   if (body === undefined || body.length > TEMPLATE_CAP) return undefined;
   const metadata = parseJsonObject(body)?.Metadata;
   const gate = isRecord(metadata) ? metadata.SmokeGate : undefined;
-  if (!isRecord(gate) || gate.Contract === undefined) return undefined;
+  return isRecord(gate) ? gate : undefined;
+}
+
+/** Reads one part of a stack's stored gate metadata, its problem named as the stack's. */
+export function readStored<T>(stack: string, what: string, read: () => T): T {
   try {
-    return readContract(gate.Contract);
+    return read();
   } catch (error) {
     throw new CouldNotJudgeError(
-      `stack ${name}: its smoke-test contract (template Metadata) is not valid: ${error instanceof Error ? error.message : 'unreadable'}`,
+      `stack ${stack}: its ${what} (template Metadata) is not valid: ${error instanceof Error ? error.message : 'unreadable'}`,
     );
   }
+}
+
+/**
+ * The contract a stack's template declares under Metadata.SmokeGate.Contract (the plugin writes
+ * it at package time), checked as custom.smokeTest is; undefined when the stack has none.
+ */
+export async function describeStackContract(
+  client: CloudFormationClient,
+  name: string,
+  deadline: Deadline,
+  context: { region?: string | undefined; profile?: string | undefined } = {},
+): Promise<SmokeContract | undefined> {
+  const gate = await describeStackGate(client, name, deadline, context);
+  if (gate?.Contract === undefined) return undefined;
+  return readStored(name, 'smoke-test contract', () => readContract(gate.Contract));
 }

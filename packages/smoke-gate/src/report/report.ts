@@ -105,9 +105,7 @@ export function formatStatus(
     return `  ${fresh ? colours.pass('OK   ') : colours.fail('STALE')}  ${label.padEnd(15)}  ${text}`;
   };
   const { heartbeat, routeHeartbeat } = report;
-  lines.push(
-    age('last heartbeat', heartbeat, heartbeat.rule === null ? '' : `, rule ${heartbeat.rule}`),
-  );
+  lines.push(age('last heartbeat', heartbeat, ''));
   lines.push(
     age(
       'through route',

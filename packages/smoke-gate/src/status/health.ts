@@ -19,6 +19,8 @@ export interface HealthFacts {
   /** The stack has a route heartbeat alarm (older stacks do not). */
   hasRouteAlarm: boolean;
   logGroupName: string;
+  /** The stack stores the contract (and monitoring) the lines are read by; else none were read. */
+  linesKnown: boolean;
   /** The gate's recorded verdict on the live deployment, and its commit, when read. */
   live?: { verdict: string | null; commit: string | null; directory: string | null } | undefined;
 }
@@ -57,9 +59,13 @@ export function judgeHealth(facts: HealthFacts): Health {
       'this stack has no route heartbeat yet (RouteHeartbeatAlarmName output): redeploy to watch the route too.',
     );
   }
-  if (broken === 'function') {
+  if (!facts.linesKnown) {
     hints.push(
-      `the function itself wrote no heartbeat line in ${facts.logGroupName} for ${minutes(staleAfterMs)} min (and nothing came through the route): check the schedule (heartbeatEnabled), the function's log permissions and level, and the log group.`,
+      "the stack's template stores no smoke-test contract (Metadata.SmokeGate), so its lines were not read: deploy it with this version of the gate.",
+    );
+  } else if (broken === 'function') {
+    hints.push(
+      `the function itself wrote no heartbeat line in ${facts.logGroupName} for ${minutes(staleAfterMs)} min (and nothing came through the route): check the heartbeat schedule (custom.smokeTest.monitoring.schedule and .heartbeat, the stack's HeartbeatEnabled parameter), the function's log permissions and level, and the log group.`,
     );
   } else if (broken === 'route') {
     hints.push(
@@ -67,7 +73,7 @@ export function judgeHealth(facts: HealthFacts): Health {
     );
   } else if (stale) {
     hints.push(
-      `no direct heartbeat line for ${minutes(staleAfterMs)} min, though the route works: check the direct schedule's rule (heartbeatEnabled).`,
+      `no direct heartbeat line for ${minutes(staleAfterMs)} min, though the route works: check the direct heartbeat's schedule (custom.smokeTest.monitoring.schedule and .heartbeat, the stack's HeartbeatEnabled parameter).`,
     );
   }
   const alarming = alarms.some((alarm) => alarm.state === 'ALARM' || alarm.state === 'MISSING');

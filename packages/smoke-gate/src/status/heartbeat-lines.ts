@@ -1,25 +1,50 @@
 import { type AwsClients, type AwsSettings, sharedClients } from '../aws/aws-clients.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
 import { createLogCallPacer, filterLogEventsOnce } from '../aws/log-reads.ts';
+import { readStored } from '../aws/stack-outputs.ts';
+import type { ContractValue, LogLineContract } from '../core/contract.ts';
+import { readContract, section } from '../core/contract-config.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { STATUS_DEFAULTS } from '../core/defaults.ts';
 import { DeadlineError } from '../core/errors.ts';
-import { parseJsonObject } from '../core/json.ts';
 import { safeText } from '../core/safe-text.ts';
+import { readFailureLine, readRouteLine } from '../core/watched-lines.ts';
+import { keyProblems, lineOf } from '../verification/contract-check.ts';
+
+/** The lines a stage writes, as its stack's stored contract and monitoring name them. */
+export interface WatchedLines {
+  /** The smoke line (the contract's logLine): its exact keys, required keys and formats. */
+  smoke: Pick<LogLineContract, 'json' | 'required' | 'formats'>;
+  /** Lines that came through the route: `key` holds one of `values`. */
+  route?: { key: string; values: string[] } | undefined;
+  /** The failure line's exact keys, when the service writes one. */
+  failure?: Record<string, ContractValue> | undefined;
+}
 
 /**
- * The line names `status` reads the heartbeats by: the PetSage line's `event` values and its
- * `trigger` key. A service whose line does not carry them still gets its alarms and its gate
- * record from `status`; the heartbeat rows then say no line was seen.
+ * The watched lines a stack's stored gate metadata names (Metadata.SmokeGate: the contract's line,
+ * and with monitoring its route and failure lines); undefined when it stores no contract.
  */
-const SMOKE_LOG_EVENT = 'smoke_test_executed';
-const SMOKE_FAILED_LOG_EVENT = 'smoke_test_failed';
+export function storedWatchedLines(
+  stack: string,
+  gate: Record<string, unknown> | undefined,
+): WatchedLines | undefined {
+  if (gate?.Contract === undefined) return undefined;
+  const { logLine } = readStored(stack, 'smoke-test contract', () => readContract(gate.Contract));
+  const stored = readStored(stack, 'watched lines', () => section(gate.WatchedLines, 'lines'));
+  const route = readStored(stack, 'route line', () => readRouteLine(stored.routeLine));
+  return {
+    smoke: logLine,
+    route: route === undefined ? undefined : { key: route.key, values: route.values },
+    failure: readStored(stack, 'failure line', () => readFailureLine(stored.failureLine)),
+  };
+}
 
 /** What `status` reads from a stage's lines over its history window. */
 export interface SmokeLines {
-  /** The newest direct heartbeat line (trigger "schedule"). */
-  direct?: { timestamp: number; rule: string | null };
-  /** The newest line that came through the route (route heartbeat or any route call). */
+  /** The newest smoke line that did not come through the route (the direct heartbeat's). */
+  direct?: { timestamp: number };
+  /** The newest line that came through the route, and its route key's value. */
   route?: { timestamp: number; trigger: string };
   /** When each smoke line and each failure line was written. */
   lineTimes: number[];
@@ -73,8 +98,8 @@ async function scan(
       }
       const call = await filterLogEventsOnce(
         logs,
-        // A quoted term narrows; each line is judged here (trigger and event as JSON keys).
-        { logGroupName, startTime, endTime, filterPattern: `"${term}"`, nextToken },
+        // The term only narrows; each line is judged here, in the formats the contract names.
+        { logGroupName, startTime, endTime, filterPattern: term, nextToken },
         {
           what: `CloudWatch Logs group ${safeText(logGroupName)}`,
           deadline: request.deadline,
@@ -96,6 +121,22 @@ async function scan(
   }
 }
 
+/**
+ * The server-side filter for lines holding `pairs`: the first text value CloudWatch can quote, or
+ * every event when there is none (each is judged here either way).
+ */
+export function narrowingTerm(pairs: Record<string, ContractValue>): string {
+  const term = Object.values(pairs).find(
+    (value): value is string => typeof value === 'string' && /^[^"\\\p{Cc}]{1,200}$/u.test(value),
+  );
+  return term === undefined ? '' : `"${term}"`;
+}
+
+/** When an event was written: CloudWatch's timestamp, else the line's own. */
+function timeOf(event: { timestamp?: number }, line: Record<string, unknown>): number {
+  return event.timestamp ?? Date.parse(String(line.timestamp));
+}
+
 /** How many recent lines the lag figures are taken from. */
 const LAG_SAMPLE = 50;
 
@@ -108,40 +149,41 @@ const LAG_SAMPLE = 50;
 export async function readSmokeLines(
   request: LinesRequest,
   logGroupName: string,
-  startTime: number,
-  recentFrom: number = startTime,
+  watched: WatchedLines,
+  window: { startTime: number; recentFrom?: number },
 ): Promise<SmokeLines> {
+  const { startTime } = window;
+  const recentFrom = window.recentFrom ?? startTime;
   const split = Math.min(Math.max(recentFrom, startTime), request.now?.() ?? Date.now());
   const windows: Window[] =
     split > startTime ? [{ startTime: split }, { startTime, endTime: split - 1 }] : [{ startTime }];
   const found: SmokeLines = { lineTimes: [], failureTimes: [], lagsMs: [] };
   const lags: { timestamp: number; lag: number }[] = [];
-  await scan(request, logGroupName, windows, SMOKE_LOG_EVENT, (event) => {
-    const line = parseJsonObject(event.message);
-    if (line?.event !== SMOKE_LOG_EVENT) return;
-    const timestamp = event.timestamp ?? Date.parse(String(line.timestamp));
+  const { smoke, route, failure } = watched;
+  await scan(request, logGroupName, windows, narrowingTerm(smoke.json), (event) => {
+    const line = lineOf(event.message ?? '', smoke.formats);
+    if (line === undefined || keyProblems(line, smoke.json, smoke.required, 'line').length > 0)
+      return;
+    const timestamp = timeOf(event, line);
     if (!Number.isFinite(timestamp)) return;
     found.lineTimes.push(timestamp);
     if (event.ingestionTime !== undefined)
       lags.push({ timestamp, lag: event.ingestionTime - timestamp });
-    if (line.trigger === 'schedule' && timestamp > (found.direct?.timestamp ?? -1)) {
-      const rule = typeof line.schedule_rule === 'string' ? safeText(line.schedule_rule) : null;
-      found.direct = { timestamp, rule };
-    }
-    if (
-      (line.trigger === 'route-heartbeat' || line.trigger === 'http') &&
-      timestamp > (found.route?.timestamp ?? -1)
-    ) {
-      found.route = { timestamp, trigger: line.trigger };
+    const via = route === undefined ? undefined : line[route.key];
+    if (typeof via === 'string' && route?.values.includes(via)) {
+      if (timestamp > (found.route?.timestamp ?? -1)) found.route = { timestamp, trigger: via };
+    } else if (timestamp > (found.direct?.timestamp ?? -1)) {
+      found.direct = { timestamp };
     }
   });
-  await scan(request, logGroupName, windows, SMOKE_FAILED_LOG_EVENT, (event) => {
-    const line = parseJsonObject(event.message);
-    const timestamp = event.timestamp ?? Number.NaN;
-    if (line?.event === SMOKE_FAILED_LOG_EVENT && Number.isFinite(timestamp)) {
-      found.failureTimes.push(timestamp);
-    }
-  });
+  if (failure !== undefined) {
+    await scan(request, logGroupName, windows, narrowingTerm(failure), (event) => {
+      const line = lineOf(event.message ?? '', smoke.formats);
+      if (line === undefined || keyProblems(line, failure, [], 'line').length > 0) return;
+      const timestamp = timeOf(event, line);
+      if (Number.isFinite(timestamp)) found.failureTimes.push(timestamp);
+    });
+  }
   found.lagsMs = lags
     .sort((a, b) => b.timestamp - a.timestamp)
     .slice(0, LAG_SAMPLE)

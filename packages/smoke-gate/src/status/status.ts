@@ -12,7 +12,7 @@ import {
 } from '../aws/aws-clients.ts';
 import { cloudWatchClientFor } from '../aws/cloudwatch-client.ts';
 import type { LogCallBudget } from '../aws/log-call-budget.ts';
-import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
+import { describeStackGate, describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline, Sleep } from '../core/deadline.ts';
 import { STATUS_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
@@ -20,7 +20,7 @@ import { type Limit, unlimited } from '../core/limit.ts';
 import { safeText } from '../core/safe-text.ts';
 import { bucketCounts, percentile } from '../core/sparkline.ts';
 import { type AlarmStatus, type Health, judgeHealth } from './health.ts';
-import { readSmokeLines } from './heartbeat-lines.ts';
+import { readSmokeLines, type SmokeLines, storedWatchedLines } from './heartbeat-lines.ts';
 import { type LiveRecord, readLiveRecord } from './live-record.ts';
 
 export type { AlarmStatus } from './health.ts';
@@ -34,9 +34,9 @@ export interface StatusReport {
   /** The gate's record of the live deployment (read first: the freshest fact). */
   live: LiveRecord;
   alarms: AlarmStatus[];
-  /** The function half: the newest line of the direct schedule (EventBridge -> Lambda). */
-  heartbeat: LineAge & { rule: string | null; staleAfterMs: number };
-  /** The route half: the newest line that came through API Gateway (route heartbeat or traffic). */
+  /** The function half: the newest smoke line that did not come through the route. */
+  heartbeat: LineAge & { staleAfterMs: number };
+  /** The route half: the newest line that came through API Gateway, and its route key's value. */
   routeHeartbeat: LineAge & { trigger: string | null };
   /** Which half is broken, when one is: the route (the function still writes), or the function. */
   broken: 'route' | 'function' | null;
@@ -113,6 +113,18 @@ async function stageOutputs(request: StatusRequest, stack: string) {
   };
 }
 
+/** The lines the stack's stored contract and monitoring name (undefined: it stores none). */
+async function stageWatchedLines(request: StatusRequest, stack: string) {
+  const clients = request.clients ?? sharedClients;
+  const gate = await (request.limit ?? unlimited)(() =>
+    describeStackGate(clients.cloudFormation(request.aws), stack, request.deadline, {
+      region: request.aws.region,
+      profile: request.aws.profile,
+    }),
+  );
+  return storedWatchedLines(stack, gate);
+}
+
 /** The states of the stage's alarms (a missing one is MISSING), within the deadline. */
 async function alarmStates(
   request: StatusRequest,
@@ -165,13 +177,15 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
   await checkCallDestination(request.aws, request.env);
   const names = await stageOutputs(request, stack);
   const alarms = await alarmStates(request, names);
-  const lines = await readSmokeLines(
-    request,
-    names.logGroupName,
-    now() - Math.max(HISTORY_HOURS * HOUR_MS, 2 * staleAfterMs),
-    // The window that decides staleness is read first.
-    now() - 2 * staleAfterMs,
-  );
+  const watched = await stageWatchedLines(request, stack);
+  const lines: SmokeLines =
+    watched === undefined
+      ? { lineTimes: [], failureTimes: [], lagsMs: [] }
+      : await readSmokeLines(request, names.logGroupName, watched, {
+          startTime: now() - Math.max(HISTORY_HOURS * HOUR_MS, 2 * staleAfterMs),
+          // The window that decides staleness is read first.
+          recentFrom: now() - 2 * staleAfterMs,
+        });
   const perHour = (times: number[]) =>
     bucketCounts(times, { now: now(), bucketMs: HOUR_MS, buckets: HISTORY_HOURS });
   const age = (timestamp: number | undefined) =>
@@ -186,6 +200,7 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
     staleAfterMs,
     hasRouteAlarm: names.routeAlarm !== undefined,
     logGroupName: names.logGroupName,
+    linesKnown: watched !== undefined,
     live,
   });
   return {
@@ -199,7 +214,6 @@ export async function checkStatus(request: StatusRequest): Promise<StatusReport>
       found: lines.direct !== undefined,
       timestamp: iso(lines.direct?.timestamp),
       ageMs,
-      rule: lines.direct?.rule ?? null,
       staleAfterMs,
     },
     routeHeartbeat: {

@@ -2,6 +2,7 @@
 // the CLI reads it), the outputs the gate reads, and the generated monitoring.
 
 import { contractConfig } from '../core/contract-config.ts';
+import { watchedLinesConfig } from '../core/watched-lines.ts';
 import type { RecordsKeyPin } from '../deployments/records-key-pin.ts';
 import type { MonitoringSettings } from './monitoring-config.ts';
 import { dashboard, monitoringOutputs, smokeQuery } from './monitoring-dashboard.ts';
@@ -41,6 +42,15 @@ export function addGateTemplate(
     [GATE_METADATA]: {
       Contract: contractConfig(service.contract),
       DeploymentPrefix: service.deploymentPrefix,
+      // The lines `status` tells apart: through the route, and the failure line.
+      ...(service.monitoring === undefined
+        ? {}
+        : {
+            WatchedLines: watchedLinesConfig(
+              service.monitoring.routeLine,
+              service.monitoring.failureLine,
+            ),
+          }),
       ...(service.recordsKey === undefined ? {} : { RecordsKey: service.recordsKey }),
     },
   };

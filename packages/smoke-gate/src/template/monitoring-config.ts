@@ -6,13 +6,7 @@ import { checkKeys, section, text } from '../core/contract-config.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeJson } from '../core/safe-text.ts';
 import { MONITORING_KEYS } from '../core/smoke-test-keys.ts';
-
-/** Which lines came through the route, and the marker header the route heartbeat sends. */
-export interface RouteLine {
-  key: string;
-  values: string[];
-  header: { name: string; value: string };
-}
+import { type RouteLine, readFailureLine, readRouteLine } from '../core/watched-lines.ts';
 
 /** What `monitoring` asks for, its defaults filled in. */
 export interface MonitoringSettings {
@@ -65,32 +59,6 @@ function windowSeconds(value: unknown): number {
   return seconds;
 }
 
-function routeLine(value: unknown): RouteLine | undefined {
-  if (value === undefined || value === null || value === false) return undefined;
-  const raw = section(value, 'monitoring.routeLine');
-  checkKeys(raw, MONITORING_KEYS.routeLine, 'monitoring.routeLine');
-  const values = Array.isArray(raw.values) ? raw.values : [raw.values];
-  if (values.length === 0 || values.length > 8)
-    throw fail('routeLine.values', 'must list 1 to 8 values');
-  const list = values.map((item, index) => text(item, `monitoring.routeLine.values[${index}]`));
-  const header = section(raw.header, 'monitoring.routeLine.header');
-  checkKeys(header, MONITORING_KEYS.header, 'monitoring.routeLine.header');
-  return {
-    key: text(raw.key, 'monitoring.routeLine.key'),
-    values: list,
-    header: {
-      name:
-        header.name === undefined
-          ? 'x-smoke-heartbeat'
-          : text(header.name, 'monitoring.routeLine.header.name'),
-      value:
-        header.value === undefined
-          ? (list[0] as string)
-          : text(header.value, 'monitoring.routeLine.header.value'),
-    },
-  };
-}
-
 function dimensions(value: unknown): MonitoringSettings['dimensions'] {
   const raw = section(value, 'monitoring.dimensions');
   const entries = Object.entries(raw);
@@ -106,22 +74,6 @@ function dimensions(value: unknown): MonitoringSettings['dimensions'] {
       ];
     }),
   );
-}
-
-function failureLine(value: unknown): MonitoringSettings['failureLine'] {
-  if (value === undefined || value === null || value === false) return undefined;
-  const raw = section(value, 'monitoring.failureLine');
-  const entries = Object.entries(raw);
-  if (entries.length === 0 || entries.length > 8)
-    throw fail('failureLine', 'must hold 1 to 8 keys');
-  for (const [key, item] of entries) {
-    text(key, 'monitoring.failureLine key');
-    if (typeof item === 'string') text(item, `monitoring.failureLine.${key}`);
-    else if (typeof item !== 'number' && typeof item !== 'boolean') {
-      throw fail(`failureLine.${key}`, `must be a text, number or boolean, not ${safeJson(item)}`);
-    }
-  }
-  return raw as Record<string, ContractValue>;
 }
 
 function fieldList(value: unknown): string[] {
@@ -161,8 +113,8 @@ export function readMonitoring(
         ? `SmokeGate/${service.name}/${service.stage}`
         : text(raw.namespace, 'monitoring.namespace'),
     dimensions: dimensions(raw.dimensions),
-    routeLine: routeLine(raw.routeLine),
-    failureLine: failureLine(raw.failureLine),
+    routeLine: readRouteLine(raw.routeLine),
+    failureLine: readFailureLine(raw.failureLine),
     alarmEmail: optional(raw.alarmEmail, 'alarmEmail'),
     alarmTopicArn: optional(raw.alarmTopicArn, 'alarmTopicArn'),
     dashboard: bool(raw.dashboard, 'dashboard', true),

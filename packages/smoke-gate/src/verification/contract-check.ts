@@ -13,7 +13,7 @@ import { safeJson } from '../core/safe-text.ts';
 const present = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
 
 /** Problems with the keys of `object`: exact values first, then the keys that must be present. */
-function keyProblems(
+export function keyProblems(
   object: Record<string, unknown>,
   json: Record<string, ContractValue>,
   required: string[],
@@ -123,6 +123,12 @@ function unwrap(message: string, formats: LogFormat[]): Unwrapped | string {
     if (line !== undefined) return { line, format: 'lambda-text', requestId: text[2] };
   }
   return /^[[{]/.test(trimmed) || text !== null ? 'not a JSON object' : 'not a JSON line';
+}
+
+/** The JSON object a log event carries in one of `formats`, or undefined when none fits. */
+export function lineOf(message: string, formats: LogFormat[]): Record<string, unknown> | undefined {
+  const found = unwrap(message, formats);
+  return typeof found === 'string' ? undefined : found.line;
 }
 
 /**

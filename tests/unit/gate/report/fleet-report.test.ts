@@ -205,7 +205,7 @@ describe('formatFleetStatus', () => {
         { role: 'route', name: 'rt', state: 'OK', since: null, reason: null },
         { role: 'failure', name: 'fl', state, since: null, reason: 'Threshold Crossed' },
       ],
-      heartbeat: { found: true, timestamp: null, ageMs, rule: null, staleAfterMs: 900_000 },
+      heartbeat: { found: true, timestamp: null, ageMs, staleAfterMs: 900_000 },
       routeHeartbeat: { found: true, timestamp: null, ageMs: 30_000, trigger: 'route-heartbeat' },
       broken: null,
       history: { hours: 24, lines: [], failures: [], lagMs: { p50: null, p95: null, samples: 0 } },

@@ -79,7 +79,6 @@ describe('formatStatus', () => {
       found: true,
       timestamp: '2026-11-29T11:58:00.000Z',
       ageMs: 120_000,
-      rule: 'petsage-smoke-test-prod-heartbeat',
       staleAfterMs: 900_000,
     },
     routeHeartbeat: {

@@ -23,6 +23,7 @@ const facts = (changes: Partial<HealthFacts> = {}): HealthFacts => ({
   staleAfterMs: 15 * MINUTE,
   hasRouteAlarm: true,
   logGroupName: '/aws/lambda/petsage-smoke-test-prod-health',
+  linesKnown: true,
   ...changes,
 });
 
@@ -85,6 +86,26 @@ describe('judgeHealth', () => {
     // Assess
     expect(health).toMatchObject({ status: 'healthy', broken: null });
     expect(health.hints).toStrictEqual([expect.stringMatching(/no route heartbeat yet/)]);
+  });
+
+  it("names the service's own heartbeat settings when the function wrote nothing", () => {
+    // Act
+    const health = judgeHealth(facts({ ageMs: null, routeAgeMs: null }));
+    // Assess
+    expect(health.hints.join('\n')).toMatch(
+      /custom\.smokeTest\.monitoring\.schedule and \.heartbeat, the stack's HeartbeatEnabled parameter/,
+    );
+    expect(health.hints.join('\n')).not.toMatch(/heartbeatEnabled/);
+  });
+
+  it('says the lines were not read when the stack stores no contract, and calls it stale', () => {
+    // Act
+    const health = judgeHealth(facts({ ageMs: null, routeAgeMs: null, linesKnown: false }));
+    // Assess
+    expect(health.status).toBe('stale');
+    expect(health.hints).toContain(
+      "the stack's template stores no smoke-test contract (Metadata.SmokeGate), so its lines were not read: deploy it with this version of the gate.",
+    );
   });
 
   it('counts the window exactly: a line as old as the window is fresh', () => {
