@@ -145,9 +145,9 @@ try {
 sandbox: ready. In another terminal, from this repository:
 
   export ${exports}
-  npx petsage-smoke verify --stage ${STAGE} --endpoint-url ${moto.endpoint}
-  npx petsage-smoke status --stage ${STAGE} --endpoint-url ${moto.endpoint}
-  npx petsage-smoke history --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx smoke-gate verify --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx smoke-gate status --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx smoke-gate history --stage ${STAGE} --endpoint-url ${moto.endpoint}
 
 A failing deploy (a 200 whose body breaks the contract), rolled back and verified again:
 
@@ -158,21 +158,21 @@ Then history shows it rolled back, and the good deployment live again.
 The same broken deploy left live (--skip-rollback): status names it (exit 1); then back by commit:
 
   (cd ${broken} && RELEASE_ID=sandbox-broken npx serverless deploy --stage ${STAGE} --param standInUrl=${route.baseUrl} --skip-rollback)
-  npx petsage-smoke status --stage ${STAGE} --endpoint-url ${moto.endpoint}
-  npx petsage-smoke history --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx smoke-gate status --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx smoke-gate history --stage ${STAGE} --endpoint-url ${moto.endpoint}
   (cd ${good} && npx serverless rollback --stage ${STAGE} --param standInUrl=${route.baseUrl} --commit sandbox-good)
-  npx petsage-smoke verify --stage ${STAGE} --endpoint-url ${moto.endpoint}
+  npx smoke-gate verify --stage ${STAGE} --endpoint-url ${moto.endpoint}
 
 The traffic mode (stage ${TRAFFIC}): a broken deploy no caller sees, then a rollback by alias:
 
   (cd ${dir}/traffic-broken && RELEASE_ID=sandbox-broken npx serverless deploy --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl})
   (cd ${trafficGood} && RELEASE_ID=sandbox-next npx serverless deploy --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl})
   (cd ${trafficGood} && npx serverless rollback --stage ${TRAFFIC} --param standInUrl=${trafficRoute.baseUrl} --commit sandbox-good)
-  npx petsage-smoke history --stage ${TRAFFIC} --endpoint-url ${moto.endpoint}
+  npx smoke-gate history --stage ${TRAFFIC} --endpoint-url ${moto.endpoint}
 
 Both stages in one run, as a run over many stages and regions reads them:
 
-  npx petsage-smoke verify --targets examples/fleet.yml
+  npx smoke-gate verify --targets examples/fleet.yml
 
 Ctrl-C here stops it all.
 Stand-ins: moto (AWS APIs, no IAM enforcement), the route stand-in (the deployed zip under AWS's

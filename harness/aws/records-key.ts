@@ -18,7 +18,7 @@ import { MOTO_ACCOUNT } from './moto.ts';
 
 /**
  * Creates `alias/<service>-smoke-records` (ECC_NIST_P256, SIGN_VERIFY); resolves to its pin (ARN
- * and public key sha256), as `petsage-smoke records-key` prints it for serverless.yml.
+ * and public key sha256), as `smoke-gate records-key` prints it for serverless.yml.
  */
 export async function createRecordsKey(
   aws: {

@@ -22,7 +22,7 @@ export const BREAK_PAYLOAD = {
 
 /**
  * The records key pinned in a copy's custom.smokeTest (its ARN and public key sha256, as
- * `petsage-smoke records-key` prints them): the key is made per moto run, so per copy.
+ * `smoke-gate records-key` prints them): the key is made per moto run, so per copy.
  */
 export const pinRecordsKey = (pin: { arn: string; publicKeySha256: string }) => ({
   file: 'serverless.yml',

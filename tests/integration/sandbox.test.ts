@@ -115,9 +115,9 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
     timeout: TIMEOUT,
   }, async () => {
     // Act
-    const verify = await shell(printed(/npx petsage-smoke verify /));
-    const status = await shell(printed(/npx petsage-smoke status /));
-    const history = await shell(`${printed(/npx petsage-smoke history /)} --json`);
+    const verify = await shell(printed(/npx smoke-gate verify /));
+    const status = await shell(printed(/npx smoke-gate status /));
+    const history = await shell(`${printed(/npx smoke-gate history /)} --json`);
     // Assess
     expect(verify.code, verify.output).toBe(0);
     expect(verify.output).toMatch(/PASS: verified/);
@@ -134,7 +134,7 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
   }, async () => {
     // Act
     const broken = await shell(printed(/npx serverless deploy /));
-    const history = await shell(`${printed(/npx petsage-smoke history /)} --json`);
+    const history = await shell(`${printed(/npx smoke-gate history /)} --json`);
     // Assess
     expect(broken.code, broken.output).toBe(1);
     expect(broken.output).toMatch(/Rolled back to the last verified deployment \S+ .*PASSES again/);
@@ -152,9 +152,9 @@ describe.skipIf(!hasMoto)('npm run sandbox', () => {
   }, async () => {
     // Act: the printed lines after the rolled-back walk, in order.
     const left = await shell(printed(/npx serverless deploy .*--skip-rollback/));
-    const status = await shell(printed(/npx petsage-smoke status /));
+    const status = await shell(printed(/npx smoke-gate status /));
     const back = await shell(printed(/npx serverless rollback .*--commit sandbox-good/));
-    const verify = await shell(printed(/npx petsage-smoke verify /));
+    const verify = await shell(printed(/npx smoke-gate verify /));
     // Assess
     expect(left.code, left.output).toBe(1);
     expect(status.code, status.output).toBe(1);

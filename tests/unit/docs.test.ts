@@ -1,4 +1,4 @@
-// Docs that cannot lie about options: every flag the README and the docs pass to `petsage-smoke`
+// Docs that cannot lie about options: every flag the README and the docs pass to `smoke-gate`
 // exists in the gate's one options table, and every flag they pass to `serverless` is the
 // plugin's own or on the framework's allow-list below. (Paths are held by named-paths.test.ts,
 // the README's sandbox walkthrough by the sandbox suite.) The README stays short.
@@ -41,13 +41,15 @@ const pluginFlags = (): string[] => {
   return Object.values(plugin.commands).flatMap((command) => Object.keys(command.options ?? {}));
 };
 
-/** Each `--flag` passed to `petsage-smoke <command>` or `serverless <command>` in `text`. */
+/** Each `--flag` passed to `smoke-gate <command>` or `serverless <command>` in `text`. */
 function flagsIn(text: string): { gate: string[]; framework: string[] } {
   const gate = new Set<string>();
   const framework = new Set<string>();
   const flags = (rest: string) => rest.match(/(?<![\w-])--[a-zA-Z][\w-]*/g) ?? [];
   for (const line of text.split('\n')) {
-    for (const m of line.matchAll(/petsage-smoke (?:verify|status|history)\b(.*)/g)) {
+    for (const m of line.matchAll(
+      /(?:smoke-gate|petsage-smoke) (?:verify|status|history)\b(.*)/g,
+    )) {
       for (const flag of flags(m[1] ?? '')) gate.add(flag.slice(2));
     }
     for (const m of line.matchAll(
@@ -59,14 +61,12 @@ function flagsIn(text: string): { gate: string[]; framework: string[] } {
   return { gate: [...gate], framework: [...framework] };
 }
 
-/** The flags in `text` that do not exist: `petsage-smoke --x` or `serverless deploy --x`. */
+/** The flags in `text` that do not exist: `smoke-gate --x` or `serverless deploy --x`. */
 function unknownFlags(text: string): string[] {
   const { gate, framework } = flagsIn(text);
   const known = new Set([...pluginFlags(), ...FRAMEWORK_FLAGS]);
   return [
-    ...gate
-      .filter((flag) => !Object.hasOwn(OPTIONS, flag))
-      .map((flag) => `petsage-smoke --${flag}`),
+    ...gate.filter((flag) => !Object.hasOwn(OPTIONS, flag)).map((flag) => `smoke-gate --${flag}`),
     ...framework.filter((flag) => !known.has(flag)).map((flag) => `serverless --${flag}`),
   ];
 }
@@ -79,15 +79,12 @@ describe('the docs', () => {
   it('finds an option that does not exist (the check can fail)', () => {
     // Prepare
     const text = [
-      'npx petsage-smoke verify --stage prod --retries 3',
+      'npx smoke-gate verify --stage prod --retries 3',
       '`npx serverless deploy --stage prod --skip-smoek`',
       'npx serverless rollback --stage prod --commit abc --force',
     ].join('\n');
     // Act, Assess
-    expect(unknownFlags(text)).toStrictEqual([
-      'petsage-smoke --retries',
-      'serverless --skip-smoek',
-    ]);
+    expect(unknownFlags(text)).toStrictEqual(['smoke-gate --retries', 'serverless --skip-smoek']);
   });
 
   it('keeps the README to at most 200 lines', () => {
