@@ -105,6 +105,12 @@ function formats(value: unknown): LogFormat[] {
 
 function status(value: unknown): number {
   if (value === undefined) return DEFAULT_CONTRACT.response.status;
+  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) {
+    throw problem(
+      'response.status',
+      `must be a number, not the text ${safeJson(value)}: write ${value.trim()} without quotes`,
+    );
+  }
   if (!Number.isInteger(value) || (value as number) < 200 || (value as number) > 299) {
     throw problem('response.status', `must be a 2xx status, not ${safeJson(value)}`);
   }

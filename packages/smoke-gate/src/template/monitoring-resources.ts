@@ -144,7 +144,7 @@ export function metricFilters(service: MonitoredService): Record<string, unknown
   return {
     SmokeLineMetricFilter: metricFilter(
       service,
-      allPairsPattern(contract.logLine.json, formats),
+      allPairsPattern(contract.logLine.json, formats, 'logLine.json'),
       'SmokeLines',
     ),
     ...(route === undefined
@@ -152,7 +152,7 @@ export function metricFilters(service: MonitoredService): Record<string, unknown
       : {
           SmokeRouteLineMetricFilter: metricFilter(
             service,
-            anyValuePattern(route.key, route.values, formats),
+            anyValuePattern(route.key, route.values, formats, 'monitoring.routeLine'),
             'SmokeRouteLines',
           ),
         }),
@@ -161,7 +161,7 @@ export function metricFilters(service: MonitoredService): Record<string, unknown
       : {
           SmokeFailureMetricFilter: metricFilter(
             service,
-            allPairsPattern(failure, formats),
+            allPairsPattern(failure, formats, 'monitoring.failureLine'),
             'SmokeFailures',
           ),
         }),

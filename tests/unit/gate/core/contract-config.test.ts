@@ -30,6 +30,10 @@ describe('readContract (custom.smokeTest)', () => {
       /logLine.format must be one of stdout-json, lambda-text, lambda-json or any/,
     ],
     [{ response: { status: 500 } }, /response.status must be a 2xx status/],
+    [
+      { response: { status: '200' } },
+      /^custom\.smokeTest\.response\.status must be a number, not the text "200": write 200 without quotes$/,
+    ],
     [{ response: { json: { ok: [] } } }, /response.json.ok must be a text, number or boolean/],
     [{ path: 'health' }, /path must start with \//],
     [{ correlationHeader: 'x\nid' }, /correlationHeader must be a non-empty text/],

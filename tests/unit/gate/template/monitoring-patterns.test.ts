@@ -61,7 +61,7 @@ describe.each(FORMATS)('metric filter patterns for %s lines', (format) => {
   it('count the example’s real line and none of the decoys', async () => {
     // Prepare
     const line = shipped(await exampleLine({ requestContext: {}, headers: {} }), format);
-    const pattern = allPairsPattern({ msg: 'ping_done' }, formats);
+    const pattern = allPairsPattern({ msg: 'ping_done' }, formats, 'logLine.json');
     // Act
     const decoys = DECOYS.map((decoy) => filterMatches(pattern, shipped(decoy, format)));
     // Assess
@@ -71,7 +71,7 @@ describe.each(FORMATS)('metric filter patterns for %s lines', (format) => {
 
   it('count only the lines that came through the route', async () => {
     // Prepare
-    const pattern = anyValuePattern('via', ['http'], formats);
+    const pattern = anyValuePattern('via', ['http'], formats, 'monitoring.routeLine');
     const http = shipped(await exampleLine({ requestContext: {}, headers: {} }), format);
     const scheduled = shipped(await exampleLine({ source: 'aws.events' }), format);
     // Act
@@ -83,23 +83,45 @@ describe.each(FORMATS)('metric filter patterns for %s lines', (format) => {
 
 describe('metric filter pattern forms', () => {
   it('use JSON patterns for raw JSON lines: every pair, numbers and booleans', () => {
-    expect(allPairsPattern({ event: 'x', level: 'INFO', n: 3, ok: true }, ['stdout-json'])).toBe(
-      '{ ($.event = "x") && ($.level = "INFO") && ($.n = 3) && ($.ok IS TRUE) }',
-    );
+    expect(
+      allPairsPattern(
+        { event: 'x', level: 'INFO', n: 3, ok: true },
+        ['stdout-json'],
+        'logLine.json',
+      ),
+    ).toBe('{ ($.event = "x") && ($.level = "INFO") && ($.n = 3) && ($.ok IS TRUE) }');
   });
 
   it('use one regex for lines inside Lambda’s envelope, its alternatives whole', () => {
-    expect(anyValuePattern('via', ['http', 'route'], ['lambda-text'])).toBe(
+    expect(anyValuePattern('via', ['http', 'route'], ['lambda-text'], 'monitoring.routeLine')).toBe(
       '%[^A-Za-z0-9_]via[^A-Za-z0-9_]{1,3}:[^A-Za-z0-9_]{0,3}http[^A-Za-z0-9_]|[^A-Za-z0-9_]via[^A-Za-z0-9_]{1,3}:[^A-Za-z0-9_]{0,3}route[^A-Za-z0-9_]%',
     );
   });
 
   it.each([
-    [{ 'a b': 'x' }, ['stdout-json'], /letters, digits and _ only/],
-    [{ event: 'say "hi"' }, ['stdout-json'], /cannot hold "/],
-    [{ event: 'a+b' }, ['lambda-text'], /cannot be matched by a metric filter on a Lambda text/],
-    [{}, ['stdout-json'], /needs at least one key/],
-  ] as const)('refuses %j in one line', (pairs, formats, message) => {
-    expect(() => allPairsPattern(pairs, [...formats])).toThrow(message);
+    [
+      { 'a b': 'x' },
+      ['stdout-json'],
+      'custom.smokeTest.logLine.json: the key "a b" cannot be matched by a metric filter (letters, digits and _ only)',
+    ],
+    [
+      { event: 'say "hi"' },
+      ['stdout-json'],
+      'custom.smokeTest.logLine.json.event: "say \\"hi\\"" cannot hold " or \\ for a metric filter',
+    ],
+    [
+      { msg: 'ping done' },
+      ['lambda-text'],
+      'custom.smokeTest.logLine.json.msg: "ping done" cannot be matched by a metric filter on a Lambda text or JSON line (letters, digits and _ : # = @ / ; , . - only)',
+    ],
+    [{}, ['stdout-json'], 'custom.smokeTest.logLine.json: a metric filter needs at least one key'],
+  ] as const)('refuses %j in one line naming the key', (pairs, formats, message) => {
+    expect(() => allPairsPattern(pairs, [...formats], 'logLine.json')).toThrow(message);
+  });
+
+  it("names the route line's values when one cannot be matched", () => {
+    expect(() =>
+      anyValuePattern('via', ['http', 'a b'], ['lambda-text'], 'monitoring.routeLine'),
+    ).toThrow(/^custom\.smokeTest\.monitoring\.routeLine\.values: "a b" cannot be matched/);
   });
 });
