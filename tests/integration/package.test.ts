@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import {
 } from '../../harness/project/packaged.ts';
 import { PROJECT_DIR } from '../../harness/project/project.ts';
 import { type ServiceCopy, serviceCopy } from '../../harness/project/project-copy.ts';
+import { templateShape } from '../helpers/template-shape.ts';
 
 const run = promisify(execFile);
 
@@ -298,5 +300,18 @@ describe('serverless package', () => {
       '@middy/core',
       '@middy/util',
     ]);
+  });
+});
+
+describe("this service's template, as the gate's defaults change", () => {
+  it('is what it was before monitoring became opt-in: the same resources, monitoring and outputs', () => {
+    // Prepare: captured from this service's packaged template before issue 48.
+    const before = JSON.parse(
+      readFileSync(join(PROJECT_DIR, 'tests/fixtures/petsage-template-shape.json'), 'utf8'),
+    );
+    // Act
+    const now = templateShape(template);
+    // Assess
+    expect(now).toStrictEqual(before);
   });
 });
