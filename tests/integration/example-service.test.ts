@@ -1,7 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
 import { LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import {
   GetBucketVersioningCommand,
@@ -17,7 +21,6 @@ import {
   startMoto,
 } from '../../harness/aws/moto.ts';
 import { createRecordsKey } from '../../harness/aws/records-key.ts';
-import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
 import {
   BREAK_PONG,
   breakGateInstall,
@@ -207,15 +210,25 @@ describe
       expect(entries).toHaveLength(2);
     });
 
-    it("shows its heartbeat in status, found in Lambda's Text format by its own line names (exit 0)", {
+    it("runs only the route heartbeat, and status shows it, found in Lambda's Text format by its own line names (exit 0)", {
       timeout: TIMEOUT,
     }, async () => {
-      // Prepare: the direct heartbeat, as its schedule invokes the deployed handler (the runtime
-      // harness writes its line in Lambda's Text format); the route's lines are the gate's calls.
-      await route.invokeDirect(scheduledEvent);
+      // Prepare: the route heartbeat's call as EventBridge's API destination makes it (moto never
+      // fires schedules), with its marker header; the function writes its line in the Text format.
+      const beat = await fetch(`${route.baseUrl}/ping`, {
+        headers: { 'x-smoke-heartbeat': 'http' },
+      });
+      expect(beat.status).toBe(200);
+      const { TemplateBody } = await new CloudFormationClient(moto.settings()).send(
+        new GetTemplateCommand({ StackName: `${SERVICE}-${STAGE}` }),
+      );
       // Act
       const run = await gate(['status', '--json']);
-      // Assess
+      // Assess: its handler takes HTTP events only, so no schedule invokes it directly.
+      const rules = Object.entries(JSON.parse(TemplateBody ?? '{}').Resources).filter(
+        ([, resource]) => (resource as { Type: string }).Type === 'AWS::Events::Rule',
+      );
+      expect(rules.map(([id]) => id)).toStrictEqual(['RouteHeartbeatRule']);
       expect(run.code, run.stdout + run.stderr).toBe(0);
       const report = JSON.parse(run.stdout);
       expect(report).toMatchObject({

@@ -280,6 +280,27 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
     );
   });
 
+  it('exits 2 naming the monitoring keys when the stack runs no heartbeat', async () => {
+    // Prepare: a stack deployed with heartbeat: false (no heartbeat alarm, no route heartbeat).
+    await new CloudFormationClient(moto.settings()).send(
+      new CreateStackCommand({
+        StackName: 'petsage-smoke-test-quiet',
+        TemplateBody: JSON.stringify({
+          Metadata: PETSAGE_METADATA,
+          Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
+          Outputs: { HealthLogGroupName: { Value: '/aws/lambda/petsage-smoke-test-quiet-health' } },
+        }),
+      }),
+    );
+    // Act
+    const run = await status('quiet');
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /stack petsage-smoke-test-quiet runs no heartbeat \(no HeartbeatAlarmName output\): turn one on in custom\.smokeTest\.monitoring/,
+    );
+  });
+
   it('exits 2 when the stage has no stack', async () => {
     // Act
     const run = await status('nostack', ['--json']);

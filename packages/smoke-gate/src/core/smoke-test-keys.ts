@@ -50,6 +50,7 @@ export const MONITORING_KEYS = {
   monitoring: [
     'schedule',
     'heartbeat',
+    'directHeartbeat',
     'windowSeconds',
     'namespace',
     'dimensions',

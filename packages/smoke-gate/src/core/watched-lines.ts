@@ -70,13 +70,17 @@ export function readFailureLine(value: unknown): Record<string, ContractValue> |
 export interface WatchedLinesConfig {
   routeLine?: RouteLine;
   failureLine?: Record<string, ContractValue>;
+  /** Stored only when false: stacks from before it was a choice all ran the direct heartbeat. */
+  directHeartbeat?: false;
 }
 
 /** The watched lines as the template's Metadata stores them. */
 export const watchedLinesConfig = (
   routeLine: RouteLine | undefined,
   failureLine: Record<string, ContractValue> | undefined,
+  directHeartbeat = true,
 ): WatchedLinesConfig => ({
   ...(routeLine === undefined ? {} : { routeLine }),
   ...(failureLine === undefined ? {} : { failureLine }),
+  ...(directHeartbeat ? {} : { directHeartbeat: false }),
 });

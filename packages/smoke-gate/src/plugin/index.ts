@@ -9,6 +9,7 @@ import { deployedNotVerified } from '../gate/gate-crash.ts';
 import { isGateRollback } from '../gate/internal-rollback.ts';
 import type { SmokeTrigger } from '../gate/serverless-smoke.ts';
 import { applyDeployableLogLevel } from '../template/log-level.ts';
+import { heartbeatsOf, type MonitoringSettings } from '../template/monitoring-config.ts';
 import {
   addGateToTemplate,
   addMonitoringEvents,
@@ -56,9 +57,21 @@ export const pluginLog = (utils?: { log?: PluginLog }): PluginLog =>
     error: (message) => console.error(message),
   };
 
-/** The one line a service with monitoring but no route line is told at package time. */
+/** The one line a service with a direct heartbeat but no route line is told at package time. */
 export const ROUTE_HEARTBEAT_OFF =
   'Smoke test: no route heartbeat: set custom.smokeTest.monitoring.routeLine to a key and value the function writes for route calls to have EventBridge walk the public route too.';
+
+/** The one line a service with monitoring on but no heartbeat at all is told at package time. */
+export const NO_HEARTBEAT =
+  'Smoke test: no heartbeat between deploys, so no heartbeat alarm and no status: set custom.smokeTest.monitoring.routeLine to a key and value the function writes for route calls (EventBridge then calls the public route on the schedule), or directHeartbeat: true for a handler that takes a scheduled event.';
+
+/** What a service is told at package time about its heartbeats, if anything. */
+export function heartbeatNotice(monitoring: MonitoringSettings | undefined): string | undefined {
+  if (monitoring === undefined || !monitoring.heartbeat) return undefined;
+  const heartbeats = heartbeatsOf(monitoring);
+  if (!heartbeats.direct && !heartbeats.route) return NO_HEARTBEAT;
+  return heartbeats.route ? undefined : ROUTE_HEARTBEAT_OFF;
+}
 
 /** Adds `serverless smoke` and the `after:deploy:deploy` verification. */
 export class SmokeTestPlugin {
@@ -104,9 +117,8 @@ export class SmokeTestPlugin {
       },
       'before:package:finalize': () => {
         const gate = this.checkedGate();
-        if (gate.monitoring !== undefined && gate.monitoring.routeLine === undefined) {
-          this.log.notice(ROUTE_HEARTBEAT_OFF);
-        }
+        const notice = heartbeatNotice(gate.monitoring);
+        if (notice !== undefined) this.log.notice(notice);
         let unguarded: string | undefined;
         try {
           unguarded = addGateToTemplate(packagedService(serverless), gate);

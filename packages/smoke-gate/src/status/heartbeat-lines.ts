@@ -19,6 +19,8 @@ export interface WatchedLines {
   route?: { key: string; values: string[] } | undefined;
   /** The failure line's exact keys, when the service writes one. */
   failure?: Record<string, ContractValue> | undefined;
+  /** Whether a schedule invokes the function directly; without one, any smoke line is its beat. */
+  directHeartbeat?: boolean | undefined;
 }
 
 /**
@@ -37,12 +39,16 @@ export function storedWatchedLines(
     smoke: logLine,
     route: route === undefined ? undefined : { key: route.key, values: route.values },
     failure: readStored(stack, 'failure line', () => readFailureLine(stored.failureLine)),
+    directHeartbeat: stored.directHeartbeat !== false,
   };
 }
 
 /** What `status` reads from a stage's lines over its history window. */
 export interface SmokeLines {
-  /** The newest smoke line that did not come through the route (the direct heartbeat's). */
+  /**
+   * The newest smoke line that did not come through the route (the direct heartbeat's); for a
+   * stage without a direct heartbeat, the newest smoke line of any kind.
+   */
   direct?: { timestamp: number };
   /** The newest line that came through the route, and its route key's value. */
   route?: { timestamp: number; trigger: string };
@@ -170,11 +176,11 @@ export async function readSmokeLines(
     if (event.ingestionTime !== undefined)
       lags.push({ timestamp, lag: event.ingestionTime - timestamp });
     const via = route === undefined ? undefined : line[route.key];
-    if (typeof via === 'string' && route?.values.includes(via)) {
-      if (timestamp > (found.route?.timestamp ?? -1)) found.route = { timestamp, trigger: via };
-    } else if (timestamp > (found.direct?.timestamp ?? -1)) {
-      found.direct = { timestamp };
-    }
+    const throughRoute = typeof via === 'string' && route?.values.includes(via) === true;
+    if (throughRoute && timestamp > (found.route?.timestamp ?? -1))
+      found.route = { timestamp, trigger: via as string };
+    const direct = !throughRoute || watched.directHeartbeat === false;
+    if (direct && timestamp > (found.direct?.timestamp ?? -1)) found.direct = { timestamp };
   });
   if (failure !== undefined) {
     await scan(request, logGroupName, windows, narrowingTerm(failure), (event) => {

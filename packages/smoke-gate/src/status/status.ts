@@ -98,15 +98,18 @@ async function stageOutputs(request: StatusRequest, stack: string) {
     describeStackOutputs(clients.cloudFormation(request.aws), stack, request.deadline, context),
   );
   // A service whose gate describes no failure line has no failure alarm (docs/use-the-gate.md).
-  const required = ['HeartbeatAlarmName', 'HealthLogGroupName'] as const;
-  const absent = required.filter((key) => outputs[key] === undefined);
-  if (absent.length > 0) {
+  if (outputs.HealthLogGroupName === undefined) {
     throw new CouldNotJudgeError(
-      `stack ${stack} has no ${absent.join(', ')} output${absent.length > 1 ? 's' : ''}: deploy this version of the service, which creates ${absent.length > 1 ? 'them' : 'it'} (a stand-in such as moto creates no alarms)`,
+      `stack ${stack} has no HealthLogGroupName output: deploy this version of the service, which creates it`,
+    );
+  }
+  if (outputs.HeartbeatAlarmName === undefined && outputs.RouteHeartbeatAlarmName === undefined) {
+    throw new CouldNotJudgeError(
+      `stack ${stack} runs no heartbeat (no HeartbeatAlarmName output): turn one on in custom.smokeTest.monitoring (routeLine, or directHeartbeat for a handler that takes a scheduled event; heartbeat not false) and deploy, or deploy this version of the service; status judges a stage by its heartbeat`,
     );
   }
   return {
-    heartbeatAlarm: outputs.HeartbeatAlarmName as string,
+    heartbeatAlarm: outputs.HeartbeatAlarmName,
     failureAlarm: outputs.FailureAlarmName,
     logGroupName: outputs.HealthLogGroupName as string,
     routeAlarm: outputs.RouteHeartbeatAlarmName,
@@ -137,10 +140,9 @@ async function alarmStates(
       callAws<DescribeAlarmsCommandOutput>(
         cloudWatchClientFor(request.aws),
         new DescribeAlarmsCommand({
-          AlarmNames: [
-            heartbeatAlarm,
-            ...[failureAlarm, routeAlarm].filter((name) => name !== undefined),
-          ],
+          AlarmNames: [heartbeatAlarm, failureAlarm, routeAlarm].filter(
+            (name) => name !== undefined,
+          ),
         }),
         {
           what: 'CloudWatch alarms',
@@ -158,7 +160,7 @@ async function alarmStates(
   }
   const byName = (name: string) => alarms.find((alarm) => alarm.AlarmName === name);
   return [
-    alarmStatus('heartbeat', heartbeatAlarm, byName(heartbeatAlarm)),
+    ...(heartbeatAlarm ? [alarmStatus('heartbeat', heartbeatAlarm, byName(heartbeatAlarm))] : []),
     ...(routeAlarm ? [alarmStatus('route', routeAlarm, byName(routeAlarm))] : []),
     ...(failureAlarm ? [alarmStatus('failure', failureAlarm, byName(failureAlarm))] : []),
   ];

@@ -4,7 +4,7 @@
 import { contractConfig } from '../core/contract-config.ts';
 import { watchedLinesConfig } from '../core/watched-lines.ts';
 import type { RecordsKeyPin } from '../deployments/records-key-pin.ts';
-import type { MonitoringSettings } from './monitoring-config.ts';
+import { heartbeatsOf, type MonitoringSettings } from './monitoring-config.ts';
 import { dashboard, monitoringOutputs, smokeQuery } from './monitoring-dashboard.ts';
 import {
   lineAlarms,
@@ -49,6 +49,7 @@ export function addGateTemplate(
             WatchedLines: watchedLinesConfig(
               service.monitoring.routeLine,
               service.monitoring.failureLine,
+              heartbeatsOf(service.monitoring).direct,
             ),
           }),
       ...(service.recordsKey === undefined ? {} : { RecordsKey: service.recordsKey }),

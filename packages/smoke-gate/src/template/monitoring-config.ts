@@ -13,6 +13,11 @@ export interface MonitoringSettings {
   /** The heartbeat schedule expression (EventBridge), and whether it runs. */
   schedule: string;
   heartbeat: boolean;
+  /**
+   * Whether the schedule also invokes the function itself (EventBridge's scheduled event): only
+   * for a handler that takes that event. Off by default: the route heartbeat fits any handler.
+   */
+  directHeartbeat: boolean;
   /** The heartbeat alarms' window in seconds (a multiple of 60). */
   windowSeconds: number;
   namespace: string;
@@ -107,6 +112,7 @@ export function readMonitoring(
   return {
     schedule,
     heartbeat: bool(raw.heartbeat, 'heartbeat', true),
+    directHeartbeat: bool(raw.directHeartbeat, 'directHeartbeat', false),
     windowSeconds: windowSeconds(raw.windowSeconds),
     namespace:
       raw.namespace === undefined
@@ -123,5 +129,13 @@ export function readMonitoring(
         ? `${service.name}-deploy`
         : text(raw.deployRoleName, 'monitoring.deployRoleName'),
     queryFields: fieldList(raw.queryFields),
+  };
+}
+
+/** Which heartbeats a stage runs: none when `heartbeat` is off; each only where asked for. */
+export function heartbeatsOf(monitoring: MonitoringSettings): { direct: boolean; route: boolean } {
+  return {
+    direct: monitoring.heartbeat && monitoring.directHeartbeat,
+    route: monitoring.heartbeat && monitoring.routeLine !== undefined,
   };
 }

@@ -132,10 +132,18 @@ export function dashboard(service: MonitoredService, alarmIds: string[]): Record
       },
     },
     metricWidget(0, 1, 'Smoke lines', smokeMetrics(service), 'Sum'),
-    {
-      ...box('alarm', 12, 1, 12, 6),
-      properties: { title: 'Smoke test alarms', alarms: alarmIds.map((id) => ref(`${id}.Arn`)) },
-    },
+    // CloudWatch refuses an alarm widget with no alarms: a stage without any has none.
+    ...(alarmIds.length === 0
+      ? []
+      : [
+          {
+            ...box('alarm', 12, 1, 12, 6),
+            properties: {
+              title: 'Smoke test alarms',
+              alarms: alarmIds.map((id) => ref(`${id}.Arn`)),
+            },
+          },
+        ]),
     ...awsWidgets(service),
     {
       ...box('log', 0, 19, 24, 6),

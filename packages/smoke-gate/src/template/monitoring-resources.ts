@@ -3,7 +3,7 @@
 // heartbeat is in monitoring-route.ts, the alarm topic in monitoring-topic.ts.
 
 import type { SmokeContract } from '../core/contract.ts';
-import type { MonitoringSettings } from './monitoring-config.ts';
+import { heartbeatsOf, type MonitoringSettings } from './monitoring-config.ts';
 import { allPairsPattern, anyValuePattern } from './monitoring-patterns.ts';
 
 /** A CloudFormation fragment: resources and what they need around them. */
@@ -168,17 +168,25 @@ export function metricFilters(service: MonitoredService): Record<string, unknown
   };
 }
 
-/** The heartbeat alarm on the smoke lines, and the failure alarm when there is a failure line. */
+/**
+ * The heartbeat alarm on the smoke lines, when a heartbeat runs (a quiet stage without one would
+ * breach it), and the failure alarm when there is a failure line.
+ */
 export function lineAlarms(service: MonitoredService): Record<string, unknown> {
   const failure = service.monitoring.failureLine;
+  const heartbeats = heartbeatsOf(service.monitoring);
   return {
-    HeartbeatAlarm: alarm(
-      service,
-      'heartbeat-missing',
-      'SmokeLines',
-      'The function wrote no smoke line in the window, by any trigger (function, direct schedule, permissions, log level or log group broken)',
-      true,
-    ),
+    ...(heartbeats.direct || heartbeats.route
+      ? {
+          HeartbeatAlarm: alarm(
+            service,
+            'heartbeat-missing',
+            'SmokeLines',
+            'The function wrote no smoke line in the window, by any trigger (function, direct schedule, permissions, log level or log group broken)',
+            true,
+          ),
+        }
+      : {}),
     ...(failure === undefined
       ? {}
       : {

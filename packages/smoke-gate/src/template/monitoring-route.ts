@@ -1,6 +1,7 @@
 // The route heartbeat: EventBridge calls the public route itself (an API destination), so route
 // -> Lambda -> line is walked between deploys, not only the function; and its alarm.
 
+import { heartbeatsOf } from './monitoring-config.ts';
 import { alarm, type MonitoredService } from './monitoring-resources.ts';
 
 /** May invoke the heartbeat's destination and nothing else (under the roles' boundary). */
@@ -45,7 +46,7 @@ function heartbeatRole(service: MonitoredService) {
 /** The route heartbeat: rule -> API destination -> the public route, with its marker header. */
 export function routeHeartbeat(service: MonitoredService): Record<string, unknown> {
   const route = service.monitoring.routeLine;
-  if (route === undefined) return {};
+  if (route === undefined || !heartbeatsOf(service.monitoring).route) return {};
   const name = `${service.name}-${service.stage}-route-heartbeat`;
   return {
     // EventBridge requires an authorization type; the "API key" is a fixed, public marker header

@@ -9,7 +9,7 @@ import { type RecordsKeyPin, readRecordsKeyPin } from '../deployments/records-ke
 import { guardDeploymentBucket, versionDeploymentBucket } from './bucket-guard.ts';
 import { addGateTemplate, type GateTemplate, heartbeatEvent } from './gate-template.ts';
 import { writeLoggingConfig } from './log-level.ts';
-import { type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
+import { heartbeatsOf, type MonitoringSettings, readMonitoring } from './monitoring-config.ts';
 import { stampRelease } from './release-stamp.ts';
 import { type FunctionConfig, readServiceContract, smokeTestConfig } from './service-contract.ts';
 import {
@@ -154,14 +154,17 @@ export function monitoringProblem(gate: ServiceGate): string | undefined {
   return undefined;
 }
 
-/** The direct heartbeat on the gated function, before the framework compiles its events. */
+/**
+ * The direct heartbeat on the gated function (only with `monitoring.directHeartbeat`), before the
+ * framework compiles its events.
+ */
 export function addMonitoringEvents(
   service: Pick<PackagedService, 'functions'>,
   gate: ServiceGate,
 ): void {
   const problem = monitoringProblem(gate);
   if (problem !== undefined) throw new CouldNotJudgeError(problem);
-  if (gate.monitoring === undefined) return;
+  if (gate.monitoring === undefined || !heartbeatsOf(gate.monitoring).direct) return;
   const fn = service.functions?.[gate.functionName];
   if (fn === undefined) return;
   fn.events = [

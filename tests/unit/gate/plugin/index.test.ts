@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  NO_HEARTBEAT,
   pluginLog,
   ROUTE_HEARTBEAT_OFF,
   SMOKE_TEST_SCHEMA,
@@ -176,13 +177,37 @@ describe('the plugin at package time', () => {
     });
   });
 
-  it('says in one line that there is no route heartbeat when no route line is described', async () => {
+  it('says in one line that there is no heartbeat when neither heartbeat is described', async () => {
     // Prepare
     const { plugin, notices } = service({ logLine: { json: { msg: 'ping_done' } } });
     // Act
     await plugin.hooks['before:package:finalize']();
     // Assess
+    expect(notices).toStrictEqual([NO_HEARTBEAT]);
+  });
+
+  it('says in one line that there is no route heartbeat when only the direct one runs', async () => {
+    // Prepare
+    const { plugin, notices } = service({
+      logLine: { json: { msg: 'ping_done' } },
+      monitoring: { directHeartbeat: true },
+    });
+    // Act
+    await plugin.hooks['before:package:finalize']();
+    // Assess
     expect(notices).toStrictEqual([ROUTE_HEARTBEAT_OFF]);
+  });
+
+  it('says nothing of heartbeats a service turned off', async () => {
+    // Prepare
+    const { plugin, notices } = service({
+      logLine: { json: { msg: 'ping_done' } },
+      monitoring: { heartbeat: false },
+    });
+    // Act
+    await plugin.hooks['before:package:finalize']();
+    // Assess
+    expect(notices).toStrictEqual([]);
   });
 
   it('denies writes under the deployment prefix to all but the deploy role, keeping TLS only', async () => {

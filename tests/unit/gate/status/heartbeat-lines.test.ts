@@ -169,6 +169,19 @@ describe('readSmokeLines in the line formats a service names', () => {
     },
   );
 
+  it('counts route lines as the heartbeat of a stage without a direct one', async () => {
+    // Prepare: the example's default monitoring: the route heartbeat only.
+    const { clients } = groupOf(now, [ping('schedule'), ping('http')]);
+    // Act
+    const lines = await read(clients, {
+      ...EXAMPLE_LINES(['stdout-json']),
+      directHeartbeat: false,
+    });
+    // Assess
+    expect(lines.direct?.timestamp).toBe(now);
+    expect(lines.route?.timestamp).toBe(now);
+  });
+
   it('does not count a line in a format the contract does not name', async () => {
     // Prepare: a Text-format line, the contract saying raw JSON only.
     const { clients } = groupOf(now, [
@@ -232,7 +245,12 @@ describe('storedWatchedLines', () => {
       smoke: expect.objectContaining({ json: { msg: 'ping_done' }, formats: ['lambda-text'] }),
       route: { key: 'via', values: ['http'] },
       failure: { msg: 'ping_failed' },
+      directHeartbeat: true,
     });
+    expect(
+      storedWatchedLines('orders-prod', { Contract: {}, WatchedLines: { directHeartbeat: false } })
+        ?.directHeartbeat,
+    ).toBe(false);
   });
 
   it('is undefined for a stack that stores no contract', () => {

@@ -27,7 +27,10 @@ describe('addGateTemplate', () => {
       Outputs: { Mine: { Value: 'x' } },
     };
     // Act
-    addGateTemplate(template, { ...base, monitoring: readMonitoring({}, base) });
+    addGateTemplate(template, {
+      ...base,
+      monitoring: readMonitoring({ directHeartbeat: true }, base),
+    });
     // Assess
     expect(template.Metadata).toMatchObject({
       Mine: 1,
@@ -52,6 +55,38 @@ describe('addGateTemplate', () => {
     expect(ids.filter((id) => /Route|Failure/.test(id))).toStrictEqual([]);
     expect(template.Outputs).not.toHaveProperty('RouteHeartbeatAlarmName');
     expect(template.Outputs).not.toHaveProperty('FailureAlarmName');
+  });
+
+  it('generates no heartbeat alarm where no heartbeat runs, and says so in its Metadata', () => {
+    for (const monitoring of [{}, { heartbeat: false, directHeartbeat: true }]) {
+      // Prepare
+      const template: GateTemplate = {};
+      // Act
+      addGateTemplate(template, { ...base, monitoring: readMonitoring(monitoring, base) });
+      // Assess
+      expect(Object.keys(template.Resources ?? {})).not.toContain('HeartbeatAlarm');
+      expect(template.Outputs).not.toHaveProperty('HeartbeatAlarmName');
+      expect(template.Metadata?.SmokeGate).toMatchObject({
+        WatchedLines: { directHeartbeat: false },
+      });
+      const dashboard = JSON.stringify(template.Resources?.SmokeDashboard);
+      expect(dashboard).not.toMatch(/Smoke test alarms/);
+    }
+  });
+
+  it('generates no route heartbeat with heartbeat: false, even with a route line', () => {
+    // Prepare
+    const template: GateTemplate = {};
+    const monitoring = readMonitoring(
+      { heartbeat: false, routeLine: { key: 'via', values: ['http'] } },
+      base,
+    );
+    // Act
+    addGateTemplate(template, { ...base, monitoring });
+    // Assess
+    const ids = Object.keys(template.Resources ?? {});
+    expect(ids.filter((id) => id.startsWith('RouteHeartbeat'))).toStrictEqual([]);
+    expect(ids).toContain('SmokeRouteLineMetricFilter');
   });
 
   it('schedules the direct heartbeat under the service’s own name', () => {

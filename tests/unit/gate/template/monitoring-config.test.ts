@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readMonitoring } from '../../../../packages/smoke-gate/src/template/monitoring-config.ts';
+import {
+  heartbeatsOf,
+  type MonitoringSettings,
+  readMonitoring,
+} from '../../../../packages/smoke-gate/src/template/monitoring-config.ts';
 
 const service = { name: 'orders', stage: 'prod' };
 
@@ -8,6 +12,7 @@ describe('readMonitoring (custom.smokeTest.monitoring)', () => {
     expect(readMonitoring(undefined, service)).toStrictEqual({
       schedule: 'rate(5 minutes)',
       heartbeat: true,
+      directHeartbeat: false,
       windowSeconds: 900,
       namespace: 'SmokeGate/orders/prod',
       dimensions: {},
@@ -19,6 +24,20 @@ describe('readMonitoring (custom.smokeTest.monitoring)', () => {
       deployRoleName: 'orders-deploy',
       queryFields: [],
     });
+  });
+
+  it.each([
+    [{}, { direct: false, route: false }],
+    [{ directHeartbeat: true }, { direct: true, route: false }],
+    [{ routeLine: { key: 'via', values: ['http'] } }, { direct: false, route: true }],
+    [
+      { heartbeat: false, directHeartbeat: true, routeLine: { key: 'via', values: ['http'] } },
+      { direct: false, route: false },
+    ],
+  ])('runs the heartbeats %j asks for: %j', (monitoring, heartbeats) => {
+    expect(heartbeatsOf(readMonitoring(monitoring, service) as MonitoringSettings)).toStrictEqual(
+      heartbeats,
+    );
   });
 
   it('generates nothing for monitoring: false', () => {

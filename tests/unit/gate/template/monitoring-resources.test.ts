@@ -24,7 +24,9 @@ describe('the generated monitoring resources', () => {
 
   it('alarm when no line arrived in the window, and on any failure line when one is described', () => {
     // Act
-    const alarms = lineAlarms(service({ windowSeconds: 600, failureLine: { msg: 'ping_failed' } }));
+    const alarms = lineAlarms(
+      service({ windowSeconds: 600, directHeartbeat: true, failureLine: { msg: 'ping_failed' } }),
+    );
     // Assess
     expect(alarms).toMatchObject({
       HeartbeatAlarm: {

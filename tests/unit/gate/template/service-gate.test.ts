@@ -48,6 +48,7 @@ describe('serviceGate and what it adds at package time', () => {
     // Prepare
     const { framework, service, template } = serverless({
       logLine: { json: { msg: 'ping_done' } },
+      monitoring: { directHeartbeat: true },
     });
     const gate = serviceGate(framework);
     if (gate instanceof Error) throw gate;
@@ -69,6 +70,22 @@ describe('serviceGate and what it adds at package time', () => {
     });
     expect(template.Outputs).toHaveProperty('HealthEndpointUrl');
     expect(template.Metadata).toMatchObject({ SmokeGate: { Contract: { path: '/ping' } } });
+  });
+
+  it('adds no schedule that invokes the handler unless the service says it takes that event', () => {
+    // Prepare
+    const { framework, service } = serverless({
+      logLine: { json: { msg: 'ping_done' } },
+      monitoring: { routeLine: { key: 'via', values: ['http'] } },
+    });
+    const gate = serviceGate(framework);
+    if (gate instanceof Error) throw gate;
+    // Act
+    addMonitoringEvents(framework, gate);
+    // Assess
+    expect(service.functions.ping.events).toStrictEqual([
+      { httpApi: { method: 'GET', path: '/ping' } },
+    ]);
   });
 
   it('with monitoring off adds only the contract and the outputs the gate reads', () => {
