@@ -12,7 +12,9 @@ import { USAGE, VERIFY_ROLE_ACTIONS } from '../../packages/smoke-gate/src/cli/us
 const COMMAND_ACTIONS: Record<string, string[]> = {
   AddPermission: ['lambda:AddPermission'],
   AssumeRole: ['sts:AssumeRole'],
-  CreateAlias: ['lambda:CreateAlias'],
+  // Lambda's alias (the traffic mode) and KMS's (init --run names the records key): one name.
+  CreateAlias: ['lambda:CreateAlias', 'kms:CreateAlias'],
+  CreateKey: ['kms:CreateKey'],
   DeleteAlias: ['lambda:DeleteAlias'],
   DescribeAlarms: ['cloudwatch:DescribeAlarms'],
   DescribeKey: ['kms:DescribeKey'],

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.ts')).runStatus,
   history: async () => (await import('./commands/history.ts')).runHistory,
   'records-key': async () => (await import('./commands/records-key.ts')).runRecordsKey,
+  init: async () => (await import('./commands/init.ts')).runInit,
 };
 
 /** The package's own version, read from its package.json (beside src/ and dist/). */
@@ -57,7 +58,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (load === undefined || rest.length > 0) {
       throw new CouldNotJudgeError(
         positionals.length === 0
-          ? 'missing command: verify, status, history or records-key'
+          ? 'missing command: verify, status, history, records-key or init'
           : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}${didYouMean(name)}`,
       );
     }

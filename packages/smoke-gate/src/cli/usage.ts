@@ -63,6 +63,7 @@ export const USAGE = `Usage: smoke-gate verify (--url <url> --log-group <name> |
        smoke-gate status (--stage <stage>... [--region <region>...] | --targets <file>) [options]
        smoke-gate history --stage <stage> [options]
        smoke-gate records-key [--service <name>] [--region <region>] [options]
+       smoke-gate init [--run] [--region <region>] [--account <id>] [--repository <owner/repo>]
 
 Proves a deploy works end to end: calls the health route with a fresh correlation id, then waits
 for the function's structured log line with that id in CloudWatch Logs. Whatever the endpoint, the
@@ -79,6 +80,10 @@ serverless rollback --stage <stage> --commit <sha or prefix> (verified afterward
 records-key finds the service's records key once, by its alias alias/<service>-smoke-records,
 and prints its pin for serverless.yml (custom.smokeTest.recordsKey: its ARN and the sha256 of
 its public key). The gate then reads the key by that ARN only and checks its public key.
+
+init, in a service's folder, writes every IAM policy and trust policy the gate needs for that
+service (its name, region, account, repository, tag and bucket) into .github/iam, and prints the
+commands left to run; init --run also makes the records key and pins it in serverless.yml.
 
 Many targets, one run: every --stage in every --region, or the entries of --targets <file>
 (YAML or JSON: a targets: list of {name?, stage, region?, service?} or {name?, url, logGroup,
@@ -136,6 +141,30 @@ npx serverless rollback --stage <stage> --commit <sha or prefix>.`,
 its pin for serverless.yml (custom.smokeTest.recordsKey: its ARN and the sha256 of its public key).`,
     options: ['service', 'region', 'profile'],
   },
+};
+
+COMMAND_HELP.init = {
+  usage:
+    'smoke-gate init [--run] [--region <region>] [--account <id>] [--repository <owner/repo>] [options]',
+  text: `Run in a service's folder. Reads its serverless.yml (service, provider.region, the tag that
+carries the service's name, the deployment bucket, monitoring.deployRoleName) and writes every IAM
+policy and trust policy the gate needs with those names, the region, the account and the
+repository: deploy, verify, CloudFormation's role, the roles' boundary, member-account verify and
+the records key's policy. Prints the commands left to run (the roles, the key). With --run, also
+makes the records key and its alias, as the key's administrator, and pins it in serverless.yml
+(custom.smokeTest.recordsKey); a key its alias already names is pinned, not made again. A file
+that exists and differs is not overwritten without --force (exit 2, nothing written).`,
+  options: [
+    'run',
+    'region',
+    'account',
+    'repository',
+    'key-admin-role',
+    'external-id',
+    'out',
+    'force',
+    'profile',
+  ],
 };
 
 /** The common options every command takes, after its own. */

@@ -147,6 +147,40 @@ export const OPTIONS = {
     value: '<file>',
     help: 'also write JUnit XML (checked writable first; written on errors too;\none testsuite per target)',
   },
+  account: {
+    type: 'string',
+    section: 'init',
+    value: '<id>',
+    help: "init: the service's AWS account (default: the caller's, from STS)",
+  },
+  repository: {
+    type: 'string',
+    section: 'init',
+    value: '<owner/repo>',
+    help: 'init: the GitHub repository whose Actions deploy and verify (default:\nGITHUB_REPOSITORY, else the origin remote of the folder)',
+  },
+  out: {
+    type: 'string',
+    section: 'init',
+    value: '<dir>',
+    help: 'init: where the policies are written (default: .github/iam)',
+  },
+  'key-admin-role': {
+    type: 'string',
+    section: 'init',
+    value: '<name>',
+    help: 'init: the one role that administers the records key (default:\n<service>-records-key-admin)',
+  },
+  run: {
+    type: 'boolean',
+    section: 'init',
+    help: "init: also create the records key and its alias (as the key's\nadministrator) and pin it in serverless.yml",
+  },
+  force: {
+    type: 'boolean',
+    section: 'init',
+    help: 'init: overwrite policy files that differ from what it would write',
+  },
   help: { type: 'boolean', short: 'h', section: 'options', help: 'this help' },
   version: { type: 'boolean', short: 'v', section: 'options', help: 'the version' },
 } as const satisfies Record<
@@ -155,7 +189,7 @@ export const OPTIONS = {
     type: 'string' | 'boolean';
     short?: string;
     multiple?: boolean;
-    section: 'target' | 'options' | 'hidden';
+    section: 'target' | 'options' | 'init' | 'hidden';
     value?: string;
     help: string;
     range?: OptionRange;
