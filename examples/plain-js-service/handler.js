@@ -1,7 +1,7 @@
 // A second service that uses the gate: plain JavaScript, no Middy, no Powertools. Its route
 // answers JSON and writes one line with console.log, which Lambda wraps in its Text format.
 
-const SERVICE = process.env.SERVICE_NAME ?? 'petsage-plain-js';
+const SERVICE = process.env.SERVICE_NAME ?? 'plain-js-ping';
 const TRACE_HEADER = 'x-trace-id';
 
 /** A trace id the caller sent, when it is a sane one; else Lambda's request id. */

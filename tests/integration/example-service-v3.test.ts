@@ -110,14 +110,14 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
     v3 = await installServerlessV3();
     moto = await startMoto();
     // The records key, once per account and region (docs/signed-records.md).
-    pin = await createRecordsKey(moto.settings(), 'petsage-plain-js');
-    asDeployRole = await deployRoleEnv(moto, 'petsage-plain-js-deploy');
+    pin = await createRecordsKey(moto.settings(), 'plain-js-ping');
+    asDeployRole = await deployRoleEnv(moto, 'plain-js-ping-deploy');
     route = await startRouteStandIn({
-      stackName: `petsage-plain-js-${STAGE}`,
+      stackName: `plain-js-ping-${STAGE}`,
       aws: moto.settings(),
     });
     trafficRoute = await startRouteStandIn({
-      stackName: `petsage-plain-js-${TRAFFIC_STAGE}`,
+      stackName: `plain-js-ping-${TRAFFIC_STAGE}`,
       aws: moto.settings(),
     });
     dir = await mkdtemp(join(tmpdir(), 'example-v3-'));
@@ -197,7 +197,7 @@ describe.skipIf(!hasMoto).sequential('the gate under Serverless v3 (3.40.0)', ()
     expect(run.code, run.output).toBe(2);
     expect(run.output).toMatch(/Smoke test could not run after the stack deployed: /);
     expect(run.output).toMatch(
-      /Stack petsage-plain-js-vthree IS deployed: its new deployment is live and NOT verified/,
+      /Stack plain-js-ping-vthree IS deployed: its new deployment is live and NOT verified/,
     );
     expect(run.output).toMatch(/serverless rollback --stage vthree --region us-east-1 --commit/);
   });

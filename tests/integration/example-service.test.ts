@@ -40,7 +40,7 @@ const hasMoto = motoForSuite('the example-service suite');
 const STAGE = 'example';
 /** A second stage of the example, in the traffic mode from its first deploy (docs/traffic.md). */
 const TRAFFIC_STAGE = 'extraffic';
-const SERVICE = 'petsage-plain-js';
+const SERVICE = 'plain-js-ping';
 const TIMEOUT = 120_000;
 
 let moto: Moto;
@@ -112,8 +112,8 @@ describe
     beforeAll(async () => {
       moto = await startMoto();
       // The records key, once per account and region (docs/signed-records.md).
-      pin = await createRecordsKey(moto.settings(), 'petsage-plain-js');
-      asDeployRole = await deployRoleEnv(moto, 'petsage-plain-js-deploy');
+      pin = await createRecordsKey(moto.settings(), 'plain-js-ping');
+      asDeployRole = await deployRoleEnv(moto, 'plain-js-ping-deploy');
       route = await startRouteStandIn({
         stackName: `${SERVICE}-${STAGE}`,
         aws: moto.settings(),
@@ -278,7 +278,7 @@ describe
       expect(run.code, run.output).toBe(2);
       expect(run.output).toMatch(/Smoke test could not run after the stack deployed: /);
       expect(run.output).toMatch(
-        /Stack petsage-plain-js-example IS deployed: its new deployment is live and NOT verified/,
+        /Stack plain-js-ping-example IS deployed: its new deployment is live and NOT verified/,
       );
     });
 
@@ -298,7 +298,7 @@ describe
       // Assess
       expect(run.code, run.output).toBe(1);
       expect(run.output).toMatch(
-        /this deploy would lock itself out of its own deployment bucket: its caller arn:aws:sts::123456789012:user\/moto is not role petsage-plain-js-deploy/,
+        /this deploy would lock itself out of its own deployment bucket: its caller arn:aws:sts::123456789012:user\/moto is not role plain-js-ping-deploy/,
       );
       expect(JSON.parse(before).deployments.length).toBeGreaterThan(0);
       expect(JSON.parse(after).deployments).toStrictEqual(JSON.parse(before).deployments);

@@ -49,11 +49,11 @@ describe('smoke-gate init (no --run: no AWS call with --account)', () => {
     // Assess
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ ok: true, service: 'petsage-plain-js', region: 'eu-central-1' });
+    expect(report).toMatchObject({ ok: true, service: 'plain-js-ping', region: 'eu-central-1' });
     expect(await readdir(join(dir, '.github/iam'))).toHaveLength(10);
     const deploy = await readFile(join(dir, '.github/iam/deploy-policy.json'), 'utf8');
     expect(deploy).toContain(
-      'arn:aws:cloudformation:eu-central-1:${aws:PrincipalAccount}:stack/petsage-plain-js-*/*',
+      'arn:aws:cloudformation:eu-central-1:${aws:PrincipalAccount}:stack/plain-js-ping-*/*',
     );
     expect(deploy).not.toMatch(/petsage-smoke-test|eu-west-1/);
     expect(report.missing).toStrictEqual([
