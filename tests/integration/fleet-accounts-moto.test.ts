@@ -26,11 +26,10 @@ import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-hear
 };
 import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
 import { type FleetRoute, startFleetRoute } from '../../harness/route/fleet-route.ts';
-import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
 import type { FleetStatusReport } from '../../packages/smoke-gate/src/fleet/fleet-status.ts';
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
-import { PETSAGE_CONTRACT } from '../helpers/petsage-contract.ts';
+import { PETSAGE_GATE_METADATA } from '../helpers/petsage-contract.ts';
 import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 
 const hasMoto = motoForSuite('the many-accounts suite');
@@ -93,7 +92,7 @@ async function deployStage(account: string, stage: string, region: string, alarm
     new CreateStackCommand({
       StackName: `petsage-smoke-test-${stage}`,
       TemplateBody: JSON.stringify({
-        Metadata: { SmokeGate: { Contract: contractConfig(PETSAGE_CONTRACT) } },
+        Metadata: PETSAGE_GATE_METADATA,
         Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
         Outputs: {
           HealthEndpointUrl: { Value: route.urlOf(key) },

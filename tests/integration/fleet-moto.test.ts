@@ -29,11 +29,10 @@ import {
   type FleetStage,
   startFleetRoute,
 } from '../../harness/route/fleet-route.ts';
-import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
 import type { FleetStatusReport } from '../../packages/smoke-gate/src/fleet/fleet-status.ts';
 import type { FleetReport } from '../../packages/smoke-gate/src/fleet/run-fleet.ts';
 import { runCliProcess } from '../helpers/cli.ts';
-import { PETSAGE_CONTRACT } from '../helpers/petsage-contract.ts';
+import { PETSAGE_GATE_METADATA } from '../helpers/petsage-contract.ts';
 import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 
 const hasMoto = motoForSuite('the many-stages suite');
@@ -77,7 +76,7 @@ async function deployStage(stage: string, region: string, fault?: FleetStage['fa
       StackName: names.stack,
       TemplateBody: JSON.stringify({
         // The contract as the plugin stores it at package time: each stack carries its own.
-        Metadata: { SmokeGate: { Contract: contractConfig(PETSAGE_CONTRACT) } },
+        Metadata: PETSAGE_GATE_METADATA,
         Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
         Outputs: {
           HealthEndpointUrl: { Value: route.urlOf(key) },

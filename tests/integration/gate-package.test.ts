@@ -52,7 +52,7 @@ const runInstalled = (args: string[]) =>
   });
 
 describe('the packed gate (@petsage/smoke-gate)', () => {
-  it('holds only what runs: compiled JavaScript, declarations and package.json', () => {
+  it('holds only what runs: compiled JavaScript, declarations, the policy templates and package.json', () => {
     // Act
     const paths = packed.files;
     // Assess
@@ -61,11 +61,13 @@ describe('the packed gate (@petsage/smoke-gate)', () => {
     expect(paths).toContain('bin/petsage-smoke.js');
     expect(paths.filter((p) => /\.ts$/.test(p) && !/\.d\.ts$/.test(p))).toStrictEqual([]);
     expect(paths.filter((p) => /(^|\/)(tests?|harness|bench|src)\//.test(p))).toStrictEqual([]);
-    expect(paths.filter((p) => !/^dist\/.+\.(js|d\.ts)$/.test(p)).sort()).toStrictEqual([
-      'README.md',
-      'bin/petsage-smoke.js',
-      'package.json',
-    ]);
+    expect(
+      paths
+        .filter((p) => !/^dist\/.+\.(js|d\.ts)$/.test(p) && !/^iam\/[a-z-]+\.json$/.test(p))
+        .sort(),
+    ).toStrictEqual(['README.md', 'bin/petsage-smoke.js', 'package.json']);
+    // smoke-gate init renders these (docs/adopt.md).
+    expect(paths.filter((p) => p.startsWith('iam/'))).toHaveLength(10);
   });
 
   it('is publishable, with JavaScript entries and the framework as an optional peer', () => {

@@ -23,14 +23,8 @@ import routeHeartbeatEvent from '../../harness/lambda/events/http-api-route-hear
 };
 import scheduledEvent from '../../harness/lambda/events/scheduled-event.json' with { type: 'json' };
 import { lambdaContext } from '../../harness/lambda/lambda-context.ts';
-import { contractConfig } from '../../packages/smoke-gate/src/core/contract-config.ts';
-import {
-  readFailureLine,
-  readRouteLine,
-  watchedLinesConfig,
-} from '../../packages/smoke-gate/src/core/watched-lines.ts';
 import { runCliProcess } from '../helpers/cli.ts';
-import { PETSAGE_CONTRACT, petsageSmokeTest } from '../helpers/petsage-contract.ts';
+import { PETSAGE_GATE_METADATA } from '../helpers/petsage-contract.ts';
 import { putAlarmsInOk } from '../helpers/stage-alarms.ts';
 import { captureOutput } from '../helpers/stdout.ts';
 
@@ -65,7 +59,7 @@ const deployStage = async (
   heartbeatAgeMs: number | undefined,
   routeAgeMs: number | undefined = heartbeatAgeMs,
   failureAlarm = true,
-  metadata: object = PETSAGE_METADATA,
+  metadata: object = PETSAGE_GATE_METADATA,
 ) => {
   const names = {
     heartbeat: `petsage-smoke-test-${stage}-heartbeat-missing`,
@@ -116,20 +110,6 @@ const deployStage = async (
   }
   return names;
 };
-
-/** What the plugin stores of this service in its template: its contract and watched lines. */
-const PETSAGE_METADATA = (() => {
-  const { monitoring } = petsageSmokeTest() as { monitoring: Record<string, unknown> };
-  return {
-    SmokeGate: {
-      Contract: contractConfig(PETSAGE_CONTRACT),
-      WatchedLines: watchedLinesConfig(
-        readRouteLine(monitoring.routeLine),
-        readFailureLine(monitoring.failureLine),
-      ),
-    },
-  };
-})();
 
 const status = (stage: string, extra: string[] = []) =>
   runCliProcess(['status', '--stage', stage, '--timeout', '20', ...extra], {
@@ -286,7 +266,7 @@ describe.skipIf(!hasMoto)('petsage-smoke status against moto', () => {
       new CreateStackCommand({
         StackName: 'petsage-smoke-test-quiet',
         TemplateBody: JSON.stringify({
-          Metadata: PETSAGE_METADATA,
+          Metadata: PETSAGE_GATE_METADATA,
           Resources: { Placeholder: { Type: 'AWS::SNS::Topic' } },
           Outputs: { HealthLogGroupName: { Value: '/aws/lambda/petsage-smoke-test-quiet-health' } },
         }),
