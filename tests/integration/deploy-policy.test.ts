@@ -127,6 +127,8 @@ const UNSCOPED = [
   'logs:ListLogDeliveries',
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
+  // A shift's bake: CloudWatch metrics have no resource-level permission (region-pinned instead).
+  'cloudwatch:GetMetricStatistics',
 ];
 
 interface Statement {

@@ -85,3 +85,20 @@ export const GATE_DEFAULTS = {
   /** The traffic mode's `rollback --commit`: reading the stage and moving `live`, before the check runs. */
   rollbackCheckTimeoutMs: 60_000,
 } as const;
+
+/** A shift of traffic in steps (docs/traffic.md): its bounds and how often a bake is watched. */
+export const SHIFT_DEFAULTS = {
+  /** The watchers run this often while a step bakes (and once at its end). */
+  checkEveryMs: 30_000,
+  /** A canary's share, and a linear shift's step, in percent. */
+  minPercent: 1,
+  maxCanaryPercent: 99,
+  maxLinearPercent: 50,
+  /** A canary's bake, and the wait between a linear shift's steps, in minutes. */
+  minMinutes: 1,
+  maxMinutes: 60,
+  /** The longest whole shift: the bake runs in the deploy command, which must end. */
+  maxTotalMinutes: 120,
+  /** Each watcher's call: a bound of its own inside the bake. */
+  watchCallTimeoutMs: 20_000,
+} as const;

@@ -48,6 +48,8 @@ export type GateStep =
   | { step: 'rolling-back'; to: string }
   /** The traffic mode: the version is on the candidate stage only; `live` is where it was. */
   | { step: 'verifying-candidate'; version: string; live: string | undefined }
+  /** The traffic mode: `live` on `live`, the version weighted `percent` (a shift's bake). */
+  | { step: 'shifting'; version: string; live: string; percent: number }
   /** The traffic mode: `live` moved to the version; its public verification runs. */
   | { step: 'verifying-promoted'; version: string; live: string | undefined }
   | { step: 'verifying-restored'; to: string };

@@ -9,6 +9,7 @@ import { type LiveRollback, recordManualRollback } from '../deployments/rollback
 import { forcedBy } from '../deployments/rollback-checks.ts';
 import { writeJUnitFile } from '../report/junit.ts';
 import { formatReport } from '../report/report.ts';
+import { shiftBoundMs } from '../traffic/traffic-shift.ts';
 import { runVerification, type VerificationOutcome } from '../verification/run-verification.ts';
 import { type AfterDeployResult, afterDeploy } from './after-deploy.ts';
 import { watchGate } from './gate-interrupt.ts';
@@ -41,8 +42,8 @@ const CODE_ONLY_NOTE =
   'code-only deploy (`deploy function`): no automatic rollback, as that would need published versions; `serverless deploy --force` redeploys the whole service from source.';
 
 /** The gate's stated bound after a deploy: what the deadline covers, and what it does not. */
-export const gateBound = (timeoutSeconds: number): string =>
-  `Smoke test: deadline ${timeoutSeconds} s; with a rollback and its verification the gate ends within ${2 * timeoutSeconds} s, plus the framework's own rollback while it runs.`;
+export const gateBound = (timeoutSeconds: number, shiftMs = 0): string =>
+  `Smoke test: deadline ${timeoutSeconds} s; with a rollback and its verification the gate ends within ${2 * timeoutSeconds} s${shiftMs === 0 ? '' : `, plus the traffic shift's bake (at most ${Math.ceil(shiftMs / 60_000)} min)`}, plus the framework's own rollback while it runs.`;
 
 /** Where a verification looks, when not the stack's own route and any version's line (the traffic mode). */
 export interface VerifyAt {
@@ -134,8 +135,10 @@ export async function runServerlessSmoke(
   }
   const stackName = framework.stack;
   const aws = await framework.aws();
-  const hookDeadline = createDeadline(startedAt + 2 * settings.timeoutSeconds * 1000);
-  if (trigger === 'deploy') log.notice(gateBound(settings.timeoutSeconds));
+  // A shift's bake (the traffic mode, in steps) runs inside the gate: its bound adds to the gate's.
+  const shiftMs = trigger === 'deploy' ? shiftBoundMs(settings.shift, settings.timeoutSeconds) : 0;
+  const hookDeadline = createDeadline(startedAt + 2 * settings.timeoutSeconds * 1000 + shiftMs);
+  if (trigger === 'deploy') log.notice(gateBound(settings.timeoutSeconds, shiftMs));
   const verify = verifierOf(input, settings, {
     stackName,
     aws,
@@ -170,6 +173,8 @@ const trafficOf = (input: ServerlessSmokeInput, gate: GateRun, startedAt: number
       aws: gate.aws,
       deadline: gate.hookDeadline,
       printReports: !gate.settings.json,
+      shift: gate.settings.shift,
+      shiftAlarms: gate.settings.shiftAlarms,
       onStep: (step) => {
         gate.state.current = step;
       },

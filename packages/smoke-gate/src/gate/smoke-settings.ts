@@ -3,6 +3,8 @@ import { SmokeTestFailedError } from '../core/framework.ts';
 import { rangedValue } from '../core/options.ts';
 import { EXIT_COULD_NOT_JUDGE } from '../core/verdicts.ts';
 import { smokeTestConfig } from '../template/service-contract.ts';
+import { readTraffic } from '../template/traffic-template.ts';
+import { readShiftOption, type ShiftShape } from '../traffic/traffic-shift.ts';
 
 /** The `custom.smokeTest` settings of serverless.yml, with the command line applied. */
 export interface SmokeSettings {
@@ -19,6 +21,10 @@ export interface SmokeSettings {
   json: boolean;
   /** Also write JUnit XML here (--junit). */
   junitPath: string | undefined;
+  /** The traffic mode: how `live` moves (custom.smokeTest.traffic, --traffic); undefined outside it. */
+  shift: ShiftShape | undefined;
+  /** The traffic mode: the service's own alarms a shift's bake watches besides the gate's. */
+  shiftAlarms: string[];
 }
 
 /** A boolean command-line flag as the framework passes it: `true`, or the string `'true'`. */
@@ -58,7 +64,21 @@ export function readSmokeSettings(
         : 'custom.smokeTest.rollbackOnFailure: false',
     json: flag(cliOptions, 'json'),
     junitPath: typeof cliOptions.junit === 'string' ? cliOptions.junit : undefined,
+    ...shiftOf(raw.traffic, cliOptions.traffic),
   };
+}
+
+/** The shift of the traffic mode, `--traffic` over custom.smokeTest.traffic. */
+function shiftOf(value: unknown, option: unknown): Pick<SmokeSettings, 'shift' | 'shiftAlarms'> {
+  let traffic: ReturnType<typeof readTraffic>;
+  try {
+    traffic = readTraffic(value);
+  } catch (error) {
+    throw new CouldNotJudgeError(error instanceof Error ? error.message : String(error));
+  }
+  if (traffic === undefined) return { shift: undefined, shiftAlarms: [] };
+  const shift = typeof option === 'string' ? readShiftOption(option, traffic.shift) : traffic.shift;
+  return { shift, shiftAlarms: traffic.alarms };
 }
 
 /** The settings of a gate that runs now: a wrong one is the framework's error, exit 2. */

@@ -7,16 +7,17 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { lambdaClientFor } from '../aws/lambda-client.ts';
-import type { Deadline } from '../core/deadline.ts';
+import { type Deadline, type Sleep, sleep } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
-import { EXIT_COULD_NOT_JUDGE, EXIT_VERIFIED } from '../core/verdicts.ts';
+import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { formatReport } from '../report/report.ts';
 import { trafficModeOf } from '../template/traffic-template.ts';
 import { allowInvokers } from '../traffic/alias-permissions.ts';
 import { aliasVersion, pointAlias, publishDeployedVersion } from '../traffic/aliases.ts';
 import { claimCandidate, releaseCandidate } from '../traffic/candidate-claim.ts';
+import type { ShiftShape } from '../traffic/traffic-shift.ts';
 import {
   type GateAlias,
   requiredTrafficStage,
@@ -25,12 +26,15 @@ import {
 } from '../traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import type { FrameworkStage, GateStep } from './gate-steps.ts';
+import { type BakeResult, bakeShift } from './shift-bake.ts';
+import { type ShiftWatch, stageShiftWatch } from './shift-watch.ts';
 
 /** One verification of the traffic mode: where (the candidate stage's URL, else the public route), which version's line. */
 export interface TrafficVerification {
   startedFrom: number;
   url?: string | undefined;
-  version: string;
+  /** The version whose line counts; any version's during a shift (both serve). */
+  version?: string | undefined;
 }
 
 /** What the traffic mode needs: the Lambda client, the gate's bound, and the verification. */
@@ -46,6 +50,11 @@ export interface TrafficGateContext {
   onStep?: ((step: GateStep) => void) | undefined;
   /** This gate's claim on the candidate alias (traffic/candidate-claim.ts). */
   claim: { run: string; staleAfterMs: number; now: () => number };
+  /** How `live` moves to a version that passed (all at once when undefined). */
+  shift?: ShiftShape | undefined;
+  /** A shift's clock (tests bake minutes in no time) and its watch, made for the two versions. */
+  clock?: { now: () => number; sleep: Sleep } | undefined;
+  watchOf?: ((versions: { from: string; to: string }) => Promise<ShiftWatch>) | undefined;
 }
 
 /** How the traffic mode ended. */
@@ -121,6 +130,44 @@ async function onCandidate(
   }
 }
 
+/**
+ * The shift's bake before `live` moves whole (gate/shift-bake.ts), when the service shifts in
+ * steps and there is a version to shift from; undefined when it moves all at once.
+ */
+async function shifted(
+  context: TrafficGateContext,
+  stage: TrafficStage,
+  versions: { to: string; from: string | undefined },
+): Promise<BakeResult | undefined> {
+  const { shift, watchOf } = context;
+  if (shift === undefined || shift.kind === 'all-at-once' || watchOf === undefined)
+    return undefined;
+  const { from, to } = versions;
+  if (from === undefined) {
+    context.log.notice(
+      `Traffic mode: no version serves live yet, so there is nothing to shift from: live is made on version ${to} at once.`,
+    );
+    return undefined;
+  }
+  await allowInvokers(
+    context.lambda,
+    { functionName: stage.functionName, alias: TRAFFIC_NAMES.live, invokers: stage.invokers },
+    context.deadline,
+  );
+  const clock = context.clock ?? { now: Date.now, sleep };
+  return bakeShift(
+    {
+      lambda: context.lambda,
+      log: context.log,
+      clock,
+      onStep: context.onStep,
+      watch: await watchOf({ from, to }),
+      probe: () => context.verify({ startedFrom: Date.now() }),
+    },
+    { functionName: stage.functionName, from, to, shape: shift },
+  );
+}
+
 /** Proves the deploy's version on the candidate stage, then promotes it (or not). */
 export async function runTrafficGate(
   context: TrafficGateContext,
@@ -143,6 +190,12 @@ export async function runTrafficGate(
   }
   if (context.printReports && candidate.report !== undefined) {
     log.notice(formatReport(candidate.report).trimEnd());
+  }
+  const baked = await shifted(context, stage, { to: version, from: liveBefore });
+  if (baked !== undefined && !baked.completed) {
+    const note = `the shift to version ${version} stopped at ${baked.percent}%: ${baked.why}; live moved back to version ${liveBefore} in one alias update.`;
+    const outcome = { exitCode: EXIT_FAILED, error: `traffic shift stopped: ${baked.why}` };
+    return { ...base, outcome, promoted: true, movedBack: true, note };
   }
   await moveAlias(context, stage, TRAFFIC_NAMES.live, version);
   log.notice(
@@ -177,9 +230,11 @@ export async function runTrafficGate(
  * all at once; an error of its own is a verdict of exit 2 that says where `live` is.
  */
 export async function trafficAfterDeploy(
-  context: Omit<TrafficGateContext, 'lambda' | 'claim'> & {
+  context: Omit<TrafficGateContext, 'lambda' | 'claim' | 'watchOf'> & {
     framework: Pick<FrameworkStage, 'custom' | 'stack'>;
     aws: AwsSettings;
+    /** The service's own alarms a shift's bake watches (custom.smokeTest.traffic.alarms). */
+    shiftAlarms?: string[] | undefined;
   },
   startedAt: number,
 ): Promise<{ outcome: VerificationOutcome; result?: TrafficResult } | undefined> {
@@ -198,8 +253,19 @@ export async function trafficAfterDeploy(
       staleAfterMs: GATE_DEFAULTS.candidateClaimStaleMs,
       now: Date.now,
     };
+    const watchOf = ({ to }: { from: string; to: string }) =>
+      stageShiftWatch({
+        aws,
+        stack: framework.stack,
+        functionName: stage.functionName,
+        version: to,
+        extraAlarms: context.shiftAlarms ?? [],
+        deadline: context.deadline,
+        log: context.log,
+        now: context.clock?.now ?? Date.now,
+      });
     const result = await runTrafficGate(
-      { ...context, lambda: lambdaClientFor(aws), onStep, claim },
+      { ...context, lambda: lambdaClientFor(aws), onStep, claim, watchOf },
       stage,
       startedAt,
     );
@@ -208,7 +274,9 @@ export async function trafficAfterDeploy(
     const where =
       last?.step === 'verifying-promoted'
         ? `live was moved to version ${last.version} before this error`
-        : 'live was not moved by this deploy';
+        : last?.step === 'shifting'
+          ? `live was left on version ${last.live} with version ${last.version} at ${last.percent}% (finish it with smoke-gate promote, undo it with smoke-gate abort)`
+          : 'live was not moved by this deploy';
     return {
       outcome: {
         exitCode: EXIT_COULD_NOT_JUDGE,

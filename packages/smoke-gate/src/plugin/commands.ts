@@ -49,6 +49,11 @@ export const PLUGIN_COMMANDS = {
         usage: 'Print the smoke test report (and any rollback) as one JSON object on stdout',
         type: 'boolean',
       },
+      traffic: {
+        usage:
+          'The traffic mode: how live moves to the new version, this deploy only (all-at-once, canary, linear, canary:<percent>:<minutes>, linear:<percent>:<everyMinutes>)',
+        type: 'string',
+      },
     },
   },
 };

@@ -7,6 +7,7 @@ import { createDeadline } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import type { ServiceGate } from '../template/service-gate.ts';
+import { readShiftOption, type ShiftShape } from '../traffic/traffic-shift.ts';
 import { readFrameworkStage } from './framework-stage.ts';
 import { packagedService } from './packaged-service.ts';
 import type { PluginServerless } from './serverless-like.ts';
@@ -47,11 +48,39 @@ export async function checkDeployCaller(
  * The traffic mode: another gate proving a version on the candidate stage stops this deploy in
  * one line, naming it, with exit 2 (docs/traffic.md). A function not deployed yet has no alias.
  */
+/** Why `--traffic` cannot shift this deploy, in one line; undefined when it can. */
+function shiftOptionProblem(option: unknown, configured: ShiftShape): string | undefined {
+  if (typeof option !== 'string') return '--traffic needs a shape: all-at-once, canary or linear';
+  try {
+    readShiftOption(option, configured);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 export async function checkCandidateFree(
   serverless: PluginServerless,
   cliOptions: Record<string, unknown>,
   gate: ServiceGate,
 ): Promise<void> {
+  const option = cliOptions.traffic;
+  if (option !== undefined) {
+    const problem =
+      gate.traffic === undefined
+        ? '--traffic shifts the traffic mode: custom.smokeTest.traffic is not on'
+        : shiftOptionProblem(option, gate.traffic.shift);
+    if (problem !== undefined) {
+      process.once('exit', () => {
+        process.exitCode = 2;
+      });
+      throw frameworkError(
+        serverless,
+        `Smoke test: ${problem}; nothing was deployed.`,
+        'SMOKE_TEST_TRAFFIC_OPTION',
+      );
+    }
+  }
   if (gate.traffic === undefined) return;
   const service = packagedService(serverless);
   const fn = service.template?.Resources?.[service.functionId(gate.functionName)] as
@@ -62,9 +91,11 @@ export async function checkCandidateFree(
   const { candidateFreeBeforeDeploy } = await import('../traffic/candidate-claim.ts');
   let busy: string | undefined;
   try {
-    const aws = await readFrameworkStage(serverless, cliOptions).aws();
+    const stage = readFrameworkStage(serverless, cliOptions);
+    const aws = await stage.aws();
     const deadline = createDeadline(Date.now() + GATE_DEFAULTS.callerCheckTimeoutMs);
-    busy = await candidateFreeBeforeDeploy({ aws, functionName, deadline });
+    const where = `--stage ${stage.stage}${stage.region === undefined ? '' : ` --region ${stage.region}`}`;
+    busy = await candidateFreeBeforeDeploy({ aws, functionName, deadline, where });
   } catch (error) {
     busy = `Smoke test: could not tell whether another gate holds the candidate stage (${safeMessage(error, 200)}): nothing was deployed.`;
   }

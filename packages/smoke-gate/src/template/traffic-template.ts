@@ -6,6 +6,7 @@
 
 import { isRecord } from '../core/json.ts';
 import { safeJson } from '../core/safe-text.ts';
+import { readShiftConfig, type ShiftShape } from '../traffic/traffic-shift.ts';
 import { TRAFFIC_NAMES, TRAFFIC_OUTPUTS } from '../traffic/traffic-stage.ts';
 import type { GateTemplate } from './gate-template.ts';
 import { type FunctionConfig, smokeTestConfig } from './service-contract.ts';
@@ -14,6 +15,41 @@ import { type FunctionConfig, smokeTestConfig } from './service-contract.ts';
 export interface TrafficSettings {
   /** The candidate stage's full route URL, when not the HTTP API's own (`<api>/candidate<path>`). */
   candidateUrl: string | undefined;
+  /** How `live` moves to a version that passed: all at once, or a canary or linear shift. */
+  shift: ShiftShape;
+  /** Alarms of the service's own the gate watches while a shift bakes, besides its own. */
+  alarms: string[];
+}
+
+/** The keys of custom.smokeTest.traffic as a map. */
+const TRAFFIC_KEYS = ['candidateUrl', 'canary', 'linear', 'alarms'];
+const ALARM_NAME = /^[^\p{Cc}]{1,255}$/u;
+
+/** traffic.alarms: at most 10 alarm names. */
+function readAlarms(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (
+    !Array.isArray(value) ||
+    value.length > 10 ||
+    !value.every((name) => typeof name === 'string' && ALARM_NAME.test(name))
+  ) {
+    throw new Error(
+      `custom.smokeTest.traffic.alarms must list at most 10 CloudWatch alarm names, not ${safeJson(value)}`,
+    );
+  }
+  return value;
+}
+
+/** traffic.candidateUrl: an http(s) URL without credentials. */
+function readCandidateUrl(url: unknown): string | undefined {
+  if (url === undefined) return undefined;
+  if (typeof url === 'string' && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)) {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return parsed.href;
+  }
+  throw new Error(
+    'custom.smokeTest.traffic.candidateUrl must be an http(s) URL without user:password@',
+  );
 }
 
 /** The candidate stage's bound: a second way in for the gate, not a second public route. */
@@ -25,25 +61,26 @@ export const CANDIDATE_STAGE_ID = 'HttpApiCandidateStage';
 /** The events a function in the traffic mode may have: their invokers can be pointed at an alias. */
 const ALIAS_EVENTS = new Set(['httpApi', 'schedule']);
 
-/** Reads custom.smokeTest.traffic: true, false, or { candidateUrl }. */
+/** Reads custom.smokeTest.traffic: true, false, or { candidateUrl, canary | linear, alarms }. */
 export function readTraffic(value: unknown): TrafficSettings | undefined {
   if (value === undefined || value === false) return undefined;
-  if (value === true) return { candidateUrl: undefined };
-  if (isRecord(value) && Object.keys(value).every((key) => key === 'candidateUrl')) {
-    const url = value.candidateUrl;
-    if (url === undefined) return { candidateUrl: undefined };
-    if (typeof url === 'string' && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)) {
-      const parsed = new URL(url);
-      if (parsed.username === '' && parsed.password === '') return { candidateUrl: parsed.href };
-    }
-    throw new Error(
-      'custom.smokeTest.traffic.candidateUrl must be an http(s) URL without user:password@',
-    );
+  if (value === true)
+    return { candidateUrl: undefined, shift: { kind: 'all-at-once' }, alarms: [] };
+  if (isRecord(value) && Object.keys(value).every((key) => TRAFFIC_KEYS.includes(key))) {
+    return {
+      candidateUrl: readCandidateUrl(value.candidateUrl),
+      shift: readShiftConfig(value),
+      alarms: readAlarms(value.alarms),
+    };
   }
   throw new Error(
-    `custom.smokeTest.traffic must be true, false or { candidateUrl }, not ${safeJson(value)}`,
+    `custom.smokeTest.traffic must be true, false or { candidateUrl, canary, linear, alarms }, not ${safeJson(value)}`,
   );
 }
+
+/** The traffic settings of a service whose packaging checked them (undefined: all at once, not the traffic mode). */
+export const trafficSettingsOf = (custom: unknown): TrafficSettings | undefined =>
+  readTraffic(smokeTestConfig(custom).traffic);
 
 /** Whether custom.smokeTest turns the traffic mode on (read after packaging checked it). */
 export const trafficModeOf = (custom: unknown): boolean => {

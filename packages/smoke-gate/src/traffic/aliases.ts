@@ -114,13 +114,21 @@ export async function aliasVersion(
   return (await aliasState(lambda, functionName, alias, deadline))?.version;
 }
 
-/** An alias as Lambda holds it: its version and description; undefined when it does not exist. */
+/** An alias as Lambda holds it: its version, description and the weights of other versions. */
+export interface AliasState {
+  version: string;
+  description: string;
+  /** A shift in progress: version -> its share (0-1) of the alias's calls. */
+  weights: Record<string, number>;
+}
+
+/** An alias as Lambda holds it; undefined when it does not exist. */
 export async function aliasState(
   lambda: LambdaClient,
   functionName: string,
   alias: GateAlias,
   deadline: Deadline,
-): Promise<{ version: string; description: string } | undefined> {
+): Promise<AliasState | undefined> {
   try {
     const answer = await callAws<GetAliasCommandOutput>(
       lambda,
@@ -132,7 +140,11 @@ export async function aliasState(
         explain: notThere,
       },
     );
-    return { version: answer.FunctionVersion ?? '', description: answer.Description ?? '' };
+    return {
+      version: answer.FunctionVersion ?? '',
+      description: answer.Description ?? '',
+      weights: { ...answer.RoutingConfig?.AdditionalVersionWeights },
+    };
   } catch (error) {
     if (error instanceof NotThere) return undefined;
     throw error;
@@ -219,4 +231,35 @@ export async function pointAlias(
     if (!(error instanceof NotThere)) throw error;
     await create();
   }
+}
+
+/**
+ * One step of a shift, in one call (UpdateAlias): `alias` stays on `version`, and `weighted`
+ * takes `percent` of its calls. Both are published versions (Lambda refuses weights on $LATEST).
+ */
+export async function weighAlias(
+  lambda: LambdaClient,
+  target: {
+    functionName: string;
+    alias: GateAlias;
+    version: string;
+    weighted: { version: string; percent: number };
+  },
+  deadline: Deadline,
+): Promise<void> {
+  const { functionName, alias, version, weighted } = target;
+  await callAws(
+    lambda,
+    new UpdateAliasCommand({
+      FunctionName: functionName,
+      Name: alias,
+      FunctionVersion: version,
+      RoutingConfig: { AdditionalVersionWeights: { [weighted.version]: weighted.percent / 100 } },
+    }),
+    {
+      what: `weighting alias ${alias} of function ${functionName}: version ${weighted.version} at ${weighted.percent}%`,
+      deadline,
+      needs: 'lambda:UpdateAlias on the function',
+    },
+  );
 }

@@ -11,6 +11,7 @@ import { GATE_DEFAULTS } from '../core/defaults.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 import { AliasTakenError, aliasState, deleteAlias, pointAlias } from './aliases.ts';
+import { shiftInProgress, shiftWayOut } from './traffic-shift.ts';
 import { TRAFFIC_NAMES } from './traffic-stage.ts';
 
 /** Who holds the candidate alias: a gate's run and when it took it (epoch ms). */
@@ -123,7 +124,19 @@ export async function candidateFreeBeforeDeploy(input: {
   aws: AwsSettings;
   functionName: string;
   deadline: Deadline;
+  /** `--stage <stage> --region <region>`: where promote and abort would act. */
+  where: string;
 }): Promise<string | undefined> {
+  const live = await aliasState(
+    lambdaClientFor(input.aws),
+    input.functionName,
+    TRAFFIC_NAMES.live,
+    input.deadline,
+  );
+  const shift = shiftInProgress(live);
+  if (shift !== undefined) {
+    return `Smoke test: ${shiftWayOut(shift, input.where)}. Nothing was deployed (docs/traffic.md).`;
+  }
   const busy = await candidateBusy(
     lambdaClientFor(input.aws),
     {

@@ -18,7 +18,27 @@ describe('readSmokeSettings', () => {
       rollbackDisabledBy: undefined,
       json: false,
       junitPath: undefined,
+      shift: undefined,
+      shiftAlarms: [],
     });
+  });
+
+  it("reads the traffic mode's shift, --traffic over serverless.yml", () => {
+    // Prepare
+    const custom = {
+      smokeTest: { traffic: { canary: { percent: 20, minutes: 3 }, alarms: ['a'] } },
+    };
+    // Act
+    const configured = readSmokeSettings(custom);
+    const once = readSmokeSettings(custom, { traffic: 'linear:25:2' });
+    const skipped = readSmokeSettings(custom, { traffic: 'all-at-once' });
+    // Assess
+    expect(configured).toMatchObject({
+      shift: { kind: 'canary', percent: 20, minutes: 3 },
+      shiftAlarms: ['a'],
+    });
+    expect(once.shift).toStrictEqual({ kind: 'linear', percent: 25, everyMinutes: 2 });
+    expect(skipped.shift).toStrictEqual({ kind: 'all-at-once' });
   });
 
   it('reads custom.smokeTest and says which setting turned things off', () => {

@@ -15,6 +15,7 @@ describe('the commands and options the plugin adds to the framework', () => {
       'skip-rollback',
       'junit',
       'json',
+      'traffic',
     ]);
     for (const command of Object.values(PLUGIN_COMMANDS)) {
       for (const option of Object.values(command.options)) {

@@ -42,10 +42,10 @@ const gate = (traffic: ServiceGate['traffic']) =>
   ({ functionName: 'ping', traffic }) as unknown as ServiceGate;
 
 /** Runs the check, then drops the exit-code listener it adds (this test process keeps its own). */
-async function checked(traffic: ServiceGate['traffic']) {
+async function checked(traffic: ServiceGate['traffic'], options: Record<string, unknown> = {}) {
   const listeners = process.listeners('exit');
   try {
-    await checkCandidateFree(serverless, {}, gate(traffic));
+    await checkCandidateFree(serverless, options, gate(traffic));
     return undefined;
   } catch (error) {
     return error as Error;
@@ -57,6 +57,10 @@ async function checked(traffic: ServiceGate['traffic']) {
 }
 
 afterEach(() => lambda.reset());
+
+/** The traffic mode, moving live all at once. */
+const TRAFFIC = { candidateUrl: undefined, shift: { kind: 'all-at-once' as const }, alarms: [] };
+const TRAFFIC_OFF = 'off';
 
 describe('checkCandidateFree (before the deploy uploads anything)', () => {
   it('asks nothing of a service that deploys all at once', async () => {
@@ -70,11 +74,48 @@ describe('checkCandidateFree (before the deploy uploads anything)', () => {
       .on(GetAliasCommand)
       .rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
     // Act, Assess
-    expect(await checked({ candidateUrl: undefined })).toBeUndefined();
-    expect(lambda.commandCalls(GetAliasCommand)[0]?.args[0].input).toStrictEqual({
-      FunctionName: 'orders-prod-ping',
-      Name: 'candidate',
+    expect(
+      await checked({ candidateUrl: undefined, shift: { kind: 'all-at-once' }, alarms: [] }),
+    ).toBeUndefined();
+    expect(lambda.commandCalls(GetAliasCommand).map((call) => call.args[0].input)).toStrictEqual([
+      { FunctionName: 'orders-prod-ping', Name: 'live' },
+      { FunctionName: 'orders-prod-ping', Name: 'candidate' },
+    ]);
+  });
+
+  it('stops the deploy when live is in the middle of a shift, naming promote and abort', async () => {
+    // Prepare: live on 4 with version 5 at 10% (a bake that was interrupted).
+    lambda.on(GetAliasCommand, { Name: 'live' }).resolves({
+      FunctionVersion: '4',
+      RoutingConfig: { AdditionalVersionWeights: { '5': 0.1 } },
     });
+    // Act
+    const error = await checked(TRAFFIC);
+    // Assess
+    expect(error?.message).toBe(
+      'Smoke test: a shift of live is in progress: version 5 at 10%, the rest on version 4. Finish it: npx smoke-gate promote --stage prod; undo it: npx smoke-gate abort --stage prod. Nothing was deployed (docs/traffic.md).',
+    );
+  });
+
+  it.each([
+    [
+      TRAFFIC_OFF,
+      'canary',
+      '--traffic shifts the traffic mode: custom.smokeTest.traffic is not on',
+    ],
+    [
+      'on',
+      'canary:0:5',
+      'custom.smokeTest.traffic.canary.percent must be a whole number from 1 to 99, not 0',
+    ],
+    ['on', 'halfway', '--traffic must be all-at-once, canary, linear'],
+  ])('refuses --traffic %s %s before anything is deployed', async (mode, option, message) => {
+    // Act
+    const error = await checked(mode === 'on' ? TRAFFIC : undefined, { traffic: option });
+    // Assess
+    expect(error?.message).toContain(message);
+    expect(error?.message).toMatch(/; nothing was deployed\.$/);
+    expect(lambda.commandCalls(GetAliasCommand)).toHaveLength(0);
   });
 
   it('stops the deploy in one line naming the gate that holds it', async () => {
@@ -84,7 +125,11 @@ describe('checkCandidateFree (before the deploy uploads anything)', () => {
       Description: claimText({ run: 'run-9', since: Date.now() - 5_000 }),
     });
     // Act
-    const error = await checked({ candidateUrl: undefined });
+    const error = await checked({
+      candidateUrl: undefined,
+      shift: { kind: 'all-at-once' },
+      alarms: [],
+    });
     // Assess
     expect(error?.message).toMatch(
       /^Smoke test: another gate \(run run-9, since .*\) is proving version 4 on the candidate stage of orders-prod-ping .*\. Nothing was deployed: retry when that gate ends \(docs\/traffic\.md\)\.$/,
@@ -97,7 +142,11 @@ describe('checkCandidateFree (before the deploy uploads anything)', () => {
       .on(GetAliasCommand)
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     // Act
-    const error = await checked({ candidateUrl: undefined });
+    const error = await checked({
+      candidateUrl: undefined,
+      shift: { kind: 'all-at-once' },
+      alarms: [],
+    });
     // Assess
     expect(error?.message).toMatch(
       /^Smoke test: could not tell whether another gate holds the candidate stage \(.*lambda:GetAlias.*\): nothing was deployed\.$/,

@@ -4,6 +4,7 @@ import {
   CANDIDATE_STAGE_ID,
   readTraffic,
   routeThroughAliases,
+  type TrafficSettings,
   trafficModeOf,
   trafficProblem,
 } from '../../../../packages/smoke-gate/src/template/traffic-template.ts';
@@ -82,7 +83,9 @@ const compiled = (): GateTemplate => ({
   Outputs: {},
 });
 
-const rewritten = (traffic = { candidateUrl: undefined as string | undefined }) => {
+const ALL_AT_ONCE = { shift: { kind: 'all-at-once' as const }, alarms: [] };
+
+const rewritten = (traffic: TrafficSettings = { candidateUrl: undefined, ...ALL_AT_ONCE }) => {
   const template = compiled();
   routeThroughAliases(template, { functionId: 'HealthLambdaFunction', path: '/health', traffic });
   return template as {
@@ -149,7 +152,10 @@ describe('routeThroughAliases', () => {
   it('outputs the function and the candidate stage’s route URL', () => {
     // Act
     const own = rewritten().Outputs;
-    const given = rewritten({ candidateUrl: 'https://example.com/candidate/health' }).Outputs;
+    const given = rewritten({
+      candidateUrl: 'https://example.com/candidate/health',
+      ...ALL_AT_ONCE,
+    }).Outputs;
     // Assess
     expect(own.SmokeGateFunctionName?.Value).toStrictEqual({ Ref: 'HealthLambdaFunction' });
     expect(own.SmokeGateCandidateUrl?.Value).toStrictEqual({
@@ -163,21 +169,61 @@ describe('readTraffic', () => {
   it.each([
     [undefined, undefined],
     [false, undefined],
-    [true, { candidateUrl: undefined }],
-    [{}, { candidateUrl: undefined }],
+    [true, { candidateUrl: undefined, ...ALL_AT_ONCE }],
+    [{}, { candidateUrl: undefined, ...ALL_AT_ONCE }],
     [
       { candidateUrl: 'https://x.example/candidate/health' },
-      { candidateUrl: 'https://x.example/candidate/health' },
+      { candidateUrl: 'https://x.example/candidate/health', ...ALL_AT_ONCE },
+    ],
+    [
+      { canary: { percent: 20, minutes: 3 }, alarms: ['orders-prod-p99'] },
+      {
+        candidateUrl: undefined,
+        shift: { kind: 'canary', percent: 20, minutes: 3 },
+        alarms: ['orders-prod-p99'],
+      },
+    ],
+    [
+      { linear: {} },
+      {
+        candidateUrl: undefined,
+        shift: { kind: 'linear', percent: 10, everyMinutes: 1 },
+        alarms: [],
+      },
     ],
   ])('reads %j', (value, expected) => {
     expect(readTraffic(value)).toStrictEqual(expected);
   });
 
   it.each([
-    ['yes', 'custom.smokeTest.traffic must be true, false or { candidateUrl }, not "yes"'],
+    [
+      'yes',
+      'custom.smokeTest.traffic must be true, false or { candidateUrl, canary, linear, alarms }, not "yes"',
+    ],
     [
       { candidateURL: 'x' },
-      'custom.smokeTest.traffic must be true, false or { candidateUrl }, not {"candidateURL":"x"}',
+      'custom.smokeTest.traffic must be true, false or { candidateUrl, canary, linear, alarms }, not {"candidateURL":"x"}',
+    ],
+    [
+      { canary: { percent: 0 } },
+      'custom.smokeTest.traffic.canary.percent must be a whole number from 1 to 99, not 0',
+    ],
+    [
+      { canary: { percent: '10' } },
+      'custom.smokeTest.traffic.canary.percent must be a number, not the text "10": write 10 without quotes',
+    ],
+    [
+      { linear: { percent: 1, everyMinutes: 2 } },
+      'custom.smokeTest.traffic.linear would bake for 198 minutes; a shift may take at most 120',
+    ],
+    [{ canary: {}, linear: {} }, 'custom.smokeTest.traffic takes canary or linear, not both'],
+    [
+      { canary: { percent: 10, bake: 5 } },
+      'custom.smokeTest.traffic.canary has an unknown key "bake": known keys: percent, minutes',
+    ],
+    [
+      { alarms: 'x' },
+      'custom.smokeTest.traffic.alarms must list at most 10 CloudWatch alarm names, not "x"',
     ],
     [
       { candidateUrl: 'ftp://x' },

@@ -1,0 +1,93 @@
+// A shift of `live` in steps (docs/traffic.md): each step weights the alias in one call, probes the
+// public route once, and bakes: the watch (gate/shift-watch.ts) runs every
+// SHIFT_DEFAULTS.checkEveryMs and at the step's end. Anything bad moves `live` back to the old
+// version in one call. Time is the context's clock, so a test bakes minutes in no time.
+
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { createDeadline, type Sleep } from '../core/deadline.ts';
+import { SHIFT_DEFAULTS } from '../core/defaults.ts';
+import type { PluginLog } from '../core/framework.ts';
+import { EXIT_VERIFIED } from '../core/verdicts.ts';
+import { pointAlias, weighAlias } from '../traffic/aliases.ts';
+import { type ShiftShape, shapeText, shiftSteps } from '../traffic/traffic-shift.ts';
+import { TRAFFIC_NAMES } from '../traffic/traffic-stage.ts';
+import type { VerificationOutcome } from '../verification/run-verification.ts';
+import type { GateStep } from './gate-steps.ts';
+import type { ShiftWatch } from './shift-watch.ts';
+
+/** What a bake needs: Lambda, the log, the clock, the probe and the watch. */
+export interface BakeContext {
+  lambda: LambdaClient;
+  log: PluginLog;
+  clock: { now: () => number; sleep: Sleep };
+  /** The probe: one verification through the public route (either version's line). */
+  probe: () => Promise<VerificationOutcome>;
+  watch: ShiftWatch;
+  onStep?: ((step: GateStep) => void) | undefined;
+}
+
+/** How a bake ended: every step held (live still weighted at the last), or stopped and moved back. */
+export type BakeResult = { completed: true } | { completed: false; why: string; percent: number };
+
+/** What one step's alias call and the moves back are bounded by. */
+const aliasDeadline = () => createDeadline(Date.now() + SHIFT_DEFAULTS.watchCallTimeoutMs);
+
+/** Holds one step for `holdMs`, checking every checkEveryMs and at its end; the first problem. */
+async function holdStep(
+  context: BakeContext,
+  since: number,
+  holdMs: number,
+): Promise<string | undefined> {
+  const { clock, watch } = context;
+  const end = clock.now() + holdMs;
+  for (;;) {
+    const problem = await watch.check(since);
+    if (problem !== undefined) return problem;
+    const left = end - clock.now();
+    if (left <= 0) return undefined;
+    await clock.sleep(Math.min(SHIFT_DEFAULTS.checkEveryMs, left));
+  }
+}
+
+/** Runs the shift's steps from `from` to `to`; stops and moves `live` back on the first problem. */
+export async function bakeShift(
+  context: BakeContext,
+  target: { functionName: string; from: string; to: string; shape: ShiftShape },
+): Promise<BakeResult> {
+  const { lambda, log, clock } = context;
+  const { functionName, from, to } = target;
+  const steps = shiftSteps(target.shape);
+  const since = clock.now();
+  let left = steps.reduce((sum, step) => sum + step.holdMs, 0);
+  log.notice(
+    `Traffic mode: shifting live from version ${from} to ${to}, ${shapeText(target.shape)}; watching ${context.watch.watched.join(', ')}.`,
+  );
+  for (const [index, step] of steps.entries()) {
+    const weighted = { version: to, percent: step.percent };
+    await weighAlias(
+      lambda,
+      { functionName, alias: TRAFFIC_NAMES.live, version: from, weighted },
+      aliasDeadline(),
+    );
+    context.onStep?.({ step: 'shifting', version: to, live: from, percent: step.percent });
+    log.notice(
+      `Traffic mode: step ${index + 1}/${steps.length}: version ${to} at ${step.percent}%, the rest on ${from}; ${Math.ceil(left / 60_000)} min left.`,
+    );
+    const probe = await context.probe();
+    const problem =
+      probe.exitCode === EXIT_VERIFIED
+        ? await holdStep(context, since, step.holdMs)
+        : `the probe through the public route did not pass (${probe.error ?? `exit ${probe.exitCode}`})`;
+    if (problem !== undefined) {
+      log.notice(`Traffic mode: ${problem}; moving live back to version ${from}.`);
+      await pointAlias(
+        lambda,
+        { functionName, alias: TRAFFIC_NAMES.live, version: from },
+        aliasDeadline(),
+      );
+      return { completed: false, why: problem, percent: step.percent };
+    }
+    left -= step.holdMs;
+  }
+  return { completed: true };
+}
