@@ -24,6 +24,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   history: async () => (await import('./commands/history.ts')).runHistory,
   'records-key': async () => (await import('./commands/records-key.ts')).runRecordsKey,
   init: async () => (await import('./commands/init.ts')).runInit,
+  promote: async () => (await import('./commands/shift.ts')).runPromote,
+  abort: async () => (await import('./commands/shift.ts')).runAbort,
 };
 
 /** The package's own version, read from its package.json (beside src/ and dist/). */
@@ -58,7 +60,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (load === undefined || rest.length > 0) {
       throw new CouldNotJudgeError(
         positionals.length === 0
-          ? 'missing command: verify, status, history, records-key or init'
+          ? 'missing command: verify, status, history, records-key, init, promote or abort'
           : `unknown command ${JSON.stringify(safeText(positionals.join(' '), 60))}${didYouMean(name)}`,
       );
     }

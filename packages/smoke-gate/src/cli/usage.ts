@@ -64,6 +64,7 @@ export const USAGE = `Usage: smoke-gate verify (--url <url> --log-group <name> |
        smoke-gate history --stage <stage> [options]
        smoke-gate records-key [--service <name>] [--region <region>] [options]
        smoke-gate init [--run] [--region <region>] [--account <id>] [--repository <owner/repo>]
+       smoke-gate promote|abort --stage <stage> [options]
 
 Proves a deploy works end to end: calls the health route with a fresh correlation id, then waits
 for the function's structured log line with that id in CloudWatch Logs. Whatever the endpoint, the
@@ -84,6 +85,9 @@ its public key). The gate then reads the key by that ARN only and checks its pub
 init, in a service's folder, writes every IAM policy and trust policy the gate needs for that
 service (its name, region, account, repository, tag and bucket) into .github/iam, and prints the
 commands left to run; init --run also makes the records key and pins it in serverless.yml.
+
+promote and abort finish or undo a traffic shift left halfway (a bake interrupted): live whole
+on the new version, or whole on the old one, in one alias update (docs/traffic.md).
 
 Many targets, one run: every --stage in every --region, or the entries of --targets <file>
 (YAML or JSON: a targets: list of {name?, stage, region?, service?} or {name?, url, logGroup,
@@ -142,6 +146,17 @@ its pin for serverless.yml (custom.smokeTest.recordsKey: its ARN and the sha256 
     options: ['service', 'region', 'profile'],
   },
 };
+
+const shiftHelp = (action: 'promote' | 'abort') => ({
+  usage: `smoke-gate ${action} --stage <stage> [options]`,
+  text: `${action === 'promote' ? 'Finishes' : 'Undoes'} a shift of the traffic mode left halfway (a bake interrupted, or a gate
+that died): live is made whole on the ${action === 'promote' ? 'new' : 'old'} version in one alias update. With no shift in
+progress it changes nothing (exit 0). The deployment's record is not changed. Run it as the deploy
+role (lambda:GetAlias and lambda:UpdateAlias on the function).`,
+  options: ['stage', 'service', 'region', 'profile', 'role-arn', 'external-id'],
+});
+COMMAND_HELP.promote = shiftHelp('promote');
+COMMAND_HELP.abort = shiftHelp('abort');
 
 COMMAND_HELP.init = {
   usage:

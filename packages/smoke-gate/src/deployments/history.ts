@@ -7,7 +7,8 @@ import { lambdaClientFor } from '../aws/lambda-client.ts';
 import { describeStackOutputs, stackName } from '../aws/stack-outputs.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
-import { aliasVersion } from '../traffic/aliases.ts';
+import { aliasState, aliasVersion } from '../traffic/aliases.ts';
+import { type ShiftInProgress, shiftInProgress } from '../traffic/traffic-shift.ts';
 import { TRAFFIC_NAMES, type TrafficStage, trafficStageOf } from '../traffic/traffic-stage.ts';
 import { openRecordBooks, type StagePlace } from './deployment-books.ts';
 import { builtFrom, type DeploymentBucket } from './deployment-bucket.ts';
@@ -40,6 +41,8 @@ export interface HistoryEntry {
 export interface TrafficAliases {
   live: string | null;
   candidate: string | null;
+  /** A shift in progress: live on `from`, `to` weighted `percent` (smoke-gate promote / abort). */
+  shift: ShiftInProgress | null;
   /** `live` points at a version no trusted record names: changed outside the pipeline. */
   note: string | null;
 }
@@ -121,10 +124,17 @@ async function trafficAliases(
   request: HistoryRequest,
 ): Promise<{ aliases: TrafficAliases; live: string | undefined }> {
   const lambda = lambdaClientFor(request.aws);
-  const version = (alias: 'live' | 'candidate') =>
-    aliasVersion(lambda, stage.functionName, alias, request.deadline);
-  const live = (await version(TRAFFIC_NAMES.live)) ?? null;
-  const candidate = (await version(TRAFFIC_NAMES.candidate)) ?? null;
+  const liveAlias = await aliasState(
+    lambda,
+    stage.functionName,
+    TRAFFIC_NAMES.live,
+    request.deadline,
+  );
+  const live = liveAlias?.version ?? null;
+  const candidate =
+    (await aliasVersion(lambda, stage.functionName, TRAFFIC_NAMES.candidate, request.deadline)) ??
+    null;
+  const shift = shiftInProgress(liveAlias) ?? null;
   const vouching = deployments.find(
     (d) => d.untrusted === null && d.record?.functionVersion?.number === live,
   );
@@ -132,7 +142,7 @@ async function trafficAliases(
     live !== null && vouching === undefined
       ? `changed outside the pipeline: live points at version ${live}, which no trusted record names`
       : null;
-  return { aliases: { live, candidate, note }, live: vouching?.directory };
+  return { aliases: { live, candidate, shift, note }, live: vouching?.directory };
 }
 
 /**

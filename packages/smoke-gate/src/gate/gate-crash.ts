@@ -34,6 +34,20 @@ export function nextSteps(deployed: DeployedStack): NextStep[] {
   ];
 }
 
+/** The way on from a shift left halfway (the traffic mode): finish it, undo it, or look. */
+export function shiftSteps(deployed: DeployedStack): NextStep[] {
+  const region = deployed.region === undefined ? '' : ` --region ${deployed.region}`;
+  const where = `--service ${deployed.service} --stage ${deployed.stage}${region}`;
+  return [
+    {
+      what: 'finish the shift (live all on the new version)',
+      command: `npx ${CLI_NAME} promote ${where}`,
+    },
+    { what: 'undo it (live all on the old version)', command: `npx ${CLI_NAME} abort ${where}` },
+    { what: 'see where live is', command: `npx ${CLI_NAME} history ${where}` },
+  ];
+}
+
 /** The one error the framework prints for a gate that broke after the stack deployed: exit 2. */
 export function deployedNotVerified(error: unknown, deployed: DeployedStack): SmokeTestFailedError {
   return new SmokeTestFailedError(

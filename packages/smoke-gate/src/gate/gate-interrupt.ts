@@ -25,7 +25,7 @@ import {
 } from '../report/interrupted.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { formatJUnitError } from '../report/junit.ts';
-import { nextSteps } from './gate-crash.ts';
+import { nextSteps, shiftSteps } from './gate-crash.ts';
 import type { FrameworkStage, GateState, SmokeTrigger } from './gate-steps.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
 
@@ -60,6 +60,9 @@ export function interruptedFirstLine(
         : `live still serves version ${current.live}`;
     return `${by}: version ${current.version} of stack ${stack} was on the candidate stage only and NOT verified; no caller reached it: ${live}.`;
   }
+  if (current.step === 'shifting') {
+    return `${by} during a shift: live of stack ${stack} is left as it was: version ${current.version} at ${current.percent}%, the rest on version ${current.live}; nothing moved it back. Finish the shift with promote, or undo it with abort (below).`;
+  }
   if (current.step === 'verifying-promoted') {
     return `${by}: live of stack ${stack} was moved to version ${current.version}, which passed on the candidate stage; its check on the public route did not finish${current.live === undefined ? '' : ` (version ${current.live} served before)`}.`;
   }
@@ -93,6 +96,7 @@ async function recordInterrupted(input: GateWatchInput): Promise<string> {
   const verdict =
     current.step === 'verifying' ||
     current.step === 'verifying-candidate' ||
+    current.step === 'shifting' ||
     current.step === 'verifying-promoted'
       ? 'interrupted'
       : current.step === 'judged'
@@ -128,7 +132,9 @@ export async function reportGateInterrupted(
 ): Promise<void> {
   const deployed = input.framework;
   const first = interruptedFirstLine(interruption, input.trigger, input.state, deployed.stack);
-  input.log.notice(interruptedBlock(first, nextSteps(deployed)).trimEnd());
+  const steps =
+    input.state.current.step === 'shifting' ? shiftSteps(deployed) : nextSteps(deployed);
+  input.log.notice(interruptedBlock(first, steps).trimEnd());
   const recorded = await recordInterrupted(input);
   input.log.notice(recorded);
   const { settings } = input;

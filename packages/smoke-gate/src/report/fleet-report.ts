@@ -199,7 +199,13 @@ export function verifyMarkdown(one: {
     : `${table.trimEnd()}\n\n${markdownCell(one.note, 400)}\n\n`;
 }
 
-const STATUS_COLUMNS = ['status', 'alarms', 'heartbeat', 'route heartbeat'];
+const STATUS_COLUMNS = ['status', 'alarms', 'heartbeat', 'route heartbeat', 'shift'];
+
+/** The traffic mode's shift in progress on a stage: `5 at 10% (4)`, else `-`. */
+const shiftCell = (entry: FleetStatusEntry) => {
+  const shift = entry.report?.live.shift;
+  return shift === undefined ? '-' : `${shift.to} at ${shift.percent}% (${shift.from})`;
+};
 
 const age = (ms: number | null) => (ms === null ? 'none' : ago(ms));
 
@@ -222,6 +228,7 @@ export function formatFleetStatus(
       alarmsCell(entry),
       entry.report === null ? '-' : age(entry.report.heartbeat.ageMs),
       entry.report === null ? '-' : age(entry.report.routeHeartbeat.ageMs),
+      shiftCell(entry),
     ],
     good: entry.status === 'healthy',
   }));

@@ -90,6 +90,14 @@ export function formatStatus(
     `${PRODUCT} status: stage ${report.stage} (stack ${report.stack})`,
     liveLine(report.live, colours),
   ];
+  const { shift } = report.live;
+  if (shift !== undefined) {
+    lines.push(
+      colours.fail(
+        `  SHIFT IN PROGRESS  version ${shift.to} at ${shift.percent}%, the rest on version ${shift.from} (finish: smoke-gate promote; undo: smoke-gate abort)`,
+      ),
+    );
+  }
   for (const alarm of report.alarms) {
     const mark = alarm.state === 'OK' ? colours.pass('OK   ') : colours.fail(alarm.state.padEnd(5));
     const since = alarm.since === null ? '' : ` since ${alarm.since}`;
@@ -167,6 +175,13 @@ export function formatHistory(report: HistoryReport, colours: Palette = palette(
     lines.push(
       `  traffic mode: live -> ${traffic.live === null ? 'no alias yet' : `version ${traffic.live}`}, candidate -> ${traffic.candidate === null ? 'none (no gate running)' : `version ${traffic.candidate}`}`,
     );
+    if (traffic.shift !== null) {
+      lines.push(
+        colours.fail(
+          `  shift in progress: version ${traffic.shift.to} at ${traffic.shift.percent}%, the rest on version ${traffic.shift.from} (finish: smoke-gate promote; undo: smoke-gate abort)`,
+        ),
+      );
+    }
     if (traffic.note !== null) lines.push(colours.fail(`  ${traffic.note}`));
   }
   for (const line of report.ignored) lines.push(colours.dim(`  note: ${line}`));

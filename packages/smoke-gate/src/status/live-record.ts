@@ -5,6 +5,7 @@
 import { CouldNotJudgeError } from '../core/errors.ts';
 import type { RecordedVerdict } from '../core/verdicts.ts';
 import { checkHistory, type HistoryRequest } from '../deployments/history.ts';
+import type { ShiftInProgress } from '../traffic/traffic-shift.ts';
 
 /** The live deployment as the gate recorded it; `verdict` null when the records could not be read. */
 export interface LiveRecord {
@@ -15,17 +16,28 @@ export interface LiveRecord {
   note: string | null;
   /** Why the stage's records are untrusted as a whole (rewound past its anchor), if they are. */
   rewound?: string | undefined;
+  /** The traffic mode: a shift of live in progress (its weights), if there is one. */
+  shift?: ShiftInProgress | undefined;
 }
 
 /** Reads the stage's records for its live deployment; what could not be read is a note. */
 export async function readLiveRecord(request: HistoryRequest): Promise<LiveRecord> {
   try {
     const history = await checkHistory(request);
-    const rewound = history.rewound === null ? {} : { rewound: history.rewound };
+    const rewound = {
+      ...(history.rewound === null ? {} : { rewound: history.rewound }),
+      ...(history.traffic?.shift ? { shift: history.traffic.shift } : {}),
+    };
     const live = history.deployments.find((entry) => entry.live);
     if (history.traffic?.note) {
       // The traffic mode: live serves a version no trusted record names.
-      return { directory: null, commit: null, verdict: 'untrusted', note: history.traffic.note };
+      return {
+        directory: null,
+        commit: null,
+        verdict: 'untrusted',
+        note: history.traffic.note,
+        ...rewound,
+      };
     }
     if (live === undefined) {
       return {

@@ -53,7 +53,7 @@ describe('petsage-smoke usage', () => {
   });
 
   it.each([
-    [[], /missing command: verify, status, history, records-key or init/],
+    [[], /missing command: verify, status, history, records-key, init, promote or abort/],
     [['status'], /status needs --stage/],
     [
       ['status', '--stage', 'dev', '--stale-after', '0'],

@@ -194,11 +194,21 @@ describe('formatFleetJUnit', () => {
 describe('formatFleetStatus', () => {
   it('prints one row per target with alarm states and heartbeat ages, and why each is not healthy', () => {
     // Prepare
-    const stageStatus = (state: string, ageMs: number): StatusReport => ({
+    const stageStatus = (
+      state: string,
+      ageMs: number,
+      shift?: { from: string; to: string; percent: number },
+    ): StatusReport => ({
       ok: state === 'OK',
       status: state === 'OK' ? 'healthy' : 'alarming',
       stage: 'dev',
-      live: { directory: null, commit: null, verdict: null, note: 'not read' },
+      live: {
+        directory: null,
+        commit: null,
+        verdict: null,
+        note: 'not read',
+        ...(shift === undefined ? {} : { shift }),
+      },
       stack: 'petsage-smoke-test-dev',
       alarms: [
         { role: 'heartbeat', name: 'hb', state: 'OK', since: null, reason: null },
@@ -230,7 +240,7 @@ describe('formatFleetStatus', () => {
           status: 'alarming',
           exitCode: 1,
           error: null,
-          report: stageStatus('ALARM', 600_000),
+          report: stageStatus('ALARM', 600_000, { from: '4', to: '5', percent: 10 }),
         },
         {
           name: 'qa us-east-1',
@@ -249,12 +259,12 @@ describe('formatFleetStatus', () => {
     // Assess
     expect(lines[0]).toBe('Smoke gate status: 3 target(s) in 2 region(s)');
     expect(lines[2]).toMatch(
-      /^ {2}dev eu-west-1 +eu-west-1 +healthy +heartbeat OK, route OK, failure OK +45 s ago +30 s ago$/,
+      /^ {2}dev eu-west-1 +eu-west-1 +healthy +heartbeat OK, route OK, failure OK +45 s ago +30 s ago +-$/,
     );
     expect(lines[3]).toMatch(
-      /^ {2}prod eu-west-1 +eu-west-1 +alarming +heartbeat OK, route OK, failure ALARM +10 min ago +30 s ago$/,
+      /^ {2}prod eu-west-1 +eu-west-1 +alarming +heartbeat OK, route OK, failure ALARM +10 min ago +30 s ago +5 at 10% \(4\)$/,
     );
-    expect(lines[4]).toMatch(/^ {2}qa us-east-1 +us-east-1 +could not read +- +- +-$/);
+    expect(lines[4]).toMatch(/^ {2}qa us-east-1 +us-east-1 +could not read +- +- +- +-$/);
     expect(lines).toContain('  prod eu-west-1: alarm fl: Threshold Crossed');
     expect(lines).toContain(
       '  qa us-east-1: stack petsage-smoke-test-qa does not exist in this region.',

@@ -157,7 +157,12 @@ describe('formatHistory', () => {
       deployments: [{ ...liveEntry, functionVersion: '12' }],
       ignored: [],
       rewound: null,
-      traffic: { live: '12', candidate: null, note: 'changed outside the pipeline: x' },
+      traffic: {
+        live: '12',
+        candidate: null,
+        shift: null,
+        note: 'changed outside the pipeline: x',
+      },
     });
     // Assess
     const lines = text.split('\n');
@@ -166,6 +171,27 @@ describe('formatHistory', () => {
       '  traffic mode: live -> version 12, candidate -> none (no gate running)',
     );
     expect(lines[4]).toBe('  changed outside the pipeline: x');
+  });
+
+  it('in the traffic mode, names a shift in progress with its weights and the ways out', () => {
+    // Act
+    const text = formatHistory({
+      stage: 'prod',
+      stack: 'orders-prod',
+      deployments: [{ ...liveEntry, functionVersion: '12' }],
+      ignored: [],
+      rewound: null,
+      traffic: {
+        live: '12',
+        candidate: null,
+        shift: { from: '12', to: '13', percent: 10 },
+        note: null,
+      },
+    });
+    // Assess
+    expect(text).toContain(
+      '  shift in progress: version 13 at 10%, the rest on version 12 (finish: smoke-gate promote; undo: smoke-gate abort)',
+    );
   });
 
   it('puts a header row over the columns, then one line per deployment, newest first', () => {

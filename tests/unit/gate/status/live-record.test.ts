@@ -64,7 +64,7 @@ describe('readLiveRecord: the gate’s record of what is live', () => {
       deployments: [entry('2', false, 'verified')],
       ignored: [],
       rewound: null,
-      traffic: { live: '9', candidate: null, note },
+      traffic: { live: '9', candidate: null, shift: null, note },
     } as HistoryReport;
     // Act
     const live = await readLiveRecord(request);
