@@ -65,20 +65,57 @@ export type AliasTarget =
 const notFound = (error: unknown) =>
   error instanceof Error && error.name === 'ResourceNotFoundException';
 
+/** A seeded random number generator (mulberry32): the same seed, the same picks, run after run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * The version a call through an alias runs, as Lambda picks it: a weighted version takes its
+ * share of the calls (moto stores an alias's weights and never uses them, so this plays Lambda).
+ */
+export function pickVersion(
+  alias: {
+    FunctionVersion?: string;
+    RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+  },
+  random: () => number,
+): string | undefined {
+  let roll = random();
+  for (const [version, weight] of Object.entries(
+    alias.RoutingConfig?.AdditionalVersionWeights ?? {},
+  )) {
+    if (roll < weight) return version;
+    roll -= weight;
+  }
+  return alias.FunctionVersion;
+}
+
 /**
  * Resolves an alias as API Gateway's integration would: the alias must exist and its policy must
  * let API Gateway invoke it (moto keeps one policy per function, so the statement's Resource
- * names the alias); else the caller gets API Gateway's 500.
+ * names the alias); else the caller gets API Gateway's 500. A weighted alias runs the version
+ * `random` picks by its weights.
  */
 export async function resolveAlias(
   lambda: LambdaClient,
   functionName: string,
   alias: string,
+  random: () => number = Math.random,
 ): Promise<AliasTarget> {
   let version: string | undefined;
   try {
-    version = (await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias })))
-      .FunctionVersion;
+    version = pickVersion(
+      await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias })),
+      random,
+    );
   } catch (error) {
     if (notFound(error)) return { kind: 'error', why: `no alias ${alias}` };
     throw error;

@@ -6,7 +6,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { toEvent } from '../lambda/http-api-event.ts';
-import { stageThrottle } from './alias-route.ts';
+import { seededRandom, stageThrottle } from './alias-route.ts';
 import { servedCode } from './served-code.ts';
 
 /** What the stand-in is serving now, for the test's assertions. */
@@ -53,8 +53,11 @@ export interface RouteStandIn {
   receivedIds(): string[];
   /** Invokes the deployed function with a non-HTTP event (the direct heartbeat), shipping its lines. */
   invokeDirect(event: unknown): Promise<void>;
-  /** Holds the next request until release(); `arrived` resolves with its correlation id. */
-  holdNext(): { arrived: Promise<string>; release: () => void };
+  /**
+   * Holds the next request (on `stage` only, when named: `$default` is the public route) until
+   * release(); `arrived` resolves with its correlation id.
+   */
+  holdNext(stage?: string): { arrived: Promise<string>; release: () => void };
   stop(): Promise<void>;
 }
 
@@ -68,11 +71,14 @@ export interface RouteStandIn {
  * template's route keys become HTTP API 2.0 events; anything else is API Gateway's 404. It also
  * plays Lambda's log agent: the function's output lines go into the stack's log group in moto.
  * In the traffic mode (docs/traffic.md) a request's stage names an alias and the version it points
- * at answers (served-code.ts, alias-route.ts); the event carries the path without the stage.
+ * at answers (served-code.ts, alias-route.ts); the event carries the path without the stage; a
+ * weighted alias (a shift) runs the version a seeded pick by its weights chooses, as Lambda would.
  * Not proven by it: API Gateway itself (throttling, stages, TLS), Lambda's sandbox and scaling.
  */
 export async function startRouteStandIn(options: {
   stackName: string;
+  /** Seeds the pick of a weighted alias's version (a shift): the same requests, the same split. */
+  seed?: number;
   aws: {
     region: string;
     endpoint: string;
@@ -83,7 +89,14 @@ export async function startRouteStandIn(options: {
   const s3 = new S3Client({ ...options.aws, forcePathStyle: true });
   const logs = new CloudWatchLogsClient(options.aws);
   const lambda = new LambdaClient(options.aws);
-  const code = servedCode({ stackName: options.stackName, cloudFormation, s3, logs, lambda });
+  const code = servedCode({
+    stackName: options.stackName,
+    cloudFormation,
+    s3,
+    logs,
+    lambda,
+    random: seededRandom(options.seed ?? 1),
+  });
   const servedLog: ServedRequest[] = [];
   const stageAllows = stageThrottle();
   let dropLines: boolean | DropWhen = false;
@@ -92,7 +105,9 @@ export async function startRouteStandIn(options: {
   let throttled = false;
   let arrivals = 0;
   const arrivalIds: string[] = [];
-  let hold: { arrive: (id: string) => void; released: Promise<void> } | undefined;
+  let hold:
+    | { arrive: (id: string) => void; released: Promise<void>; stage: string | undefined }
+    | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   const tooMany = (res: ServerResponse) =>
@@ -116,7 +131,7 @@ export async function startRouteStandIn(options: {
       tooMany(res);
       return;
     }
-    if (hold !== undefined) {
+    if (hold !== undefined && (hold.stage === undefined || hold.stage === resolved.stage)) {
       const held = hold;
       hold = undefined;
       held.arrive(String(req.headers['x-correlation-id'] ?? ''));
@@ -191,7 +206,7 @@ export async function startRouteStandIn(options: {
             logGroupName: current.logGroupName,
           };
     },
-    holdNext: () => {
+    holdNext: (stage) => {
       let arrive: (id: string) => void = () => undefined;
       let release: () => void = () => undefined;
       const arrived = new Promise<string>((resolve) => {
@@ -200,7 +215,7 @@ export async function startRouteStandIn(options: {
       const released = new Promise<void>((resolve) => {
         release = resolve;
       });
-      hold = { arrive, released };
+      hold = { arrive, released, stage };
       return { arrived, release };
     },
     dropLines: (drop) => {

@@ -44,6 +44,8 @@ export function servedCode(options: {
   s3: S3Client;
   logs: CloudWatchLogsClient;
   lambda: LambdaClient;
+  /** Picks the version of a weighted alias (seeded in tests, so its shares are counted). */
+  random?: () => number;
 }) {
   const { cloudFormation, s3, logs, lambda } = options;
   const findZip = zipFinder(s3);
@@ -147,7 +149,7 @@ export function servedCode(options: {
     const throttle = aliasStages.throttles.get(stage);
     const alias = aliasStages.stages.get(stage) ?? '';
     const functionName = String(deployedNow.fn.Properties.FunctionName);
-    const target = await resolveAlias(lambda, functionName, alias);
+    const target = await resolveAlias(lambda, functionName, alias, options.random);
     const key =
       target.kind === 'version'
         ? await findZip(await physicalId('ServerlessDeploymentBucket'), target.codeSha256)

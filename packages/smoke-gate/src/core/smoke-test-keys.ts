@@ -33,7 +33,12 @@ export const SMOKE_TEST_KEY_TABLE = {
   traffic: {
     anyOf: [
       flag,
-      { type: 'object', properties: { candidateUrl: text }, additionalProperties: false },
+      {
+        type: 'object',
+        // The shapes' numbers are checked by the plugin (traffic/traffic-shift.ts), in one line.
+        properties: { candidateUrl: text, canary: map, linear: map, alarms: { type: 'array' } },
+        additionalProperties: false,
+      },
     ],
   },
 } as const;

@@ -160,7 +160,10 @@ async function rollBack(
 }
 
 const verdictOf = (outcome: VerificationOutcome): RecordedVerdict =>
-  recordedVerdictOf({ exitCode: outcome.exitCode, verdict: outcome.report?.verdict }, 'verified');
+  recordedVerdictOf(
+    { exitCode: outcome.exitCode, verdict: outcome.report?.verdict ?? outcome.verdict },
+    'verified',
+  );
 
 /** After `serverless deploy`: record the verdict, or decide on and run the rollback. */
 export async function afterDeploy(context: AfterDeployContext): Promise<AfterDeployResult> {

@@ -194,7 +194,11 @@ export async function runTrafficGate(
   const baked = await shifted(context, stage, { to: version, from: liveBefore });
   if (baked !== undefined && !baked.completed) {
     const note = `the shift to version ${version} stopped at ${baked.percent}%: ${baked.why}; live moved back to version ${liveBefore} in one alias update.`;
-    const outcome = { exitCode: EXIT_FAILED, error: `traffic shift stopped: ${baked.why}` };
+    const outcome = {
+      exitCode: EXIT_FAILED,
+      error: `traffic shift stopped: ${baked.why}`,
+      verdict: 'failed' as const,
+    };
     return { ...base, outcome, promoted: true, movedBack: true, note };
   }
   await moveAlias(context, stage, TRAFFIC_NAMES.live, version);

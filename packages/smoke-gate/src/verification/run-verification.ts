@@ -7,7 +7,7 @@ import type { Deadline } from '../core/deadline.ts';
 import { CouldNotJudgeError } from '../core/errors.ts';
 import { type Limit, unlimited } from '../core/limit.ts';
 import { safeMessage } from '../core/safe-text.ts';
-import { EXIT_COULD_NOT_JUDGE, exitCodeOf } from '../core/verdicts.ts';
+import { EXIT_COULD_NOT_JUDGE, exitCodeOf, type Verdict } from '../core/verdicts.ts';
 import type { ResolvedTarget } from './log-source.ts';
 import { resolveLocalTarget } from './offline.ts';
 import { checkTargetRequest, resolveAwsTarget, type TargetRequest } from './targets.ts';
@@ -50,6 +50,8 @@ export interface VerificationOutcome {
   exitCode: number;
   report?: VerifyReport;
   error?: string;
+  /** A verdict reached without a report of its own (a traffic shift stopped by its watch). */
+  verdict?: Verdict | undefined;
   /** True when the request itself was wrong (a flag, a URL): nothing was called. */
   badRequest?: boolean;
 }

@@ -140,6 +140,20 @@ describe('interruptedFirstLine: what an interrupted gate says is live', () => {
     );
   });
 
+  it('in a shift, says live is left weighted as it was, and that promote or abort end it', () => {
+    // Act
+    const line = interruptedFirstLine(
+      SIGINT,
+      'deploy',
+      { current: { step: 'shifting', version: '8', live: '7', percent: 20 }, own: OWN },
+      'orders-prod',
+    );
+    // Assess
+    expect(line).toMatch(
+      /during a shift: live of stack orders-prod is left as it was: version 8 at 20%, the rest on version 7; nothing moved it back\. Finish the shift with promote, or undo it with abort \(below\)\.$/,
+    );
+  });
+
   it('says serverless smoke changed nothing', () => {
     // Act
     const line = interruptedFirstLine(
