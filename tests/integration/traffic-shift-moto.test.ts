@@ -3,8 +3,8 @@
 // Stand-ins, each named:
 // - moto_server (harness/aws/moto.ts): CloudFormation, S3, Lambda (versions and aliases, their
 //   weights stored and never used), CloudWatch (alarms: created from the template, their state set
-//   by this test with SetAlarmState; no Lambda metrics: the errors watcher reads none here, and
-//   tests/unit/gate/gate/shift-watch.test.ts holds it) and CloudWatch Logs.
+//   by this test with SetAlarmState; moto publishes no Lambda metrics, so the one case that needs
+//   the new version's Errors writes them with PutMetricData) and CloudWatch Logs.
 // - harness/route/route-stand-in.ts: the HTTP API; a weighted alias runs the version a seeded pick
 //   by its weights chooses (alias-route.ts pickVersion), as Lambda does, so a split is counted.
 // The bake's minutes pass on an injected clock in the cases that run the gate in this process
@@ -15,7 +15,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  PutMetricDataCommand,
+  SetAlarmStateCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployRoleEnv } from '../../harness/aws/deploy-role.ts';
@@ -134,6 +138,7 @@ async function publicRequests(count: number): Promise<void> {
  */
 async function gateInProcess(
   probe: (verify: () => ReturnType<typeof runVerification>) => ReturnType<typeof runVerification>,
+  onSleep: (version: string) => Promise<void> = async () => {},
 ) {
   const aws = gateAws();
   const lambda = new LambdaClient(aws);
@@ -163,6 +168,7 @@ async function gateInProcess(
     now: () => Date.now() + slept,
     sleep: async (ms: number) => {
       const from = route.servedLog().length;
+      await onSleep(Object.keys((await liveAlias()).weights)[0] ?? '');
       await publicRequests(PER_CHECK);
       bakeServed.push(from, route.servedLog().length);
       slept += ms;
@@ -288,6 +294,47 @@ describe.skipIf(!hasMoto).sequential('traffic in steps against moto', () => {
         ),
       );
       expect(baked).toBe(0);
+      expect(await liveAlias()).toStrictEqual({ version: before, weights: {} });
+    },
+    DEPLOY_TIMEOUT,
+  );
+
+  it(
+    "moves all traffic back at the next check when the new version's errors rise (written with PutMetricData: moto publishes no Lambda metrics)",
+    async () => {
+      // Prepare
+      const before = (await liveAlias()).version;
+      expect((await deploy('v3b', ['--skip-smoke'])).code).toBe(0);
+      const cloudWatch = new CloudWatchClient(moto.settings());
+      // Act: at the bake's first wait, Lambda would count one error of the weighted version.
+      const { result, baked } = await gateInProcess(
+        (verify) => verify(),
+        async (version) => {
+          await cloudWatch.send(
+            new PutMetricDataCommand({
+              Namespace: 'AWS/Lambda',
+              MetricData: [
+                {
+                  MetricName: 'Errors',
+                  Dimensions: [
+                    { Name: 'FunctionName', Value: FUNCTION },
+                    { Name: 'Resource', Value: `${FUNCTION}:live` },
+                    { Name: 'ExecutedVersion', Value: version },
+                  ],
+                  Value: 1,
+                  Timestamp: new Date(),
+                },
+              ],
+            }),
+          );
+        },
+      );
+      // Assess
+      expect(result).toMatchObject({ movedBack: true, liveBefore: before });
+      expect(result.note).toContain(
+        `version ${result.version} had 1 error since the shift began (AWS/Lambda Errors by executed version)`,
+      );
+      expect(baked).toBeLessThanOrEqual(30_000);
       expect(await liveAlias()).toStrictEqual({ version: before, weights: {} });
     },
     DEPLOY_TIMEOUT,
