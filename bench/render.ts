@@ -8,6 +8,7 @@ import { CLI_START_RUNS, type measureCliStart } from './measure-cli-start.ts';
 import type { measureCold } from './measure-cold.ts';
 import { FLEET_INGESTION_DELAY_MS, type measureFleet } from './measure-fleet.ts';
 import type { measureOffline } from './measure-offline.ts';
+import { ALARM_AFTER_MS, type measureShift } from './measure-shift.ts';
 import { type measureTraffic, TRAFFIC_LOAD_INTERVAL_MS } from './measure-traffic.ts';
 import type { measureVerifier } from './measure-verifier.ts';
 import type { measureWarm } from './measure-warm.ts';
@@ -35,11 +36,27 @@ export interface Figures {
   offline: Awaited<ReturnType<typeof measureOffline>>;
   cliStart: Awaited<ReturnType<typeof measureCliStart>>;
   traffic: Awaited<ReturnType<typeof measureTraffic>>;
+  shift: Awaited<ReturnType<typeof measureShift>>;
+}
+
+/** The stopped canary's rows: what it served against its share, and the alarm to all-old time. */
+function shiftTable(shift: Figures['shift']): string {
+  const r = shift.results;
+  if (r === undefined) return `skipped: ${shift.skipped}`;
+  const share = r.weightedRequests === 0 ? 0 : (100 * r.servedByNew) / r.weightedRequests;
+  return [
+    `| a canary of 10% for 1 min, its failure alarm set to ALARM ${ALARM_AFTER_MS / 1000} s into its step | figure |`,
+    '| --- | --- |',
+    `| from the alarm's change to the old version serving every request | ${r.alarmToAllOldMs === null ? 'never' : `${r.alarmToAllOldMs} ms`} |`,
+    `| public requests while live was weighted | ${r.weightedRequests} |`,
+    `| of them served by the new version (configured ${r.configuredPercent}%) | ${r.servedByNew} (${share.toFixed(1)}%) |`,
+    `| the deploy's exit code | ${r.exitCode} |`,
+  ].join('\n');
 }
 
 /** The JSON results, the Markdown report (before the analysis) and the terminal summary. */
 export function render(figures: Figures, analysis: string) {
-  const { sizes, cold, warm, verifier, fleet, offline, cliStart, traffic } = figures;
+  const { sizes, cold, warm, verifier, fleet, offline, cliStart, traffic, shift } = figures;
   const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const ms = (s: Stats) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
@@ -84,6 +101,7 @@ export function render(figures: Figures, analysis: string) {
     offline,
     cliStart,
     traffic,
+    shift,
   };
 
   const coldCells = (name: Variant | Lever) =>
@@ -192,13 +210,19 @@ The project's osls deploys copies of this service to moto while one caller hits 
 
 ${trafficTable}
 
+## The traffic mode in steps: a canary stopped by an alarm, under load
+
+The same caller, a copy with \`canary: { percent: 10, minutes: 1 }\`; ${ALARM_AFTER_MS / 1000} s after the live alias is weighted (polled in moto: the step), the bench sets the stage's failure alarm to ALARM in moto (SetAlarmState). The gate checks the watch right after each step's probe and then every 30 s: the time below is the wait for that next check, the alias update, and the first request after it (at most one check interval). The route stand-in picks a weighted alias's version by a seeded draw, as Lambda does by weight. Not measured: CloudWatch's own evaluation before an alarm changes state (minutes on AWS).
+
+${shiftTable(shift)}
+
 ## Local server
 
 \`npm start\` to the first 200: ${offline.npmStartToFirst200Ms} ms. serverless-offline throughput (autocannon, 25 connections, 5 s): ${offline.throughput.requestsPerSecond} req/s, p50 ${offline.throughput.p50Ms} ms, p99 ${offline.throughput.p99Ms} ms, ${offline.throughput.non2xx} non-2xx.
 
 ${analysis}`;
 
-  const summary = `${table}\n\n${leverTable}\n\n${verifierTable}\n\n${fleetTable}\n\n${placesTable}\n\n${startTable}\n\n${trafficTable}\n\nnpm start -> first 200: ${offline.npmStartToFirst200Ms} ms; offline throughput ${offline.throughput.requestsPerSecond} req/s\n`;
+  const summary = `${table}\n\n${leverTable}\n\n${verifierTable}\n\n${fleetTable}\n\n${placesTable}\n\n${startTable}\n\n${trafficTable}\n\n${shiftTable(shift)}\n\nnpm start -> first 200: ${offline.npmStartToFirst200Ms} ms; offline throughput ${offline.throughput.requestsPerSecond} req/s\n`;
 
   return { results, markdown, summary };
 }

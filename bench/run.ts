@@ -13,6 +13,7 @@ import { measureCliStart } from './measure-cli-start.ts';
 import { measureCold } from './measure-cold.ts';
 import { measureFleet } from './measure-fleet.ts';
 import { measureOffline } from './measure-offline.ts';
+import { measureShift } from './measure-shift.ts';
 import { measureTraffic } from './measure-traffic.ts';
 import { measureVerifier } from './measure-verifier.ts';
 import { measureWarm } from './measure-warm.ts';
@@ -34,10 +35,11 @@ const fleet = await measureFleet();
 const offline = await measureOffline();
 const cliStart = await measureCliStart();
 const traffic = await measureTraffic();
+const shift = await measureShift();
 
 const analysis = await readFile(join(ROOT, 'bench/analysis.md'), 'utf8').catch(() => '');
 const { results, markdown, summary } = render(
-  { sizes, cold, warm, verifier, fleet, offline, cliStart, traffic },
+  { sizes, cold, warm, verifier, fleet, offline, cliStart, traffic, shift },
   analysis,
 );
 await mkdir(join(ROOT, 'bench/results'), { recursive: true });

@@ -41,6 +41,17 @@ export const CANDIDATE_AT_STAND_IN = {
   to: "    traffic:\n      candidateUrl: ${param:standInUrl, 'http://stand-in.invalid'}/candidate${param:healthPath}\n",
 };
 
+/**
+ * The traffic mode in steps: the candidate stage at the route stand-in, and a canary of 10% for
+ * one minute (docs/traffic.md).
+ */
+export const CANARY_AT_STAND_IN = {
+  file: 'serverless.yml',
+  from: '    traffic: true\n',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
+  to: "    traffic:\n      candidateUrl: ${param:standInUrl, 'http://stand-in.invalid'}/candidate${param:healthPath}\n      canary: { percent: 10, minutes: 1 }\n",
+};
+
 /** A copy that deploys all at once (the suites of the mode before docs/traffic.md). */
 export const ALL_AT_ONCE = {
   file: 'serverless.yml',

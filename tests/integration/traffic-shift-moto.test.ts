@@ -34,7 +34,11 @@ import { type StartedScript, startNodeScript } from '../../harness/project/node-
 import { SERVERLESS_BIN } from '../../harness/project/packaged.ts';
 import { GATE_CLI } from '../../harness/project/project.ts';
 import { copyProject } from '../../harness/project/project-copy.ts';
-import { POINT_AT_STAND_IN, pinRecordsKey } from '../../harness/project/service-copies.ts';
+import {
+  CANARY_AT_STAND_IN,
+  POINT_AT_STAND_IN,
+  pinRecordsKey,
+} from '../../harness/project/service-copies.ts';
 import { type RouteStandIn, startRouteStandIn } from '../../harness/route/route-stand-in.ts';
 import { describeStackOutputs } from '../../packages/smoke-gate/src/aws/stack-outputs.ts';
 import { createDeadline } from '../../packages/smoke-gate/src/core/deadline.ts';
@@ -59,14 +63,6 @@ const DEPLOY_TIMEOUT = 120_000;
 const CANARY = { kind: 'canary', percent: 10, minutes: 1 } as const;
 /** Requests sent at each check of the bake (twice in a 1-minute canary checked every 30 s). */
 const PER_CHECK = 100;
-
-/** The copy's traffic mode: the candidate stage at the stand-in, and the canary. */
-const CANARY_AT_STAND_IN = {
-  file: 'serverless.yml',
-  from: '    traffic: true\n',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml variables, not JS.
-  to: "    traffic:\n      candidateUrl: ${param:standInUrl, 'http://stand-in.invalid'}/candidate${param:healthPath}\n      canary: { percent: 10, minutes: 1 }\n",
-};
 
 let moto: Moto;
 let route: RouteStandIn;
