@@ -4,13 +4,15 @@
 // version in one call. Time is the context's clock, so a test bakes minutes in no time.
 
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { createDeadline, type Sleep } from '../core/deadline.ts';
+import { createDeadline, type Deadline, type Sleep, sleep } from '../core/deadline.ts';
 import { SHIFT_DEFAULTS } from '../core/defaults.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { EXIT_VERIFIED } from '../core/verdicts.ts';
-import { pointAlias, weighAlias } from '../traffic/aliases.ts';
+import { allowInvokers } from '../traffic/alias-permissions.ts';
+import { weighAlias } from '../traffic/alias-weights.ts';
+import { pointAlias } from '../traffic/aliases.ts';
 import { type ShiftShape, shapeText, shiftSteps } from '../traffic/traffic-shift.ts';
-import { TRAFFIC_NAMES } from '../traffic/traffic-stage.ts';
+import { TRAFFIC_NAMES, type TrafficStage } from '../traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import type { GateStep } from './gate-steps.ts';
 import type { ShiftWatch } from './shift-watch.ts';
@@ -90,4 +92,54 @@ export async function bakeShift(
     left -= step.holdMs;
   }
   return { completed: true };
+}
+
+/** What a shift after the candidate's PASS needs of the traffic gate's context. */
+export interface ShiftRun {
+  lambda: LambdaClient;
+  log: PluginLog;
+  deadline: Deadline;
+  shift?: ShiftShape | undefined;
+  clock?: { now: () => number; sleep: Sleep } | undefined;
+  watchOf?: ((versions: { from: string; to: string }) => Promise<ShiftWatch>) | undefined;
+  onStep?: ((step: GateStep) => void) | undefined;
+  verify: (request: { startedFrom: number }) => Promise<VerificationOutcome>;
+}
+
+/**
+ * The shift's bake before `live` moves whole (gate/shift-bake.ts), when the service shifts in
+ * steps and there is a version to shift from; undefined when it moves all at once.
+ */
+export async function shiftLive(
+  context: ShiftRun,
+  stage: TrafficStage,
+  versions: { to: string; from: string | undefined },
+): Promise<BakeResult | undefined> {
+  const { shift, watchOf } = context;
+  if (shift === undefined || shift.kind === 'all-at-once' || watchOf === undefined)
+    return undefined;
+  const { from, to } = versions;
+  if (from === undefined) {
+    context.log.notice(
+      `Traffic mode: no version serves live yet, so there is nothing to shift from: live is made on version ${to} at once.`,
+    );
+    return undefined;
+  }
+  await allowInvokers(
+    context.lambda,
+    { functionName: stage.functionName, alias: TRAFFIC_NAMES.live, invokers: stage.invokers },
+    context.deadline,
+  );
+  const clock = context.clock ?? { now: Date.now, sleep };
+  return bakeShift(
+    {
+      lambda: context.lambda,
+      log: context.log,
+      clock,
+      onStep: context.onStep,
+      watch: await watchOf({ from, to }),
+      probe: () => context.verify({ startedFrom: Date.now() }),
+    },
+    { functionName: stage.functionName, from, to, shape: shift },
+  );
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { lambdaClientFor } from '../aws/lambda-client.ts';
-import { type Deadline, type Sleep, sleep } from '../core/deadline.ts';
+import type { Deadline, Sleep } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
 import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
@@ -26,7 +26,7 @@ import {
 } from '../traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import type { FrameworkStage, GateStep } from './gate-steps.ts';
-import { type BakeResult, bakeShift } from './shift-bake.ts';
+import { shiftLive } from './shift-bake.ts';
 import { type ShiftWatch, stageShiftWatch } from './shift-watch.ts';
 
 /** One verification of the traffic mode: where (the candidate stage's URL, else the public route), which version's line. */
@@ -130,44 +130,6 @@ async function onCandidate(
   }
 }
 
-/**
- * The shift's bake before `live` moves whole (gate/shift-bake.ts), when the service shifts in
- * steps and there is a version to shift from; undefined when it moves all at once.
- */
-async function shifted(
-  context: TrafficGateContext,
-  stage: TrafficStage,
-  versions: { to: string; from: string | undefined },
-): Promise<BakeResult | undefined> {
-  const { shift, watchOf } = context;
-  if (shift === undefined || shift.kind === 'all-at-once' || watchOf === undefined)
-    return undefined;
-  const { from, to } = versions;
-  if (from === undefined) {
-    context.log.notice(
-      `Traffic mode: no version serves live yet, so there is nothing to shift from: live is made on version ${to} at once.`,
-    );
-    return undefined;
-  }
-  await allowInvokers(
-    context.lambda,
-    { functionName: stage.functionName, alias: TRAFFIC_NAMES.live, invokers: stage.invokers },
-    context.deadline,
-  );
-  const clock = context.clock ?? { now: Date.now, sleep };
-  return bakeShift(
-    {
-      lambda: context.lambda,
-      log: context.log,
-      clock,
-      onStep: context.onStep,
-      watch: await watchOf({ from, to }),
-      probe: () => context.verify({ startedFrom: Date.now() }),
-    },
-    { functionName: stage.functionName, from, to, shape: shift },
-  );
-}
-
 /** Proves the deploy's version on the candidate stage, then promotes it (or not). */
 export async function runTrafficGate(
   context: TrafficGateContext,
@@ -191,7 +153,7 @@ export async function runTrafficGate(
   if (context.printReports && candidate.report !== undefined) {
     log.notice(formatReport(candidate.report).trimEnd());
   }
-  const baked = await shifted(context, stage, { to: version, from: liveBefore });
+  const baked = await shiftLive(context, stage, { to: version, from: liveBefore });
   if (baked !== undefined && !baked.completed) {
     const note = `the shift to version ${version} stopped at ${baked.percent}%: ${baked.why}; live moved back to version ${liveBefore} in one alias update.`;
     const outcome = {
