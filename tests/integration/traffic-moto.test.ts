@@ -230,6 +230,7 @@ describe.skipIf(!hasMoto).sequential('the traffic mode against moto', () => {
     expect(report.traffic).toStrictEqual({
       live: await liveVersion(),
       candidate: null,
+      shift: null,
       note: null,
     });
     const live = report.deployments.find((d) => d.live);
