@@ -20,16 +20,14 @@ import {
   startMoto,
 } from '../harness/aws/moto.ts';
 import { createRecordsKey } from '../harness/aws/records-key.ts';
-import { startNodeScript } from '../harness/project/node-script.ts';
-import { SERVERLESS_BIN } from '../harness/project/packaged.ts';
 import { copyProject } from '../harness/project/project-copy.ts';
 import {
   CANARY_AT_STAND_IN,
   POINT_AT_STAND_IN,
   pinRecordsKey,
 } from '../harness/project/service-copies.ts';
-import { type RouteStandIn, startRouteStandIn } from '../harness/route/route-stand-in.ts';
-import { TRAFFIC_LOAD_INTERVAL_MS } from './measure-traffic.ts';
+import { startRouteStandIn } from '../harness/route/route-stand-in.ts';
+import { deployUnderLoad } from './measure-traffic.ts';
 import { log } from './settings.ts';
 
 const STAGE = 'benchshift';
@@ -47,32 +45,6 @@ export interface ShiftFigures {
   /** From the alarm's change to ALARM to the first request after which only the old version answered. */
   alarmToAllOldMs: number | null;
   exitCode: number | null;
-}
-
-/** One deploy of the copy under load: its exit code. */
-async function deployUnderLoad(
-  route: RouteStandIn,
-  run: { copy: string; release: string; env: NodeJS.ProcessEnv },
-) {
-  let loading = true;
-  const caller = (async () => {
-    while (loading) {
-      await fetch(`${route.baseUrl}/health`)
-        .then((answer) => answer.arrayBuffer())
-        .catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, TRAFFIC_LOAD_INTERVAL_MS));
-    }
-  })();
-  const started = startNodeScript(
-    SERVERLESS_BIN,
-    ['deploy', '--stage', STAGE, '--param', `standInUrl=${route.baseUrl}`],
-    { ...run.env, RELEASE_ID: run.release },
-    { cwd: run.copy },
-  );
-  const done = await started.done;
-  loading = false;
-  await caller;
-  return done.code;
 }
 
 /**
@@ -150,12 +122,14 @@ export async function measureShift(): Promise<{ results?: ShiftFigures; skipped?
       CANARY_AT_STAND_IN,
       pinRecordsKey(pin),
     ]);
-    await deployUnderLoad(route, { copy, release: 'good', env });
+    const run = (release: string) =>
+      deployUnderLoad(route, { copy, stage: STAGE, release, env, marker: /$^/ });
+    await run('good');
     const liveBefore = route.servedLog().at(-1)?.version;
     const alarm = await failureAlarm(moto.settings());
     const from = route.servedLog().length;
     const watched = watchShift(moto.settings(), alarm);
-    const exitCode = await deployUnderLoad(route, { copy, release: 'next', env });
+    const { exitCode } = await run('next');
     const { stepAt, alarmAt, backAt } = await watched.stop();
     const served = route
       .servedLog()

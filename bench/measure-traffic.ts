@@ -52,7 +52,7 @@ const SHORT_TIMEOUT = {
 };
 
 /** A deploy of `copy` to `stage` under load: what the stand-in served and when `marker` was printed. */
-async function deployUnderLoad(
+export async function deployUnderLoad(
   route: RouteStandIn,
   run: { copy: string; stage: string; release: string; env: NodeJS.ProcessEnv; marker: RegExp },
 ) {

@@ -7,7 +7,6 @@ import { logLinesOf } from '../harness/lambda/log-lines.ts';
 import { SMOKE_LOG_EVENT } from '../lib/contract.ts';
 import { createLogsClient } from '../packages/smoke-gate/src/aws/aws-clients.ts';
 import { createDeadline } from '../packages/smoke-gate/src/core/deadline.ts';
-import { VERIFY_DEFAULTS } from '../packages/smoke-gate/src/core/defaults.ts';
 import { cloudWatchLogSource } from '../packages/smoke-gate/src/verification/cloudwatch-log-source.ts';
 import { startOffline } from '../packages/smoke-gate/src/verification/offline.ts';
 import { verifyDeployment } from '../packages/smoke-gate/src/verification/verify-deployment.ts';
