@@ -1,9 +1,16 @@
-import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import {
+  AddPermissionCommand,
+  GetAliasCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
 import { SHIFT_DEFAULTS } from '../../../../packages/smoke-gate/src/core/defaults.ts';
 import type { GateStep } from '../../../../packages/smoke-gate/src/gate/gate-steps.ts';
-import { bakeShift } from '../../../../packages/smoke-gate/src/gate/shift-bake.ts';
+import { bakeShift, shiftLive } from '../../../../packages/smoke-gate/src/gate/shift-bake.ts';
 import { fakeClock } from '../../../helpers/fake-clock.ts';
 
 const lambda = mockClient(LambdaClient);
@@ -139,5 +146,68 @@ describe('bakeShift', () => {
       'Traffic mode: step 2/2: version 2 at 80%, the rest on 1; 1 min left.',
     ]);
     expect(lambda.commandCalls(GetAliasCommand)).toHaveLength(0);
+  });
+});
+
+describe('shiftLive (after the candidate passed)', () => {
+  const STAGE = {
+    functionName: 'orders-prod-ping',
+    candidateUrl: 'https://x/candidate/ping',
+    invokers: [],
+  };
+  /** The traffic gate's context, as far as a shift reads it. */
+  const run = (
+    shift?: { kind: 'all-at-once' } | { kind: 'canary'; percent: number; minutes: number },
+  ) => {
+    const { context, notices } = bake();
+    const watched: string[][] = [];
+    return {
+      notices,
+      watched,
+      context: {
+        ...context,
+        deadline: createDeadline(Date.now() + 10_000),
+        shift,
+        verify: async () => ({ exitCode: 0 }),
+        watchOf: async (versions: { from: string; to: string }) => {
+          watched.push([versions.from, versions.to]);
+          return context.watch;
+        },
+      },
+    };
+  };
+
+  it('does nothing all at once, or without a shift configured', async () => {
+    for (const shift of [undefined, { kind: 'all-at-once' as const }]) {
+      const { context, watched } = run(shift);
+      expect(await shiftLive(context, STAGE, { to: '5', from: '4' })).toBeUndefined();
+      expect(watched).toStrictEqual([]);
+    }
+    expect(aliasCalls()).toStrictEqual([]);
+  });
+
+  it('says there is nothing to shift from on a first deploy, and shifts nothing', async () => {
+    // Prepare
+    const { context, notices } = run({ kind: 'canary', percent: 10, minutes: 1 });
+    // Act
+    const result = await shiftLive(context, STAGE, { to: '1', from: undefined });
+    // Assess
+    expect(result).toBeUndefined();
+    expect(notices).toStrictEqual([
+      'Traffic mode: no version serves live yet, so there is nothing to shift from: live is made on version 1 at once.',
+    ]);
+  });
+
+  it('lets the invokers call live, then bakes the shift from the live version to the new one', async () => {
+    // Prepare
+    lambda.on(GetPolicyCommand).resolves({ Policy: '{"Statement":[]}' });
+    lambda.on(AddPermissionCommand).resolves({});
+    const { context, watched } = run({ kind: 'canary', percent: 10, minutes: 1 });
+    // Act
+    const result = await shiftLive(context, STAGE, { to: '5', from: '4' });
+    // Assess
+    expect(result).toStrictEqual({ completed: true });
+    expect(watched).toStrictEqual([['4', '5']]);
+    expect(aliasCalls()[0]?.RoutingConfig?.AdditionalVersionWeights).toStrictEqual({ '5': 0.1 });
   });
 });

@@ -1,4 +1,9 @@
 import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
   CloudWatchClient,
   DescribeAlarmsCommand,
   GetMetricStatisticsCommand,
@@ -6,7 +11,11 @@ import {
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { shiftWatch } from '../../../../packages/smoke-gate/src/gate/shift-watch.ts';
+import { createDeadline } from '../../../../packages/smoke-gate/src/core/deadline.ts';
+import {
+  shiftWatch,
+  stageShiftWatch,
+} from '../../../../packages/smoke-gate/src/gate/shift-watch.ts';
 
 const cloudWatch = mockClient(CloudWatchClient);
 const logs = mockClient(CloudWatchLogsClient);
@@ -126,5 +135,63 @@ describe('shiftWatch', () => {
     const problem = await watch().check(NOW);
     // Assess
     expect(problem).toMatch(/^the watch could not be read \(/);
+  });
+});
+
+describe('stageShiftWatch (a deployed stage)', () => {
+  const cloudFormation = mockClient(CloudFormationClient);
+  afterEach(() => cloudFormation.reset());
+
+  it("watches the stack's alarms and the service's, leaving out those in ALARM before, said once", async () => {
+    // Prepare
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'orders-prod',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'HealthLogGroupName', OutputValue: '/aws/lambda/orders-prod-ping' },
+            { OutputKey: 'HeartbeatAlarmName', OutputValue: 'orders-prod-heartbeat-missing' },
+            { OutputKey: 'FailureAlarmName', OutputValue: 'orders-prod-smoke-failed' },
+          ],
+        },
+      ],
+    });
+    cloudFormation.on(GetTemplateCommand).resolves({
+      TemplateBody: JSON.stringify({
+        Metadata: {
+          SmokeGate: {
+            Contract: { logLine: { json: { msg: 'ping_done' } } },
+            WatchedLines: { failureLine: { msg: 'ping_failed' } },
+          },
+        },
+      }),
+    });
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: 'orders-prod-heartbeat-missing', StateValue: 'ALARM', StateReason: 'quiet' },
+        { AlarmName: 'orders-prod-smoke-failed', StateValue: 'OK' },
+        { AlarmName: 'orders-prod-p99', StateValue: 'OK' },
+      ],
+    });
+    const notices: string[] = [];
+    // Act
+    const watch = await stageShiftWatch({
+      aws: { region: 'us-east-1' },
+      stack: 'orders-prod',
+      functionName: 'orders-prod-ping',
+      version: '5',
+      extraAlarms: ['orders-prod-p99'],
+      deadline: createDeadline(Date.now() + 10_000),
+      log: { notice: (t) => notices.push(t), success: () => {}, error: () => {} },
+      now: () => NOW,
+    });
+    // Assess
+    expect(watch.watched[0]).toBe('alarms orders-prod-smoke-failed, orders-prod-p99');
+    expect(watch.watched).toContain('its failure line');
+    expect(notices).toStrictEqual([
+      'Traffic mode: alarm orders-prod-heartbeat-missing is in ALARM (quiet) before the shift: not watched during it.',
+    ]);
   });
 });
