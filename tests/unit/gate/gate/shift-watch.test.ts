@@ -126,6 +126,63 @@ describe('shiftWatch', () => {
     expect(other).toBeUndefined();
   });
 
+  it('names an alarm it was told to watch that does not exist', async () => {
+    // Prepare
+    allWell();
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [{ AlarmName: 'orders-prod-heartbeat-missing', StateValue: 'OK' }],
+    });
+    // Act
+    const problem = await watch().check(NOW);
+    // Assess
+    expect(problem).toBe('alarm orders-prod-p99 does not exist');
+  });
+
+  it('counts one error as one, and a line with the failure key but another value as none', async () => {
+    // Prepare
+    allWell();
+    cloudWatch.on(GetMetricStatisticsCommand).resolves({ Datapoints: [{ Sum: 1 }] });
+    // Act
+    const one = await watch().check(NOW - 60_000);
+    allWell();
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        {
+          ...failureLine('2026/12/07/[5]def'),
+          message: `2026-12-07T06:00:00.000Z\t3f1c2b9e-2f0a-4a58-9d4e-1b2c3d4e5f60\tINFO\t{"msg":"ping_failed_not"}\n`,
+        },
+      ],
+    });
+    const lookalike = await watch().check(NOW - 60_000);
+    // Assess
+    expect(one).toBe(
+      'version 5 had 1 error since the shift began (AWS/Lambda Errors by executed version)',
+    );
+    expect(lookalike).toBeUndefined();
+    expect(cloudWatch.commandCalls(GetMetricStatisticsCommand)[0]?.args[0].input).toMatchObject({
+      StartTime: new Date(NOW - 60_000),
+      Statistics: ['Sum'],
+    });
+  });
+
+  it('says it watches no alarms when there are none to watch', () => {
+    // Act
+    const watched = shiftWatch(
+      {
+        cloudWatch: new CloudWatchClient({ region: 'us-east-1' }),
+        logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+      },
+      { ...TARGET, alarms: [], lines: undefined },
+      [],
+      () => NOW,
+    ).watched;
+    // Assess
+    expect(watched).toStrictEqual([
+      "version 5's errors (AWS/Lambda Errors by executed version)",
+      'a probe through the public route at each step',
+    ]);
+  });
+
   it('stops a bake it cannot see: an unreadable watch is a problem', async () => {
     // Prepare
     cloudWatch

@@ -91,6 +91,8 @@ describe('readSmokeLines', () => {
     );
     const smokeCalls = calls.filter((c) => c.filterPattern === '"smoke_test_executed"');
     expect(smokeCalls).toHaveLength(STATUS_DEFAULTS.statusMaxPages);
+    // CloudWatch's ingestion lag of the 50 newest lines read: 800 ms each.
+    expect(lines.lagsMs).toStrictEqual(Array.from({ length: 50 }, () => 800));
   });
 });
 
@@ -206,16 +208,17 @@ describe('readSmokeLines in the line formats a service names', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('counts the failure lines the service names', async () => {
+  it('counts the failure lines the service names, and no line that only looks like one', async () => {
     // Prepare
     const { clients } = groupOf(now, [
       JSON.stringify({ event: 'smoke_test_failed', trigger: 'http' }),
       JSON.stringify({ event: 'smoke_test_failed_twice' }),
+      'smoke_test_failed, said in plain text',
     ]);
     // Act
     const lines = await read(clients, PETSAGE_LINES);
     // Assess
-    expect(lines.failureTimes).toStrictEqual([now - 60_000]);
+    expect(lines.failureTimes).toStrictEqual([now - 2 * 60_000]);
   });
 });
 
