@@ -70,12 +70,7 @@ export function readSmokeSettings(
 
 /** The shift of the traffic mode, `--traffic` over custom.smokeTest.traffic. */
 function shiftOf(value: unknown, option: unknown): Pick<SmokeSettings, 'shift' | 'shiftAlarms'> {
-  let traffic: ReturnType<typeof readTraffic>;
-  try {
-    traffic = readTraffic(value);
-  } catch (error) {
-    throw new CouldNotJudgeError(error instanceof Error ? error.message : String(error));
-  }
+  const traffic = readTraffic(value);
   if (traffic === undefined) return { shift: undefined, shiftAlarms: [] };
   const shift = typeof option === 'string' ? readShiftOption(option, traffic.shift) : traffic.shift;
   return { shift, shiftAlarms: traffic.alarms };

@@ -4,6 +4,7 @@
 // for the gate to put on each alias (the aliases are the gate's, never the stack's: no stack
 // update, rollback or drift check can move traffic).
 
+import { CouldNotJudgeError } from '../core/errors.ts';
 import { isRecord } from '../core/json.ts';
 import { safeJson } from '../core/safe-text.ts';
 import { readShiftConfig, type ShiftShape } from '../traffic/traffic-shift.ts';
@@ -33,7 +34,7 @@ function readAlarms(value: unknown): string[] {
     value.length > 10 ||
     !value.every((name) => typeof name === 'string' && ALARM_NAME.test(name))
   ) {
-    throw new Error(
+    throw new CouldNotJudgeError(
       `custom.smokeTest.traffic.alarms must list at most 10 CloudWatch alarm names, not ${safeJson(value)}`,
     );
   }
@@ -47,7 +48,7 @@ function readCandidateUrl(url: unknown): string | undefined {
     const parsed = new URL(url);
     if (parsed.username === '' && parsed.password === '') return parsed.href;
   }
-  throw new Error(
+  throw new CouldNotJudgeError(
     'custom.smokeTest.traffic.candidateUrl must be an http(s) URL without user:password@',
   );
 }
@@ -73,14 +74,10 @@ export function readTraffic(value: unknown): TrafficSettings | undefined {
       alarms: readAlarms(value.alarms),
     };
   }
-  throw new Error(
+  throw new CouldNotJudgeError(
     `custom.smokeTest.traffic must be true, false or { candidateUrl, canary, linear, alarms }, not ${safeJson(value)}`,
   );
 }
-
-/** The traffic settings of a service whose packaging checked them (undefined: all at once, not the traffic mode). */
-export const trafficSettingsOf = (custom: unknown): TrafficSettings | undefined =>
-  readTraffic(smokeTestConfig(custom).traffic);
 
 /** Whether custom.smokeTest turns the traffic mode on (read after packaging checked it). */
 export const trafficModeOf = (custom: unknown): boolean => {
