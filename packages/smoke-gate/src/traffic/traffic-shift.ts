@@ -54,53 +54,39 @@ function withinTotal(shape: ShiftShape, where: string): ShiftShape {
   return shape;
 }
 
+/** What each stepped shape takes: its share's bound and the name of its hold. */
+const STEPPED = {
+  canary: { maxPercent: S.maxCanaryPercent, hold: 'minutes' },
+  linear: { maxPercent: S.maxLinearPercent, hold: 'everyMinutes' },
+} as const;
+
 /** Reads `traffic.canary` / `traffic.linear` (a map), or none for all at once. */
 export function readShiftConfig(traffic: Record<string, unknown>): ShiftShape {
-  const { canary, linear } = traffic;
-  if (canary !== undefined && linear !== undefined) {
+  if (traffic.canary !== undefined && traffic.linear !== undefined) {
     throw fail('custom.smokeTest.traffic', 'takes canary or linear, not both');
   }
-  const where = `custom.smokeTest.traffic.${canary === undefined ? 'linear' : 'canary'}`;
-  const shape = canary ?? linear;
+  const kind = traffic.canary === undefined ? 'linear' : 'canary';
+  const shape = traffic[kind];
   if (shape === undefined) return { kind: 'all-at-once' };
+  const where = `custom.smokeTest.traffic.${kind}`;
   if (!isRecord(shape)) throw fail(where, `must be a map, not ${safeJson(shape)}`);
-  const keys = canary === undefined ? ['percent', 'everyMinutes'] : ['percent', 'minutes'];
+  const { maxPercent, hold } = STEPPED[kind];
+  const keys = ['percent', hold];
   const unknown = Object.keys(shape).find((key) => !keys.includes(key));
   if (unknown !== undefined) {
     throw fail(where, `has an unknown key ${safeJson(unknown)}: known keys: ${keys.join(', ')}`);
   }
-  const read =
-    canary === undefined
-      ? {
-          kind: 'linear' as const,
-          percent: bounded(
-            shape.percent ?? SHIFT_SHAPES.linear.percent,
-            `${where}.percent`,
-            S.minPercent,
-            S.maxLinearPercent,
-          ),
-          everyMinutes: bounded(
-            shape.everyMinutes ?? SHIFT_SHAPES.linear.everyMinutes,
-            `${where}.everyMinutes`,
-            S.minMinutes,
-            S.maxMinutes,
-          ),
-        }
-      : {
-          kind: 'canary' as const,
-          percent: bounded(
-            shape.percent ?? SHIFT_SHAPES.canary.percent,
-            `${where}.percent`,
-            S.minPercent,
-            S.maxCanaryPercent,
-          ),
-          minutes: bounded(
-            shape.minutes ?? SHIFT_SHAPES.canary.minutes,
-            `${where}.minutes`,
-            S.minMinutes,
-            S.maxMinutes,
-          ),
-        };
+  const defaultHold =
+    kind === 'canary' ? SHIFT_SHAPES.canary.minutes : SHIFT_SHAPES.linear.everyMinutes;
+  const percent = bounded(
+    shape.percent ?? SHIFT_SHAPES[kind].percent,
+    `${where}.percent`,
+    S.minPercent,
+    maxPercent,
+  );
+  const held = bounded(shape[hold] ?? defaultHold, `${where}.${hold}`, S.minMinutes, S.maxMinutes);
+  const read: ShiftShape =
+    kind === 'canary' ? { kind, percent, minutes: held } : { kind, percent, everyMinutes: held };
   return withinTotal(read, where);
 }
 
