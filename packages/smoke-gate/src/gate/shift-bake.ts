@@ -98,10 +98,14 @@ export async function bakeShift(
 export interface ShiftRun {
   lambda: LambdaClient;
   log: PluginLog;
+  /** The gate's bound after a deploy (every alias move ends by it). */
   deadline: Deadline;
+  /** How `live` moves to a version that passed (all at once when undefined). */
   shift?: ShiftShape | undefined;
+  /** A shift's clock (tests bake minutes in no time) and its watch, made for the two versions. */
   clock?: { now: () => number; sleep: Sleep } | undefined;
   watchOf?: ((versions: { from: string; to: string }) => Promise<ShiftWatch>) | undefined;
+  /** Told where the traffic mode is (for an interruption: where `live` is). */
   onStep?: ((step: GateStep) => void) | undefined;
   verify: (request: { startedFrom: number }) => Promise<VerificationOutcome>;
 }

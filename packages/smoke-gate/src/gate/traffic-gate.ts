@@ -4,12 +4,9 @@
 // leaves `live` where it was; a FAIL on the public route after promotion moves it back in one call.
 
 import { randomUUID } from 'node:crypto';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { type AwsSettings, createCloudFormationClient } from '../aws/aws-clients.ts';
 import { lambdaClientFor } from '../aws/lambda-client.ts';
-import type { Deadline, Sleep } from '../core/deadline.ts';
 import { GATE_DEFAULTS } from '../core/defaults.ts';
-import type { PluginLog } from '../core/framework.ts';
 import { safeMessage } from '../core/safe-text.ts';
 import { EXIT_COULD_NOT_JUDGE, EXIT_FAILED, EXIT_VERIFIED } from '../core/verdicts.ts';
 import { formatReport } from '../report/report.ts';
@@ -17,7 +14,6 @@ import { trafficModeOf } from '../template/traffic-template.ts';
 import { allowInvokers } from '../traffic/alias-permissions.ts';
 import { aliasVersion, pointAlias, publishDeployedVersion } from '../traffic/aliases.ts';
 import { claimCandidate, releaseCandidate } from '../traffic/candidate-claim.ts';
-import type { ShiftShape } from '../traffic/traffic-shift.ts';
 import {
   type GateAlias,
   requiredTrafficStage,
@@ -26,8 +22,8 @@ import {
 } from '../traffic/traffic-stage.ts';
 import type { VerificationOutcome } from '../verification/run-verification.ts';
 import type { FrameworkStage, GateStep } from './gate-steps.ts';
-import { shiftLive } from './shift-bake.ts';
-import { type ShiftWatch, stageShiftWatch } from './shift-watch.ts';
+import { type ShiftRun, shiftLive } from './shift-bake.ts';
+import { stageShiftWatch } from './shift-watch.ts';
 
 /** One verification of the traffic mode: where (the candidate stage's URL, else the public route), which version's line. */
 export interface TrafficVerification {
@@ -38,23 +34,12 @@ export interface TrafficVerification {
 }
 
 /** What the traffic mode needs: the Lambda client, the gate's bound, and the verification. */
-export interface TrafficGateContext {
-  lambda: LambdaClient;
-  log: PluginLog;
-  /** The gate's bound after a deploy (every alias move ends by it). */
-  deadline: Deadline;
+export interface TrafficGateContext extends ShiftRun {
   /** Print reports (false under --json, whose one object carries them). */
   printReports: boolean;
   verify: (request: TrafficVerification) => Promise<VerificationOutcome>;
-  /** Told where the traffic mode is (for an interruption: where `live` is). */
-  onStep?: ((step: GateStep) => void) | undefined;
   /** This gate's claim on the candidate alias (traffic/candidate-claim.ts). */
   claim: { run: string; staleAfterMs: number; now: () => number };
-  /** How `live` moves to a version that passed (all at once when undefined). */
-  shift?: ShiftShape | undefined;
-  /** A shift's clock (tests bake minutes in no time) and its watch, made for the two versions. */
-  clock?: { now: () => number; sleep: Sleep } | undefined;
-  watchOf?: ((versions: { from: string; to: string }) => Promise<ShiftWatch>) | undefined;
 }
 
 /** How the traffic mode ended. */
