@@ -7,10 +7,10 @@ import { CouldNotJudgeError } from '../core/errors.ts';
 import { safeText } from '../core/safe-text.ts';
 
 /** Stack name parts as the framework allows a service name. */
-const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+export const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /** The serverless.yml (or .yaml) in `cwd`, capped; undefined when there is none. */
-function serviceFile(cwd: string): { name: string; text: string } | undefined {
+export function serviceFile(cwd: string): { name: string; text: string } | undefined {
   for (const name of ['serverless.yml', 'serverless.yaml']) {
     try {
       return { name, text: readFileSync(join(cwd, name), 'utf8').slice(0, 1_000_000) };

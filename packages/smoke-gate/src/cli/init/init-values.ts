@@ -11,11 +11,10 @@ import { CouldNotJudgeError } from '../../core/errors.ts';
 import { safeText } from '../../core/safe-text.ts';
 import type { Values } from '../flags.ts';
 import { PLACEHOLDER_VALUES, type PolicyValues } from './role-policies.ts';
-import { DEFAULT_TAG_KEY, type ServiceSetup } from './service-setup.ts';
+import { DEFAULT_TAG_KEY, IAM_NAME, type ServiceSetup } from './service-setup.ts';
 
 const ACCOUNT = /^\d{12}$/;
 const REPOSITORY = /^[\w.-]{1,100}\/[\w.-]{1,100}$/;
-const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 /** A flag's value checked against `pattern`, refused in one line naming the flag. */

@@ -1,18 +1,16 @@
-// What `smoke-gate init` reads of a service's serverless.yml: its name, region, the tag its
-// HTTP API carries with its name, its deployment bucket and deploy role. Only literal values are
-// taken (a `${…}` variable is the framework's to resolve): the ones a run cannot read come from
-// flags, or the framework's defaults, and the report says which.
+// What `smoke-gate init` reads of a service's serverless.yml (the one the CLI finds, capped,
+// cli/service-name.ts): its name, region, the tag its HTTP API carries with its name, its
+// deployment bucket and deploy role. Only literal values are taken (a `${…}` variable is the
+// framework's to resolve): the ones a run cannot read come from flags, or the framework's
+// defaults, and the report says which.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CouldNotJudgeError } from '../../core/errors.ts';
 import { isRecord } from '../../core/json.ts';
 import { safeMessage, safeText } from '../../core/safe-text.ts';
+import { SERVICE_NAME, serviceFile } from '../service-name.ts';
 
-/** The serverless.yml a service is read from, at most this long. */
-const MAX_CHARS = 1_000_000;
-const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
-const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
+/** An IAM role name. */
+export const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** The tag key `init` asks a service to put on its resources when it carries none with its name. */
@@ -36,27 +34,6 @@ export interface ServiceSetup {
 const literal = (value: unknown): string | undefined =>
   typeof value === 'string' && !value.includes('${') ? value : undefined;
 
-/** Reads `serverless.yml` (or `.yaml`) in `dir`; one line when it is missing or not YAML. */
-async function readServiceFile(dir: string): Promise<{ file: string; text: string }> {
-  for (const file of ['serverless.yml', 'serverless.yaml']) {
-    let text: string;
-    try {
-      text = await readFile(join(dir, file), 'utf8');
-    } catch {
-      continue;
-    }
-    if (text.length > MAX_CHARS) {
-      throw new CouldNotJudgeError(
-        `${file} is over ${MAX_CHARS} characters; init reads none of it`,
-      );
-    }
-    return { file, text };
-  }
-  throw new CouldNotJudgeError(
-    'no serverless.yml here: run init in the service folder, beside its serverless.yml',
-  );
-}
-
 /** The tag key of provider.tags or provider.stackTags whose value names the service. */
 function serviceTag(provider: Record<string, unknown>, service: string): string | undefined {
   for (const tags of [provider.tags, provider.stackTags]) {
@@ -70,7 +47,13 @@ function serviceTag(provider: Record<string, unknown>, service: string): string 
 
 /** Reads the service folder's serverless.yml: one line for a file init cannot read. */
 export async function readServiceSetup(dir: string): Promise<ServiceSetup> {
-  const { file, text } = await readServiceFile(dir);
+  const found = serviceFile(dir);
+  if (found === undefined) {
+    throw new CouldNotJudgeError(
+      'no serverless.yml here: run init in the service folder, beside its serverless.yml',
+    );
+  }
+  const { name: file, text } = found;
   const { parseDocument } = await import('yaml');
   let document: unknown;
   try {
