@@ -35,7 +35,7 @@ export function nextSteps(deployed: DeployedStack): NextStep[] {
 }
 
 /** The way on from a shift left halfway (the traffic mode): finish it, undo it, or look. */
-export function shiftSteps(deployed: DeployedStack): NextStep[] {
+export function shiftNextSteps(deployed: DeployedStack): NextStep[] {
   const region = deployed.region === undefined ? '' : ` --region ${deployed.region}`;
   const where = `--service ${deployed.service} --stage ${deployed.stage}${region}`;
   return [

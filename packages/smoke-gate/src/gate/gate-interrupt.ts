@@ -25,7 +25,7 @@ import {
 } from '../report/interrupted.ts';
 import { appendJobSummary } from '../report/job-summary.ts';
 import { formatJUnitError } from '../report/junit.ts';
-import { nextSteps, shiftSteps } from './gate-crash.ts';
+import { nextSteps, shiftNextSteps } from './gate-crash.ts';
 import type { FrameworkStage, GateState, SmokeTrigger } from './gate-steps.ts';
 import type { SmokeSettings } from './smoke-settings.ts';
 
@@ -133,7 +133,7 @@ export async function reportGateInterrupted(
   const deployed = input.framework;
   const first = interruptedFirstLine(interruption, input.trigger, input.state, deployed.stack);
   const steps =
-    input.state.current.step === 'shifting' ? shiftSteps(deployed) : nextSteps(deployed);
+    input.state.current.step === 'shifting' ? shiftNextSteps(deployed) : nextSteps(deployed);
   input.log.notice(interruptedBlock(first, steps).trimEnd());
   const recorded = await recordInterrupted(input);
   input.log.notice(recorded);
